@@ -1,0 +1,65 @@
+import 'reflect-metadata';
+
+export { systemClock, ManualClock, type Clock } from './clock.js';
+export {
+  ConfigError,
+  databaseConfigSchema,
+  loadConfigFile,
+  normalizeConfig,
+  vigilConfigSchema,
+  type DatabaseConfig,
+  type NormalizedConfig,
+  type PluginConfig,
+  type VigilConfigInput,
+} from './config.js';
+export {
+  BUILTIN_CRITERIA,
+  assertCriterion,
+  criterionPluginId,
+  defineCriterion,
+  gateCriterionToken,
+  type CriterionContext,
+  type CriterionResult,
+  type CriterionStatus,
+  type GateCriterion,
+  type ValidationPrediction,
+  type ValidationResults,
+} from './criterion.js';
+export { MIGRATIONS_TABLE, createDataSource, dialectOf, tuneDataSource, type Dialect } from './datasource.js';
+export {
+  ERROR_CODES,
+  VigilError,
+  describeValue,
+  isVigilError,
+  throwIfIssues,
+  type Issue,
+  type VigilErrorCode,
+} from './errors.js';
+export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
+export {
+  assertPlugin,
+  definePlugin,
+  type AnyPlugin,
+  type EntityDefinition,
+  type HookContext,
+  type MigrationClass,
+  type MonitorPlugin,
+  type OptionsSchema,
+  type PluginHooks,
+  type RegisterContext,
+  type StartContext,
+} from './plugin.js';
+export {
+  checkPrediction,
+  validateOutcomes,
+  validatePredictions,
+  type NormalizedOutcome,
+  type Outcome,
+  type PredictionInput,
+  type PredictionRecord,
+  type RecordRules,
+  type ResolvedPrediction,
+} from './records.js';
+export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
+export { clockToken, configToken, coreTokens, dataSourceToken, defineToken, loggerToken, transactorToken, type Token } from './tokens.js';
+export type { Transactor, TxContext } from './transactor.js';

@@ -1,0 +1,11 @@
+export {
+  createHost,
+  type HostOptions,
+  type HostState,
+  type ObserveResult,
+  type ResolveResult,
+  type VigilHost,
+} from './createHost.js';
+export { SerialTransactor, type TransactorOptions } from './SerialTransactor.js';
+export { PREDICTIONS_TABLE, PredictionLogEntity, type PredictionRow } from './predictionLog.js';
+export { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';

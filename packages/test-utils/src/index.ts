@@ -1,0 +1,12 @@
+export { makePredictions, type PredictionStreamOptions } from './predictions.js';
+export { normalSampler, seededRandom } from './random.js';
+export {
+  createTestDatabase,
+  createTestHost,
+  postgresUrl,
+  testDatabases,
+  type TestDatabase,
+  type TestDatabaseHandle,
+  type TestHost,
+  type TestHostOptions,
+} from './testHost.js';

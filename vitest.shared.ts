@@ -1,0 +1,17 @@
+import type { ViteUserConfig } from 'vitest/config';
+
+// Tests run against each workspace package's TypeScript source (the "@vigil/source" export
+// condition), so a change in core is seen by the host's tests without a rebuild.
+const conditions = ['@vigil/source'];
+
+export const vigilTestConfig: ViteUserConfig = {
+  resolve: { conditions: [...conditions, 'module', 'node', 'development|production'] },
+  ssr: { resolve: { conditions: [...conditions, 'node', 'development|production'] } },
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+};
