@@ -152,7 +152,7 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
       } else if (result.issues) {
         for (const i of result.issues) {
           const sub = (i.path ?? []).map((s) => (typeof s === 'object' && s !== null && 'key' in s ? s.key : s)) as PropertyKey[];
-          const value = (i as { input?: unknown }).input;
+          const value = sub.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), rawOptions);
           issues.push({ path: `plugins.${p.id}.options${sub.length ? `.${joinPath(sub)}` : ''}`, message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`, value });
         }
       } else options = result.value;

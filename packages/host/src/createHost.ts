@@ -13,7 +13,6 @@ import {
   type VigilConfigInput,
   clockToken,
   configToken,
-  createDataSource,
   createLogger,
   dataSourceToken,
   describeValue,
@@ -22,16 +21,14 @@ import {
   normalizeConfig,
   systemClock,
   transactorToken,
-  tuneDataSource,
   validateOutcomes,
   validatePredictions,
 } from '@vigil/core';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { SerialTransactor } from './SerialTransactor.js';
-import { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
+import { openDataSource } from './openDataSource.js';
 import {
-  PredictionLogEntity,
   type PredictionRow,
   insertPredictions,
   loadPredictions,
@@ -181,14 +178,7 @@ export function createHost(options: HostOptions): VigilHost {
       if (state === 'starting' || state === 'stopping') throw new VigilError('VIGIL_HOST_STATE', `cannot start while ${state}`);
       state = 'starting';
       try {
-        ds = createDataSource(config.database, {
-          entities: [PredictionLogEntity, ...plugins.flatMap((p) => (p.entities ?? []) as never[])],
-          migrations: [HostPredictionLog1700000000000, ...plugins.flatMap((p) => p.migrations ?? [])],
-        });
-        await ds.initialize();
-        await tuneDataSource(ds, config.database);
-        const ran = await ds.runMigrations({ transaction: 'each' });
-        if (ran.length) logger.info('migrations applied', { migrations: ran.map((m) => m.name) });
+        ds = (await openDataSource(config, plugins, logger)).ds;
         transactor = new SerialTransactor(ds, logger);
         container.register(dataSourceToken, { useValue: ds });
         container.register(transactorToken, { useValue: transactor });

@@ -9,3 +9,5 @@ export {
 export { SerialTransactor, type TransactorOptions } from './SerialTransactor.js';
 export { PREDICTIONS_TABLE, PredictionLogEntity, type PredictionRow } from './predictionLog.js';
 export { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
+export { migrateDatabase, type MigrateOptions } from './migrate.js';
+export { openDataSource } from './openDataSource.js';

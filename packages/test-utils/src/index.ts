@@ -10,3 +10,4 @@ export {
   type TestHost,
   type TestHostOptions,
 } from './testHost.js';
+export { machine, ratioText, repoRoot, reportBench, timeMedian, type BenchFigure, type BenchReport } from './bench.js';

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { defineCriterion } from './criterion.js';
+import { isVigilError } from './errors.js';
+import { definePlugin } from './plugin.js';
+import { defineToken } from './tokens.js';
+
+describe('contract helpers', () => {
+  it('defineToken gives the same symbol for the same id and refuses malformed ids', () => {
+    expect(defineToken('drift.detector')).toBe(defineToken('drift.detector'));
+    expect(() => defineToken('detector')).toThrow(/<pluginId>\.<name>/);
+  });
+
+  it('definePlugin checks the shape', () => {
+    expect(() => definePlugin({ id: 'Bad_Id', register() {} })).toThrow(/kebab-case/);
+    expect(() => definePlugin({ id: 'ok', register: 3 } as never)).toThrow(/register must be a function/);
+    const e = (() => { try { definePlugin({ id: 'ok', options: {} as never, register() {} }); } catch (err) { return err; } })();
+    expect(isVigilError(e, 'VIGIL_INVALID_PLUGIN')).toBe(true);
+  });
+
+  it('defineCriterion checks the shape', () => {
+    const c = { id: 'acme.turnover', description: 'max turnover', evaluate: async () => ({ status: 'pass' as const, message: '' }) };
+    expect(defineCriterion(c)).toBe(c);
+    expect(() => defineCriterion({ ...c, id: 'turnover' })).toThrow(/<pluginId>\.<name>/);
+    expect(() => defineCriterion({ ...c, defaultThreshold: Number.NaN })).toThrow(/finite/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isVigilError } from './errors.js';
+import { validateOutcomes, validatePredictions } from './records.js';
+
+const rules = { labels: [0, 1], regimes: ['normal', 'crash'] };
+const rec = { id: 'a', timestamp: '2020-03-09', symbol: 'AAPL', regime: 'crash', features: { r1: -0.07 }, predictedLabel: 0, confidence: 0.8, modelVersion: 'm1' };
+
+const issuesOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    if (isVigilError(e, 'VIGIL_INVALID_INPUT')) return e.issues.map((i) => i.path);
+    throw e;
+  }
+  return [];
+};
+
+describe('validatePredictions', () => {
+  it('normalizes timestamps to ISO and keeps the record', () => {
+    expect(validatePredictions(rec, rules)).toEqual([{ ...rec, timestamp: '2020-03-09T00:00:00.000Z' }]);
+    expect(validatePredictions([{ ...rec, timestamp: new Date('2020-03-09T15:30:00Z') }], rules)[0]!.timestamp).toBe('2020-03-09T15:30:00.000Z');
+  });
+
+  it('names every bad field', () => {
+    expect(issuesOf(() => validatePredictions([{ ...rec, regime: 'bubble', timestamp: 'yesterday', features: { x: Infinity, y: '1' } }], rules))).toEqual([
+      'records[0].timestamp', 'records[0].regime', 'records[0].features.x', 'records[0].features.y',
+    ]);
+    expect(issuesOf(() => validatePredictions([null, 3, { ...rec, id: '' }], rules))).toEqual(['records[0]', 'records[1]', 'records[2].id']);
+    expect(issuesOf(() => validatePredictions([rec, rec], rules))).toEqual(['records[1].id']);
+    expect(issuesOf(() => validatePredictions({ ...rec, confidence: -0.1 }, rules))).toEqual(['records[0].confidence']);
+    expect(issuesOf(() => validatePredictions({ ...rec, predictedLabel: 0.5 }, rules))).toEqual(['records[0].predictedLabel']);
+  });
+
+  it('accepts any regime when none is configured', () => {
+    expect(validatePredictions({ ...rec, regime: 'bubble' }, { labels: [0, 1] })).toHaveLength(1);
+  });
+});
+
+describe('validateOutcomes', () => {
+  it('collapses same-label duplicates and refuses conflicting ones', () => {
+    expect(validateOutcomes([{ id: 'a', actualLabel: 1 }, { id: 'a', actualLabel: 1 }], rules)).toEqual([{ id: 'a', actualLabel: 1, resolvedAt: undefined }]);
+    expect(issuesOf(() => validateOutcomes([{ id: 'a', actualLabel: 1 }, { id: 'a', actualLabel: 0 }], rules))).toEqual(['outcomes[1].actualLabel']);
+    expect(issuesOf(() => validateOutcomes([{ id: 'a', actualLabel: 2, resolvedAt: 'soon' }], rules))).toEqual(['outcomes[0].actualLabel', 'outcomes[0].resolvedAt']);
+  });
+});
