@@ -130,9 +130,10 @@ export function createHost(options: HostOptions): VigilHost {
   const runHooks = async <R>(which: 'observe' | 'resolve', list: readonly AnyPlugin[], records: readonly R[], tx: TxContext): Promise<void> => {
     for (const p of list) {
       const ctx: HookContext = { ...tx, container, logger: logger.child({ plugin: p.id }) };
+      const hook = p.hooks?.[which] as ((records: readonly R[], ctx: HookContext) => Promise<void>) | undefined;
+      if (!hook) continue;
       try {
-        // biome-ignore lint/suspicious/noExplicitAny: the hook's record type follows `which`.
-        await (p.hooks?.[which] as any)(records, ctx);
+        await hook.call(p.hooks, records, ctx);
       } catch (cause) {
         if (isVigilError(cause) && cause.code === 'VIGIL_INVALID_INPUT') throw cause;
         throw new VigilError('VIGIL_HOOK_FAILED', `plugin '${p.id}' ${which} hook failed; the batch was rolled back: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });

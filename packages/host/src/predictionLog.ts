@@ -88,10 +88,13 @@ export async function markResolved(m: EntityManager, resolved: readonly Resolved
   for (let start = 0; start < resolved.length; start += size) {
     const chunk = resolved.slice(start, start + size);
     const params: unknown[] = [];
-    let n = 0;
-    const label = chunk.map((r) => (params.push(r.id, r.actualLabel), `WHEN ${ph(++n)} THEN CAST(${ph(++n)} AS INTEGER)`)).join(' ');
-    const at = chunk.map((r) => (params.push(r.id, r.resolvedAt), `WHEN ${ph(++n)} THEN CAST(${ph(++n)} AS TEXT)`)).join(' ');
-    const ids = chunk.map((r) => (params.push(r.id), ph(++n))).join(', ');
+    const bind = (v: unknown): string => {
+      params.push(v);
+      return ph(params.length);
+    };
+    const label = chunk.map((r) => `WHEN ${bind(r.id)} THEN CAST(${bind(r.actualLabel)} AS INTEGER)`).join(' ');
+    const at = chunk.map((r) => `WHEN ${bind(r.id)} THEN CAST(${bind(r.resolvedAt)} AS TEXT)`).join(' ');
+    const ids = chunk.map((r) => bind(r.id)).join(', ');
     await m.query(
       `UPDATE ${PREDICTIONS_TABLE} SET actual_label = CASE id ${label} END, resolved_at = CASE id ${at} END WHERE id IN (${ids})`,
       params,

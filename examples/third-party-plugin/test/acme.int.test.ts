@@ -1,0 +1,142 @@
+/**
+ * A third-party plugin as a partner would write it: nothing in Vigil knows about it in advance.
+ * It owns a table, reads the host's data source through the container, watches observations,
+ * and contributes a gate criterion through the criterion token in core.
+ */
+import {
+  type CriterionContext,
+  columnTypes,
+  dataSourceToken,
+  defineCriterion,
+  definePlugin,
+  defineToken,
+  dialectOf,
+  placeholder,
+  gateCriterionToken,
+} from '@vigil/core';
+import { createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import type { DataSource } from 'typeorm';
+import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+
+class AcmeTurnover1800000000000 implements MigrationInterface {
+  name = 'AcmeTurnover1800000000000';
+  async up(qr: QueryRunner): Promise<void> {
+    await qr.createTable(new Table({
+      name: 'acme_turnover',
+      columns: [
+        { name: 'model_version', type: columnTypes.text, isPrimary: true },
+        { name: 'flips', type: columnTypes.integer },
+        { name: 'total', type: columnTypes.integer },
+      ],
+    }), true);
+  }
+  async down(qr: QueryRunner): Promise<void> {
+    await qr.dropTable('acme_turnover', true);
+  }
+}
+
+/** Counts how often a model flips its call for the same symbol from one prediction to the next. */
+class TurnoverTracker {
+  readonly last = new Map<string, number>();
+  constructor(readonly ds: () => DataSource) {}
+  async rate(modelVersion: string): Promise<number | undefined> {
+    const ph = placeholder(dialectOf(this.ds()));
+    const [row] = await this.ds().query(`SELECT flips, total FROM acme_turnover WHERE model_version = ${ph(1)}`, [modelVersion]);
+    return row && Number(row.total) > 0 ? Number(row.flips) / Number(row.total) : undefined;
+  }
+}
+const turnoverToken = defineToken<TurnoverTracker>('acme.turnover');
+
+const maxTurnover = defineCriterion({
+  id: 'acme.max_turnover',
+  description: 'the candidate flips its call for a symbol on at most this share of days',
+  defaultThreshold: 0.5,
+  async evaluate(ctx: CriterionContext) {
+    const rate = await ctx.container.resolve(turnoverToken).rate(String(ctx.validation.modelVersion));
+    const threshold = ctx.threshold ?? 0.5;
+    if (rate === undefined) return { status: 'insufficient', value: null, threshold, message: 'no predictions seen for this model' };
+    return { status: rate <= threshold ? 'pass' : 'fail', value: rate, threshold, message: `turnover ${rate.toFixed(2)} vs max ${threshold}` };
+  },
+});
+
+const acmePlugin = definePlugin({
+  id: 'acme',
+  options: z.object({ maxTurnover: z.number().min(0).max(1).default(0.5) }),
+  migrations: [AcmeTurnover1800000000000],
+  register({ container }) {
+    container.register(turnoverToken, { useFactory: (c) => new TurnoverTracker(() => c.resolve(dataSourceToken)) });
+    container.register(gateCriterionToken, { useValue: maxTurnover });
+  },
+  hooks: {
+    async observe(records, { manager, container, afterCommit }) {
+      const tracker = container.resolve(turnoverToken);
+      const last = new Map(tracker.last);
+      const counts = new Map<string, { flips: number; total: number }>();
+      for (const r of records) {
+        const prev = last.get(r.symbol);
+        const c = counts.get(r.modelVersion) ?? { flips: 0, total: 0 };
+        if (prev !== undefined) {
+          c.total++;
+          if (prev !== r.predictedLabel) c.flips++;
+        }
+        counts.set(r.modelVersion, c);
+        last.set(r.symbol, r.predictedLabel);
+      }
+      const pg = manager.connection.options.type === 'postgres';
+      for (const [mv, c] of counts) {
+        await manager.query(
+          pg
+            ? 'INSERT INTO acme_turnover (model_version, flips, total) VALUES ($1, $2, $3) ON CONFLICT (model_version) DO UPDATE SET flips = acme_turnover.flips + $2, total = acme_turnover.total + $3'
+            : 'INSERT INTO acme_turnover (model_version, flips, total) VALUES (?1, ?2, ?3) ON CONFLICT (model_version) DO UPDATE SET flips = flips + ?2, total = total + ?3',
+          [mv, c.flips, c.total],
+        );
+      }
+      afterCommit(() => {
+        for (const [k, v] of last) tracker.last.set(k, v);
+      });
+    },
+  },
+});
+
+describe.each(testDatabases())('a third-party plugin on %s', (database) => {
+  it('loads from config, uses the shared data source and contributes a gate criterion', async () => {
+    const host = await createTestHost({ database, plugins: [acmePlugin], config: { plugins: { acme: { options: { maxTurnover: 0.3 } } } } });
+    try {
+      const recs = makePredictions(400, { symbols: ['AAPL', 'MSFT'], modelVersion: 'm7' });
+      await host.observe(recs);
+      let flips = 0;
+      for (const s of ['AAPL', 'MSFT']) {
+        const calls = recs.filter((r) => r.symbol === s).map((r) => r.predictedLabel);
+        for (let i = 1; i < calls.length; i++) if (calls[i] !== calls[i - 1]) flips++;
+      }
+      const tracker = host.container.resolve(turnoverToken);
+      expect(tracker.ds()).toBe(host.dataSource);
+      expect(await tracker.rate('m7')).toBeCloseTo(flips / 398, 12);
+
+      const criteria = host.container.resolveAll(gateCriterionToken);
+      expect(criteria.map((c) => c.id)).toEqual(['acme.max_turnover']);
+      const result = await criteria[0]!.evaluate({ modelPath: 'm7.pkl', validation: { modelVersion: 'm7' }, threshold: 0.3, container: host.container, now: new Date() });
+      expect(result.status).toBe(flips / 398 <= 0.3 ? 'pass' : 'fail');
+      expect(result.value).toBeCloseTo(flips / 398, 12);
+    } finally {
+      await host.dispose();
+    }
+  });
+
+  it('is skipped entirely when disabled: no table, no token, no criterion, no hook', async () => {
+    const host = await createTestHost({ database, plugins: [acmePlugin], config: { plugins: { acme: { enabled: false } } } });
+    try {
+      await host.observe(makePredictions(10));
+      expect(host.container.isRegistered(turnoverToken, true)).toBe(false);
+      expect(host.container.isRegistered(gateCriterionToken, true)).toBe(false);
+      const tables: { name: string }[] = await host.dataSource.query(
+        host.config.database.type === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table'" : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()',
+      );
+      expect(tables.map((t) => t.name)).not.toContain('acme_turnover');
+    } finally {
+      await host.dispose();
+    }
+  });
+});
