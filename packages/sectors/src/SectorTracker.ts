@@ -1,0 +1,126 @@
+import type { Clock, PredictionRecord, RecordRules, Transactor, TxContext, ValidationPrediction } from '@vigil/core';
+import { type CandidateBreakdown, evaluateCandidate } from './evaluateCandidate.js';
+import { type SectorPerformance, type SymbolPerformance, type WeakestSectors, sectorPerformance, symbolPerformance, weakestSectors } from './performance.js';
+import { SectorAggregates } from './SectorAggregates.js';
+import type { SectorMap } from './SectorMap.js';
+import { type ResolvedCell, type TrackedRow, insertTracked, queryAggregateRows, resolveTracked } from './sectorPerformanceTable.js';
+import { canonicalSymbol } from './symbols.js';
+import { type TrackInput, type TrackOutcome, validateTrackInputs, validateTrackOutcomes } from './validateInput.js';
+
+export interface SectorTrackerOptions {
+  /** Resolved predictions a sector needs before `getWeakestSectors` ranks it. */
+  readonly minResolved: number;
+  readonly clock: Clock;
+}
+
+/**
+ * The spec's SectorTracker over `sector_performance`. Writes go through the transactor (or the
+ * host's hook transaction); the in-memory aggregates follow only after commit, so they always
+ * equal a GROUP BY over the table. Reads come from the aggregates and never scan the table.
+ */
+export class SectorTracker {
+  readonly #agg = new SectorAggregates();
+
+  constructor(
+    private readonly transactor: Transactor,
+    readonly sectorMap: SectorMap,
+    private readonly rules: RecordRules,
+    private readonly options: SectorTrackerOptions,
+  ) {}
+
+  /** Reads the sector tables (a bad user CSV fails here) and loads the aggregates from the table. */
+  async start(): Promise<void> {
+    this.sectorMap.load();
+    await this.rebuildAggregates();
+  }
+
+  /** The spec's track_prediction; `actualLabel` omitted means pending. */
+  trackPrediction(p: TrackInput): Promise<void> {
+    return this.trackPredictions([p]);
+  }
+
+  /** A batch in one transaction; any bad input refuses the whole batch before anything is written. */
+  async trackPredictions(batch: readonly TrackInput[]): Promise<void> {
+    validateTrackInputs(batch, this.rules);
+    const sectors = this.sectorMap.resolveAll(batch.map((p) => p.symbol), (i) => `predictions[${i}].symbol`);
+    const now = this.options.clock.now().toISOString();
+    const rows = batch.map((p, i): TrackedRow => {
+      const actual = p.actualLabel ?? null;
+      const ts = p.timestamp === undefined ? now : new Date(p.timestamp).toISOString();
+      return [p.predictionId ?? null, canonicalSymbol(p.symbol), sectors[i] as string, p.regime, p.predictedLabel, actual, p.confidence, actual === null ? null : actual === p.predictedLabel ? 1 : 0, ts];
+    });
+    await this.transactor.run((tx) => this.#insert(tx, rows));
+  }
+
+  /** Scores tracked predictions by id (for direct use; the host's resolve hook does this itself). Returns how many changed. */
+  async resolvePredictions(outcomes: readonly TrackOutcome[]): Promise<number> {
+    validateTrackOutcomes(outcomes, this.rules);
+    return this.transactor.run((tx) => this.#resolve(tx, outcomes));
+  }
+
+  /** The observe hook: tracks the host's new predictions as pending, in the host's transaction. */
+  async observeInTx(records: readonly PredictionRecord[], tx: TxContext): Promise<void> {
+    const sectors = this.sectorMap.resolveAll(records.map((r) => r.symbol), (i) => `records[${i}].symbol`);
+    const rows = records.map((r, i): TrackedRow => [r.id, canonicalSymbol(r.symbol), sectors[i] as string, r.regime, r.predictedLabel, null, r.confidence, null, r.timestamp]);
+    await this.#insert(tx, rows);
+  }
+
+  /** The resolve hook: scores the rows of predictions whose outcome just arrived. */
+  async resolveInTx(records: readonly { readonly id: string; readonly actualLabel: number }[], tx: TxContext): Promise<void> {
+    await this.#resolve(tx, records.map((r) => ({ predictionId: r.id, actualLabel: r.actualLabel })));
+  }
+
+  /** Recomputes every aggregate from the table (serialised with writes, so nothing is missed). */
+  rebuildAggregates(): Promise<void> {
+    return this.transactor.run(async (tx) => {
+      const rows = await queryAggregateRows(tx.manager);
+      tx.afterCommit(() => this.#agg.replace(rows));
+    });
+  }
+
+  /** Every sector tracked so far, by name. */
+  getSectorPerformance(): Record<string, SectorPerformance>;
+  /** One sector (zero counts if nothing was tracked for it). */
+  getSectorPerformance(sector: string): SectorPerformance;
+  getSectorPerformance(sector?: string): Record<string, SectorPerformance> | SectorPerformance {
+    if (sector !== undefined) return sectorPerformance(this.#agg, sector);
+    return Object.fromEntries(this.#agg.sectors().sort().map((s) => [s, sectorPerformance(this.#agg, s)]));
+  }
+
+  getSymbolPerformance(): Record<string, SymbolPerformance>;
+  getSymbolPerformance(symbol: string): SymbolPerformance;
+  getSymbolPerformance(symbol?: string): Record<string, SymbolPerformance> | SymbolPerformance {
+    if (symbol !== undefined) return symbolPerformance(this.#agg, canonicalSymbol(symbol));
+    return Object.fromEntries(this.#agg.symbols().sort().map((s) => [s, symbolPerformance(this.#agg, s)]));
+  }
+
+  /** The n weakest sectors among those with enough evidence, and those without (see `weakestSectors`). */
+  getWeakestSectors(n = 3, o: { readonly minResolved?: number } = {}): WeakestSectors {
+    return weakestSectors(this.#agg, n, o.minResolved ?? this.options.minResolved, this.sectorMap.sectors);
+  }
+
+  /** The same breakdown for a candidate model's validation predictions; touches no table. */
+  evaluateCandidate(predictions: readonly ValidationPrediction[], o: { readonly minResolved?: number } = {}): CandidateBreakdown {
+    return evaluateCandidate(predictions, { sectorMap: this.sectorMap, rules: this.rules, minResolved: o.minResolved ?? this.options.minResolved });
+  }
+
+  /** Symbols tracked under `Unknown` (each warned once), with their lookup counts. */
+  unknownSymbols(): ReadonlyMap<string, number> {
+    return this.sectorMap.unknownSymbols();
+  }
+
+  async #insert(tx: TxContext, rows: readonly TrackedRow[]): Promise<void> {
+    await insertTracked(tx.manager, rows);
+    tx.afterCommit(() => {
+      for (const r of rows) this.#agg.add(r[2], r[1], r[3], 1, r[5] === null ? 0 : 1, r[7] ?? 0);
+    });
+  }
+
+  async #resolve(tx: TxContext, outcomes: readonly TrackOutcome[]): Promise<number> {
+    const changed: ResolvedCell[] = await resolveTracked(tx.manager, outcomes);
+    tx.afterCommit(() => {
+      for (const c of changed) this.#agg.add(c.sector, c.symbol, c.regime, 0, 1, c.correct);
+    });
+    return changed.length;
+  }
+}

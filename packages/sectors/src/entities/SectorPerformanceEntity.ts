@@ -1,0 +1,35 @@
+import { EntitySchema } from 'typeorm';
+
+export const SECTOR_PERFORMANCE_TABLE = 'sector_performance';
+
+/** A row of the spec's `sector_performance` table, plus `prediction_id` so outcomes find their row. */
+export interface SectorPerformanceRow {
+  id: number;
+  symbol: string;
+  sector: string;
+  regime: string;
+  predicted_label: number;
+  actual_label: number | null;
+  confidence: number;
+  /** 0 or 1; null until resolved. */
+  correct: number | null;
+  timestamp: string | null;
+  prediction_id: string | null;
+}
+
+export const SectorPerformanceEntity = new EntitySchema<SectorPerformanceRow>({
+  name: 'SectorPerformance',
+  tableName: SECTOR_PERFORMANCE_TABLE,
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    symbol: { type: 'text' },
+    sector: { type: 'text' },
+    regime: { type: 'text' },
+    predicted_label: { type: 'integer' },
+    actual_label: { type: 'integer', nullable: true },
+    confidence: { type: 'double precision' },
+    correct: { type: 'integer', nullable: true },
+    timestamp: { type: 'text', nullable: true },
+    prediction_id: { type: 'text', nullable: true },
+  },
+});

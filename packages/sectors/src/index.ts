@@ -1,0 +1,33 @@
+export { sectorsPlugin } from './plugin.js';
+export { sectorsOptionsSchema, type SectorsOptions } from './config.js';
+export { sectorMapToken, sectorTrackerToken } from './tokens.js';
+export { GICS_SECTORS, GICS_TABLE_PATH, UNKNOWN_SECTOR, gicsTable, sectorOf, type GicsSector } from './gics.js';
+export { canonicalSymbol } from './symbols.js';
+export { parseSectorCsv, type SectorRow } from './sectorCsv.js';
+export { SectorMap, type SectorMapOptions, type UnknownSymbolPolicy } from './SectorMap.js';
+export { SectorTracker, type SectorTrackerOptions } from './SectorTracker.js';
+export { SectorAggregates, type AggregateRow, type Counts } from './SectorAggregates.js';
+export {
+  accuracyStats,
+  sectorPerformance,
+  symbolPerformance,
+  weakestSectors,
+  type AccuracyStats,
+  type RankedSector,
+  type SectorPerformance,
+  type SymbolPerformance,
+  type WeakestSectors,
+} from './performance.js';
+export { wilsonInterval, Z_95, type Interval } from './wilson.js';
+export { evaluateCandidate, type CandidateBreakdown, type CandidateOptions } from './evaluateCandidate.js';
+export {
+  DEFAULT_MIN_CRASH_ACCURACY,
+  DEFAULT_MIN_SECTOR_ACCURACY,
+  crashAccuracyCriterion,
+  minSectorAccuracyCriterion,
+  type SectorCriteriaOptions,
+} from './criteria.js';
+export type { TrackInput, TrackOutcome } from './validateInput.js';
+export { SECTOR_PERFORMANCE_TABLE, SectorPerformanceEntity, type SectorPerformanceRow } from './entities/SectorPerformanceEntity.js';
+export { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
+export { queryAggregateRows } from './sectorPerformanceTable.js';

@@ -1,0 +1,75 @@
+import { bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import type { EntityManager } from 'typeorm';
+import { SECTOR_PERFORMANCE_TABLE } from './entities/SectorPerformanceEntity.js';
+import type { AggregateRow } from './SectorAggregates.js';
+
+const T = quoteIdent(SECTOR_PERFORMANCE_TABLE);
+const COLUMNS = ['prediction_id', 'symbol', 'sector', 'regime', 'predicted_label', 'actual_label', 'confidence', 'correct', 'timestamp'] as const;
+
+/** A row to insert, in `COLUMNS` order. */
+export type TrackedRow = readonly [
+  predictionId: string | null,
+  symbol: string,
+  sector: string,
+  regime: string,
+  predictedLabel: number,
+  actualLabel: number | null,
+  confidence: number,
+  correct: 0 | 1 | null,
+  timestamp: string,
+];
+
+export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Promise<void> {
+  return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, COLUMNS, rows);
+}
+
+/** A row an outcome changed: what the in-memory aggregates need. */
+export interface ResolvedCell {
+  readonly sector: string;
+  readonly symbol: string;
+  readonly regime: string;
+  readonly correct: number;
+}
+
+/**
+ * Scores pending rows by prediction id: one UPDATE ... FROM (VALUES ...) RETURNING per chunk,
+ * nothing per row. Rows already resolved, or never tracked, are left alone and not returned,
+ * so the caller counts exactly the transitions the database made. The statement starts with
+ * WITH so TypeORM's SQLite runner fetches the RETURNING rows (it `run`s statements starting
+ * with UPDATE and drops their rows); PostgreSQL returns [rows, count] for an UPDATE.
+ */
+export async function resolveTracked(m: EntityManager, outcomes: readonly { readonly predictionId: string; readonly actualLabel: number }[]): Promise<ResolvedCell[]> {
+  const ph = placeholder(dialectOf(m.connection));
+  const out: ResolvedCell[] = [];
+  const size = 1_000;
+  for (let start = 0; start < outcomes.length; start += size) {
+    const chunk = outcomes.slice(start, start + size);
+    const params: unknown[] = [];
+    let n = 0;
+    const values = chunk
+      .map((o) => {
+        params.push(o.predictionId, o.actualLabel);
+        return `(CAST(${ph(++n)} AS TEXT), CAST(${ph(++n)} AS INTEGER))`;
+      })
+      .join(', ');
+    const sql =
+      `WITH v (pid, label) AS (VALUES ${values}) ` +
+      `UPDATE ${T} SET actual_label = v.label, correct = CASE WHEN ${T}.predicted_label = v.label THEN 1 ELSE 0 END ` +
+      `FROM v WHERE ${T}.prediction_id = v.pid AND ${T}.actual_label IS NULL ` +
+      'RETURNING sector, symbol, regime, correct';
+    const raw = (await m.query(sql, params)) as unknown[];
+    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as { sector: string; symbol: string; regime: string; correct: unknown }[];
+    for (const r of rows) out.push({ sector: r.sector, symbol: r.symbol, regime: r.regime, correct: Number(r.correct) });
+  }
+  return out;
+}
+
+/** The full GROUP BY the aggregates are rebuilt from (and must always equal). */
+export async function queryAggregateRows(m: EntityManager): Promise<AggregateRow[]> {
+  const rows = (await m.query(
+    `SELECT sector, symbol, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, ` +
+      `SUM(CASE WHEN actual_label IS NOT NULL AND correct = 1 THEN 1 ELSE 0 END) AS correct ` +
+      `FROM ${T} GROUP BY sector, symbol, regime`,
+  )) as { sector: string; symbol: string; regime: string; tracked: unknown; resolved: unknown; correct: unknown }[];
+  return rows.map((r) => ({ sector: r.sector, symbol: r.symbol, regime: r.regime, tracked: Number(r.tracked), resolved: Number(r.resolved), correct: Number(r.correct) }));
+}

@@ -1,0 +1,8 @@
+import { defineToken } from '@vigil/core';
+import type { SectorMap } from './SectorMap.js';
+import type { SectorTracker } from './SectorTracker.js';
+
+/** The tracker (bound once the host has started: it needs the transactor). */
+export const sectorTrackerToken = defineToken<SectorTracker>('sectors.tracker');
+/** Symbol -> sector, with the configured overrides and unknown-symbol policy. */
+export const sectorMapToken = defineToken<SectorMap>('sectors.map');

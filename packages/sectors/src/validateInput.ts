@@ -1,0 +1,107 @@
+import { type Issue, type RecordRules, type ValidationPrediction, describeValue, throwIfIssues } from '@vigil/core';
+
+/** One prediction handed to `SectorTracker.trackPredictions` directly (the host path uses its own records). */
+export interface TrackInput {
+  /** The host's prediction id, so a later outcome finds the row; optional for direct tracking. */
+  readonly predictionId?: string | undefined;
+  readonly symbol: string;
+  readonly regime: string;
+  readonly predictedLabel: number;
+  /** The outcome if already known; omit (or null) while it is pending. */
+  readonly actualLabel?: number | null | undefined;
+  /** In [0, 1]. */
+  readonly confidence: number;
+  /** When the prediction was made for; defaults to now. */
+  readonly timestamp?: string | Date | undefined;
+}
+
+export interface TrackOutcome {
+  readonly predictionId: string;
+  readonly actualLabel: number;
+}
+
+const MAX_TEXT = 200;
+
+function text(issues: Issue[], path: string, v: unknown): void {
+  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v });
+}
+
+function label(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
+    issues.push({ path, message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`, value: v });
+  }
+}
+
+function regime(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
+  text(issues, path, v);
+  if (typeof v === 'string' && rules.regimes && !rules.regimes.includes(v)) {
+    issues.push({ path, message: `must be one of the configured regimes [${rules.regimes.join(', ')}], got ${describeValue(v)}`, value: v });
+  }
+}
+
+function confidence(issues: Issue[], path: string, v: unknown): void {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) issues.push({ path, message: `must be a number in [0, 1], got ${describeValue(v)}`, value: v });
+}
+
+function record(issues: Issue[], path: string, r: unknown): r is Record<string, unknown> {
+  if (typeof r === 'object' && r !== null && !Array.isArray(r)) return true;
+  issues.push({ path, message: `must be an object, got ${describeValue(r)}`, value: r });
+  return false;
+}
+
+/** Checks a batch of direct track inputs; throws one VIGIL_INVALID_INPUT naming every problem. */
+export function validateTrackInputs(input: readonly TrackInput[], rules: RecordRules): void {
+  const issues: Issue[] = [];
+  const ids = new Map<string, number>();
+  input.forEach((r, i) => {
+    const at = `predictions[${i}]`;
+    if (!record(issues, at, r)) return;
+    if (r.predictionId !== undefined) {
+      text(issues, `${at}.predictionId`, r.predictionId);
+      const prev = ids.get(r.predictionId as string);
+      if (prev !== undefined) issues.push({ path: `${at}.predictionId`, message: `duplicates predictions[${prev}].predictionId in the same batch`, value: r.predictionId });
+      ids.set(r.predictionId as string, i);
+    }
+    text(issues, `${at}.symbol`, r.symbol);
+    regime(issues, `${at}.regime`, r.regime, rules);
+    label(issues, `${at}.predictedLabel`, r.predictedLabel, rules);
+    if (r.actualLabel !== undefined && r.actualLabel !== null) label(issues, `${at}.actualLabel`, r.actualLabel, rules);
+    confidence(issues, `${at}.confidence`, r.confidence);
+    const t = r.timestamp;
+    if (t !== undefined && Number.isNaN(t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : Number.NaN)) {
+      issues.push({ path: `${at}.timestamp`, message: `must be an ISO-8601 date, got ${describeValue(t)}`, value: t });
+    }
+  });
+  throwIfIssues('sector predictions', issues);
+}
+
+export function validateTrackOutcomes(input: readonly TrackOutcome[], rules: RecordRules): void {
+  const issues: Issue[] = [];
+  const ids = new Map<string, number>();
+  input.forEach((r, i) => {
+    const at = `outcomes[${i}]`;
+    if (!record(issues, at, r)) return;
+    text(issues, `${at}.predictionId`, r.predictionId);
+    label(issues, `${at}.actualLabel`, r.actualLabel, rules);
+    const prev = ids.get(r.predictionId as string);
+    if (prev !== undefined) issues.push({ path: `${at}.predictionId`, message: `duplicates outcomes[${prev}].predictionId in the same batch`, value: r.predictionId });
+    ids.set(r.predictionId as string, i);
+  });
+  throwIfIssues('sector outcomes', issues);
+}
+
+/** Checks a candidate's validation predictions (symbol, regime, both labels, confidence). */
+export function validateCandidatePredictions(input: readonly ValidationPrediction[], rules: RecordRules): void {
+  const issues: Issue[] = [];
+  input.forEach((r, i) => {
+    const at = `validation.predictions[${i}]`;
+    if (!record(issues, at, r)) return;
+    text(issues, `${at}.symbol`, r.symbol);
+    regime(issues, `${at}.regime`, r.regime, rules);
+    label(issues, `${at}.predicted`, r.predicted, rules);
+    label(issues, `${at}.actual`, r.actual, rules);
+    confidence(issues, `${at}.confidence`, r.confidence);
+  });
+  throwIfIssues('validation predictions', issues);
+}
