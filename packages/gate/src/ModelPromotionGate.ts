@@ -1,0 +1,475 @@
+import { mkdir, stat } from 'node:fs/promises';
+import {
+  BUILTIN_CRITERIA,
+  type Clock,
+  type GateCriterion,
+  type Issue,
+  type Logger,
+  type NormalizedConfig,
+  type Transactor,
+  type ValidationResults,
+  VigilError,
+  assertCriterion,
+  clockToken,
+  criterionPluginId,
+  dataSourceToken,
+  describeValue,
+  gateCriterionToken,
+  isVigilError,
+  systemClock,
+  throwIfIssues,
+  transactorToken,
+} from '@vigil/core';
+import lockfile from 'proper-lockfile';
+import type { DependencyContainer } from 'tsyringe';
+import type { DataSource } from 'typeorm';
+import { appendHistory, countHistory, latestHistory, readAllHistory, readHistory } from './PromotionHistory.js';
+import { checkValidation } from './checkValidation.js';
+import type { GateOptions } from './config.js';
+import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
+import { type BackupEntry, backupStamp, listBackups, nextBackupPath, restoreBackup, stageModel } from './installModel.js';
+import { hashModel } from './modelFiles.js';
+import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, resolveGatePaths } from './paths.js';
+import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
+import { type CriterionOutcome, type RangedCriterion, assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce } from './runCriteria.js';
+import { gatePromotionStepsToken } from './tokens.js';
+
+export interface GateDeps {
+  /** The host's container: criteria, the transactor, the data source and the clock come from it. */
+  readonly container: DependencyContainer;
+  readonly options: GateOptions;
+  readonly config: Pick<NormalizedConfig, 'labels' | 'regimes' | 'plugins'>;
+  readonly logger: Logger;
+  /** Resolves `options.root` when it is relative or unset (default `process.cwd()`). */
+  readonly cwd?: string;
+}
+
+export interface AttemptOptions {
+  /** Who asked (a user, a pipeline id); written to history. */
+  readonly actor?: string;
+  readonly notes?: string;
+}
+
+export interface PromoteOptions extends AttemptOptions {
+  /** Keep the replaced production model as a timestamped backup (default true). */
+  readonly backupOld?: boolean;
+}
+
+export interface OverrideOptions {
+  /** Who takes responsibility; required. */
+  readonly actor: string;
+  /** Why the failed checks are accepted; required. */
+  readonly reason: string;
+  readonly backupOld?: boolean;
+}
+
+export interface PromotionResult {
+  readonly action: 'promote' | 'override';
+  readonly modelPath: string;
+  readonly modelSha256: string;
+  readonly kind: ModelKind;
+  readonly productionPath: string;
+  readonly backupPath: string | null;
+  /** The history row of the validation (or override) that allowed it. */
+  readonly decisionId: number;
+  readonly historyId: number;
+}
+
+export interface RollbackResult {
+  readonly productionPath: string;
+  readonly restoredFrom: string;
+  readonly modelSha256: string;
+  /** Where the model that was in production now lives. */
+  readonly replacedPath: string | null;
+  readonly historyId: number;
+}
+
+const FIGURES = {
+  overall_accuracy: BUILTIN_CRITERIA.overallAccuracy,
+  crash_accuracy: BUILTIN_CRITERIA.crashAccuracy,
+  min_sector_accuracy: BUILTIN_CRITERIA.minSectorAccuracy,
+  drift_score: BUILTIN_CRITERIA.driftScore,
+  replay_improvement: BUILTIN_CRITERIA.replayImprovement,
+} as const;
+
+const MAX_TEXT = 10_000;
+
+function checkOptionalText(issues: Issue[], path: string, v: unknown, required = false): void {
+  if (v === undefined && !required) return;
+  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
+}
+
+const errorJson = (e: unknown): Record<string, unknown> =>
+  isVigilError(e) ? { code: e.code, message: e.message, issues: e.issues.map(({ path, message }) => ({ path, message })) } : { message: (e as Error)?.message ?? String(e) };
+
+/**
+ * The spec's ModelPromotionGate (Module 10). Criteria come from every enabled plugin through
+ * `gateCriterionToken`; the gate runs them, decides, and logs every attempt in the hash-chained
+ * `model_promotion_history`. Promotion copies the model beside production, flushes it, and
+ * renames it into place under a cross-process lock.
+ */
+export class ModelPromotionGate {
+  readonly paths: GatePaths;
+  readonly #c: DependencyContainer;
+  readonly #o: GateOptions;
+  readonly #config: GateDeps['config'];
+  readonly #log: Logger;
+
+  constructor(deps: GateDeps) {
+    this.#c = deps.container;
+    this.#o = deps.options;
+    this.#config = deps.config;
+    this.#log = deps.logger;
+    this.paths = resolveGatePaths(deps.options, deps.cwd);
+  }
+
+  // ---- validation -------------------------------------------------------------------------
+
+  /**
+   * Runs every registered criterion against a candidate and logs the attempt. Bad input (a
+   * path outside the models directory, malformed validation results, thresholds out of range,
+   * a criterion id registered twice) throws a `VigilError` after logging the attempt as rejected.
+   */
+  async validateModel(modelPath: string, validation: ValidationResults, o: AttemptOptions = {}): Promise<GateReport> {
+    const tx = this.#transactor();
+    const now = this.#now();
+    let model: ConfinedModel | undefined;
+    let sha: string | null = null;
+    let criteria: RangedCriterion[] = [];
+    let thresholds = new Map<string, number | undefined>();
+    try {
+      const issues: Issue[] = [];
+      checkOptionalText(issues, 'actor', o.actor);
+      checkOptionalText(issues, 'notes', o.notes);
+      let pathError: unknown;
+      model = await confineModelPath(modelPath, this.paths).catch((e: unknown) => {
+        pathError = e;
+        return undefined;
+      });
+      issues.push(...checkValidation(validation, this.#config));
+      criteria = this.#criteria();
+      const t = thresholdsInForce(criteria, this.#o.thresholds);
+      thresholds = t.thresholds;
+      issues.push(...t.issues);
+      if (pathError) throw isVigilError(pathError) && issues.length ? new VigilError(pathError.code, `${pathError.message}\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: [...pathError.issues, ...issues], cause: pathError }) : pathError;
+      throwIfIssues('validation attempt', issues);
+      sha = await hashModel((model as ConfinedModel).path, (model as ConfinedModel).kind);
+    } catch (e) {
+      await this.#logRefusal(tx, 'validate', modelPath, model, sha, now, e, o);
+      throw e;
+    }
+
+    const candidate = model as ConfinedModel;
+    const required = new Set(this.#o.required);
+    const base = { modelPath: candidate.path, validation, container: this.#c, now };
+    const results = await Promise.all(criteria.map((c) => evaluateCriterion(c, { ...base, threshold: thresholds.get(c.id) }, required.has(c.id), this.#o.criterionTimeoutMs)));
+    const registered = new Set(criteria.map((c) => c.id));
+    const missing = new Map(this.#o.required.filter((id) => !registered.has(id)).map((id) => [id, missingCriterionReason(id, this.#config)]));
+    const decision = decide(results, missing);
+    const all: CriterionOutcome[] = [
+      ...results,
+      ...[...missing].map(([id, message]): CriterionOutcome => ({ id, description: `not registered (plugin '${criterionPluginId(id)}')`, required: true, status: 'error', value: null, threshold: this.#o.thresholds[id] ?? null, message, durationMs: 0, details: { missing: true, plugin: criterionPluginId(id) } })),
+    ];
+    const details = Object.fromEntries(all.map((r) => [r.id, r]));
+    const figure = (id: string): number | null => {
+      const v = details[id]?.value;
+      return typeof v === 'number' && Number.isFinite(v) ? v : null;
+    };
+    const row = await tx.run((t) =>
+      appendHistory(t.manager, {
+        model_path: candidate.path,
+        validation_timestamp: now.toISOString(),
+        approved: decision.approved ? 1 : 0,
+        overall_accuracy: figure(FIGURES.overall_accuracy),
+        crash_accuracy: figure(FIGURES.crash_accuracy),
+        min_sector_accuracy: figure(FIGURES.min_sector_accuracy),
+        drift_score: figure(FIGURES.drift_score),
+        replay_improvement: figure(FIGURES.replay_improvement),
+        checks_passed: JSON.stringify(decision.checksPassed),
+        checks_failed: JSON.stringify(decision.checksFailed),
+        promoted_to_production: 0,
+        notes: o.notes ?? null,
+        model_sha256: sha,
+        criteria_json: JSON.stringify({ results: all, reasons: decision.reasons, kind: candidate.kind }),
+        actor: o.actor ?? null,
+        action: 'validate',
+      }),
+    );
+    this.#log.info(decision.approved ? 'model approved' : 'model rejected', { modelPath: candidate.path, sha256: sha, historyId: row.id, failed: decision.checksFailed });
+    return {
+      approved: decision.approved,
+      recommendation: decision.approved ? 'PROMOTE' : 'REJECT',
+      checksPassed: decision.checksPassed,
+      checksFailed: decision.checksFailed,
+      details,
+      results: all,
+      reasons: decision.reasons,
+      modelPath: candidate.path,
+      modelSha256: sha as string,
+      validatedAt: row.validation_timestamp,
+      historyId: row.id,
+      actor: row.actor,
+      notes: row.notes,
+    };
+  }
+
+  // ---- promotion --------------------------------------------------------------------------
+
+  /**
+   * Copies an approved model into production atomically, backing up the one it replaces.
+   * Only a model whose latest validation (by SHA-256) was approved, or that was overridden, is
+   * promoted; a second promotion while one is running gets `VIGIL_CONFLICT`.
+   */
+  async promoteModel(modelPath: string, o: PromoteOptions = {}): Promise<PromotionResult> {
+    const tx = this.#transactor();
+    const now = this.#now();
+    let model: ConfinedModel | undefined;
+    let sha: string | null = null;
+    try {
+      const issues: Issue[] = [];
+      checkOptionalText(issues, 'actor', o.actor);
+      checkOptionalText(issues, 'notes', o.notes);
+      if (o.backupOld !== undefined && typeof o.backupOld !== 'boolean') issues.push({ path: 'backupOld', message: `must be a boolean, got ${describeValue(o.backupOld)}`, value: o.backupOld });
+      throwIfIssues('promotion', issues);
+      model = await confineModelPath(modelPath, this.paths);
+      sha = await hashModel(model.path, model.kind);
+      const decision = await latestHistory(this.#ds().manager, ['validate', 'override'], sha);
+      if (!decision) {
+        throw new VigilError('VIGIL_NOT_FOUND', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; run validateModel first; nothing was copied`, { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] });
+      }
+      if (decision.action === 'validate' && decision.approved !== 1) {
+        throw new VigilError('VIGIL_INVALID_INPUT', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was rejected by its latest validation (history row ${decision.id}; failed ${decision.checks_failed}); fix it and validate again, or use overrideModel; nothing was copied`, {
+          issues: [{ path: 'modelPath', message: `latest validation (row ${decision.id}) was rejected`, value: modelPath }],
+          details: { historyId: decision.id },
+        });
+      }
+      return await this.#install('promote', model, sha, decision, now, o.backupOld ?? true, o.actor ?? null, o.notes ?? null, {});
+    } catch (e) {
+      await this.#logRefusal(tx, 'promote', modelPath, model, sha, now, e, o);
+      throw e;
+    }
+  }
+
+  /**
+   * Manual override (spec risk 3): promotes a model its validation rejected, for emergencies.
+   * Needs an actor and a reason; the history row keeps the failed checks next to them.
+   */
+  async overrideModel(modelPath: string, o: OverrideOptions): Promise<PromotionResult> {
+    const tx = this.#transactor();
+    const now = this.#now();
+    const issues: Issue[] = [];
+    checkOptionalText(issues, 'actor', o?.actor, true);
+    checkOptionalText(issues, 'reason', o?.reason, true);
+    if (o?.backupOld !== undefined && typeof o.backupOld !== 'boolean') issues.push({ path: 'backupOld', message: `must be a boolean, got ${describeValue(o.backupOld)}`, value: o.backupOld });
+    throwIfIssues('override', issues);
+    let model: ConfinedModel | undefined;
+    let sha: string | null = null;
+    try {
+      model = await confineModelPath(modelPath, this.paths);
+      sha = await hashModel(model.path, model.kind);
+      const validation = await latestHistory(this.#ds().manager, ['validate'], sha);
+      if (!validation) {
+        throw new VigilError('VIGIL_NOT_FOUND', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; validate it first so the override records which checks it overrides; nothing was copied`, { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] });
+      }
+      const overridden = toHistoryEntry(validation);
+      const reasons = (overridden.criteria as { reasons?: string[] } | null)?.reasons ?? [];
+      return await this.#install('override', model, sha, validation, now, o.backupOld ?? true, o.actor, o.reason, { overrides: validation.id, overriddenReasons: reasons });
+    } catch (e) {
+      await this.#logRefusal(tx, 'override', modelPath, model, sha, now, e, { actor: o.actor, notes: o.reason });
+      throw e;
+    }
+  }
+
+  /** Restores the most recent backup (of the production file or directory, or the newer of the two) atomically. */
+  async rollback(o: AttemptOptions & { kind?: ModelKind } = {}): Promise<RollbackResult> {
+    const tx = this.#transactor();
+    const now = this.#now();
+    const issues: Issue[] = [];
+    checkOptionalText(issues, 'actor', o.actor);
+    checkOptionalText(issues, 'notes', o.notes);
+    if (o.kind !== undefined && o.kind !== 'file' && o.kind !== 'directory') issues.push({ path: 'kind', message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`, value: o.kind });
+    throwIfIssues('rollback', issues);
+    return this.#withLock(async (compromised) => {
+      const kinds: ModelKind[] = o.kind ? [o.kind] : ['file', 'directory'];
+      const backups: BackupEntry[] = [];
+      for (const k of kinds) backups.push(...(await listBackups(this.paths.backupsDir, this.#target(k), k)));
+      backups.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
+      const b = backups[0];
+      if (!b) throw new VigilError('VIGIL_NOT_FOUND', `no backup to roll back to in ${this.paths.backupsDir}`);
+      const target = this.#target(b.kind);
+      const sha = await hashModel(b.path, b.kind);
+      const decision = await latestHistory(this.#ds().manager, ['validate', 'override'], sha);
+      const replacedPath = await nextBackupPath(this.paths.backupsDir, target, backupStamp(now), '.replaced');
+      const { row, replaced } = await tx.run(async (t) => {
+        const r = await appendHistory(t.manager, {
+          ...this.#figuresOf(decision),
+          model_path: target,
+          validation_timestamp: now.toISOString(),
+          promoted_to_production: 1,
+          notes: o.notes ?? null,
+          model_sha256: sha,
+          criteria_json: JSON.stringify({ restoredFrom: b.path, replacedPath, kind: b.kind, decisionId: decision?.id ?? null }),
+          actor: o.actor ?? null,
+          action: 'rollback',
+        });
+        if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rollback; nothing was changed');
+        return { row: r, ...(await restoreBackup(b, target, replacedPath)) };
+      });
+      this.#log.warn('production model rolled back', { productionPath: target, restoredFrom: b.path, sha256: sha, historyId: row.id });
+      return { productionPath: target, restoredFrom: b.path, modelSha256: sha, replacedPath: replaced ? replacedPath : null, historyId: row.id };
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  /** History rows, newest first, with the total count for paging. */
+  async getHistory(o: { limit?: number; offset?: number } = {}): Promise<{ total: number; entries: HistoryEntry[] }> {
+    const limit = o.limit ?? 50;
+    const offset = o.offset ?? 0;
+    const issues: Issue[] = [];
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) issues.push({ path: 'limit', message: `must be an integer in [1, 1000], got ${describeValue(limit)}`, value: limit });
+    if (!Number.isInteger(offset) || offset < 0) issues.push({ path: 'offset', message: `must be a non-negative integer, got ${describeValue(offset)}`, value: offset });
+    throwIfIssues('history query', issues);
+    const m = this.#ds().manager;
+    const [total, rows] = await Promise.all([countHistory(m), readHistory(m, limit, offset)]);
+    return { total, entries: rows.map(toHistoryEntry) };
+  }
+
+  /** The most recent validation report, for the dashboard; undefined before the first. */
+  async getLatestReport(): Promise<GateReport | undefined> {
+    const row = await latestHistory(this.#ds().manager, ['validate']);
+    return row ? reportFromRow(row) : undefined;
+  }
+
+  /** Checks the history's hash chain; names the first row altered or the row after one removed. */
+  async verifyHistory(): Promise<ChainReport> {
+    return verifyChain(await readAllHistory(this.#ds().manager));
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  #target(kind: ModelKind): string {
+    return kind === 'file' ? this.paths.productionFile : this.paths.productionDir;
+  }
+
+  #figuresOf(decision: HistoryRow | undefined): Pick<HistoryRow, 'approved' | 'overall_accuracy' | 'crash_accuracy' | 'min_sector_accuracy' | 'drift_score' | 'replay_improvement' | 'checks_passed' | 'checks_failed'> {
+    return {
+      approved: decision?.action === 'validate' ? decision.approved : 0,
+      overall_accuracy: decision?.overall_accuracy ?? null,
+      crash_accuracy: decision?.crash_accuracy ?? null,
+      min_sector_accuracy: decision?.min_sector_accuracy ?? null,
+      drift_score: decision?.drift_score ?? null,
+      replay_improvement: decision?.replay_improvement ?? null,
+      checks_passed: decision?.checks_passed ?? '[]',
+      checks_failed: decision?.checks_failed ?? '[]',
+    };
+  }
+
+  async #install(action: 'promote' | 'override', model: ConfinedModel, sha: string, decision: HistoryRow, now: Date, backupOld: boolean, actor: string | null, notes: string | null, extra: Record<string, unknown>): Promise<PromotionResult> {
+    const target = this.#target(model.kind);
+    const steps = this.#c.isRegistered(gatePromotionStepsToken, true) ? this.#c.resolve(gatePromotionStepsToken) : undefined;
+    return this.#withLock(async (compromised) => {
+      const staged = await stageModel(model.path, model.kind, target, steps);
+      try {
+        if (staged.sha256 !== sha) {
+          throw new VigilError('VIGIL_CONFLICT', `model ${model.path} changed while it was being promoted (sha256 ${sha.slice(0, 12)} when checked, ${staged.sha256.slice(0, 12)} when copied); validate the new content; nothing was changed`);
+        }
+        const existsNow = await stat(target).then(() => true, () => false);
+        const backupPath = backupOld && existsNow ? await nextBackupPath(this.paths.backupsDir, target, backupStamp(now)) : null;
+        const row = await this.#transactor().run(async (t) => {
+          const r = await appendHistory(t.manager, {
+            ...this.#figuresOf(decision),
+            model_path: model.path,
+            validation_timestamp: now.toISOString(),
+            promoted_to_production: 1,
+            notes,
+            model_sha256: sha,
+            criteria_json: JSON.stringify({ ...extra, decisionId: decision.id, productionPath: target, backupPath, kind: model.kind }),
+            actor,
+            action,
+          });
+          if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rename; nothing was changed');
+          await staged.install(backupPath);
+          return r;
+        });
+        this.#log[action === 'override' ? 'warn' : 'info'](action === 'override' ? 'model promoted by manual override' : 'model promoted', { modelPath: model.path, sha256: sha, productionPath: target, backupPath, historyId: row.id, actor });
+        return { action, modelPath: model.path, modelSha256: sha, kind: model.kind, productionPath: target, backupPath, decisionId: decision.id, historyId: row.id };
+      } finally {
+        await staged.discard();
+      }
+    });
+  }
+
+  /** One promotion or rollback at a time, across processes: a lock directory beside production. */
+  async #withLock<T>(fn: (compromised: () => boolean) => Promise<T>): Promise<T> {
+    await mkdir(this.paths.modelsDir, { recursive: true });
+    let lost: Error | undefined;
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(this.paths.modelsDir, {
+        lockfilePath: this.paths.lockFile,
+        realpath: false,
+        retries: 0,
+        stale: this.#o.lockStaleMs,
+        onCompromised: (e) => {
+          lost = e;
+        },
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new VigilError('VIGIL_CONFLICT', `another promotion or rollback is in progress (lock ${this.paths.lockFile} is held); try again when it finishes; nothing was changed`, { cause: e });
+      }
+      throw e;
+    }
+    try {
+      return await fn(() => lost !== undefined);
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+
+  /** Logs a refused attempt as a rejected row (as far as it got), never masking the refusal. */
+  async #logRefusal(tx: Transactor, action: HistoryAction, given: unknown, model: ConfinedModel | undefined, sha: string | null, now: Date, error: unknown, o: AttemptOptions): Promise<void> {
+    try {
+      await tx.run((t) =>
+        appendHistory(t.manager, {
+          ...this.#figuresOf(undefined),
+          checks_failed: JSON.stringify(['input']),
+          model_path: model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given)),
+          validation_timestamp: now.toISOString(),
+          promoted_to_production: 0,
+          notes: `refused: ${(error as Error)?.message ?? String(error)}${typeof o.notes === 'string' ? `\n${o.notes}` : ''}`.slice(0, MAX_TEXT * 2),
+          model_sha256: sha,
+          criteria_json: JSON.stringify({ refused: errorJson(error) }),
+          actor: typeof o.actor === 'string' ? o.actor.slice(0, MAX_TEXT) : null,
+          action,
+        }),
+      );
+    } catch (e) {
+      this.#log.error('could not log a refused gate attempt', { action, error: String(e), refusal: String(error) });
+    }
+  }
+
+  #criteria(): RangedCriterion[] {
+    const list = this.#c.isRegistered(gateCriterionToken, true) ? this.#c.resolveAll(gateCriterionToken) : [];
+    for (const c of list) assertCriterion(c);
+    assertUniqueCriteria(list as GateCriterion[]);
+    return list as RangedCriterion[];
+  }
+
+  #transactor(): Transactor {
+    if (!this.#c.isRegistered(transactorToken, true)) throw new VigilError('VIGIL_HOST_STATE', 'the gate needs a started host (no transactor yet); call host.start() first');
+    return this.#c.resolve(transactorToken);
+  }
+
+  #ds(): DataSource {
+    if (!this.#c.isRegistered(dataSourceToken, true)) throw new VigilError('VIGIL_HOST_STATE', 'the gate needs a started host (no data source yet); call host.start() first');
+    return this.#c.resolve(dataSourceToken);
+  }
+
+  #now(): Date {
+    const clock: Clock = this.#c.isRegistered(clockToken, true) ? this.#c.resolve(clockToken) : systemClock;
+    return clock.now();
+  }
+}

@@ -1,0 +1,37 @@
+import { BUILTIN_CRITERIA } from '@vigil/core';
+import { z } from 'zod';
+
+/** A path below the models directory: relative, no `..` segments. */
+const insideModelsDir = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside modelsDir, without ".." segments');
+
+export const gateOptionsSchema = z
+  .object({
+    /** Relative paths (modelsDir) resolve against this; default `process.cwd()` at register time. */
+    root: z.string().min(1).optional(),
+    /** Candidates must live below this directory; production and backups live in it. */
+    modelsDir: z.string().min(1).default('backend/data/ml_models'),
+    /** Where a candidate model FILE is promoted to (inside modelsDir). */
+    productionFile: insideModelsDir.default('meta_learner_production.pkl'),
+    /** Where a candidate model DIRECTORY is promoted to (inside modelsDir). */
+    productionDir: insideModelsDir.default('base_models_production'),
+    /** Timestamped backups of replaced production models (inside modelsDir). */
+    backupsDir: insideModelsDir.default('backups'),
+    /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
+    thresholds: z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
+    /** Criteria that must pass for approval; a required criterion nobody registered rejects. */
+    required: z.array(z.string().min(1)).default(() => [...Object.values(BUILTIN_CRITERIA)]),
+    /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
+    minSamples: z.number().int().min(1).default(100),
+    /** A criterion that has not answered after this long is an `error` (fails closed). */
+    criterionTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+    /** A promotion lock older than this (its holder died) may be taken over. */
+    lockStaleMs: z.number().int().min(2_000).default(30_000),
+  })
+  .strict()
+  .refine((o) => o.productionFile !== o.productionDir, { message: 'productionFile and productionDir must differ', path: ['productionDir'] });
+
+export type GateOptionsInput = z.input<typeof gateOptionsSchema>;
+export type GateOptions = z.output<typeof gateOptionsSchema>;

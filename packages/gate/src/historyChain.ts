@@ -1,0 +1,101 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonicalJson.js';
+
+export type HistoryAction = 'validate' | 'promote' | 'override' | 'rollback';
+
+/** One `model_promotion_history` row: the spec's columns, then the gate's audit columns. */
+export interface HistoryRow {
+  readonly id: number;
+  readonly model_path: string;
+  readonly validation_timestamp: string;
+  readonly approved: number;
+  readonly overall_accuracy: number | null;
+  readonly crash_accuracy: number | null;
+  readonly min_sector_accuracy: number | null;
+  readonly drift_score: number | null;
+  readonly replay_improvement: number | null;
+  readonly checks_passed: string;
+  readonly checks_failed: string;
+  readonly promoted_to_production: number;
+  readonly notes: string | null;
+  readonly model_sha256: string | null;
+  readonly criteria_json: string | null;
+  readonly actor: string | null;
+  readonly action: HistoryAction;
+  readonly prev_hash: string;
+  readonly row_hash: string;
+}
+
+/** The chain's anchor: the first hashed row links to this. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const NUMERIC = ['id', 'approved', 'overall_accuracy', 'crash_accuracy', 'min_sector_accuracy', 'drift_score', 'replay_improvement', 'promoted_to_production'] as const;
+const TEXT = ['model_path', 'validation_timestamp', 'checks_passed', 'checks_failed', 'notes', 'model_sha256', 'criteria_json', 'actor', 'action', 'prev_hash'] as const;
+
+/**
+ * A row as the database hands it back, with drivers' differences removed (PostgreSQL gives
+ * numbers, SQLite may give strings for some affinities): numbers as numbers, text as text.
+ */
+export function normalizeRow(raw: Record<string, unknown>): HistoryRow {
+  const out: Record<string, unknown> = {};
+  for (const k of NUMERIC) out[k] = raw[k] === null || raw[k] === undefined ? null : Number(raw[k]);
+  for (const k of TEXT) out[k] = raw[k] === null || raw[k] === undefined ? null : String(raw[k]);
+  out.row_hash = raw.row_hash === null || raw.row_hash === undefined ? null : String(raw.row_hash);
+  return out as unknown as HistoryRow;
+}
+
+/** SHA-256 over the previous row's hash and the canonical JSON of every column but row_hash. */
+export function rowHash(row: Omit<HistoryRow, 'row_hash'>): string {
+  const content: Record<string, unknown> = {};
+  for (const k of [...NUMERIC, ...TEXT]) content[k] = row[k] ?? null;
+  return createHash('sha256').update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex');
+}
+
+export interface ChainReport {
+  readonly ok: boolean;
+  /** Rows checked (hashed rows; legacy rows written before the gate are counted apart). */
+  readonly rows: number;
+  /** Rows from before the chain began (no row_hash), e.g. from the original Python gate. */
+  readonly legacyRows: number;
+  /** The first row that was altered, or the row right after a removed one. */
+  readonly firstBadId: number | null;
+  readonly reason: string | null;
+  /** The last row's hash: record it elsewhere to detect removal of the newest rows too. */
+  readonly head: string;
+}
+
+/**
+ * Walks rows in id order. Ids are assigned consecutively by the gate, so a missing id is a
+ * removed row; a recomputed hash that differs is an altered row; a prev_hash that does not
+ * name the row before is a removed or re-ordered row.
+ */
+export function verifyChain(rows: readonly HistoryRow[]): ChainReport {
+  let prev = GENESIS_HASH;
+  let prevId: number | null = null;
+  let checked = 0;
+  let legacy = 0;
+  const bad = (row: HistoryRow, reason: string): ChainReport => ({ ok: false, rows: checked, legacyRows: legacy, firstBadId: row.id, reason, head: prev });
+  for (const row of rows) {
+    if (row.row_hash === null || row.row_hash === undefined) {
+      if (prevId === null) {
+        legacy++;
+        continue;
+      }
+      return bad(row, `row ${row.id} has no row_hash after the chain began: it was written or altered outside the gate`);
+    }
+    if (prevId !== null && row.id !== prevId + 1) {
+      const gap = row.id - prevId - 1 === 1 ? `row ${prevId + 1} is missing` : `rows ${prevId + 1}..${row.id - 1} are missing`;
+      return bad(row, `${gap} (removed); row ${row.id} follows row ${prevId}`);
+    }
+    if (row.prev_hash !== prev) {
+      return bad(row, prevId === null
+        ? `row ${row.id} is the first hashed row but does not link to the chain's start: earlier rows were removed`
+        : `row ${row.id} does not link to row ${prevId} (prev_hash differs): a row between them was removed or row ${prevId} was replaced`);
+    }
+    if (rowHash(row) !== row.row_hash) return bad(row, `row ${row.id} was altered: its content no longer matches its row_hash`);
+    prev = row.row_hash;
+    prevId = row.id;
+    checked++;
+  }
+  return { ok: true, rows: checked, legacyRows: legacy, firstBadId: null, reason: null, head: prev };
+}

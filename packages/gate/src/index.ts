@@ -1,0 +1,22 @@
+export { gatePlugin } from './plugin.js';
+export { gateOptionsSchema, type GateOptions, type GateOptionsInput } from './config.js';
+export { gatePromotionStepsToken, gateToken } from './tokens.js';
+export {
+  ModelPromotionGate,
+  type AttemptOptions,
+  type GateDeps,
+  type OverrideOptions,
+  type PromoteOptions,
+  type PromotionResult,
+  type RollbackResult,
+} from './ModelPromotionGate.js';
+export { DEFAULT_MIN_OVERALL_ACCURACY, overallAccuracyCriterion, predictionAccuracy } from './overallAccuracy.js';
+export { checkValidation, type ValidationRules } from './checkValidation.js';
+export { assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce, type CriterionOutcome, type Decision, type RangedCriterion } from './runCriteria.js';
+export { GENESIS_HASH, rowHash, verifyChain, type ChainReport, type HistoryAction, type HistoryRow } from './historyChain.js';
+export { canonicalJson } from './canonicalJson.js';
+export { backupStamp, type PromotionSteps } from './installModel.js';
+export { resolveGatePaths, type GatePaths, type ModelKind } from './paths.js';
+export type { GateReport, HistoryEntry } from './report.js';
+export { HISTORY_TABLE, ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
+export { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
