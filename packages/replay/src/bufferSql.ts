@@ -1,0 +1,148 @@
+import { bulkInsert, dialectOf, placeholder, quoteIdent, selectIn } from '@vigil/core';
+import type { EntityManager } from 'typeorm';
+import type { IndexEntry } from './BufferIndex.js';
+import { ERROR_REPLAY_TABLE } from './entities/ErrorReplayRow.js';
+import { REPLAY_META_TABLE } from './entities/ReplayMetaRow.js';
+import type { NormalizedError } from './validateErrors.js';
+
+const T = quoteIdent(ERROR_REPLAY_TABLE);
+const M = quoteIdent(REPLAY_META_TABLE);
+const DAY_MS = 86_400_000;
+
+const INSERT_COLUMNS = ['id', 'symbol', 'date', 'regime', 'features_json', 'true_label', 'predicted_label', 'confidence', 'error_score', 'added_at', 'replayed_count'];
+
+export async function insertErrors(manager: EntityManager, rows: readonly { id: number; e: NormalizedError }[], addedAt: string): Promise<void> {
+  await bulkInsert(
+    manager,
+    ERROR_REPLAY_TABLE,
+    INSERT_COLUMNS,
+    rows.map(({ id, e }) => [id, e.symbol, e.date, e.regime, JSON.stringify(e.features), e.label, e.prediction, e.confidence, e.score, addedAt, 0]),
+  );
+}
+
+/** One `DELETE ... WHERE id IN (...)` per 10,000 ids (one statement for any ordinary batch). */
+export async function deleteIds(manager: EntityManager, ids: readonly number[]): Promise<void> {
+  const ph = placeholder(dialectOf(manager.connection));
+  for (let start = 0; start < ids.length; start += 10_000) {
+    const chunk = ids.slice(start, start + 10_000);
+    await manager.query(`DELETE FROM ${T} WHERE id IN (${chunk.map((_, i) => ph(i + 1)).join(', ')})`, chunk as number[]);
+  }
+}
+
+export async function deleteAll(manager: EntityManager): Promise<void> {
+  await manager.query(`DELETE FROM ${T}`);
+}
+
+/** What the index needs of every row (scores missing from foreign rows are computed the spec's way). */
+export async function loadIndexEntries(manager: EntityManager): Promise<IndexEntry[]> {
+  const rows = (await manager.query(
+    `SELECT id, symbol, date, regime, COALESCE(error_score, CASE WHEN true_label <> predicted_label THEN confidence ELSE 0 END) AS score FROM ${T}`,
+  )) as { id: unknown; symbol: string; date: string; regime: string | null; score: unknown }[];
+  return rows.map((r) => {
+    const t = Date.parse(r.date.length === 10 ? `${r.date}T00:00:00Z` : r.date);
+    return { id: Number(r.id), symbol: r.symbol, day: Number.isFinite(t) ? Math.floor(t / DAY_MS) : 0, regime: r.regime ?? null, score: Number(r.score) };
+  });
+}
+
+export interface StoredSample {
+  readonly id: number;
+  readonly features: number[];
+  readonly label: number;
+  readonly predicted: number;
+  readonly confidence: number;
+  readonly symbol: string;
+  readonly date: string;
+  readonly regime: string | null;
+}
+
+export async function loadSamples(manager: EntityManager, ids: readonly number[]): Promise<Map<number, StoredSample>> {
+  const rows = await selectIn<Record<string, unknown>>(
+    manager,
+    (list) => `SELECT id, features_json, true_label, predicted_label, confidence, symbol, date, regime FROM ${T} WHERE id IN (${list})`,
+    ids,
+  );
+  return new Map(
+    rows.map((r) => {
+      const id = Number(r.id);
+      return [
+        id,
+        {
+          id,
+          features: JSON.parse(String(r.features_json)) as number[],
+          label: Number(r.true_label),
+          predicted: Number(r.predicted_label),
+          confidence: Number(r.confidence),
+          symbol: String(r.symbol),
+          date: String(r.date),
+          regime: (r.regime as string | null) ?? null,
+        },
+      ];
+    }),
+  );
+}
+
+/** Adds each id's draw count to its `replayed_count`: one UPDATE per distinct count. */
+export async function incrementReplayed(manager: EntityManager, counts: ReadonlyMap<number, number>): Promise<void> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const byCount = new Map<number, number[]>();
+  for (const [id, k] of counts) {
+    const list = byCount.get(k) ?? [];
+    list.push(id);
+    byCount.set(k, list);
+  }
+  for (const [k, ids] of byCount) {
+    for (let start = 0; start < ids.length; start += 10_000) {
+      const chunk = ids.slice(start, start + 10_000);
+      await manager.query(
+        `UPDATE ${T} SET replayed_count = COALESCE(replayed_count, 0) + ${ph(1)} WHERE id IN (${chunk.map((_, i) => ph(i + 2)).join(', ')})`,
+        [k, ...chunk],
+      );
+    }
+  }
+}
+
+export async function readMeta(manager: EntityManager): Promise<Map<string, string>> {
+  const rows = (await manager.query(`SELECT key, value FROM ${M}`)) as { key: string; value: string }[];
+  return new Map(rows.map((r) => [r.key, r.value]));
+}
+
+export async function writeMeta(manager: EntityManager, key: string, value: string): Promise<void> {
+  const ph = placeholder(dialectOf(manager.connection));
+  await manager.query(`INSERT INTO ${M} (key, value) VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [key, value]);
+}
+
+export async function deleteMeta(manager: EntityManager, key: string): Promise<void> {
+  const ph = placeholder(dialectOf(manager.connection));
+  await manager.query(`DELETE FROM ${M} WHERE key = ${ph(1)}`, [key]);
+}
+
+export interface StatsRows {
+  readonly total: number;
+  readonly avgConfidence: number | null;
+  readonly highConfidence: number;
+  readonly replayedErrors: number;
+  readonly totalReplays: number;
+  readonly byRegime: Record<string, number>;
+  readonly byLabel: Record<string, number>;
+}
+
+export async function readStats(manager: EntityManager, highConfidence: number): Promise<StatsRows> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const [agg] = (await manager.query(
+    `SELECT COUNT(*) AS n, AVG(confidence) AS c, SUM(CASE WHEN confidence > ${ph(1)} THEN 1 ELSE 0 END) AS h,
+       SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}`,
+    [highConfidence],
+  )) as Record<string, unknown>[];
+  const regimes = (await manager.query(`SELECT regime, COUNT(*) AS n FROM ${T} GROUP BY regime`)) as { regime: string | null; n: unknown }[];
+  const labels = (await manager.query(`SELECT true_label AS label, COUNT(*) AS n FROM ${T} GROUP BY true_label`)) as { label: unknown; n: unknown }[];
+  const total = Number(agg?.n ?? 0);
+  return {
+    total,
+    avgConfidence: total === 0 ? null : Number(agg?.c),
+    highConfidence: Number(agg?.h ?? 0),
+    replayedErrors: Number(agg?.r ?? 0),
+    totalReplays: Number(agg?.rs ?? 0),
+    byRegime: Object.fromEntries(regimes.map((r) => [r.regime ?? '(none)', Number(r.n)])),
+    byLabel: Object.fromEntries(labels.map((r) => [String(Number(r.label)), Number(r.n)])),
+  };
+}

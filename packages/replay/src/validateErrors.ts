@@ -1,0 +1,110 @@
+import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
+import type { FeatureInput, FeatureLayout } from './FeatureLayout.js';
+
+/** One prediction offered to the buffer (the spec's `add_error` arguments). */
+export interface ErrorInput {
+  readonly features: FeatureInput;
+  /** The true label. */
+  readonly label: number;
+  /** The label the model predicted. */
+  readonly prediction: number;
+  /** The model's probability for `prediction`, in [0, 1]. */
+  readonly confidence: number;
+  readonly symbol: string;
+  /** The day the prediction was for: `YYYY-MM-DD`, an ISO time, or a Date (stored as its UTC date). */
+  readonly date: string | Date;
+  readonly regime?: string | null;
+}
+
+/** A checked input: features as a vector, the date as `YYYY-MM-DD`, the error score computed. */
+export interface NormalizedError {
+  readonly features: number[];
+  readonly label: number;
+  readonly prediction: number;
+  readonly confidence: number;
+  /** The spec's `confidence * (1 if wrong else 0)`. */
+  readonly score: number;
+  readonly symbol: string;
+  readonly date: string;
+  /** Whole days since 1970-01-01 UTC. */
+  readonly day: number;
+  readonly regime: string | null;
+}
+
+export interface ErrorRules {
+  readonly labels: readonly number[];
+}
+
+const DAY_MS = 86_400_000;
+
+function toDay(v: unknown): { date: string; day: number } | undefined {
+  let t: number;
+  if (v instanceof Date) t = v.getTime();
+  else if (typeof v === 'string' && v.length >= 10 && v.length <= 40) t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  else return undefined;
+  if (!Number.isFinite(t)) return undefined;
+  const day = Math.floor(t / DAY_MS);
+  return { date: new Date(day * DAY_MS).toISOString().slice(0, 10), day };
+}
+
+const text = (issues: Issue[], path: string, v: unknown, optional: boolean): void => {
+  if (optional && (v === undefined || v === null)) return;
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > 100) {
+    issues.push({ path, message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`, value: v });
+  }
+};
+
+/**
+ * Checks a batch of errors against the labels and the buffer's feature layout; throws one
+ * `VIGIL_INVALID_INPUT` naming every bad field, before anything is written.
+ */
+export function validateErrors(
+  input: readonly unknown[],
+  rules: ErrorRules,
+  layout: FeatureLayout,
+  what = 'errors',
+): { errors: NormalizedError[]; layout: FeatureLayout } {
+  const issues: Issue[] = [];
+  const errors: NormalizedError[] = [];
+  let current = layout;
+  input.forEach((raw, i) => {
+    const at = `${what}[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      issues.push({ path: at, message: `must be an object, got ${describeValue(raw)}`, value: raw });
+      return;
+    }
+    const o = raw as Record<string, unknown>;
+    const before = issues.length;
+    for (const k of ['label', 'prediction'] as const) {
+      const v = o[k];
+      if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
+        issues.push({ path: `${at}.${k}`, message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`, value: v });
+      }
+    }
+    const c = o.confidence;
+    if (typeof c !== 'number' || !(c >= 0 && c <= 1)) issues.push({ path: `${at}.confidence`, message: `must be a number in [0, 1], got ${describeValue(c)}`, value: c });
+    text(issues, `${at}.symbol`, o.symbol, false);
+    text(issues, `${at}.regime`, o.regime, true);
+    const d = toDay(o.date);
+    if (!d) issues.push({ path: `${at}.date`, message: `must be a YYYY-MM-DD or ISO-8601 date, got ${describeValue(o.date)}`, value: o.date });
+    const vec = current.vectorize(issues, `${at}.features`, o.features);
+    if (issues.length > before || !vec || !d) return;
+    current = vec.layout;
+    const label = o.label as number;
+    const prediction = o.prediction as number;
+    const confidence = c as number;
+    errors.push({
+      features: [...vec.vector],
+      label,
+      prediction,
+      confidence,
+      score: label === prediction ? 0 : confidence,
+      symbol: o.symbol as string,
+      date: d.date,
+      day: d.day,
+      regime: (o.regime as string | null | undefined) ?? null,
+    });
+  });
+  throwIfIssues(what, issues);
+  return { errors, layout: current };
+}
