@@ -67,6 +67,19 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     expect(t.getSymbolPerformance('NVDA')).toMatchObject({ tracked: 0, best_regime: null, accuracy: null });
   });
 
+  it('ranks weakest sectors by evidence: the 3-prediction sector with 0% is reported, not ranked', async () => {
+    host = await createTestHost({ database, plugins: [sectorsPlugin], config: { plugins: { sectors: { options: { minResolved: 30 } } } } });
+    const t = host.container.resolve(sectorTrackerToken);
+    const mk = (symbol: string, n: number, right: number) =>
+      Array.from({ length: n }, (_, i) => ({ symbol, regime: 'normal', predictedLabel: 1, actualLabel: i < right ? 1 : 0, confidence: 0.6 }));
+    await t.trackPredictions([...mk('XOM', 3, 0), ...mk('JPM', 300, 171), ...mk('JNJ', 40, 22), ...mk('AAPL', 200, 150), ...mk('NEE', 60, 42)]);
+    const w = t.getWeakestSectors(2);
+    expect(w.sectors.map((s) => [s.sector, s.total, s.correct])).toEqual([['Financials', 300, 171], ['Health Care', 40, 22]]);
+    expect(w.insufficientEvidence).toContainEqual({ sector: 'Energy', total: 3 });
+    expect(t.getSectorPerformance('Energy').accuracy).toBe(0);
+    expect(t.getWeakestSectors(5, { minResolved: 1000 }).sectors).toEqual([]);
+  });
+
   it('leaves the aggregates untouched when another plugin rolls the batch back', async () => {
     host = await createTestHost({ database, plugins: [sectorsPlugin, failing] });
     const recs = makePredictions(20);
