@@ -1,0 +1,19 @@
+import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
+
+/** Refuses an empty sample or one holding NaN or an infinity, naming the first bad index. */
+export function assertSample(name: string, x: ArrayLike<number>): void {
+  const issues: Issue[] = [];
+  if (x === null || typeof x !== 'object' || typeof x.length !== 'number') {
+    issues.push({ path: name, message: `must be an array of numbers, got ${describeValue(x)}`, value: x });
+  } else if (x.length === 0) issues.push({ path: name, message: 'must not be empty', value: 0 });
+  else {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        issues.push({ path: `${name}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+        break;
+      }
+    }
+  }
+  throwIfIssues('sample', issues);
+}
