@@ -43,7 +43,7 @@ export class FeatureLayout {
     const rec = f as Record<string, unknown>;
     const keys = Object.keys(rec);
     const names = this.names ?? [...keys].sort();
-    if (this.dim !== null && names.length !== this.dim) {
+    if (this.dim !== null && keys.length !== this.dim) {
       issues.push({ path: at, message: `must have ${this.dim} features (the buffer's feature length), got ${keys.length}`, value: keys.length });
       return undefined;
     }
