@@ -1,0 +1,29 @@
+import type { Issue } from '@vigil/core';
+import { describe, expect, it } from 'vitest';
+import { FeatureLayout } from './FeatureLayout.js';
+
+describe('FeatureLayout', () => {
+  it('is fixed by the first vector: arrays by length, records by sorted names', () => {
+    const issues: Issue[] = [];
+    const a = new FeatureLayout().vectorize(issues, 'f', [1, 2]);
+    expect(a?.layout.dim).toBe(2);
+    const r = new FeatureLayout().vectorize(issues, 'f', { b: 2, a: 1 });
+    expect(r?.vector).toEqual([1, 2]);
+    expect(r?.layout.names).toEqual(['a', 'b']);
+    expect(r?.layout.vectorize(issues, 'f', { a: 5, b: 6 })?.vector).toEqual([5, 6]);
+    expect(r?.layout.vectorize(issues, 'f', [7, 8])?.vector).toEqual([7, 8]);
+    expect(issues).toEqual([]);
+    expect(FeatureLayout.parse(JSON.stringify(r?.layout)).names).toEqual(['a', 'b']);
+  });
+
+  it('names each problem', () => {
+    const issues: Issue[] = [];
+    const l = new FeatureLayout(['a', 'b']);
+    l.vectorize(issues, 'x', { a: 1, c: 2 });
+    l.vectorize(issues, 'y', { a: 1, b: Number.POSITIVE_INFINITY });
+    l.vectorize(issues, 'z', [1]);
+    l.vectorize(issues, 'w', 'nope');
+    expect(issues.map((i) => i.path)).toEqual(['x', 'y.b', 'z', 'w']);
+    expect(issues[0]?.message).toContain('missing b; unexpected c');
+  });
+});
