@@ -22,7 +22,9 @@ describe('trainLogistic', () => {
     const { X, y } = synthetic(20_000, 1, coef, 0.3);
     const m = trainLogistic(X, y, { l2: 0 });
     // features are N(0, 1), so standardised coefficients are close to the raw ones
-    m.coefficients.forEach((c, j) => expect(Math.abs(c - (coef[j] as number) * (m.scales[j] as number))).toBeLessThan(0.1));
+    m.coefficients.forEach((c, j) => {
+      expect(Math.abs(c - (coef[j] as number) * (m.scales[j] as number))).toBeLessThan(0.1);
+    });
     expect(m.intercept).toBeGreaterThan(0.1);
     expect(m.iterations).toBeLessThan(20);
     const acc = X.filter((x, i) => m.predict(x) === y[i]).length / X.length;
