@@ -37,34 +37,60 @@ function checkPredictions(issues: Issue[], path: string, list: unknown, rules: V
     issues.push({ path, message: `must be an array of predictions, got ${describeValue(list)}`, value: list });
     return;
   }
-  const labels = new Set(rules.labels);
-  const regimes = rules.regimes ? new Set(rules.regimes) : undefined;
+  const labels: ReadonlySet<unknown> = new Set(rules.labels);
+  const regimes: ReadonlySet<unknown> | undefined = rules.regimes ? new Set(rules.regimes) : undefined;
   const labelText = `[${rules.labels.join(', ')}]`;
   for (let i = 0; i < list.length && issues.length < MAX_ISSUES; i++) {
     const p = list[i] as Record<string, unknown> | null;
-    const at = `${path}[${i}]`;
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-      issues.push({ path: at, message: `must be an object, got ${describeValue(p)}`, value: p });
-      continue;
-    }
-    checkText(issues, `${at}.symbol`, p.symbol);
-    if (checkText(issues, `${at}.regime`, p.regime) && regimes && !regimes.has(p.regime as string)) {
-      issues.push({ path: `${at}.regime`, message: `must be one of the configured regimes [${rules.regimes?.join(', ')}], got ${describeValue(p.regime)}`, value: p.regime });
-    }
-    for (const k of ['predicted', 'actual'] as const) {
-      if (!labels.has(p[k] as number)) issues.push({ path: `${at}.${k}`, message: `must be one of the configured labels ${labelText}, got ${describeValue(p[k])}`, value: p[k] });
-    }
-    if (!inUnit(p.confidence)) checkFraction(issues, `${at}.confidence`, p.confidence);
-    const f = p.features;
-    if (f !== undefined) {
-      if (typeof f !== 'object' || f === null || Array.isArray(f)) issues.push({ path: `${at}.features`, message: `must be an object of named numbers, got ${describeValue(f)}`, value: f });
-      else for (const k in f) {
-        const x = (f as Record<string, unknown>)[k];
-        if (typeof x !== 'number' || !Number.isFinite(x)) issues.push({ path: `${at}.features.${k}`, message: `must be a finite number, got ${describeValue(x)}`, value: x });
-      }
+    if (typeof p === 'object' && p !== null && isWellFormed(p, labels, regimes)) continue;
+    checkRow(issues, `${path}[${i}]`, p, labels, labelText, regimes, rules);
+  }
+}
+
+const isText = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 100;
+
+/** The fast path: one pass of cheap tests that every good row passes. */
+function isWellFormed(p: Record<string, unknown>, labels: ReadonlySet<unknown>, regimes: ReadonlySet<unknown> | undefined): boolean {
+  const c = p.confidence;
+  return (
+    p.features === undefined &&
+    isText(p.symbol) &&
+    isText(p.regime) &&
+    (regimes === undefined || regimes.has(p.regime)) &&
+    labels.has(p.predicted) &&
+    labels.has(p.actual) &&
+    typeof c === 'number' &&
+    c >= 0 &&
+    c <= 1 &&
+    !Array.isArray(p)
+  );
+}
+
+/** The slow path: says what is wrong with a row (or checks its features). */
+function checkRow(issues: Issue[], at: string, p: Record<string, unknown> | null, labels: ReadonlySet<unknown>, labelText: string, regimes: ReadonlySet<unknown> | undefined, rules: ValidationRules): void {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) {
+    issues.push({ path: at, message: `must be an object, got ${describeValue(p)}`, value: p });
+    return;
+  }
+  checkText(issues, `${at}.symbol`, p.symbol);
+  if (checkText(issues, `${at}.regime`, p.regime) && regimes && !regimes.has(p.regime as string)) {
+    issues.push({ path: `${at}.regime`, message: `must be one of the configured regimes [${rules.regimes?.join(', ')}], got ${describeValue(p.regime)}`, value: p.regime });
+  }
+  for (const k of LABEL_FIELDS) {
+    if (!labels.has(p[k])) issues.push({ path: `${at}.${k}`, message: `must be one of the configured labels ${labelText}, got ${describeValue(p[k])}`, value: p[k] });
+  }
+  if (!inUnit(p.confidence)) checkFraction(issues, `${at}.confidence`, p.confidence);
+  const f = p.features;
+  if (f !== undefined) {
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) issues.push({ path: `${at}.features`, message: `must be an object of named numbers, got ${describeValue(f)}`, value: f });
+    else for (const k in f) {
+      const x = (f as Record<string, unknown>)[k];
+      if (typeof x !== 'number' || !Number.isFinite(x)) issues.push({ path: `${at}.features.${k}`, message: `must be a finite number, got ${describeValue(x)}`, value: x });
     }
   }
 }
+
+const LABEL_FIELDS = ['predicted', 'actual'] as const;
 
 const FIGURES = ['accuracy', 'regimeAccuracy', 'sectorAccuracy', 'driftScore', 'replayImprovement', 'predictions'] as const;
 
