@@ -1,0 +1,156 @@
+// Sector performance (spec 9.3): the GICS sectors with accuracy, Wilson interval and count,
+// accuracy by regime, the weakest highlighted; a click on a row drills down to its symbols.
+import { getJson } from '../api.js';
+import { badge, emptyState, h, panel, stat, table } from '../dom.js';
+import { count, interval, pct } from '../format.js';
+import { orderRegimes, regimeLabel } from '../regimes.js';
+
+export async function renderSectors(root, ctx) {
+  const data = await getJson('api/sectors');
+  const sectors = data?.sectors ?? [];
+  const weakRank = new Map((data?.weakest ?? []).map((w, i) => [w.sector, i + 1]));
+  const insufficient = new Set(data?.insufficient ?? []);
+  const minResolved = data?.minResolved;
+  const regimes = orderRegimes(sectors.flatMap((s) => Object.keys(s.byRegime ?? {})));
+
+  const resolved = sectors.reduce((a, s) => a + (s.resolved ?? 0), 0);
+  const correct = sectors.reduce((a, s) => a + (s.correct ?? 0), 0);
+  const tracked = sectors.reduce((a, s) => a + (s.tracked ?? 0), 0);
+  const weakestRow = (data?.weakest ?? [])[0];
+
+  root.append(
+    h(
+      'div',
+      { class: 'stats' },
+      stat('Predictions tracked', count(tracked), 'sectors-total-tracked'),
+      stat('Resolved', count(resolved), 'sectors-total-resolved'),
+      stat('Overall accuracy', resolved > 0 ? pct(correct / resolved) : '—', 'sectors-overall-accuracy', 'all sectors, all regimes'),
+      stat(
+        'Weakest sector',
+        weakestRow ? `${weakestRow.sector} · ${pct(weakestRow.accuracy)}` : '—',
+        'sectors-weakest',
+        weakestRow ? `upper 95% bound ${pct(weakestRow.upper)}, n=${count(weakestRow.resolved)}` : `needs ${count(minResolved)} resolved per sector`,
+      ),
+    ),
+  );
+
+  if (tracked === 0) {
+    root.append(panel('Sectors', null, emptyState('sectors-empty', 'No predictions tracked yet.', 'Accuracy appears here once predictions are observed and their outcomes resolved.')));
+    return;
+  }
+
+  const head = [
+    ['Sector'],
+    ['Tracked', 'num'],
+    ['Resolved', 'num'],
+    ['Correct', 'num'],
+    ['Accuracy', 'num'],
+    ['95% interval', 'num', 'Wilson score interval'],
+    ['30% · 50% · 90%', 'ci-col scale', 'accuracy (dot) and 95% interval (band) on a 30–90% scale'],
+    ...regimes.map((r) => [regimeLabel(r), 'num', `accuracy in the ${r} regime (resolved count)`]),
+    ['Status'],
+  ];
+  const rows = sectors.map((s) => sectorRow(s, regimes, weakRank.get(s.sector), weakRank.size, insufficient.has(s.sector), ctx.param === s.sector));
+  root.append(
+    panel(
+      'Accuracy by sector',
+      `Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Click a sector for its symbols.`,
+      table(head, rows, { class: 'data sectors-table', 'data-testid': 'sectors-table' }),
+    ),
+  );
+
+  if (ctx.param !== undefined) {
+    const drill = await symbolsPanel(ctx.param);
+    root.append(drill);
+    ctx.afterMount = () => drill.scrollIntoView({ block: 'start' });
+  }
+}
+
+function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
+  const name = s.sector;
+  const isWeak = rank !== undefined;
+  const open = () => {
+    location.hash = `#/sectors/${encodeURIComponent(name)}`;
+  };
+  const status = isWeak
+    ? badge(nWeak > 1 ? `Weakest #${rank}` : 'Weakest', 'fail', `sector-status-${name}`)
+    : isInsufficient
+      ? badge('Insufficient data', 'insufficient', `sector-status-${name}`)
+      : badge('OK', 'pass', `sector-status-${name}`);
+  return h(
+    'tr',
+    {
+      class: `clickable${isWeak ? ' is-weak' : ''}${isSelected ? ' is-selected' : ''}`,
+      testid: `sector-row-${name}`,
+      data: { sector: name, weak: String(isWeak), insufficient: String(isInsufficient) },
+      tabindex: 0,
+      onclick: open,
+      onkeydown: (e) => {
+        if (e.key === 'Enter') open();
+      },
+    },
+    h('td', { class: 'name' }, name),
+    h('td', { class: 'num', testid: `sector-tracked-${name}` }, count(s.tracked)),
+    h('td', { class: 'num', testid: `sector-resolved-${name}` }, count(s.resolved)),
+    h('td', { class: 'num', testid: `sector-correct-${name}` }, count(s.correct)),
+    h('td', { class: 'num strong', testid: `sector-accuracy-${name}`, data: { value: s.accuracy ?? '' } }, pct(s.accuracy)),
+    h('td', { class: 'num muted', testid: `sector-ci-${name}` }, interval(s.ci)),
+    h('td', { class: 'ci-col' }, ciBar(s.accuracy, s.ci)),
+    regimes.map((r) => {
+      const g = s.byRegime?.[r];
+      return h(
+        'td',
+        { class: 'num', testid: `sector-regime-${name}-${r}`, title: g ? `${r}: ${count(g.correct)} of ${count(g.resolved)} correct, 95% ${interval(g.ci)}` : `${r}: no resolved predictions` },
+        g ? pct(g.accuracy) : '—',
+        g ? h('span', { class: 'n' }, ` (${count(g.resolved)})`) : null,
+      );
+    }),
+    h('td', {}, status),
+  );
+}
+
+// The mini chart spans 30–90% accuracy (where directional models live), with 50% marked.
+const LO = 0.3;
+const HI = 0.9;
+const at = (v) => `${(Math.min(HI, Math.max(LO, v)) - LO) / (HI - LO) * 100}%`;
+
+/** Accuracy as a dot on a 30–90% track with its 95% interval as a band and 50% marked. */
+function ciBar(acc, ci) {
+  if (typeof acc !== 'number') return h('div', { class: 'cibar cibar-none' });
+  const band = Array.isArray(ci)
+    ? h('span', { class: 'band', style: { left: at(ci[0]), width: `calc(${at(ci[1])} - ${at(ci[0])})` } })
+    : null;
+  return h('div', { class: 'cibar', title: `${pct(acc)} (95% ${interval(ci)})` }, h('span', { class: 'mid', style: { left: at(0.5) } }), band, h('span', { class: 'dot', style: { left: at(acc) } }));
+}
+
+async function symbolsPanel(sector) {
+  const data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
+  const symbols = data?.symbols ?? [];
+  const close = h('a', { href: '#/sectors', class: 'btn btn-ghost', testid: 'symbols-close' }, 'Close');
+  const body = symbols.length
+    ? table(
+        [['Symbol'], ['Tracked', 'num'], ['Resolved', 'num'], ['Correct', 'num'], ['Accuracy', 'num'], ['95% interval', 'num'], ['30% · 50% · 90%', 'ci-col scale'], ['Best regime']],
+        symbols.map((y) =>
+          h(
+            'tr',
+            { testid: `symbol-row-${y.symbol}` },
+            h('td', { class: 'name mono' }, y.symbol),
+            h('td', { class: 'num', testid: `symbol-tracked-${y.symbol}` }, count(y.tracked)),
+            h('td', { class: 'num', testid: `symbol-resolved-${y.symbol}` }, count(y.resolved)),
+            h('td', { class: 'num', testid: `symbol-correct-${y.symbol}` }, count(y.correct)),
+            h('td', { class: 'num strong', testid: `symbol-accuracy-${y.symbol}` }, pct(y.accuracy)),
+            h('td', { class: 'num muted' }, interval(y.ci)),
+            h('td', { class: 'ci-col' }, ciBar(y.accuracy, y.ci)),
+            h('td', {}, y.bestRegime ? regimeLabel(y.bestRegime) : '—'),
+          ),
+        ),
+        { class: 'data' },
+      )
+    : emptyState('symbols-empty', `No symbols tracked in ${sector} yet.`);
+  const p = panel(`${data?.sector ?? sector}: symbols`, `${count(symbols.length)} symbols`, body);
+  p.querySelector('.panel-head').append(close);
+  p.dataset.testid = 'symbols-panel';
+  p.dataset.sector = sector;
+  p.classList.add('drill');
+  return p;
+}

@@ -1,0 +1,36 @@
+export interface DashboardCheckOptions {
+  /** Where the dashboard is served, e.g. `http://127.0.0.1:8080/` (the API is at `<baseUrl>api/…`). */
+  baseUrl: string;
+  /** The API bearer token (the override submitted with it must be accepted). */
+  token: string;
+  /** When given, a full-page PNG of each view is written here. */
+  screenshotDir?: string;
+}
+
+export interface DashboardCheckSummary {
+  baseUrl: string;
+  sectors: { rows: number; weakest: string[]; drilledInto: string | null; symbols: number };
+  drift: Record<'feature' | 'regime' | 'prediction', { events: number; alerts: number }>;
+  replay: { total: number; topErrors: number };
+  gate: {
+    latestId: number | null;
+    recommendation: string | null;
+    checks: Record<string, 'pass' | 'fail' | 'insufficient' | 'error'>;
+    chainOk: boolean;
+    historyTotal: number;
+    /** The refusal text the page showed for the override submitted without a token. */
+    overrideRefusal: string;
+    /** The id of the override report recorded with the token. */
+    overrideReportId: number;
+  };
+  /** Paths of the screenshots written (empty without screenshotDir). */
+  screenshots: string[];
+}
+
+/**
+ * Loads every dashboard view in headless Chromium (playwright-core; `CHROMIUM_PATH` or
+ * `/usr/bin/chromium`) and checks each figure against the API; submits an override without
+ * and then with the token. Throws an Error naming the view and figure at the first mismatch.
+ * Writes one override report to the server's gate history.
+ */
+export declare function runDashboardChecks(options: DashboardCheckOptions): Promise<DashboardCheckSummary>;

@@ -1,0 +1,259 @@
+// Drives the dashboard in a real headless Chromium (playwright-core) against a running Vigil
+// server and checks that every figure on the page is the one the API gives.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const DRIFT_TYPES = ['feature', 'regime', 'prediction'];
+
+// The page's formats, written out independently so a formatting slip on the page is caught.
+const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
+const count = (n) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—');
+const interval = (ci) => (Array.isArray(ci) ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '—');
+
+class DashboardCheckError extends Error {
+  constructor(view, message) {
+    super(`dashboard ${view} view: ${message}`);
+    this.name = 'DashboardCheckError';
+  }
+}
+
+/**
+ * Loads each dashboard view in headless Chromium and checks it against the API.
+ * @param {{ baseUrl: string, token: string, screenshotDir?: string }} options
+ */
+export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new TypeError(`runDashboardChecks: baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  if (typeof token !== 'string' || token.length === 0) throw new TypeError('runDashboardChecks: token must be the API token (a non-empty string)');
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary`);
+  }
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const api = async (path, init) => {
+    const res = await fetch(new URL(path, base), init);
+    const body = await res.json().catch(() => null);
+    if (!res.ok) throw new Error(`API ${init?.method ?? 'GET'} ${path} answered ${res.status}: ${JSON.stringify(body)}`);
+    return body;
+  };
+  if (screenshotDir) await mkdir(screenshotDir, { recursive: true });
+
+  const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    timezoneId: 'UTC',
+    locale: 'en-US',
+  });
+  const pageErrors = [];
+  const screenshots = [];
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      // The refused override's 401 is expected; any other failed load or error is not.
+      if (m.type() === 'error' && !/status of 401/.test(m.text())) pageErrors.push(m.text());
+    });
+    const ctx = { page, api, base, token, pageErrors };
+    const shoot = async (name) => {
+      if (!screenshotDir) return;
+      const path = join(screenshotDir, `${name}.png`);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path, fullPage: true });
+      screenshots.push(path);
+    };
+
+    const sectors = await checkSectors(ctx, shoot);
+    const drift = await checkDrift(ctx, shoot);
+    const replay = await checkReplay(ctx, shoot);
+    const gate = await checkGate(ctx, shoot);
+    if (pageErrors.length) throw new DashboardCheckError('any', `the page logged errors: ${pageErrors.join(' | ')}`);
+    return { baseUrl: base, sectors, drift, replay, gate, screenshots };
+  } finally {
+    await context.close().catch(() => {});
+    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+/** Navigates to a view and waits until it has rendered (or failed to). */
+async function openView({ page, base }, route, name) {
+  const url = `${base}#/${route}`;
+  if (page.url() === 'about:blank') await page.goto(url);
+  else await page.evaluate((h) => {
+    location.hash = h;
+  }, `#/${route}`);
+  const view = page.locator(`[data-testid="view-${name}"]`);
+  await page.locator(`[data-testid="view-${name}"][data-state="ready"], [data-testid="view-${name}"][data-state="error"]`).waitFor();
+  if ((await view.getAttribute('data-state')) === 'error') {
+    const msg = await view.locator('[data-testid="view-error"]').textContent();
+    throw new DashboardCheckError(name, `the view failed to load: ${msg}`);
+  }
+  return view;
+}
+
+const tid = (id) => `[data-testid="${id.replace(/"/g, '\\"')}"]`;
+
+async function text(view, id, what) {
+  const el = view.locator(tid(id));
+  const n = await el.count();
+  if (n !== 1) throw new DashboardCheckError(what, `expected exactly one element ${tid(id)}, found ${n}`);
+  return (await el.textContent())?.trim() ?? '';
+}
+
+function expectEqual(view, label, shown, expected) {
+  if (shown !== expected) throw new DashboardCheckError(view, `${label}: page shows ${JSON.stringify(shown)}, API gives ${JSON.stringify(expected)}`);
+}
+
+async function checkSectors(ctx, shoot) {
+  const view = await openView(ctx, 'sectors', 'sectors');
+  const data = await ctx.api('api/sectors');
+  const rows = await view.locator('[data-testid^="sector-row-"]').count();
+  expectEqual('sectors', 'number of sector rows', rows, data.sectors.length);
+  const weakest = new Set(data.weakest.map((w) => w.sector));
+  for (const s of data.sectors) {
+    const n = s.sector;
+    expectEqual('sectors', `${n} accuracy`, await text(view, `sector-accuracy-${n}`, 'sectors'), pct(s.accuracy));
+    expectEqual('sectors', `${n} resolved count`, await text(view, `sector-resolved-${n}`, 'sectors'), count(s.resolved));
+    expectEqual('sectors', `${n} tracked count`, await text(view, `sector-tracked-${n}`, 'sectors'), count(s.tracked));
+    expectEqual('sectors', `${n} correct count`, await text(view, `sector-correct-${n}`, 'sectors'), count(s.correct));
+    expectEqual('sectors', `${n} 95% interval`, await text(view, `sector-ci-${n}`, 'sectors'), interval(s.ci));
+    for (const [regime, g] of Object.entries(s.byRegime ?? {})) {
+      const shown = await text(view, `sector-regime-${n}-${regime}`, 'sectors');
+      expectEqual('sectors', `${n} ${regime} accuracy (n)`, shown, `${pct(g.accuracy)} (${count(g.resolved)})`);
+    }
+    const marked = (await view.locator(tid(`sector-row-${n}`)).getAttribute('data-weak')) === 'true';
+    expectEqual('sectors', `${n} highlighted as weakest`, marked, weakest.has(n));
+  }
+  await shoot('sectors');
+
+  // Drill down into the weakest sector (else the first with predictions) by clicking its row.
+  const target = data.weakest[0]?.sector ?? data.sectors.find((s) => s.tracked > 0)?.sector;
+  let symbols = 0;
+  if (target) {
+    await view.locator(tid(`sector-row-${target}`)).click();
+    const drilled = ctx.page.locator(`[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-panel"]`);
+    await drilled.waitFor();
+    expectEqual('sectors', 'drill-down sector', await drilled.getAttribute('data-sector'), target);
+    const sym = await ctx.api(`api/sectors/${encodeURIComponent(target)}/symbols`);
+    expectEqual('sectors', `${target} symbol rows`, await drilled.locator('[data-testid^="symbol-row-"]').count(), sym.symbols.length);
+    for (const y of sym.symbols) {
+      expectEqual('sectors', `${y.symbol} accuracy`, await text(drilled, `symbol-accuracy-${y.symbol}`, 'sectors'), pct(y.accuracy));
+      expectEqual('sectors', `${y.symbol} resolved count`, await text(drilled, `symbol-resolved-${y.symbol}`, 'sectors'), count(y.resolved));
+    }
+    symbols = sym.symbols.length;
+    await shoot('sectors-drilldown');
+  }
+  return { rows, weakest: [...weakest], drilledInto: target ?? null, symbols };
+}
+
+async function checkDrift(ctx, shoot) {
+  const view = await openView(ctx, 'drift', 'drift');
+  const out = {};
+  let totalAlerts = 0;
+  for (const type of DRIFT_TYPES) {
+    const data = await ctx.api(`api/drift?type=${type}&limit=500`);
+    const alerts = data.events.filter((e) => e.detected).length;
+    totalAlerts += alerts;
+    const marked = await view.locator(tid(`drift-chart-${type}`)).getAttribute('data-alerts-marked');
+    expectEqual('drift', `${type} alerts marked on the chart`, Number(marked), alerts);
+    expectEqual('drift', `${type} alert count`, await text(view, `drift-alert-count-${type}`, 'drift'), count(alerts));
+    expectEqual('drift', `${type} check count`, await text(view, `drift-check-count-${type}`, 'drift'), count(data.events.length));
+    if (data.events.length > 0) {
+      const canvases = await view.locator(`${tid(`drift-chart-${type}`)} canvas`).count();
+      if (canvases === 0) throw new DashboardCheckError('drift', `${type}: ${data.events.length} checks but no chart drawn`);
+    }
+    out[type] = { events: data.events.length, alerts };
+  }
+  expectEqual('drift', 'alert rows', await view.locator('[data-testid^="drift-alert-row-"]').count(), totalAlerts);
+  await shoot('drift');
+  return out;
+}
+
+async function checkReplay(ctx, shoot) {
+  const view = await openView(ctx, 'replay', 'replay');
+  const data = await ctx.api('api/replay?top=20');
+  const s = data.stats;
+  expectEqual('replay', 'samples held', await text(view, 'replay-total', 'replay'), count(s.total));
+  expectEqual('replay', 'capacity', await text(view, 'replay-max-size', 'replay'), count(s.maxSize));
+  if (s.total > 0) {
+    for (const [r, n] of Object.entries(s.byRegime)) expectEqual('replay', `regime ${r}`, await text(view, `replay-regime-${r}`, 'replay'), count(n));
+    for (const [l, n] of Object.entries(s.byLabel)) expectEqual('replay', `label ${l}`, await text(view, `replay-label-${l}`, 'replay'), count(n));
+  }
+  const ids = await view.locator('[data-testid^="replay-error-row-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
+  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.id)).join(','));
+  await shoot('replay');
+  return { total: s.total, topErrors: data.top.length };
+}
+
+async function checkGate(ctx, shoot) {
+  let view = await openView(ctx, 'gate', 'gate');
+  const [latest, history, verify] = await Promise.all([ctx.api('api/gate/latest'), ctx.api('api/gate/history?limit=50&offset=0'), ctx.api('api/gate/verify')]);
+  if (latest === null) {
+    if ((await view.locator(tid('gate-latest-empty')).count()) !== 1) throw new DashboardCheckError('gate', 'no report in the API but the page does not say so');
+  } else {
+    expectEqual('gate', 'latest report id', await text(view, 'gate-latest-id', 'gate'), `#${latest.id}`);
+    expectEqual('gate', 'recommendation', await text(view, 'gate-recommendation', 'gate'), latest.recommendation);
+    expectEqual('gate', 'number of checks', await view.locator('[data-testid^="check-row-"]').count(), latest.checks.length);
+    for (const c of latest.checks) {
+      expectEqual('gate', `${c.id} status`, await text(view, `check-status-${c.id}`, 'gate'), c.status);
+      const shownValue = await view.locator(tid(`check-value-${c.id}`)).getAttribute('data-value');
+      expectEqual('gate', `${c.id} value`, shownValue === '' ? null : Number(shownValue), c.value ?? null);
+      const shownThr = await view.locator(tid(`check-threshold-${c.id}`)).getAttribute('data-value');
+      expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
+    }
+  }
+  expectEqual('gate', 'hash chain status', await text(view, 'gate-verify-status', 'gate'), verify.ok ? 'verified' : 'broken');
+  expectEqual('gate', 'history total', await text(view, 'gate-history-total', 'gate'), count(history.total));
+  const shownIds = await view.locator('[data-testid^="history-row-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('history-row-'.length)));
+  expectEqual('gate', 'history rows (ids, newest first)', shownIds.join(','), history.rows.slice(0, shownIds.length).map((r) => String(r.id)).join(','));
+  await shoot('gate');
+
+  // Override without the token: the server refuses, the page shows its refusal, nothing is written.
+  const modelPath = latest?.modelPath ?? history.rows[0]?.modelPath;
+  if (!modelPath) throw new DashboardCheckError('gate', 'no report to override: seed the server with at least one validation first');
+  const actor = 'dashboard-check';
+  const reason = `browser check of the override form at ${new Date().toISOString()}`;
+  const form = view.locator(tid('override-form'));
+  await form.locator(tid('override-model-path')).fill(modelPath);
+  await form.locator(tid('override-actor')).fill(actor);
+  await form.locator(tid('override-reason')).fill(reason);
+  await form.locator(tid('override-token')).fill('');
+  await form.locator(tid('override-submit')).click();
+  const result = view.locator(tid('override-result'));
+  await view.locator('[data-testid="override-result"][data-outcome="error"]').waitFor();
+  const refusal = (await result.textContent()) ?? '';
+  if (!/401|unauthori[sz]ed/i.test(refusal)) throw new DashboardCheckError('gate', `override without a token: expected the server's 401 refusal on the page, got ${JSON.stringify(refusal)}`);
+  const after = await ctx.api('api/gate/history?limit=50&offset=0');
+  expectEqual('gate', 'history total after a refused override', after.total, history.total);
+  expectEqual('gate', 'newest history row after a refused override', after.rows[0]?.id ?? null, history.rows[0]?.id ?? null);
+  await shoot('gate-override-refused');
+
+  // With the token: a new override report appears in the API and on the page.
+  await form.locator(tid('override-token')).fill(ctx.token);
+  await form.locator(tid('override-submit')).click();
+  view = ctx.page.locator('[data-testid="view-gate"][data-state="ready"]');
+  await view.locator('[data-testid="override-result"][data-outcome="success"]').waitFor();
+  const done = await ctx.api('api/gate/history?limit=50&offset=0');
+  expectEqual('gate', 'history total after the override', done.total, history.total + 1);
+  const row = done.rows[0];
+  if (row?.action !== 'override' || row.actor !== actor) throw new DashboardCheckError('gate', `expected a new override row by ${actor} at the top of the history, got ${JSON.stringify(row)}`);
+  expectEqual('gate', `history row #${row.id} action`, await text(view, `history-action-${row.id}`, 'gate'), 'override');
+  expectEqual('gate', 'latest report after the override', await text(view, 'gate-latest-id', 'gate'), `#${row.id}`);
+  expectEqual('gate', 'history total shown after the override', await text(view, 'gate-history-total', 'gate'), count(done.total));
+  await shoot('gate-override-recorded');
+  return {
+    latestId: latest?.id ?? null,
+    recommendation: latest?.recommendation ?? null,
+    checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
+    chainOk: verify.ok,
+    historyTotal: history.total,
+    overrideRefusal: refusal.trim(),
+    overrideReportId: row.id,
+  };
+}

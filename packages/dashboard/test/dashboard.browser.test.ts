@@ -1,0 +1,126 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDashboardChecks } from '../src/browserChecks.js';
+import { MIN_RESOLVED, sectorsDocument } from './fixtureData.js';
+import { type Fixture, startFixtureServer } from './fixtureServer.js';
+
+const TOKEN = 'fixture-token-7f3a';
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+describe('dashboard in headless Chromium against a fixture API', () => {
+  let fx: Fixture;
+  let shots: string;
+  beforeAll(async () => {
+    fx = await startFixtureServer({ token: TOKEN, prefix: '/vigil' });
+    shots = process.env.VIGIL_SCREENSHOTS ?? (await mkdtemp(join(tmpdir(), 'vigil-shots-')));
+  });
+  afterAll(async () => {
+    await fx?.close();
+    if (!process.env.VIGIL_SCREENSHOTS && shots) await rm(shots, { recursive: true, force: true });
+  });
+
+  it('shows the API figures on every view and refuses an override without the token', async () => {
+    const before = fx.history.length;
+    const summary = await runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN, screenshotDir: shots });
+
+    const doc = sectorsDocument();
+    expect(summary.sectors.rows).toBe(11);
+    expect(summary.sectors.weakest[0]).toBe('Energy');
+    expect(summary.sectors.drilledInto).toBe('Energy');
+    expect(summary.sectors.symbols).toBe(3);
+    expect(doc.insufficient).toEqual(['Real Estate', 'Utilities']);
+    expect(doc.minResolved).toBe(MIN_RESOLVED);
+    expect(summary.drift.feature.alerts).toBeGreaterThan(0);
+    expect(summary.drift.regime.alerts).toBeGreaterThan(0);
+    expect(summary.replay).toEqual({ total: 1000, topErrors: 20 });
+    expect(summary.gate.recommendation).toBe('REJECT');
+    expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
+    expect(summary.gate.checks['replay.replay_improvement']).toBe('insufficient');
+    expect(summary.gate.overrideRefusal).toMatch(/401 VIGIL_UNAUTHORIZED/);
+    // Exactly one report was written, by the accepted override.
+    expect(fx.history.length).toBe(before + 1);
+    expect(fx.history[0]).toMatchObject({ id: summary.gate.overrideReportId, action: 'override', actor: 'dashboard-check' });
+    expect(summary.screenshots.map((p) => p.slice(shots.length + 1))).toEqual([
+      'sectors.png',
+      'sectors-drilldown.png',
+      'drift.png',
+      'replay.png',
+      'gate.png',
+      'gate-override-refused.png',
+      'gate-override-recorded.png',
+    ]);
+    for (const p of summary.screenshots) expect((await stat(p)).size).toBeGreaterThan(10_000);
+  });
+});
+
+describe('the checks catch a page that disagrees with the API', () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await startFixtureServer({ token: TOKEN, prefix: '', lieToBrowser: true });
+  });
+  afterAll(() => fx?.close());
+
+  it('throws naming the sector and both figures', async () => {
+    const doc = sectorsDocument();
+    const energy = doc.sectors.find((s) => s.sector === 'Energy')!;
+    const shown = `${(((energy.accuracy as number) + 0.02) * 100).toFixed(1)}%`;
+    const truth = `${((energy.accuracy as number) * 100).toFixed(1)}%`;
+    await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(`dashboard sectors view: Energy accuracy: page shows "${shown}", API gives "${truth}"`);
+    expect(fx.history.length).toBe(3);
+  });
+
+  it('fails with a clear message when Chromium is missing', async () => {
+    const saved = process.env.CHROMIUM_PATH;
+    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
+    try {
+      await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(/Chromium not found at \/nonexistent\/chromium: install Debian's package/);
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+  });
+});
+
+describe('empty data', () => {
+  let fx: Fixture;
+  beforeAll(async () => {
+    fx = await startFixtureServer({ token: TOKEN, empty: true });
+  });
+  afterAll(() => fx?.close());
+
+  it('renders every view with an empty state instead of failing', async () => {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-'));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const errors: string[] = [];
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('pageerror', (e) => errors.push(e.message));
+      const expected: Record<string, string[]> = {
+        sectors: ['sectors-empty'],
+        drift: ['drift-empty-feature', 'drift-empty-regime', 'drift-empty-prediction', 'drift-alerts-empty'],
+        replay: ['replay-empty'],
+        gate: ['gate-latest-empty', 'gate-history-empty'],
+      };
+      for (const [view, ids] of Object.entries(expected)) {
+        await page.goto(`${fx.baseUrl}#/${view}`);
+        await page.locator(`[data-testid="view-${view}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+        for (const id of ids) expect(await page.locator(`[data-testid="${id}"]`).count(), `${view}: ${id}`).toBe(1);
+        if (view === 'drift') expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe('0');
+        if (view === 'replay') expect(await page.locator('[data-testid="replay-total"]').textContent()).toBe('0');
+      }
+      expect(await page.locator('[data-testid="gate-verify-status"]').textContent()).toBe('verified');
+      if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, 'empty-gate.png'), fullPage: true });
+    } finally {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,100 @@
+// A small fastify server that serves the dashboard, uPlot and fixture API documents per
+// docs/api.md, mounted under a prefix (to prove the dashboard only uses relative URLs).
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { dashboardDir, uplotDir } from '../src/index.js';
+import { type GateReport, DRIFT_THRESHOLDS, driftEvents, gateHistory, replayDocument, sectorsDocument, symbolsDocument } from './fixtureData.js';
+
+export interface FixtureOptions {
+  token: string;
+  /** Mount point, e.g. '/vigil' (no trailing slash) or '' for the root. */
+  prefix?: string;
+  /** No data at all: nothing tracked, no drift checks, empty buffer, no gate report. */
+  empty?: boolean;
+  /** Serve the browser (HeadlessChrome user agent) a different Energy accuracy than other clients. */
+  lieToBrowser?: boolean;
+}
+
+export interface Fixture {
+  app: FastifyInstance;
+  baseUrl: string;
+  history: GateReport[];
+  close(): Promise<void>;
+}
+
+const apiError = (reply: FastifyReply, status: number, code: string, message: string, issues?: { path: string; message: string }[]) =>
+  reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
+
+export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture> {
+  const prefix = opts.prefix ?? '/vigil';
+  const history: GateReport[] = opts.empty ? [] : gateHistory();
+  const drift = opts.empty ? [] : driftEvents();
+  const app = Fastify({ logger: false });
+
+  await app.register(
+    async (scope) => {
+      await scope.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
+      await scope.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false });
+
+      scope.get('/api/health', async () => ({ status: 'ok', plugins: ['drift', 'replay', 'sectors', 'gate'], database: 'sqlite', version: '0.1.0' }));
+
+      scope.get('/api/sectors', async (req: FastifyRequest) => {
+        const doc = sectorsDocument(opts.empty);
+        if (opts.lieToBrowser && /HeadlessChrome/.test(req.headers['user-agent'] ?? '')) {
+          const energy = doc.sectors.find((s) => s.sector === 'Energy');
+          if (energy?.accuracy != null) energy.accuracy += 0.02;
+        }
+        return doc;
+      });
+      scope.get('/api/sectors/:sector/symbols', async (req: FastifyRequest<{ Params: { sector: string } }>, reply) => {
+        const doc = symbolsDocument(req.params.sector);
+        if (!doc) return apiError(reply, 404, 'VIGIL_NOT_FOUND', `no GICS sector named ${JSON.stringify(req.params.sector)}`);
+        return opts.empty ? { sector: doc.sector, symbols: [] } : doc;
+      });
+
+      scope.get('/api/drift', async (req: FastifyRequest<{ Querystring: { type?: string; limit?: string } }>) => {
+        const limit = Number(req.query.limit ?? 500);
+        const events = drift.filter((e) => !req.query.type || e.type === req.query.type);
+        return { events: events.slice(Math.max(0, events.length - limit)), thresholds: DRIFT_THRESHOLDS };
+      });
+
+      scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) => replayDocument(Number(req.query.top ?? 20), opts.empty));
+
+      scope.get('/api/gate/latest', async () => history[0] ?? null);
+      scope.get('/api/gate/history', async (req: FastifyRequest<{ Querystring: { limit?: string; offset?: string } }>) => {
+        const limit = Number(req.query.limit ?? 50);
+        const offset = Number(req.query.offset ?? 0);
+        return { rows: history.slice(offset, offset + limit), total: history.length };
+      });
+      scope.get('/api/gate/verify', async () => ({ ok: true, rows: history.length, firstBadId: null, reason: null }));
+      scope.post('/api/gate/override', async (req: FastifyRequest<{ Body: Record<string, unknown> | null }>, reply) => {
+        if (req.headers.authorization !== `Bearer ${opts.token}`) return apiError(reply, 401, 'VIGIL_UNAUTHORIZED', 'a valid bearer token is required for this endpoint');
+        const body = req.body ?? {};
+        const issues = ['modelPath', 'actor', 'reason']
+          .filter((k) => typeof body[k] !== 'string' || (body[k] as string).trim() === '')
+          .map((k) => ({ path: k, message: 'must be a non-empty string' }));
+        if (issues.length) return apiError(reply, 400, 'VIGIL_INVALID_INPUT', `invalid override: ${issues.map((i) => i.path).join(', ')}`, issues);
+        const prev = history[0];
+        const report: GateReport = {
+          id: (prev?.id ?? 0) + 1,
+          modelPath: body.modelPath as string,
+          timestamp: new Date().toISOString(),
+          action: 'override',
+          approved: true,
+          recommendation: 'PROMOTE',
+          actor: body.actor as string,
+          notes: body.reason as string,
+          modelSha256: prev?.modelSha256 ?? '0'.repeat(64),
+          checks: prev?.checks ?? [],
+          promotedToProduction: false,
+        };
+        history.unshift(report);
+        return report;
+      });
+    },
+    { prefix },
+  );
+
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, baseUrl: `${address}${prefix}/`, history, close: () => app.close() };
+}
