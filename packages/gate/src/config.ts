@@ -7,6 +7,8 @@ const insideModelsDir = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside modelsDir, without ".." segments');
 
+const criterionId = z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/, "must be a criterion id '<pluginId>.<name>'");
+
 export const gateOptionsSchema = z
   .object({
     /** Relative paths (modelsDir) resolve against this; default `process.cwd()` at register time. */
@@ -20,9 +22,9 @@ export const gateOptionsSchema = z
     /** Timestamped backups of replaced production models (inside modelsDir). */
     backupsDir: insideModelsDir.default('backups'),
     /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
-    thresholds: z.record(z.string(), z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
+    thresholds: z.record(criterionId, z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
     /** Criteria that must pass for approval; a required criterion nobody registered rejects. */
-    required: z.array(z.string().min(1)).default(() => [...Object.values(BUILTIN_CRITERIA)]),
+    required: z.array(criterionId).default(() => [...Object.values(BUILTIN_CRITERIA)]),
     /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
     minSamples: z.number().int().min(1).default(100),
     /** A criterion that has not answered after this long is an `error` (fails closed). */

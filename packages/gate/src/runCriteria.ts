@@ -12,6 +12,8 @@ export interface CriterionOutcome extends CriterionResult {
   readonly durationMs: number;
 }
 
+const TIMED_OUT = Symbol('timed out');
+
 const STATUSES: readonly CriterionStatus[] = ['pass', 'fail', 'insufficient', 'error'];
 
 /** Duplicate ids are a wiring error: two plugins would both claim the verdict. */
@@ -66,11 +68,12 @@ export async function evaluateCriterion(c: GateCriterion, ctx: CriterionContext,
   const fail = (message: string, details: Record<string, unknown> = {}): CriterionOutcome =>
     outcome(c, required, ctx.threshold, { status: 'error', value: null, message, details }, performance.now() - t0);
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new VigilError('VIGIL_CONFLICT', `criterion '${c.id}' did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
       timer.unref?.();
     });
     const r = await Promise.race([Promise.resolve().then(() => c.evaluate(ctx)), timeout]);
+    if (r === TIMED_OUT) return fail(`criterion '${c.id}' did not answer within ${timeoutMs} ms (plugins.gate.options.criterionTimeoutMs)`, { timeoutMs });
     if (typeof r !== 'object' || r === null || !STATUSES.includes(r.status) || typeof r.message !== 'string') {
       return fail(`criterion '${c.id}' returned an invalid result (status must be one of ${STATUSES.join('|')} with a message), got ${describeValue(r)}`);
     }
