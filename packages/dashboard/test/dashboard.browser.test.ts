@@ -114,9 +114,9 @@ describe('empty data', () => {
         for (const id of ids) expect(await page.locator(`[data-testid="${id}"]`).count(), `${view}: ${id}`).toBe(1);
         if (view === 'drift') expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe('0');
         if (view === 'replay') expect(await page.locator('[data-testid="replay-total"]').textContent()).toBe('0');
+        if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, `empty-${view}.png`), fullPage: true });
       }
       expect(await page.locator('[data-testid="gate-verify-status"]').textContent()).toBe('verified');
-      if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, 'empty-gate.png'), fullPage: true });
     } finally {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

@@ -74,7 +74,9 @@ function statusCounts(checks) {
 function verifyPanel(v) {
   const ok = v?.ok === true;
   const text = ok
-    ? `hash chain intact over ${count(v.rows)} ${v.rows === 1 ? 'row' : 'rows'}`
+    ? v.rows === 0
+      ? 'no reports recorded yet: nothing to verify'
+      : `hash chain intact over ${count(v.rows)} ${v.rows === 1 ? 'row' : 'rows'}`
     : `chain broken${v?.firstBadId != null ? ` at report #${v.firstBadId}` : ''}: ${v?.reason ?? 'unknown reason'}`;
   return panel(
     'History integrity',
@@ -141,7 +143,7 @@ function historyPanel(history) {
 
 function overridePanel(latest, ctx) {
   const field = (label, input, hint) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), input, hint ? h('span', { class: 'field-hint' }, hint) : null);
-  const modelPath = h('input', { type: 'text', name: 'modelPath', testid: 'override-model-path', value: latest?.modelPath ?? '', autocomplete: 'off', spellcheck: 'false' });
+  const modelPath = h('input', { type: 'text', name: 'modelPath', testid: 'override-model-path', value: latest?.modelPath ?? '', placeholder: 'candidates/model.json', autocomplete: 'off', spellcheck: 'false' });
   const actor = h('input', { type: 'text', name: 'actor', testid: 'override-actor', autocomplete: 'off', placeholder: 'who authorises this' });
   const reason = h('textarea', { name: 'reason', testid: 'override-reason', rows: 2, placeholder: 'why the gate is overridden' });
   const token = h('input', { type: 'password', name: 'token', testid: 'override-token', autocomplete: 'off', placeholder: 'Bearer token' });

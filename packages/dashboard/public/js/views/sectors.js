@@ -36,7 +36,7 @@ export async function renderSectors(root, ctx) {
 
   if (tracked === 0) {
     root.append(panel('Sectors', null, emptyState('sectors-empty', 'No predictions tracked yet.', 'Accuracy appears here once predictions are observed and their outcomes resolved.')));
-    return;
+    if (sectors.length === 0) return;
   }
 
   const head = [
