@@ -1,0 +1,68 @@
+import { type Dialect, bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import type { EntityManager } from 'typeorm';
+import type { ReplayCalibration } from './calibrate.js';
+import { DRIFT_BASELINE_TABLE, type DriftBaselineRow } from './entities/DriftBaseline.js';
+import type { PredictionSample } from './mixDrift.js';
+
+/** A baseline as stored: raw (untransformed) time-ordered feature series. */
+export interface StoredBaseline {
+  readonly features: Map<string, Float64Array>;
+  readonly regimes: string[] | undefined;
+  readonly predictions: PredictionSample[] | undefined;
+  readonly calibration: ReplayCalibration | undefined;
+}
+
+/** Replaces the stored baseline inside the caller's transaction. */
+export async function saveBaseline(manager: EntityManager, b: StoredBaseline, now: string): Promise<void> {
+  await manager.query(`DELETE FROM ${quoteIdent(DRIFT_BASELINE_TABLE)}`);
+  const rows: unknown[][] = [];
+  for (const [name, v] of b.features) rows.push(['feature', name, v.length, JSON.stringify(Array.from(v)), now]);
+  if (b.regimes) rows.push(['regimes', 'regimes', b.regimes.length, JSON.stringify(b.regimes), now]);
+  if (b.predictions) rows.push(['predictions', 'predictions', b.predictions.length, JSON.stringify(b.predictions.map((p) => [p.label, p.confidence])), now]);
+  if (b.calibration) rows.push(['calibration', 'calibration', b.calibration.replays, JSON.stringify(b.calibration), now]);
+  // one row per statement: a feature's JSON can be megabytes
+  for (const r of rows) await bulkInsert(manager, DRIFT_BASELINE_TABLE, ['kind', 'name', 'size', 'values_json', 'created_at'], [r]);
+}
+
+export async function loadBaseline(manager: EntityManager): Promise<StoredBaseline | undefined> {
+  const rows = (await manager.query(`SELECT kind, name, values_json FROM ${quoteIdent(DRIFT_BASELINE_TABLE)} ORDER BY id`)) as Pick<DriftBaselineRow, 'kind' | 'name' | 'values_json'>[];
+  const features = new Map<string, Float64Array>();
+  let regimes: string[] | undefined;
+  let predictions: PredictionSample[] | undefined;
+  let calibration: ReplayCalibration | undefined;
+  for (const r of rows) {
+    const v = JSON.parse(r.values_json);
+    if (r.kind === 'feature') features.set(r.name, Float64Array.from(v as number[]));
+    else if (r.kind === 'regimes') regimes = v as string[];
+    else if (r.kind === 'predictions') predictions = (v as [number, number][]).map(([label, confidence]) => ({ label, confidence }));
+    else if (r.kind === 'calibration') calibration = v as ReplayCalibration;
+  }
+  return features.size ? { features, regimes, predictions, calibration } : undefined;
+}
+
+export interface RecentObservation {
+  readonly timestamp: string;
+  readonly regime: string;
+  readonly features: Record<string, number>;
+  readonly predictedLabel: number;
+  readonly confidence: number;
+}
+
+/** The host's prediction log (core does not export its name). */
+const PREDICTIONS_TABLE = 'vigil_predictions';
+
+/** The most recent `limit` observations from the host's prediction log, oldest first. */
+export async function loadRecentObservations(manager: EntityManager, limit: number): Promise<RecentObservation[]> {
+  const ph = placeholder(dialectOf(manager.connection) as Dialect);
+  const rows = (await manager.query(
+    `SELECT timestamp, regime, features_json, predicted_label, confidence FROM ${quoteIdent(PREDICTIONS_TABLE)} ORDER BY observed_at DESC, id DESC LIMIT ${ph(1)}`,
+    [limit],
+  )) as { timestamp: string; regime: string; features_json: string; predicted_label: unknown; confidence: unknown }[];
+  return rows.reverse().map((r) => ({
+    timestamp: r.timestamp,
+    regime: r.regime,
+    features: JSON.parse(r.features_json) as Record<string, number>,
+    predictedLabel: Number(r.predicted_label),
+    confidence: Number(r.confidence),
+  }));
+}

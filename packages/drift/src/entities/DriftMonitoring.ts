@@ -1,0 +1,28 @@
+import { EntitySchema } from 'typeorm';
+
+export const DRIFT_MONITORING_TABLE = 'drift_monitoring';
+
+/** One row of the spec's `drift_monitoring` table. */
+export interface DriftMonitoringRow {
+  id: number;
+  timestamp: string;
+  drift_type: 'feature' | 'regime' | 'prediction' | 'cusum';
+  ks_statistic: number | null;
+  drift_detected: number;
+  details_json: string | null;
+  created_at: string | null;
+}
+
+export const driftMonitoringEntity = new EntitySchema<DriftMonitoringRow>({
+  name: 'DriftMonitoring',
+  tableName: DRIFT_MONITORING_TABLE,
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    timestamp: { type: 'text' },
+    drift_type: { type: 'text' },
+    ks_statistic: { type: 'double precision', nullable: true },
+    drift_detected: { type: 'integer', nullable: true },
+    details_json: { type: 'text', nullable: true },
+    created_at: { type: 'text', nullable: true },
+  },
+});

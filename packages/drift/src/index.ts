@@ -1,0 +1,31 @@
+export { driftPlugin } from './plugin.js';
+export { driftEventsToken, driftMonitorToken } from './tokens.js';
+export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
+export { DriftMonitor } from './DriftMonitor.js';
+export {
+  DriftDetector,
+  type BaselineInput,
+  type DriftDetectorOptions,
+  type FeatureDriftDetail,
+  type FeatureDriftResult,
+} from './DriftDetector.js';
+export type { FeatureInput } from './featureInput.js';
+export type { PredictionDriftResult, PredictionSample, RegimeDriftResult } from './mixDrift.js';
+export { calibrateByReplay, ksAgainstRest, type ReplayCalibration } from './calibrate.js';
+export { RECOMMENDED_DEFAULTS, SPEC_DEFAULTS, driftOptionsSchema, type DriftOptions } from './config.js';
+export { driftScoreCriterion } from './driftScoreCriterion.js';
+export { driftMonitoringEntity, DRIFT_MONITORING_TABLE, type DriftMonitoringRow } from './entities/DriftMonitoring.js';
+export { driftBaselineEntity, DRIFT_BASELINE_TABLE, type DriftBaselineRow } from './entities/DriftBaseline.js';
+export { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
+export { ks2Samp, ks2SampSorted, ksExtremesSorted, ksPValue, MAX_AUTO_N, type KsMethod, type KsOptions, type KsResult } from './stats/ks.js';
+export type { KsAlternative } from './stats/ksExact.js';
+export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
+export { chi2Contingency, chiSquare, type ChiSquareResult } from './stats/chiSquare.js';
+export { chi2Sf, gammaQ, logGamma } from './stats/gamma.js';
+export { jensenShannonDistance, wassersteinDistance } from './stats/distances.js';
+export { psi, type PsiOptions, type PsiResult } from './stats/psi.js';
+export { adjustPValues, benjaminiHochberg, holm, type Correction } from './stats/correction.js';
+export { lag1Autocorrelation } from './stats/autocorrelation.js';
+export { applyTransform, TRANSFORMS, type Transform } from './stats/transforms.js';
+export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
+export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
