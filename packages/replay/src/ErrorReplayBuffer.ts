@@ -278,7 +278,8 @@ export class ErrorReplayBuffer {
     throwIfIssues('replay sample request', issues);
     const rand = o.seed === undefined ? this.#rand : mulberry32(o.seed);
     return this.deps.transactor.run(async (tx) => {
-      const entries = [...this.#index.entries.values()].sort((a, b) => a.id - b.id);
+      // The index map iterates in ascending id order (loaded by id, new ids always larger).
+      const entries = [...this.#index.entries.values()];
       const scores = entries.map((e) => e.score);
       const draw = prioritizedSample(scores, n ?? entries.length, o.alpha ?? this.options.alpha, o.beta ?? this.options.beta, rand);
       const ids = draw.indices.map((i) => (entries[i] as IndexEntry).id);

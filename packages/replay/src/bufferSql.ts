@@ -36,7 +36,7 @@ export async function deleteAll(manager: EntityManager): Promise<void> {
 /** What the index needs of every row (scores missing from foreign rows are computed the spec's way). */
 export async function loadIndexEntries(manager: EntityManager): Promise<IndexEntry[]> {
   const rows = (await manager.query(
-    `SELECT id, symbol, date, regime, COALESCE(error_score, CASE WHEN true_label <> predicted_label THEN confidence ELSE 0 END) AS score FROM ${T}`,
+    `SELECT id, symbol, date, regime, COALESCE(error_score, CASE WHEN true_label <> predicted_label THEN confidence ELSE 0 END) AS score FROM ${T} ORDER BY id`,
   )) as { id: unknown; symbol: string; date: string; regime: string | null; score: unknown }[];
   return rows.map((r) => {
     const t = Date.parse(r.date.length === 10 ? `${r.date}T00:00:00Z` : r.date);
