@@ -1,11 +1,9 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import {
-  BUILTIN_CRITERIA,
   type Clock,
   type GateCriterion,
   type Issue,
   type Logger,
-  type NormalizedConfig,
   type Transactor,
   type ValidationResults,
   VigilError,
@@ -20,88 +18,21 @@ import {
   throwIfIssues,
   transactorToken,
 } from '@vigil/core';
-import lockfile from 'proper-lockfile';
 import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { appendHistory, countHistory, latestHistory, readAllHistory, readHistory } from './PromotionHistory.js';
 import { checkValidation } from './checkValidation.js';
 import type { GateOptions } from './config.js';
+import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
+import { FIGURES, MAX_TEXT, checkOptionalText, errorJson, figuresOf } from './historyRows.js';
 import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
+import { withPromotionLock } from './promotionLock.js';
 import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, resolveGatePaths } from './paths.js';
 import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
 import { type CriterionOutcome, type RangedCriterion, assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce } from './runCriteria.js';
 import { gatePromotionStepsToken } from './tokens.js';
-
-export interface GateDeps {
-  /** The host's container: criteria, the transactor, the data source and the clock come from it. */
-  readonly container: DependencyContainer;
-  readonly options: GateOptions;
-  readonly config: Pick<NormalizedConfig, 'labels' | 'regimes' | 'plugins'>;
-  readonly logger: Logger;
-  /** Resolves `options.root` when it is relative or unset (default `process.cwd()`). */
-  readonly cwd?: string;
-}
-
-export interface AttemptOptions {
-  /** Who asked (a user, a pipeline id); written to history. */
-  readonly actor?: string;
-  readonly notes?: string;
-}
-
-export interface PromoteOptions extends AttemptOptions {
-  /** Keep the replaced production model as a timestamped backup (default true). */
-  readonly backupOld?: boolean;
-}
-
-export interface OverrideOptions {
-  /** Who takes responsibility; required. */
-  readonly actor: string;
-  /** Why the failed checks are accepted; required. */
-  readonly reason: string;
-  readonly backupOld?: boolean;
-}
-
-export interface PromotionResult {
-  readonly action: 'promote' | 'override';
-  readonly modelPath: string;
-  readonly modelSha256: string;
-  readonly kind: ModelKind;
-  readonly productionPath: string;
-  readonly backupPath: string | null;
-  /** The history row of the validation (or override) that allowed it. */
-  readonly decisionId: number;
-  readonly historyId: number;
-}
-
-export interface RollbackResult {
-  readonly productionPath: string;
-  readonly restoredFrom: string;
-  readonly modelSha256: string;
-  /** Where the model that was in production now lives. */
-  readonly replacedPath: string | null;
-  readonly historyId: number;
-}
-
-const FIGURES = {
-  overall_accuracy: BUILTIN_CRITERIA.overallAccuracy,
-  crash_accuracy: BUILTIN_CRITERIA.crashAccuracy,
-  min_sector_accuracy: BUILTIN_CRITERIA.minSectorAccuracy,
-  drift_score: BUILTIN_CRITERIA.driftScore,
-  replay_improvement: BUILTIN_CRITERIA.replayImprovement,
-} as const;
-
-const MAX_TEXT = 10_000;
-
-function checkOptionalText(issues: Issue[], path: string, v: unknown, required = false): void {
-  if (v === undefined && !required) return;
-  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
-  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
-}
-
-const errorJson = (e: unknown): Record<string, unknown> =>
-  isVigilError(e) ? { code: e.code, message: e.message, issues: e.issues.map(({ path, message }) => ({ path, message })) } : { message: (e as Error)?.message ?? String(e) };
 
 /**
  * The spec's ModelPromotionGate (Module 10). Criteria come from every enabled plugin through
@@ -303,7 +234,7 @@ export class ModelPromotionGate {
       const replacedPath = await nextBackupPath(this.paths.backupsDir, target, backupStamp(now), '.replaced');
       const { row, replaced } = await tx.run(async (t) => {
         const r = await appendHistory(t.manager, {
-          ...this.#figuresOf(decision),
+          ...figuresOf(decision),
           model_path: target,
           validation_timestamp: now.toISOString(),
           promoted_to_production: 1,
@@ -353,19 +284,6 @@ export class ModelPromotionGate {
     return kind === 'file' ? this.paths.productionFile : this.paths.productionDir;
   }
 
-  #figuresOf(decision: HistoryRow | undefined): Pick<HistoryRow, 'approved' | 'overall_accuracy' | 'crash_accuracy' | 'min_sector_accuracy' | 'drift_score' | 'replay_improvement' | 'checks_passed' | 'checks_failed'> {
-    return {
-      approved: decision?.action === 'validate' ? decision.approved : 0,
-      overall_accuracy: decision?.overall_accuracy ?? null,
-      crash_accuracy: decision?.crash_accuracy ?? null,
-      min_sector_accuracy: decision?.min_sector_accuracy ?? null,
-      drift_score: decision?.drift_score ?? null,
-      replay_improvement: decision?.replay_improvement ?? null,
-      checks_passed: decision?.checks_passed ?? '[]',
-      checks_failed: decision?.checks_failed ?? '[]',
-    };
-  }
-
   async #install(action: 'promote' | 'override', model: ConfinedModel, sha: string, decision: HistoryRow, now: Date, backupOld: boolean, actor: string | null, notes: string | null, extra: Record<string, unknown>): Promise<PromotionResult> {
     const target = this.#target(model.kind);
     const steps = this.#c.isRegistered(gatePromotionStepsToken, true) ? this.#c.resolve(gatePromotionStepsToken) : undefined;
@@ -379,7 +297,7 @@ export class ModelPromotionGate {
         const backupPath = backupOld && existsNow ? await nextBackupPath(this.paths.backupsDir, target, backupStamp(now)) : null;
         const row = await this.#transactor().run(async (t) => {
           const r = await appendHistory(t.manager, {
-            ...this.#figuresOf(decision),
+            ...figuresOf(decision),
             model_path: model.path,
             validation_timestamp: now.toISOString(),
             promoted_to_production: 1,
@@ -401,32 +319,8 @@ export class ModelPromotionGate {
     });
   }
 
-  /** One promotion or rollback at a time, across processes: a lock directory beside production. */
-  async #withLock<T>(fn: (compromised: () => boolean) => Promise<T>): Promise<T> {
-    await mkdir(this.paths.modelsDir, { recursive: true });
-    let lost: Error | undefined;
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(this.paths.modelsDir, {
-        lockfilePath: this.paths.lockFile,
-        realpath: false,
-        retries: 0,
-        stale: this.#o.lockStaleMs,
-        onCompromised: (e) => {
-          lost = e;
-        },
-      });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new VigilError('VIGIL_CONFLICT', `another promotion or rollback is in progress (lock ${this.paths.lockFile} is held); try again when it finishes; nothing was changed`, { cause: e });
-      }
-      throw e;
-    }
-    try {
-      return await fn(() => lost !== undefined);
-    } finally {
-      await release().catch(() => undefined);
-    }
+  #withLock<T>(fn: (lost: () => boolean) => Promise<T>): Promise<T> {
+    return withPromotionLock(this.paths.modelsDir, this.paths.lockFile, this.#o.lockStaleMs, fn);
   }
 
   /** Logs a refused attempt as a rejected row (as far as it got), never masking the refusal. */
@@ -434,7 +328,7 @@ export class ModelPromotionGate {
     try {
       await tx.run((t) =>
         appendHistory(t.manager, {
-          ...this.#figuresOf(undefined),
+          ...figuresOf(undefined),
           checks_failed: JSON.stringify(['input']),
           model_path: model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given)),
           validation_timestamp: now.toISOString(),

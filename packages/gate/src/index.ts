@@ -1,15 +1,8 @@
 export { gatePlugin } from './plugin.js';
 export { gateOptionsSchema, type GateOptions, type GateOptionsInput } from './config.js';
 export { gatePromotionStepsToken, gateToken } from './tokens.js';
-export {
-  ModelPromotionGate,
-  type AttemptOptions,
-  type GateDeps,
-  type OverrideOptions,
-  type PromoteOptions,
-  type PromotionResult,
-  type RollbackResult,
-} from './ModelPromotionGate.js';
+export { ModelPromotionGate } from './ModelPromotionGate.js';
+export type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
 export { DEFAULT_MIN_OVERALL_ACCURACY, overallAccuracyCriterion, predictionAccuracy } from './overallAccuracy.js';
 export { checkValidation, type ValidationRules } from './checkValidation.js';
 export { assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce, type CriterionOutcome, type Decision, type RangedCriterion } from './runCriteria.js';

@@ -1,0 +1,55 @@
+import type { NormalizedConfig, Logger } from '@vigil/core';
+import type { DependencyContainer } from 'tsyringe';
+import type { GateOptions } from './config.js';
+import type { ModelKind } from './paths.js';
+
+export interface GateDeps {
+  /** The host's container: criteria, the transactor, the data source and the clock come from it. */
+  readonly container: DependencyContainer;
+  readonly options: GateOptions;
+  readonly config: Pick<NormalizedConfig, 'labels' | 'regimes' | 'plugins'>;
+  readonly logger: Logger;
+  /** Resolves `options.root` when it is relative or unset (default `process.cwd()`). */
+  readonly cwd?: string;
+}
+
+export interface AttemptOptions {
+  /** Who asked (a user, a pipeline id); written to history. */
+  readonly actor?: string;
+  readonly notes?: string;
+}
+
+export interface PromoteOptions extends AttemptOptions {
+  /** Keep the replaced production model as a timestamped backup (default true). */
+  readonly backupOld?: boolean;
+}
+
+export interface OverrideOptions {
+  /** Who takes responsibility; required. */
+  readonly actor: string;
+  /** Why the failed checks are accepted; required. */
+  readonly reason: string;
+  readonly backupOld?: boolean;
+}
+
+export interface PromotionResult {
+  readonly action: 'promote' | 'override';
+  readonly modelPath: string;
+  readonly modelSha256: string;
+  readonly kind: ModelKind;
+  readonly productionPath: string;
+  readonly backupPath: string | null;
+  /** The history row of the validation (or override) that allowed it. */
+  readonly decisionId: number;
+  readonly historyId: number;
+}
+
+export interface RollbackResult {
+  readonly productionPath: string;
+  readonly restoredFrom: string;
+  readonly modelSha256: string;
+  /** Where the model that was in production now lives. */
+  readonly replacedPath: string | null;
+  readonly historyId: number;
+}
+

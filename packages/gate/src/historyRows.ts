@@ -1,0 +1,44 @@
+import { BUILTIN_CRITERIA, type Issue, describeValue, isVigilError } from '@vigil/core';
+import type { HistoryRow } from './historyChain.js';
+
+/** The spec's figure columns and the criterion whose value fills each. */
+export const FIGURES = {
+  overall_accuracy: BUILTIN_CRITERIA.overallAccuracy,
+  crash_accuracy: BUILTIN_CRITERIA.crashAccuracy,
+  min_sector_accuracy: BUILTIN_CRITERIA.minSectorAccuracy,
+  drift_score: BUILTIN_CRITERIA.driftScore,
+  replay_improvement: BUILTIN_CRITERIA.replayImprovement,
+} as const;
+
+export const MAX_TEXT = 10_000;
+
+/** A free-text argument (actor, notes, reason): a non-empty string of bounded length. */
+export function checkOptionalText(issues: Issue[], path: string, v: unknown, required = false): void {
+  if (v === undefined && !required) return;
+  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
+}
+
+/** A refusal as it is kept in `criteria_json`. */
+export const errorJson = (e: unknown): Record<string, unknown> =>
+  isVigilError(e) ? { code: e.code, message: e.message, issues: e.issues.map(({ path, message }) => ({ path, message })) } : { message: (e as Error)?.message ?? String(e) };
+
+type DecisionFigures = Pick<HistoryRow, 'approved' | 'overall_accuracy' | 'crash_accuracy' | 'min_sector_accuracy' | 'drift_score' | 'replay_improvement' | 'checks_passed' | 'checks_failed'>;
+
+/**
+ * The figures a promote/override/rollback row repeats from the validation that allowed it, so
+ * each row reads on its own. `approved` is 1 only for an approved validation: an override row
+ * stays 0 next to the checks it overrode.
+ */
+export function figuresOf(decision: HistoryRow | undefined): DecisionFigures {
+  return {
+    approved: decision?.action === 'validate' ? decision.approved : 0,
+    overall_accuracy: decision?.overall_accuracy ?? null,
+    crash_accuracy: decision?.crash_accuracy ?? null,
+    min_sector_accuracy: decision?.min_sector_accuracy ?? null,
+    drift_score: decision?.drift_score ?? null,
+    replay_improvement: decision?.replay_improvement ?? null,
+    checks_passed: decision?.checks_passed ?? '[]',
+    checks_failed: decision?.checks_failed ?? '[]',
+  };
+}
