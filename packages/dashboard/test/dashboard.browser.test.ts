@@ -117,6 +117,10 @@ describe('empty data', () => {
         if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, `empty-${view}.png`), fullPage: true });
       }
       expect(await page.locator('[data-testid="gate-verify-status"]').textContent()).toBe('verified');
+      // A drill-down the API answers 404 for shows the server's message, not a broken view.
+      await page.goto(`${fx.baseUrl}#/sectors/Nonexistent`);
+      await page.locator('[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-empty"]').waitFor({ timeout: 15_000 });
+      expect(await page.locator('[data-testid="symbols-empty"]').textContent()).toContain('no GICS sector named "Nonexistent"');
     } finally {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });

@@ -35,7 +35,7 @@ export async function renderSectors(root, ctx) {
   );
 
   if (tracked === 0) {
-    root.append(panel('Sectors', null, emptyState('sectors-empty', 'No predictions tracked yet.', 'Accuracy appears here once predictions are observed and their outcomes resolved.')));
+    root.append(h('div', { class: 'notice', testid: 'sectors-empty' }, h('strong', {}, 'No predictions tracked yet. '), 'Accuracy appears here once predictions are observed and their outcomes resolved.'));
     if (sectors.length === 0) return;
   }
 
@@ -124,7 +124,17 @@ function ciBar(acc, ci) {
 }
 
 async function symbolsPanel(sector) {
-  const data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
+  let data;
+  try {
+    data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
+  } catch (err) {
+    // A sector the API has no symbol breakdown for (404): say so instead of failing the view.
+    if (err.status !== 404) throw err;
+    const p = panel(`${sector}: symbols`, null, emptyState('symbols-empty', `No symbol breakdown for ${sector}.`, err.message));
+    p.dataset.testid = 'symbols-panel';
+    p.dataset.sector = sector;
+    return p;
+  }
   const symbols = data?.symbols ?? [];
   const close = h('a', { href: '#/sectors', class: 'btn btn-ghost', testid: 'symbols-close' }, 'Close');
   const body = symbols.length
