@@ -45,6 +45,15 @@ export const vigilConfigSchema = z
     regimes: z.array(z.string().min(1)).min(1).optional(),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).strict().default({ level: 'info' }),
     plugins: z.record(z.string(), pluginEntry).default({}),
+    /** The HTTP API (`vigil serve`). The token may also come from VIGIL_API_TOKEN. */
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8787 }),
   })
   .strict();
 
@@ -63,6 +72,7 @@ export interface NormalizedConfig {
   readonly regimes?: readonly string[] | undefined;
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   readonly plugins: Readonly<Record<string, PluginConfig>>;
+  readonly server: { readonly host: string; readonly port: number; readonly token?: string | undefined };
   /** Enabled plugin ids, dependencies first. */
   readonly order: readonly string[];
 }
@@ -161,7 +171,7 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
   }
 
   if (issues.length > 0 || !base) throw new ConfigError(issues);
-  return { database: base.database, labels: base.labels, regimes: base.regimes, log: base.log, plugins: pluginConfigs, order };
+  return { database: base.database, labels: base.labels, regimes: base.regimes, log: base.log, server: base.server, plugins: pluginConfigs, order };
 }
 
 /** Reads a YAML or JSON config file (JSON is YAML). Validation happens in `normalizeConfig`. */
