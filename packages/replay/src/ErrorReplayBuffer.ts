@@ -192,8 +192,11 @@ export class ErrorReplayBuffer {
   /** The hot path: one transaction, one bulk insert and one delete for the whole batch. */
   async addErrors(inputs: readonly ErrorInput[]): Promise<AddResult> {
     this.#requireLoaded();
-    const { errors, layout } = this.validate(inputs);
-    return this.deps.transactor.run((tx) => this.writeErrors(tx, errors, layout));
+    // Checked inside the serialised unit of work, against the layout every earlier write left.
+    return this.deps.transactor.run((tx) => {
+      const { errors, layout } = this.validate(inputs);
+      return this.writeErrors(tx, errors, layout);
+    });
   }
 
   /**
@@ -254,12 +257,14 @@ export class ErrorReplayBuffer {
   async recordValidationFold(predictions: readonly ErrorInput[], topK = this.options.validationTopK): Promise<FoldResult> {
     this.#requireLoaded();
     if (!(Number.isInteger(topK) && topK >= 1)) throwIfIssues('fold', [{ path: 'topK', message: `must be an integer >= 1, got ${describeValue(topK)}`, value: topK }]);
-    const { errors, layout } = this.validate(predictions, 'predictions');
-    const wrong = errors.map((e, i) => ({ e, i })).filter(({ e }) => e.score > 0);
-    wrong.sort((a, b) => b.e.score - a.e.score || a.i - b.i);
-    const top = wrong.slice(0, topK).map(({ e }) => e);
-    const result = await this.deps.transactor.run((tx) => this.writeErrors(tx, top, layout));
-    return { ...result, foldErrors: wrong.length, offered: top.length };
+    return this.deps.transactor.run(async (tx) => {
+      const { errors, layout } = this.validate(predictions, 'predictions');
+      const wrong = errors.map((e, i) => ({ e, i })).filter(({ e }) => e.score > 0);
+      wrong.sort((a, b) => b.e.score - a.e.score || a.i - b.i);
+      const top = wrong.slice(0, topK).map(({ e }) => e);
+      const result = await this.writeErrors(tx, top, layout);
+      return { ...result, foldErrors: wrong.length, offered: top.length };
+    });
   }
 
   /**

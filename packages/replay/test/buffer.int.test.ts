@@ -54,6 +54,16 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(buffer.size).toBe(1);
   });
 
+  it('fixes the feature length with the first write, even for calls made concurrently', async () => {
+    host = await startReplayHost(database, { symbolWindowDays: 0 });
+    const buffer = bufferOf(host);
+    const [a, b] = await Promise.allSettled([buffer.addError(err({ features: [1, 2] })), buffer.addError(err({ symbol: 'B', features: [1, 2, 3] }))]);
+    expect(a.status).toBe('fulfilled');
+    expect(b.status).toBe('rejected');
+    expect(isVigilError((b as PromiseRejectedResult).reason, 'VIGIL_INVALID_INPUT')).toBe(true);
+    expect((await tableRows(host)).map((r) => r.features)).toEqual([[1, 2]]);
+  });
+
   it('refuses maxSize < 1 from config and from code', async () => {
     const e = await startReplayHost(database, { maxSize: 0 }).catch((x) => x);
     expect(isVigilError(e, 'VIGIL_CONFIG_INVALID')).toBe(true);
