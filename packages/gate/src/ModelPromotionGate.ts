@@ -26,7 +26,7 @@ import type { GateOptions } from './config.js';
 import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
 import { FIGURES, MAX_TEXT, checkOptionalText, errorJson, figuresOf } from './historyRows.js';
 import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
-import { type BackupEntry, backupStamp, listBackups, nextBackupPath, restoreBackup, stageModel } from './installModel.js';
+import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
 import { withPromotionLock } from './promotionLock.js';
 import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, resolveGatePaths } from './paths.js';
@@ -288,6 +288,8 @@ export class ModelPromotionGate {
     const target = this.#target(model.kind);
     const steps = this.#c.isRegistered(gatePromotionStepsToken, true) ? this.#c.resolve(gatePromotionStepsToken) : undefined;
     return this.#withLock(async (compromised) => {
+      const leftovers = await removeLeftovers(target);
+      if (leftovers.length) this.#log.warn('removed temporary copies left by an interrupted promotion', { leftovers });
       const staged = await stageModel(model.path, model.kind, target, steps);
       try {
         if (staged.sha256 !== sha) {

@@ -94,6 +94,19 @@ export async function stageModel(source: string, kind: ModelKind, target: string
   };
 }
 
+/**
+ * Removes temporary copies a crashed promotion left beside `target` (`.<name>.tmp-*`,
+ * `.<name>.old-*`). Call only under the promotion lock, when no other promotion can be writing
+ * one. Returns what it removed.
+ */
+export async function removeLeftovers(target: string): Promise<string[]> {
+  const dir = dirname(target);
+  const prefix = [`.${basename(target)}.tmp-`, `.${basename(target)}.old-`];
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => prefix.some((p) => n.startsWith(p)));
+  for (const n of names) await rm(join(dir, n), { recursive: true, force: true });
+  return names.map((n) => join(dir, n));
+}
+
 export interface BackupEntry {
   readonly path: string;
   readonly kind: ModelKind;

@@ -152,6 +152,23 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(r2).toMatchObject({ approved: false, checksFailed: [B.overallAccuracy] });
   });
 
+  it('a criterion that never answers is an error after criterionTimeoutMs, and rejects', async () => {
+    const stuck = definePlugin({
+      id: 'replay',
+      register: ({ container }) =>
+        container.register(gateCriterionToken, { useValue: defineCriterion({ id: B.replayImprovement, description: 'hangs', evaluate: () => new Promise(() => undefined) }) }),
+    });
+    const gate = await start({ gate: { options: { ...ws.options, criterionTimeoutMs: 50 } } }, [gatePlugin, standIns[0], standIns[1], stuck]);
+    const r = await gate.validateModel(candidate, goodFigures());
+    expect(r).toMatchObject({ approved: false, checksFailed: [B.replayImprovement] });
+    expect(r.details[B.replayImprovement]).toMatchObject({ status: 'error', message: expect.stringContaining('did not answer within 50 ms') });
+  });
+
+  it('getHistory refuses bad paging', async () => {
+    const gate = await start();
+    for (const q of [{ limit: 0 }, { limit: 1.5 }, { offset: -1 }]) expect(isVigilError(await gate.getHistory(q).catch((e) => e), 'VIGIL_INVALID_INPUT')).toBe(true);
+  });
+
   it('a third-party criterion registered by its own plugin changes the decision', async () => {
     const maxTurnover = defineCriterion({
       id: 'acme.max_turnover',

@@ -55,4 +55,40 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
       ws.cleanup();
     }
   });
+
+  it('a process killed between copy and rename leaves the old production model intact; the next promotion cleans up', async () => {
+    const ws = workspace();
+    const db = await createTestDatabase(database);
+    const host = await createTestHost({ database: db, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: { ...ws.options, lockStaleMs: 2000 } } } } });
+    try {
+      ws.write('meta_learner_production.pkl', 'old production');
+      const cand = ws.write('v2.pkl', Buffer.alloc(64 * 1024, 'n'));
+      const gate = host.container.resolve(gateToken);
+      await gate.validateModel(cand, goodFigures());
+      const barrier = join(ws.root, 'barrier');
+      mkdirSync(barrier);
+      const died = await run(process.execPath, [join(pkg, 'test', 'promoteChild.mjs'), JSON.stringify(db.config), ws.root, cand, barrier, '0', 'crash'], { cwd: pkg }).catch((e) => e);
+      expect(died.signal).toBe('SIGKILL');
+      expect(readFileSync(join(ws.models, 'meta_learner_production.pkl'), 'utf8')).toBe('old production');
+      const leftovers = readdirSync(ws.models).filter((n) => n.includes('.tmp-'));
+      expect(leftovers).toHaveLength(1);
+      expect(await host.dataSource.query('SELECT id FROM model_promotion_history WHERE promoted_to_production = 1')).toEqual([]);
+      // The dead process's lock goes stale (lockStaleMs 2000); until then promotions are refused.
+      let r: Awaited<ReturnType<typeof gate.promoteModel>> | undefined;
+      for (let i = 0; i < 100 && !r; i++) {
+        r = await gate.promoteModel(cand).catch((e) => {
+          if (e.code !== 'VIGIL_CONFLICT') throw e;
+          return new Promise<undefined>((res) => setTimeout(() => res(undefined), 200));
+        });
+      }
+      expect(r?.action).toBe('promote');
+      expect(readFileSync(join(ws.models, 'meta_learner_production.pkl')).equals(Buffer.alloc(64 * 1024, 'n'))).toBe(true);
+      expect(readdirSync(ws.models).filter((n) => n.includes('.tmp-'))).toEqual([]);
+      expect(await gate.verifyHistory()).toMatchObject({ ok: true });
+    } finally {
+      await host.dispose();
+      await db.cleanup();
+      ws.cleanup();
+    }
+  });
 });

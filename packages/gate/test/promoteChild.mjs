@@ -8,15 +8,17 @@ import { createHost } from '@vigil/host';
 const [dbJson, root, candidate, barrier, id, holdMs] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const host = createHost({
-  config: { database: JSON.parse(dbJson), log: { level: 'silent' }, plugins: { gate: { options: { root, modelsDir: 'models' } } } },
+  config: { database: JSON.parse(dbJson), log: { level: 'silent' }, plugins: { gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000 } } } },
   plugins: [gatePlugin],
 });
 await host.start();
-// Hold the lock a while once the copy is staged, so the two processes surely overlap.
-host.container.register(gatePromotionStepsToken, { useValue: { staged: () => sleep(Number(holdMs)) } });
+// Hold the lock a while once the copy is staged, so the two processes surely overlap; or, with
+// 'crash', die by SIGKILL between copy and rename (no cleanup, no lock release, no commit).
+const steps = holdMs === 'crash' ? { beforeRename: () => process.kill(process.pid, 'SIGKILL') } : { staged: () => sleep(Number(holdMs)) };
+host.container.register(gatePromotionStepsToken, { useValue: steps });
 const gate = host.container.resolve(gateToken);
 writeFileSync(join(barrier, `ready-${id}`), '');
-while (readdirSync(barrier).filter((n) => n.startsWith('ready-')).length < 2) await sleep(5);
+while (readdirSync(barrier).filter((n) => n.startsWith('ready-')).length < (holdMs === 'crash' ? 1 : 2)) await sleep(5);
 let out;
 try {
   const r = await gate.promoteModel(candidate, { actor: `child-${id}` });
