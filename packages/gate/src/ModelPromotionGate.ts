@@ -24,7 +24,7 @@ import { appendHistory, countHistory, latestHistory, readAllHistory, readHistory
 import { checkValidation } from './checkValidation.js';
 import type { GateOptions } from './config.js';
 import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
-import { FIGURES, MAX_TEXT, checkOptionalText, errorJson, figuresOf } from './historyRows.js';
+import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresOf } from './historyRows.js';
 import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
@@ -62,7 +62,8 @@ export class ModelPromotionGate {
    * path outside the models directory, malformed validation results, thresholds out of range,
    * a criterion id registered twice) throws a `VigilError` after logging the attempt as rejected.
    */
-  async validateModel(modelPath: string, validation: ValidationResults, o: AttemptOptions = {}): Promise<GateReport> {
+  async validateModel(modelPath: string, validation: ValidationResults, options: AttemptOptions = {}): Promise<GateReport> {
+    const o = options ?? {};
     const tx = this.#transactor();
     const now = this.#now();
     let model: ConfinedModel | undefined;
@@ -122,7 +123,7 @@ export class ModelPromotionGate {
         promoted_to_production: 0,
         notes: o.notes ?? null,
         model_sha256: sha,
-        criteria_json: JSON.stringify({ results: all, reasons: decision.reasons, kind: candidate.kind }),
+        criteria_json: criteriaJson({ results: all, reasons: decision.reasons, kind: candidate.kind }),
         actor: o.actor ?? null,
         action: 'validate',
       }),
@@ -152,7 +153,8 @@ export class ModelPromotionGate {
    * Only a model whose latest validation (by SHA-256) was approved, or that was overridden, is
    * promoted; a second promotion while one is running gets `VIGIL_CONFLICT`.
    */
-  async promoteModel(modelPath: string, o: PromoteOptions = {}): Promise<PromotionResult> {
+  async promoteModel(modelPath: string, options: PromoteOptions = {}): Promise<PromotionResult> {
+    const o = options ?? {};
     const tx = this.#transactor();
     const now = this.#now();
     let model: ConfinedModel | undefined;
@@ -213,7 +215,8 @@ export class ModelPromotionGate {
   }
 
   /** Restores the most recent backup (of the production file or directory, or the newer of the two) atomically. */
-  async rollback(o: AttemptOptions & { kind?: ModelKind } = {}): Promise<RollbackResult> {
+  async rollback(options: AttemptOptions & { kind?: ModelKind } = {}): Promise<RollbackResult> {
+    const o = options ?? {};
     const tx = this.#transactor();
     const now = this.#now();
     const issues: Issue[] = [];
@@ -221,35 +224,40 @@ export class ModelPromotionGate {
     checkOptionalText(issues, 'notes', o.notes);
     if (o.kind !== undefined && o.kind !== 'file' && o.kind !== 'directory') issues.push({ path: 'kind', message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`, value: o.kind });
     throwIfIssues('rollback', issues);
-    return this.#withLock(async (compromised) => {
-      const kinds: ModelKind[] = o.kind ? [o.kind] : ['file', 'directory'];
-      const backups: BackupEntry[] = [];
-      for (const k of kinds) backups.push(...(await listBackups(this.paths.backupsDir, this.#target(k), k)));
-      backups.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
-      const b = backups[0];
-      if (!b) throw new VigilError('VIGIL_NOT_FOUND', `no backup to roll back to in ${this.paths.backupsDir}`);
-      const target = this.#target(b.kind);
-      const sha = await hashModel(b.path, b.kind);
-      const decision = await latestHistory(this.#ds().manager, ['validate', 'override'], sha);
-      const replacedPath = await nextBackupPath(this.paths.backupsDir, target, backupStamp(now), '.replaced');
-      const { row, replaced } = await tx.run(async (t) => {
-        const r = await appendHistory(t.manager, {
-          ...figuresOf(decision),
-          model_path: target,
-          validation_timestamp: now.toISOString(),
-          promoted_to_production: 1,
-          notes: o.notes ?? null,
-          model_sha256: sha,
-          criteria_json: JSON.stringify({ restoredFrom: b.path, replacedPath, kind: b.kind, decisionId: decision?.id ?? null }),
-          actor: o.actor ?? null,
-          action: 'rollback',
-        });
-        if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rollback; nothing was changed');
-        return { row: r, ...(await restoreBackup(b, target, replacedPath)) };
-      });
-      this.#log.warn('production model rolled back', { productionPath: target, restoredFrom: b.path, sha256: sha, historyId: row.id });
-      return { productionPath: target, restoredFrom: b.path, modelSha256: sha, replacedPath: replaced ? replacedPath : null, historyId: row.id };
+    return this.#withLock((compromised) => this.#rollback(tx, now, o, compromised)).catch(async (e: unknown) => {
+      await this.#logRefusal(tx, 'rollback', o.kind ? this.#target(o.kind) : this.paths.backupsDir, undefined, null, now, e, o);
+      throw e;
     });
+  }
+
+  async #rollback(tx: Transactor, now: Date, o: AttemptOptions & { kind?: ModelKind }, compromised: () => boolean): Promise<RollbackResult> {
+    const kinds: ModelKind[] = o.kind ? [o.kind] : ['file', 'directory'];
+    const backups: BackupEntry[] = [];
+    for (const k of kinds) backups.push(...(await listBackups(this.paths.backupsDir, this.#target(k), k)));
+    backups.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
+    const b = backups[0];
+    if (!b) throw new VigilError('VIGIL_NOT_FOUND', `no backup to roll back to in ${this.paths.backupsDir}`);
+    const target = this.#target(b.kind);
+    const sha = await hashModel(b.path, b.kind);
+    const decision = await latestHistory(this.#ds().manager, ['validate', 'override'], sha);
+    const replacedPath = await nextBackupPath(this.paths.backupsDir, target, backupStamp(now), '.replaced');
+    const { row, replaced } = await tx.run(async (t) => {
+      const r = await appendHistory(t.manager, {
+        ...figuresOf(decision),
+        model_path: target,
+        validation_timestamp: now.toISOString(),
+        promoted_to_production: 1,
+        notes: o.notes ?? null,
+        model_sha256: sha,
+        criteria_json: JSON.stringify({ restoredFrom: b.path, replacedPath, kind: b.kind, decisionId: decision?.id ?? null }),
+        actor: o.actor ?? null,
+        action: 'rollback',
+      });
+      if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rollback; nothing was changed');
+      return { row: r, ...(await restoreBackup(b, target, replacedPath)) };
+    });
+    this.#log.warn('production model rolled back', { productionPath: target, restoredFrom: b.path, sha256: sha, historyId: row.id });
+    return { productionPath: target, restoredFrom: b.path, modelSha256: sha, replacedPath: replaced ? replacedPath : null, historyId: row.id };
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -298,6 +306,11 @@ export class ModelPromotionGate {
         const existsNow = await stat(target).then(() => true, () => false);
         const backupPath = backupOld && existsNow ? await nextBackupPath(this.paths.backupsDir, target, backupStamp(now)) : null;
         const row = await this.#transactor().run(async (t) => {
+          // A validation logged since the check (say, a rejection of the same bytes) wins.
+          const latest = await latestHistory(t.manager, action === 'override' ? ['validate'] : ['validate', 'override'], sha);
+          if (latest?.id !== decision.id) {
+            throw new VigilError('VIGIL_CONFLICT', `model ${model.path} was validated again (history row ${latest?.id}) while it was being promoted; promote again to act on the latest verdict; nothing was changed`);
+          }
           const r = await appendHistory(t.manager, {
             ...figuresOf(decision),
             model_path: model.path,

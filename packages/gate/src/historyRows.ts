@@ -42,3 +42,23 @@ export function figuresOf(decision: HistoryRow | undefined): DecisionFigures {
     checks_failed: decision?.checks_failed ?? '[]',
   };
 }
+
+/**
+ * JSON for `criteria_json`: a criterion's `details` may hold what JSON cannot (a BigInt, a
+ * cycle); rather than lose the attempt's row, such details are replaced by a note saying so.
+ */
+export function criteriaJson(value: { results: readonly { details?: unknown }[] } & Record<string, unknown>): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    const results = value.results.map((r) => {
+      try {
+        JSON.stringify(r.details);
+        return r;
+      } catch (e) {
+        return { ...r, details: { unserializable: `details could not be stored as JSON: ${(e as Error).message}` } };
+      }
+    });
+    return JSON.stringify({ ...value, results });
+  }
+}

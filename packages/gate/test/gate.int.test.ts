@@ -164,6 +164,19 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(r.details[B.replayImprovement]).toMatchObject({ status: 'error', message: expect.stringContaining('did not answer within 50 ms') });
   });
 
+  it('keeps the row when a criterion returns details JSON cannot hold', async () => {
+    const odd = definePlugin({
+      id: 'replay',
+      register: ({ container }) =>
+        container.register(gateCriterionToken, { useValue: defineCriterion({ id: B.replayImprovement, description: 'odd', async evaluate() { return { status: 'pass', value: 0.1, message: 'ok', details: { n: 10n } }; } }) }),
+    });
+    const gate = await start({}, [gatePlugin, standIns[0], standIns[1], odd]);
+    const r = await gate.validateModel(candidate, goodFigures());
+    expect(r.approved).toBe(true);
+    const stored = (await gate.getHistory({ limit: 1 })).entries[0]?.criteria as { results: { id: string; details: Record<string, string> }[] };
+    expect(stored.results.find((x) => x.id === B.replayImprovement)?.details.unserializable).toContain('could not be stored as JSON');
+  });
+
   it('getHistory refuses bad paging', async () => {
     const gate = await start();
     for (const q of [{ limit: 0 }, { limit: 1.5 }, { offset: -1 }]) expect(isVigilError(await gate.getHistory(q).catch((e) => e), 'VIGIL_INVALID_INPUT')).toBe(true);

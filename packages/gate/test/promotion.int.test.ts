@@ -114,6 +114,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
 
   it('rollback restores the most recent file backup and records it; with none it says so', async () => {
     expect(isVigilError(await gate.rollback().catch((e) => e), 'VIGIL_NOT_FOUND')).toBe(true);
+    expect((await rows()).at(-1)).toMatchObject({ action: 'rollback', notes: expect.stringContaining('no backup to roll back to') });
     ws.write('meta_learner_production.pkl', 'v1');
     for (const v of ['v2', 'v3']) {
       const p = ws.write(`${v}.pkl`, v);
@@ -127,7 +128,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     expect(readFileSync(r.replacedPath as string, 'utf8')).toBe('v3');
     await gate.rollback();
     expect(readFileSync(prod(), 'utf8')).toBe('v1');
-    expect((await rows()).filter((x) => x.action === 'rollback')).toHaveLength(2);
+    expect((await rows()).filter((x) => x.action === 'rollback' && Number(x.promoted_to_production) === 1)).toHaveLength(2);
     expect(await gate.verifyHistory()).toMatchObject({ ok: true });
   });
 
