@@ -180,6 +180,18 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     expect(readFileSync(prod(), 'utf8')).toBe('candidate B'.repeat(1000));
   });
 
+  it('a rejection logged while a promotion is staging wins: the promotion is refused', async () => {
+    ws.write('meta_learner_production.pkl', 'old');
+    const cand = ws.write('v5.pkl', 'v5');
+    await gate.validateModel(cand, goodFigures());
+    host.container.register(gatePromotionStepsToken, { useValue: { staged: async () => void (await gate.validateModel(cand, goodFigures({ accuracy: 0.5 }))) } });
+    const err = await gate.promoteModel(cand).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_CONFLICT')).toBe(true);
+    expect(err.message).toContain('validated again');
+    expect(readFileSync(prod(), 'utf8')).toBe('old');
+    expect(await promotions()).toEqual([]);
+  });
+
   it('a crash between copy and rename leaves the old production model intact and records no promotion', async () => {
     ws.write('meta_learner_production.pkl', 'old production');
     const cand = ws.write('v9.pkl', 'v9');
