@@ -83,7 +83,7 @@ export class DriftDetector {
   #regimes: string[] | undefined;
   #predictions: PredictionSample[] | undefined;
   #calibration: ReplayCalibration | undefined;
-  #warnings: string[] = [];
+  #warnings: string[] | undefined;
 
   constructor(options: DriftDetectorOptions = {}) {
     const issues: Issue[] = [];
@@ -125,6 +125,7 @@ export class DriftDetector {
   }
   /** Configuration warnings (autocorrelated features, thresholds below the noise level of D). */
   get warnings(): readonly string[] {
+    if (!this.#warnings) this.#warnings = this.hasBaseline ? this.#configurationWarnings() : [];
     return this.#warnings;
   }
   get calibration(): ReplayCalibration | undefined {
@@ -165,7 +166,7 @@ export class DriftDetector {
     this.#regimes = input.regimes ? [...input.regimes] : undefined;
     this.#predictions = input.predictions ? [...input.predictions] : undefined;
     this.#calibration = undefined;
-    this.#warnings = this.#configurationWarnings();
+    this.#warnings = undefined; // computed on first read: the noise level costs a bisection
   }
 
   #configurationWarnings(): string[] {

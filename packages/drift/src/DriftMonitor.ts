@@ -32,7 +32,7 @@ export class DriftMonitor {
   #predictions: RollingList<PredictionSample>;
   #sinceCheck = 0;
   #pending: Obs[] = [];
-  #cusum = { up: 0, down: 0, mean: 0, std: 1 };
+  #cusum = new Map<string, CusumTrack>();
   #lastFeature: FeatureDriftResult | undefined;
   readonly checkEvery: number;
 
@@ -81,12 +81,13 @@ export class DriftMonitor {
     this.#detector = d;
     this.#windows = new Map(d.featureNames.map((n) => [n, new RollingWindow(this.deps.options.windowSize)]));
     this.#sinceCheck = 0;
+    this.#cusum = new Map();
     const c = this.deps.options.cusum;
     if (c) {
-      const series = applyTransform(raw.get(c.feature) ?? [], d.transformOf(c.feature), c.feature, []);
-      const mean = series.reduce((s, v) => s + v, 0) / series.length;
-      const sd = Math.sqrt(series.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, series.length - 1));
-      this.#cusum = { up: 0, down: 0, mean, std: sd > 0 ? sd : 1 };
+      for (const name of c.features ?? d.featureNames) {
+        const raw0 = raw.get(name);
+        if (raw0) this.#cusum.set(name, cusumTrack(applyTransform(raw0, d.transformOf(name), name, []), c.statistic));
+      }
     }
   }
 
@@ -119,9 +120,6 @@ export class DriftMonitor {
     return d;
   }
 
-  #monitored(): string[] | undefined {
-    return this.deps.options.features ?? this.#detector?.featureNames.slice();
-  }
 
   /** Checks a batch's features against the monitored set before anything is computed. */
   #validate(records: readonly Obs[], names: readonly string[]): void {
@@ -147,21 +145,25 @@ export class DriftMonitor {
     const batch = new Map(names.map((name) => [name, Float64Array.from(records, (r) => r.features[name] as number)]));
     const rows: CheckRow[] = [];
     let lastFeature: FeatureDriftResult | undefined;
-    const cusum = { ...this.#cusum };
     const c = this.deps.options.cusum;
-    const cusumSeries = c ? applyTransform((this.#windows.get(c.feature) as RollingWindow).valuesWith(batch.get(c.feature)).slice(-n - 1), this.#detector.transformOf(c.feature), c.feature, []) : undefined;
+    const cusum = new Map([...this.#cusum].map(([k, v]) => [k, { ...v }]));
+    const cusumSeries = new Map(
+      [...cusum.keys()].map((name) => [name, applyTransform((this.#windows.get(name) as RollingWindow).valuesWith(batch.get(name)).slice(-n - 1), this.#detector?.transformOf(name) ?? 'none', name, [])]),
+    );
     for (let i = 0; i < n; i++) {
       const rec = records[i] as Obs;
-      if (c && cusumSeries) {
-        const x = cusumSeries[cusumSeries.length - n + i];
-        if (x !== undefined) {
-          const z = (x - cusum.mean) / cusum.std;
-          cusum.up = c.direction === 'down' ? 0 : Math.max(0, cusum.up + z - c.k);
-          cusum.down = c.direction === 'up' ? 0 : Math.max(0, cusum.down - z - c.k);
-          if (cusum.up > c.h || cusum.down > c.h) {
-            rows.push({ timestamp: rec.timestamp, type: 'cusum', statistic: Math.max(cusum.up, cusum.down), detected: true, details: { feature: c.feature, up: cusum.up, down: cusum.down, k: c.k, h: c.h } });
-            cusum.up = 0;
-            cusum.down = 0;
+      if (c) {
+        for (const [name, st] of cusum) {
+          const series = cusumSeries.get(name) as Float64Array;
+          const x = series[series.length - n + i];
+          if (x === undefined) continue;
+          const z = c.statistic === 'abs' ? (Math.abs(x - st.mean) - st.absMean) / st.absSd : (x - st.mean) / st.sd;
+          st.up = c.direction === 'down' ? 0 : Math.max(0, st.up + z - c.k);
+          st.down = c.direction === 'up' ? 0 : Math.max(0, st.down - z - c.k);
+          if (st.up > c.h || st.down > c.h) {
+            rows.push({ timestamp: rec.timestamp, type: 'cusum', statistic: Math.max(st.up, st.down), detected: true, details: { drift_detected: true, feature: name, statistic: c.statistic, up: st.up, down: st.down, k: c.k, h: c.h } });
+            st.up = 0;
+            st.down = 0;
           }
         }
       }
@@ -242,7 +244,7 @@ export class DriftMonitor {
     for (const r of rows) byTime.set(r.timestamp, [...(byTime.get(r.timestamp) ?? []), r]);
     for (const [timestamp, group] of byTime) {
       const feature = group.find((r) => r.type === 'feature');
-      const reasons = group.filter((r) => r.detected).map((r) => r.type);
+      const reasons = [...new Set(group.filter((r) => r.detected).map((r) => r.type))];
       const driftScore = feature?.statistic ?? 0;
       this.deps.events.emit('check', { timestamp, driftDetected: reasons.length > 0, reasons, driftScore });
       const trigger = reasons.filter((r) => retrainOn.includes(r));
@@ -293,6 +295,32 @@ export class DriftMonitor {
     if (!this.#detector) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no drift baseline yet');
     return this.#detector.detectFeatureDrift(columns);
   }
+}
+
+interface CusumTrack {
+  up: number;
+  down: number;
+  mean: number;
+  sd: number;
+  absMean: number;
+  absSd: number;
+}
+
+function meanSd(x: ArrayLike<number>): [number, number] {
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m += x[i] as number;
+  m /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += ((x[i] as number) - m) ** 2;
+  const sd = Math.sqrt(v / Math.max(1, x.length - 1));
+  return [m, sd > 0 ? sd : 1];
+}
+
+/** The baseline figures a feature's CUSUM standardises by. */
+function cusumTrack(series: Float64Array, _statistic: 'abs' | 'level'): CusumTrack {
+  const [mean, sd] = meanSd(series);
+  const [absMean, absSd] = meanSd(series.map((v) => Math.abs(v - mean)));
+  return { up: 0, down: 0, mean, sd, absMean, absSd };
 }
 
 function featureDetails(f: FeatureDriftResult, d: DriftDetector): Record<string, unknown> {

@@ -3,6 +3,17 @@ export { driftEventsToken, driftMonitorToken } from './tokens.js';
 export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
 export { DriftMonitor } from './DriftMonitor.js';
 export {
+  backtestDrift,
+  type BacktestDetector,
+  type BacktestOptions,
+  type BacktestResult,
+  type CusumBacktestDetector,
+  type Episode,
+  type EpisodeOutcome,
+  type HistoryRow,
+  type KsBacktestDetector,
+} from './backtest.js';
+export {
   DriftDetector,
   type BaselineInput,
   type DriftDetectorOptions,
@@ -29,3 +40,5 @@ export { lag1Autocorrelation } from './stats/autocorrelation.js';
 export { applyTransform, TRANSFORMS, type Transform } from './stats/transforms.js';
 export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
+export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';
+export { MARKET_FEATURES, defaultKsMarketDetector, recommendedMarketDetector, specMarketDetector } from './market/marketDetectors.js';

@@ -7,7 +7,7 @@ import { driftPlugin } from '../src/plugin.js';
 import { driftEventsToken, driftMonitorToken } from '../src/tokens.js';
 
 const count = async (h: TestHost, where = ''): Promise<number> => Number((await h.dataSource.query(`SELECT COUNT(*) AS n FROM drift_monitoring ${where}`))[0].n);
-const options = { windowSize: 50, checkEvery: 25, baselineSize: 200, calibration: null, alertThreshold: 0.3 };
+const options = { windowSize: 50, checkEvery: 25, baselineSize: 200, calibration: null, alertThreshold: 0.3, cusum: null, retrainOn: ['feature', 'regime'] };
 const shifted = (recs: PredictionRecord[], by: number): PredictionRecord[] =>
   recs.map((r) => ({ ...r, regime: 'crash', features: { ...r.features, f1: (r.features.f1 as number) + by } }));
 const criterion = (h: TestHost): GateCriterion =>
@@ -99,6 +99,27 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
     const latest = await c.evaluate({ ...ctx, validation: {} });
     expect(latest.details).toMatchObject({ source: 'latest monitoring check' });
     expect(latest.value).toBe(host.container.resolve(driftMonitorToken).lastFeatureCheck?.maxDrift);
+  });
+});
+
+describe.each(testDatabases())('drift plugin defaults on %s', (database) => {
+  it('the default CUSUM on absolute deviations raises a retraining request on a volatility burst, not on calm data', async () => {
+    const host = await createTestHost({ database, plugins: [driftPlugin], config: { plugins: { drift: { options: { baselineSize: 250 } } } } });
+    try {
+      const requests: RetrainingRequest[] = [];
+      host.container.resolve(driftEventsToken).on('retrainingRequested', (r) => requests.push(r));
+      const recs = makePredictions(700, { features: 1 });
+      await host.observe(recs.slice(0, 500));
+      expect(requests).toEqual([]);
+      const burst = recs.slice(500, 510).map((r) => ({ ...r, features: { f0: (r.features.f0 as number) * 4 } }));
+      await host.observe(burst);
+      expect(requests.length).toBeGreaterThan(0);
+      expect(requests[0]?.reasons).toEqual(['cusum']);
+      const rows = await host.dataSource.query(`SELECT details_json FROM drift_monitoring WHERE drift_type = 'cusum'`);
+      expect(JSON.parse(rows[0].details_json)).toMatchObject({ feature: 'f0', statistic: 'abs', k: 1, h: 5 });
+    } finally {
+      await host.dispose();
+    }
   });
 });
 

@@ -1,0 +1,23 @@
+import type { CusumBacktestDetector, KsBacktestDetector } from '../backtest.js';
+import { SPEC_DEFAULTS, driftOptionsSchema } from '../config.js';
+
+/** The market features the backtest offers: SPY daily log return, its absolute value, 20-day realised volatility, VIX level. */
+export const MARKET_FEATURES = ['ret', 'absRet', 'rv20', 'vix'] as const;
+
+/** (a) The spec's DriftDetector defaults on every market feature, untransformed. */
+export function specMarketDetector(): KsBacktestDetector {
+  return { kind: 'ks', features: [...MARKET_FEATURES], windowSize: SPEC_DEFAULTS.windowSize, alertThreshold: SPEC_DEFAULTS.alertThreshold, alpha: SPEC_DEFAULTS.alpha, correction: SPEC_DEFAULTS.correction };
+}
+
+/** (b) The plugin's shipped default (whatever `driftOptionsSchema` defaults to) as the backtest runs it, on the daily return. */
+export function recommendedMarketDetector(feature = 'ret'): CusumBacktestDetector {
+  const o = driftOptionsSchema.parse({});
+  if (!o.cusum) throw new Error('the default configuration has no CUSUM detector');
+  return { kind: 'cusum', feature, statistic: o.cusum.statistic, k: o.cusum.k, h: o.cusum.h, direction: o.cusum.direction };
+}
+
+/** The default KS feature check (window, calibration) as the backtest runs it. */
+export function defaultKsMarketDetector(features: readonly string[] = ['ret', 'absRet', 'vixChange']): KsBacktestDetector {
+  const o = driftOptionsSchema.parse({});
+  return { kind: 'ks', features, windowSize: o.windowSize, alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, calibration: o.calibration ? { targetFalseAlarmRate: o.calibration.targetFalseAlarmRate } : null };
+}
