@@ -170,6 +170,7 @@ export class ErrorReplayBuffer {
         const plan = this.#index.plan();
         plan.trimTo(this.options.maxSize);
         await deleteIds(tx.manager, [...plan.removedCommitted]);
+        await writeMeta(tx.manager, NEXT_ID_KEY, String(this.#index.nextId));
         this.#index.apply(plan);
       }
     });
@@ -220,7 +221,9 @@ export class ErrorReplayBuffer {
     const inserts = [...plan.added.keys()].map((id) => ({ id, e: payload.get(id) as NormalizedError }));
     if (plan.removedCommitted.size) await deleteIds(tx.manager, [...plan.removedCommitted]);
     if (inserts.length) await insertErrors(tx.manager, inserts, this.deps.clock.now().toISOString());
-    if (plan.nextId !== this.#index.nextId) await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
+    // Ids must never be reused after a restart (callers hold buffer ids). The next id is MAX(id) + 1
+    // unless the newest row is gone; only then is it persisted, which keeps the hot path to two statements.
+    if (plan.nextId !== this.#index.nextId && !plan.added.has(plan.nextId - 1)) await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
     const layoutChanged = layout !== this.#layout && inserts.length > 0;
     if (layoutChanged) await writeMeta(tx.manager, LAYOUT_KEY, JSON.stringify(layout));
     tx.afterCommit(() => {
