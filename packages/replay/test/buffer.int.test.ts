@@ -161,6 +161,15 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(e.message).toContain('records[0].features: must have 4 features');
   });
 
+  it('with captureResolved off, the hooks neither fill the buffer nor check features', async () => {
+    host = await startReplayHost(database, { captureResolved: false });
+    await host.observe([...makePredictions(3, { features: 2 }), ...makePredictions(2, { features: 6, idPrefix: 'q' })]);
+    const r = await host.resolve(makePredictions(3, { features: 2 }).map((p) => ({ id: p.id, actualLabel: 1 - p.predictedLabel })));
+    expect(r.resolved).toBe(3);
+    expect(await tableRows(host)).toEqual([]);
+    expect(bufferOf(host).featureLayout.established).toBe(false);
+  });
+
   it('a rolled-back resolve batch leaves the table and the in-memory index untouched', async () => {
     const failing = definePlugin({
       id: 'failing',
