@@ -5,6 +5,7 @@ import { type PredictionSample, type PredictionDriftResult, type RegimeDriftResu
 import { lag1Autocorrelation } from './stats/autocorrelation.js';
 import { type Correction, adjustPValues } from './stats/correction.js';
 import { ks2SampSorted } from './stats/ks.js';
+import { sortFloat64 } from './stats/sortFloat64.js';
 import { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 import { TRANSFORMS, type Transform, applyTransform } from './stats/transforms.js';
 
@@ -150,7 +151,7 @@ export class DriftDetector {
       const t = this.transformOf(name);
       const series = applyTransform(col, t, `baseline.features.${name}`, issues);
       if (series.length < this.minWindowSize) issues.push({ path: `baseline.features.${name}`, message: `has ${series.length} values after transform '${t}'; at least ${this.minWindowSize} needed`, value: series.length });
-      built.set(name, { series, sorted: series.slice().sort() });
+      built.set(name, { series, sorted: sortFloat64(series) });
     }
     if (input.regimes !== undefined) {
       if (!Array.isArray(input.regimes) || input.regimes.length === 0) issues.push({ path: 'baseline.regimes', message: 'must be a non-empty array of regime names', value: input.regimes });
@@ -231,7 +232,7 @@ export class DriftDetector {
   featureDriftOnTransformed(window: ReadonlyMap<string, Float64Array>): FeatureDriftResult {
     const names = this.#names as string[];
     const raw = names.map((name) => {
-      const w = (window.get(name) as Float64Array).slice().sort();
+      const w = sortFloat64(window.get(name) as Float64Array);
       return ks2SampSorted((this.#features.get(name) as FeatureBaseline).sorted, w);
     });
     const corrected = adjustPValues(raw.map((r) => r.pValue), this.correction);

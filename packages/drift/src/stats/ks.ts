@@ -1,6 +1,7 @@
 import { VigilError } from '@vigil/core';
 import { kolmogorovSf } from './kolmogorov.js';
 import { type KsAlternative, attemptExact, gcd, roundHalfEven } from './ksExact.js';
+import { sortFloat64 } from './sortFloat64.js';
 import { assertSample } from './validate.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
@@ -34,6 +35,8 @@ export interface KsExtremes {
  * (ties advance both sides together, as scipy's `searchsorted(side='right')`). O(n1 + n2).
  */
 export function ksExtremesSorted(a: ArrayLike<number>, b: ArrayLike<number>): KsExtremes {
+  if (a.length >= 8 * b.length) return gallopExtremes(a, b, false);
+  if (b.length >= 8 * a.length) return gallopExtremes(b, a, true);
   const n1 = a.length;
   const n2 = b.length;
   let i = 0;
@@ -51,6 +54,77 @@ export function ksExtremesSorted(a: ArrayLike<number>, b: ArrayLike<number>): Ks
     if (diff < minS) minS = diff;
   }
   return { dPlus: Math.max(0, maxS), dMinus: Math.min(1, Math.max(0, -minS)) };
+}
+
+/** First index at or after `from` in ascending `x` whose value is >= v (strict: x < v skipped), by galloping. */
+function gallopLt(x: ArrayLike<number>, from: number, v: number): number {
+  const n = x.length;
+  if (from >= n || (x[from] as number) >= v) return from;
+  let lo = from;
+  let step = 1;
+  while (lo + step < n && (x[lo + step] as number) < v) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(n, lo + step);
+  lo += 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((x[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index at or after `from` in ascending `x` whose value is > v. */
+function gallopLe(x: ArrayLike<number>, from: number, v: number): number {
+  const n = x.length;
+  if (from >= n || (x[from] as number) > v) return from;
+  let lo = from;
+  let step = 1;
+  while (lo + step < n && (x[lo + step] as number) <= v) {
+    lo += step;
+    step *= 2;
+  }
+  let hi = Math.min(n, lo + step);
+  lo += 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((x[mid] as number) <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The same extremes when `big` is much larger than `small`: the ECDF difference only needs to be
+ * read just before and at each distinct value of the small sample, found by galloping through the
+ * big one, O(m log(n/m)). Values are the same i/n1 - j/n2 quotients the full merge computes.
+ */
+function gallopExtremes(big: ArrayLike<number>, small: ArrayLike<number>, swapped: boolean): KsExtremes {
+  const N = big.length;
+  const W = small.length;
+  let maxS = 0;
+  let minS = 0;
+  let p = 0;
+  let j = 0;
+  while (j < W) {
+    const v = small[j] as number;
+    const jPrev = j;
+    while (j < W && (small[j] as number) <= v) j++;
+    p = gallopLt(big, p, v);
+    const before = p / N - jPrev / W;
+    p = gallopLe(big, p, v);
+    const at = p / N - j / W;
+    if (before > maxS) maxS = before;
+    if (at > maxS) maxS = at;
+    if (at < minS) minS = at;
+    if (before < minS) minS = before;
+  }
+  // big = a unless swapped: diff = F_big - F_small
+  const dPlus = Math.max(0, swapped ? -minS : maxS);
+  const dMinus = Math.min(1, Math.max(0, swapped ? maxS : -minS));
+  return { dPlus, dMinus };
 }
 
 /** The p-value of an observed statistic for samples of sizes n1 and n2, with scipy's branches. */
@@ -93,7 +167,7 @@ export function ks2SampSorted(a: ArrayLike<number>, b: ArrayLike<number>, option
   return ksPValue(d, a.length, b.length, alternative, options.method ?? 'auto');
 }
 
-const sorted = (x: ArrayLike<number>): Float64Array => Float64Array.from(x).sort();
+const sorted = (x: ArrayLike<number>): Float64Array => sortFloat64(x);
 
 /**
  * Two-sample Kolmogorov-Smirnov test with scipy.stats.ks_2samp semantics: 'less' tests

@@ -129,3 +129,26 @@ describe('noise level of D', () => {
     expect(ksNoiseLevel(2000, 3000)).toBeCloseTo(1.358 * Math.sqrt(1 / 2000 + 1 / 3000), 2);
   });
 });
+
+describe('KS statistic on very unequal samples (galloping path)', () => {
+  it('equals the full merge bit for bit, ties included (property)', () => {
+    const small = fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 15 });
+    const big = fc.array(fc.integer({ min: -25, max: 25 }), { minLength: 130, maxLength: 400 });
+    fc.assert(
+      fc.property(big, small, (b, s) => {
+        const F = (xs: number[], v: number) => xs.filter((x) => x <= v).length / xs.length;
+        let plus = 0;
+        let minus = 0;
+        for (const v of [...b, ...s]) {
+          plus = Math.max(plus, F(b, v) - F(s, v));
+          minus = Math.max(minus, F(s, v) - F(b, v));
+        }
+        const bs = [...b].sort((x, y) => x - y);
+        const ss = [...s].sort((x, y) => x - y);
+        expect(ksExtremesSorted(bs, ss)).toEqual({ dPlus: plus, dMinus: minus });
+        expect(ksExtremesSorted(ss, bs)).toEqual({ dPlus: minus, dMinus: plus });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,33 @@
+// A full feature-drift check: 100 features, a 100,000-row baseline, a 10,000-row window.
+import { DriftDetector } from '@vigil/drift';
+import { reportBench, timeMedian } from '@vigil/test-utils';
+
+const F = 100;
+const N = 100_000;
+const W = 10_000;
+let s = 12345;
+const rand = () => {
+  s = (s * 1103515245 + 12345) % 2147483648;
+  return s / 2147483648;
+};
+const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+const names = Array.from({ length: F }, (_, i) => `f${i}`);
+const baseline = Object.fromEntries(names.map((n) => [n, Float64Array.from({ length: N }, normal)]));
+const window = Object.fromEntries(names.map((n, i) => [n, Float64Array.from({ length: W }, () => normal() + (i % 10 === 0 ? 0.05 : 0))]));
+
+const det = new DriftDetector({ windowSize: W, featureNames: names });
+const t0 = performance.now();
+det.setBaseline({ features: baseline });
+const setMs = performance.now() - t0;
+for (let i = 0; i < 3; i++) det.detectFeatureDrift(window);
+const ms = await timeMedian(() => det.detectFeatureDrift(window), 11);
+const r = det.detectFeatureDrift(window);
+reportBench({
+  name: 'drift-full-check',
+  title: `Feature drift check: ${F} features, ${N.toLocaleString('en-US')}-row baseline, ${W.toLocaleString('en-US')}-row window`,
+  figures: [
+    { label: 'detectFeatureDrift (validate, sort window, KS + p-value per feature, Holm), median of 11', value: ms, unit: 'ms', target: '< 150 ms', met: ms < 150 },
+    { label: 'setBaseline (validate and sort the baseline once; not part of a check)', value: setMs, unit: 'ms' },
+  ],
+  notes: [`drifted features found: ${r.driftedFeatureNames.length} (10 were shifted by 0.05 sd); method ${r.features[0] ? 'asymp (n > 10,000)' : ''}`],
+});
