@@ -44,9 +44,19 @@ export class SectorTracker {
     validateTrackInputs(batch, this.rules);
     const sectors = this.sectorMap.resolveAll(batch.map((p) => p.symbol), (i) => `predictions[${i}].symbol`);
     const now = this.options.clock.now().toISOString();
+    // Batches usually share a handful of timestamps: normalise each distinct one once.
+    const isoOf = new Map<string | Date, string>();
+    const iso = (t: string | Date): string => {
+      let v = isoOf.get(t);
+      if (v === undefined) {
+        v = new Date(t).toISOString();
+        isoOf.set(t, v);
+      }
+      return v;
+    };
     const rows = batch.map((p, i): TrackedRow => {
       const actual = p.actualLabel ?? null;
-      const ts = p.timestamp === undefined ? now : new Date(p.timestamp).toISOString();
+      const ts = p.timestamp === undefined ? now : iso(p.timestamp);
       return [p.predictionId ?? null, canonicalSymbol(p.symbol), sectors[i] as string, p.regime, p.predictedLabel, actual, p.confidence, actual === null ? null : actual === p.predictedLabel ? 1 : 0, ts];
     });
     await this.transactor.run((tx) => this.#insert(tx, rows));

@@ -19,7 +19,13 @@ export type TrackedRow = readonly [
   timestamp: string,
 ];
 
+const PENDING_COLUMNS = ['prediction_id', 'symbol', 'sector', 'regime', 'predicted_label', 'confidence', 'timestamp'] as const;
+
+/** One multi-row insert per chunk; a batch with no outcomes leaves actual_label/correct to their NULL default (fewer bound parameters on the hot path). */
 export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Promise<void> {
+  if (rows.every((r) => r[5] === null)) {
+    return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, PENDING_COLUMNS, rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[8]]));
+  }
   return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, COLUMNS, rows);
 }
 
