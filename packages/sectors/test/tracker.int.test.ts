@@ -157,6 +157,43 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     expect(host.container.resolve(sectorMapToken).policy).toBe('track');
   });
 
+  it('ignores outcomes of predictions observed before the plugin was enabled', async () => {
+    const db = await createTestDatabase(database);
+    try {
+      const before = await createTestHost({ database: db, plugins: [sectorsPlugin], config: { plugins: { sectors: { enabled: false } } } });
+      const early = makePredictions(5, { idPrefix: 'early-' });
+      await before.observe(early);
+      await before.stop();
+      host = await createTestHost({ database: db, plugins: [sectorsPlugin] });
+      const late = makePredictions(5, { idPrefix: 'late-' });
+      await host.observe(late);
+      await host.resolve([...early, ...late].map((r) => ({ id: r.id, actualLabel: r.predictedLabel })));
+      const t = host.container.resolve(sectorTrackerToken);
+      expect(Object.values(t.getSectorPerformance()).reduce((n, p) => n + p.total, 0)).toBe(5);
+      expect(await groupBy(host, 'symbol')).toEqual(fromTracker(host, 'symbol'));
+    } finally {
+      await host?.stop();
+      host = undefined;
+      await db.cleanup();
+    }
+  });
+
+  it('refuses bad options before anything starts, and an unreadable sector CSV at start', async () => {
+    const db = await createTestDatabase(database);
+    try {
+      const err = await createTestHost({ database: db, plugins: [sectorsPlugin], config: { plugins: { sectors: { options: { symbols: { NVDA: 'Technology' }, minResolved: 0 } } } } }).catch((e) => e);
+      expect(isVigilError(err, 'VIGIL_CONFIG_INVALID')).toBe(true);
+      expect(err.message).toContain('plugins.sectors.options.symbols.NVDA');
+      expect(err.message).toContain("'Technology' is not a GICS sector");
+      expect(err.message).toContain('plugins.sectors.options.minResolved');
+      const bad = await createTestHost({ database: db, plugins: [sectorsPlugin], config: { plugins: { sectors: { options: { symbolsCsv: '/no/such/sectors.csv' } } } } }).catch((e) => e);
+      expect(isVigilError(bad, 'VIGIL_PLUGIN_START_FAILED')).toBe(true);
+      expect(bad.message).toContain('/no/such/sectors.csv');
+    } finally {
+      await db.cleanup();
+    }
+  });
+
   it('meets a spec table that already exists: keeps its rows, adds prediction_id and the indexes', async () => {
     const db = typeof database === 'string' ? await createTestDatabase(database) : database;
     const boot = await createTestHost({ database: db, plugins: [], start: true });
