@@ -5,6 +5,22 @@ import type { EntityDefinition, MigrationClass } from './plugin.js';
 
 const require = createRequire(import.meta.url);
 
+let quietSqlite3: unknown;
+/**
+ * sqlite3 without `verbose()`: TypeORM calls it on the driver it is given, and verbose mode
+ * wraps every statement call to capture a stack trace -- the largest single cost in an observe
+ * profile. Error messages still carry the SQL and the driver's code.
+ */
+function sqlite3Driver(): unknown {
+  if (!quietSqlite3) {
+    const sqlite3 = require('sqlite3') as object;
+    const quiet: Record<string, unknown> = Object.create(sqlite3);
+    quiet.verbose = () => quiet;
+    quietSqlite3 = quiet;
+  }
+  return quietSqlite3;
+}
+
 export interface DataSourceParts {
   readonly entities: MixedList<EntityDefinition>;
   readonly migrations: readonly MigrationClass[];
@@ -32,7 +48,7 @@ export function createDataSource(db: DatabaseConfig, parts: DataSourceParts): Da
       ...common,
       type: 'sqlite',
       database: db.path,
-      driver: require('sqlite3'),
+      driver: sqlite3Driver(),
       enableWAL: db.wal && !memory,
       busyTimeout: db.busyTimeoutMs,
     });

@@ -42,9 +42,13 @@ export interface RecordRules {
 const MAX_ID = 200;
 const MAX_TEXT = 100;
 
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 function toIso(v: unknown): string | undefined {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
   if (typeof v !== 'string' || v.length === 0 || v.length > 40) return undefined;
+  // Already canonical (what Date#toISOString writes): keep it, unless it names no real day.
+  if (CANONICAL_ISO.test(v)) return Number.isNaN(Date.parse(v)) ? undefined : v;
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }

@@ -27,18 +27,23 @@ export async function bulkInsert(
   const ph = placeholder(dialect);
   const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[dialect] / columns.length)));
   const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
+  const width = columns.length;
+  const sqliteTuple = `(${new Array(width).fill('?').join(', ')})`;
   for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
-    const params: unknown[] = [];
-    const tuples: string[] = [];
+    const end = Math.min(rows.length, start + perStatement);
+    const params = new Array<unknown>((end - start) * width);
+    const tuples = new Array<string>(end - start);
     let n = 0;
-    for (const row of chunk) {
-      const slots: string[] = [];
-      for (const v of row) {
-        params.push(v);
-        slots.push(ph(++n));
+    for (let i = start; i < end; i++) {
+      const row = rows[i] as readonly unknown[];
+      if (row.length !== width) throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
+      if (dialect === 'sqlite') tuples[i - start] = sqliteTuple;
+      else {
+        const slots = new Array<string>(width);
+        for (let c = 0; c < width; c++) slots[c] = ph(n + c + 1);
+        tuples[i - start] = `(${slots.join(', ')})`;
       }
-      tuples.push(`(${slots.join(', ')})`);
+      for (let c = 0; c < width; c++) params[n++] = row[c];
     }
     await manager.query(head + tuples.join(', '), params);
   }
