@@ -4,7 +4,8 @@ import { type FeatureInput, toColumns } from './featureInput.js';
 import { type PredictionSample, type PredictionDriftResult, type RegimeDriftResult, predictionDrift, regimeDrift } from './mixDrift.js';
 import { lag1Autocorrelation } from './stats/autocorrelation.js';
 import { type Correction, adjustPValues } from './stats/correction.js';
-import { ks2SampSorted } from './stats/ks.js';
+import { SortedSample } from './stats/SortedSample.js';
+import { ksPValue, ksStatistic } from './stats/ks.js';
 import { sortFloat64 } from './stats/sortFloat64.js';
 import { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 import { TRANSFORMS, type Transform, applyTransform } from './stats/transforms.js';
@@ -63,7 +64,8 @@ export interface BaselineInput {
 
 interface FeatureBaseline {
   readonly series: Float64Array;
-  readonly sorted: Float64Array;
+  /** Sorted once, with a bucket index, so checks never re-sort or merge the whole baseline. */
+  readonly sorted: SortedSample;
 }
 
 /**
@@ -122,7 +124,7 @@ export class DriftDetector {
     return this.#features.size > 0;
   }
   get baselineSize(): number {
-    return Math.min(...[...this.#features.values()].map((f) => f.sorted.length));
+    return Math.min(...[...this.#features.values()].map((f) => f.series.length));
   }
   /** Configuration warnings (autocorrelated features, thresholds below the noise level of D). */
   get warnings(): readonly string[] {
@@ -138,7 +140,7 @@ export class DriftDetector {
   }
   /** The sorted, transformed baseline of one feature (read-only view for callers that cache). */
   sortedBaseline(name: string): Float64Array | undefined {
-    return this.#features.get(name)?.sorted;
+    return this.#features.get(name)?.sorted.values;
   }
 
   /** Stores the baseline distributions; validates everything before replacing anything. */
@@ -151,7 +153,7 @@ export class DriftDetector {
       const t = this.transformOf(name);
       const series = applyTransform(col, t, `baseline.features.${name}`, issues);
       if (series.length < this.minWindowSize) issues.push({ path: `baseline.features.${name}`, message: `has ${series.length} values after transform '${t}'; at least ${this.minWindowSize} needed`, value: series.length });
-      built.set(name, { series, sorted: sortFloat64(series) });
+      built.set(name, { series, sorted: new SortedSample(sortFloat64(series)) });
     }
     if (input.regimes !== undefined) {
       if (!Array.isArray(input.regimes) || input.regimes.length === 0) issues.push({ path: 'baseline.regimes', message: 'must be a non-empty array of regime names', value: input.regimes });
@@ -203,7 +205,7 @@ export class DriftDetector {
       throw new VigilError('VIGIL_INSUFFICIENT_DATA', `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`);
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
-    const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
+    const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted.values]));
     this.#calibration = calibrateByReplay(series, sorted, w, targetRate, options.maxReplays);
     return this.#calibration;
   }
@@ -233,7 +235,8 @@ export class DriftDetector {
     const names = this.#names as string[];
     const raw = names.map((name) => {
       const w = sortFloat64(window.get(name) as Float64Array);
-      return ks2SampSorted((this.#features.get(name) as FeatureBaseline).sorted, w);
+      const base = (this.#features.get(name) as FeatureBaseline).sorted;
+      return ksPValue(ksStatistic(base.extremesAgainst(w)), base.length, w.length);
     });
     const corrected = adjustPValues(raw.map((r) => r.pValue), this.correction);
     const calibrated = this.#calibration !== undefined;

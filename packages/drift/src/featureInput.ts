@@ -42,11 +42,21 @@ export function toColumns(input: FeatureInput, names: readonly string[] | undefi
       issues.push({ path: `${path}.${name}`, message: `must be an array of numbers, got ${describeValue(col)}`, value: col });
       continue;
     }
-    const arr = new Float64Array(col.length);
-    for (let i = 0; i < col.length; i++) {
-      const v = col[i];
-      if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${path}.${name}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
-      else arr[i] = v;
+    let arr: Float64Array;
+    if (col instanceof Float64Array) {
+      // typed input: one copy, then a finiteness scan (x - x is 0 only for finite x)
+      arr = col.slice();
+      for (let i = 0; i < arr.length; i++) {
+        const v = arr[i] as number;
+        if (v - v !== 0) issues.push({ path: `${path}.${name}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+      }
+    } else {
+      arr = new Float64Array(col.length);
+      for (let i = 0; i < col.length; i++) {
+        const v = col[i];
+        if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${path}.${name}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+        else arr[i] = v;
+      }
     }
     out.set(name, arr);
   }

@@ -42,3 +42,4 @@ export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';
 export { MARKET_FEATURES, defaultKsMarketDetector, recommendedMarketDetector, specMarketDetector } from './market/marketDetectors.js';
+export { SortedSample } from './stats/SortedSample.js';

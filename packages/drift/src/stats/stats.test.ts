@@ -5,6 +5,7 @@ import { lag1Autocorrelation } from './autocorrelation.js';
 import { chi2Contingency, chiSquare } from './chiSquare.js';
 import { benjaminiHochberg, holm } from './correction.js';
 import { Cusum } from './cusum.js';
+import { SortedSample } from './SortedSample.js';
 import { ks2Samp, ksExtremesSorted } from './ks.js';
 import { ksNoiseLevel } from './noise.js';
 import { psi } from './psi.js';
@@ -147,6 +148,20 @@ describe('KS statistic on very unequal samples (galloping path)', () => {
         const ss = [...s].sort((x, y) => x - y);
         expect(ksExtremesSorted(bs, ss)).toEqual({ dPlus: plus, dMinus: minus });
         expect(ksExtremesSorted(ss, bs)).toEqual({ dPlus: minus, dMinus: plus });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('SortedSample (bucket-indexed baseline)', () => {
+  it('gives the same extremes as the full merge, bit for bit, for any data (property)', () => {
+    const vals = fc.array(fc.oneof(fc.integer({ min: -30, max: 30 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 });
+    fc.assert(
+      fc.property(vals, vals, (base, win) => {
+        const bs = Float64Array.from(base).sort();
+        const ws = Float64Array.from(win).sort();
+        expect(new SortedSample(bs).extremesAgainst(ws)).toEqual(ksExtremesSorted(Array.from(bs), Array.from(ws)));
       }),
       { numRuns: 300 },
     );

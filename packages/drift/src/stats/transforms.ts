@@ -5,11 +5,13 @@ export type Transform = 'none' | 'diff' | 'pct_change' | 'log_return';
 export const TRANSFORMS: readonly Transform[] = ['none', 'diff', 'pct_change', 'log_return'];
 
 /**
- * Applies a transform to a time-ordered series. Differencing transforms lose the first value;
+ * Applies a transform to a time-ordered series (the result must be treated as read-only).
+ * Differencing transforms lose the first value;
  * pct_change needs non-zero and log_return positive previous values (problems go to `issues`).
  */
 export function applyTransform(x: ArrayLike<number>, t: Transform, path: string, issues: Issue[]): Float64Array {
-  if (t === 'none') return Float64Array.from(x);
+  // 'none' hands back a Float64Array as is (callers never write to it); other inputs are copied
+  if (t === 'none') return x instanceof Float64Array ? x : Float64Array.from(x);
   const out = new Float64Array(Math.max(0, x.length - 1));
   for (let i = 1; i < x.length; i++) {
     const prev = x[i - 1] as number;
