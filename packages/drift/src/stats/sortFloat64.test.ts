@@ -16,7 +16,10 @@ it('sorts exactly as Float64Array.prototype.sort, for any finite doubles and siz
 
 it('sorts large arrays exactly as the native sort: wide, tied, signed zeros, and values sharing their high bits', () => {
   let s = 7;
-  const r = () => ((s = (s * 16807) % 2147483647) / 2147483647);
+  const r = () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
   const cases = [
     Array.from({ length: 10_000 }, () => (r() - 0.5) * 1e6),
     Array.from({ length: 5_000 }, () => Math.floor(r() * 20) - 10),
