@@ -205,8 +205,10 @@ export class DriftDetector {
       throw new VigilError('VIGIL_INSUFFICIENT_DATA', `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`);
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
-    const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted.values]));
-    this.#calibration = calibrateByReplay(series, sorted, w, targetRate, options.maxReplays);
+    const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
+    // bound the work (replays x features x window values) so large baselines calibrate in seconds
+    const budget = Math.max(20, Math.floor(2e7 / (w * this.#features.size)));
+    this.#calibration = calibrateByReplay(series, sorted, w, targetRate, Math.min(options.maxReplays ?? 400, budget));
     return this.#calibration;
   }
 

@@ -68,7 +68,10 @@ export class DriftMonitor {
     if (b.calibration) d.setCalibration(b.calibration);
     else if (cal) {
       try {
-        d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
+        const c = d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
+        if (c.inSampleRate === 0) {
+          this.deps.logger.warn('drift calibration is coarser than its target: thresholds sit at the largest replayed D', { replays: c.replays, features: d.featureNames.length, target: c.targetRate });
+        }
       } catch (e) {
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }

@@ -1,3 +1,5 @@
+import type { SortedSample } from './stats/SortedSample.js';
+
 /**
  * KS statistic of a segment of the baseline against the rest of the baseline (the segment
  * removed), both given sorted; `seg` must be a sub-multiset of `base`. One merge, O(N + w).
@@ -38,7 +40,7 @@ export interface ReplayCalibration {
  */
 export function calibrateByReplay(
   series: ReadonlyMap<string, Float64Array>,
-  sorted: ReadonlyMap<string, Float64Array>,
+  sorted: ReadonlyMap<string, SortedSample>,
   windowLength: number,
   targetRate: number,
   maxReplays = 400,
@@ -52,8 +54,8 @@ export function calibrateByReplay(
   const R = starts.length;
   const d = names.map((name) => {
     const x = series.get(name) as Float64Array;
-    const base = sorted.get(name) as Float64Array;
-    return Float64Array.from(starts, (s) => ksAgainstRest(base, x.slice(s, s + windowLength).sort()));
+    const base = sorted.get(name) as SortedSample;
+    return Float64Array.from(starts, (s) => base.distanceExcluding(x.slice(s, s + windowLength).sort()));
   });
   // rank fraction of each replay's D within its feature; a window's score is its worst feature
   const sortedD = d.map((col) => col.slice().sort());

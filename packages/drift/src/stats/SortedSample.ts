@@ -79,4 +79,44 @@ export class SortedSample {
     }
     return { dPlus: Math.max(0, maxS), dMinus: Math.min(1, Math.max(0, -minS)) };
   }
+
+  /**
+   * Two-sided KS statistic of `segment` (ascending, a sub-multiset of this sample) against this
+   * sample with the segment removed: the rest's ECDF is (count here - count in segment) / (n - m).
+   */
+  distanceExcluding(segment: ArrayLike<number>): number {
+    const x = this.values;
+    const N = x.length;
+    const W = segment.length;
+    const rest = N - W;
+    if (rest <= 0 || W === 0) return 0;
+    const starts = this.#starts;
+    let d = 0;
+    let j = 0;
+    while (j < W) {
+      const v = segment[j] as number;
+      const jPrev = j;
+      while (j < W && (segment[j] as number) <= v) j++;
+      const b = this.#bucket(v);
+      let lo = starts[b] as number;
+      let hi = starts[b + 1] as number;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((x[mid] as number) < v) lo = mid + 1;
+        else hi = mid;
+      }
+      const lt = lo;
+      hi = starts[b + 1] as number;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((x[mid] as number) <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      const before = Math.abs((lt - jPrev) / rest - jPrev / W);
+      const at = Math.abs((lo - j) / rest - j / W);
+      if (before > d) d = before;
+      if (at > d) d = at;
+    }
+    return d;
+  }
 }

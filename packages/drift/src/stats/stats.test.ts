@@ -5,6 +5,7 @@ import { lag1Autocorrelation } from './autocorrelation.js';
 import { chi2Contingency, chiSquare } from './chiSquare.js';
 import { benjaminiHochberg, holm } from './correction.js';
 import { Cusum } from './cusum.js';
+import { ksAgainstRest } from '../calibrate.js';
 import { SortedSample } from './SortedSample.js';
 import { ks2Samp, ksExtremesSorted } from './ks.js';
 import { ksNoiseLevel } from './noise.js';
@@ -162,6 +163,23 @@ describe('SortedSample (bucket-indexed baseline)', () => {
         const bs = Float64Array.from(base).sort();
         const ws = Float64Array.from(win).sort();
         expect(new SortedSample(bs).extremesAgainst(ws)).toEqual(ksExtremesSorted(Array.from(bs), Array.from(ws)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('distance of a baseline segment against the rest of the baseline', () => {
+  it('equals a brute-force KS of the segment against the baseline with the segment removed (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -15, max: 15 }), { minLength: 12, maxLength: 200 }), fc.nat(), fc.integer({ min: 1, max: 10 }), (xs, at, w) => {
+        const start = at % (xs.length - w);
+        const seg = xs.slice(start, start + w);
+        const rest = [...xs.slice(0, start), ...xs.slice(start + w)];
+        const e = ksExtremesSorted([...seg].sort((a, b) => a - b), [...rest].sort((a, b) => a - b));
+        const base = new SortedSample(Float64Array.from(xs).sort());
+        expect(base.distanceExcluding(Float64Array.from(seg).sort())).toBeCloseTo(Math.max(e.dPlus, e.dMinus), 12);
+        expect(ksAgainstRest(base.values, Float64Array.from(seg).sort())).toBeCloseTo(Math.max(e.dPlus, e.dMinus), 12);
       }),
       { numRuns: 300 },
     );
