@@ -1,8 +1,8 @@
 import { VigilError } from '@vigil/core';
 import { kolmogorovSf } from './kolmogorov.js';
 import { type KsAlternative, attemptExact, gcd, roundHalfEven } from './ksExact.js';
-import { sortFloat64 } from './sortFloat64.js';
-import { assertSample } from './validate.js';
+import { sortOwnedFloat64 } from './sortFloat64.js';
+import { finiteSample } from './validate.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
 
@@ -167,15 +167,14 @@ export function ks2SampSorted(a: ArrayLike<number>, b: ArrayLike<number>, option
   return ksPValue(d, a.length, b.length, alternative, options.method ?? 'auto');
 }
 
-const sorted = (x: ArrayLike<number>): Float64Array => sortFloat64(x);
 
 /**
  * Two-sample Kolmogorov-Smirnov test with scipy.stats.ks_2samp semantics: 'less' tests
  * F_a >= F_b against F_a < F_b with statistic max(F_b - F_a); 'greater' the reverse.
  */
 export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>, options: KsOptions = {}): KsResult {
-  assertSample('a', a);
-  assertSample('b', b);
+  const sa = finiteSample('a', a);
+  const sb = finiteSample('b', b);
   const alternative = options.alternative ?? 'two-sided';
   const method = options.method ?? 'auto';
   if (!['two-sided', 'less', 'greater'].includes(alternative)) {
@@ -184,5 +183,5 @@ export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>, options: KsO
   if (!['auto', 'exact', 'asymp'].includes(method)) {
     throw new VigilError('VIGIL_INVALID_INPUT', `method must be 'auto', 'exact' or 'asymp', got ${JSON.stringify(method)}`);
   }
-  return ks2SampSorted(sorted(a), sorted(b), { alternative, method });
+  return ks2SampSorted(sortOwnedFloat64(sa), sortOwnedFloat64(sb), { alternative, method });
 }

@@ -5,9 +5,14 @@
  * twice as fast for the 1e3-1e6 element arrays drift checks sort. Returns a new array.
  */
 export function sortFloat64(input: ArrayLike<number>): Float64Array {
-  const n = input.length;
-  if (n < 512) return Float64Array.from(input).sort();
-  let vals = Float64Array.from(input);
+  return sortOwnedFloat64(Float64Array.from(input));
+}
+
+/** Sorts an array the caller owns and no longer needs; returns it or a new array holding the result. */
+export function sortOwnedFloat64(owned: Float64Array): Float64Array {
+  const n = owned.length;
+  if (n < 512) return owned.sort();
+  let vals: Float64Array = owned;
   const words = new Uint32Array(vals.buffer);
   let keys = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
@@ -15,7 +20,7 @@ export function sortFloat64(input: ArrayLike<number>): Float64Array {
     keys[i] = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
   }
   let keys2 = new Uint32Array(n);
-  let vals2 = new Float64Array(n);
+  let vals2: Float64Array = new Float64Array(n);
   const count = new Uint32Array(2048);
   for (let shift = 0; shift < 32; shift += 11) {
     count.fill(0);

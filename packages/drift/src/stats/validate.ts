@@ -17,3 +17,16 @@ export function assertSample(name: string, x: ArrayLike<number>): void {
   }
   throwIfIssues('sample', issues);
 }
+
+/** A validated copy of a sample as a Float64Array (one pass for the copy, one cheap finiteness scan). */
+export function finiteSample(name: string, x: ArrayLike<number>): Float64Array {
+  if (x === null || typeof x !== 'object' || typeof x.length !== 'number' || x.length === 0) {
+    assertSample(name, x);
+  }
+  const out = Float64Array.from(x);
+  for (let i = 0; i < out.length; i++) {
+    const v = out[i] as number;
+    if (v - v !== 0) assertSample(name, x); // throws, naming the first bad index
+  }
+  return out;
+}
