@@ -50,7 +50,7 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
   });
 
   it('persists the baseline: a restarted host resumes with the same baseline and window', async () => {
-    host = await createTestHost({ database: 'sqlite-file' === database ? 'sqlite-file' : database, plugins: [driftPlugin], config: { plugins: { drift: { options } } } });
+    host = await createTestHost({ database, plugins: [driftPlugin], config: { plugins: { drift: { options } } } });
     const recs = makePredictions(260, { features: 2 });
     await host.observe(recs);
     const before = host.container.resolve(driftMonitorToken).detector?.sortedBaseline('f0');
