@@ -61,7 +61,7 @@ const md = [
   '',
   `| ${head.join(' | ')} |`,
   `| ${head.map(() => '---').join(' | ')} |`,
-  ...table.map((row) => `| ${row.join(' | ')} |`),
+  ...table.map((row) => `| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`),
   '',
   `Recommended default (the plugin's shipped configuration): **${rec.caught}/7 episodes within ${HORIZON} trading days at ${pct(rec.falseAlarmRate)} calm-day false alarms** (chance level ${pct(rec.chanceLevel)}).`,
   `Targets: at least 6/7 at <= 2% false alarms: ${meets6 ? 'met' : 'NOT met'}; all 7 at < 10%: ${meets7 ? 'met' : 'NOT met'}.`,
