@@ -1,3 +1,4 @@
+/// <reference path="../jstat.d.ts" />
 import jStat from 'jstat';
 
 /** McNemar's paired test of two classifiers on the same samples. */

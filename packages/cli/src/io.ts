@@ -1,0 +1,23 @@
+import Table from 'cli-table3';
+
+/** Where a command writes: stdout for results, stderr for progress and diagnostics. */
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 3 } as const;
+
+export function printJson(io: CliIO, value: unknown): void {
+  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function printTable(io: CliIO, head: string[], rows: (string | number)[][]): void {
+  const t = new Table({ head, style: { head: [], border: [] } });
+  for (const r of rows) t.push(r.map(String));
+  io.stdout.write(`${t.toString()}\n`);
+}
+
+export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(digits)}%`);
+export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));

@@ -1,0 +1,43 @@
+import { isVigilError } from '@vigil/core';
+import { Command, CommanderError } from 'commander';
+import { hostCommands } from './commands/hostCommands.js';
+import { pluginCommands } from './commands/pluginCommands.js';
+import { type CliIO, EXIT } from './io.js';
+
+const USAGE_CODES = new Set(['VIGIL_INVALID_INPUT', 'VIGIL_CONFIG_INVALID', 'VIGIL_UNKNOWN_PREDICTION', 'VIGIL_CONFLICTING_OUTCOME', 'VIGIL_DUPLICATE_PREDICTION', 'VIGIL_PATH_REFUSED', 'VIGIL_NOT_FOUND']);
+
+/**
+ * Runs the `vigil` command line and returns its exit code: 0 ok, 1 rejected or drift found,
+ * 2 usage or input error, 3 an internal failure (database down, a bug). Nothing here calls process.exit, so tests run it in-process.
+ */
+export async function runCli(argv: readonly string[], io: CliIO = process): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('vigil')
+    .description('Vigil: keeps ML trading models honest in production')
+    .option('-c, --config <file>', 'config file (YAML or JSON); default ./vigil.yaml if present')
+    .option('--db <path|url>', 'database: an SQLite file path or a postgres:// URL (overrides config)')
+    .option('--json', 'machine-readable output', false)
+    .option('--log-level <level>', 'debug | info | warn | error | silent')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  const run = async (fn: () => Promise<number>): Promise<void> => {
+    try {
+      code = await fn();
+    } catch (e) {
+      const usage = (e as { usage?: boolean }).usage || (isVigilError(e) && USAGE_CODES.has(e.code));
+      io.stderr.write(`vigil: ${(e as Error).message}\n`);
+      if (!usage && !isVigilError(e) && process.env.VIGIL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+      code = usage ? EXIT.usage : EXIT.internal;
+    }
+  };
+  hostCommands(program, io, run);
+  pluginCommands(program, io, run);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    throw e;
+  }
+  return code;
+}

@@ -1,0 +1,58 @@
+import { createRequire } from 'node:module';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import type { VigilHost } from '@vigil/host';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { bearerAuth } from './auth.js';
+import { installErrorHandler } from './errors.js';
+import { hostRoutes } from './routes/hostRoutes.js';
+import { pluginRoutes } from './routes/pluginRoutes.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../package.json') as { version: string };
+
+export interface ServerOptions {
+  /** A started host; the server never starts or stops it. */
+  readonly host: VigilHost;
+  /** Bearer token for write endpoints; defaults to config `server.token`, then VIGIL_API_TOKEN. Without one, writes answer 401. */
+  readonly token?: string;
+  /** Serve the dashboard at `/` (default true). */
+  readonly dashboard?: boolean;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Vigil's routes as a fastify plugin, for a trading service that mounts them in its own server
+ * (`app.register(vigilRoutes, { host, token, prefix: '/vigil' })`).
+ */
+export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promise<void> {
+  const token = o.token ?? o.host.config.server.token ?? process.env.VIGIL_API_TOKEN;
+  const auth = bearerAuth(token);
+  installErrorHandler(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Vigil', description: 'Monitoring and promotion gate for ML trading models', version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  hostRoutes(app, o.host, auth, version);
+  pluginRoutes(app, o.host, auth);
+  if (o.dashboard ?? true) {
+    const { dashboardDir, uplotDir } = (await import('@vigil/dashboard')) as { dashboardDir: string; uplotDir: string };
+    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'] });
+    await app.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false });
+  }
+}
+
+/** Builds (does not listen) the HTTP server over a started host, like fastify's build()/listen() split. */
+export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: o.logger ?? false,
+    bodyLimit: 64 * 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true } },
+  });
+  await app.register(vigilRoutes, o);
+  return app;
+}

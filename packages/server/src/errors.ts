@@ -1,0 +1,38 @@
+import { type VigilErrorCode, isVigilError } from '@vigil/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+const STATUS: Partial<Record<VigilErrorCode, number>> = {
+  VIGIL_INVALID_INPUT: 400,
+  VIGIL_CONFIG_INVALID: 400,
+  VIGIL_INSUFFICIENT_DATA: 422,
+  VIGIL_UNKNOWN_PREDICTION: 404,
+  VIGIL_NOT_FOUND: 404,
+  VIGIL_PATH_REFUSED: 403,
+  VIGIL_CONFLICTING_OUTCOME: 409,
+  VIGIL_DUPLICATE_PREDICTION: 409,
+  VIGIL_CONFLICT: 409,
+  VIGIL_DUPLICATE_CRITERION: 500,
+  VIGIL_HOST_STATE: 503,
+};
+
+/** Maps coded errors to statuses and schema failures to 400s that name the field; never leaks a stack. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isVigilError(err)) {
+      const status = STATUS[err.code] ?? 500;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(status).send({ error: { code: err.code, message: err.message, issues: err.issues.map(({ path, message }) => ({ path, message })) } });
+    }
+    if (err.validation) {
+      const issues = err.validation.map((v) => ({
+        path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}${(v.params as { missingProperty?: string })?.missingProperty ? `.${(v.params as { missingProperty: string }).missingProperty}` : ''}`,
+        message: v.message ?? 'is invalid',
+      }));
+      return reply.code(400).send({ error: { code: 'VIGIL_INVALID_INPUT', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues } });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    return reply.code(status).send({ error: { code: status === 500 ? 'VIGIL_INTERNAL' : (err.code ?? 'VIGIL_BAD_REQUEST'), message: status === 500 ? 'internal error; see the server log' : err.message } });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url}` } }));
+}

@@ -1,0 +1,2 @@
+export { bearerAuth } from './auth.js';
+export { buildServer, vigilRoutes, type ServerOptions } from './buildServer.js';
