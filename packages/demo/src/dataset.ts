@@ -2,7 +2,7 @@ import { type Bar, STOCK_SYMBOLS, type StockSymbol, loadSpy, loadStock, loadVix 
 import { type Regime, marketRegimes } from './regimes.js';
 
 /** The technical features each prediction is made from, in a fixed order. */
-export const FEATURES = ['ret_1d', 'ret_5d', 'ret_20d', 'vol_20d', 'ma50_gap', 'volume_z20', 'hl_range', 'vix', 'vix_chg_5d', 'spy_ret_5d'] as const;
+export const FEATURES = ['ret_1d', 'ret_5d', 'ret_20d', 'vol_20d', 'ma50_gap', 'volume_z20', 'hl_range', 'vix', 'vix_chg_5d', 'spy_ret_1d', 'spy_ret_5d'] as const;
 export type FeatureName = (typeof FEATURES)[number];
 
 /** One symbol on one trading day: features known at the close, the 5-day-ahead label. */
@@ -65,6 +65,7 @@ export function buildDataset(symbols: readonly StockSymbol[] = STOCK_SYMBOLS): {
         hl_range: (b.high - b.low) / b.close,
         vix: v,
         vix_chg_5d: v / v5 - 1,
+        spy_ret_1d: (spy[si] as Bar).close / (spy[si - 1] as Bar).close - 1,
         spy_ret_5d: (spy[si] as Bar).close / (spy[si - 5] as Bar).close - 1,
       };
       const ahead = bars[i + HORIZON];

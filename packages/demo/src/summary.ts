@@ -1,0 +1,87 @@
+/** What the demo found, for the CLI's summary and the integration test. */
+export interface GateDecision {
+  readonly date: string;
+  readonly model: string;
+  readonly action: 'validate' | 'promote' | 'override';
+  readonly approved: boolean;
+  readonly checks: readonly { id: string; status: string; value: number | null; threshold: number | null; message: string }[];
+}
+
+export interface DemoSummary {
+  readonly period: { from: string; to: string; tradingDays: number };
+  readonly predictions: number;
+  readonly resolved: number;
+  readonly accuracy: number | null;
+  readonly driftAlerts: readonly { date: string; type: string; statistic: number }[];
+  readonly retrainingRequests: readonly { date: string; reasons: readonly string[] }[];
+  readonly weakestSectors: readonly { sector: string; accuracy: number; upper: number; resolved: number }[];
+  readonly insufficientSectors: readonly string[];
+  readonly replay: {
+    readonly stats: { total: number; byRegime: Readonly<Record<string, number>>; avgConfidence: number | null; highConfidence: number; replayed: number };
+    readonly retrains: readonly {
+      date: string;
+      model: string;
+      buffered: number;
+      replayRows: number;
+      /** Share of buffered errors the candidate (trained with the replay mix) gets right. */
+      fixedWithReplay: number | null;
+      /** The same for a model trained on the same rows without replay. */
+      fixedWithoutReplay: number | null;
+    }[];
+  };
+  readonly gate: readonly GateDecision[];
+  readonly historyVerified: boolean;
+  readonly liveModel: string;
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
+
+/** Groups consecutive alert dates into episodes (gaps of more than `gapDays` calendar days split them). */
+export function alertEpisodes(alerts: DemoSummary['driftAlerts'], gapDays = 10): { from: string; to: string; count: number; types: string[] }[] {
+  const out: { from: string; to: string; count: number; types: Set<string> }[] = [];
+  for (const a of alerts) {
+    const last = out.at(-1);
+    if (last && (Date.parse(a.date) - Date.parse(last.to)) / 86_400_000 <= gapDays) {
+      last.to = a.date;
+      last.count++;
+      last.types.add(a.type);
+    } else out.push({ from: a.date, to: a.date, count: 1, types: new Set([a.type]) });
+  }
+  return out.map((e) => ({ ...e, types: [...e.types].sort() }));
+}
+
+/** The summary as a person reads it at the end of `vigil demo`. */
+export function formatSummary(s: DemoSummary): string {
+  const lines: string[] = [];
+  lines.push(`Vigil demo: ${s.period.tradingDays} trading days, ${s.period.from} .. ${s.period.to}`);
+  lines.push(`  ${s.predictions.toLocaleString('en-US')} predictions observed, ${s.resolved.toLocaleString('en-US')} resolved 5 trading days later; live accuracy ${pct(s.accuracy)}`);
+  const acted = s.driftAlerts.filter((a) => a.type === 'cusum');
+  lines.push('', `Drift alarms that requested retraining (CUSUM on the market's daily move), by episode:`);
+  for (const e of alertEpisodes(acted)) lines.push(`  ${e.from}${e.to !== e.from ? ` .. ${e.to}` : ''}: ${e.count} alarm(s)`);
+  if (acted.length === 0) lines.push('  none');
+  const other = new Map<string, number>();
+  for (const a of s.driftAlerts) if (a.type !== 'cusum') other.set(a.type, (other.get(a.type) ?? 0) + 1);
+  lines.push(`  other flagged checks (recorded and charted, not acted on): ${[...other].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
+  lines.push(`  retraining requested on ${s.retrainingRequests.length} day(s)${s.retrainingRequests.length ? `, first ${s.retrainingRequests[0]?.date}` : ''}`);
+  lines.push('', 'Weakest sectors (Wilson 95% upper bound, enough evidence only):');
+  for (const w of s.weakestSectors) lines.push(`  ${w.sector.padEnd(24)} ${pct(w.accuracy)} (upper ${pct(w.upper)}, n=${w.resolved})`);
+  if (s.insufficientSectors.length) lines.push(`  too little evidence: ${s.insufficientSectors.join(', ')}`);
+  lines.push('', `Replay buffer: ${s.replay.stats.total} errors (${s.replay.stats.highConfidence} with confidence > 0.8), avg confidence ${pct(s.replay.stats.avgConfidence)}, ${s.replay.stats.replayed} replayed`);
+  for (const r of s.replay.retrains) {
+    lines.push(`  ${r.date} ${r.model}: ${r.replayRows} replay rows mixed in; buffered errors now right: ${pct(r.fixedWithReplay)} with replay vs ${pct(r.fixedWithoutReplay)} without`);
+  }
+  lines.push('', 'Promotion gate decisions:');
+  for (const d of s.gate) {
+    if (d.action !== 'validate') {
+      lines.push(`  ${d.date} ${d.model}: ${d.action === 'override' ? 'OVERRIDE (recorded, actor demo-bootstrap)' : 'PROMOTED to production'}`);
+      continue;
+    }
+    lines.push(`  ${d.date} ${d.model}: ${d.approved ? 'PROMOTE' : 'REJECT'}`);
+    for (const c of d.checks) {
+      const v = c.value === null ? '' : ` ${c.threshold !== null && Math.abs(c.threshold) <= 1 && Math.abs(c.value) <= 1 ? pct(c.value) : c.value.toFixed(3)}`;
+      lines.push(`    ${c.status.toUpperCase().padEnd(12)} ${c.id}${v}${c.threshold === null ? '' : ` vs ${c.threshold}`}`);
+    }
+  }
+  lines.push('', `Live model at the end: ${s.liveModel}; promotion history hash chain ${s.historyVerified ? 'verified' : 'BROKEN'}`);
+  return lines.join('\n');
+}
