@@ -1,5 +1,6 @@
 import { isVigilError } from '@vigil/core';
 import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demoCommand.js';
 import { hostCommands } from './commands/hostCommands.js';
 import { pluginCommands } from './commands/pluginCommands.js';
 import { type CliIO, EXIT } from './io.js';
@@ -32,6 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIO = process): Prom
     }
   };
   hostCommands(program, io, run);
+  demoCommand(program, io, run);
   pluginCommands(program, io, run);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -41,6 +41,20 @@ export interface DemoResult {
 const MODELS = 'models';
 
 /**
+ * Held-out validation: the most recent `validationDays` of resolved history, plus every earlier
+ * crash-regime day (kept out of training), because crash accuracy is the gate's most important
+ * check and the latest weeks rarely hold a crash. Training uses the `trainingDays` before the tail.
+ */
+function splitForValidation(resolved: readonly Sample[], trainingDays: number, validationDays: number): { trainRows: Sample[]; validation: Sample[] } {
+  const tailStart = resolved.length - validationDays * 9;
+  const tail = resolved.slice(tailStart);
+  const earlier = resolved.slice(0, tailStart);
+  const crashes = earlier.filter((s) => s.regime === 'crash');
+  const trainRows = earlier.filter((s) => s.regime !== 'crash').slice(-trainingDays * 9);
+  return { trainRows, validation: [...crashes, ...tail] };
+}
+
+/**
  * The end-to-end scenario: a model predicts each of nine large caps' next-5-day direction every
  * trading day of 2015-2018; Vigil observes every prediction, resolves it five trading days later,
  * watches drift, buffers the worst errors and tracks sectors; when drift asks for retraining, a
@@ -98,9 +112,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       });
 
     // Bootstrap: the first model goes live by a recorded override (there is no production model yet).
-    const history0 = resolvedBefore(firstLive).slice(-(trainingDays + validationDays) * 9);
-    const v0 = history0.slice(-validationDays * 9);
-    let live = train('m0', days[firstLive - 1] as string, trainingSetOf(history0.slice(0, -validationDays * 9)));
+    const first = splitForValidation(resolvedBefore(firstLive), trainingDays, validationDays);
+    const v0 = first.validation;
+    let live = train('m0', days[firstLive - 1] as string, trainingSetOf(first.trainRows));
     const m0Path = join(o.workDir, MODELS, 'candidates', 'm0.json');
     saveModel(live, m0Path);
     const decisions: GateDecision[] = [];
@@ -124,7 +138,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       await gate.overrideModel(`${MODELS}/candidates/m0.json`, { actor: 'demo-bootstrap', reason: 'initial deployment: there is no production model to keep' });
       decisions.push({ date: days[firstLive] as string, model: 'm0', approved: false, checks: [], action: 'override' });
     } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
-    await setBaseline(history0.slice(-250 * 9), live);
+    await setBaseline(first.trainRows.slice(-250 * 9), live);
 
     let lastRetrain = firstLive;
     let version = 0;
@@ -147,9 +161,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       // Retrain: recent resolved history minus a held-out validation tail, plus the replay mix.
       lastRetrain = day;
       version++;
-      const resolved = resolvedBefore(day);
-      const validation = resolved.slice(-validationDays * 9);
-      const trainRows = resolved.slice(-(trainingDays + validationDays) * 9, -validationDays * 9);
+      const { trainRows, validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
       const mix = await buffer.buildTrainingMix({ features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) }, { seed: seed + version });
       const candidate = train(`m${version}`, days[day - HORIZON] as string, mix);
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));

@@ -78,8 +78,9 @@ export function formatSummary(s: DemoSummary): string {
     }
     lines.push(`  ${d.date} ${d.model}: ${d.approved ? 'PROMOTE' : 'REJECT'}`);
     for (const c of d.checks) {
-      const v = c.value === null ? '' : ` ${c.threshold !== null && Math.abs(c.threshold) <= 1 && Math.abs(c.value) <= 1 ? pct(c.value) : c.value.toFixed(3)}`;
-      lines.push(`    ${c.status.toUpperCase().padEnd(12)} ${c.id}${v}${c.threshold === null ? '' : ` vs ${c.threshold}`}`);
+      const show = (x: number) => (Math.abs(x) <= 1 ? pct(x) : x.toFixed(3));
+      lines.push(`    ${c.status.toUpperCase().padEnd(12)} ${c.id.padEnd(28)} ${c.value === null ? '-' : show(c.value)}${c.threshold === null ? '' : ` (threshold ${show(c.threshold)})`}`);
+      if (c.status === 'insufficient' || c.status === 'error') lines.push(`                 ${c.message}`);
     }
   }
   lines.push('', `Live model at the end: ${s.liveModel}; promotion history hash chain ${s.historyVerified ? 'verified' : 'BROKEN'}`);

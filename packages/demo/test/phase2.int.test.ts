@@ -1,0 +1,96 @@
+/**
+ * The spec's test_phase2_integration, on real market history: market crash -> drift detected ->
+ * retraining triggered; bad model -> gate rejects; weak sector -> its errors replayed; every
+ * module logs to the database. (The dashboard showing every metric is the server's e2e test.)
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gateToken } from '@vigil/gate';
+import type { VigilHost } from '@vigil/host';
+import { errorReplayBufferToken } from '@vigil/replay';
+import { sectorOf } from '@vigil/sectors';
+import { createTestDatabase, testDatabases } from '@vigil/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoSummary, buildDataset, formatSummary, runDemo } from '../src/index.js';
+
+const { days } = buildDataset();
+const tradingDaysBetween = (from: string, to: string) => days.filter((d) => d > from && d <= to).length;
+
+describe.each(testDatabases())('phase 2 integration on real market history (%s)', (kind) => {
+  let summary: DemoSummary;
+  let host: VigilHost;
+  let workDir: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    workDir = mkdtempSync(join(tmpdir(), 'vigil-demo-'));
+    const db = kind === 'postgres' ? await createTestDatabase('postgres') : undefined;
+    const database = db && db.config.type === 'postgres' ? db.config.url : join(workDir, 'demo.db');
+    const result = await runDemo({ database, workDir, keepHost: true });
+    summary = result.summary;
+    host = result.host as VigilHost;
+    cleanup = async () => {
+      await host.stop();
+      await db?.cleanup();
+      rmSync(workDir, { recursive: true, force: true });
+    };
+  }, 300_000);
+  afterAll(() => cleanup?.());
+
+  it('market crash -> drift detected within 5 trading days -> retraining triggered', () => {
+    for (const crash of ['2015-08-20', '2018-02-02']) {
+      const request = summary.retrainingRequests.find((r) => r.date >= crash);
+      expect(request, `a retraining request after ${crash}`).toBeDefined();
+      expect(tradingDaysBetween(crash, request!.date)).toBeLessThanOrEqual(5);
+      expect(summary.replay.retrains.some((r) => r.date === request!.date), `a retrain on ${request!.date}`).toBe(true);
+    }
+    // and not on every calm day: the alarms cluster around the stress episodes
+    expect(summary.retrainingRequests.length).toBeLessThan(summary.period.tradingDays * 0.05);
+  });
+
+  it('bad model -> gate rejects, naming the failed checks; every attempt is logged', async () => {
+    const rejected = summary.gate.filter((d) => d.action === 'validate' && !d.approved);
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const d of rejected) expect(d.checks.some((c) => c.status !== 'pass')).toBe(true);
+    const gate = host.container.resolve(gateToken);
+    const history = await gate.getHistory({ limit: 100 });
+    expect(history.total).toBe(summary.gate.length);
+    expect((await gate.verifyHistory()).ok).toBe(true);
+    // a model that predicts the opposite of the truth on a crash-heavy validation set
+    const predictions = Array.from({ length: 400 }, (_, i) => ({
+      symbol: ['AAPL', 'XOM', 'JPM', 'PG'][i % 4] as string,
+      regime: i % 3 === 0 ? 'crash' : 'normal',
+      predicted: i % 2,
+      actual: i % 5 === 0 ? i % 2 : 1 - (i % 2),
+      confidence: 0.9,
+    }));
+    const report = await gate.validateModel('models/candidates/m0.json', { predictions });
+    expect(report.approved).toBe(false);
+    expect(report.details['gate.overall_accuracy']?.status).toBe('fail');
+    expect(report.details['sectors.crash_accuracy']?.status).toBe('fail');
+    expect(report.details['sectors.min_sector_accuracy']?.status).toBe('fail');
+  });
+
+  it('weak sector -> its errors are in the replay buffer and drawn for retraining', async () => {
+    const weakest = summary.weakestSectors[0];
+    expect(weakest).toBeDefined();
+    const buffer = host.container.resolve(errorReplayBufferToken);
+    const buffered = await buffer.getBufferedSamples();
+    const fromWeakest = buffered.filter((b) => sectorOf(b.symbol) === weakest!.sector);
+    expect(fromWeakest.length).toBeGreaterThan(0);
+    const drawn = await buffer.getReplaySamples(500, { seed: 1 });
+    expect(drawn.features.length).toBe(500);
+    expect(summary.replay.stats.replayed).toBeGreaterThan(0);
+  });
+
+  it('every module logs to the database', async () => {
+    const count = async (table: string) => Number((await host.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+    expect(await count('vigil_predictions')).toBe(summary.predictions);
+    expect(await count('drift_monitoring')).toBeGreaterThan(100);
+    expect(await count('error_replay_buffer')).toBe(summary.replay.stats.total);
+    expect(await count('sector_performance')).toBe(summary.predictions);
+    expect(await count('model_promotion_history')).toBeGreaterThanOrEqual(summary.gate.length);
+    expect(formatSummary(summary)).toContain('Promotion gate decisions:');
+  });
+});
