@@ -14,7 +14,11 @@ import {
   placeholder,
   gateCriterionToken,
 } from '@vigil/core';
+import { gatePlugin, gateToken } from '@vigil/gate';
 import { createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +141,52 @@ describe.each(testDatabases())('a third-party plugin on %s', (database) => {
       expect(tables.map((t) => t.name)).not.toContain('acme_turnover');
     } finally {
       await host.dispose();
+    }
+  });
+});
+
+describe.each(testDatabases())('a third-party criterion in the promotion gate on %s', (database) => {
+  it('changes the decision: the same candidate is rejected or approved by the partner criterion alone', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'acme-gate-'));
+    mkdirSync(join(root, 'models'), { recursive: true });
+    writeFileSync(join(root, 'models', 'candidate.pkl'), 'weights');
+    const decide = async (maxTurnover: number) => {
+      const host = await createTestHost({
+        database,
+        plugins: [acmePlugin, gatePlugin],
+        config: {
+          plugins: {
+            gate: {
+              options: {
+                root,
+                modelsDir: 'models',
+                required: ['gate.overall_accuracy', 'acme.max_turnover'],
+                thresholds: { 'acme.max_turnover': maxTurnover },
+                minSamples: 10,
+              },
+            },
+          },
+        },
+      });
+      try {
+        await host.observe(makePredictions(200, { symbols: ['AAPL'], modelVersion: 'cand' }));
+        return await host.container.resolve(gateToken).validateModel('models/candidate.pkl', { accuracy: 0.8, modelVersion: 'cand' });
+      } finally {
+        await host.dispose();
+      }
+    };
+    try {
+      const strict = await decide(0.1);
+      expect(strict.approved).toBe(false);
+      expect(strict.checksPassed).toEqual(['gate.overall_accuracy']);
+      expect(strict.checksFailed).toEqual(['acme.max_turnover']);
+      expect(strict.details['acme.max_turnover']?.message).toMatch(/^turnover 0\.\d\d vs max 0\.1$/);
+
+      const lenient = await decide(0.9);
+      expect(lenient.approved).toBe(true);
+      expect(lenient.checksPassed.sort()).toEqual(['acme.max_turnover', 'gate.overall_accuracy']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });
