@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 /**
- * A preHandler for write routes: `Authorization: Bearer <token>`, compared in constant time
+ * An onRequest hook for write routes (runs before the body is parsed): `Authorization: Bearer <token>`, compared in constant time
  * (both sides hashed to 32 bytes first, so neither content nor length leaks through timing).
  * With no token configured, every write is refused: a server is never open for writes by omission.
  */

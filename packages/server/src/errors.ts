@@ -15,13 +15,25 @@ const STATUS: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_HOST_STATE: 503,
 };
 
+const LOCATIONS = /^(body|querystring|params|headers)(\.|$)/;
+
+/**
+ * An issue path as the API reports it: where in the request the field is, dotted
+ * (`records[0].confidence` from the host becomes `body.records.0.confidence`, like a schema failure).
+ */
+export function requestPath(path: string, method: string): string {
+  const dotted = path.replace(/\[(\d+)\]/g, '.$1');
+  if (LOCATIONS.test(dotted) || method === 'GET' || method === 'HEAD') return dotted;
+  return dotted === '' ? 'body' : `body.${dotted}`;
+}
+
 /** Maps coded errors to statuses and schema failures to 400s that name the field; never leaks a stack. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isVigilError(err)) {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
-      return reply.code(status).send({ error: { code: err.code, message: err.message, issues: err.issues.map(({ path, message }) => ({ path, message })) } });
+      return reply.code(status).send({ error: { code: err.code, message: err.message, issues: err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message })) } });
     }
     if (err.validation) {
       const issues = err.validation.map((v) => ({
@@ -31,8 +43,13 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(400).send({ error: { code: 'VIGIL_INVALID_INPUT', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues } });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    return reply.code(status).send({ error: { code: status === 500 ? 'VIGIL_INTERNAL' : (err.code ?? 'VIGIL_BAD_REQUEST'), message: status === 500 ? 'internal error; see the server log' : err.message } });
+    if (status >= 500) {
+      req.log.error({ err }, 'request failed');
+      return reply.code(500).send({ error: { code: 'VIGIL_INTERNAL', message: 'internal error; see the server log' } });
+    }
+    // fastify's own refusals (unparsable JSON, empty body, unsupported content type, body too large,
+    // prototype poisoning) are about the body as a whole
+    return reply.code(status).send({ error: { code: err.code ?? 'VIGIL_BAD_REQUEST', message: err.message, issues: [{ path: 'body', message: err.message }] } });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url}` } }));
 }

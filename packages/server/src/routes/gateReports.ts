@@ -54,7 +54,8 @@ export function toApiReports(entries: readonly HistoryEntry[], lookup: ReadonlyM
       timestamp: e.validatedAt,
       action: e.action,
       approved,
-      recommendation: approved || e.action === 'promote' ? 'PROMOTE' : 'REJECT',
+      // a promote row recommends PROMOTE only if it did promote: a refused promotion is not a recommendation
+      recommendation: approved || (e.action === 'promote' && e.promotedToProduction) ? 'PROMOTE' : 'REJECT',
       actor: e.actor,
       notes: e.notes,
       modelSha256: e.modelSha256,

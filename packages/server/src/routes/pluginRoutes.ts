@@ -3,8 +3,9 @@ import { gateToken } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
 import { GICS_SECTORS, sectorTrackerToken } from '@vigil/sectors';
-import type { FastifyInstance, preHandlerHookHandler } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { type ApiGateReport, toApiReports } from './gateReports.js';
+import { text, words } from './text.js';
 
 type Q = Record<string, string | undefined>;
 
@@ -23,11 +24,45 @@ function intParam(q: Q, name: string, def: number, min: number, max: number): nu
 
 const interval = (i: { lower: number; upper: number } | undefined, total: number): [number, number] | null => (i && total > 0 ? [i.lower, i.upper] : null);
 
-const str = { type: 'string', minLength: 1, maxLength: 2000 } as const;
-const auth = (a: preHandlerHookHandler) => ({ preHandler: a });
+const str = text(2000);
+/** drift_monitoring.drift_type values: the three windowed checks and the streaming CUSUM's alarms. */
+const DRIFT_TYPES = ['feature', 'regime', 'prediction', 'cusum'];
+const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
+const validationPrediction = {
+  type: 'object',
+  required: ['symbol', 'regime', 'predicted', 'actual', 'confidence'],
+  properties: {
+    symbol: text(100),
+    regime: text(100),
+    predicted: { type: 'integer' },
+    actual: { type: 'integer' },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    features: numbers,
+  },
+} as const;
+const predictions = { type: 'array', items: validationPrediction, maxItems: 1_000_000 } as const;
+/**
+ * ValidationResults' known fields, typed, so a malformed body is refused here, before the gate
+ * (which logs every attempt it sees, refused ones included). Plugin-specific extra fields pass
+ * through to the criteria; the gate checks ranges and labels itself.
+ */
+const validationResults = {
+  type: 'object',
+  properties: {
+    accuracy: { type: 'number' },
+    regimeAccuracy: numbers,
+    sectorAccuracy: numbers,
+    driftScore: { type: 'number' },
+    replayImprovement: { type: 'number' },
+    predictions,
+    baselinePredictions: predictions,
+  },
+} as const;
+// onRequest: an unauthenticated write is refused before its body is even parsed or validated
+const auth = (a: onRequestHookHandler) => ({ onRequest: a });
 
 /** Routes of the enabled plugins (sectors, drift, replay, gate); a disabled plugin's routes answer 404. */
-export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: preHandlerHookHandler): void {
+export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onRequestHookHandler): void {
   const enabled = new Set(host.plugins.map((p) => p.id));
   const c = host.container;
 
@@ -78,17 +113,16 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: p
       const q = req.query as Q;
       const limit = intParam(q, 'limit', 500, 1, 10_000);
       const type = q.type;
-      if (type !== undefined && !['feature', 'regime', 'prediction'].includes(type)) {
-        throw new VigilError('VIGIL_INVALID_INPUT', `querystring.type: must be feature, regime or prediction, got ${JSON.stringify(type)}`, { issues: [{ path: 'querystring.type', message: 'must be feature, regime or prediction', value: type }] });
+      if (type !== undefined && !DRIFT_TYPES.includes(type)) {
+        throw new VigilError('VIGIL_INVALID_INPUT', `querystring.type: must be one of ${DRIFT_TYPES.join(', ')}, got ${JSON.stringify(type)}`, { issues: [{ path: 'querystring.type', message: `must be one of ${DRIFT_TYPES.join(', ')}`, value: type }] });
       }
       const ds = c.resolve(dataSourceToken);
       const ph = placeholder(dialectOf(ds));
-      const params: unknown[] = type ? [type, limit] : [limit];
-      const rows: Record<string, unknown>[] = await ds.query(
-        `SELECT id, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM drift_monitoring ${type ? `WHERE drift_type = ${ph(1)} ` : ''}ORDER BY id DESC LIMIT ${ph(params.length)}`,
-        params,
-      );
-      const options = (host.config.plugins.drift?.options ?? {}) as { alertThreshold?: number };
+      const columns = 'id, timestamp, drift_type, ks_statistic, drift_detected, details_json';
+      const rows: Record<string, unknown>[] = type
+        ? await ds.query(`SELECT ${columns} FROM drift_monitoring WHERE drift_type = ${ph(1)} ORDER BY id DESC LIMIT ${ph(2)}`, [type, limit])
+        : await ds.query(`SELECT ${columns} FROM drift_monitoring ORDER BY id DESC LIMIT ${ph(1)}`, [limit]);
+      const options = (host.config.plugins.drift?.options ?? {}) as { alertThreshold?: number; cusum?: { h?: number } | null };
       const t = options.alertThreshold ?? 0.15;
       return {
         events: rows.reverse().map((r) => ({
@@ -99,7 +133,8 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: p
           detected: Number(r.drift_detected) === 1,
           details: r.details_json ? JSON.parse(String(r.details_json)) : null,
         })),
-        thresholds: { feature: t, regime: t, prediction: t },
+        // cusum rows are alarms only; their statistic is in baseline standard deviations, against h
+        thresholds: { feature: t, regime: t, prediction: t, cusum: options.cusum === null ? null : (options.cusum?.h ?? 5) },
       };
     });
   }
@@ -153,7 +188,7 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: p
     };
     app.post('/api/gate/validate', {
       ...auth(writeAuth),
-      schema: { tags: ['gate'], summary: 'validate a candidate model against every criterion; logged', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'validation'], properties: { modelPath: str, validation: { type: 'object' }, actor: str, notes: str }, additionalProperties: false } },
+      schema: { tags: ['gate'], summary: 'validate a candidate model against every criterion; logged', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'validation'], properties: { modelPath: str, validation: validationResults, actor: str, notes: str }, additionalProperties: false } },
     }, async (req) => {
       const b = req.body as { modelPath: string; validation: Record<string, unknown>; actor?: string; notes?: string };
       const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
@@ -169,7 +204,7 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: p
     });
     app.post('/api/gate/override', {
       ...auth(writeAuth),
-      schema: { tags: ['gate'], summary: 'emergency: promote a rejected model, with an actor and a reason', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'actor', 'reason'], properties: { modelPath: str, actor: { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' }, reason: { type: 'string', minLength: 1, maxLength: 2000, pattern: '\\S' } }, additionalProperties: false } },
+      schema: { tags: ['gate'], summary: 'emergency: promote a rejected model, with an actor and a reason', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'actor', 'reason'], properties: { modelPath: str, actor: words(200), reason: words(2000) }, additionalProperties: false } },
     }, async (req) => {
       const b = req.body as { modelPath: string; actor: string; reason: string };
       const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
