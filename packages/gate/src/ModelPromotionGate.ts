@@ -28,6 +28,7 @@ import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresO
 import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
+import { decisionFor, lastProductionRow } from './productionRecord.js';
 import { withPromotionLock } from './promotionLock.js';
 import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, resolveGatePaths } from './paths.js';
 import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
@@ -224,7 +225,10 @@ export class ModelPromotionGate {
     checkOptionalText(issues, 'notes', o.notes);
     if (o.kind !== undefined && o.kind !== 'file' && o.kind !== 'directory') issues.push({ path: 'kind', message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`, value: o.kind });
     throwIfIssues('rollback', issues);
-    return this.#withLock((compromised) => this.#rollback(tx, now, o, compromised)).catch(async (e: unknown) => {
+    return this.#withLock(async (compromised) => {
+      await this.#reconcile(now);
+      return this.#rollback(tx, now, o, compromised);
+    }).catch(async (e: unknown) => {
       await this.#logRefusal(tx, 'rollback', o.kind ? this.#target(o.kind) : this.paths.backupsDir, undefined, null, now, e, o);
       throw e;
     });
@@ -258,6 +262,54 @@ export class ModelPromotionGate {
     });
     this.#log.warn('production model rolled back', { productionPath: target, restoredFrom: b.path, sha256: sha, historyId: row.id });
     return { productionPath: target, restoredFrom: b.path, modelSha256: sha, replacedPath: replaced ? replacedPath : null, historyId: row.id };
+  }
+
+  // ---- recovery -----------------------------------------------------------------------------
+
+  /**
+   * Makes the history name what production holds. A promotion renames the model into place
+   * inside its history transaction; a process killed after the rename and before the commit
+   * leaves production holding approved bytes that no row names. This appends the missing row
+   * (marked `recovered` in criteria_json), under the promotion lock. It runs when the gate
+   * starts and before every promotion and rollback; returns the rows it appended.
+   */
+  async reconcileProduction(): Promise<HistoryEntry[]> {
+    const now = this.#now();
+    return (await this.#withLock(() => this.#reconcile(now))).map(toHistoryEntry);
+  }
+
+  async #reconcile(now: Date): Promise<HistoryRow[]> {
+    const appended: HistoryRow[] = [];
+    for (const kind of ['file', 'directory'] as const) {
+      const target = this.#target(kind);
+      const present = await stat(target).then((s) => (kind === 'file' ? s.isFile() : s.isDirectory()), () => false);
+      if (!present) continue;
+      const sha = await hashModel(target, kind);
+      const rows = await readAllHistory(this.#ds().manager);
+      const last = lastProductionRow(rows, kind);
+      if (last?.model_sha256 === sha) continue;
+      const decision = decisionFor(rows, sha);
+      if (!decision) {
+        if (last) this.#log.warn('production holds a model no gate decision covers (changed outside the gate?)', { productionPath: target, sha256: sha, historyNames: last.model_sha256 });
+        continue;
+      }
+      const row = await this.#transactor().run((t) =>
+        appendHistory(t.manager, {
+          ...figuresOf(decision),
+          model_path: decision.model_path,
+          validation_timestamp: now.toISOString(),
+          promoted_to_production: 1,
+          notes: `recovered: production held this model, but no history row named it (a promotion was interrupted after replacing the file and before its row was committed); recorded at ${now.toISOString()}`,
+          model_sha256: sha,
+          criteria_json: JSON.stringify({ recovered: true, decisionId: decision.id, productionPath: target, kind, previousRowId: last?.id ?? null }),
+          actor: null,
+          action: decision.action === 'override' ? 'override' : 'promote',
+        }),
+      );
+      this.#log.warn('recorded a promotion an interrupted process had completed on disk', { productionPath: target, sha256: sha, historyId: row.id });
+      appended.push(row);
+    }
+    return appended;
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -298,6 +350,7 @@ export class ModelPromotionGate {
     return this.#withLock(async (compromised) => {
       const leftovers = await removeLeftovers(target);
       if (leftovers.length) this.#log.warn('removed temporary copies left by an interrupted promotion', { leftovers });
+      await this.#reconcile(now);
       const staged = await stageModel(model.path, model.kind, target, steps);
       try {
         if (staged.sha256 !== sha) {

@@ -5,6 +5,7 @@ import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 import { overallAccuracyCriterion } from './overallAccuracy.js';
+import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 
 /** The model promotion gate (spec Module 10). */
@@ -22,5 +23,6 @@ export const gatePlugin = definePlugin({
   async start({ container, logger }) {
     const report = await container.resolve(gateToken).verifyHistory();
     if (!report.ok) logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
+    await reconcileAtStart(container.resolve(gateToken), logger);
   },
 });
