@@ -1,0 +1,75 @@
+import type { DriftOptions } from '@vigil/drift';
+import { driftMonitorToken } from '@vigil/drift';
+import type { VigilHost } from '@vigil/host';
+import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
+import { requirePlugin, usageError } from './cliSupport.js';
+import { type FeatureTable, featureColumns } from './featureRows.js';
+
+const mix = (xs: readonly (string | number)[]): Record<string, number> => {
+  const m: Record<string, number> = {};
+  for (const x of xs) m[String(x)] = (m[String(x)] ?? 0) + 1 / xs.length;
+  return m;
+};
+
+function meanSd(x: Float64Array): [number, number] {
+  const m = x.reduce((s, v) => s + v, 0) / x.length;
+  const v = x.reduce((s, y) => s + (y - m) ** 2, 0) / Math.max(1, x.length - 1);
+  return [m, Math.sqrt(v)];
+}
+
+/**
+ * `vigil drift baseline`: replaces the stored drift baseline (drift_baseline) through the drift
+ * monitor, which validates and calibrates it before writing; the running plugin compares every
+ * later window against it.
+ */
+export async function driftBaseline(host: VigilHost, table: FeatureTable, json: boolean, io: CliIO): Promise<number> {
+  requirePlugin(host, 'drift');
+  const options = host.config.plugins.drift?.options as DriftOptions;
+  let names = [...table.names];
+  if (options.features) {
+    const missing = options.features.filter((f) => !names.includes(f));
+    if (missing.length) throw usageError(`the baseline file lacks monitored feature(s) ${missing.join(', ')} (plugins.drift.options.features: ${options.features.join(', ')})`);
+    names = [...options.features];
+  }
+  const all = featureColumns(table);
+  const features = Object.fromEntries(names.map((n) => [n, all[n] as Float64Array]));
+  const monitor = host.container.resolve(driftMonitorToken);
+  const d = await monitor.setBaseline({ features, ...(table.regimes ? { regimes: table.regimes } : {}), ...(table.predictions ? { predictions: table.predictions } : {}) });
+  const c = d.calibration;
+  const summary = {
+    rows: table.rows.length,
+    features: names.map((name) => {
+      const [mean, sd] = meanSd(features[name] as Float64Array);
+      return { name, size: (features[name] as Float64Array).length, mean, sd, transform: d.transformOf(name), threshold: d.thresholdOf(name) };
+    }),
+    ignoredColumns: table.names.filter((n) => !names.includes(n)),
+    regimes: table.regimes ? mix(table.regimes) : null,
+    predictions: table.predictions ? { count: table.predictions.length, labels: mix(table.predictions.map((p) => p.label)) } : null,
+    windowSize: d.windowSize,
+    rule: c ? 'calibrated' : 'threshold+pvalue',
+    calibration: c ? { targetRate: c.targetRate, inSampleRate: c.inSampleRate, replays: c.replays, windowSize: c.windowSize } : null,
+    warnings: [...d.warnings],
+  };
+  if (json) {
+    printJson(io, summary);
+    return EXIT.ok;
+  }
+  io.stdout.write(`drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${d.windowSize}\n`);
+  printTable(
+    io,
+    ['feature', 'n', 'mean', 'sd', 'transform', 'threshold D'],
+    summary.features.map((f) => [f.name, f.size, num(f.mean, 4), num(f.sd, 4), f.transform, num(f.threshold)]),
+  );
+  if (summary.regimes) io.stdout.write(`regimes: ${Object.entries(summary.regimes).map(([r, s]) => `${r} ${pct(s)}`).join(', ')}\n`);
+  else io.stdout.write('regimes: none in the file (regime drift will not be checked)\n');
+  if (summary.predictions) io.stdout.write(`predictions: ${summary.predictions.count} (labels ${Object.entries(summary.predictions.labels).map(([l, s]) => `${l}: ${pct(s)}`).join(', ')})\n`);
+  else io.stdout.write('predictions: none in the file (prediction drift will not be checked)\n');
+  io.stdout.write(
+    c
+      ? `thresholds calibrated by replay to a ${pct(c.targetRate)} false-alarm rate (${c.replays} windows of ${c.windowSize}; in-sample ${pct(c.inSampleRate, 2)})\n`
+      : `rule: D > ${d.alertThreshold} and ${d.correction}-corrected p < ${d.alpha} (not calibrated)\n`,
+  );
+  if (summary.ignoredColumns.length) io.stdout.write(`ignored columns (not in plugins.drift.options.features): ${summary.ignoredColumns.join(', ')}\n`);
+  for (const w of summary.warnings) io.stderr.write(`warning: ${w}\n`);
+  return EXIT.ok;
+}

@@ -1,0 +1,116 @@
+import { VigilError, isVigilError } from '@vigil/core';
+import { type DriftDetector, type DriftOptions, type FeatureDriftResult, type PredictionDriftResult, type RegimeDriftResult, driftMonitorToken } from '@vigil/drift';
+import type { VigilHost } from '@vigil/host';
+import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
+import { requirePlugin, usageError } from './cliSupport.js';
+import { type FeatureTable, featureColumns } from './featureRows.js';
+
+type Skipped = { readonly skipped: string };
+
+export const NOT_RECORDED_NOTE =
+  'computed by the drift detector against the stored baseline; not written to drift_monitoring (the drift monitor has no API to record an ad-hoc check; the plugin records its own checks as predictions are observed)';
+
+/** Runs a check that may lack its baseline or its window data; a missing piece is a skip, not an error. */
+function attempt<T>(fn: () => T): T | Skipped {
+  try {
+    return fn();
+  } catch (e) {
+    if (isVigilError(e) && e.code === 'VIGIL_INSUFFICIENT_DATA') return { skipped: e.message };
+    throw e;
+  }
+}
+
+const isSkipped = (x: unknown): x is Skipped => typeof x === 'object' && x !== null && 'skipped' in x;
+
+/**
+ * Calibrated thresholds hold for the window length they were replayed at. A window of another
+ * length is recalibrated at its own length (same target rate); if the baseline is too short for
+ * that, the uncalibrated rule (threshold and corrected p-value) decides. This changes only the
+ * detector of this command's short-lived host; nothing is persisted.
+ */
+function fitCalibration(d: DriftDetector, length: number, options: DriftOptions): string | undefined {
+  const c = d.calibration;
+  if (!c) return undefined;
+  const lost = Math.max(...d.featureNames.map((n) => (d.transformOf(n) === 'none' ? 0 : 1)));
+  if (c.windowSize === length - lost) return undefined;
+  try {
+    d.calibrate(c.targetRate, { windowSize: length, ...(options.calibration ? { maxReplays: options.calibration.maxReplays } : {}) });
+    return `thresholds recalibrated for windows of ${length} (the stored calibration is for ${c.windowSize + lost})`;
+  } catch (e) {
+    if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
+    d.setCalibration(undefined);
+    return `the baseline (${d.baselineSize}) is too short to calibrate windows of ${length}: the uncalibrated rule decides (D > ${d.alertThreshold} and corrected p < ${d.alpha})`;
+  }
+}
+
+export interface DriftCheckReport {
+  readonly driftDetected: boolean;
+  readonly rows: number;
+  readonly window: number;
+  readonly recorded: false;
+  readonly note: string;
+  readonly calibrationNote: string | null;
+  readonly feature: FeatureDriftResult;
+  readonly regime: RegimeDriftResult | Skipped;
+  readonly prediction: PredictionDriftResult | Skipped;
+}
+
+/** `vigil drift check`: feature, regime and prediction drift of a window against the stored baseline; exit 1 on drift. */
+export async function driftCheck(host: VigilHost, table: FeatureTable, last: number | undefined, json: boolean, io: CliIO): Promise<number> {
+  requirePlugin(host, 'drift');
+  const monitor = host.container.resolve(driftMonitorToken);
+  const d = monitor.detector;
+  if (!d) throw usageError("no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)");
+  const n = last === undefined ? table.rows.length : Math.min(last, table.rows.length);
+  const rows = table.rows.slice(table.rows.length - n);
+  const options = host.config.plugins.drift?.options as DriftOptions;
+  // With a monitored subset configured, other columns are ignored (as the observe hook does); otherwise every column must be a baseline feature.
+  const window = { names: options.features ? table.names.filter((x) => d.featureNames.includes(x)) : table.names, rows };
+  const calibrationNote = fitCalibration(d, n, options) ?? null;
+  const feature = d.detectFeatureDrift(featureColumns(window));
+  const regimes = table.regimes?.slice(table.regimes.length - n);
+  const predictions = table.predictions?.slice(table.predictions.length - n);
+  const regime = regimes ? attempt(() => d.detectRegimeDrift(regimes)) : { skipped: 'the window file has no regime column' };
+  const prediction = predictions ? attempt(() => d.detectPredictionDrift(predictions)) : { skipped: 'the window file has no predictedLabel/confidence columns' };
+  const report: DriftCheckReport = {
+    driftDetected: feature.driftDetected || (!isSkipped(regime) && regime.driftDetected) || (!isSkipped(prediction) && prediction.driftDetected),
+    rows: table.rows.length,
+    window: n,
+    recorded: false,
+    note: NOT_RECORDED_NOTE,
+    calibrationNote,
+    feature,
+    regime,
+    prediction,
+  };
+  if (json) printJson(io, report);
+  else printCheck(report, io);
+  return report.driftDetected ? EXIT.rejected : EXIT.ok;
+}
+
+function printCheck(r: DriftCheckReport, io: CliIO): void {
+  const f = r.feature;
+  io.stdout.write(`window: ${r.window} row(s)${r.window < r.rows ? ` (the last of ${r.rows})` : ''}\n`);
+  io.stdout.write(`feature drift: ${f.driftDetected ? `DETECTED in ${f.driftedFeatureNames.join(', ')}` : 'none'} (max D ${num(f.ksStatistic)}, rule ${f.rule})\n`);
+  printTable(
+    io,
+    ['feature', 'D', 'p-value', 'corrected p', 'threshold', 'drifted'],
+    f.features.map((x) => [x.feature, num(x.statistic), x.pValue.toExponential(2), x.correctedPValue.toExponential(2), num(x.threshold), x.drifted ? 'yes' : 'no']),
+  );
+  const rg = r.regime;
+  if (isSkipped(rg)) io.stdout.write(`regime drift: skipped (${rg.skipped})\n`);
+  else {
+    const mixes = Object.keys(rg.windowMix).map((k) => `${k} ${pct(rg.baselineMix[k] ?? 0)} -> ${pct(rg.windowMix[k])}`);
+    io.stdout.write(`regime drift: ${rg.driftDetected ? `DETECTED (${rg.regimeShift})` : 'none'} (TV distance ${num(rg.distributionChange)}, p ${rg.pValue.toExponential(2)}; ${mixes.join(', ')})\n`);
+  }
+  const p = r.prediction;
+  if (isSkipped(p)) io.stdout.write(`prediction drift: skipped (${p.skipped})\n`);
+  else {
+    io.stdout.write(
+      `prediction drift: ${p.driftDetected ? 'DETECTED' : 'none'} (shift ${num(p.predictionShift)}; class mix TV ${num(p.classMix.distributionChange)}, p ${p.classMix.pValue.toExponential(2)}; confidence D ${num(p.confidence.statistic)}, p ${p.confidence.pValue.toExponential(2)}; mean confidence ${p.avgConfidenceChange >= 0 ? '+' : ''}${num(p.avgConfidenceChange)})\n`,
+    );
+  }
+  if (r.calibrationNote) io.stdout.write(`note: ${r.calibrationNote}\n`);
+  io.stdout.write(`note: ${r.note}\n`);
+  io.stdout.write(r.driftDetected ? 'DRIFT DETECTED\n' : 'no drift\n');
+}

@@ -1,0 +1,199 @@
+import { readFile } from 'node:fs/promises';
+import { type ValidationResults, isVigilError } from '@vigil/core';
+import { type ModelPromotionGate, gateToken } from '@vigil/gate';
+import type { VigilHost } from '@vigil/host';
+import type { Command } from 'commander';
+import { withHost } from '../context.js';
+import { type CliIO, EXIT, num, printJson, printTable } from '../io.js';
+import { type Run, globalsOf, intArg, requirePlugin, usageError } from './cliSupport.js';
+import { type CliCheck, type CliGateReport, toCliReports, validationReport } from './gateReports.js';
+
+const gateOf = (host: VigilHost): ModelPromotionGate => {
+  requirePlugin(host, 'gate');
+  return host.container.resolve(gateToken);
+};
+
+/** A page of history as the API returns it; promote/override rows show the checks of the validation they acted on. */
+export async function historyReports(gate: ModelPromotionGate, limit: number, offset: number): Promise<{ rows: CliGateReport[]; total: number }> {
+  const page = await gate.getHistory({ limit, offset });
+  const context = await gate.getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
+  return { rows: toCliReports(page.entries, new Map(context.entries.map((e) => [e.id, e]))), total: page.total };
+}
+
+async function readValidation(file: string): Promise<ValidationResults> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw usageError(`--validation: cannot read ${file}: ${(e as Error).message}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw usageError(`--validation: ${file} is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usageError(`--validation: ${file} must hold a JSON object (accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or predictions)`);
+  return v as ValidationResults;
+}
+
+function printChecks(checks: readonly CliCheck[], io: CliIO): void {
+  printTable(
+    io,
+    ['check', 'required', 'status', 'value', 'threshold', 'message'],
+    checks.map((c) => [c.id, c.required ? 'yes' : 'no', c.status.toUpperCase(), num(c.value), num(c.threshold), c.message]),
+  );
+}
+
+const text = (v: string | undefined, name: string): string | undefined => {
+  if (v !== undefined && v.trim() === '') throw usageError(`${name} must not be blank`);
+  return v;
+};
+
+export function gateCommands(program: Command, io: CliIO, run: Run): void {
+  const g = globalsOf(program);
+  const gate = program.command('gate').description('the model promotion gate (gate plugin); model paths resolve against plugins.gate.options.root and must lie inside its modelsDir');
+
+  gate
+    .command('validate <modelPath>')
+    .description('run every registered criterion on a candidate model and log the attempt; exit 1 when rejected')
+    .requiredOption('--validation <file>', 'JSON validation results: accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or raw predictions')
+    .option('--actor <name>', 'who asks (written to history)')
+    .option('--notes <text>', 'notes (written to history)')
+    .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string }) =>
+      run(async () => {
+        const validation = await readValidation(opts.validation);
+        return withHost(g(), async (host) => {
+          const r = validationReport(await gateOf(host).validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
+          if (g().json) printJson(io, r);
+          else {
+            printChecks(r.checks, io);
+            io.stdout.write(r.approved ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n` : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`);
+          }
+          return r.approved ? EXIT.ok : EXIT.rejected;
+        });
+      }),
+    );
+
+  gate
+    .command('promote <modelPath>')
+    .description('copy an approved model into production atomically (its latest validation must have approved it); exit 1 when its validation rejected it')
+    .option('--no-backup', 'do not keep the replaced production model as a backup')
+    .option('--actor <name>', 'who promotes (written to history)')
+    .option('--notes <text>', 'notes (written to history)')
+    .action((modelPath: string, opts: { backup: boolean; actor?: string; notes?: string }) =>
+      run(() =>
+        withHost(g(), async (host) => {
+          let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
+          try {
+            r = await gateOf(host).promoteModel(modelPath, { backupOld: opts.backup, actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') });
+          } catch (e) {
+            // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
+            if (isVigilError(e, 'VIGIL_INVALID_INPUT') && typeof e.details.historyId === 'number') {
+              io.stderr.write(`vigil: promotion refused: ${e.message}\n`);
+              return EXIT.rejected;
+            }
+            throw e;
+          }
+          const out = { promoted: true, productionPath: r.productionPath, backupPath: r.backupPath, historyId: r.historyId, decisionId: r.decisionId, modelSha256: r.modelSha256 };
+          if (g().json) printJson(io, out);
+          else io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  gate
+    .command('rollback')
+    .description('restore the most recent backup into production (the replaced model is kept)')
+    .option('--kind <kind>', 'file or directory (default: the newer backup of either)')
+    .option('--actor <name>', 'who rolls back (written to history)')
+    .option('--notes <text>', 'notes (written to history)')
+    .action((opts: { kind?: string; actor?: string; notes?: string }) =>
+      run(() =>
+        withHost(g(), async (host) => {
+          if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'directory') throw usageError(`--kind must be file or directory, got ${JSON.stringify(opts.kind)}`);
+          const r = await gateOf(host).rollback({ actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes'), ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}) });
+          const out = { restored: r.restoredFrom, productionPath: r.productionPath, replacedPath: r.replacedPath, historyId: r.historyId, modelSha256: r.modelSha256 };
+          if (g().json) printJson(io, out);
+          else io.stdout.write(`restored ${r.restoredFrom} to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`);
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  gate
+    .command('override <modelPath>')
+    .description('emergency: promote a model its validation rejected; needs --actor and --reason, both recorded with the checks it overrides')
+    .requiredOption('--actor <name>', 'who takes responsibility')
+    .requiredOption('--reason <text>', 'why the failed checks are accepted')
+    .option('--no-backup', 'do not keep the replaced production model as a backup')
+    .action((modelPath: string, opts: { actor: string; reason: string; backup: boolean }) =>
+      run(() =>
+        withHost(g(), async (host) => {
+          const gate = gateOf(host);
+          const r = await gate.overrideModel(modelPath, { actor: opts.actor, reason: opts.reason, backupOld: opts.backup });
+          const report = (await historyReports(gate, 50, 0)).rows.find((x) => x.id === r.historyId);
+          if (g().json) printJson(io, { ...report, productionPath: r.productionPath, backupPath: r.backupPath, overrides: r.decisionId });
+          else {
+            io.stdout.write(`OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`);
+            io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
+            const failed = (report?.checks ?? []).filter((c) => c.status !== 'pass');
+            if (failed.length) {
+              io.stdout.write('overridden checks:\n');
+              printChecks(failed, io);
+            }
+          }
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  gate
+    .command('history')
+    .description('every promotion attempt, newest first')
+    .option('--limit <n>', 'rows to show', intArg(1, 500), 20)
+    .option('--offset <n>', 'rows to skip', intArg(0), 0)
+    .action((opts: { limit: number; offset: number }) =>
+      run(() =>
+        withHost(g(), async (host) => {
+          const h = await historyReports(gateOf(host), opts.limit, opts.offset);
+          if (g().json) printJson(io, h);
+          else {
+            printTable(
+              io,
+              ['id', 'time', 'action', 'model', 'decision', 'promoted', 'actor', 'failed checks', 'notes'],
+              h.rows.map((r) => [
+                r.id,
+                r.timestamp,
+                r.action,
+                r.modelPath,
+                r.action === 'override' ? 'OVERRIDE' : r.approved ? 'APPROVED' : r.action === 'validate' ? 'REJECTED' : 'REFUSED',
+                r.promotedToProduction ? 'yes' : 'no',
+                r.actor ?? '-',
+                r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ') || '-',
+                r.notes ?? '-',
+              ]),
+            );
+            io.stdout.write(`${h.rows.length} of ${h.total} row(s)\n`);
+          }
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  gate
+    .command('verify')
+    .description("verify the history's hash chain; exit 1 naming the first altered or missing row")
+    .action(() =>
+      run(() =>
+        withHost(g(), async (host) => {
+          const v = await gateOf(host).verifyHistory();
+          if (g().json) printJson(io, { ok: v.ok, rows: v.rows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
+          else if (v.ok) io.stdout.write(`history chain intact: ${v.rows} row(s)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}; head ${v.head}\n`);
+          else io.stdout.write(`history chain BROKEN at row ${v.firstBadId}: ${v.reason}\n`);
+          return v.ok ? EXIT.ok : EXIT.rejected;
+        }),
+      ),
+    );
+}

@@ -1,0 +1,118 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { ErrorReplayBuffer, StoredSample } from '@vigil/replay';
+import type { CliIO } from '../io.js';
+import { usageError } from './cliSupport.js';
+
+/** One exported buffered error; `weight`/`probability` only in a prioritized sample (one row per draw). */
+export interface ExportRow {
+  readonly id: number;
+  readonly symbol: string;
+  readonly date: string;
+  readonly regime: string | null;
+  readonly true_label: number;
+  readonly predicted_label: number;
+  readonly confidence: number;
+  readonly error_score: number;
+  readonly draw?: number;
+  readonly weight?: number;
+  readonly probability?: number;
+  readonly features: readonly number[];
+}
+
+export interface ExportSet {
+  /** Feature names in the buffer's layout order (f0, f1, ... when the layout is positional). */
+  readonly featureNames: readonly string[];
+  /** Whether the buffer's features are named (JSON Lines then writes an object, else an array). */
+  readonly named: boolean;
+  readonly rows: readonly ExportRow[];
+  readonly sampled: boolean;
+}
+
+const FIXED = ['id', 'symbol', 'date', 'regime', 'true_label', 'predicted_label', 'confidence', 'error_score'] as const;
+const SAMPLE = ['draw', 'weight', 'probability'] as const;
+
+/**
+ * The rows to export: every buffered error, worst first (not counted as a replay), or a
+ * prioritized sample of n draws with importance-sampling weights (counted: replayed_count goes up).
+ */
+export async function exportSet(buffer: ErrorReplayBuffer, sample: { n: number; seed?: number; alpha?: number; beta?: number } | undefined): Promise<ExportSet> {
+  const layout = buffer.featureLayout;
+  const named = layout.names !== null;
+  const stored = await buffer.getBufferedSamples();
+  const dim = layout.dim ?? stored[0]?.features.length ?? 0;
+  const featureNames = layout.names ? [...layout.names] : Array.from({ length: dim }, (_, i) => `f${i}`);
+  const score = new Map(buffer.ranking().map((r) => [r.id, r.score]));
+  const row = (s: StoredSample): ExportRow => ({
+    id: s.id,
+    symbol: s.symbol,
+    date: s.date,
+    regime: s.regime,
+    true_label: s.label,
+    predicted_label: s.predicted,
+    confidence: s.confidence,
+    error_score: score.get(s.id) ?? s.confidence,
+    features: s.features,
+  });
+  if (!sample) return { featureNames, named, rows: stored.map(row), sampled: false };
+  if (stored.length === 0) throw usageError('the replay buffer is empty: nothing to sample');
+  const byId = new Map(stored.map((s) => [s.id, s]));
+  const draw = await buffer.getReplaySamples(sample.n, {
+    ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
+    ...(sample.alpha !== undefined ? { alpha: sample.alpha } : {}),
+    ...(sample.beta !== undefined ? { beta: sample.beta } : {}),
+  });
+  const rows = draw.ids.map((id, i) => ({ ...row(byId.get(id) as StoredSample), draw: i, weight: draw.weights[i] as number, probability: draw.probabilities[i] as number }));
+  return { featureNames, named, rows, sampled: true };
+}
+
+const csvCell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+/** Feature columns as CSV headers; a name that collides with a fixed column gets a `feature_` prefix. */
+export function csvFeatureHeaders(names: readonly string[]): string[] {
+  const taken = new Set<string>([...FIXED, ...SAMPLE]);
+  return names.map((n) => (taken.has(n) ? `feature_${n}` : n));
+}
+
+/** The export as lines of text (header first for CSV). */
+export function* exportLines(set: ExportSet, format: 'jsonl' | 'csv'): Generator<string> {
+  const extra = set.sampled ? SAMPLE : [];
+  if (format === 'csv') {
+    yield [...FIXED, ...extra, ...csvFeatureHeaders(set.featureNames)].map(csvCell).join(',');
+    for (const r of set.rows) yield [...FIXED.map((k) => r[k]), ...extra.map((k) => r[k]), ...r.features].map(csvCell).join(',');
+    return;
+  }
+  for (const r of set.rows) {
+    const { features, ...rest } = r;
+    const f = set.named ? Object.fromEntries(set.featureNames.map((n, i) => [n, features[i]])) : features;
+    yield JSON.stringify({ ...rest, features: f });
+  }
+}
+
+/** Writes lines to a file or to stdout, honouring back-pressure. */
+export async function writeLines(lines: Iterable<string>, file: string | undefined, io: CliIO): Promise<void> {
+  const toStdout = file === undefined || file === '-';
+  const out = toStdout ? io.stdout : createWriteStream(file, { encoding: 'utf8' });
+  const failed = toStdout ? undefined : once(out, 'error').then(([e]) => Promise.reject(usageError(`cannot write ${file}: ${(e as Error).message}`)));
+  failed?.catch(() => {});
+  const write = async (text: string) => {
+    if (!out.write(text)) await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
+  };
+  let chunk = '';
+  for (const line of lines) {
+    chunk += `${line}\n`;
+    if (chunk.length >= 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk) await write(chunk);
+  if (!toStdout) {
+    out.end();
+    await Promise.race([once(out, 'finish'), failed]);
+  }
+}
