@@ -12,6 +12,8 @@ import {
   loadSamples,
   readMeta,
   readStats,
+  bumpGeneration,
+  GENERATION_KEY,
   writeMeta,
 } from './bufferSql.js';
 import { FeatureLayout } from './FeatureLayout.js';
@@ -127,7 +129,9 @@ const NEXT_ID_KEY = 'next_id';
  * `error_replay_buffer`, with an in-memory index (heaps) kept in step after each commit.
  */
 export class ErrorReplayBuffer {
-  readonly #index: BufferIndex;
+  #index: BufferIndex;
+  /** The buffer's write generation the index reflects (see `bumpGeneration`). */
+  #generation = 0;
   #layout: FeatureLayout;
   readonly #fixedLayout: FeatureLayout;
   readonly #rand: () => number;
@@ -166,7 +170,9 @@ export class ErrorReplayBuffer {
       this.#layout = this.#fixedLayout.established ? this.#fixedLayout : stored;
       const entries = await loadIndexEntries(tx.manager);
       this.#index.reset(entries, Number(meta.get(NEXT_ID_KEY) ?? 1));
+      this.#generation = Number(meta.get(GENERATION_KEY) ?? 0);
       if (this.#index.size > this.options.maxSize) {
+        this.#generation = (await bumpGeneration(tx.manager)) + 1;
         const plan = this.#index.plan();
         plan.trimTo(this.options.maxSize);
         await deleteIds(tx.manager, [...plan.removedCommitted]);
@@ -175,6 +181,20 @@ export class ErrorReplayBuffer {
       }
     });
     this.#loaded = true;
+  }
+
+  /**
+   * The index to plan a write on, inside the write's transaction. Another process writing the
+   * same database (two hosts on one SQLite file, or on PostgreSQL) moves the generation on; the
+   * table is then re-read so ids are never reused and the top-N stays exact across writers.
+   */
+  async #syncedIndex(tx: TxContext): Promise<{ index: BufferIndex; generation: number }> {
+    const before = await bumpGeneration(tx.manager);
+    if (before === this.#generation) return { index: this.#index, generation: before + 1 };
+    const meta = await readMeta(tx.manager);
+    const index = new BufferIndex(this.#index.rules);
+    index.reset(await loadIndexEntries(tx.manager), Math.max(this.#index.nextId, Number(meta.get(NEXT_ID_KEY) ?? 1)));
+    return { index, generation: before + 1 };
   }
 
   #requireLoaded(): void {
@@ -205,7 +225,9 @@ export class ErrorReplayBuffer {
    * the index follows via `afterCommit`. Call at most once per transaction.
    */
   async writeErrors(tx: TxContext, errors: readonly NormalizedError[], layout: FeatureLayout): Promise<AddResult> {
-    const plan = this.#index.plan();
+    if (!errors.some((e) => e.score > 0)) return { stored: 0, evicted: 0, rejected: errors.length ? { correct: errors.length } : {}, outcomes: errors.map(() => ({ reason: 'correct' as const })) };
+    const { index, generation } = await this.#syncedIndex(tx);
+    const plan = index.plan();
     const payload = new Map<number, NormalizedError>();
     const offered: AddOutcome[] = errors.map((e) => {
       const r: AddOutcome = e.score > 0 ? plan.offer({ score: e.score, symbol: e.symbol, day: e.day, regime: e.regime }) : { reason: 'correct' };
@@ -223,11 +245,13 @@ export class ErrorReplayBuffer {
     if (inserts.length) await insertErrors(tx.manager, inserts, this.deps.clock.now().toISOString());
     // Ids must never be reused after a restart (callers hold buffer ids). The next id is MAX(id) + 1
     // unless the newest row is gone; only then is it persisted, which keeps the hot path to two statements.
-    if (plan.nextId !== this.#index.nextId && !plan.added.has(plan.nextId - 1)) await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
+    if (plan.nextId !== index.nextId && !plan.added.has(plan.nextId - 1)) await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
     const layoutChanged = layout !== this.#layout && inserts.length > 0;
     if (layoutChanged) await writeMeta(tx.manager, LAYOUT_KEY, JSON.stringify(layout));
     tx.afterCommit(() => {
-      this.#index.apply(plan);
+      this.#index = index;
+      this.#generation = generation;
+      index.apply(plan);
       if (layoutChanged) this.#layout = layout;
     });
     return { stored: inserts.length, evicted: plan.removedCommitted.size, rejected, outcomes };
@@ -360,11 +384,14 @@ export class ErrorReplayBuffer {
   async clearBuffer(): Promise<void> {
     this.#requireLoaded();
     await this.deps.transactor.run(async (tx) => {
+      const { index, generation } = await this.#syncedIndex(tx);
       await deleteAll(tx.manager);
       if (!this.#fixedLayout.established) await deleteMeta(tx.manager, LAYOUT_KEY);
-      await writeMeta(tx.manager, NEXT_ID_KEY, String(this.#index.nextId));
+      await writeMeta(tx.manager, NEXT_ID_KEY, String(index.nextId));
       tx.afterCommit(() => {
-        this.#index.reset([], this.#index.nextId);
+        this.#index = index;
+        this.#generation = generation;
+        this.#index.reset([], index.nextId);
         this.#layout = this.#fixedLayout;
       });
     });

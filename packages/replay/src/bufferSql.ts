@@ -111,6 +111,24 @@ export async function writeMeta(manager: EntityManager, key: string, value: stri
   await manager.query(`INSERT INTO ${M} (key, value) VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [key, value]);
 }
 
+/**
+ * Counts write transactions on the buffer (the `generation` row of replay_meta) and returns the
+ * value before this one's. The upsert takes SQLite's write lock, or the row's lock on
+ * PostgreSQL, so buffer writers from different processes run one after another; a value other
+ * than the one a process last saw means another process changed the table since.
+ */
+export async function bumpGeneration(manager: EntityManager): Promise<number> {
+  const ph = placeholder(dialectOf(manager.connection));
+  await manager.query(
+    `INSERT INTO ${M} (key, value) VALUES (${ph(1)}, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(${M}.value AS INTEGER) + 1 AS TEXT)`,
+    [GENERATION_KEY],
+  );
+  const [row] = (await manager.query(`SELECT value FROM ${M} WHERE key = ${ph(1)}`, [GENERATION_KEY])) as { value: string }[];
+  return Number(row?.value) - 1;
+}
+
+export const GENERATION_KEY = 'generation';
+
 export async function deleteMeta(manager: EntityManager, key: string): Promise<void> {
   const ph = placeholder(dialectOf(manager.connection));
   await manager.query(`DELETE FROM ${M} WHERE key = ${ph(1)}`, [key]);
