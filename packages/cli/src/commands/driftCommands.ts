@@ -17,7 +17,8 @@ export function driftCommands(program: Command, io: CliIO, run: Run): void {
 
   drift
     .command('baseline [file]')
-    .description(`replace the stored drift baseline with the rows of a file (or stdin); regime and predictedLabel/confidence columns, when present, become the regime and prediction baselines. ${FILE_HELP}`)
+    .description('replace the stored drift baseline with the rows of a file (or stdin); regime and predictedLabel/confidence columns, when present, become the regime and prediction baselines')
+    .addHelpText('after', `\nInput: ${FILE_HELP}.`)
     .option('--format <format>', 'jsonl or csv (default: by file extension, else jsonl)')
     .action((file: string | undefined, opts: { format?: string }) =>
       run(async () => {
@@ -29,6 +30,7 @@ export function driftCommands(program: Command, io: CliIO, run: Run): void {
   drift
     .command('check [file]')
     .description('feature, regime and prediction drift of a window (file or stdin) against the stored baseline; exit 1 when drift is detected')
+    .addHelpText('after', `\nInput: ${FILE_HELP}.\nThe result is computed, not recorded: drift_monitoring rows come from the plugin as predictions are observed.`)
     .option('--format <format>', 'jsonl or csv (default: by file extension, else jsonl)')
     .option('--last <n>', 'check only the last n rows (default: every row)', intArg(2))
     .action((file: string | undefined, opts: { format?: string; last?: number }) =>
