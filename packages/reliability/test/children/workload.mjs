@@ -49,7 +49,7 @@ export function outcomesOf(batch) {
 export function fullConfig(database, root, replayMaxSize = 64) {
   return {
     database,
-    log: { level: 'silent' },
+    log: { level: process.env.VIGIL_CHILD_LOG_LEVEL ?? 'silent' },
     plugins: {
       replay: { options: { maxSize: replayMaxSize } },
       gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000, required: ['gate.overall_accuracy'] } },
