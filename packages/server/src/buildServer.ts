@@ -5,6 +5,7 @@ import type { VigilHost } from '@vigil/host';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { bearerAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
 import { pluginRoutes } from './routes/pluginRoutes.js';
 
@@ -29,6 +30,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   const token = o.token ?? o.host.config.server.token ?? process.env.VIGIL_API_TOKEN;
   const auth = bearerAuth(token);
   installErrorHandler(app);
+  installJsonParser(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -51,7 +53,8 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: o.logger ?? false,
     bodyLimit: 64 * 1024 * 1024,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, useDefaults: true } },
+    // allErrors off: a body of millions of bad items must cost one error, not millions (ajv's advice for untrusted input)
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true } },
   });
   await app.register(vigilRoutes, o);
   return app;

@@ -33,7 +33,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (isVigilError(err)) {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
-      return reply.code(status).send({ error: { code: err.code, message: err.message, issues: err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message })) } });
+      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message }));
+      // a refusal of a write that names no field is about the request body as a whole
+      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message: err.message });
+      return reply.code(status).send({ error: { code: err.code, message: err.message, issues } });
     }
     if (err.validation) {
       const issues = err.validation.map((v) => ({
