@@ -93,26 +93,32 @@ export function* exportLines(set: ExportSet, format: 'jsonl' | 'csv'): Generator
   }
 }
 
-/** Writes lines to a file or to stdout, honouring back-pressure. */
+/** Writes lines to a file or to stdout, honouring back-pressure; a file that cannot be written is a usage error. */
 export async function writeLines(lines: Iterable<string>, file: string | undefined, io: CliIO): Promise<void> {
   const toStdout = file === undefined || file === '-';
   const out = toStdout ? io.stdout : createWriteStream(file, { encoding: 'utf8' });
-  const failed = toStdout ? undefined : once(out, 'error').then(([e]) => Promise.reject(usageError(`cannot write ${file}: ${(e as Error).message}`)));
+  // A persistent listener: an open or write error may fire while no other wait is pending.
+  const failed = toStdout ? undefined : once(out, 'error').then(([e]) => Promise.reject(e));
   failed?.catch(() => {});
   const write = async (text: string) => {
     if (!out.write(text)) await Promise.race([once(out, 'drain'), ...(failed ? [failed] : [])]);
   };
-  let chunk = '';
-  for (const line of lines) {
-    chunk += `${line}\n`;
-    if (chunk.length >= 1 << 16) {
-      await write(chunk);
-      chunk = '';
+  try {
+    let chunk = '';
+    for (const line of lines) {
+      chunk += `${line}\n`;
+      if (chunk.length >= 1 << 16) {
+        await write(chunk);
+        chunk = '';
+      }
     }
-  }
-  if (chunk) await write(chunk);
-  if (!toStdout) {
-    out.end();
-    await Promise.race([once(out, 'finish'), failed]);
+    if (chunk) await write(chunk);
+    if (!toStdout) {
+      out.end();
+      await Promise.race([once(out, 'finish'), failed]);
+    }
+  } catch (e) {
+    if (toStdout) throw e;
+    throw usageError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }
