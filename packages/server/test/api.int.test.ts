@@ -303,7 +303,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     const drift = (await s.app.inject({ method: 'GET', url: '/api/drift?limit=10000' })).json();
     const byDefault = (await s.app.inject({ method: 'GET', url: '/api/drift' })).json();
     expect(Object.keys(drift).sort()).toEqual(['events', 'thresholds']);
-    expect(drift.thresholds).toEqual({ feature: expect.any(Number), regime: expect.any(Number), prediction: expect.any(Number), cusum: 5 });
+    // features are judged against calibrated per-feature thresholds (the default), so no single line for them
+    expect(drift.thresholds).toEqual({ feature: null, regime: 0.15, prediction: 0.15, cusum: 5 });
+    const featureEvent = drift.events.find((e: { type: string }) => e.type === 'feature');
+    expect(featureEvent.details.rule).toBe('calibrated');
     const rows = await s.host.dataSource.query('SELECT COUNT(*) AS n, SUM(drift_detected) AS d FROM drift_monitoring');
     expect(drift.events).toHaveLength(Number(rows[0].n));
     expect(drift.events.length).toBeGreaterThan(0);

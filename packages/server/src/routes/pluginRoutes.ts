@@ -1,4 +1,5 @@
 import { VigilError, dataSourceToken, dialectOf, placeholder } from '@vigil/core';
+import { driftOptionsSchema } from '@vigil/drift';
 import { gateToken } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
@@ -122,8 +123,9 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
       const rows: Record<string, unknown>[] = type
         ? await ds.query(`SELECT ${columns} FROM drift_monitoring WHERE drift_type = ${ph(1)} ORDER BY id DESC LIMIT ${ph(2)}`, [type, limit])
         : await ds.query(`SELECT ${columns} FROM drift_monitoring ORDER BY id DESC LIMIT ${ph(1)}`, [limit]);
-      const options = (host.config.plugins.drift?.options ?? {}) as { alertThreshold?: number; cusum?: { h?: number } | null };
-      const t = options.alertThreshold ?? 0.15;
+      const parsed = driftOptionsSchema.safeParse(host.config.plugins.drift?.options ?? {});
+      const options = parsed.success ? parsed.data : undefined;
+      const t = options?.alertThreshold ?? 0.15;
       return {
         events: rows.reverse().map((r) => ({
           id: Number(r.id),
@@ -133,8 +135,12 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
           detected: Number(r.drift_detected) === 1,
           details: r.details_json ? JSON.parse(String(r.details_json)) : null,
         })),
-        // cusum rows are alarms only; their statistic is in baseline standard deviations, against h
-        thresholds: { feature: t, regime: t, prediction: t, cusum: options.cusum === null ? null : (options.cusum?.h ?? 5) },
+        // The line a statistic is judged against, where there is one. Feature checks judge each
+        // feature against its own calibrated threshold (in details.features), so the max-D headline
+        // has none when calibration is on. Regime and prediction alerts need a distance above
+        // alertThreshold (and a significant test). CUSUM rows are alarms only, their statistic in
+        // baseline standard deviations against h.
+        thresholds: { feature: options?.calibration ? null : t, regime: t, prediction: t, cusum: options?.cusum ? options.cusum.h : null },
       };
     });
   }
