@@ -153,6 +153,12 @@ export class DriftMonitor {
     const cusumSeries = new Map(
       [...cusum.keys()].map((name) => [name, applyTransform((this.#windows.get(name) as RollingWindow).valuesWith(batch.get(name)).slice(-n - 1), this.#detector?.transformOf(name) ?? 'none', name, [])]),
     );
+    // A batch observed at once is one tick for the window checks: only its last
+    // `maxChecksPerBatch` check points run (CUSUM still sees every record), so a 10,000-record
+    // batch costs one check, not a thousand overlapping ones nobody sees separately.
+    const due = Math.floor((this.#sinceCheck + n) / this.checkEvery);
+    const skip = Math.max(0, due - this.deps.options.maxChecksPerBatch);
+    const firstCheckAt = skip === 0 ? 0 : (skip + 1) * this.checkEvery - this.#sinceCheck;
     for (let i = 0; i < n; i++) {
       const rec = records[i] as Obs;
       if (c) {
@@ -170,7 +176,7 @@ export class DriftMonitor {
           }
         }
       }
-      if ((this.#sinceCheck + i + 1) % this.checkEvery !== 0) continue;
+      if ((this.#sinceCheck + i + 1) % this.checkEvery !== 0 || i + 1 < firstCheckAt) continue;
       const res = this.#check(batch, records, i + 1);
       if (res) {
         rows.push(...res.rows);
@@ -202,7 +208,8 @@ export class DriftMonitor {
     const ts = (records[upto - 1] as Obs).timestamp;
     const feature = d.featureDriftOnTransformed(transformed);
     const rows: CheckRow[] = [{ timestamp: ts, type: 'feature', statistic: feature.ksStatistic, detected: feature.driftDetected, details: featureDetails(feature, d) }];
-    const slice = records.slice(0, upto);
+    // Only the last windowSize records can be in the window: never copy the batch prefix (quadratic in the batch size).
+    const slice = records.slice(Math.max(0, upto - o.windowSize), upto);
     try {
       const regimes = this.#regimes.valuesWith(slice.map((r) => r.regime));
       const r = d.detectRegimeDrift(regimes);

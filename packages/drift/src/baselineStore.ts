@@ -1,4 +1,4 @@
-import { type Dialect, bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import { type Dialect, PREDICTIONS_TABLE, bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
 import type { EntityManager } from 'typeorm';
 import type { ReplayCalibration } from './calibrate.js';
 import { DRIFT_BASELINE_TABLE, type DriftBaselineRow } from './entities/DriftBaseline.js';
@@ -47,9 +47,6 @@ export interface RecentObservation {
   readonly predictedLabel: number;
   readonly confidence: number;
 }
-
-/** The host's prediction log (core does not export its name). */
-const PREDICTIONS_TABLE = 'vigil_predictions';
 
 /** The most recent `limit` observations from the host's prediction log, oldest first. */
 export async function loadRecentObservations(manager: EntityManager, limit: number): Promise<RecentObservation[]> {

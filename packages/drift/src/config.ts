@@ -48,6 +48,8 @@ export const driftOptionsSchema = z
     minWindowSize: z.number().int().min(2).default(5),
     /** Run a check every N observations (default: every observation up to windowSize, i.e. min(windowSize, 10)). */
     checkEvery: z.number().int().min(1).optional(),
+    /** Window checks within one observe call: only the last N check points of a batch run (CUSUM sees every record). */
+    maxChecksPerBatch: z.number().int().min(1).default(1),
     /** Without a stored baseline, collect the first N observations as the baseline. */
     autoBaseline: z.boolean().default(true),
     baselineSize: z.number().int().min(10).default(RECOMMENDED_DEFAULTS.baselineSize),

@@ -49,6 +49,22 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
     expect(host.memoryLogger?.lines.some((l) => l.level === 'warn' && l.msg.startsWith('drift detected'))).toBe(true);
   });
 
+  it('runs at most maxChecksPerBatch window checks in one batch: the last check points, ending at the right record', async () => {
+    for (const maxChecksPerBatch of [1, 3]) {
+      host = await createTestHost({ database, plugins: [driftPlugin], config: { plugins: { drift: { options: { ...options, maxChecksPerBatch } } } } });
+      const recs = makePredictions(500, { features: 3 });
+      await host.observe(recs.slice(0, 200)); // baseline
+      await host.observe(recs.slice(200, 490)); // check points at 25, 50, ..., 275: eleven due
+      const rows: { timestamp: string }[] = await host.dataSource.query(`SELECT timestamp FROM drift_monitoring WHERE drift_type = 'feature' ORDER BY id`);
+      const expected = [275, 250, 225].slice(0, maxChecksPerBatch).reverse().map((k) => recs[200 + k - 1]?.timestamp);
+      expect(rows.map((r) => r.timestamp)).toEqual(expected);
+      await host.observe(recs.slice(490, 500)); // the cadence carries over: the next point is at 300 of the stream
+      expect(await count(host, "WHERE drift_type = 'feature'")).toBe(maxChecksPerBatch + 1);
+      await host.dispose();
+      host = undefined;
+    }
+  });
+
   it('persists the baseline: a restarted host resumes with the same baseline and window', async () => {
     host = await createTestHost({ database, plugins: [driftPlugin], config: { plugins: { drift: { options } } } });
     const recs = makePredictions(260, { features: 2 });

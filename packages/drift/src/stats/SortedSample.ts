@@ -9,6 +9,7 @@ export class SortedSample {
   readonly values: Float64Array;
   readonly #min: number;
   readonly #scale: number;
+  readonly #range: number;
   readonly #starts: Int32Array;
   readonly #buckets: number;
 
@@ -20,6 +21,8 @@ export class SortedSample {
     const max = n ? (sorted[n - 1] as number) : 0;
     this.#buckets = Math.max(1, n >> 1);
     this.#min = min;
+    this.#range = max - min;
+    // buckets / range overflows to Infinity for ranges of a few subnormals (then 0 * Infinity is NaN)
     this.#scale = max > min ? this.#buckets / (max - min) : 0;
     this.#starts = new Int32Array(this.#buckets + 1);
     for (let i = 0; i < n; i++) {
@@ -30,7 +33,7 @@ export class SortedSample {
   }
 
   #bucket(v: number): number {
-    const b = Math.floor((v - this.#min) * this.#scale);
+    const b = Number.isFinite(this.#scale) ? Math.floor((v - this.#min) * this.#scale) : Math.floor(((v - this.#min) / this.#range) * this.#buckets);
     return b < 0 ? 0 : b >= this.#buckets ? this.#buckets - 1 : b;
   }
 

@@ -156,6 +156,11 @@ describe('KS statistic on very unequal samples (galloping path)', () => {
 });
 
 describe('SortedSample (bucket-indexed baseline)', () => {
+  it('handles a baseline whose range is a few subnormals (bucket scale overflows)', () => {
+    const bs = Float64Array.from([0, 5e-324]);
+    expect(new SortedSample(bs).extremesAgainst([0])).toEqual(ksExtremesSorted([0, 5e-324], [0]));
+  });
+
   it('gives the same extremes as the full merge, bit for bit, for any data (property)', () => {
     const vals = fc.array(fc.oneof(fc.integer({ min: -30, max: 30 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 });
     fc.assert(
