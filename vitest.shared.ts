@@ -9,6 +9,7 @@ export const vigilTestConfig: ViteUserConfig = {
   ssr: { resolve: { conditions: [...conditions, 'node', 'development|production'] } },
   test: {
     environment: 'node',
+    setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

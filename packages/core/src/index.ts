@@ -50,6 +50,7 @@ export {
   type StartContext,
 } from './plugin.js';
 export {
+  PREDICTIONS_TABLE,
   checkPrediction,
   validateOutcomes,
   validatePredictions,

@@ -1,4 +1,5 @@
 import {
+  PREDICTIONS_TABLE,
   bulkInsert,
   dialectOf,
   placeholder,
@@ -9,7 +10,7 @@ import {
 } from '@vigil/core';
 import { type EntityManager, EntitySchema } from 'typeorm';
 
-export const PREDICTIONS_TABLE = 'vigil_predictions';
+export { PREDICTIONS_TABLE };
 
 /** A row of the prediction log, as stored. */
 export interface PredictionRow {

@@ -11,3 +11,4 @@ export {
   type TestHostOptions,
 } from './testHost.js';
 export { machine, ratioText, repoRoot, reportBench, timeMedian, type BenchFigure, type BenchReport } from './bench.js';
+export { rawSqliteInsertRate } from './rawInsert.js';

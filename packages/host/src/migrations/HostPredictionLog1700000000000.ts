@@ -27,8 +27,9 @@ export class HostPredictionLog1700000000000 implements MigrationInterface {
       }),
       true,
     );
-    await ensureIndex(qr, 'idx_vigil_predictions_symbol_ts', PREDICTIONS_TABLE, ['symbol', 'timestamp']);
-    await ensureIndex(qr, 'idx_vigil_predictions_ts', PREDICTIONS_TABLE, ['timestamp']);
+    // One secondary index only: each index is paid on every observed row. Restarted plugins
+    // read the most recent observations back in arrival order.
+    await ensureIndex(qr, 'idx_vigil_predictions_observed', PREDICTIONS_TABLE, ['observed_at']);
   }
 
   async down(qr: QueryRunner): Promise<void> {

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { PredictionRecord } from '@vigil/core';
+
+const require = createRequire(import.meta.url);
+
+interface Db {
+  run(sql: string, params: unknown[], cb: (e: Error | null) => void): void;
+  prepare(sql: string): { run(p: unknown[], cb: (e: Error | null) => void): void; finalize(cb: () => void): void };
+  close(cb: () => void): void;
+}
+
+const COLUMNS = 'id, timestamp, symbol, regime, features_json, predicted_label, confidence, model_version, observed_at';
+
+/**
+ * The reference for observe benchmarks: the raw sqlite3 driver writing the same rows into the
+ * same table shape with the same pragmas, one transaction per batch, best of a prepared one-row
+ * statement and 2,000-row multi-row INSERTs. Returns rows per second.
+ */
+export async function rawSqliteInsertRate(records: readonly PredictionRecord[], batch: number, dir: string): Promise<number> {
+  const sqlite3 = require('sqlite3') as { Database: new (path: string) => Db };
+  const rates: number[] = [];
+  for (const mode of ['prepared', 'multirow'] as const) {
+    const db = new sqlite3.Database(join(dir, `raw-${mode}-${batch}-${Date.now()}.db`));
+    const run = (sql: string, params: unknown[] = []) => new Promise<void>((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
+    for (const p of ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA cache_size = -16000']) await run(p);
+    await run('CREATE TABLE t (id TEXT PRIMARY KEY, timestamp TEXT NOT NULL, symbol TEXT NOT NULL, regime TEXT NOT NULL, features_json TEXT NOT NULL, predicted_label INTEGER NOT NULL, confidence double precision NOT NULL, model_version TEXT NOT NULL, observed_at TEXT NOT NULL, actual_label INTEGER, resolved_at TEXT)');
+    const now = new Date().toISOString();
+    const row = (r: PredictionRecord) => [r.id, r.timestamp, r.symbol, r.regime, JSON.stringify(r.features), r.predictedLabel, r.confidence, r.modelVersion, now];
+    const t0 = performance.now();
+    for (let i = 0; i < records.length; i += batch) {
+      const chunk = records.slice(i, i + batch);
+      await run('BEGIN');
+      if (mode === 'prepared') {
+        const st = db.prepare(`INSERT INTO t (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)`);
+        for (const r of chunk) await new Promise<void>((res, rej) => st.run(row(r), (e) => (e ? rej(e) : res())));
+        await new Promise<void>((res) => st.finalize(res));
+      } else {
+        for (let j = 0; j < chunk.length; j += 2000) {
+          const part = chunk.slice(j, j + 2000);
+          await run(`INSERT INTO t (${COLUMNS}) VALUES ${part.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`, part.flatMap(row));
+        }
+      }
+      await run('COMMIT');
+    }
+    rates.push(records.length / ((performance.now() - t0) / 1000));
+    await new Promise<void>((res) => db.close(res));
+  }
+  return Math.max(...rates);
+}
