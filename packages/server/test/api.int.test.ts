@@ -367,7 +367,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(v1.statusCode).toBe(200);
     const report = v1.json();
     expect(Object.keys(report).sort()).toEqual(['action', 'actor', 'approved', 'checks', 'id', 'modelPath', 'modelSha256', 'notes', 'promotedToProduction', 'recommendation', 'timestamp']);
-    expect(report).toMatchObject({ action: 'validate', approved: true, recommendation: 'PROMOTE', actor: 'trainer', promotedToProduction: false, modelSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(report).toMatchObject({ modelPath: good1, action: 'validate', approved: true, recommendation: 'PROMOTE', actor: 'trainer', promotedToProduction: false, modelSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(report.checks.map((c: { id: string }) => c.id).sort()).toEqual(['drift.drift_score', 'gate.overall_accuracy', 'replay.replay_improvement', 'sectors.crash_accuracy', 'sectors.min_sector_accuracy']);
     for (const c of report.checks) {
       expect(Object.keys(c).sort()).toEqual(['description', 'id', 'message', 'required', 'status', 'threshold', 'value']);
@@ -377,18 +377,20 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
 
     const p1 = await post(s.app, '/api/gate/promote', { modelPath: good1 });
     expect(p1.statusCode).toBe(200);
-    expect(p1.json()).toMatchObject({ promoted: true, productionPath: production, backupPath: null });
+    // paths are shown relative to the gate's root, as a client gives them
+    expect(p1.json()).toMatchObject({ promoted: true, productionPath: 'models/meta_learner_production.pkl', backupPath: null });
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
     expect((await post(s.app, '/api/gate/validate', { modelPath: good2, validation: GOOD_VALIDATION })).json().approved).toBe(true);
     const p2 = (await post(s.app, '/api/gate/promote', { modelPath: good2, backupOld: true })).json();
-    expect(p2.backupPath).toEqual(expect.stringContaining(join(s.modelsDir, 'backups')));
+    expect(p2.backupPath).toMatch(/^models\/backups\/meta_learner_production\.pkl\./);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.3,0.4]}');
-    expect(readFileSync(p2.backupPath, 'utf8')).toBe('{"weights":[0.1,0.2]}');
+    expect(readFileSync(join(s.root, p2.backupPath), 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
     const rb = await post(s.app, '/api/gate/rollback', { actor: 'ops' });
     expect(rb.statusCode).toBe(200);
-    expect(rb.json()).toMatchObject({ restored: p2.backupPath, productionPath: production });
+    expect(rb.json()).toMatchObject({ restored: p2.backupPath, productionPath: 'models/meta_learner_production.pkl' });
+    expect(JSON.stringify((await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json())).not.toContain(s.root);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
     // a rejected model is not promoted; an override needs an actor and a reason, then records both

@@ -38,6 +38,7 @@ describe('dashboard over the demo data, in Chromium', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: API documents, compared field by field below
   const api = async (path: string): Promise<any> => (await fetch(`${baseUrl}${path}`)).json();
 
   it('shows every figure the API gives on every view and records an override only with the token', async () => {

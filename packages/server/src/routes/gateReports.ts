@@ -1,4 +1,18 @@
+import { isAbsolute, relative } from 'node:path';
 import type { HistoryEntry } from '@vigil/gate';
+
+/**
+ * A model path as the API shows it: relative to the gate's root when it lies below it (the form
+ * the gate accepts back, e.g. `models/candidates/m5.json`), so the open read endpoints do not
+ * publish the server's directory layout; anything else as stored.
+ */
+export function pathBelow(root: string): (p: string) => string {
+  return (p) => {
+    if (!isAbsolute(p)) return p;
+    const r = relative(root, p);
+    return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+  };
+}
 
 /** A check as the API reports it (docs/api.md). */
 export interface ApiCheck {
@@ -43,14 +57,14 @@ const checksOf = (e: HistoryEntry | undefined): ApiCheck[] =>
  * Maps history rows to reports. A promote or override row carries no checks of its own: it shows
  * those of the validation it acted on, so an override never hides the checks that failed.
  */
-export function toApiReports(entries: readonly HistoryEntry[], lookup: ReadonlyMap<number, HistoryEntry>): ApiGateReport[] {
+export function toApiReports(entries: readonly HistoryEntry[], lookup: ReadonlyMap<number, HistoryEntry>, shownPath: (p: string) => string = (p) => p): ApiGateReport[] {
   return entries.map((e) => {
     const c = (e.criteria ?? {}) as Criteria;
     const decision = c.results ? e : lookup.get(c.overrides ?? c.decisionId ?? -1);
     const approved = e.action === 'override' ? false : e.approved;
     return {
       id: e.id,
-      modelPath: e.modelPath,
+      modelPath: shownPath(e.modelPath),
       timestamp: e.validatedAt,
       action: e.action,
       approved,

@@ -5,7 +5,7 @@ import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
 import { GICS_SECTORS, sectorTrackerToken } from '@vigil/sectors';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { type ApiGateReport, toApiReports } from './gateReports.js';
+import { type ApiGateReport, pathBelow, toApiReports } from './gateReports.js';
 import { text, words } from './text.js';
 
 type Q = Record<string, string | undefined>;
@@ -172,7 +172,7 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
       // promote/override rows show the checks of the validation they acted on, which may be older than the page
       const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
       const lookup = new Map(context.entries.map((e) => [e.id, e]));
-      return { rows: toApiReports(page.entries, lookup), total: page.total };
+      return { rows: toApiReports(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
     };
 
     app.get('/api/gate/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
@@ -206,7 +206,8 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
     }, async (req) => {
       const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string };
       const r = await gate().promoteModel(b.modelPath, { backupOld: b.backupOld ?? true, actor: b.actor });
-      return { promoted: true, productionPath: r.productionPath, backupPath: r.backupPath, historyId: r.historyId };
+      const shown = pathBelow(gate().paths.root);
+      return { promoted: true, productionPath: shown(r.productionPath), backupPath: r.backupPath === null ? null : shown(r.backupPath), historyId: r.historyId };
     });
     app.post('/api/gate/override', {
       ...auth(writeAuth),
@@ -222,7 +223,8 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
     }, async (req) => {
       const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory' };
       const r = await gate().rollback({ actor: b.actor, ...(b.kind ? { kind: b.kind } : {}) });
-      return { restored: r.restoredFrom, productionPath: r.productionPath, historyId: r.historyId };
+      const shown = pathBelow(gate().paths.root);
+      return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
     });
   }
 }
