@@ -5,7 +5,7 @@ import { hostCommands } from './commands/hostCommands.js';
 import { pluginCommands } from './commands/pluginCommands.js';
 import { type CliIO, EXIT } from './io.js';
 
-const USAGE_CODES = new Set(['VIGIL_INVALID_INPUT', 'VIGIL_CONFIG_INVALID', 'VIGIL_UNKNOWN_PREDICTION', 'VIGIL_CONFLICTING_OUTCOME', 'VIGIL_DUPLICATE_PREDICTION', 'VIGIL_PATH_REFUSED', 'VIGIL_NOT_FOUND']);
+const USAGE_CODES = new Set(['VIGIL_INVALID_INPUT', 'VIGIL_CONFIG_INVALID', 'VIGIL_UNKNOWN_PREDICTION', 'VIGIL_CONFLICTING_OUTCOME', 'VIGIL_DUPLICATE_PREDICTION', 'VIGIL_PATH_REFUSED', 'VIGIL_NOT_FOUND', 'VIGIL_INSUFFICIENT_DATA']);
 
 /**
  * Runs the `vigil` command line and returns its exit code: 0 ok, 1 rejected or drift found,
