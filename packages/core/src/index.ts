@@ -51,6 +51,7 @@ export {
 } from './plugin.js';
 export {
   PREDICTIONS_TABLE,
+  UNSTORABLE_TEXT,
   checkPrediction,
   validateOutcomes,
   validatePredictions,

@@ -43,3 +43,18 @@ describe('validateOutcomes', () => {
     expect(issuesOf(() => validateOutcomes([{ id: 'a', actualLabel: 2, resolvedAt: 'soon' }], rules))).toEqual(['outcomes[0].actualLabel', 'outcomes[0].resolvedAt']);
   });
 });
+
+// Found by packages/reliability's fuzz test on PostgreSQL: a NUL in an id reached the driver
+// ("invalid byte sequence for encoding UTF8: 0x00") instead of being refused as input; an
+// unpaired surrogate would be stored as U+FFFD on both databases, silently changing the id.
+describe('text PostgreSQL and UTF-8 cannot store', () => {
+  it('refuses NUL and unpaired surrogates in every text field, naming it; accepts paired ones', () => {
+    expect(issuesOf(() => validatePredictions([{ ...rec, id: 'a\u0000b' }, { ...rec, id: 'c', symbol: 'X\ud800' }, { ...rec, id: 'd', modelVersion: '\udc00m' }], rules))).toEqual([
+      'records[0].id',
+      'records[1].symbol',
+      'records[2].modelVersion',
+    ]);
+    expect(issuesOf(() => validateOutcomes([{ id: '\u0000', actualLabel: 1 }], rules))).toEqual(['outcomes[0].id']);
+    expect(validatePredictions([{ ...rec, symbol: 'AAPL🦄' }], rules)[0]?.symbol).toBe('AAPL🦄');
+  });
+});

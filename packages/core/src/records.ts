@@ -56,9 +56,14 @@ function toIso(v: unknown): string | undefined {
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
 
+/** NUL (PostgreSQL text cannot hold it) or an unpaired UTF-16 surrogate (UTF-8 encoding would silently replace it). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses
+export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function checkText(issues: Issue[], path: string, v: unknown, max: number): void {
   if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
   else if (v.length > max) issues.push({ path, message: `must be at most ${max} characters, got ${v.length}`, value: v });
+  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
 }
 
 function checkLabel(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
