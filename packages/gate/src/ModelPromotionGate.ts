@@ -24,7 +24,7 @@ import { appendHistory, countHistory, latestHistory, readAllHistory, readHistory
 import { checkValidation } from './checkValidation.js';
 import type { GateOptions } from './config.js';
 import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
-import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresOf } from './historyRows.js';
+import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresOf, storableText } from './historyRows.js';
 import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
@@ -398,13 +398,13 @@ export class ModelPromotionGate {
         appendHistory(t.manager, {
           ...figuresOf(undefined),
           checks_failed: JSON.stringify(['input']),
-          model_path: model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given)),
+          model_path: storableText(model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given))),
           validation_timestamp: now.toISOString(),
           promoted_to_production: 0,
-          notes: `refused: ${(error as Error)?.message ?? String(error)}${typeof o.notes === 'string' ? `\n${o.notes}` : ''}`.slice(0, MAX_TEXT * 2),
+          notes: storableText(`refused: ${(error as Error)?.message ?? String(error)}${typeof o.notes === 'string' ? `\n${o.notes}` : ''}`.slice(0, MAX_TEXT * 2)),
           model_sha256: sha,
           criteria_json: JSON.stringify({ refused: errorJson(error) }),
-          actor: typeof o.actor === 'string' ? o.actor.slice(0, MAX_TEXT) : null,
+          actor: typeof o.actor === 'string' ? storableText(o.actor.slice(0, MAX_TEXT)) : null,
           action,
         }),
       );

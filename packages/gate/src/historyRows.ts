@@ -1,4 +1,4 @@
-import { BUILTIN_CRITERIA, type Issue, describeValue, isVigilError } from '@vigil/core';
+import { BUILTIN_CRITERIA, type Issue, UNSTORABLE_TEXT, describeValue, isVigilError } from '@vigil/core';
 import type { HistoryRow } from './historyChain.js';
 
 /** The spec's figure columns and the criterion whose value fills each. */
@@ -17,7 +17,17 @@ export function checkOptionalText(issues: Issue[], path: string, v: unknown, req
   if (v === undefined && !required) return;
   if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
   else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
+  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
 }
+
+/**
+ * Text a refused attempt is logged with, as given (it was refused, so it may hold anything):
+ * NUL, which PostgreSQL cannot store, and unpaired surrogates, which UTF-8 cannot, are escaped
+ * so the refusal row is still written.
+ */
+export const storableText = (s: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this escapes
+  s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** A refusal as it is kept in `criteria_json`. */
 export const errorJson = (e: unknown): Record<string, unknown> =>
