@@ -60,5 +60,5 @@ describe.each(testDatabases())('two host processes writing one %s database at on
       await db.cleanup();
       rmSync(root, { recursive: true, force: true });
     }
-  });
+  }, Math.max(180_000, BATCHES * 4_000));
 });

@@ -118,7 +118,7 @@ describe.each(testDatabases())('fuzzed input on %s: a typed error naming the fie
       }),
       { seed: SEED, numRuns: RUNS.observe, endOnFailure: true },
     );
-  });
+  }, Math.max(180_000, RUNS.observe * 150));
 
   it(`resolve: ${RUNS.resolve} malformed outcome lists`, async () => {
     const fields = ['id', 'actualLabel', 'resolvedAt', 'record', 'unknownId', 'conflict', 'batch', 'root'] as const;
@@ -162,7 +162,7 @@ describe.each(testDatabases())('fuzzed input on %s: a typed error naming the fie
       }),
       { seed: SEED + 1, numRuns: RUNS.resolve, endOnFailure: true },
     );
-  });
+  }, Math.max(180_000, RUNS.resolve * 150));
 
   it(`gate validateModel: ${RUNS.gate} malformed attempts; each logs one refused row and changes nothing else`, async () => {
     const models = join(root, 'models');
@@ -206,5 +206,5 @@ describe.each(testDatabases())('fuzzed input on %s: a typed error naming the fie
       { seed: SEED + 2, numRuns: RUNS.gate, endOnFailure: true },
     );
     expect(await gate.verifyHistory()).toMatchObject({ ok: true });
-  });
+  }, Math.max(180_000, RUNS.gate * 200));
 });

@@ -86,5 +86,5 @@ describe('promotion under SIGKILL at random points', () => {
     // Leftover temp copies are removed by the next promotion under the lock; at most one remains.
     expect(readdirSync(models).filter((n) => n.includes('.tmp-')).length).toBeLessThanOrEqual(1);
     console.log(`promotion crash: ${KILLS} kills survived, ${promotionsAcked} promotions acknowledged; outcomes by kill point: ${JSON.stringify(tally)}`);
-  });
+  }, Math.max(240_000, KILLS * 12_000));
 });
