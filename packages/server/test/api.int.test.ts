@@ -192,6 +192,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/gate/override', { modelPath, actor: '\t\n', reason: 'outage' }, 'body.actor'],
       ['/api/gate/rollback', { kind: 'everything' }, 'body.kind'],
       ['/api/gate/rollback', { force: true }, 'body'],
+      // lone surrogates would be stored as U+FFFD (not verbatim; a gate row would no longer match its hash)
+      ['/api/observe', { records: [{ ...rec, id: 'x\ud800' }] }, 'body.records.0.id'],
+      ['/api/gate/validate', { modelPath: 'models/\udc00.json', validation: GOOD_VALIDATION }, 'body.modelPath'],
     ];
     for (const [url, body, path] of cases) {
       const r = await post(s.app, url, body);
