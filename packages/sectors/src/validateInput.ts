@@ -1,4 +1,4 @@
-import { type Issue, type RecordRules, type ValidationPrediction, describeValue, throwIfIssues } from '@vigil/core';
+import { type Issue, type RecordRules, UNSTORABLE_TEXT, type ValidationPrediction, describeValue, throwIfIssues } from '@vigil/core';
 
 /** One prediction handed to `SectorTracker.trackPredictions` directly (the host path uses its own records). */
 export interface TrackInput {
@@ -25,6 +25,7 @@ const MAX_TEXT = 200;
 function text(issues: Issue[], path: string, v: unknown): void {
   if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
   else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v });
+  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
 }
 
 function label(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {

@@ -117,6 +117,17 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     expect(isVigilError(bad, 'VIGIL_INVALID_INPUT')).toBe(true);
   });
 
+  // Found by packages/reliability's fuzz on PostgreSQL: a NUL reached the driver as a QueryFailedError.
+  it('refuses text PostgreSQL cannot store (NUL, unpaired surrogates) naming the field, and writes nothing', async () => {
+    host = await createTestHost({ database, plugins: [sectorsPlugin] });
+    const t = host.container.resolve(sectorTrackerToken);
+    const good = { symbol: 'AAPL', regime: 'normal', predictedLabel: 1, confidence: 0.7 };
+    const err = await t.trackPredictions([{ ...good, symbol: 'AA\u0000PL' }, { ...good, regime: 'norm\ud800' }, { ...good, predictionId: 'p\u0000' }]).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
+    expect(err.issues.map((i: { path: string }) => i.path)).toEqual(['predictions[0].symbol', 'predictions[1].regime', 'predictions[2].predictionId']);
+    expect(await rowCount(host)).toBe(0);
+  });
+
   it("under 'reject', an unknown symbol refuses the whole host batch, naming it", async () => {
     host = await createTestHost({ database, plugins: [sectorsPlugin], config: { plugins: { sectors: { options: { unknownSymbols: 'reject', symbols: { 'SHOP.TO': 'Information Technology' } } } } } });
     const recs = makePredictions(6, { symbols: ['AAPL', 'ZZZQ', 'shop-to'] });
