@@ -1,4 +1,4 @@
-import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
+import { type Issue, UNSTORABLE_TEXT, describeValue, throwIfIssues } from '@vigil/core';
 import type { FeatureInput, FeatureLayout } from './FeatureLayout.js';
 
 /** One prediction offered to the buffer (the spec's `add_error` arguments). */
@@ -51,7 +51,7 @@ const text = (issues: Issue[], path: string, v: unknown, optional: boolean): voi
   if (optional && (v === undefined || v === null)) return;
   if (typeof v !== 'string' || v.trim().length === 0 || v.length > 100) {
     issues.push({ path, message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`, value: v });
-  }
+  } else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
 };
 
 /**

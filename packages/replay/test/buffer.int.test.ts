@@ -21,6 +21,16 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
   let host: TestHost;
   afterEach(async () => host?.dispose());
 
+  // Found by packages/reliability's fuzz on PostgreSQL: a NUL reached the driver as a QueryFailedError.
+  it('refuses text PostgreSQL cannot store (NUL, unpaired surrogates) naming the field', async () => {
+    host = await startReplayHost(database, { symbolWindowDays: 0 });
+    const buffer = bufferOf(host);
+    const e = await buffer.addErrors([err({ symbol: 'A\u0000' }), err({ regime: '\udc00x' })]).catch((x) => x);
+    expect(isVigilError(e, 'VIGIL_INVALID_INPUT')).toBe(true);
+    expect(e.issues.map((i: { path: string }) => i.path)).toEqual(['errors[0].symbol', 'errors[1].regime']);
+    expect(await tableRows(host)).toEqual([]);
+  });
+
   it('refuses bad input naming each field, and leaves the table untouched', async () => {
     host = await startReplayHost(database, { symbolWindowDays: 0 });
     const buffer = bufferOf(host);
