@@ -10,7 +10,7 @@ export interface DashboardCheckOptions {
 export interface DashboardCheckSummary {
   baseUrl: string;
   sectors: { rows: number; weakest: string[]; drilledInto: string | null; symbols: number };
-  drift: Record<'feature' | 'regime' | 'prediction', { events: number; alerts: number }>;
+  drift: Record<'cusum' | 'feature' | 'regime' | 'prediction', { events: number; alerts: number }>;
   replay: { total: number; topErrors: number };
   gate: {
     latestId: number | null;

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const DRIFT_TYPES = ['feature', 'regime', 'prediction'];
+const DRIFT_TYPES = ['cusum', 'feature', 'regime', 'prediction'];
+const DRIFT_LIMIT = 5000; // the drift view's limit (public/js/views/drift.js)
 
 // The page's formats, written out independently so a formatting slip on the page is caught.
 const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
@@ -157,7 +158,7 @@ async function checkDrift(ctx, shoot) {
   const out = {};
   let totalAlerts = 0;
   for (const type of DRIFT_TYPES) {
-    const data = await ctx.api(`api/drift?type=${type}&limit=500`);
+    const data = await ctx.api(`api/drift?type=${type}&limit=${DRIFT_LIMIT}`);
     const alerts = data.events.filter((e) => e.detected).length;
     totalAlerts += alerts;
     const marked = await view.locator(tid(`drift-chart-${type}`)).getAttribute('data-alerts-marked');

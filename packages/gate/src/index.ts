@@ -13,3 +13,4 @@ export { resolveGatePaths, type GatePaths, type ModelKind } from './paths.js';
 export type { GateReport, HistoryEntry } from './report.js';
 export { HISTORY_TABLE, ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 export { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
+export { checkView, reportViews, validationView, type CheckView, type ReportView } from './reportView.js';

@@ -21,6 +21,11 @@ describe('wilsonInterval', () => {
       expect(lower).toBeLessThanOrEqual(k / n);
       expect(upper).toBeGreaterThanOrEqual(k / n);
     }
+    // p = 1 and p = 0 sit exactly on their bound (floating point used to give 0.9999999999999999)
+    for (const n of [1, 7, 49, 1000, 123_457]) {
+      expect(wilsonInterval(n, n).upper).toBe(1);
+      expect(wilsonInterval(0, n).lower).toBe(0);
+    }
     const small = wilsonInterval(6, 10);
     const large = wilsonInterval(600, 1000);
     expect(large.upper - large.lower).toBeLessThan(small.upper - small.lower);

@@ -56,10 +56,12 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(summary.sectors.rows).toBe(sectors.sectors.length);
     expect(summary.sectors.weakest).toEqual(sectors.weakest.map((w: { sector: string }) => w.sector));
     expect(summary.sectors.symbols).toBeGreaterThan(0);
-    for (const type of ['feature', 'regime', 'prediction'] as const) {
-      const d = await api(`api/drift?type=${type}&limit=500`);
+    for (const type of ['cusum', 'feature', 'regime', 'prediction'] as const) {
+      const d = await api(`api/drift?type=${type}&limit=5000`);
       expect(summary.drift[type], type).toEqual({ events: d.events.length, alerts: d.events.filter((e: { detected: boolean }) => e.detected).length });
     }
+    // the retraining triggers of Aug 2015 and Feb 2018 are on the chart
+    expect(summary.drift.cusum.alerts).toBeGreaterThan(0);
     expect(summary.replay).toEqual({ total: replay.stats.total, topErrors: replay.top.length });
     expect(summary.gate.chainOk).toBe(true);
     expect(summary.gate.overrideRefusal).toContain('401');

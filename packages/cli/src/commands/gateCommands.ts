@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type ValidationResults, isVigilError } from '@vigil/core';
-import { type ModelPromotionGate, gateToken } from '@vigil/gate';
+import { type CheckView, type ModelPromotionGate, type ReportView, gateToken, reportViews, validationView } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import type { Command } from 'commander';
 import { withHost } from '../context.js';
 import { type CliIO, EXIT, num, printJson, printTable } from '../io.js';
 import { type Run, globalsOf, intArg, requirePlugin, usageError } from './cliSupport.js';
-import { type CliCheck, type CliGateReport, toCliReports, validationReport } from './gateReports.js';
 
 const gateOf = (host: VigilHost): ModelPromotionGate => {
   requirePlugin(host, 'gate');
@@ -14,10 +13,10 @@ const gateOf = (host: VigilHost): ModelPromotionGate => {
 };
 
 /** A page of history as the API returns it; promote/override rows show the checks of the validation they acted on. */
-export async function historyReports(gate: ModelPromotionGate, limit: number, offset: number): Promise<{ rows: CliGateReport[]; total: number }> {
+export async function historyReports(gate: ModelPromotionGate, limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> {
   const page = await gate.getHistory({ limit, offset });
   const context = await gate.getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
-  return { rows: toCliReports(page.entries, new Map(context.entries.map((e) => [e.id, e]))), total: page.total };
+  return { rows: reportViews(page.entries, new Map(context.entries.map((e) => [e.id, e]))), total: page.total };
 }
 
 async function readValidation(file: string): Promise<ValidationResults> {
@@ -37,7 +36,7 @@ async function readValidation(file: string): Promise<ValidationResults> {
   return v as ValidationResults;
 }
 
-function printChecks(checks: readonly CliCheck[], io: CliIO): void {
+function printChecks(checks: readonly CheckView[], io: CliIO): void {
   printTable(
     io,
     ['check', 'required', 'status', 'value', 'threshold', 'message'],
@@ -64,7 +63,7 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
       run(async () => {
         const validation = await readValidation(opts.validation);
         return withHost(g(), async (host) => {
-          const r = validationReport(await gateOf(host).validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
+          const r = validationView(await gateOf(host).validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
           if (g().json) printJson(io, r);
           else {
             printChecks(r.checks, io);

@@ -1,11 +1,11 @@
 import { VigilError, dataSourceToken, dialectOf, placeholder } from '@vigil/core';
 import { driftOptionsSchema } from '@vigil/drift';
-import { gateToken } from '@vigil/gate';
+import { gateToken, reportViews, type ReportView } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
 import { GICS_SECTORS, sectorTrackerToken } from '@vigil/sectors';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { type ApiGateReport, pathBelow, toApiReports } from './gateReports.js';
+import { pathBelow } from './gateReports.js';
 import { text, words } from './text.js';
 
 type Q = Record<string, string | undefined>;
@@ -167,12 +167,12 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
 
   if (enabled.has('gate')) {
     const gate = () => c.resolve(gateToken);
-    const reports = async (limit: number, offset: number): Promise<{ rows: ApiGateReport[]; total: number }> => {
+    const reports = async (limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> => {
       const page = await gate().getHistory({ limit, offset });
       // promote/override rows show the checks of the validation they acted on, which may be older than the page
       const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
       const lookup = new Map(context.entries.map((e) => [e.id, e]));
-      return { rows: toApiReports(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
+      return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
     };
 
     app.get('/api/gate/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
@@ -188,9 +188,9 @@ export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: o
       return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
     });
 
-    const one = async (historyId: number): Promise<ApiGateReport> => {
+    const one = async (historyId: number): Promise<ReportView> => {
       const { rows } = await reports(50, 0);
-      return rows.find((r) => r.id === historyId) as ApiGateReport;
+      return rows.find((r) => r.id === historyId) as ReportView;
     };
     app.post('/api/gate/validate', {
       ...auth(writeAuth),

@@ -5,11 +5,12 @@ import { emptyState, h, panel, stat, table } from '../dom.js';
 import { count, dateTime, num } from '../format.js';
 
 export const DRIFT_TYPES = [
+  { type: 'cusum', title: 'CUSUM alarms (raise retraining)', statistic: 'CUSUM statistic at the alarm' },
   { type: 'feature', title: 'Feature drift', statistic: 'max KS D over features' },
   { type: 'regime', title: 'Regime drift', statistic: 'total variation distance' },
   { type: 'prediction', title: 'Prediction drift', statistic: 'class-mix distance' },
 ];
-export const DRIFT_LIMIT = 500;
+export const DRIFT_LIMIT = 5000;
 
 export async function renderDrift(root, ctx) {
   const uPlot = window.uPlot;

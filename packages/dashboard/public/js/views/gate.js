@@ -133,7 +133,7 @@ function historyPanel(history) {
           h('td', { class: 'mono' }, `${c.pass}✓ ${c.fail}✗${c.insufficient ? ` ${c.insufficient}?` : ''}${c.error ? ` ${c.error}!` : ''}`),
           h('td', {}, r.actor ?? DASH),
           h('td', { class: 'ellipsis', title: r.notes ?? '' }, r.notes ?? DASH),
-          h('td', {}, r.promotedToProduction ? badge('live', 'pass') : DASH),
+          h('td', {}, r.promotedToProduction ? badge('promoted', 'pass') : DASH),
         );
       }),
       { class: 'data', 'data-testid': 'gate-history-table' },

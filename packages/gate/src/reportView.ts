@@ -1,10 +1,7 @@
-import type { GateReport, HistoryEntry } from '@vigil/gate';
+import type { GateReport, HistoryEntry } from './report.js';
 
-/**
- * Gate reports as the HTTP API shapes them (docs/api.md, packages/server/src/routes/gateReports.ts),
- * so `--json` output and the API agree. Mirrored here because @vigil/server does not export its mapper.
- */
-export interface CliCheck {
+/** A check as the API, the CLI and the dashboard show it. */
+export interface CheckView {
   readonly id: string;
   readonly description: string;
   readonly status: string;
@@ -14,7 +11,8 @@ export interface CliCheck {
   readonly message: string;
 }
 
-export interface CliGateReport {
+/** A history row as people read it: the attempt and the checks behind its decision (docs/api.md). */
+export interface ReportView {
   readonly id: number;
   readonly modelPath: string;
   readonly timestamp: string;
@@ -24,13 +22,13 @@ export interface CliGateReport {
   readonly actor: string | null;
   readonly notes: string | null;
   readonly modelSha256: string | null;
-  readonly checks: readonly CliCheck[];
+  readonly checks: readonly CheckView[];
   readonly promotedToProduction: boolean;
 }
 
-type Criteria = { results?: Partial<CliCheck>[]; decisionId?: number; overrides?: number };
+type Criteria = { results?: Partial<CheckView>[]; decisionId?: number; overrides?: number };
 
-const toCheck = (r: Partial<CliCheck>): CliCheck => ({
+export const checkView = (r: Partial<CheckView>): CheckView => ({
   id: String(r.id),
   description: r.description ?? '',
   status: r.status ?? 'error',
@@ -41,35 +39,37 @@ const toCheck = (r: Partial<CliCheck>): CliCheck => ({
 });
 
 /**
- * History rows to reports. A promote or override row carries no checks of its own: it shows those
+ * History rows as reports. A promote or override row carries no checks of its own: it shows those
  * of the validation it acted on (found in `lookup`), so an override never hides what failed.
+ * `shownPath` lets an open endpoint show paths relative to the gate root.
  */
-export function toCliReports(entries: readonly HistoryEntry[], lookup: ReadonlyMap<number, HistoryEntry>): CliGateReport[] {
+export function reportViews(entries: readonly HistoryEntry[], lookup: ReadonlyMap<number, HistoryEntry>, shownPath: (p: string) => string = (p) => p): ReportView[] {
   return entries.map((e) => {
     const c = (e.criteria ?? {}) as Criteria;
     const decision = c.results ? e : lookup.get(c.overrides ?? c.decisionId ?? -1);
     const approved = e.action === 'override' ? false : e.approved;
     return {
       id: e.id,
-      modelPath: e.modelPath,
+      modelPath: shownPath(e.modelPath),
       timestamp: e.validatedAt,
       action: e.action,
       approved,
-      recommendation: approved || e.action === 'promote' ? 'PROMOTE' : 'REJECT',
+      // a promote row recommends PROMOTE only if it did promote: a refused promotion is not a recommendation
+      recommendation: approved || (e.action === 'promote' && e.promotedToProduction) ? 'PROMOTE' : 'REJECT',
       actor: e.actor,
       notes: e.notes,
       modelSha256: e.modelSha256,
-      checks: ((decision?.criteria as Criteria | null)?.results ?? []).map(toCheck),
+      checks: ((decision?.criteria as Criteria | null)?.results ?? []).map(checkView),
       promotedToProduction: e.promotedToProduction,
     };
   });
 }
 
-/** A fresh validation's report in the same shape, plus the reasons it was rejected. */
-export function validationReport(r: GateReport): CliGateReport & { readonly reasons: readonly string[] } {
+/** A fresh validation's report in the same shape, with the reasons it was rejected. */
+export function validationView(r: GateReport, shownPath: (p: string) => string = (p) => p): ReportView & { readonly reasons: readonly string[] } {
   return {
     id: r.historyId,
-    modelPath: r.modelPath,
+    modelPath: shownPath(r.modelPath),
     timestamp: r.validatedAt,
     action: 'validate',
     approved: r.approved,
@@ -77,7 +77,7 @@ export function validationReport(r: GateReport): CliGateReport & { readonly reas
     actor: r.actor,
     notes: r.notes,
     modelSha256: r.modelSha256,
-    checks: r.results.map((x) => toCheck({ ...x, value: x.value ?? null })),
+    checks: r.results.map((x) => checkView({ ...x, value: x.value ?? null })),
     promotedToProduction: false,
     reasons: r.reasons,
   };
