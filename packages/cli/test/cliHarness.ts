@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { type TestDatabase, createTestDatabase } from '@vigil/test-utils';
+import { type TestDatabase, createTestDatabase, normalSampler, seededRandom } from '@vigil/test-utils';
 import { runCli } from '../src/main.js';
 
 export interface CliRun {
@@ -58,16 +58,8 @@ export async function cliWorkspace(database: TestDatabase, configYaml: (dir: str
   };
 }
 
-/** A small seeded generator (mulberry32) and a standard normal sampler from it. */
+/** A seeded uniform generator and a standard normal sampler from it. */
 export function rng(seed: number): { uniform: () => number; normal: () => number } {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-  return { uniform, normal };
+  const uniform = seededRandom(seed);
+  return { uniform, normal: normalSampler(uniform) };
 }

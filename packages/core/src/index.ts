@@ -62,6 +62,7 @@ export {
   type RecordRules,
   type ResolvedPrediction,
 } from './records.js';
+export { seededRandom } from './random.js';
 export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
 export { clockToken, configToken, coreTokens, dataSourceToken, defineToken, loggerToken, transactorToken, type Token } from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';

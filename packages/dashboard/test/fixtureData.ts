@@ -2,6 +2,8 @@
 // clearly weak sector (Energy), one with too few outcomes, one with none, drift alerts around
 // the August 2015 sell-off, a full replay buffer and a rejected latest gate report.
 
+import { seededRandom } from '@vigil/test-utils';
+
 export type Ci = [number, number];
 
 /** Wilson score interval at 95%. */
@@ -14,16 +16,7 @@ export function wilson(correct: number, n: number, z = 1.959963984540054): Ci | 
   return [centre - half, centre + half];
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const REGIMES = ['normal', 'high_volatility', 'crash'] as const;
 type Regime = (typeof REGIMES)[number];

@@ -1,11 +1,2 @@
-/** mulberry32: a small seedable PRNG, so replay draws are reproducible from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Replay's seeded PRNG is core's (mulberry32); kept under its historical name. */
+export { seededRandom as mulberry32 } from '@vigil/core';
