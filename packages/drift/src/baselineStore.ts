@@ -12,8 +12,14 @@ export interface StoredBaseline {
   readonly calibration: ReplayCalibration | undefined;
 }
 
-/** Replaces the stored baseline inside the caller's transaction. */
+/**
+ * Replaces the stored baseline inside the caller's transaction. On PostgreSQL the table is
+ * locked first, so two processes saving at once take turns and the last one wins whole (as
+ * SQLite's single writer does); otherwise the second DELETE misses the first's uncommitted
+ * rows and its INSERT fails on idx_drift_baseline_kind_name.
+ */
 export async function saveBaseline(manager: EntityManager, b: StoredBaseline, now: string): Promise<void> {
+  if (dialectOf(manager.connection) === 'postgres') await manager.query(`LOCK TABLE ${quoteIdent(DRIFT_BASELINE_TABLE)} IN EXCLUSIVE MODE`);
   await manager.query(`DELETE FROM ${quoteIdent(DRIFT_BASELINE_TABLE)}`);
   const rows: unknown[][] = [];
   for (const [name, v] of b.features) rows.push(['feature', name, v.length, JSON.stringify(Array.from(v)), now]);

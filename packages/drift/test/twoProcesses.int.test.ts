@@ -1,0 +1,38 @@
+import { createTestDatabase, createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { describe, expect, it } from 'vitest';
+import { driftPlugin } from '../src/plugin.js';
+
+const options = { windowSize: 50, checkEvery: 25, baselineSize: 200, calibration: null, alertThreshold: 0.3, cusum: null, retrainOn: ['feature', 'regime'] };
+
+// Two hosts on one PostgreSQL database collecting their first baseline at the same time: both
+// deleted "the" baseline (none visible yet) and inserted theirs, and the second insert hit
+// idx_drift_baseline_kind_name, rolling back its whole observe batch. Found by
+// packages/reliability's concurrent-writers test. Baseline writes now take turns (last wins, as on SQLite).
+describe.each(testDatabases())('two drift hosts on one %s database', (database) => {
+  it('both save an auto baseline at once without failing; one whole baseline is stored', async () => {
+    const db = await createTestDatabase(database);
+    const config = { plugins: { drift: { options } } };
+    const hosts = [await createTestHost({ database: db, plugins: [driftPlugin], config }), await createTestHost({ database: db, plugins: [driftPlugin], config })];
+    try {
+      for (let round = 0; round < 5; round++) {
+        const batches = [0, 1].map((w) => makePredictions(200, { features: 3, seed: 10 * round + w, idPrefix: `r${round}w${w}-` }));
+        const results = await Promise.allSettled(hosts.map((h, i) => h.observe(batches[i] ?? [])));
+        expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
+        const rows = (await hosts[0]?.dataSource.query("SELECT name, size FROM drift_baseline WHERE kind = 'feature' ORDER BY name")) as { name: string; size: unknown }[];
+        expect(rows.map((r) => [r.name, Number(r.size)])).toEqual([['f0', 200], ['f1', 200], ['f2', 200]]);
+        // Fresh hosts over an emptied baseline table, so the next round collects a first baseline again.
+        if (round < 4) {
+          await hosts[0]?.dataSource.query('DELETE FROM drift_baseline');
+          await hosts[0]?.dataSource.query('DELETE FROM vigil_predictions');
+          for (const [i, h] of hosts.entries()) {
+            await h.stop();
+            hosts[i] = await createTestHost({ database: db, plugins: [driftPlugin], config });
+          }
+        }
+      }
+    } finally {
+      for (const h of hosts) await h.stop().catch(() => undefined);
+      await db.cleanup();
+    }
+  });
+});
