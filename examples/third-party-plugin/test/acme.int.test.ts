@@ -184,7 +184,7 @@ describe.each(testDatabases())('a third-party criterion in the promotion gate on
 
       const lenient = await decide(0.9);
       expect(lenient.approved).toBe(true);
-      expect(lenient.checksPassed.sort()).toEqual(['acme.max_turnover', 'gate.overall_accuracy']);
+      expect([...lenient.checksPassed].sort()).toEqual(['acme.max_turnover', 'gate.overall_accuracy']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
