@@ -8,7 +8,8 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const results = join(root, 'bench-results');
 rmSync(results, { recursive: true, force: true });
-const filter = process.argv.slice(2).flatMap((f) => ['--filter', f]);
+// `pnpm bench @vigil/drift @vigil/host` runs only those packages' benchmarks.
+const filter = process.argv.slice(2).filter((a) => a !== '--').flatMap((f) => ['--filter', f]);
 const run = spawnSync('npx', ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...filter], { cwd: root, stdio: 'inherit' });
 
 const fmt = (v) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Math.abs(v) >= 10 ? v.toFixed(1) : Number(v).toPrecision(3));
