@@ -1,0 +1,106 @@
+import { type ReportView, gateToken, reportViews } from '@vigil/gate';
+import type { VigilHost } from '@vigil/host';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { pathBelow } from './gateReports.js';
+import { type Q, intParam } from './query.js';
+import { text, words } from './text.js';
+
+const str = text(2000);
+const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
+const validationPrediction = {
+  type: 'object',
+  required: ['symbol', 'regime', 'predicted', 'actual', 'confidence'],
+  properties: {
+    symbol: text(100),
+    regime: text(100),
+    predicted: { type: 'integer' },
+    actual: { type: 'integer' },
+    confidence: { type: 'number', minimum: 0, maximum: 1 },
+    features: numbers,
+  },
+} as const;
+const predictions = { type: 'array', items: validationPrediction, maxItems: 1_000_000 } as const;
+/**
+ * ValidationResults' known fields, typed, so a malformed body is refused here, before the gate
+ * (which logs every attempt it sees, refused ones included). Plugin-specific extra fields pass
+ * through to the criteria; the gate checks ranges and labels itself.
+ */
+const validationResults = {
+  type: 'object',
+  properties: {
+    accuracy: { type: 'number' },
+    regimeAccuracy: numbers,
+    sectorAccuracy: numbers,
+    driftScore: { type: 'number' },
+    replayImprovement: { type: 'number' },
+    predictions,
+    baselinePredictions: predictions,
+  },
+} as const;
+// onRequest: an unauthenticated write is refused before its body is even parsed or validated
+const auth = (a: onRequestHookHandler) => ({ onRequest: a });
+
+/** The promotion gate: reports, history, verification and the write operations (docs/api.md, Promotion gate). */
+export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onRequestHookHandler): void {
+  const c = host.container;
+  const gate = () => c.resolve(gateToken);
+  const reports = async (limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> => {
+    const page = await gate().getHistory({ limit, offset });
+    // promote/override rows show the checks of the validation they acted on, which may be older than the page
+    const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
+    const lookup = new Map(context.entries.map((e) => [e.id, e]));
+    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
+  };
+
+  app.get('/api/gate/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
+    const { rows } = await reports(50, 0);
+    return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
+  });
+  app.get('/api/gate/history', { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } }, async (req) => {
+    const q = req.query as Q;
+    return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
+  });
+  app.get('/api/gate/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
+    const v = await gate().verifyHistory();
+    return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
+  });
+
+  const one = async (historyId: number): Promise<ReportView> => {
+    const { rows } = await reports(50, 0);
+    return rows.find((r) => r.id === historyId) as ReportView;
+  };
+  app.post('/api/gate/validate', {
+    ...auth(writeAuth),
+    schema: { tags: ['gate'], summary: 'validate a candidate model against every criterion; logged', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'validation'], properties: { modelPath: str, validation: validationResults, actor: str, notes: str }, additionalProperties: false } },
+  }, async (req) => {
+    const b = req.body as { modelPath: string; validation: Record<string, unknown>; actor?: string; notes?: string };
+    const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
+    return one(r.historyId);
+  });
+  app.post('/api/gate/promote', {
+    ...auth(writeAuth),
+    schema: { tags: ['gate'], summary: 'copy an approved model to production atomically', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath'], properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str }, additionalProperties: false } },
+  }, async (req) => {
+    const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string };
+    const r = await gate().promoteModel(b.modelPath, { backupOld: b.backupOld ?? true, actor: b.actor });
+    const shown = pathBelow(gate().paths.root);
+    return { promoted: true, productionPath: shown(r.productionPath), backupPath: r.backupPath === null ? null : shown(r.backupPath), historyId: r.historyId };
+  });
+  app.post('/api/gate/override', {
+    ...auth(writeAuth),
+    schema: { tags: ['gate'], summary: 'emergency: promote a rejected model, with an actor and a reason', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'actor', 'reason'], properties: { modelPath: str, actor: words(200), reason: words(2000) }, additionalProperties: false } },
+  }, async (req) => {
+    const b = req.body as { modelPath: string; actor: string; reason: string };
+    const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
+    return one(r.historyId);
+  });
+  app.post('/api/gate/rollback', {
+    ...auth(writeAuth),
+    schema: { tags: ['gate'], summary: 'restore the previous production model', security: [{ bearer: [] }], body: { type: 'object', properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] } }, additionalProperties: false } },
+  }, async (req) => {
+    const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory' };
+    const r = await gate().rollback({ actor: b.actor, ...(b.kind ? { kind: b.kind } : {}) });
+    const shown = pathBelow(gate().paths.root);
+    return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
+  });
+}
