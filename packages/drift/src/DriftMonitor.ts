@@ -128,12 +128,18 @@ export class DriftMonitor {
   #validate(records: readonly Obs[], names: readonly string[]): void {
     const issues: Issue[] = [];
     const strict = this.deps.options.features === undefined;
+    const known = new Set(names);
     records.forEach((r, i) => {
+      let present = 0;
       for (const n of names) {
         const v = r.features[n];
-        if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `records[${i}].features.${n}`, message: v === undefined ? 'is missing (a monitored drift feature)' : `must be a finite number, got ${describeValue(v)}`, value: v });
+        if (typeof v === 'number' && Number.isFinite(v)) present++;
+        else issues.push({ path: `records[${i}].features.${n}`, message: v === undefined ? 'is missing (a monitored drift feature)' : `must be a finite number, got ${describeValue(v)}`, value: v });
       }
-      if (strict) for (const k of Object.keys(r.features)) if (!names.includes(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a baseline feature; known features: ${names.join(', ')}`, value: k });
+      if (!strict) return;
+      // hot path: a record holding exactly the monitored features has no unknown one to look for
+      const keys = Object.keys(r.features);
+      if (keys.length > present) for (const k of keys) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a baseline feature; known features: ${names.join(', ')}`, value: k });
     });
     throwIfIssues('observations for drift', issues);
   }
