@@ -12,7 +12,7 @@ const cases = [
   { label: 'KS 10,000 vs 10,000', a: normals(1, 10_000, 0), b: normals(2, 10_000, 0.03) },
   { label: 'KS 10,001 vs 9,999', a: normals(3, 10_001, 0), b: normals(4, 9_999, 0.03) },
 ];
-const RUNS = 21;
+const RUNS = 101; // medians of many short runs: a 1-2 ms timing is noisy on a shared machine
 
 const py = `
 import json, sys, time
