@@ -37,6 +37,32 @@ export class SortedSample {
     return b < 0 ? 0 : b >= this.#buckets ? this.#buckets - 1 : b;
   }
 
+  /** How many values are < v: values in lower buckets are < v, in higher ones > v, so only v's bucket is searched. */
+  #countBelow(v: number, b: number): number {
+    const x = this.values;
+    let lo = this.#starts[b] as number;
+    let hi = this.#starts[b + 1] as number;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((x[mid] as number) < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** How many values are <= v, searching v's bucket from `from` (the count below v). */
+  #countAtMost(v: number, b: number, from: number): number {
+    const x = this.values;
+    let lo = from;
+    let hi = this.#starts[b + 1] as number;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((x[mid] as number) <= v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   get length(): number {
     return this.values.length;
   }
@@ -46,10 +72,8 @@ export class SortedSample {
    * i/n1 - j/n2 quotients a full merge computes, read just before and at each window value.
    */
   extremesAgainst(window: ArrayLike<number>): KsExtremes {
-    const x = this.values;
-    const N = x.length;
+    const N = this.values.length;
     const W = window.length;
-    const starts = this.#starts;
     let maxS = 0;
     let minS = 0;
     let j = 0;
@@ -58,21 +82,8 @@ export class SortedSample {
       const jPrev = j;
       while (j < W && (window[j] as number) <= v) j++;
       const b = this.#bucket(v);
-      // values in lower buckets are < v, in higher buckets > v
-      let lo = starts[b] as number;
-      let hi = starts[b + 1] as number;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((x[mid] as number) < v) lo = mid + 1;
-        else hi = mid;
-      }
-      const lt = lo;
-      hi = starts[b + 1] as number;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((x[mid] as number) <= v) lo = mid + 1;
-        else hi = mid;
-      }
+      const lt = this.#countBelow(v, b);
+      const lo = this.#countAtMost(v, b, lt);
       const before = lt / N - jPrev / W;
       const at = lo / N - j / W;
       if (before > maxS) maxS = before;
@@ -88,12 +99,10 @@ export class SortedSample {
    * sample with the segment removed: the rest's ECDF is (count here - count in segment) / (n - m).
    */
   distanceExcluding(segment: ArrayLike<number>): number {
-    const x = this.values;
-    const N = x.length;
+    const N = this.values.length;
     const W = segment.length;
     const rest = N - W;
     if (rest <= 0 || W === 0) return 0;
-    const starts = this.#starts;
     let d = 0;
     let j = 0;
     while (j < W) {
@@ -101,20 +110,8 @@ export class SortedSample {
       const jPrev = j;
       while (j < W && (segment[j] as number) <= v) j++;
       const b = this.#bucket(v);
-      let lo = starts[b] as number;
-      let hi = starts[b + 1] as number;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((x[mid] as number) < v) lo = mid + 1;
-        else hi = mid;
-      }
-      const lt = lo;
-      hi = starts[b + 1] as number;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if ((x[mid] as number) <= v) lo = mid + 1;
-        else hi = mid;
-      }
+      const lt = this.#countBelow(v, b);
+      const lo = this.#countAtMost(v, b, lt);
       const before = Math.abs((lt - jPrev) / rest - jPrev / W);
       const at = Math.abs((lo - j) / rest - j / W);
       if (before > d) d = before;
