@@ -26,7 +26,7 @@ describe.each(testDatabases())('two host processes writing one %s database at on
       // Both start on a fresh database: they race through the migrations too.
       const children = WRITERS.map((w) => startChild('ingestChild.mjs', [JSON.stringify(db.config), root, w, '0', String(BATCH), String(BATCHES)], { VIGIL_CHILD_LOG_LEVEL: 'debug' }));
       const exits = await Promise.all(children.map((c) => c.exited));
-      exits.forEach((x, i) => expect(x.code, `writer ${WRITERS[i]}: ${x.stderr.slice(-4000)}`).toBe(0));
+      for (const [i, x] of exits.entries()) expect(x.code, `writer ${WRITERS[i]}: ${x.stderr.slice(-4000)}`).toBe(0);
       // The host's transactor logs each busy retry at debug level; none reached the caller (exit 0).
       const busyRetries = exits.reduce((n, x) => n + (x.stderr.match(/database busy; retrying transaction/g)?.length ?? 0), 0);
       for (const c of children) {
