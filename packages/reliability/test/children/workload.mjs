@@ -1,20 +1,9 @@
 // Deterministic workload shared by the child processes (which run the BUILT dists) and the
-// tests that check what they left behind. Plain data only: no package imports.
+// tests that check what they left behind.
+import { seededRandom as rng } from '@vigil/core';
 
 const SYMBOLS = ['AAPL', 'MSFT', 'JPM', 'XOM', 'JNJ', 'GOOGL', 'PG', 'BAC', 'NVDA', 'KO', 'ZZZZ'];
 const REGIMES = ['normal', 'normal', 'crash', 'recovery'];
-
-/** mulberry32 */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const batchPrefix = (writer, k) => `${writer}b${String(k).padStart(6, '0')}-`;
 
