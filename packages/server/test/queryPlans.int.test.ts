@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { makePredictions, testDatabases } from '@vigil/test-utils';
+import { testDatabases } from '@vigil/host/testing';
+import { makePredictions } from '@vigil/test-utils';
 import type { DataSource } from 'typeorm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GOOD_VALIDATION, type Served, post, serve, writeModel } from './helpers.js';
