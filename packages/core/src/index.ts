@@ -50,9 +50,11 @@ export {
   type StartContext,
 } from './plugin.js';
 export {
+  ISO_DATE_RULE,
   PREDICTIONS_TABLE,
   UNSTORABLE_TEXT,
   checkPrediction,
+  parseIsoDate,
   validateOutcomes,
   validatePredictions,
   type NormalizedOutcome,
