@@ -3,9 +3,12 @@ import 'reflect-metadata';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export {
   ConfigError,
+  MIN_TOKEN_LENGTH,
+  apiTokenProblem,
   databaseConfigSchema,
   loadConfigFile,
   normalizeConfig,
+  redactUrl,
   vigilConfigSchema,
   type DatabaseConfig,
   type NormalizedConfig,

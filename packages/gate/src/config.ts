@@ -7,7 +7,28 @@ const insideModelsDir = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside modelsDir, without ".." segments');
 
-const criterionId = z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/, "must be a criterion id '<pluginId>.<name>'");
+const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
+const criterionId = z.string().regex(CRITERION_ID, "must be a criterion id '<pluginId>.<name>'");
+
+/** Every built-in criterion compares a rate or a probability: its threshold lies in [0, 1]. */
+const BUILTIN_IDS = new Set<string>(Object.values(BUILTIN_CRITERIA));
+
+/**
+ * Thresholds by criterion id, every entry checked in one pass (a zod record stops refining once
+ * one entry fails, which would drop the rest from the "every problem at once" list): the id's
+ * shape, a finite number, and for built-in criteria the range [0, 1]. A third-party criterion's
+ * range is checked against its `thresholdRange` when the gate runs it.
+ */
+const thresholdsSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((t, ctx) => {
+    for (const [id, v] of Object.entries(t)) {
+      if (!CRITERION_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
+      else if (typeof v !== 'number' || !Number.isFinite(v)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
+      else if (BUILTIN_IDS.has(id) && !(v >= 0 && v <= 1)) ctx.addIssue({ code: 'custom', path: [id], message: `must be a number in [0, 1] (the range of ${id})` });
+    }
+  })
+  .transform((t) => t as Record<string, number>);
 
 export const gateOptionsSchema = z
   .object({
@@ -22,7 +43,7 @@ export const gateOptionsSchema = z
     /** Timestamped backups of replaced production models (inside modelsDir). */
     backupsDir: insideModelsDir.default('backups'),
     /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
-    thresholds: z.record(criterionId, z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
+    thresholds: thresholdsSchema.default({}),
     /** Criteria that must pass for approval; a required criterion nobody registered rejects. */
     required: z.array(criterionId).default(() => [...Object.values(BUILTIN_CRITERIA)]),
     /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
