@@ -147,22 +147,43 @@ export function checkPrediction(issues: Issue[], at: string, r: unknown, rules: 
   return { ...(o as unknown as PredictionRecord), timestamp: timestamp as string };
 }
 
-/** Validates a batch; throws one `VIGIL_INVALID_INPUT` error listing every problem. */
-export function validatePredictions(input: unknown, rules: RecordRules): PredictionRecord[] {
-  const list = Array.isArray(input) ? input : [input];
+/**
+ * Checks a batch one record at a time, so a caller holding a large batch can yield to the event
+ * loop between slices; `done()` throws one `VIGIL_INVALID_INPUT` error listing every problem
+ * (ids repeated within the batch included), or returns the normalized records.
+ */
+export interface BatchValidator<T> {
+  add(item: unknown, index: number): void;
+  done(): T[];
+}
+
+export function predictionValidator(rules: RecordRules): BatchValidator<PredictionRecord> {
   const issues: Issue[] = [];
   const out: PredictionRecord[] = [];
   const seen = new Map<string, number>();
-  list.forEach((r, i) => {
-    const rec = checkPrediction(issues, `records[${i}]`, r, rules);
-    if (!rec) return;
-    const prev = seen.get(rec.id);
-    if (prev !== undefined) issues.push({ path: `records[${i}].id`, message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`, value: rec.id });
-    seen.set(rec.id, i);
-    out.push(rec);
+  return {
+    add(r, i) {
+      const rec = checkPrediction(issues, `records[${i}]`, r, rules);
+      if (!rec) return;
+      const prev = seen.get(rec.id);
+      if (prev !== undefined) issues.push({ path: `records[${i}].id`, message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`, value: rec.id });
+      seen.set(rec.id, i);
+      out.push(rec);
+    },
+    done() {
+      throwIfIssues('predictions', issues);
+      return out;
+    },
+  };
+}
+
+/** Validates a batch; throws one `VIGIL_INVALID_INPUT` error listing every problem. */
+export function validatePredictions(input: unknown, rules: RecordRules): PredictionRecord[] {
+  const v = predictionValidator(rules);
+  (Array.isArray(input) ? input : [input]).forEach((r, i) => {
+    v.add(r, i);
   });
-  throwIfIssues('predictions', issues);
-  return out;
+  return v.done();
 }
 
 export interface NormalizedOutcome {
@@ -171,33 +192,45 @@ export interface NormalizedOutcome {
   readonly resolvedAt: string | undefined;
 }
 
-/** Validates outcomes; duplicates with the same label collapse, with a different label are an error. */
-export function validateOutcomes(input: unknown, rules: RecordRules): NormalizedOutcome[] {
-  const list = Array.isArray(input) ? input : [input];
+/** Outcomes one at a time (see `BatchValidator`); duplicates with the same label collapse, with a different label are an error. */
+export function outcomeValidator(rules: RecordRules): BatchValidator<NormalizedOutcome> {
   const issues: Issue[] = [];
   const byId = new Map<string, { o: NormalizedOutcome; i: number }>();
-  list.forEach((r, i) => {
-    const at = `outcomes[${i}]`;
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-      issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
-      return;
-    }
-    const o = r as Record<string, unknown>;
-    const before = issues.length;
-    checkText(issues, `${at}.id`, o.id, MAX_ID);
-    checkLabel(issues, `${at}.actualLabel`, o.actualLabel, rules);
-    let resolvedAt: string | undefined;
-    if (o.resolvedAt !== undefined) {
-      resolvedAt = parseIsoDate(o.resolvedAt);
-      if (resolvedAt === undefined) issues.push({ path: `${at}.resolvedAt`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.resolvedAt)}`, value: o.resolvedAt });
-    }
-    if (issues.length > before) return;
-    const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
-    const prev = byId.get(out.id);
-    if (prev && prev.o.actualLabel !== out.actualLabel) {
-      issues.push({ path: `${at}.actualLabel`, message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`, value: out.actualLabel });
-    } else if (!prev) byId.set(out.id, { o: out, i });
+  return {
+    add(r, i) {
+      const at = `outcomes[${i}]`;
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+        issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
+        return;
+      }
+      const o = r as Record<string, unknown>;
+      const before = issues.length;
+      checkText(issues, `${at}.id`, o.id, MAX_ID);
+      checkLabel(issues, `${at}.actualLabel`, o.actualLabel, rules);
+      let resolvedAt: string | undefined;
+      if (o.resolvedAt !== undefined) {
+        resolvedAt = parseIsoDate(o.resolvedAt);
+        if (resolvedAt === undefined) issues.push({ path: `${at}.resolvedAt`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.resolvedAt)}`, value: o.resolvedAt });
+      }
+      if (issues.length > before) return;
+      const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
+      const prev = byId.get(out.id);
+      if (prev && prev.o.actualLabel !== out.actualLabel) {
+        issues.push({ path: `${at}.actualLabel`, message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`, value: out.actualLabel });
+      } else if (!prev) byId.set(out.id, { o: out, i });
+    },
+    done() {
+      throwIfIssues('outcomes', issues);
+      return [...byId.values()].map((v) => v.o);
+    },
+  };
+}
+
+/** Validates outcomes; duplicates with the same label collapse, with a different label are an error. */
+export function validateOutcomes(input: unknown, rules: RecordRules): NormalizedOutcome[] {
+  const v = outcomeValidator(rules);
+  (Array.isArray(input) ? input : [input]).forEach((r, i) => {
+    v.add(r, i);
   });
-  throwIfIssues('outcomes', issues);
-  return [...byId.values()].map((v) => v.o);
+  return v.done();
 }
