@@ -1,22 +1,28 @@
 #!/usr/bin/env node
 // Probe: /api/health latency while one large batch is POSTed to /api/observe over real HTTP.
-// Usage: node scripts/healthProbe.mjs [records=100000] [features=20]   (build first: pnpm build)
-// Prints JSON: health p50/p99/max in ms, how many health answers arrived during the POST, the POST's
-// status and duration, and peak RSS. Figures depend on the machine; this is a probe, not a test.
+// Usage (from packages/server, after a build): node scripts/healthProbe.mjs [records=100000] [features=8]
+// The server runs on this thread; the client (which builds the body and POSTs it) runs in a child
+// process and the health poller on a worker thread, so neither's work stalls the server's event
+// loop and the RSS figures are the server's (plus the small poller). Prints JSON: health p50/p99/max in ms while the POST is in flight, the
+// POST's status and duration, and the process's RSS before and at its peak. Figures depend on the
+// machine and its load; this is a probe, not a test. PROBE_TRACE=1 also prints event-loop stalls
+// over 60 ms and when each committed slice started and ended (ms since start).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
 import { createHost } from '@vigil/host';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
-import { makePredictions } from '@vigil/test-utils';
 import { buildServer } from '../dist/index.js';
 
 const n = Number(process.argv[2] ?? 100_000);
-const features = Number(process.argv[3] ?? 20);
+const features = Number(process.argv[3] ?? 8);
 const token = 'probe-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'vigil-probe-'));
 const host = createHost({
@@ -24,18 +30,31 @@ const host = createHost({
   plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
 });
 await host.start();
+const trace = [];
+const T0 = performance.now();
+if (process.env.PROBE_TRACE) {
+  const observe = host.observe.bind(host);
+  host.observe = async (b) => {
+    trace.push(['slice', Math.round(performance.now() - T0), b.length]);
+    const r = await observe(b);
+    trace.push(['done', Math.round(performance.now() - T0)]);
+    return r;
+  };
+  let last = performance.now();
+  setInterval(() => {
+    const now = performance.now();
+    if (now - last > 60) trace.push(['STALL', Math.round(now - T0), Math.round(now - last)]);
+    last = now;
+  }, 5).unref();
+}
 const app = await buildServer({ host, token, dashboard: false });
 const address = await app.listen({ host: '127.0.0.1', port: 0 });
-const body = JSON.stringify({ records: makePredictions(n, { features }) });
-let peakRss = process.memoryUsage().rss;
-const rssBefore = peakRss;
+const rssBefore = process.memoryUsage().rss;
+let peakRss = rssBefore;
 const rssTimer = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20);
 
-// The health poller runs in a child-free loop on this process's own event loop would measure
-// nothing useful, so it polls over HTTP from a worker thread with its own event loop.
-const { Worker } = await import('node:worker_threads');
 const poller = new Worker(
   `const { parentPort, workerData } = require('node:worker_threads');
    const http = require('node:http');
@@ -46,18 +65,58 @@ const poller = new Worker(
    (async () => { while (!stop) { lat.push(await one()); await new Promise((r) => setTimeout(r, 5)); } parentPort.postMessage(lat); })();`,
   { eval: true, workerData: address },
 );
-const latencies = new Promise((res) => poller.once('message', res));
+// The client is a separate process, so the RSS figures are the server's alone.
+const client = spawn(
+  process.execPath,
+  [
+    '--input-type=module',
+    '-e',
+    `import { makePredictions } from '@vigil/test-utils';
+     import { once } from 'node:events';
+     const [n, features, address, token] = process.argv.slice(1);
+     const body = JSON.stringify({ records: makePredictions(Number(n), { features: Number(features) }) });
+     console.log(JSON.stringify({ bodyMB: body.length / 1e6 }));
+     await once(process.stdin, 'data');
+     const t0 = performance.now();
+     const res = await fetch(address + '/api/observe', { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token }, body });
+     const text = await res.text();
+     console.log(JSON.stringify({ status: res.status, answer: text.slice(0, 200), postMs: performance.now() - t0 }));
+     process.exit(0);`,
+    String(n),
+    String(features),
+    address,
+    token,
+  ],
+  { stdio: ['pipe', 'pipe', 'inherit'] },
+);
+const lines = createInterface({ input: client.stdout })[Symbol.asyncIterator]();
+const nextLine = async () => JSON.parse((await lines.next()).value);
+const message = (w) => new Promise((res) => w.once('message', res));
+const { bodyMB } = await nextLine();
+const latencies = message(poller);
 await new Promise((r) => setTimeout(r, 200));
-const t0 = performance.now();
-const res = await fetch(`${address}/api/observe`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
-const text = await res.text();
-const postMs = performance.now() - t0;
-await new Promise((r) => setTimeout(r, 200));
+client.stdin.write('go\n');
+const result = await nextLine();
 poller.postMessage('stop');
 const lat = (await latencies).filter(Number.isFinite).sort((a, b) => a - b);
 clearInterval(rssTimer);
 const q = (p) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
-console.log(JSON.stringify({ records: n, bodyMB: +(body.length / 1e6).toFixed(1), status: res.status, answer: text.slice(0, 200), postMs: Math.round(postMs), healthSamples: lat.length, healthP50Ms: +q(0.5).toFixed(1), healthP99Ms: +q(0.99).toFixed(1), healthMaxMs: +lat[lat.length - 1].toFixed(1), rssBeforeMB: Math.round(rssBefore / 1e6), peakRssMB: Math.round(peakRss / 1e6) }));
+console.log(
+  JSON.stringify({
+    records: n,
+    bodyMB: +bodyMB.toFixed(1),
+    status: result.status,
+    answer: result.answer,
+    postMs: Math.round(result.postMs),
+    healthSamples: lat.length,
+    healthP50Ms: +q(0.5).toFixed(1),
+    healthP99Ms: +q(0.99).toFixed(1),
+    healthMaxMs: +lat[lat.length - 1].toFixed(1),
+    rssBeforeMB: Math.round(rssBefore / 1e6),
+    peakRssMB: Math.round(peakRss / 1e6),
+  }),
+);
+if (process.env.PROBE_TRACE) console.log(JSON.stringify(trace));
 await poller.terminate();
 await app.close();
 await host.stop();

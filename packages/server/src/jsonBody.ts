@@ -163,13 +163,18 @@ parentPort.once('message', (bytes) => {
   text = undefined;
   const problem = bodyProblem(value, workerData.maxDepth);
   if (problem) { parentPort.postMessage({ kind: 'problem', problem }); return; }
-  const long = [];
+  // one slice per request from the parent: messages that queue up are all delivered in one task
+  const slices = [];
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const key of Object.keys(value)) if (Array.isArray(value[key]) && value[key].length > workerData.slice) { long.push([key, value[key]]); value[key] = []; }
+    for (const key of Object.keys(value)) {
+      const items = value[key];
+      if (!Array.isArray(items) || items.length <= workerData.slice) continue;
+      for (let i = 0; i < items.length; i += workerData.slice) slices.push({ kind: 'items', key, items: items.slice(i, i + workerData.slice) });
+      value[key] = [];
+    }
   }
   parentPort.postMessage({ kind: 'head', value });
-  for (const [key, items] of long) for (let i = 0; i < items.length; i += workerData.slice) parentPort.postMessage({ kind: 'items', key, items: items.slice(i, i + workerData.slice) });
-  parentPort.postMessage({ kind: 'end' });
+  parentPort.on('message', () => parentPort.postMessage(slices.shift() || { kind: 'end' }));
 });`;
 
 type WorkerMessage = { kind: 'problem'; problem: BodyProblem } | { kind: 'json' } | { kind: 'head'; value: unknown } | { kind: 'items'; key: string; items: unknown[] } | { kind: 'end' };
@@ -193,15 +198,19 @@ export function parseJsonOffThread(bytes: Uint8Array): Promise<unknown> {
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'problem') finish(invalidBody(m.problem));
       else if (m.kind === 'json') finish(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
-      else if (m.kind === 'head') head = m.value as Record<string, unknown[]>;
-      else if (m.kind === 'items') {
-        for (const item of m.items) (head as Record<string, unknown[]>)[m.key]?.push(item);
+      else if (m.kind === 'end') finish(null, head);
+      else {
+        if (m.kind === 'head') head = m.value as Record<string, unknown[]>;
+        else for (const item of m.items) (head as Record<string, unknown[]>)[m.key]?.push(item);
+        // ask for the next slice only once this task is done, so each arrives in a task of its own
+        setImmediate(() => worker.postMessage('next'));
       }
-      else finish(null, head);
     });
     worker.on('error', (e) => finish(e));
     worker.on('exit', (code) => finish(new Error(`the JSON parsing thread exited with code ${code}`)));
-    worker.postMessage(bytes);
+    // hand the bytes over without a copy when they own their whole buffer (a large body always does)
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    worker.postMessage(bytes, whole ? [bytes.buffer as ArrayBuffer] : []);
   });
 }
 
