@@ -22,7 +22,8 @@ export function exitCodeFor(e: unknown): number {
     // a conflict is "busy, try again" unless it names a state no retry can fix
     if (e.code === 'VIGIL_CONFLICT') return e.details.retryable === false ? EXIT.usage : EXIT.busy;
     if (USAGE_CODES.has(e.code)) return EXIT.usage;
-    return e.cause !== undefined && exitCodeFor(e.cause) === EXIT.busy ? EXIT.busy : EXIT.internal;
+    // a wrapper (a plugin that failed to start, a hook that failed) takes its cause's class: bad config is input
+    return e.cause !== undefined ? exitCodeFor(e.cause) : EXIT.internal;
   }
   if (err?.code === 'SQLITE_BUSY' || err?.code === 'SQLITE_LOCKED' || BUSY.test(String(err?.message ?? ''))) return EXIT.busy;
   if (typeof err?.code === 'string' && FILE_CODES.has(err.code) && typeof err.path === 'string') return EXIT.usage;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -205,5 +205,113 @@ describe('vigil serve and the API token', () => {
     expect(Buffer.concat(out).toString()).toMatch(/no API token is set .*writes are disabled/);
     process.emit('SIGINT');
     expect(await running).toBe(EXIT.ok);
+  });
+});
+
+// Issue 16 item 11: history forgery. Whoever can write the database could change a row and
+// recompute the chain; with a key kept outside the database, or a head kept by an auditor, that shows.
+describe('gate history: HMAC key and recorded heads', () => {
+  let dir: string;
+  let db: string;
+  let config: string;
+  const saved = process.env.VIGIL_HISTORY_KEY;
+  const validation = { accuracy: 0.72, regimeAccuracy: { normal: 0.74, crash: 0.69 }, sectorAccuracy: { Energy: 0.62, Financials: 0.66 }, driftScore: 0.05, replayImprovement: 0.02 };
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-cli-hmac-'));
+    db = join(dir, 'v.db');
+    config = join(dir, 'vigil.yaml');
+    mkdirSync(join(dir, 'models'));
+    writeFileSync(join(dir, 'models', 'm.json'), '{"w":[1]}');
+    writeFileSync(join(dir, 'v.json'), JSON.stringify(validation));
+    writeFileSync(config, `plugins:\n  gate:\n    options: { root: ${JSON.stringify(dir)}, modelsDir: models }\n`);
+    expect((await vigil(['migrate', '--db', db, '--config', config])).code).toBe(EXIT.ok);
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.VIGIL_HISTORY_KEY;
+    else process.env.VIGIL_HISTORY_KEY = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A forger with write access to the database: flips row 1's verdict and recomputes every hash after it without a key. */
+  async function forge(): Promise<void> {
+    const { createTestHost } = await import('@vigil/test-utils');
+    const { rowHash, GENESIS_HASH } = await import('@vigil/gate');
+    const host = await createTestHost({ plugins: [], database: { config: { type: 'sqlite', path: db, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} } });
+    try {
+      const rows = (await host.dataSource.query('SELECT * FROM model_promotion_history ORDER BY id')) as Record<string, unknown>[];
+      let prev = GENESIS_HASH;
+      for (const r of rows) {
+        const base = { ...r, approved: r.id === 1 ? 0 : r.approved, prev_hash: prev } as Record<string, unknown>;
+        delete base.row_hash;
+        const hash = rowHash(base as never);
+        await host.dataSource.query('UPDATE model_promotion_history SET approved = ?, prev_hash = ?, row_hash = ? WHERE id = ?', [base.approved, prev, hash, r.id]);
+        prev = hash;
+      }
+    } finally {
+      await host.dispose();
+    }
+  }
+
+  const cli = (args: string[]) => vigil([...args, '--db', db, '--config', config]);
+
+  it('without a key a forged chain verifies (the defect), but the head an auditor kept does not', async () => {
+    delete process.env.VIGIL_HISTORY_KEY;
+    expect((await cli(['gate', 'validate', 'models/m.json', '--validation', join(dir, 'v.json')])).code).toBe(EXIT.ok);
+    expect((await cli(['gate', 'validate', 'models/m.json', '--validation', join(dir, 'v.json')])).code).toBe(EXIT.ok);
+    const head = JSON.parse((await cli(['gate', 'head', '--json'])).stdout);
+    expect(head).toMatchObject({ id: 2, keyed: false, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await forge();
+    expect((await cli(['gate', 'verify'])).code).toBe(EXIT.ok);
+    const withHead = await cli(['gate', 'verify', '--head', head.head]);
+    expect(withHead.code).toBe(EXIT.rejected);
+    expect(withHead.stdout).toMatch(/recorded head .* is not in the chain/);
+  });
+
+  it('with VIGIL_HISTORY_KEY the rows are keyed, and a forged chain fails verification', async () => {
+    process.env.VIGIL_HISTORY_KEY = 'an-hmac-key-kept-outside-the-database-0123';
+    expect((await cli(['gate', 'validate', 'models/m.json', '--validation', join(dir, 'v.json')])).code).toBe(EXIT.ok);
+    expect((await cli(['gate', 'validate', 'models/m.json', '--validation', join(dir, 'v.json')])).code).toBe(EXIT.ok);
+    const appended = join(dir, 'heads.log');
+    const head = await cli(['gate', 'head', '--append', appended]);
+    expect(head.stdout).toMatch(/ 2 hmac-sha256:[0-9a-f]{64}\n$/);
+    const verified = await cli(['gate', 'verify', '--json']);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, rows: 2, keyedRows: 2 });
+    // without the key the keyed chain cannot be checked at all, and the message says how to set it
+    delete process.env.VIGIL_HISTORY_KEY;
+    const keyless = await cli(['gate', 'verify']);
+    expect(keyless.code).toBe(EXIT.rejected);
+    expect(keyless.stdout).toMatch(/VIGIL_HISTORY_KEY/);
+    process.env.VIGIL_HISTORY_KEY = 'an-hmac-key-kept-outside-the-database-0123';
+    await forge();
+    const forged = await cli(['gate', 'verify']);
+    expect(forged.code).toBe(EXIT.rejected);
+    expect(forged.stdout).toMatch(/BROKEN/);
+    // the forger's all-unkeyed chain no longer holds the head the auditor appended
+    const kept = readFileSync(appended, 'utf8').trim().split(' ').pop() as string;
+    expect((await cli(['gate', 'verify', '--head', kept])).code).toBe(EXIT.rejected);
+    // a short key is refused without echoing it
+    process.env.VIGIL_HISTORY_KEY = 'short-key';
+    const short = await cli(['gate', 'verify']);
+    expect(short.code).toBe(EXIT.usage);
+    expect(short.stderr).toMatch(/at least 32 characters/);
+    expect(short.stderr).not.toContain('short-key');
+  });
+
+  it('logs the head after every decision, for the audit log to keep', async () => {
+    const { createTestHost, createTestDatabase: database } = await import('@vigil/test-utils');
+    const { MemoryLogger } = await import('@vigil/core');
+    const { gatePlugin, gateToken } = await import('@vigil/gate');
+    const logger = new MemoryLogger();
+    const host = await createTestHost({ plugins: [gatePlugin], database: await database('sqlite-file'), logger, config: { plugins: { gate: { options: { root: dir, modelsDir: 'models', required: [] } } } } });
+    try {
+      const gate = host.container.resolve(gateToken);
+      await gate.validateModel('models/m.json', { accuracy: 0.7 });
+      await gate.validateModel('models/../../etc/passwd', { accuracy: 0.7 }).catch(() => undefined);
+      const logged = logger.lines.filter((l) => l.msg === 'promotion history head').map((l) => l.ctx.head);
+      expect(logged).toHaveLength(2);
+      expect(logged[1]).toBe((await gate.historyHead()).head);
+    } finally {
+      await host.dispose();
+    }
   });
 });

@@ -49,6 +49,7 @@ describe('gate options: every threshold problem at once', () => {
   });
 
   it('accepts in-range built-in thresholds and any finite third-party one (its range is checked when criteria are known)', () => {
-    expect(problems({ plugins: { gate: { options: { thresholds: { 'gate.overall_accuracy': 0.7, 'acme.custom': 40 } } } } })).toEqual([]);
+    expect(problems({ plugins: { gate: { options: { thresholds: { 'gate.overall_accuracy': 0.7, 'replay.replay_improvement': -0.05, 'acme.custom': 40 } } } } })).toEqual([]);
+    expect(problems({ plugins: { gate: { options: { thresholds: { 'replay.replay_improvement': -2 } } } } })).toEqual(['plugins.gate.options.thresholds.replay.replay_improvement: must be a number in [-1, 1] (the range of replay.replay_improvement) (got -2)']);
   });
 });

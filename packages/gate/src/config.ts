@@ -10,13 +10,13 @@ const insideModelsDir = z
 const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
 const criterionId = z.string().regex(CRITERION_ID, "must be a criterion id '<pluginId>.<name>'");
 
-/** Every built-in criterion compares a rate or a probability: its threshold lies in [0, 1]. */
-const BUILTIN_IDS = new Set<string>(Object.values(BUILTIN_CRITERIA));
+/** The threshold range of each built-in criterion: rates in [0, 1]; replay improvement is a difference of two rates. */
+const BUILTIN_RANGES = new Map<string, readonly [number, number]>(Object.values(BUILTIN_CRITERIA).map((id) => [id, id === BUILTIN_CRITERIA.replayImprovement ? [-1, 1] : [0, 1]]));
 
 /**
  * Thresholds by criterion id, every entry checked in one pass (a zod record stops refining once
  * one entry fails, which would drop the rest from the "every problem at once" list): the id's
- * shape, a finite number, and for built-in criteria the range [0, 1]. A third-party criterion's
+ * shape, a finite number, and for built-in criteria their range. A third-party criterion's
  * range is checked against its `thresholdRange` when the gate runs it.
  */
 const thresholdsSchema = z
@@ -25,7 +25,10 @@ const thresholdsSchema = z
     for (const [id, v] of Object.entries(t)) {
       if (!CRITERION_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
       else if (typeof v !== 'number' || !Number.isFinite(v)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
-      else if (BUILTIN_IDS.has(id) && !(v >= 0 && v <= 1)) ctx.addIssue({ code: 'custom', path: [id], message: `must be a number in [0, 1] (the range of ${id})` });
+      else {
+        const [lo, hi] = BUILTIN_RANGES.get(id) ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+        if (!(v >= lo && v <= hi)) ctx.addIssue({ code: 'custom', path: [id], message: `must be a number in [${lo}, ${hi}] (the range of ${id})` });
+      }
     }
   })
   .transform((t) => t as Record<string, number>);
@@ -50,6 +53,10 @@ export const gateOptionsSchema = z
     minSamples: z.number().int().min(1).default(100),
     /** A criterion that has not answered after this long is an `error` (fails closed). */
     criterionTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+    /** A file (relative to root) holding the key for the history's HMAC chain; else VIGIL_HISTORY_KEY; else an unkeyed chain. */
+    historyKeyFile: z.string().min(1).optional(),
+    /** With a key: the first history row id that must be keyed (rows before it predate the key). */
+    historyKeyedFrom: z.number().int().min(1).default(1),
     /** A promotion lock older than this (its holder died) may be taken over. */
     lockStaleMs: z.number().int().min(2_000).default(30_000),
   })

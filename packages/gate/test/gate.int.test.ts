@@ -232,11 +232,11 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   });
 
   it('refuses out-of-range thresholds from config and duplicate criterion ids', async () => {
-    let gate = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } });
-    const err = await gate.validateModel(candidate, goodFigures()).catch((e) => e);
-    expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
-    expect(err.message).toContain(`plugins.gate.options.thresholds.${B.overallAccuracy}: must be a number in [0, 1], got 65`);
-    await host.dispose();
+    // a built-in criterion's threshold out of range is refused with the config, before anything starts (issue 16)
+    const err = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } }).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_CONFIG_INVALID')).toBe(true);
+    expect(err.message).toContain(`plugins.gate.options.thresholds.${B.overallAccuracy}: must be a number in [0, 1] (the range of ${B.overallAccuracy}) (got 65)`);
+    let gate: Awaited<ReturnType<typeof start>>;
 
     const dup = definePlugin({ id: 'copycat', register: ({ container }) => container.register(gateCriterionToken, { useValue: standIns[1] && defineCriterion({ id: B.driftScore, description: 'again', async evaluate() { return { status: 'pass', message: 'always' }; } }) }) });
     gate = await start({}, [gatePlugin, ...standIns, dup]);
