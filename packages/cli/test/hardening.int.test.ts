@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { VigilError } from '@vigil/core';
-import { createTestDatabase, makePredictions, postgresUrl } from '@vigil/test-utils';
+import { createTestDatabase, postgresUrl } from '@vigil/host/testing';
+import { makePredictions } from '@vigil/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/io.js';
 import { exitCodeFor, runCli } from '../src/main.js';
@@ -138,7 +139,7 @@ describe.skipIf(!postgresUrl())('vigil --db postgres:// that cannot be reached',
 describe('ingest failing part-way', () => {
   it('says how many records were committed, in how many batches, before the database refused', async () => {
     const handle = await createTestDatabase('sqlite-file');
-    const { createTestHost } = await import('@vigil/test-utils');
+    const { createTestHost } = await import('@vigil/host/testing');
     const host = await createTestHost({ plugins: [], database: handle });
     try {
       const { ingest } = await import('../src/ingest.js');
@@ -234,7 +235,7 @@ describe('gate history: HMAC key and recorded heads', () => {
 
   /** A forger with write access to the database: flips row 1's verdict and recomputes every hash after it without a key. */
   async function forge(): Promise<void> {
-    const { createTestHost } = await import('@vigil/test-utils');
+    const { createTestHost } = await import('@vigil/host/testing');
     const { rowHash, GENESIS_HASH } = await import('@vigil/gate');
     const host = await createTestHost({ plugins: [], database: { config: { type: 'sqlite', path: db, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} } });
     try {
@@ -298,7 +299,7 @@ describe('gate history: HMAC key and recorded heads', () => {
   });
 
   it('logs the head after every decision, for the audit log to keep', async () => {
-    const { createTestHost, createTestDatabase: database } = await import('@vigil/test-utils');
+    const { createTestHost, createTestDatabase: database } = await import('@vigil/host/testing');
     const { MemoryLogger } = await import('@vigil/core');
     const { gatePlugin, gateToken } = await import('@vigil/gate');
     const logger = new MemoryLogger();

@@ -16,7 +16,6 @@ export {
   type VigilConfigInput,
 } from './config.js';
 export {
-  BUILTIN_CRITERIA,
   assertCriterion,
   criterionPluginId,
   defineCriterion,
@@ -43,18 +42,25 @@ export {
   assertPlugin,
   definePlugin,
   type AnyPlugin,
+  type CommandContext,
+  type CommandIO,
+  type DepsSpec,
   type EntityDefinition,
   type HookContext,
   type MigrationClass,
   type MonitorPlugin,
   type OptionsSchema,
+  type PluginCommands,
   type PluginHooks,
-  type RegisterContext,
-  type StartContext,
+  type PluginInstance,
+  type PluginRoutes,
+  type PluginView,
+  type Provided,
+  type ResolvedDeps,
 } from './plugin.js';
+export type { LoggedPrediction, PredictionLog } from './predictionLog.js';
 export {
   ISO_DATE_RULE,
-  PREDICTIONS_TABLE,
   UNSTORABLE_TEXT,
   checkPrediction,
   outcomeValidator,
@@ -72,5 +78,19 @@ export {
 } from './records.js';
 export { seededRandom } from './random.js';
 export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
-export { clockToken, configToken, coreTokens, dataSourceToken, defineToken, loggerToken, transactorToken, type Token } from './tokens.js';
+export {
+  clockToken,
+  configToken,
+  containerToken,
+  coreTokens,
+  dataSourceToken,
+  defineToken,
+  installedPluginsToken,
+  loggerToken,
+  predictionLogToken,
+  tokenId,
+  transactorToken,
+  type InstalledPlugin,
+  type Token,
+} from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';

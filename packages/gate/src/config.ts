@@ -1,4 +1,3 @@
-import { BUILTIN_CRITERIA } from '@vigil/core';
 import { z } from 'zod';
 
 /** A path below the models directory: relative, no `..` segments. */
@@ -10,14 +9,11 @@ const insideModelsDir = z
 const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
 const criterionId = z.string().regex(CRITERION_ID, "must be a criterion id '<pluginId>.<name>'");
 
-/** The threshold range of each built-in criterion: rates in [0, 1]; replay improvement is a difference of two rates. */
-const BUILTIN_RANGES = new Map<string, readonly [number, number]>(Object.values(BUILTIN_CRITERIA).map((id) => [id, id === BUILTIN_CRITERIA.replayImprovement ? [-1, 1] : [0, 1]]));
-
 /**
  * Thresholds by criterion id, every entry checked in one pass (a zod record stops refining once
  * one entry fails, which would drop the rest from the "every problem at once" list): the id's
- * shape, a finite number, and for built-in criteria their range. A third-party criterion's
- * range is checked against its `thresholdRange` when the gate runs it.
+ * shape and a finite number. Each criterion's own `thresholdRange` is checked when the gate
+ * starts (`checkWiring`), every out-of-range threshold listed at once.
  */
 const thresholdsSchema = z
   .record(z.string(), z.unknown())
@@ -25,10 +21,6 @@ const thresholdsSchema = z
     for (const [id, v] of Object.entries(t)) {
       if (!CRITERION_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
       else if (typeof v !== 'number' || !Number.isFinite(v)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
-      else {
-        const [lo, hi] = BUILTIN_RANGES.get(id) ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-        if (!(v >= lo && v <= hi)) ctx.addIssue({ code: 'custom', path: [id], message: `must be a number in [${lo}, ${hi}] (the range of ${id})` });
-      }
     }
   })
   .transform((t) => t as Record<string, number>);
@@ -47,8 +39,15 @@ export const gateOptionsSchema = z
     backupsDir: insideModelsDir.default('backups'),
     /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
     thresholds: thresholdsSchema.default({}),
-    /** Criteria that must pass for approval; a required criterion nobody registered rejects. */
-    required: z.array(criterionId).default(() => [...Object.values(BUILTIN_CRITERIA)]),
+    /**
+     * Criteria that must pass for approval, listed in full. Unset: every registered criterion
+     * that is `requiredByDefault`. A listed id no enabled plugin provides fails the host's start.
+     */
+    required: z.array(criterionId).optional(),
+    /** Criteria to require on top of the defaults (e.g. a third-party criterion). */
+    require: z.array(criterionId).default([]),
+    /** Criteria to drop from the required set: they are still run and reported. */
+    optional: z.array(criterionId).default([]),
     /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
     minSamples: z.number().int().min(1).default(100),
     /** A criterion that has not answered after this long is an `error` (fails closed). */

@@ -1,5 +1,6 @@
 import { MemoryLogger, definePlugin } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost } from '@vigil/host/testing';
+import { makePredictions } from '@vigil/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // Issue 16 item 12: SQLite rolls a transaction back by itself on SQLITE_FULL; the transactor then
@@ -37,15 +38,17 @@ describe('a full disk (SQLITE_FULL)', () => {
     // stands in for SQLite's own rollback on SQLITE_FULL / SQLITE_IOERR: the transaction ends under the transactor
     const sabotage = definePlugin({
       id: 'sabotage',
-      register() {},
-      hooks: {
-        async observe(_records, { manager }) {
-          if (!failNext) return;
-          failNext = false;
-          await manager.query('ROLLBACK');
-          throw new Error('simulated SQLITE_FULL: database or disk is full');
+      deps: {},
+      init: () => ({
+        hooks: {
+          async observe(_records, { manager }) {
+            if (!failNext) return;
+            failNext = false;
+            await manager.query('ROLLBACK');
+            throw new Error('simulated SQLITE_FULL: database or disk is full');
+          },
         },
-      },
+      }),
     });
     let host = await createTestHost({ plugins: [sabotage], database: db, logger });
     try {

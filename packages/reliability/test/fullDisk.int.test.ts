@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestHost } from '@vigil/test-utils';
+import { createTestHost } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { childrenDir } from './childProcess.js';
 import { ensureBuilt } from './ensureBuilt.js';

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, makePredictions, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, testDatabases } from '@vigil/host/testing';
+import { makePredictions } from '@vigil/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BATCH_CHUNK, MAX_BATCH, buildServer } from '../src/index.js';
 import { AUTH, GOOD_VALIDATION, type Served, TOKEN, count, post, serve, writeModel } from './helpers.js';
