@@ -38,6 +38,7 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
+export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,
@@ -86,6 +87,7 @@ export {
   coreTokens,
   dataSourceToken,
   defineToken,
+  eventBusToken,
   installedPluginsToken,
   loggerToken,
   predictionLogToken,

@@ -1,4 +1,4 @@
-import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
+import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
 import { gateOptionsSchema } from './config.js';
@@ -7,6 +7,7 @@ import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js
 import { OVERALL_ACCURACY_CRITERION, overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
+import { GATE_EVENTS } from './historyEvents.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -24,8 +25,10 @@ export const gatePlugin = definePlugin({
     config: configToken,
     installed: installedPluginsToken,
     logger: loggerToken,
+    events: eventBusToken,
   },
   init(deps, options) {
+    deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
     return {
       provides: [[gateToken, gate]],
