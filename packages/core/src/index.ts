@@ -39,6 +39,7 @@ export {
   type VigilErrorCode,
 } from './errors.js';
 export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
+export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,

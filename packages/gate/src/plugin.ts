@@ -8,6 +8,7 @@ import { OVERALL_ACCURACY_CRITERION, overallAccuracyCriterion } from './overallA
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 import { GATE_EVENTS } from './historyEvents.js';
+import { gateMetrics } from './gateMetrics.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -33,6 +34,7 @@ export const gatePlugin = definePlugin({
     return {
       provides: [[gateToken, gate]],
       criteria: [overallAccuracyCriterion(options.minSamples)],
+      metrics: gateMetrics(deps.dataSource),
       async start() {
         // every plugin has run init: the criteria are all registered now
         checkWiring(gate.criteria(), options, deps.installed);

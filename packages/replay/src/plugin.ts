@@ -5,6 +5,7 @@ import { errorReplayEntity } from './entities/ErrorReplayRow.js';
 import { replayMetaEntity } from './entities/ReplayMetaRow.js';
 import { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
 import { REPLAY_IMPROVEMENT_CRITERION, replayImprovementCriterion } from './replayImprovementCriterion.js';
+import { replayMetrics } from './replayMetrics.js';
 import { toErrorInput } from './toErrorInput.js';
 import { errorReplayBufferToken, replayOptionsToken } from './tokens.js';
 
@@ -25,6 +26,7 @@ export const replayPlugin = definePlugin({
         [replayOptionsToken, options],
       ],
       criteria: [replayImprovementCriterion(buffer, options)],
+      metrics: replayMetrics(buffer),
       start: () => buffer.load(),
       hooks: options.captureResolved
         ? {

@@ -6,6 +6,7 @@ import { SectorPerformance1700000003000 } from './migrations/SectorPerformance17
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
 import { sectorMapToken, sectorTrackerToken } from './tokens.js';
+import { sectorsMetrics } from './sectorsMetrics.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -26,6 +27,7 @@ export const sectorsPlugin = definePlugin({
         [sectorTrackerToken, tracker],
       ],
       criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion(criteria)],
+      metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),
