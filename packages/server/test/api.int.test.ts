@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const apiDoc = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
 
 /** The routes docs/api.md defines, e.g. `GET /api/sectors/:sector/symbols`. */
-const documentedRoutes = [...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+)/g)].map((m) => `${m[1]} ${m[2]}`))].sort();
+const documentedRoutes = [...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+|\/metrics)/g)].map((m) => `${m[1]} ${m[2]}`))].sort();
 const WRITE_ROUTES = documentedRoutes.filter((r) => r.startsWith('POST '));
 
 const isoDay = (s: string): boolean => !Number.isNaN(Date.parse(s));
