@@ -1,6 +1,6 @@
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { text } from './text.js';
+import { textSchema as text } from '@vigil/core';
 
 const record = {
   type: 'object',
