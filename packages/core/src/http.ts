@@ -27,3 +27,14 @@ export const wordsSchema = (maxLength: number) => ({ type: 'string', minLength: 
 
 /** A Wilson interval as the API shows it: `[low, high]`, or null without data. */
 export const ciOf = (i: { lower: number; upper: number } | undefined, total: number): [number, number] | null => (i && total > 0 ? [i.lower, i.upper] : null);
+
+/** An absolute POSIX or Windows path inside a message (not a URL's path: no scheme or host before it). */
+const ABSOLUTE_PATH = /(?<![\w.:/\\-])(?:\/|[A-Za-z]:\\)[^\s"'`,;()]*[^\s"'`,;().:]/g;
+
+/**
+ * A message as the API sends it: every absolute path cut to its last segment (`…/m5.json`), so
+ * errors, authenticated ones included, never publish the server's directory layout.
+ */
+export function withoutAbsolutePaths(message: string): string {
+  return message.replace(ABSOLUTE_PATH, (p) => `…/${p.split(/[\\/]/).filter(Boolean).pop() ?? ''}`);
+}

@@ -3,9 +3,12 @@ import 'reflect-metadata';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export {
   ConfigError,
+  MIN_TOKEN_LENGTH,
+  apiTokenProblem,
   databaseConfigSchema,
   loadConfigFile,
   normalizeConfig,
+  redactUrl,
   vigilConfigSchema,
   type DatabaseConfig,
   type NormalizedConfig,
@@ -34,7 +37,7 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
-export { ciOf, intParam, textSchema, wordsSchema, type QueryString } from './http.js';
+export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,
@@ -58,8 +61,13 @@ export {
 } from './plugin.js';
 export type { LoggedPrediction, PredictionLog } from './predictionLog.js';
 export {
+  ISO_DATE_RULE,
   UNSTORABLE_TEXT,
   checkPrediction,
+  outcomeValidator,
+  predictionValidator,
+  type BatchValidator,
+  parseIsoDate,
   validateOutcomes,
   validatePredictions,
   type NormalizedOutcome,

@@ -58,7 +58,7 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       for (const id of enabled) await scope.register(fastifyStatic, { root: (VIEWS[id] as PluginView).dir, prefix: `/plugins/${id}/`, decorateReply: false, index: false });
       scope.addHook('onRequest', async (req, reply) => {
         const id = /\/api\/([a-z-]+)/.exec(req.url)?.[1];
-        if (id && disabled.has(id)) return apiError(reply, 404, 'VIGIL_PLUGIN_DISABLED', `plugin '${id}' is disabled in the config (plugins.${id}.enabled: false); enable it to use /api/${id}`);
+        if (id && disabled.has(id)) return apiError(reply, 404, 'VIGIL_PLUGIN_DISABLED', `plugin '${id}' is disabled in the config (plugins.${id}.enabled: false); enable it to use its routes (api/${id})`);
       });
 
       scope.get('/api/sectors', async (req: FastifyRequest) => {

@@ -3,7 +3,7 @@ import { type PluginRoutes, type QueryString as Q, intParam, textSchema as text,
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
-import { pathBelow } from './gateReports.js';
+import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { type ReportView, reportViews } from './reportView.js';
 
 const str = text(2000);
@@ -51,7 +51,7 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
     // promote/override rows show the checks of the validation they acted on, which may be older than the page
     const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
     const lookup = new Map(context.entries.map((e) => [e.id, e]));
-    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
+    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)).map(withoutPathsInText), total: page.total };
   };
 
   app.get('/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {

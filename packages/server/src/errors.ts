@@ -1,4 +1,7 @@
-import { type VigilErrorCode, isVigilError } from '@vigil/core';
+import { type VigilErrorCode, isVigilError, withoutAbsolutePaths } from '@vigil/core';
+
+/** Kept here for the server's callers; the one implementation lives in core (plugin routes use it too). */
+export { withoutAbsolutePaths };
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 const STATUS: Partial<Record<VigilErrorCode, number>> = {
@@ -34,10 +37,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (isVigilError(err)) {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
-      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message }));
+      const message = withoutAbsolutePaths(err.message);
+      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message: withoutAbsolutePaths(message) }));
       // a refusal of a write that names no field is about the request body as a whole
-      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message: err.message });
-      return reply.code(status).send({ error: { code: err.code, message: err.message, issues } });
+      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message });
+      return reply.code(status).send({ error: { code: err.code, message, issues } });
     }
     if (err.validation) {
       const issues = err.validation.map((v) => ({

@@ -31,7 +31,7 @@ describe.each(testDatabases())('each plugin disabled in turn, on %s', (database)
       for (const url of SURFACE[off]!.paths) {
         const r = await app.inject({ method: 'GET', url });
         expect(r.statusCode, url).toBe(404);
-        expect(r.json().error).toEqual({ code: 'VIGIL_PLUGIN_DISABLED', message: `plugin '${off}' is disabled in the config (plugins.${off}.enabled: false); enable it to use /api/${off}`, issues: [] });
+        expect(r.json().error).toEqual({ code: 'VIGIL_PLUGIN_DISABLED', message: `plugin '${off}' is disabled in the config (plugins.${off}.enabled: false); enable it to use its routes (api/${off})`, issues: [] });
       }
       for (const [id, s] of Object.entries(SURFACE)) if (id !== off) expect((await app.inject({ method: 'GET', url: s.paths[0]! })).statusCode, s.paths[0]).toBe(200);
 

@@ -16,7 +16,7 @@ export async function pluginRoutes(app: FastifyInstance, host: VigilHost, writeA
   const enabled = new Set(host.plugins.map((p) => p.id));
   for (const p of host.installed.filter((x) => !enabled.has(x.id))) {
     const refuse = async (): Promise<never> => {
-      throw new VigilError('VIGIL_PLUGIN_DISABLED', `plugin '${p.id}' is disabled in the config (plugins.${p.id}.enabled: false); enable it to use /api/${p.id}`, { details: { plugin: p.id } });
+      throw new VigilError('VIGIL_PLUGIN_DISABLED', `plugin '${p.id}' is disabled in the config (plugins.${p.id}.enabled: false); enable it to use its routes (api/${p.id})`, { details: { plugin: p.id } });
     };
     app.all(`/api/${p.id}`, { schema: { hide: true } }, refuse);
     app.all(`/api/${p.id}/*`, { schema: { hide: true } }, refuse);
