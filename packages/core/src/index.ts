@@ -40,6 +40,7 @@ export {
 } from './errors.js';
 export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
 export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
+export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,

@@ -1,6 +1,7 @@
 import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
+import { gateRoutes } from './gateRoutes.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
@@ -9,6 +10,7 @@ import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 import { GATE_EVENTS } from './historyEvents.js';
 import { gateMetrics } from './gateMetrics.js';
+import { gateView } from './view.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -35,6 +37,8 @@ export const gatePlugin = definePlugin({
       provides: [[gateToken, gate]],
       criteria: [overallAccuracyCriterion(options.minSamples)],
       metrics: gateMetrics(deps.dataSource),
+      routes: gateRoutes(gate),
+      view: gateView,
       async start() {
         // every plugin has run init: the criteria are all registered now
         checkWiring(gate.criteria(), options, deps.installed);
