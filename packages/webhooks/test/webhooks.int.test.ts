@@ -3,6 +3,7 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type EventBus, type Transactor, defineToken, definePlugin, eventBusToken, transactorToken } from '@vigil/core';
 import { type TestDatabaseHandle, type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DeliveryWithAttempts, webhookDeliveryLogToken, webhookDispatcherToken, webhooksPlugin } from '../src/index.js';
 
@@ -139,6 +140,28 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
     await h.container.resolve(emitterToken).emit('emitter.thing', { n: 5 });
     await h.stop();
     expect(rx.got.map((r) => JSON.parse(r.body).data)).toEqual([{ n: 5 }]);
+  });
+
+  it('GET /api/webhooks/deliveries shows the log with attempts and no endpoint URL; a bad status is refused, naming it', async () => {
+    const rx = await receiver();
+    cleanups.push(() => close(rx.server));
+    const h = await start(`http://127.0.0.1:${rx.port}/hook?token=do-not-publish`);
+    await h.container.resolve(emitterToken).emit('emitter.thing', { n: 9 });
+    await until(async () => (await deliveries(h))[0]?.status === 'delivered');
+    const app = Fastify();
+    cleanups.push(() => app.close());
+    const routes = h.initialized.find((p) => p.plugin.id === 'webhooks')!.instance.routes!;
+    await app.register(async (scope) => routes(scope, { writeAuth: undefined }), { prefix: '/api/webhooks' });
+    const r = await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=delivered' });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).not.toContain('do-not-publish');
+    expect(r.json().deliveries).toEqual([
+      expect.objectContaining({ eventType: 'emitter.thing', endpoint: 'ops', status: 'delivered', attempts: 1, lastStatusCode: 200, payload: expect.objectContaining({ data: { n: 9 } }), attemptLog: [expect.objectContaining({ attempt: 1, statusCode: 200, error: null })] }),
+    ]);
+    expect((await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=failed' })).json().deliveries).toEqual([]);
+    const bad = await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=lost' });
+    expect(bad.statusCode).not.toBe(200);
+    expect(bad.body).toMatch(/querystring.status: must be one of pending, delivered, failed/);
   });
 
   it('marks a delivery failed after maxAttempts non-2xx answers', async () => {

@@ -7,7 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 function hostMetrics(host: VigilHost): MetricDefinition[] {
   const counts = () => host.container.resolve(predictionLogToken).counts();
   return [
-    { name: 'vigil_host_predictions_logged', type: 'gauge', help: 'Predictions in the prediction log (vigil_predictions); falls when retention prunes', collect: async () => [{ value: (await counts()).logged }] },
+    { name: 'vigil_host_predictions_logged', type: 'gauge', help: 'Predictions in the prediction log; falls when retention prunes', collect: async () => [{ value: (await counts()).logged }] },
     { name: 'vigil_host_predictions_resolved', type: 'gauge', help: 'Logged predictions whose outcome is recorded', collect: async () => [{ value: (await counts()).resolved }] },
     { name: 'vigil_host_plugin_enabled', type: 'gauge', help: 'Installed plugins: 1 enabled, 0 disabled', labelNames: ['plugin'], collect: () => host.installed.map((p) => ({ labels: { plugin: p.id }, value: host.plugins.some((e) => e.id === p.id) ? 1 : 0 })) },
   ];
