@@ -12,7 +12,6 @@ const results = join(root, 'bench-results');
 // then rebuilt from their new figures and the other packages' figures of their last run.
 const filter = process.argv.slice(2).filter((a) => a !== '--').flatMap((f) => ['--filter', f]);
 if (filter.length === 0) rmSync(results, { recursive: true, force: true });
-const loadBefore = loadavg()[1];
 const run = spawnSync('npx', ['turbo', 'run', 'bench', '--concurrency=1', '--output-logs=full', ...filter], { cwd: root, stdio: 'inherit' });
 
 const fmt = (v) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Math.abs(v) >= 10 ? v.toFixed(1) : Number(v).toPrecision(3));
@@ -29,11 +28,11 @@ if (reports[0]) out.push(`Machine: ${reports[0].machine}.`, '');
 // the machine may be shared: figures beside a reference were measured alternately in the same
 // run, so ratios hold up under load better than absolute rates do
 out.push(
-  `Load while this ran: 5-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[1].toFixed(1)} at the end on ${cpus().length} cores${loadBefore > cpus().length ? ' (the machine was shared with other busy jobs: absolute rates are lower and noisier than on an idle machine; read the ratios)' : ''}.`,
+  `The machine was shared with other busy jobs during these runs (5-minute load average ${loadavg()[1].toFixed(1)} on ${cpus().length} cores when this file was written${reports.some((r) => r.load !== undefined) ? '; each section gives the load when its run ended' : ''}): absolute rates are lower and noisier than on an idle machine. Every figure beside a reference was measured alternately with it in the same run; read the ratios.`,
   '',
 );
 for (const r of reports) {
-  out.push(`## ${r.title}`, '', `Run at ${r.at}.`, '', '| measure | value | reference | ratio | target |', '|---|---:|---:|---:|---|');
+  out.push(`## ${r.title}`, '', `Run at ${r.at}${r.load === undefined ? '' : ` (5-minute load average ${r.load.toFixed(1)})`}.`, '', '| measure | value | reference | ratio | target |', '|---|---:|---:|---:|---|');
   for (const f of r.figures) {
     const ref = f.reference === undefined ? '' : `${fmt(f.reference)} ${f.unit} (${f.referenceLabel ?? 'reference'})`;
     const target = f.target ? `${f.target}${f.met === undefined ? '' : f.met ? ' ✔' : ' ✘'}` : '';
