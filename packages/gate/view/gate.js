@@ -37,7 +37,7 @@ function productionNow(r, rows) {
   return was && live ? `no (replaced by report #${live.id})` : 'no';
 }
 
-function latestPanel(r, rows) {
+function latestPanel(r, historyRows) {
   if (!r) return panel('Latest decision', null, emptyState('gate-latest-empty', 'No validation report yet.', 'Reports appear here once a candidate model is validated.'));
   const counts = statusCounts(r.checks ?? []);
   const rows = [
@@ -46,7 +46,7 @@ function latestPanel(r, rows) {
     ['Model', h('span', { class: 'mono', testid: 'gate-model-path' }, r.modelPath)],
     ['Time', dateTime(r.timestamp)],
     ['SHA-256', h('span', { class: 'mono', title: r.modelSha256 ?? '' }, shortHash(r.modelSha256))],
-    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, rows))],
+    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, historyRows))],
     r.actor ? ['Actor', r.actor] : null,
     r.notes ? ['Notes', r.notes] : null,
   ].filter(Boolean);
