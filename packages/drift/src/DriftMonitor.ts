@@ -278,7 +278,8 @@ export class DriftMonitor {
             if (r.type === 'feature') lastFeature = r.details.result as FeatureDriftResult;
           }
         }
-        const u = updateEpisode(episode, step, active, o.retrainOn.includes('cusum') && cusum.sustained, cusum.max, o.cusum?.quietSteps ?? 1);
+        const retrains = o.retrainOn.includes('cusum');
+        const u = updateEpisode(episode, step, active, { alarmed: retrains ? cusum.alarms : [], elevated: retrains ? cusum.elevated : [] }, cusum.max, o.cusum?.quietSteps ?? 1);
         episode = u.open;
         if (u.change) episodeChanges.push({ model, change: u.change, cusum });
         if (!base && o.autoBaseline && current.closedSteps >= o.baselineSteps) {
@@ -391,29 +392,28 @@ export class DriftMonitor {
   /** One row per episode: inserted at its onset, updated (peak, reasons, end) while it lasts. */
   async #writeEpisodes(manager: EntityManager, changes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[], now: string): Promise<void> {
     const ph = placeholder(dialectOf(manager.connection));
-    // per episode: its latest change in this batch, and whether its onset (the row's insert) is in this batch
-    const final = new Map<string, { model: string; change: EpisodeChange; cusum: StepCusumResult; inserted: boolean }>();
+    // per episode: its latest change in this batch, and the statistics at its onset when the onset (the row's insert) is in this batch
+    const final = new Map<string, { model: string; change: EpisodeChange; atOnset: StepCusumResult['statistics'] | undefined }>();
     for (const c of changes) {
       const key = `${c.model}\u0000${c.change.episode.onset}`;
-      const seen = final.get(key);
-      final.set(key, { ...c, cusum: seen?.cusum ?? c.cusum, inserted: seen?.inserted ?? c.change.kind === 'onset' });
+      const atOnset = c.change.kind === 'onset' ? c.cusum.statistics : final.get(key)?.atOnset;
+      final.set(key, { model: c.model, change: c.change, atOnset });
     }
     const inserts: unknown[][] = [];
-    for (const { model, change, cusum, inserted } of final.values()) {
+    for (const { model, change, atOnset } of final.values()) {
       const e = change.episode;
       const status = change.kind === 'end' ? 'closed' : 'open';
       const end = change.kind === 'end' ? change.step : null;
-      const details = JSON.stringify({ drift_detected: true, model, onset: e.onset, peak: e.peak, peak_step: e.peakStep, end, steps: e.steps, reasons: e.reasons, status, ...(change.kind === 'onset' ? { at_onset: cusum.statistics } : {}) });
-      if (inserted) {
-        inserts.push([e.onsetTimestamp, 'cusum', e.peak, 1, details, now, model, e.onset, status, e.peakStep, end, now]);
+      const details = { drift_detected: true, model, onset: e.onset, peak: e.peak, peak_step: e.peakStep, end, steps: e.steps, reasons: e.reasons, statistics: e.statistics, status };
+      if (atOnset) {
+        inserts.push([e.onsetTimestamp, 'cusum', e.peak, 1, JSON.stringify({ ...details, at_onset: atOnset }), now, model, e.onset, status, e.peakStep, end, now]);
       } else {
         // keep the onset row's at_onset figures
         const old = (await manager.query(`SELECT details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum' AND step = ${ph(2)}`, [model, e.onset])) as { details_json: string }[];
-        const atOnset = old[0] ? (JSON.parse(old[0].details_json) as { at_onset?: unknown }).at_onset : undefined;
-        const merged = JSON.stringify({ ...JSON.parse(details), ...(atOnset ? { at_onset: atOnset } : {}) });
+        const kept = old[0] ? (JSON.parse(old[0].details_json) as { at_onset?: unknown }).at_onset : undefined;
         await manager.query(
           `UPDATE ${quoteIdent(DRIFT_MONITORING_TABLE)} SET ks_statistic = ${ph(1)}, details_json = ${ph(2)}, episode_status = ${ph(3)}, episode_peak_step = ${ph(4)}, episode_end = ${ph(5)}, updated_at = ${ph(6)} WHERE model_version = ${ph(7)} AND drift_type = 'cusum' AND step = ${ph(8)}`,
-          [e.peak, merged, status, e.peakStep, end, now, model, e.onset],
+          [e.peak, JSON.stringify({ ...details, ...(kept ? { at_onset: kept } : {}) }), status, e.peakStep, end, now, model, e.onset],
         );
       }
     }
@@ -442,7 +442,11 @@ export class DriftMonitor {
       const group = byStep.get(`${model}\u0000${e.onset}`) ?? [];
       const feature = group.find((r) => r.type === 'feature');
       const regime = group.find((r) => r.type === 'regime')?.details as { regime_shift?: string } | undefined;
-      const driftedFeatures = [...new Set([...((feature?.details.drifted_feature_names as string[] | undefined) ?? []), ...Object.entries(cusum.statistics).filter(([, s]) => Math.max(s.up, s.down) > (this.deps.options.cusum?.h ?? Number.POSITIVE_INFINITY)).map(([k]) => k.split(':')[0] as string)])];
+      // the features whose detectors started the episode: CUSUMs above h, and the KS check's drifted ones when it retrains
+      const ks = e.reasons.includes('feature') ? ((feature?.details.drifted_feature_names as string[] | undefined) ?? []) : [];
+      const h = this.deps.options.cusum?.h ?? Number.POSITIVE_INFINITY;
+      const fromCusum = Object.entries(cusum.statistics).filter(([k, s]) => k.includes(':') && Math.max(s.up, s.down) > h).map(([k]) => k.split(':')[0] as string);
+      const driftedFeatures = [...new Set([...fromCusum, ...ks])].sort();
       this.deps.logger.warn('drift episode started: retraining requested', { model, step: e.onset, reasons: e.reasons, driftedFeatures });
       this.deps.events.emit('retrainingRequested', {
         timestamp: e.onsetTimestamp,

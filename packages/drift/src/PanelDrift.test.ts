@@ -25,7 +25,7 @@ function onsets(records: ReturnType<typeof makePanel>, batches = 1): { onsets: s
   const steps: string[] = [];
   const onClose = (s: ClosedStep, c: StepCusumResult) => {
     steps.push(s.step);
-    const u = updateEpisode(open, s, c.alarms.length ? ['cusum'] : [], c.sustained, c.max, defaults.cusum?.quietSteps);
+    const u = updateEpisode(open, s, c.alarms.length ? ['cusum'] : [], { alarmed: c.alarms, elevated: c.elevated }, c.max, defaults.cusum?.quietSteps);
     open = u.open;
     if (u.change?.kind === 'onset') out.push(s.step);
   };

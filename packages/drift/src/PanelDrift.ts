@@ -24,7 +24,7 @@ export interface StepCusumOptions {
   readonly h: number;
   /** Upper bound of each sum (default 2h): an alarm never resets the sums, the cap bounds the way back. */
   readonly cap?: number;
-  /** An episode ends when every sum has been at or below this (default 0) for `quietSteps` steps (default 5). */
+  /** An episode ends when every statistic that alarmed in it has been at or below this (default 0) for `quietSteps` steps (default 5). */
   readonly release?: number;
   readonly quietSteps?: number;
   /** Direction of the 'level' CUSUMs (default 'both'). */
@@ -79,8 +79,8 @@ export interface StepCusumResult {
   readonly alarms: string[];
   /** Largest sum (in reference standard deviations). */
   readonly max: number;
-  /** Any sum above `release`. */
-  readonly sustained: boolean;
+  /** Statistics whose sum is above `release`. */
+  readonly elevated: string[];
 }
 
 interface OpenStep {
@@ -216,13 +216,13 @@ export class PanelDrift {
   /** Standardises the step's statistics by the reference steps before it and feeds the CUSUMs. */
   #score(s: StepStats): StepCusumResult {
     const c = this.#o.cusum;
-    const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, sustained: false };
+    const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
     if (!c) return none;
+    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? 0)).map(([k]) => k).sort();
     const ref = this.#history.filter((h) => h.stats.n >= this.#o.minStepRecords).slice(-this.#o.referenceSteps);
     if (s.n < this.#o.minStepRecords || ref.length < this.#o.referenceSteps) {
-      const current = Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down));
-      const max = Math.max(0, ...current);
-      return { ...none, max, sustained: max > (c.release ?? 0) };
+      const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
+      return { ...none, max, elevated: elevated() };
     }
     const statistics: StepCusumResult['statistics'] = {};
     const alarms: string[] = [];
@@ -253,7 +253,7 @@ export class PanelDrift {
       for (const l of labels.length === 2 ? labels.slice(1) : labels) feed(`class:${l}`, standardise(s.classes[l] ?? 0, ref.map((h) => h.stats.classes[l] ?? 0)), 'both');
     }
     const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
-    return { scored: true, statistics, alarms, max, sustained: max > (c.release ?? 0) };
+    return { scored: true, statistics, alarms, max, elevated: elevated() };
   }
 }
 

@@ -134,7 +134,8 @@ function validate(o: BacktestOptions): void {
 /** Per day from `first` on: which detectors are active, whether any is sustained, and the score. */
 interface DayState {
   active: boolean;
-  sustained: boolean;
+  alarmed: string[];
+  elevated: string[];
   score: number;
 }
 
@@ -162,7 +163,7 @@ function ksDays(o: BacktestOptions, d: KsBacktestDetector, first: number): { day
     }
     const window = Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(t - w + 1 - (det.transformOf(n) === 'none' ? 0 : 1), t + 1)]));
     const r = det.detectFeatureDrift(window);
-    days.push({ active: r.driftDetected, sustained: false, score: r.maxDrift });
+    days.push({ active: r.driftDetected, alarmed: [], elevated: [], score: r.maxDrift });
   }
   return { days, inSample };
 }
@@ -179,13 +180,14 @@ function cusumDays(o: BacktestOptions, d: CusumBacktestDetector, first: number):
     cusum: { statistics: [d.statistic ?? 'level'], k: d.k, h: d.h, direction: d.direction ?? 'both', predictions: false, ...(d.cap !== undefined ? { cap: d.cap } : {}), ...(d.release !== undefined ? { release: d.release } : {}) },
   });
   const byDay = new Map<string, DayState>();
-  const onClose = (s: ClosedStep, c: StepCusumResult) => byDay.set(s.step, { active: c.alarms.length > 0, sustained: c.sustained, score: c.max });
+  const key = (k: string) => `${d.feature}/${k}`;
+  const onClose = (s: ClosedStep, c: StepCusumResult) => byDay.set(s.step, { active: c.alarms.length > 0, alarmed: c.alarms.map(key), elevated: c.elevated.map(key), score: c.max });
   engine.ingest(
     o.rows.map((r) => ({ timestamp: `${r.date}T00:00:00.000Z`, symbol: 'series', regime: r.regime ?? '', features: r.features, predictedLabel: 0, confidence: 1 })),
     onClose,
   );
   engine.flush(onClose);
-  return o.rows.slice(first).map((r) => byDay.get(r.date.slice(0, 10)) ?? { active: false, sustained: false, score: 0 });
+  return o.rows.slice(first).map((r) => byDay.get(r.date.slice(0, 10)) ?? { active: false, alarmed: [], elevated: [], score: 0 });
 }
 
 /**
@@ -226,7 +228,7 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   for (let i = 0; i < dates.length; i++) {
     const day = all.map((a) => a[i] as DayState);
     const active = day.some((x) => x.active) ? ['drift'] : [];
-    const u = updateEpisode(open, { step: dates[i] as string, timestamp: dates[i] as string }, active, day.some((x) => x.sustained), Math.max(...day.map((x) => x.score)), quietSteps);
+    const u = updateEpisode(open, { step: dates[i] as string, timestamp: dates[i] as string }, active, { alarmed: day.flatMap((x) => x.alarmed), elevated: day.flatMap((x) => x.elevated) }, Math.max(...day.map((x) => x.score)), quietSteps);
     open = u.open;
     if (u.change?.kind === 'onset') alarms.push(dates[i] as string);
     inDrift[i] = open ? 1 : 0;
