@@ -28,8 +28,8 @@ export interface DashboardCheckSummary {
 }
 
 /**
- * Loads every dashboard view in headless Chromium (playwright-core; `CHROMIUM_PATH` or
- * `/usr/bin/chromium`) and checks each figure against the API; submits an override without
+ * Loads every dashboard view in headless Chromium (playwright-core; the Chromium `findChromium`
+ * finds: `CHROMIUM_PATH`, the system's, or the one `@sparticuz/chromium` ships) and checks each figure against the API; submits an override without
  * and then with the token. Throws an Error naming the view and figure at the first mismatch.
  * Writes one override report to the server's gate history.
  */

@@ -1,12 +1,11 @@
 // Drives the dashboard in a real headless Chromium (playwright-core) against a running Vigil
 // server and checks that every figure on the page is the one the API gives.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { findChromium } from './findChromium.js';
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const DRIFT_TYPES = ['cusum', 'feature', 'regime', 'prediction'];
 const DRIFT_LIMIT = 5000; // the drift view's limit (public/js/views/drift.js)
 
@@ -29,10 +28,7 @@ class DashboardCheckError extends Error {
 export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
   if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new TypeError(`runDashboardChecks: baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
   if (typeof token !== 'string' || token.length === 0) throw new TypeError('runDashboardChecks: token must be the API token (a non-empty string)');
-  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary`);
-  }
+  const { executablePath, args, env } = await findChromium();
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const api = async (path, init) => {
     const res = await fetch(new URL(path, base), init);
@@ -46,7 +42,8 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args,
+    env,
     viewport: { width: 1440, height: 900 },
     timezoneId: 'UTC',
     locale: 'en-US',

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDashboardChecks } from '../src/browserChecks.js';
+import { findChromium } from '../src/findChromium.js';
 import { MIN_RESOLVED, sectorsDocument } from './fixtureData.js';
 import { type Fixture, startFixtureServer } from './fixtureServer.js';
 
 const TOKEN = 'fixture-token-7f3a';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 describe('dashboard in headless Chromium against a fixture API', () => {
   let fx: Fixture;
@@ -76,7 +76,7 @@ describe('the checks catch a page that disagrees with the API', () => {
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
     try {
-      await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(/Chromium not found at \/nonexistent\/chromium: install Debian's package/);
+      await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(/Chromium not found at \/nonexistent\/chromium \(CHROMIUM_PATH\): install Debian's package/);
     } finally {
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;
@@ -93,11 +93,8 @@ describe('empty data', () => {
 
   it('renders every view with an empty state instead of failing', async () => {
     const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-'));
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const { executablePath, args, env } = await findChromium();
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args, env });
     const errors: string[] = [];
     try {
       const page = context.pages()[0] ?? (await context.newPage());

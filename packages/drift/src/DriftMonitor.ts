@@ -1,4 +1,4 @@
-import { type Clock, type Issue, type Logger, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
+import { type Clock, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './DriftDetector.js';
 import type { DriftEvents } from './DriftEvents.js';
@@ -54,7 +54,7 @@ export class DriftMonitor {
   #lastModel: string | undefined;
 
   constructor(
-    private readonly deps: { dataSource: () => DataSource; transactor: () => Transactor; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
+    private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
   ) {}
 
   get options(): DriftOptions {
@@ -134,7 +134,7 @@ export class DriftMonitor {
 
   /** start(): the stored baselines and every model's state. */
   async load(): Promise<void> {
-    const manager = this.deps.dataSource().manager;
+    const manager = this.deps.dataSource.manager;
     const baselines = new Map<string, Baseline>();
     for (const [model, stored] of await loadBaselines(manager)) baselines.set(model, this.#baselineFrom(stored));
     const models = new Map<string, ModelState>();
@@ -197,7 +197,7 @@ export class DriftMonitor {
     const model = input.model ?? ANY_MODEL;
     const b = this.#baselineFrom(stored);
     const now = this.deps.clock.now().toISOString();
-    await this.deps.transactor().run(async (tx) => {
+    await this.deps.transactor.run(async (tx) => {
       await saveBaseline(tx.manager, b.stored, now, model);
       tx.afterCommit(() => {
         this.#baselines = new Map(this.#baselines).set(model, b);

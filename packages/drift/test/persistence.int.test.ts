@@ -1,5 +1,5 @@
 import type { PredictionRecord } from '@vigil/core';
-import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/test-utils';
+import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { driftPlugin } from '../src/plugin.js';
 import { makePanel } from './panel.js';

@@ -1,10 +1,10 @@
-import { definePlugin, gateCriterionToken } from '@vigil/core';
-import { instanceCachingFactory } from 'tsyringe';
+import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
+import { checkWiring } from './checkWiring.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
-import { overallAccuracyCriterion } from './overallAccuracy.js';
+import { OVERALL_ACCURACY_CRITERION, overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 
@@ -15,14 +15,28 @@ export const gatePlugin = definePlugin({
   options: gateOptionsSchema,
   entities: [ModelPromotionHistoryEntity],
   migrations: [GatePromotionHistory1700000004000],
-  register({ container, options, config, logger }) {
-    const cwd = process.cwd();
-    container.register(gateCriterionToken, { useValue: overallAccuracyCriterion(options.minSamples) });
-    container.register(gateToken, { useFactory: instanceCachingFactory((c) => new ModelPromotionGate({ container: c, options, config, logger, cwd })) });
+  criterionIds: [OVERALL_ACCURACY_CRITERION],
+  deps: {
+    container: containerToken,
+    transactor: transactorToken,
+    dataSource: dataSourceToken,
+    clock: clockToken,
+    config: configToken,
+    installed: installedPluginsToken,
+    logger: loggerToken,
   },
-  async start({ container, logger }) {
-    const report = await container.resolve(gateToken).verifyHistory();
-    if (!report.ok) logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
-    await reconcileAtStart(container.resolve(gateToken), logger);
+  init(deps, options) {
+    const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
+    return {
+      provides: [[gateToken, gate]],
+      criteria: [overallAccuracyCriterion(options.minSamples)],
+      async start() {
+        // every plugin has run init: the criteria are all registered now
+        checkWiring(gate.criteria(), options, deps.installed);
+        const report = await gate.verifyHistory();
+        if (!report.ok) deps.logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
+        await reconcileAtStart(gate, deps.logger);
+      },
+    };
   },
 });

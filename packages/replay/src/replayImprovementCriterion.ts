@@ -1,6 +1,7 @@
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, defineCriterion } from '@vigil/core';
-import type { BufferedPrediction } from './ErrorReplayBuffer.js';
-import { errorReplayBufferToken } from './tokens.js';
+import { type CriterionResult, type GateCriterion, defineCriterion } from '@vigil/core';
+import type { BufferedPrediction, ErrorReplayBuffer } from './ErrorReplayBuffer.js';
+
+export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
 
 /**
  * Extra `ValidationResults` fields this criterion reads (beside the core `replayImprovement`):
@@ -17,9 +18,11 @@ export interface ReplayValidationFields {
 const fmt = (v: number): string => `${(v * 100).toFixed(1)}%`;
 
 /** `replay.replay_improvement`: "replay improvement > 0" (spec Module 10), threshold default 0. */
-export function replayImprovementCriterion(o: { readonly minReplaySamples: number }): GateCriterion {
+export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: { readonly minReplaySamples: number }): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.replayImprovement,
+    id: REPLAY_IMPROVEMENT_CRITERION,
+    requiredByDefault: true,
+    thresholdRange: [-1, 1],
     description: 'The candidate gets more of the buffered worst errors right than the model that made them (replay improvement > threshold).',
     defaultThreshold: 0,
     async evaluate(ctx): Promise<CriterionResult> {
@@ -41,7 +44,6 @@ export function replayImprovementCriterion(o: { readonly minReplaySamples: numbe
       if (v.replayPredictions === undefined) {
         return { status: 'insufficient', value: null, threshold, message: 'no validation.replayImprovement and no validation.replayPredictions on the buffered errors' };
       }
-      const buffer = ctx.container.resolve(errorReplayBufferToken);
       if (buffer.size === 0) return { status: 'insufficient', value: null, threshold, message: 'the error replay buffer is empty; nothing to measure replay improvement on' };
       const ev = await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
       const details = {

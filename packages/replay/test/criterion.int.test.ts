@@ -1,11 +1,11 @@
-import { BUILTIN_CRITERIA, type CriterionContext, type GateCriterion, gateCriterionToken } from '@vigil/core';
-import { type TestHost, testDatabases } from '@vigil/test-utils';
+import { type CriterionContext, type GateCriterion, gateCriterionToken } from '@vigil/core';
+import { type TestHost, testDatabases } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bufferOf, randomErrors, startReplayHost } from './helpers.js';
 
 const criterionOf = (h: TestHost): GateCriterion => {
   const all = h.container.resolveAll(gateCriterionToken);
-  const c = all.find((x) => x.id === BUILTIN_CRITERIA.replayImprovement);
+  const c = all.find((x) => x.id === 'replay.replay_improvement');
   if (!c) throw new Error('replay criterion not registered');
   return c;
 };

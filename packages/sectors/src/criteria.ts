@@ -1,4 +1,4 @@
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, type RecordRules, type ValidationResults, defineCriterion } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, type RecordRules, type ValidationResults, defineCriterion } from '@vigil/core';
 import { evaluateCandidate } from './evaluateCandidate.js';
 import { UNKNOWN_SECTOR } from './gics.js';
 import type { SectorMap } from './SectorMap.js';
@@ -14,6 +14,8 @@ export interface SectorCriteriaOptions {
   readonly crashRegime: string;
 }
 
+export const MIN_SECTOR_ACCURACY_CRITERION = 'sectors.min_sector_accuracy';
+export const CRASH_ACCURACY_CRITERION = 'sectors.crash_accuracy';
 export const DEFAULT_MIN_SECTOR_ACCURACY = 0.55;
 export const DEFAULT_MIN_CRASH_ACCURACY = 0.65;
 
@@ -28,7 +30,8 @@ function badFigures(name: string, figures: Readonly<Record<string, unknown>>): C
 /** "No sector < 55%": fails if any sector with enough evidence is below the threshold. */
 export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.minSectorAccuracy,
+    id: MIN_SECTOR_ACCURACY_CRITERION,
+    requiredByDefault: true,
     description: 'no GICS sector below the minimum accuracy on the validation set',
     defaultThreshold: DEFAULT_MIN_SECTOR_ACCURACY,
     async evaluate(ctx) {
@@ -80,7 +83,8 @@ export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriter
 /** "Crash-regime accuracy > 65%": strictly above the threshold, with enough crash samples. */
 export function crashAccuracyCriterion(o: SectorCriteriaOptions): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.crashAccuracy,
+    id: CRASH_ACCURACY_CRITERION,
+    requiredByDefault: true,
     description: `accuracy in the '${o.crashRegime}' regime above the minimum on the validation set`,
     defaultThreshold: DEFAULT_MIN_CRASH_ACCURACY,
     async evaluate(ctx) {
