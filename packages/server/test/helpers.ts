@@ -46,7 +46,7 @@ export async function serve(database: TestDatabase, o: { token?: string | null; 
     config: {
       plugins: {
         gate: { options: { root, modelsDir: 'models' } },
-        drift: { options: { baselineSize: 60, windowSize: 40, ...o.drift } },
+        drift: { options: { baselineSteps: 10, windowSteps: 5, referenceSteps: 20, minRecords: 10, ...o.drift } },
         replay: { options: { maxSize: 200 } },
       },
     },
