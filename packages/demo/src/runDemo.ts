@@ -82,9 +82,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       regimes: [...REGIMES],
       log: { level: 'warn' },
       plugins: {
-        // The recommended CUSUM (chosen on the SPY + VIX backtest) watches the market's daily
-        // move; every symbol's record carries it, so h is scaled by the nine records a day.
-        drift: { options: { cusum: { features: ['spy_ret_1d'], statistic: 'abs', k: 1, h: 5 * 9, direction: 'up' } } },
+        // drift runs with its documented defaults (per-step CUSUMs over trading days, BACKTEST.md)
+        drift: {},
         replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed } },
         gate: { options: { root: o.workDir, modelsDir: MODELS, productionFile: 'production/direction_model.json', productionDir: 'production/direction_model.d', minSamples: 100 } },
       },
@@ -107,6 +106,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const setBaseline = (rows: readonly Sample[], model: DirectionModel) =>
       monitor.setBaseline({
         features: Object.fromEntries(FEATURES.map((f) => [f, rows.map((s) => s.features[f])])),
+        // dated and per symbol: the baseline's trading days seed each new model's CUSUM reference
+        timestamps: rows.map((s) => `${s.date}T21:00:00.000Z`),
+        symbols: rows.map((s) => s.symbol),
         regimes: rows.map((s) => s.regime),
         predictions: rows.map((s) => predict(model, s.x)),
       });
@@ -195,6 +197,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const driftRows: { timestamp: string; drift_type: string; ks_statistic: number; details_json: string }[] = await host.dataSource.query(
       "SELECT timestamp, drift_type, ks_statistic, details_json FROM drift_monitoring WHERE drift_detected = 1 ORDER BY id",
     );
+    const episodeRows: { model_version: string; step: string; episode_end: string | null; ks_statistic: number; details_json: string }[] = await host.dataSource.query(
+      "SELECT model_version, step, episode_end, ks_statistic, details_json FROM drift_monitoring WHERE drift_type = 'cusum' ORDER BY step, id",
+    );
     const summary: DemoSummary = {
       period: { from: days[firstLive] as string, to: days.at(-1) as string, tradingDays: days.length - firstLive },
       predictions: samples.filter((s) => s.dayIndex >= firstLive).length,
@@ -205,7 +210,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
       })(),
       driftAlerts: driftRows.map((r) => ({ date: r.timestamp.slice(0, 10), type: r.drift_type, statistic: Number(r.ks_statistic) })),
-      retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, reasons: r.reasons })),
+      retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, model: r.model, reasons: r.reasons, features: r.driftedFeatures })),
+      driftEpisodes: episodeRows.map((r) => {
+        const d = JSON.parse(r.details_json) as { peak_step: string; reasons: string[]; statistics: string[] };
+        return { model: r.model_version, onset: r.step, end: r.episode_end, peak: Number(r.ks_statistic), peakDate: d.peak_step, statistics: d.statistics };
+      }),
       weakestSectors: weakest.sectors.map((s) => ({ sector: s.sector, accuracy: s.accuracy, upper: s.interval.upper, resolved: s.total })),
       insufficientSectors: weakest.insufficientEvidence.map((s) => s.sector),
       replay: { stats: { total: stats.totalErrors, byRegime: stats.byRegime, avgConfidence: stats.avgConfidence, highConfidence: stats.highConfidenceErrors, replayed: stats.replayedErrors }, retrains: replayFigures },

@@ -173,13 +173,15 @@ export class DriftMonitor {
     const names = [...raw.keys()];
     const timed = input.timestamps !== undefined;
     const engine = new PanelDrift({ ...this.#engineOptions(names, true), keepValues: Number.MAX_SAFE_INTEGER, referenceSteps: Number.MAX_SAFE_INTEGER, cusum: null });
+    // predictions given row by row feed the steps' prediction statistics; without them those stay empty
+    const rowPredictions = input.predictions?.length === n ? input.predictions : undefined;
     const records: PanelRecord[] = Array.from({ length: n }, (_, i) => ({
       timestamp: timed ? (input.timestamps?.[i] as string) : new Date(Date.UTC(1970, 0, 1) + i * 86_400_000).toISOString(),
       symbol: input.symbols?.[i] ?? 'series',
-      regime: '',
+      regime: input.regimes?.[i] ?? '',
       features: Object.fromEntries(names.map((f) => [f, (raw.get(f) as Float64Array)[i] as number])),
-      predictedLabel: 0,
-      confidence: 1,
+      predictedLabel: rowPredictions?.[i]?.label ?? Number.NaN,
+      confidence: rowPredictions?.[i]?.confidence ?? Number.NaN,
     }));
     const sorted = timed ? [...records].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)) : records;
     engine.validate(sorted);

@@ -24,7 +24,7 @@ export interface StepCusumOptions {
   readonly h: number;
   /** Upper bound of each sum (default 2h): an alarm never resets the sums, the cap bounds the way back. */
   readonly cap?: number;
-  /** An episode ends when every statistic that alarmed in it has been at or below this (default 0) for `quietSteps` steps (default 5). */
+  /** An episode ends when every statistic that alarmed in it has been at or below this (default h / 2) for `quietSteps` steps (default 5). */
   readonly release?: number;
   readonly quietSteps?: number;
   /** Direction of the 'level' CUSUMs (default 'both'). */
@@ -51,7 +51,10 @@ export interface PanelDriftOptions {
 export type FeatureMoments = readonly [n: number, mean: number, variance: number];
 
 export interface StepStats {
+  /** Records in the step. */
   readonly n: number;
+  /** Of which with a prediction (label and confidence). */
+  readonly predictions: number;
   readonly features: Readonly<Record<string, FeatureMoments>>;
   readonly confidence: number;
   /** Share of the step's predictions per label. */
@@ -218,7 +221,7 @@ export class PanelDrift {
     const c = this.#o.cusum;
     const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
     if (!c) return none;
-    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? 0)).map(([k]) => k).sort();
+    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 2)).map(([k]) => k).sort();
     const ref = this.#history.filter((h) => h.stats.n >= this.#o.minStepRecords).slice(-this.#o.referenceSteps);
     if (s.n < this.#o.minStepRecords || ref.length < this.#o.referenceSteps) {
       const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
@@ -246,11 +249,12 @@ export class PanelDrift {
         feed(`${f}:abs`, standardise(rms(m), refM.map(rms)), 'up');
       }
     }
-    if (c.predictions) {
-      feed('confidence', standardise(s.confidence, ref.map((h) => h.stats.confidence)), 'both');
-      const labels = [...new Set(ref.flatMap((h) => Object.keys(h.stats.classes)))].sort();
+    const refP = ref.filter((h) => h.stats.predictions > 0);
+    if (c.predictions && s.predictions > 0 && refP.length >= 2) {
+      feed('confidence', standardise(s.confidence, refP.map((h) => h.stats.confidence)), 'both');
+      const labels = [...new Set(refP.flatMap((h) => Object.keys(h.stats.classes)))].sort();
       // with two labels one share is the other's complement: watch one
-      for (const l of labels.length === 2 ? labels.slice(1) : labels) feed(`class:${l}`, standardise(s.classes[l] ?? 0, ref.map((h) => h.stats.classes[l] ?? 0)), 'both');
+      for (const l of labels.length === 2 ? labels.slice(1) : labels) feed(`class:${l}`, standardise(s.classes[l] ?? 0, refP.map((h) => h.stats.classes[l] ?? 0)), 'both');
     }
     const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
     return { scored: true, statistics, alarms, max, elevated: elevated() };
@@ -269,13 +273,15 @@ function stepStats(o: OpenStep): StepStats {
     const { mean, sd } = meanSd(v);
     features[f] = v.length ? [v.length, mean, v.length > 1 ? (sd * sd * (v.length - 1)) / v.length : 0] : [0, 0, 0];
   }
-  const n = o.predictions.length;
+  // predictions without a label (a baseline given without them) count as no prediction
+  const preds = o.predictions.filter(([label]) => !Number.isNaN(label));
+  const n = preds.length;
   const classes: Record<string, number> = {};
   let conf = 0;
-  for (const [label, c] of o.predictions) {
+  for (const [label, c] of preds) {
     classes[String(label)] = (classes[String(label)] ?? 0) + 1;
     conf += c;
   }
   for (const l of Object.keys(classes)) classes[l] = (classes[l] as number) / n;
-  return { n, features, confidence: n ? conf / n : 0, classes };
+  return { n: o.predictions.length, predictions: n, features, confidence: n ? conf / n : 0, classes };
 }

@@ -36,7 +36,7 @@ export interface CusumBacktestDetector {
   readonly direction?: 'up' | 'down' | 'both';
   /** 'level' watches the value itself; 'abs' its absolute deviation from the baseline mean (a scale shift). */
   readonly statistic?: 'level' | 'abs';
-  /** Bound of each sum (default 2h) and the level every sum must fall to for an episode to end (default 0). */
+  /** Bound of each sum (default 2h) and the level every alarmed sum must fall to for an episode to end (default h / 2). */
   readonly cap?: number;
   readonly release?: number;
   /** Quiet steps that end an episode (default 5). */

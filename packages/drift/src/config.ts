@@ -30,7 +30,7 @@ export const RECOMMENDED_DEFAULTS = {
   correction: 'holm',
   transforms: {} as Record<string, Transform>,
   calibration: { targetFalseAlarmRate: 0.01 } as { targetFalseAlarmRate: number } | null,
-  cusum: { statistics: ['abs'] as ('abs' | 'level')[], k: 1.25, h: 3, release: 0, quietSteps: 5, direction: 'both', predictions: true } as const,
+  cusum: { statistics: ['abs'] as ('abs' | 'level')[], k: 1.25, h: 3, quietSteps: 5, direction: 'both', predictions: true } as const,
   retrainOn: ['cusum'] as ('feature' | 'regime' | 'prediction' | 'cusum')[],
 } as const;
 
@@ -70,7 +70,7 @@ export const driftOptionsSchema = z
      * Per-step CUSUMs (parameters in reference standard deviations): 'abs' watches each feature's
      * cross-sectional RMS deviation from the reference centre (scale, one-sided up), 'level' its
      * cross-sectional mean (`direction`); `predictions` adds the mean confidence and class mix.
-     * No reset on alarm: the sums are capped (default 2h); an episode ends after `quietSteps` steps with every sum at or below `release`. null disables.
+     * No reset on alarm: the sums are capped (default 2h); an episode ends after `quietSteps` steps with every statistic that alarmed in it at or below `release` (default h/2). null disables.
      */
     cusum: z
       .object({
@@ -79,13 +79,15 @@ export const driftOptionsSchema = z
         k: z.number().min(0).default(RECOMMENDED_DEFAULTS.cusum.k),
         h: z.number().gt(0).default(RECOMMENDED_DEFAULTS.cusum.h),
         cap: z.number().gt(0).optional(),
-        release: z.number().min(0).default(RECOMMENDED_DEFAULTS.cusum.release),
-        /** Consecutive quiet steps (no detector active, every sum at or below release) that end an episode. */
+        /** Level (in reference sds) every statistic that alarmed in an episode must fall to for the episode to end (default h / 2). */
+        release: z.number().min(0).optional(),
+        /** Consecutive quiet steps (no detector active, every statistic that alarmed at or below release) that end an episode. */
         quietSteps: z.number().int().min(1).default(RECOMMENDED_DEFAULTS.cusum.quietSteps),
         direction: z.enum(['up', 'down', 'both']).default(RECOMMENDED_DEFAULTS.cusum.direction),
         predictions: z.boolean().default(RECOMMENDED_DEFAULTS.cusum.predictions),
       })
       .refine((c) => c.cap === undefined || c.cap >= c.h, { message: 'cap must be >= h', path: ['cap'] })
+      .refine((c) => c.release === undefined || c.release < c.h, { message: 'release must be below h', path: ['release'] })
       .nullable()
       .default({ ...RECOMMENDED_DEFAULTS.cusum, statistics: [...RECOMMENDED_DEFAULTS.cusum.statistics] }),
     /** Which detectors start a drift episode (one retraining request per episode). */

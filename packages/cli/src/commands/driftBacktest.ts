@@ -16,7 +16,7 @@ export function backtestDetector(choice: DetectorChoice, features: readonly stri
     return { kind: 'ks', features: [...features], windowSize: SPEC_DEFAULTS.windowSize, alertThreshold: SPEC_DEFAULTS.alertThreshold, alpha: SPEC_DEFAULTS.alpha, correction: SPEC_DEFAULTS.correction };
   }
   const c = RECOMMENDED_DEFAULTS.cusum;
-  const cusums = features.flatMap((feature) => c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, release: c.release, quietSteps: c.quietSteps })));
+  const cusums = features.flatMap((feature) => c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, quietSteps: c.quietSteps })));
   return cusums.length === 1 ? (cusums[0] as BacktestDetector) : { kind: 'any', detectors: cusums };
 }
 

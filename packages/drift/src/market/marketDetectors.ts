@@ -14,7 +14,7 @@ export function recommendedMarketDetector(feature = 'ret'): BacktestDetector {
   const o = driftOptionsSchema.parse({});
   const c = o.cusum;
   if (!c) throw new Error('the default configuration has no CUSUM detector');
-  const ds = c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, release: c.release, quietSteps: c.quietSteps, ...(c.cap !== undefined ? { cap: c.cap } : {}) }));
+  const ds = c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, quietSteps: c.quietSteps, ...(c.release !== undefined ? { release: c.release } : {}), ...(c.cap !== undefined ? { cap: c.cap } : {}) }));
   return ds.length === 1 ? (ds[0] as BacktestDetector) : { kind: 'any', detectors: ds };
 }
 
