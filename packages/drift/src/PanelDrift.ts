@@ -24,7 +24,7 @@ export interface StepCusumOptions {
   readonly h: number;
   /** Upper bound of each sum (default 2h): an alarm never resets the sums, the cap bounds the way back. */
   readonly cap?: number;
-  /** An episode ends when every statistic that alarmed in it has been at or below this (default h / 2) for `quietSteps` steps (default 5). */
+  /** An episode ends when every statistic that alarmed in it has been at or below this (default h / 4) for `quietSteps` steps (default 10). */
   readonly release?: number;
   readonly quietSteps?: number;
   /** Direction of the 'level' CUSUMs (default 'both'). */
@@ -221,7 +221,7 @@ export class PanelDrift {
     const c = this.#o.cusum;
     const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
     if (!c) return none;
-    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 2)).map(([k]) => k).sort();
+    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4)).map(([k]) => k).sort();
     const ref = this.#history.filter((h) => h.stats.n >= this.#o.minStepRecords).slice(-this.#o.referenceSteps);
     if (s.n < this.#o.minStepRecords || ref.length < this.#o.referenceSteps) {
       const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));

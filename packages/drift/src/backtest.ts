@@ -36,10 +36,10 @@ export interface CusumBacktestDetector {
   readonly direction?: 'up' | 'down' | 'both';
   /** 'level' watches the value itself; 'abs' its absolute deviation from the baseline mean (a scale shift). */
   readonly statistic?: 'level' | 'abs';
-  /** Bound of each sum (default 2h) and the level every alarmed sum must fall to for an episode to end (default h / 2). */
+  /** Bound of each sum (default 2h) and the level every alarmed sum must fall to for an episode to end (default h / 4). */
   readonly cap?: number;
   readonly release?: number;
-  /** Quiet steps that end an episode (default 5). */
+  /** Quiet steps that end an episode (default 10). */
   readonly quietSteps?: number;
 }
 
@@ -218,7 +218,7 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   };
   const all = d.kind === 'any' ? d.detectors.map(run) : [run(d)];
   const cusums = d.kind === 'any' ? d.detectors.filter((x) => x.kind === 'cusum') : d.kind === 'cusum' ? [d] : [];
-  const quietSteps = Math.max(1, ...cusums.map((x) => (x as CusumBacktestDetector).quietSteps ?? 5));
+  const quietSteps = Math.max(1, ...cusums.map((x) => (x as CusumBacktestDetector).quietSteps ?? 10));
   const dates = rows.slice(first).map((r) => r.date);
   // episodes of drift over the checked days
   const inDrift = new Uint8Array(dates.length);

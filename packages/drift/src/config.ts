@@ -30,7 +30,7 @@ export const RECOMMENDED_DEFAULTS = {
   correction: 'holm',
   transforms: {} as Record<string, Transform>,
   calibration: { targetFalseAlarmRate: 0.01 } as { targetFalseAlarmRate: number } | null,
-  cusum: { statistics: ['abs'] as ('abs' | 'level')[], k: 1.25, h: 3, quietSteps: 5, direction: 'both', predictions: true } as const,
+  cusum: { statistics: ['abs'] as ('abs' | 'level')[], k: 1.25, h: 3, quietSteps: 10, direction: 'both', predictions: true } as const,
   retrainOn: ['cusum'] as ('feature' | 'regime' | 'prediction' | 'cusum')[],
 } as const;
 
@@ -70,7 +70,7 @@ export const driftOptionsSchema = z
      * Per-step CUSUMs (parameters in reference standard deviations): 'abs' watches each feature's
      * cross-sectional RMS deviation from the reference centre (scale, one-sided up), 'level' its
      * cross-sectional mean (`direction`); `predictions` adds the mean confidence and class mix.
-     * No reset on alarm: the sums are capped (default 2h); an episode ends after `quietSteps` steps with every statistic that alarmed in it at or below `release` (default h/2). null disables.
+     * No reset on alarm: the sums are capped (default 2h); an episode ends after `quietSteps` steps with every statistic that alarmed in it at or below `release` (default h/4). null disables.
      */
     cusum: z
       .object({
@@ -79,7 +79,7 @@ export const driftOptionsSchema = z
         k: z.number().min(0).default(RECOMMENDED_DEFAULTS.cusum.k),
         h: z.number().gt(0).default(RECOMMENDED_DEFAULTS.cusum.h),
         cap: z.number().gt(0).optional(),
-        /** Level (in reference sds) every statistic that alarmed in an episode must fall to for the episode to end (default h / 2). */
+        /** Level (in reference sds) every statistic that alarmed in an episode must fall to for the episode to end (default h / 4). */
         release: z.number().min(0).optional(),
         /** Consecutive quiet steps (no detector active, every statistic that alarmed at or below release) that end an episode. */
         quietSteps: z.number().int().min(1).default(RECOMMENDED_DEFAULTS.cusum.quietSteps),
