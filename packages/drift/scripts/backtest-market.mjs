@@ -65,7 +65,6 @@ for (const [pickOn, reportOn] of [['2000-2010', '2011-2020'], ['2011-2020', '200
   const held = run(best.c, periods[reportOn]);
   const ninety = run(best.c, { from: '1990-01-01', to: '1999-12-31', episodes: NINETIES }, nineties);
   const goal = held.caught === held.scorable && held.falseAlarmRate <= MAX_CALM && held.caught / Math.max(1, held.scorable) > 5 * held.chanceLevel;
-  const caughtShare = held.caught / Math.max(1, held.scorable);
   out.push(
     `### Picked on ${pickOn}, reported on ${reportOn}`,
     '',

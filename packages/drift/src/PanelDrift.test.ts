@@ -65,7 +65,9 @@ describe('PanelDrift: per-symbol transforms', () => {
       const alone = new Map<number, number[]>();
       for (let s = 0; s < 7; s++) {
         const series = panel.filter((r) => r.symbol === `S${s}`).map((r) => r.features[f] as number);
-        applyTransform(series, t, f, []).forEach((v, d) => alone.set(d + 1, [...(alone.get(d + 1) ?? []), v]));
+        applyTransform(series, t, f, []).forEach((v, d) => {
+          alone.set(d + 1, [...(alone.get(d + 1) ?? []), v]);
+        });
       }
       expect(steps[0]?.values?.[f]).toEqual([]); // no symbol has a previous value on the first day
       for (let d = 1; d < 30; d++) expect(steps[d]?.values?.[f]).toEqual(alone.get(d));
