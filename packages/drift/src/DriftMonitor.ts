@@ -266,10 +266,11 @@ export class DriftMonitor {
       }
       const lateBefore = engine.core.late;
       let episode = prev?.episode ?? null;
-      const closed: ClosedStep[] = fresh ? [...engine.history] : [];
+      // steps to persist: a fresh model's seeded history, then every step this batch closes
+      let unsaved = fresh ? engine.history.length : 0;
       let current = engine;
       const onClose = (step: ClosedStep, cusum: StepCusumResult) => {
-        closed.push(step);
+        unsaved++;
         const active: string[] = o.retrainOn.includes('cusum') && cusum.alarms.length ? ['cusum'] : [];
         const base = this.#baselineOf(model, baselines);
         if (base && current.closedSteps % o.checkEvery === 0) {
@@ -300,7 +301,9 @@ export class DriftMonitor {
         current = new PanelDrift(this.#engineOptions(features, false), engine.core, [...engine.history]);
       } else current = engine;
       models.set(model, { engine: current, features, episode });
-      saves.push({ model, state: { features, core: current.core, episode }, steps: closed });
+      // only the steps still kept at the end of the batch are written (older ones aged out inside it)
+      const kept = current.history;
+      saves.push({ model, state: { features, core: current.core, episode }, steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [] });
     }
     const now = this.deps.clock.now().toISOString();
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
@@ -322,7 +325,7 @@ export class DriftMonitor {
 
   /** Collects a model's baseline from its first closed steps' values. */
   #collectBaseline(steps: readonly ClosedStep[], features: readonly string[]): Baseline | undefined {
-    const pooled = new Map(features.map((f) => [f, Float64Array.from(steps.flatMap((s) => s.values?.[f] ?? []))]));
+    const pooled = new Map(features.map((f) => [f, concatValues(steps, f)]));
     if (Math.min(...[...pooled.values()].map((v) => v.length)) < this.deps.options.minRecords) return undefined;
     const stored: StoredBaseline = {
       features: pooled,
@@ -340,7 +343,7 @@ export class DriftMonitor {
     if (window.length < o.windowSteps) return [];
     const rows: CheckRow[] = [];
     const at = { model, step: step.step, timestamp: step.timestamp };
-    const cols = new Map(d.featureNames.map((f) => [f, Float64Array.from(window.flatMap((s) => s.values?.[f] ?? []))]));
+    const cols = new Map(d.featureNames.map((f) => [f, concatValues(window, f)]));
     const size = Math.min(...[...cols.values()].map((c) => c.length));
     if (size >= o.minRecords) {
       const feature = d.featureDriftOnTransformed(cols);
@@ -469,6 +472,21 @@ export class DriftMonitor {
     if (!d) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no drift baseline yet');
     return d.detectFeatureDrift(columns);
   }
+}
+
+/** One feature's values over steps, oldest first. */
+function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
+  let n = 0;
+  for (const s of steps) n += s.values?.[f]?.length ?? 0;
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const s of steps) {
+    const v = s.values?.[f];
+    if (!v) continue;
+    out.set(v, at);
+    at += v.length;
+  }
+  return out;
 }
 
 function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number): Record<string, unknown> {

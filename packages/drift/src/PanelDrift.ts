@@ -104,6 +104,18 @@ export interface PanelCoreState {
   late: number;
 }
 
+/** The reference steps as columns (oldest first), one per watched feature: count, mean, variance; and the prediction figures. */
+interface RefColumns {
+  size: number;
+  readonly n: Float64Array[];
+  readonly mean: Float64Array[];
+  readonly v: Float64Array[];
+  readonly predictions: Float64Array;
+  readonly confidence: Float64Array;
+  /** Class shares of steps with predictions (null for a step without). */
+  readonly classes: (Readonly<Record<string, number>> | null)[];
+}
+
 const emptyCore = (): PanelCoreState => ({ open: null, last: {}, cusum: {}, closedSteps: 0, late: 0 });
 
 /**
@@ -118,6 +130,13 @@ export class PanelDrift {
   #core: PanelCoreState;
   /** Closed steps, oldest first: stats for the reference, values for the last `keepValues`. */
   #history: ClosedStep[];
+  /**
+   * The CUSUMs' reference (the last `referenceSteps` steps with enough records) as numeric rows:
+   * derived from #history (rebuilt from it when missing), so results do not depend on whether it
+   * was built incrementally or after a restart.
+   */
+  #ref: RefColumns | undefined;
+  readonly #labels = new Map<string, number>();
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
     this.#o = o;
@@ -201,6 +220,7 @@ export class PanelDrift {
   #close(open: OpenStep, onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
     const closed: ClosedStep = { step: open.step, timestamp: open.timestamp, stats: stepStats(open), values: open.values, regimes: open.regimes, predictions: open.predictions };
     const result = this.#score(closed.stats);
+    if (this.#o.cusum) this.#pushRef(closed.stats);
     this.#core.closedSteps++;
     this.#core.open = null;
     this.#history.push(closed);
@@ -216,14 +236,63 @@ export class PanelDrift {
     onClose(closed, result);
   }
 
+  get #cusumFeatures(): readonly string[] {
+    return this.#o.cusum?.features ?? this.#o.features;
+  }
+
+  #refCols(): RefColumns {
+    if (!this.#ref) {
+      const F = this.#cusumFeatures.length;
+      const R = this.#o.referenceSteps;
+      const col = () => Array.from({ length: F }, () => new Float64Array(R));
+      this.#ref = { size: 0, n: col(), mean: col(), v: col(), predictions: new Float64Array(R), confidence: new Float64Array(R), classes: [] };
+      this.#labels.clear();
+      for (const h of this.#history) this.#pushRef(h.stats);
+    }
+    return this.#ref;
+  }
+
+  /** Appends a step to the reference columns (oldest first), dropping the oldest beyond referenceSteps. */
+  #pushRef(stats: StepStats): void {
+    if (stats.n < this.#o.minStepRecords) return;
+    const r = this.#refCols();
+    const R = this.#o.referenceSteps;
+    if (r.size === R) {
+      for (const cols of [r.n, r.mean, r.v]) for (const c of cols) c.copyWithin(0, 1);
+      r.predictions.copyWithin(0, 1);
+      r.confidence.copyWithin(0, 1);
+      const old = r.classes.shift() as Readonly<Record<string, number>> | null;
+      if (old) {
+        for (const l of Object.keys(old)) {
+          const k = (this.#labels.get(l) ?? 0) - 1;
+          if (k > 0) this.#labels.set(l, k);
+          else this.#labels.delete(l);
+        }
+      }
+      r.size--;
+    }
+    const i = r.size;
+    this.#cusumFeatures.forEach((f, j) => {
+      const x = stats.features[f];
+      (r.n[j] as Float64Array)[i] = x ? x[0] : 0;
+      (r.mean[j] as Float64Array)[i] = x ? x[1] : 0;
+      (r.v[j] as Float64Array)[i] = x ? x[2] : 0;
+    });
+    r.predictions[i] = stats.predictions;
+    r.confidence[i] = stats.confidence;
+    r.classes.push(stats.predictions > 0 ? stats.classes : null);
+    if (stats.predictions > 0) for (const l of Object.keys(stats.classes)) this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
+    r.size++;
+  }
+
   /** Standardises the step's statistics by the reference steps before it and feeds the CUSUMs. */
   #score(s: StepStats): StepCusumResult {
     const c = this.#o.cusum;
     const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
     if (!c) return none;
     const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4)).map(([k]) => k).sort();
-    const ref = this.#history.filter((h) => h.stats.n >= this.#o.minStepRecords).slice(-this.#o.referenceSteps);
-    if (s.n < this.#o.minStepRecords || ref.length < this.#o.referenceSteps) {
+    const ref = this.#refCols();
+    if (s.n < this.#o.minStepRecords || ref.size < this.#o.referenceSteps) {
       const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
       return { ...none, max, elevated: elevated() };
     }
@@ -236,35 +305,46 @@ export class PanelDrift {
       statistics[key] = { z, up: st.up, down: st.down };
       if (st.alarm) alarms.push(key);
     };
-    for (const f of c.features ?? this.#o.features) {
+    const R = ref.size;
+    const buf = new Float64Array(R);
+    this.#cusumFeatures.forEach((f, j) => {
       const m = s.features[f];
-      if (!m || m[0] === 0) continue;
-      const refM = ref.map((h) => h.stats.features[f]).filter((x): x is FeatureMoments => x !== undefined && x[0] > 0);
-      if (refM.length < 2) continue;
-      const means = refM.map((x) => x[1]);
-      if (c.statistics.includes('level')) feed(`${f}:level`, standardise(m[1], means), c.direction ?? 'both');
+      if (!m || m[0] === 0) return;
+      const cn = ref.n[j] as Float64Array;
+      const cm = ref.mean[j] as Float64Array;
+      const cv = ref.v[j] as Float64Array;
+      let n = 0;
+      for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = cm[i] as number;
+      if (n < 2) return;
+      const means = meanSd(buf, 0, n);
+      if (c.statistics.includes('level')) feed(`${f}:level`, means.sd > 0 ? (m[1] - means.mean) / means.sd : 0, c.direction ?? 'both');
       if (c.statistics.includes('abs')) {
-        const centre = meanSd(means).mean;
-        const rms = (x: FeatureMoments) => Math.sqrt(x[2] + (x[1] - centre) ** 2);
-        feed(`${f}:abs`, standardise(rms(m), refM.map(rms)), 'up');
+        const centre = means.mean;
+        n = 0;
+        for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
+        const r = meanSd(buf, 0, n);
+        feed(`${f}:abs`, r.sd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - r.mean) / r.sd : 0, 'up');
       }
-    }
-    const refP = ref.filter((h) => h.stats.predictions > 0);
-    if (c.predictions && s.predictions > 0 && refP.length >= 2) {
-      feed('confidence', standardise(s.confidence, refP.map((h) => h.stats.confidence)), 'both');
-      const labels = [...new Set(refP.flatMap((h) => Object.keys(h.stats.classes)))].sort();
-      // with two labels one share is the other's complement: watch one
-      for (const l of labels.length === 2 ? labels.slice(1) : labels) feed(`class:${l}`, standardise(s.classes[l] ?? 0, refP.map((h) => h.stats.classes[l] ?? 0)), 'both');
+    });
+    if (c.predictions && s.predictions > 0) {
+      let n = 0;
+      for (let i = 0; i < R; i++) if ((ref.predictions[i] as number) > 0) buf[n++] = ref.confidence[i] as number;
+      if (n >= 2) {
+        const cm = meanSd(buf, 0, n);
+        feed('confidence', cm.sd > 0 ? (s.confidence - cm.mean) / cm.sd : 0, 'both');
+        const labels = [...this.#labels.keys()].sort();
+        // with two labels one share is the other's complement: watch one
+        for (const l of labels.length === 2 ? labels.slice(1) : labels) {
+          n = 0;
+          for (const cl of ref.classes) if (cl) buf[n++] = cl[l] ?? 0;
+          const sh = meanSd(buf, 0, n);
+          feed(`class:${l}`, sh.sd > 0 ? ((s.classes[l] ?? 0) - sh.mean) / sh.sd : 0, 'both');
+        }
+      }
     }
     const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
     return { scored: true, statistics, alarms, max, elevated: elevated() };
   }
-}
-
-/** (x - mean) / sd of the reference; 0 when the reference does not vary. */
-function standardise(x: number, ref: readonly number[]): number {
-  const { mean, sd } = meanSd(ref);
-  return sd > 0 ? (x - mean) / sd : 0;
 }
 
 function stepStats(o: OpenStep): StepStats {

@@ -5,7 +5,7 @@ import { driftPlugin } from '../src/plugin.js';
 import { makePanel } from './panel.js';
 
 // Small windows so the runs are short; the episode logic, KS checks and CUSUMs all take part.
-const config = { plugins: { drift: { options: { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, retrainOn: ['cusum', 'feature'], transforms: { f2: 'diff' } } } } };
+const config = { plugins: { drift: { options: { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, checkEvery: 1, retrainOn: ['cusum', 'feature'], transforms: { f2: 'diff' } } } } };
 const COLUMNS = 'timestamp, drift_type, ks_statistic, drift_detected, details_json, model_version, step, episode_status, episode_peak_step, episode_end';
 const rowsOf = async (h: TestHost, model?: string): Promise<unknown[]> =>
   h.dataSource.query(`SELECT ${COLUMNS} FROM drift_monitoring ${model ? `WHERE model_version = '${model}'` : ''} ORDER BY model_version, drift_type, step`);

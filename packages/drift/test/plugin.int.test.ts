@@ -9,7 +9,7 @@ import { dayOf, makePanel } from './panel.js';
 
 const count = async (h: TestHost, where = ''): Promise<number> => Number((await h.dataSource.query(`SELECT COUNT(*) AS n FROM drift_monitoring ${where}`))[0].n);
 /** Small windows so a test needs few days: KS on 5 steps against a 20-step baseline, CUSUMs on a 30-step reference. */
-const options = { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, calibration: null, alertThreshold: 0.3, retrainOn: ['feature', 'cusum'] };
+const options = { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, checkEvery: 1, calibration: null, alertThreshold: 0.3, retrainOn: ['feature', 'cusum'] };
 const criterion = (h: TestHost): GateCriterion => h.container.resolveAll(gateCriterionToken).find((c) => c.id === 'drift.drift_score') as GateCriterion;
 const byDay = <T extends { timestamp: string }>(recs: T[], from: number, to: number): T[] => recs.filter((r) => r.timestamp >= `${dayOf(from)}` && r.timestamp < `${dayOf(to)}`);
 
