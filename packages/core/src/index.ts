@@ -13,6 +13,7 @@ export {
   type DatabaseConfig,
   type NormalizedConfig,
   type PluginConfig,
+  type RetentionPolicy,
   type VigilConfigInput,
 } from './config.js';
 export {
