@@ -58,8 +58,8 @@ export const driftOptionsSchema = z
     transforms: z.record(z.string(), transform).default({}),
     /** Monitored features (default: every feature of the model's first record or baseline). */
     features: z.array(z.string().min(1)).min(1).optional(),
-    /** Run the window checks every N closed steps (default 5, a trading week: consecutive 20-step windows overlap by 75%). */
-    checkEvery: z.number().int().min(1).default(5),
+    /** Run the window checks every N closed steps (default 20: one check per 20-step window, windows back to back). */
+    checkEvery: z.number().int().min(1).default(20),
     autoBaseline: z.boolean().default(true),
     /** Calibrate thresholds by replaying windows inside the baseline to this false-alarm rate; null disables. */
     calibration: z
