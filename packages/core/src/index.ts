@@ -38,10 +38,12 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
+export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,
   definePlugin,
+  optionsOf,
   type AnyPlugin,
   type CommandContext,
   type CommandIO,

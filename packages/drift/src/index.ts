@@ -1,5 +1,7 @@
 export { driftPlugin } from './plugin.js';
-export { driftEventsToken, driftMonitorToken } from './tokens.js';
+export { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
+export { DRIFT_TYPES, DriftHistory, type DriftEpisode, type DriftEvent, type DriftType } from './DriftHistory.js';
+export { driftView } from './view.js';
 export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
 export { ANY_MODEL, DriftMonitor } from './DriftMonitor.js';
 export { PanelDrift, type ClosedStep, type PanelDriftOptions, type PanelRecord, type StepCusumOptions, type StepCusumResult, type StepStats } from './PanelDrift.js';

@@ -1,7 +1,9 @@
 import { clockToken, dataSourceToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { DriftEvents } from './DriftEvents.js';
+import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
 import { driftOptionsSchema } from './config.js';
+import { driftRoutes } from './driftRoutes.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
@@ -9,7 +11,8 @@ import { driftStateEntity } from './entities/DriftState.js';
 import { driftStepEntity } from './entities/DriftStep.js';
 import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001100.js';
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
-import { driftEventsToken, driftMonitorToken } from './tokens.js';
+import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
+import { driftView } from './view.js';
 
 export const driftPlugin = definePlugin({
   id: 'drift',
@@ -22,14 +25,18 @@ export const driftPlugin = definePlugin({
   init(deps, options) {
     const events = new DriftEvents();
     const monitor = new DriftMonitor({ ...deps, events, options });
+    const history = new DriftHistory(deps.dataSource);
     return {
       provides: [
         [driftMonitorToken, monitor],
         [driftEventsToken, events],
+        [driftHistoryToken, history],
       ],
       criteria: [driftScoreCriterion(monitor, options.driftScoreThreshold)],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
+      routes: driftRoutes(history, options),
+      view: driftView,
     };
   },
 });

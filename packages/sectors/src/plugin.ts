@@ -5,7 +5,9 @@ import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
+import { sectorsRoutes } from './sectorsRoutes.js';
 import { sectorMapToken, sectorTrackerToken } from './tokens.js';
+import { sectorsView } from './view.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -27,6 +29,8 @@ export const sectorsPlugin = definePlugin({
       ],
       criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion(criteria)],
       start: () => tracker.start(),
+      routes: sectorsRoutes(tracker),
+      view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),
         resolve: (records, ctx) => tracker.resolveInTx(records, ctx),

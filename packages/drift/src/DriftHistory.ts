@@ -1,0 +1,84 @@
+import { VigilError, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import type { DataSource } from 'typeorm';
+import { DRIFT_MONITORING_TABLE, type DriftMonitoringRow } from './entities/DriftMonitoring.js';
+
+/** drift_monitoring.drift_type values: the three windowed checks and the streaming CUSUM's alarms. */
+export const DRIFT_TYPES = ['feature', 'regime', 'prediction', 'cusum'] as const;
+export type DriftType = (typeof DRIFT_TYPES)[number];
+
+/** One recorded check, as the API and the CLI show it. */
+export interface DriftEvent {
+  readonly id: number;
+  readonly timestamp: string;
+  readonly type: DriftType;
+  readonly statistic: number | null;
+  readonly detected: boolean;
+  readonly details: Record<string, unknown> | null;
+}
+
+/** A drift episode: one `drift_monitoring` row of type 'cusum', updated while it lasts. */
+export interface DriftEpisode {
+  readonly model: string;
+  readonly onset: string;
+  /** First quiet step (null while open). */
+  readonly end: string | null;
+  /** Largest CUSUM sum (reference sds) and its step. */
+  readonly peak: number;
+  readonly peakStep: string;
+  /** Detectors and CUSUM statistics that were active during it. */
+  readonly reasons: readonly string[];
+  readonly statistics: readonly string[];
+}
+
+/** Reads the drift plugin's `drift_monitoring` table: the only reader outside the monitor that writes it. */
+export class DriftHistory {
+  constructor(private readonly ds: DataSource) {}
+
+  /** The latest `limit` checks (oldest first), of one type or all, optionally only the alarms. */
+  async read(q: { type?: string; limit?: number; detectedOnly?: boolean } = {}): Promise<DriftEvent[]> {
+    if (q.type !== undefined && !(DRIFT_TYPES as readonly string[]).includes(q.type)) {
+      throw new VigilError('VIGIL_INVALID_INPUT', `querystring.type: must be one of ${DRIFT_TYPES.join(', ')}, got ${JSON.stringify(q.type)}`, {
+        issues: [{ path: 'querystring.type', message: `must be one of ${DRIFT_TYPES.join(', ')}`, value: q.type }],
+      });
+    }
+    const ph = placeholder(dialectOf(this.ds));
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (q.type !== undefined) where.push(`drift_type = ${ph(params.push(q.type))}`);
+    if (q.detectedOnly) where.push('drift_detected = 1');
+    const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
+    const rows = (await this.ds.query(
+      `SELECT id, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${limit}`,
+      params,
+    )) as DriftMonitoringRow[];
+    return rows.reverse().map((r) => ({
+      id: Number(r.id),
+      timestamp: String(r.timestamp),
+      type: r.drift_type,
+      statistic: r.ks_statistic === null ? null : Number(r.ks_statistic),
+      detected: Number(r.drift_detected) === 1,
+      details: r.details_json ? (JSON.parse(String(r.details_json)) as Record<string, unknown>) : null,
+    }));
+  }
+
+  /** Drift episodes, oldest onset first, of one model or all. */
+  async episodes(model?: string): Promise<DriftEpisode[]> {
+    const ph = placeholder(dialectOf(this.ds));
+    const rows = (await this.ds.query(
+      `SELECT model_version, step, episode_end, episode_peak_step, ks_statistic, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE drift_type = 'cusum' AND step IS NOT NULL${model === undefined ? '' : ` AND model_version = ${ph(1)}`} ORDER BY step, id`,
+      model === undefined ? [] : [model],
+    )) as Pick<DriftMonitoringRow, 'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'>[];
+    return rows.map((r) => {
+      const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
+      return {
+        model: String(r.model_version),
+        onset: String(r.step),
+        end: r.episode_end === null ? null : String(r.episode_end),
+        peak: Number(r.ks_statistic),
+        peakStep: String(r.episode_peak_step),
+        reasons: d.reasons ?? [],
+        statistics: d.statistics ?? [],
+      };
+    });
+  }
+}
