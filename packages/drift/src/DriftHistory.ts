@@ -64,9 +64,12 @@ export class DriftHistory {
   /** Drift episodes, oldest onset first, of one model or all. */
   async episodes(model?: string): Promise<DriftEpisode[]> {
     const ph = placeholder(dialectOf(this.ds));
+    const params: unknown[] = [];
+    const where = ["drift_type = 'cusum'", 'step IS NOT NULL'];
+    if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
     const rows = (await this.ds.query(
-      `SELECT model_version, step, episode_end, episode_peak_step, ks_statistic, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE drift_type = 'cusum' AND step IS NOT NULL${model === undefined ? '' : ` AND model_version = ${ph(1)}`} ORDER BY step, id`,
-      model === undefined ? [] : [model],
+      `SELECT model_version, step, episode_end, episode_peak_step, ks_statistic, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} ${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY step, id`,
+      params,
     )) as Pick<DriftMonitoringRow, 'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'>[];
     return rows.map((r) => {
       const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
