@@ -28,6 +28,7 @@ export {
   type ValidationPrediction,
   type ValidationResults,
 } from './criterion.js';
+export { csvCells, csvDocument, csvRow } from './csvRecords.js';
 export { MIGRATIONS_TABLE, createDataSource, dialectOf, tuneDataSource, type Dialect } from './datasource.js';
 export {
   ERROR_CODES,
@@ -38,6 +39,8 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
+export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
+export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
 export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
@@ -88,6 +91,7 @@ export {
   coreTokens,
   dataSourceToken,
   defineToken,
+  eventBusToken,
   installedPluginsToken,
   loggerToken,
   predictionLogToken,

@@ -1,4 +1,4 @@
-import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
+import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
 import { gateRoutes } from './gateRoutes.js';
@@ -8,6 +8,8 @@ import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js
 import { OVERALL_ACCURACY_CRITERION, overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
+import { GATE_EVENTS } from './historyEvents.js';
+import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
 
 /** The model promotion gate (spec Module 10). */
@@ -26,12 +28,15 @@ export const gatePlugin = definePlugin({
     config: configToken,
     installed: installedPluginsToken,
     logger: loggerToken,
+    events: eventBusToken,
   },
   init(deps, options) {
+    deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
     return {
       provides: [[gateToken, gate]],
       criteria: [overallAccuracyCriterion(options.minSamples)],
+      metrics: gateMetrics(deps.dataSource),
       routes: gateRoutes(gate),
       view: gateView,
       async start() {

@@ -7,6 +7,7 @@ import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
 import { sectorsRoutes } from './sectorsRoutes.js';
 import { sectorMapToken, sectorTrackerToken } from './tokens.js';
+import { sectorsMetrics } from './sectorsMetrics.js';
 import { sectorsView } from './view.js';
 
 export const sectorsPlugin = definePlugin({
@@ -28,6 +29,7 @@ export const sectorsPlugin = definePlugin({
         [sectorTrackerToken, tracker],
       ],
       criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion(criteria)],
+      metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker),
       view: sectorsView,

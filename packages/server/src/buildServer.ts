@@ -5,8 +5,10 @@ import type { VigilHost } from '@vigil/host';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { bearerAuth, resolveApiToken } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import { installCsvParser } from './csvBody.js';
 import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
+import { metricsRoute } from './routes/metricsRoute.js';
 import { pluginRoutes } from './routes/pluginRoutes.js';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +37,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   const auth = bearerAuth(token);
   installErrorHandler(app);
   installJsonParser(app);
+  installCsvParser(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -44,6 +47,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   hostRoutes(app, o.host, auth, version);
+  metricsRoute(app, o.host);
   await pluginRoutes(app, o.host, auth, o.dashboard ?? true);
   if (o.dashboard ?? true) {
     const { dashboardDir, uplotDir } = (await import('@vigil/dashboard')) as { dashboardDir: string; uplotDir: string };
