@@ -27,7 +27,7 @@ export const replayPlugin = definePlugin({
           ),
       ),
     });
-    container.register(gateCriterionToken, { useValue: replayImprovementCriterion(options) });
+    container.register(gateCriterionToken, { useValue: replayImprovementCriterion({ ...options, labels: config.labels }) });
   },
   async start({ container }) {
     await container.resolve(errorReplayBufferToken).load();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mcnemar } from './mcnemar.js';
+import { binomialUpperTail, mcnemar } from './mcnemar.js';
 
 describe('mcnemar', () => {
   it('matches hand-computed exact and chi-square p-values', () => {
@@ -18,5 +18,25 @@ describe('mcnemar', () => {
     // all 30 discordant pairs one way: 2 * 0.5^30
     expect(mcnemar(30, 0).pExact).toBeCloseTo(2 * 0.5 ** 30, 20);
     expect(() => mcnemar(-1, 2)).toThrow(RangeError);
+  });
+
+  it('gives the one-sided exact p that the new model is better', () => {
+    // scipy.stats.binomtest(10, 12, 0.5, alternative='greater').pvalue = 79 / 4096
+    expect(mcnemar(10, 2).pBetter).toBeCloseTo(79 / 4096, 12);
+    // the other way round it is large: binomtest(2, 12, alternative='greater') = 4083 / 4096
+    expect(mcnemar(2, 10).pBetter).toBeCloseTo(4083 / 4096, 12);
+    expect(mcnemar(0, 0).pBetter).toBe(1);
+  });
+});
+
+describe('binomialUpperTail', () => {
+  it('matches the exact binomial sums (jStat ibeta is good to ~1e-9)', () => {
+    // sum_{k>=60} C(100, k) / 2^100 = 0.028443966820490395 (exact, in Python)
+    expect(binomialUpperTail(60, 100, 0.5)).toBeCloseTo(0.028443966820490395, 8);
+    // sum_{k>=15} C(40, k) 0.25^k 0.75^(40-k) = 0.05443724801863482 (exact, in Python)
+    expect(binomialUpperTail(15, 40, 0.25)).toBeCloseTo(0.05443724801863482, 8);
+    expect(binomialUpperTail(0, 10, 0.3)).toBe(1);
+    expect(binomialUpperTail(11, 10, 0.3)).toBe(0);
+    expect(binomialUpperTail(10, 10, 0.5)).toBeCloseTo(0.5 ** 10, 15);
   });
 });
