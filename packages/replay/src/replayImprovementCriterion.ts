@@ -23,6 +23,8 @@ export interface ReplayCriterionOptions {
   readonly significance: number;
   /** The labels a model may predict: chance on a buffered error is 1 / labels.length. */
   readonly labels: readonly number[];
+  /** 'require': the held-out buffered errors must be fixed significantly more often than chance; 'report': shown only. */
+  readonly heldOutRule: 'report' | 'require';
 }
 
 const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
@@ -31,8 +33,9 @@ const p3 = (p: number): string => p.toPrecision(3);
 /**
  * `replay.replay_improvement`, out of sample: the candidate must beat the live model on recent
  * rows it did not train on (paired, McNemar exact one-sided p < `significance`, improvement in
- * accuracy > threshold), and, when the buffer's held-out part has enough rows, get the live
- * model's held-out mistakes right more often than chance (binomial one-sided p < `significance`).
+ * accuracy > threshold). With `heldOutRule: 'require'` it must also, when the buffer's held-out
+ * part has enough rows, get the live model's held-out mistakes right more often than chance
+ * (binomial one-sided p < `significance`); by default that figure is reported.
  * Buffered rows are the live model's errors, so comparing with the live model on them is biased
  * towards any candidate (a coin flip "fixes" half); they are judged against chance instead.
  * In-sample figures (buffered rows that training could draw, a given `replayImprovement`) are
@@ -79,14 +82,12 @@ export function replayImprovementCriterion(o: ReplayCriterionOptions): GateCrite
       const improvement = recent.improvement as number;
       const m = recent.mcnemar;
       const recentOk = improvement > threshold && m.pBetter < o.significance;
-      const heldJudged = heldOut !== null && heldOut.rows >= o.minReplaySamples;
+      const heldJudged = o.heldOutRule === 'require' && heldOut !== null && heldOut.rows >= o.minReplaySamples;
       const heldOk = !heldJudged || (heldOut as { pAboveChance: number }).pAboveChance < o.significance;
       const recentLine = `recent rows: ${pct(recent.newAccuracy as number)} vs live ${pct(recent.oldAccuracy as number)} on ${recent.samples} (improvement ${pct(improvement)} ${improvement > threshold ? '>' : '<='} ${pct(threshold)}, McNemar b=${m.b} c=${m.c} one-sided p=${p3(m.pBetter)} ${m.pBetter < o.significance ? '<' : '>='} ${o.significance})`;
       const heldLine = !heldOut
         ? 'no held-out buffered rows given'
-        : heldJudged
-          ? `held-out buffered errors fixed ${heldOut.fixed}/${heldOut.rows} = ${pct(heldOut.fixRate as number)} vs chance ${pct(heldOut.chance)} (p=${p3(heldOut.pAboveChance)})`
-          : `${heldOut.rows} held-out buffered rows, fewer than ${o.minReplaySamples}: not judged`;
+        : `held-out buffered errors fixed ${heldOut.fixed}/${heldOut.rows} = ${heldOut.fixRate === null ? '-' : pct(heldOut.fixRate)} vs chance ${pct(heldOut.chance)} (p=${p3(heldOut.pAboveChance)}; ${heldJudged ? 'required' : o.heldOutRule === 'require' ? `fewer than ${o.minReplaySamples}: not judged` : 'reported'})`;
       return { status: recentOk && heldOk ? 'pass' : 'fail', value: improvement, threshold, message: `${recentLine}; ${heldLine}`, details };
     },
   });

@@ -88,8 +88,8 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     expect(held.every((s) => buffer.isHeldOut(s.id)) && train.every((s) => !buffer.isHeldOut(s.id))).toBe(true);
   });
 
-  it('coin flip and a copy of the live model fail; a candidate that learnt the buffered pattern passes', async () => {
-    host = await startReplayHost(database, { symbolWindowDays: 0, holdoutFraction: 0.2 });
+  it.each(['report', 'require'] as const)('coin flip and a copy of the live model fail; a candidate that learnt the buffered pattern passes (heldOutRule %s)', async (heldOutRule) => {
+    host = await startReplayHost(database, { symbolWindowDays: 0, holdoutFraction: 0.2, heldOutRule });
     const c = criterionOf(host);
     const buffer = bufferOf(host);
     await buffer.addErrors(liveErrors(500, 1));
@@ -151,7 +151,7 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
   });
 
   it('held-out buffered errors must be fixed more often than chance once there are enough of them', async () => {
-    host = await startReplayHost(database, { symbolWindowDays: 0, holdoutFraction: 0.5, minReplaySamples: 20 });
+    host = await startReplayHost(database, { symbolWindowDays: 0, holdoutFraction: 0.5, minReplaySamples: 20, heldOutRule: 'require' });
     const c = criterionOf(host);
     const buffer = bufferOf(host);
     await buffer.addErrors(liveErrors(200, 8));
@@ -173,5 +173,16 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     expect(await pAt(Math.floor(n / 2))).toMatchObject({ status: 'fail' });
     // too few held-out rows given: not judged, the recent rows decide
     expect((await c.evaluate(ctx(host, { ...crafted(100, 10, 2), replayPredictions: withFixed(0).slice(0, 19) }))).status).toBe('pass');
+  });
+
+  it("with heldOutRule 'report' (the default) the held-out fix rate is shown, not decisive", async () => {
+    host = await startReplayHost(database, { symbolWindowDays: 0, holdoutFraction: 0.5 });
+    const buffer = bufferOf(host);
+    await buffer.addErrors(liveErrors(200, 8));
+    const held = await buffer.getHeldOutSamples();
+    const r = await criterionOf(host).evaluate(ctx(host, { ...crafted(100, 10, 2), replayPredictions: held.map((s) => ({ bufferId: s.id, predicted: 1 - s.label })) }));
+    expect(r.status).toBe('pass');
+    expect(r.details).toMatchObject({ heldOutBuffer: { rows: held.length, fixed: 0 } });
+    expect(r.message).toMatch(/reported/);
   });
 });
