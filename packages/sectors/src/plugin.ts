@@ -6,7 +6,8 @@ import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
-import { sectorMapToken, sectorTrackerToken } from './tokens.js';
+import { StressHistory } from './StressHistory.js';
+import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -23,7 +24,8 @@ export const sectorsPlugin = definePlugin({
     });
     const criteria = { sectorMap, rules, minSectorSamples: options.minSectorSamples, minCrashSamples: options.minCrashSamples, crashRegime: options.crashRegime };
     container.register(gateCriterionToken, { useValue: minSectorAccuracyCriterion(criteria) });
-    container.register(gateCriterionToken, { useValue: crashAccuracyCriterion(criteria) });
+    container.register(stressHistoryToken, { useFactory: instanceCachingFactory((c) => new StressHistory(c.resolve(transactorToken), options.crashRegime)) });
+    container.register(gateCriterionToken, { useValue: crashAccuracyCriterion({ ...criteria, stress: () => container.resolve(stressHistoryToken), insufficientCrashEvidence: options.insufficientCrashEvidence }) });
   },
   async start({ container }) {
     await container.resolve(sectorTrackerToken).start();
