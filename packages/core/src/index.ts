@@ -66,3 +66,6 @@ export { seededRandom } from './random.js';
 export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
 export { clockToken, configToken, coreTokens, dataSourceToken, defineToken, loggerToken, transactorToken, type Token } from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';
+export { type Interval, Z_95, wilsonInterval } from './stats/wilson.js';
+export { binomialUpperTail, logGamma } from './stats/binomialTail.js';
+export { type McNemarResult, mcnemar } from './stats/mcnemar.js';
