@@ -6,6 +6,7 @@ import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHis
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
+import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
 import { gateToken } from './tokens.js';
 
 /** The model promotion gate (spec Module 10). */
@@ -18,6 +19,8 @@ export const gatePlugin = definePlugin({
   register({ container, options, config, logger }) {
     const cwd = process.cwd();
     container.register(gateCriterionToken, { useValue: overallAccuracyCriterion(options.minSamples) });
+    const trading = { ...options.trading, labels: config.labels };
+    if (options.trading.enabled) for (const c of [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)]) container.register(gateCriterionToken, { useValue: c });
     container.register(gateToken, { useFactory: instanceCachingFactory((c) => new ModelPromotionGate({ container: c, options, config, logger, cwd })) });
   },
   async start({ container, logger }) {
