@@ -7,7 +7,8 @@ import { type VigilHost, createHost } from '@vigil/host';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
 import { sectorTrackerToken, sectorsPlugin } from '@vigil/sectors';
 import { FEATURES, HORIZON, type Sample, buildDataset } from './dataset.js';
-import { type DirectionModel, predict, saveModel, train, trainingSetOf } from './model.js';
+import { type VolatilityModel, predict, saveModel, train, trainingSetOf } from './model.js';
+import { mcnemarBetter } from './watch.js';
 import { REGIMES } from './regimes.js';
 import type { DemoSummary, GateDecision } from './summary.js';
 
@@ -24,6 +25,12 @@ export interface DemoOptions {
   readonly validationDays?: number;
   /** Trading days between two retrainings at least. */
   readonly retrainCooldown?: number;
+  /** Trading days after which the pipeline retrains on schedule, drift or not (a quarter). */
+  readonly retrainEvery?: number;
+  /** Trading days a newly promoted model is watched against the model it replaced. */
+  readonly watchDays?: number;
+  /** One-sided McNemar level at which the watch rolls a promoted model back. */
+  readonly watchSignificance?: number;
   readonly seed?: number;
   readonly logger?: Logger;
   /** Called once per trading day with the day's index and the number of days. */
@@ -65,6 +72,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const trainingDays = o.trainingDays ?? 500;
   const validationDays = o.validationDays ?? 60;
   const cooldown = o.retrainCooldown ?? 40;
+  const watchDays = o.watchDays ?? 20;
+  const retrainEvery = o.retrainEvery ?? 63;
+  const watchSignificance = o.watchSignificance ?? 0.05;
   const seed = o.seed ?? 7;
   const logger = o.logger ?? createLogger('error');
   const isPg = /^postgres(ql)?:\/\//.test(o.database);
@@ -85,7 +95,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         // The recommended CUSUM (chosen on the SPY + VIX backtest) watches the market's daily
         // move; every symbol's record carries it, so h is scaled by the nine records a day.
         drift: { options: { cusum: { features: ['spy_ret_1d'], statistic: 'abs', k: 1, h: 5 * 9, direction: 'up' } } },
-        replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed } },
+        replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed, replayFraction: 0.05, replayWeight: 1 } },
         gate: { options: { root: o.workDir, modelsDir: MODELS, productionFile: 'production/direction_model.json', productionDir: 'production/direction_model.d', minSamples: 100 } },
       },
     },
@@ -104,7 +114,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     c.resolve(driftEventsToken).on('retrainingRequested', (r) => requests.push({ ...r, day: today }));
 
     const resolvedBefore = (day: number) => samples.filter((s) => s.label !== null && s.dayIndex + HORIZON <= day);
-    const setBaseline = (rows: readonly Sample[], model: DirectionModel) =>
+    const setBaseline = (rows: readonly Sample[], model: VolatilityModel) =>
       monitor.setBaseline({
         features: Object.fromEntries(FEATURES.map((f) => [f, rows.map((s) => s.features[f])])),
         regimes: rows.map((s) => s.regime),
@@ -118,12 +128,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const m0Path = join(o.workDir, MODELS, 'candidates', 'm0.json');
     saveModel(live, m0Path);
     const decisions: GateDecision[] = [];
-    const validate = async (model: DirectionModel, path: string, day: number, validation: readonly Sample[], extra: Record<string, unknown>) => {
-      const predictions: ValidationPrediction[] = validation.map((s) => {
+    const predictionsOf = (model: VolatilityModel, validation: readonly Sample[]): ValidationPrediction[] =>
+      validation.map((s) => {
         const p = predict(model, s.x);
         return { symbol: s.symbol, regime: s.regime, predicted: p.label, actual: s.label as number, confidence: p.confidence, features: s.features };
       });
-      const report = await gate.validateModel(relative(o.workDir, path), { predictions, ...extra }, { actor: 'demo-pipeline' });
+    const validate = async (model: VolatilityModel, path: string, day: number, validation: readonly Sample[], champion: VolatilityModel | null, extra: Record<string, unknown>) => {
+      const predictions = predictionsOf(model, validation);
+      // the live model on the very same rows: the paired comparison replay_improvement judges
+      const baseline = champion ? { baselinePredictions: predictionsOf(champion, validation) } : {};
+      const report = await gate.validateModel(relative(o.workDir, path), { predictions, ...baseline, ...extra }, { actor: 'demo-pipeline' });
       decisions.push({
         date: days[day] as string,
         model: model.version,
@@ -133,31 +147,57 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       });
       return report;
     };
-    const r0 = await validate(live, m0Path, firstLive, v0, {});
+    const r0 = await validate(live, m0Path, firstLive, v0, null, {});
     if (!r0.approved) {
       await gate.overrideModel(`${MODELS}/candidates/m0.json`, { actor: 'demo-bootstrap', reason: 'initial deployment: there is no production model to keep' });
       decisions.push({ date: days[firstLive] as string, model: 'm0', approved: false, checks: [], action: 'override' });
     } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
     await setBaseline(first.trainRows.slice(-250 * 9), live);
 
+    const accuracyOn = (m: VolatilityModel, rows: readonly Sample[]) => (rows.length ? rows.filter((s) => predict(m, s.x).label === s.label).length / rows.length : null);
     let lastRetrain = firstLive;
     let version = 0;
     const replayFigures: DemoSummary['replay']['retrains'][number][] = [];
+    /** Each live prediction's label, by sample id: the live record the summary scores. */
+    const livePredicted = new Map<string, number>();
+    /** After a promotion: the replaced model keeps scoring in the pipeline (never acted on) until the watch ends. */
+    let watch: { since: number; until: number; replaced: VolatilityModel; promoted: VolatilityModel; rows: Sample[] } | null = null;
+    const watches: DemoSummary['watches'][number][] = [];
     for (let day = firstLive; day < days.length; day++) {
       today = day;
       const todays = byDay.get(day) ?? [];
       await host.observe(
         todays.map((s) => {
           const p = predict(live, s.x);
+          livePredicted.set(s.id, p.label);
           return { id: s.id, timestamp: `${s.date}T21:00:00.000Z`, symbol: s.symbol, regime: s.regime, features: s.features, predictedLabel: p.label, confidence: p.confidence, modelVersion: live.version };
         }),
       );
+      if (watch && day < watch.until) watch.rows.push(...todays.filter((s) => s.label !== null));
       const due = (byDay.get(day - HORIZON) ?? []).filter((s) => s.label !== null && day - HORIZON >= firstLive);
       if (due.length) await host.resolve(due.map((s) => ({ id: s.id, actualLabel: s.label as number, resolvedAt: `${s.date}T21:00:00.000Z` })));
       o.onProgress?.(day - firstLive + 1, days.length - firstLive, days[day] as string);
 
-      const pending = requests.filter((r) => r.day === day);
-      if (pending.length === 0 || day - lastRetrain < cooldown) continue;
+      // The watch ends once every prediction made during it has resolved: roll back if the
+      // promoted model did significantly worse than the one it replaced on the same rows.
+      if (watch && day === watch.until + HORIZON) {
+        const w = watch;
+        watch = null;
+        const right = (m: VolatilityModel) => w.rows.map((s) => predict(m, s.x).label === s.label);
+        const test = mcnemarBetter(right(w.replaced), right(w.promoted));
+        const rolledBack = test.pBetter < watchSignificance;
+        watches.push({ promoted: w.promoted.version, replaced: w.replaced.version, from: days[w.since] as string, to: days[w.until - 1] as string, rows: w.rows.length, promotedAccuracy: test.accuracyB, replacedAccuracy: test.accuracyA, pReplacedBetter: test.pBetter, rolledBack });
+        if (rolledBack) {
+          await gate.rollback({ actor: 'demo-watch', notes: `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(test.accuracyB * 100).toFixed(1)}% vs ${(test.accuracyA * 100).toFixed(1)}%, McNemar one-sided p=${test.pBetter.toPrecision(3)})` });
+          decisions.push({ date: days[day] as string, model: w.replaced.version, approved: true, checks: [], action: 'rollback' });
+          live = w.replaced;
+        }
+      }
+
+      // Retrain when drift asks (at most once per cooldown) or on schedule; never while a promotion is watched.
+      const asked = requests.some((r) => r.day === day) && day - lastRetrain >= cooldown;
+      const scheduled = day - lastRetrain >= retrainEvery;
+      if (!(asked || scheduled) || watch) continue;
       // Retrain: recent resolved history minus a held-out validation tail, plus the replay mix.
       lastRetrain = day;
       version++;
@@ -167,28 +207,48 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));
       const path = join(o.workDir, MODELS, 'candidates', `m${version}.json`);
       saveModel(candidate, path);
-      const buffered = await buffer.getBufferedSamples();
-      const replayPredictions = buffered.map((b) => ({ bufferId: b.id, predicted: candidate.fit.predict(b.features) }));
-      const replayBaselinePredictions = buffered.map((b) => ({ bufferId: b.id, predicted: live.fit.predict(b.features) }));
-      const fixedWith = buffered.filter((b) => candidate.fit.predict(b.features) === b.label).length;
-      const fixedWithout = buffered.filter((b) => withoutReplay.fit.predict(b.features) === b.label).length;
+      // every buffered error, the held-out ones (never in the training mix) included: only those are judged
+      const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
+      const heldOut = await buffer.getHeldOutSamples();
+      const replayPredictions = buffered.map((b) => ({ bufferId: b.id, predicted: predict(candidate, b.features).label }));
+      const replayBaselinePredictions = buffered.map((b) => ({ bufferId: b.id, predicted: predict(live, b.features).label }));
+      const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.label).length;
+      const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.label).length;
       replayFigures.push({
         date: days[day] as string,
         model: candidate.version,
         buffered: buffered.length,
+        heldOut: heldOut.length,
         replayRows: mix.isReplay.filter(Boolean).length,
-        fixedWithReplay: buffered.length ? fixedWith / buffered.length : null,
-        fixedWithoutReplay: buffered.length ? fixedWithout / buffered.length : null,
+        fixedWithReplay: heldOut.length ? fixedWith / heldOut.length : null,
+        fixedWithoutReplay: heldOut.length ? fixedWithout / heldOut.length : null,
+        accuracyWithReplay: accuracyOn(candidate, validation),
+        accuracyWithoutReplay: accuracyOn(withoutReplay, validation),
+        liveAccuracy: accuracyOn(live, validation),
       });
-      const report = await validate(candidate, path, day, validation, { replayPredictions, replayBaselinePredictions });
+      const report = await validate(candidate, path, day, validation, live, { replayPredictions, replayBaselinePredictions });
       if (report.approved) {
         await gate.promoteModel(`${MODELS}/candidates/m${version}.json`, { actor: 'demo-pipeline' });
         decisions.push({ date: days[day] as string, model: candidate.version, approved: true, checks: [], action: 'promote' });
+        watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: candidate, rows: [] };
         live = candidate;
         await setBaseline(trainRows.slice(-250 * 9), live);
         await buffer.clearBuffer();
       }
     }
+
+    const scored = samples.filter((s) => s.label !== null && livePredicted.has(s.id));
+    const share = (f: (s: Sample) => boolean) => (scored.length ? scored.filter(f).length / scored.length : null);
+    const skill = {
+      target: "next 5 trading days' Parkinson volatility above the stock's one-year median (a high-volatility week)",
+      rows: scored.length,
+      model: share((s) => livePredicted.get(s.id) === s.label),
+      persistence: share((s) => s.persistence === s.label),
+      majority: (() => {
+        const ones = share((s) => s.label === 1);
+        return ones === null ? null : Math.max(ones, 1 - ones);
+      })(),
+    };
 
     const weakest = tracker.getWeakestSectors(3);
     const stats = await buffer.getErrorStats();
@@ -212,6 +272,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       gate: decisions,
       historyVerified: (await gate.verifyHistory()).ok,
       liveModel: live.version,
+      skill,
+      watches,
     };
     if (!o.keepHost) await host.stop();
     return o.keepHost ? { summary, host } : { summary };
