@@ -13,9 +13,13 @@ import {
   dialectOf,
   placeholder,
   gateCriterionToken,
+  type GateCriterion,
+  type HookContext,
+  type PredictionRecord,
 } from '@vigil/core';
 import { gatePlugin, gateToken } from '@vigil/gate';
-import { createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestHost, testDatabases } from '@vigil/host/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,21 +48,22 @@ class AcmeTurnover1800000000000 implements MigrationInterface {
 /** Counts how often a model flips its call for the same symbol from one prediction to the next. */
 class TurnoverTracker {
   readonly last = new Map<string, number>();
-  constructor(readonly ds: () => DataSource) {}
+  constructor(readonly ds: DataSource) {}
   async rate(modelVersion: string): Promise<number | undefined> {
-    const ph = placeholder(dialectOf(this.ds()));
-    const [row] = await this.ds().query(`SELECT flips, total FROM acme_turnover WHERE model_version = ${ph(1)}`, [modelVersion]);
+    const ph = placeholder(dialectOf(this.ds));
+    const [row] = await this.ds.query(`SELECT flips, total FROM acme_turnover WHERE model_version = ${ph(1)}`, [modelVersion]);
     return row && Number(row.total) > 0 ? Number(row.flips) / Number(row.total) : undefined;
   }
 }
 const turnoverToken = defineToken<TurnoverTracker>('acme.turnover');
 
-const maxTurnover = defineCriterion({
+const maxTurnover = (tracker: TurnoverTracker): GateCriterion => defineCriterion({
   id: 'acme.max_turnover',
   description: 'the candidate flips its call for a symbol on at most this share of days',
   defaultThreshold: 0.5,
+  requiredByDefault: false,
   async evaluate(ctx: CriterionContext) {
-    const rate = await ctx.container.resolve(turnoverToken).rate(String(ctx.validation.modelVersion));
+    const rate = await tracker.rate(String(ctx.validation.modelVersion));
     const threshold = ctx.threshold ?? 0.5;
     if (rate === undefined) return { status: 'insufficient', value: null, threshold, message: 'no predictions seen for this model' };
     return { status: rate <= threshold ? 'pass' : 'fail', value: rate, threshold, message: `turnover ${rate.toFixed(2)} vs max ${threshold}` };
@@ -69,13 +74,15 @@ const acmePlugin = definePlugin({
   id: 'acme',
   options: z.object({ maxTurnover: z.number().min(0).max(1).default(0.5) }),
   migrations: [AcmeTurnover1800000000000],
-  register({ container }) {
-    container.register(turnoverToken, { useFactory: (c) => new TurnoverTracker(() => c.resolve(dataSourceToken)) });
-    container.register(gateCriterionToken, { useValue: maxTurnover });
+  criterionIds: ['acme.max_turnover'],
+  deps: { dataSource: dataSourceToken },
+  init({ dataSource }) {
+    const tracker = new TurnoverTracker(dataSource);
+    return { provides: [[turnoverToken, tracker]], criteria: [maxTurnover(tracker)], hooks: { observe: (records, ctx) => observe(tracker, records, ctx) } };
   },
-  hooks: {
-    async observe(records, { manager, container, afterCommit }) {
-      const tracker = container.resolve(turnoverToken);
+});
+
+async function observe(tracker: TurnoverTracker, records: readonly PredictionRecord[], { manager, afterCommit }: HookContext): Promise<void> {
       const last = new Map(tracker.last);
       const counts = new Map<string, { flips: number; total: number }>();
       for (const r of records) {
@@ -100,9 +107,7 @@ const acmePlugin = definePlugin({
       afterCommit(() => {
         for (const [k, v] of last) tracker.last.set(k, v);
       });
-    },
-  },
-});
+}
 
 describe.each(testDatabases())('a third-party plugin on %s', (database) => {
   it('loads from config, uses the shared data source and contributes a gate criterion', async () => {
@@ -116,7 +121,7 @@ describe.each(testDatabases())('a third-party plugin on %s', (database) => {
         for (let i = 1; i < calls.length; i++) if (calls[i] !== calls[i - 1]) flips++;
       }
       const tracker = host.container.resolve(turnoverToken);
-      expect(tracker.ds()).toBe(host.dataSource);
+      expect(tracker.ds).toBe(host.dataSource);
       expect(await tracker.rate('m7')).toBeCloseTo(flips / 398, 12);
 
       const criteria = host.container.resolveAll(gateCriterionToken);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { type TestDatabase, createTestDatabase, normalSampler, seededRandom } from '@vigil/test-utils';
+import { normalSampler, seededRandom } from '@vigil/test-utils';
+import { type TestDatabase, createTestDatabase } from '@vigil/host/testing';
 import { runCli } from '../src/main.js';
 
 export interface CliRun {

@@ -1,5 +1,5 @@
 import { backtestDrift } from '@vigil/drift';
-import { testDatabases } from '@vigil/test-utils';
+import { testDatabases } from '@vigil/host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backtestDetector } from '../src/commands/driftBacktest.js';
 import { type CliWorkspace, cliWorkspace, rng } from './cliHarness.js';

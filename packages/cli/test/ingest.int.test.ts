@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import { createTestHost, makePredictions } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestHost } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { ingest } from '../src/ingest.js';
 import type { CliIO } from '../src/io.js';

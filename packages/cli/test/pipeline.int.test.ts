@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PredictionRecord, dataSourceToken } from '@vigil/core';
-import { makePredictions, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { testDatabases } from '@vigil/host/testing';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withHost } from '../src/context.js';

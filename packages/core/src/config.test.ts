@@ -5,7 +5,7 @@ import { isVigilError } from './errors.js';
 import { definePlugin } from './plugin.js';
 
 const plugin = (id: string, dependsOn: string[] = [], options?: z.ZodType) =>
-  definePlugin({ id, dependsOn, register() {}, ...(options ? { options } : {}) });
+  definePlugin({ id, dependsOn, deps: {}, init: () => ({}), ...(options ? { options } : {}) });
 
 const drift = plugin('drift', [], z.object({ windowSize: z.number().int().min(10).default(100), alertThreshold: z.number().min(0).max(1).default(0.15) }));
 const gate = plugin('gate', ['drift']);

@@ -59,20 +59,15 @@ export interface GateCriterion {
   readonly id: string;
   readonly description: string;
   readonly defaultThreshold?: number;
+  /** The range a configured threshold must lie in (default [0, 1]); checked at start. */
+  readonly thresholdRange?: readonly [number, number];
+  /** Whether approval needs it unless config drops it (`plugins.gate.options.optional`). */
+  readonly requiredByDefault: boolean;
   evaluate(ctx: CriterionContext): Promise<CriterionResult>;
 }
 
 /** Multi-registration: every plugin registers its criteria here; the gate `resolveAll`s. */
 export const gateCriterionToken = defineToken<GateCriterion>('gate.criterion');
-
-/** The spec's five criteria, by the plugin that provides each. */
-export const BUILTIN_CRITERIA = {
-  overallAccuracy: 'gate.overall_accuracy',
-  crashAccuracy: 'sectors.crash_accuracy',
-  minSectorAccuracy: 'sectors.min_sector_accuracy',
-  driftScore: 'drift.drift_score',
-  replayImprovement: 'replay.replay_improvement',
-} as const;
 
 const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
 
@@ -82,6 +77,8 @@ export function assertCriterion(c: unknown): asserts c is GateCriterion {
   if (typeof o.id !== 'string' || !CRITERION_ID.test(o.id)) problems.push(`id must look like '<pluginId>.<name>', got ${JSON.stringify(o.id)}`);
   if (typeof o.description !== 'string' || o.description.length === 0) problems.push('description must be a non-empty string');
   if (typeof o.evaluate !== 'function') problems.push('evaluate must be a function');
+  if (typeof o.requiredByDefault !== 'boolean') problems.push('requiredByDefault must be true or false');
+  if (o.thresholdRange !== undefined && !(Array.isArray(o.thresholdRange) && o.thresholdRange.length === 2 && o.thresholdRange.every(Number.isFinite) && o.thresholdRange[0] <= o.thresholdRange[1])) problems.push('thresholdRange must be [low, high]');
   if (o.defaultThreshold !== undefined && (typeof o.defaultThreshold !== 'number' || !Number.isFinite(o.defaultThreshold))) problems.push('defaultThreshold must be a finite number');
   if (problems.length) throw new VigilError('VIGIL_INVALID_CRITERION', `criterion ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
 }

@@ -13,7 +13,6 @@ export {
   type VigilConfigInput,
 } from './config.js';
 export {
-  BUILTIN_CRITERIA,
   assertCriterion,
   criterionPluginId,
   defineCriterion,
@@ -40,17 +39,24 @@ export {
   assertPlugin,
   definePlugin,
   type AnyPlugin,
+  type CommandContext,
+  type CommandIO,
+  type DepsSpec,
   type EntityDefinition,
   type HookContext,
   type MigrationClass,
   type MonitorPlugin,
   type OptionsSchema,
+  type PluginCommands,
   type PluginHooks,
-  type RegisterContext,
-  type StartContext,
+  type PluginInstance,
+  type PluginRoutes,
+  type PluginView,
+  type Provided,
+  type ResolvedDeps,
 } from './plugin.js';
+export type { LoggedPrediction, PredictionLog } from './predictionLog.js';
 export {
-  PREDICTIONS_TABLE,
   UNSTORABLE_TEXT,
   checkPrediction,
   validateOutcomes,
@@ -64,7 +70,21 @@ export {
 } from './records.js';
 export { seededRandom } from './random.js';
 export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
-export { clockToken, configToken, coreTokens, dataSourceToken, defineToken, loggerToken, transactorToken, type Token } from './tokens.js';
+export {
+  clockToken,
+  configToken,
+  containerToken,
+  coreTokens,
+  dataSourceToken,
+  defineToken,
+  installedPluginsToken,
+  loggerToken,
+  predictionLogToken,
+  tokenId,
+  transactorToken,
+  type InstalledPlugin,
+  type Token,
+} from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';
 export { type Interval, Z_95, wilsonInterval } from './stats/wilson.js';
 export { binomialUpperTail, logGamma } from './stats/binomialTail.js';

@@ -1,16 +1,16 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { DependencyContainer } from 'tsyringe';
 import type { EntitySchema, MixedList } from 'typeorm';
-import type { NormalizedConfig } from './config.js';
+import type { GateCriterion } from './criterion.js';
 import { VigilError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { PredictionRecord, ResolvedPrediction } from './records.js';
+import type { Token } from './tokens.js';
 import type { TxContext } from './transactor.js';
 
 /**
  * A plugin's option schema: any Standard Schema (zod, valibot, arktype...). It must validate
  * synchronously, since config is checked before anything starts; its output is the normalized
- * options (defaults applied).
+ * options (defaults applied), and that typed value is what `init` receives.
  */
 export type OptionsSchema<O> = StandardSchemaV1<unknown, O>;
 
@@ -19,22 +19,8 @@ export type MigrationClass = Function;
 // biome-ignore lint/suspicious/noExplicitAny: entity schemas vary in their row type.
 export type EntityDefinition = EntitySchema<any>;
 
-export interface RegisterContext<O> {
-  /** The host's child container: bind this plugin's tokens and contribute criteria here. */
-  readonly container: DependencyContainer;
-  readonly options: O;
-  readonly config: NormalizedConfig;
-  readonly logger: Logger;
-}
-
-export interface StartContext {
-  readonly container: DependencyContainer;
-  readonly logger: Logger;
-}
-
-/** What a hook gets: the batch's transaction, the container and a logger. */
+/** What a hook gets: the batch's transaction and the plugin's logger. */
 export interface HookContext extends TxContext {
-  readonly container: DependencyContainer;
   readonly logger: Logger;
 }
 
@@ -45,25 +31,105 @@ export interface PluginHooks {
   resolve?(records: readonly ResolvedPrediction[], ctx: HookContext): Promise<void>;
 }
 
-export interface MonitorPlugin<O = unknown> {
-  /** kebab-case, unique. */
+/**
+ * A plugin's HTTP routes: a fastify plugin (`async (app) => { app.get('/x', ...) }`), mounted
+ * encapsulated under `/api/<plugin-id>`. Typed loosely so core does not depend on fastify.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the fastify instance type lives in the server's dependency.
+export type PluginRoutes = (app: any, opts: { readonly writeAuth: unknown }) => Promise<void>;
+
+/** A dashboard tab: `script` is an ES module served from the plugin's package at `/plugins/<id>/<file>`. */
+export interface PluginView {
+  readonly title: string;
+  /** The tab's hash route (`#/<route>`); default the plugin id. */
+  readonly route?: string;
+  /** The directory holding `script` (an absolute path inside the plugin's package). */
+  readonly dir: string;
+  /** File name inside `dir`; it exports `render(root, ctx)`. */
+  readonly script: string;
+  /** Tab order, ascending (default 100). */
+  readonly order?: number;
+}
+
+/** A service a plugin provides to the plugins that declare it in `deps`. */
+export type Provided<T = unknown> = readonly [Token<T>, T];
+
+/** What `init` returns: the plugin's services and its surfaces. Everything is optional. */
+export interface PluginInstance {
+  readonly provides?: readonly Provided[];
+  /** Gate criteria; the host binds them under `gateCriterionToken` and rejects duplicate ids. */
+  readonly criteria?: readonly GateCriterion[];
+  readonly hooks?: PluginHooks;
+  readonly routes?: PluginRoutes;
+  readonly view?: PluginView;
+  /** Runs after every plugin's `init`, in dependency order (load state, check wiring). */
+  start?(): Promise<void>;
+  /** Called in reverse order; errors are collected, never stop the others. */
+  stop?(): Promise<void>;
+}
+
+/** The tokens a plugin asks for, by the names `init` receives them under. */
+// biome-ignore lint/suspicious/noExplicitAny: a record of differently typed tokens.
+export type DepsSpec = Readonly<Record<string, Token<any>>>;
+/** `{ tx: Token<Transactor> }` -> `{ tx: Transactor }`. */
+export type ResolvedDeps<D extends DepsSpec> = { readonly [K in keyof D]: D[K] extends Token<infer T> ? T : never };
+
+export interface MonitorPlugin<O = unknown, D extends DepsSpec = DepsSpec> {
+  /** kebab-case, unique; also the route prefix (`/api/<id>`) and the CLI group (`vigil <id>`). */
   readonly id: string;
   readonly description?: string;
+  /** Plugins that must be enabled and initialised first. */
   readonly dependsOn?: readonly string[];
   readonly options?: OptionsSchema<O>;
   readonly entities?: MixedList<EntityDefinition>;
   readonly migrations?: readonly MigrationClass[];
-  /** Sync: bind tokens, contribute criteria; no I/O. */
-  register(ctx: RegisterContext<O>): void;
-  /** The data source is ready and migrated; called in dependency order. */
-  start?(ctx: StartContext): Promise<void>;
-  /** Called in reverse order; errors are collected, never stop the others. */
-  stop?(): Promise<void>;
-  readonly hooks?: PluginHooks;
+  /** The services `init` receives: core tokens or tokens other plugins provide. */
+  readonly deps: D;
+  /**
+   * Ids of the gate criteria `init` returns, declared up front so the gate can name what is
+   * missing while the plugin is disabled. When given, `init` must return exactly these.
+   */
+  readonly criterionIds?: readonly string[];
+  /** The data source is open and migrated; the declared deps are resolved. Wiring only. */
+  init(deps: ResolvedDeps<D>, options: O): PluginInstance | Promise<PluginInstance>;
+  /** `vigil <id> ...`: commands, declared statically so `--help` and offline commands need no database. */
+  readonly commands?: PluginCommands;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a list of plugins holds differing option types.
-export type AnyPlugin = MonitorPlugin<any>;
+/**
+ * The CLI surface. `register` adds subcommands to the `vigil <id>` group (a commander `Command`);
+ * `ctx.withPlugin` starts a host, hands the action this plugin's services, and stops it.
+ */
+export interface PluginCommands {
+  readonly description: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the commander type lives in the CLI's dependency.
+  register(group: any, ctx: CommandContext): void;
+}
+
+export interface CommandIO {
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
+  readonly stdin: NodeJS.ReadableStream;
+}
+
+export interface CommandContext {
+  readonly io: CommandIO;
+  /** `--json` was given. */
+  json(): boolean;
+  /** Starts a host over the configured database, resolves `token`, runs `fn`, stops the host. */
+  withService<T, R>(token: Token<T>, fn: (service: T) => Promise<R>): Promise<R>;
+  /** Exit codes: ok 0, rejected/drift 1, usage 2, internal 3. */
+  readonly exit: { readonly ok: 0; readonly rejected: 1; readonly usage: 2; readonly internal: 3 };
+  /** Wraps an action: maps thrown errors to exit codes. */
+  run(fn: () => Promise<number>): Promise<void>;
+  /** An error reported as a usage error (exit 2). */
+  usageError(message: string): Error;
+  printJson(value: unknown): void;
+  printTable(head: readonly string[], rows: readonly (readonly unknown[])[]): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list of plugins holds differing option and deps types.
+export type AnyPlugin = MonitorPlugin<any, any>;
 
 const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -71,15 +137,20 @@ export function assertPlugin(p: unknown): asserts p is AnyPlugin {
   const problems: string[] = [];
   const o = (p ?? {}) as Record<string, unknown>;
   if (typeof o.id !== 'string' || !PLUGIN_ID.test(o.id)) problems.push(`id must be kebab-case, got ${JSON.stringify(o.id)}`);
-  if (typeof o.register !== 'function') problems.push('register must be a function');
+  if (typeof o.init !== 'function') problems.push('init must be a function');
+  if (typeof o.deps !== 'object' || o.deps === null || Array.isArray(o.deps) || !Object.values(o.deps).every((t) => typeof t === 'symbol' || typeof t === 'function' || typeof t === 'string')) {
+    problems.push('deps must be an object of injection tokens ({} when none)');
+  }
   if (o.dependsOn !== undefined && !(Array.isArray(o.dependsOn) && o.dependsOn.every((d) => typeof d === 'string'))) problems.push('dependsOn must be an array of plugin ids');
-  for (const k of ['start', 'stop'] as const) if (o[k] !== undefined && typeof o[k] !== 'function') problems.push(`${k} must be a function`);
+  if (o.criterionIds !== undefined && !(Array.isArray(o.criterionIds) && o.criterionIds.every((d) => typeof d === 'string'))) problems.push('criterionIds must be an array of criterion ids');
   if (o.options !== undefined && typeof (o.options as { '~standard'?: unknown })['~standard'] !== 'object') problems.push('options must be a Standard Schema (e.g. a zod schema)');
+  const cmds = o.commands as { register?: unknown; description?: unknown } | undefined;
+  if (cmds !== undefined && (typeof cmds.register !== 'function' || typeof cmds.description !== 'string')) problems.push('commands must be { description, register(group, ctx) }');
   if (problems.length) throw new VigilError('VIGIL_INVALID_PLUGIN', `plugin ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
 }
 
 /** Identity with a check, like Vite's `defineConfig`: gives type inference and fails early. */
-export function definePlugin<O>(plugin: MonitorPlugin<O>): MonitorPlugin<O> {
+export function definePlugin<O, D extends DepsSpec>(plugin: MonitorPlugin<O, D>): MonitorPlugin<O, D> {
   assertPlugin(plugin);
   return plugin;
 }

@@ -1,8 +1,5 @@
 import { type Issue, describeValue, throwIfIssues } from './errors.js';
 
-/** The host's prediction log table: every observed prediction and, once known, its outcome. */
-export const PREDICTIONS_TABLE = 'vigil_predictions';
-
 /** One prediction as a trading service emits it. */
 export interface PredictionRecord {
   /** Caller-chosen, unique; time-ordered ids (e.g. `2024-03-01:AAPL`) insert fastest. */

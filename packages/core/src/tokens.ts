@@ -1,8 +1,9 @@
-import type { InjectionToken } from 'tsyringe';
+import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { Clock } from './clock.js';
 import type { NormalizedConfig } from './config.js';
 import type { Logger } from './logger.js';
+import type { PredictionLog } from './predictionLog.js';
 import type { Transactor } from './transactor.js';
 
 /** A typed injection token: `Symbol.for(id)`, ids are `<pluginId>.<name>`. */
@@ -17,17 +18,36 @@ export function defineToken<T>(id: string): Token<T> {
   return Symbol.for(`vigil:${id}`) as Token<T>;
 }
 
+/** The id a token was defined with (`drift.monitor`), for error messages. */
+export const tokenId = (t: unknown): string => (typeof t === 'symbol' ? (t.description ?? String(t)).replace(/^vigil:/, '') : String((t as { name?: string })?.name ?? t));
+
+/** An installed plugin as config left it: enabled or not, and the criteria it declares. */
+export interface InstalledPlugin {
+  readonly id: string;
+  readonly enabled: boolean;
+  readonly criterionIds: readonly string[];
+}
+
 export const dataSourceToken = defineToken<DataSource>('core.dataSource');
 export const configToken = defineToken<NormalizedConfig>('core.config');
 export const clockToken = defineToken<Clock>('core.clock');
+/** Resolved per plugin: each plugin gets a child logger tagged with its id. */
 export const loggerToken = defineToken<Logger>('core.logger');
 export const transactorToken = defineToken<Transactor>('core.transactor');
+export const predictionLogToken = defineToken<PredictionLog>('core.predictionLog');
+/** The host's child container, for a consumer that pulls a multi-registration (the gate's criteria). */
+export const containerToken = defineToken<DependencyContainer>('core.container');
+/** Every installed plugin, enabled or not (the gate names what a disabled plugin no longer provides). */
+export const installedPluginsToken = defineToken<readonly InstalledPlugin[]>('core.installedPlugins');
 
-/** The tokens the host binds before any plugin registers (the transactor and data source at start). */
+/** The tokens the host binds before any plugin's `init`. */
 export const coreTokens = {
   dataSource: dataSourceToken,
   config: configToken,
   clock: clockToken,
   logger: loggerToken,
   transactor: transactorToken,
+  predictionLog: predictionLogToken,
+  container: containerToken,
+  installedPlugins: installedPluginsToken,
 } as const;

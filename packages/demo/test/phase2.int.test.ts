@@ -10,7 +10,7 @@ import { gateToken } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
 import { sectorOf } from '@vigil/sectors';
-import { createTestDatabase, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, testDatabases } from '@vigil/host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoSummary, buildDataset, formatSummary, runDemo } from '../src/index.js';
 

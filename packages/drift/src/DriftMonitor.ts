@@ -1,9 +1,9 @@
-import { type Clock, type Issue, type Logger, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, throwIfIssues } from '@vigil/core';
+import { type Clock, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, throwIfIssues } from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './DriftDetector.js';
 import type { DriftEvents } from './DriftEvents.js';
 import { RollingList, RollingWindow } from './RollingWindow.js';
-import { type RecentObservation, type StoredBaseline, loadBaseline, loadRecentObservations, saveBaseline } from './baselineStore.js';
+import { type RecentObservation, type StoredBaseline, loadBaseline, saveBaseline } from './baselineStore.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { toColumns } from './featureInput.js';
@@ -37,7 +37,7 @@ export class DriftMonitor {
   readonly checkEvery: number;
 
   constructor(
-    private readonly deps: { dataSource: () => DataSource; transactor: () => Transactor; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
+    private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
   ) {
     const o = deps.options;
     this.checkEvery = o.checkEvery ?? Math.min(o.windowSize, 10);
@@ -96,16 +96,19 @@ export class DriftMonitor {
 
   /** start(): the stored baseline, then the latest observations from the prediction log. */
   async load(): Promise<void> {
-    const manager = this.deps.dataSource().manager;
-    const stored = await loadBaseline(manager);
+    const stored = await loadBaseline(this.deps.dataSource.manager);
     const o = this.deps.options;
     if (stored) {
       this.#install(this.#prepare(stored), stored.features);
-      this.#applyBatch(await loadRecentObservations(manager, o.windowSize));
+      this.#applyBatch(await this.#recent(o.windowSize));
       this.#sinceCheck = 0;
     } else if (o.autoBaseline) {
-      this.#pending = await loadRecentObservations(manager, o.baselineSize - 1);
+      this.#pending = await this.#recent(o.baselineSize - 1);
     }
+  }
+
+  async #recent(limit: number): Promise<RecentObservation[]> {
+    return (await this.deps.log.recent(limit)).map(({ timestamp, regime, features, predictedLabel, confidence }) => ({ timestamp, regime, features, predictedLabel, confidence }));
   }
 
   /** Sets (and persists) the baseline explicitly; validated and calibrated before anything is written. */
@@ -116,7 +119,7 @@ export class DriftMonitor {
     const stored: StoredBaseline = { features: raw, regimes: input.regimes ? [...input.regimes] : undefined, predictions: input.predictions ? [...input.predictions] : undefined, calibration: undefined };
     const d = this.#prepare(stored);
     const now = this.deps.clock.now().toISOString();
-    await this.deps.transactor().run(async (tx) => {
+    await this.deps.transactor.run(async (tx) => {
       await saveBaseline(tx.manager, { ...stored, calibration: d.calibration }, now);
       tx.afterCommit(() => this.#install(d, raw));
     });

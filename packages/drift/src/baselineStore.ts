@@ -1,4 +1,4 @@
-import { type Dialect, PREDICTIONS_TABLE, bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import { bulkInsert, dialectOf, quoteIdent } from '@vigil/core';
 import type { EntityManager } from 'typeorm';
 import type { ReplayCalibration } from './calibrate.js';
 import { DRIFT_BASELINE_TABLE, type DriftBaselineRow } from './entities/DriftBaseline.js';
@@ -52,20 +52,4 @@ export interface RecentObservation {
   readonly features: Record<string, number>;
   readonly predictedLabel: number;
   readonly confidence: number;
-}
-
-/** The most recent `limit` observations from the host's prediction log, oldest first. */
-export async function loadRecentObservations(manager: EntityManager, limit: number): Promise<RecentObservation[]> {
-  const ph = placeholder(dialectOf(manager.connection) as Dialect);
-  const rows = (await manager.query(
-    `SELECT timestamp, regime, features_json, predicted_label, confidence FROM ${quoteIdent(PREDICTIONS_TABLE)} ORDER BY observed_at DESC, id DESC LIMIT ${ph(1)}`,
-    [limit],
-  )) as { timestamp: string; regime: string; features_json: string; predicted_label: unknown; confidence: unknown }[];
-  return rows.reverse().map((r) => ({
-    timestamp: r.timestamp,
-    regime: r.regime,
-    features: JSON.parse(r.features_json) as Record<string, number>,
-    predictedLabel: Number(r.predicted_label),
-    confidence: Number(r.confidence),
-  }));
 }

@@ -1,4 +1,4 @@
-import { BUILTIN_CRITERIA, type CriterionContext, type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
+import { type CriterionContext, type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
 import type { DriftMonitor } from './DriftMonitor.js';
 
 /**
@@ -7,9 +7,12 @@ import type { DriftMonitor } from './DriftMonitor.js';
  * the stored baseline. Taken, in order, from `validation.driftScore`, from the validation
  * predictions' features, or from the monitor's latest check.
  */
-export function driftScoreCriterion(monitor: () => DriftMonitor, defaultThreshold: number): GateCriterion {
+export const DRIFT_SCORE_CRITERION = 'drift.drift_score';
+
+export function driftScoreCriterion(m: DriftMonitor, defaultThreshold: number): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.driftScore,
+    id: DRIFT_SCORE_CRITERION,
+    requiredByDefault: true,
     description: 'largest per-feature KS statistic between validation features and the drift baseline is below the threshold',
     defaultThreshold,
     async evaluate(ctx: CriterionContext): Promise<CriterionResult> {
@@ -26,7 +29,6 @@ export function driftScoreCriterion(monitor: () => DriftMonitor, defaultThreshol
         if (typeof given !== 'number' || !Number.isFinite(given)) return { status: 'error', value: null, threshold, message: `validation.driftScore must be a finite number, got ${String(given)}` };
         return judge(given, 'validation.driftScore');
       }
-      const m = monitor();
       const d = m.detector;
       if (!d) return { status: 'insufficient', value: null, threshold, message: 'no drift baseline has been set or collected yet' };
       const preds = ctx.validation.predictions ?? [];

@@ -1,8 +1,8 @@
-import { clockToken, dataSourceToken, definePlugin, gateCriterionToken, transactorToken } from '@vigil/core';
+import { clockToken, dataSourceToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { DriftEvents } from './DriftEvents.js';
 import { DriftMonitor } from './DriftMonitor.js';
 import { driftOptionsSchema } from './config.js';
-import { driftScoreCriterion } from './driftScoreCriterion.js';
+import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
@@ -14,26 +14,19 @@ export const driftPlugin = definePlugin({
   options: driftOptionsSchema,
   entities: [driftMonitoringEntity, driftBaselineEntity],
   migrations: [DriftInit1700000001000],
-  register({ container, options, logger }) {
+  criterionIds: [DRIFT_SCORE_CRITERION],
+  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken },
+  init(deps, options) {
     const events = new DriftEvents();
-    container.register(driftEventsToken, { useValue: events });
-    const monitor = new DriftMonitor({
-      dataSource: () => container.resolve(dataSourceToken),
-      transactor: () => container.resolve(transactorToken),
-      clock: container.resolve(clockToken),
-      logger,
-      events,
-      options,
-    });
-    container.register(driftMonitorToken, { useValue: monitor });
-    container.register(gateCriterionToken, { useValue: driftScoreCriterion(() => container.resolve(driftMonitorToken), options.driftScoreThreshold) });
-  },
-  async start({ container }) {
-    await container.resolve(driftMonitorToken).load();
-  },
-  hooks: {
-    async observe(records, ctx) {
-      await ctx.container.resolve(driftMonitorToken).observe(records, ctx);
-    },
+    const monitor = new DriftMonitor({ ...deps, events, options });
+    return {
+      provides: [
+        [driftMonitorToken, monitor],
+        [driftEventsToken, events],
+      ],
+      criteria: [driftScoreCriterion(monitor, options.driftScoreThreshold)],
+      hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
+      start: () => monitor.load(),
+    };
   },
 });

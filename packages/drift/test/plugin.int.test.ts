@@ -1,5 +1,6 @@
-import { BUILTIN_CRITERIA, type GateCriterion, type PredictionRecord, gateCriterionToken, isVigilError } from '@vigil/core';
-import { type TestHost, createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { type GateCriterion, type PredictionRecord, gateCriterionToken, isVigilError } from '@vigil/core';
+import { makePredictions } from '@vigil/test-utils';
+import { type TestHost, createTestHost, testDatabases } from '@vigil/host/testing';
 import { container as rootContainer } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetrainingRequest } from '../src/DriftEvents.js';
@@ -11,7 +12,7 @@ const options = { windowSize: 50, checkEvery: 25, baselineSize: 200, calibration
 const shifted = (recs: PredictionRecord[], by: number): PredictionRecord[] =>
   recs.map((r) => ({ ...r, regime: 'crash', features: { ...r.features, f1: (r.features.f1 as number) + by } }));
 const criterion = (h: TestHost): GateCriterion =>
-  h.container.resolveAll(gateCriterionToken).find((c) => c.id === BUILTIN_CRITERIA.driftScore) as GateCriterion;
+  h.container.resolveAll(gateCriterionToken).find((c) => c.id === 'drift.drift_score') as GateCriterion;
 
 describe.each(testDatabases())('drift plugin on %s', (database) => {
   let host: TestHost | undefined;

@@ -1,4 +1,5 @@
-import { createTestDatabase, createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { driftPlugin } from '../src/plugin.js';
 

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_CRITERIA, MemoryLogger, defineCriterion, definePlugin, gateCriterionToken } from '@vigil/core';
+import { MemoryLogger, defineCriterion, definePlugin } from '@vigil/core';
 import { checkValidation, gatePlugin, gateToken, overallAccuracyCriterion } from '@vigil/gate';
 import { createHost } from '@vigil/host';
 import { reportBench, seededRandom, timeMedian } from '@vigil/test-utils';
@@ -43,13 +43,14 @@ const timed = (c) => ({
     return result;
   },
 });
-const crash = defineCriterion({ id: BUILTIN_CRITERIA.crashAccuracy, description: 'crash accuracy', defaultThreshold: 0.65, async evaluate({ validation: v, threshold }) {
+const BUILTIN_CRITERIA = { crashAccuracy: 'sectors.crash_accuracy', minSectorAccuracy: 'sectors.min_sector_accuracy', driftScore: 'drift.drift_score', replayImprovement: 'replay.replay_improvement' };
+const crash = defineCriterion({ id: BUILTIN_CRITERIA.crashAccuracy, description: 'crash accuracy', requiredByDefault: true, defaultThreshold: 0.65, async evaluate({ validation: v, threshold }) {
   let n = 0, ok = 0;
   for (const p of v.predictions) if (p.regime === 'crash') { n++; if (p.predicted === p.actual) ok++; }
   const value = ok / n;
   return { status: value > threshold ? 'pass' : 'fail', value, threshold, message: `crash ${value}` };
 } });
-const sectors = defineCriterion({ id: BUILTIN_CRITERIA.minSectorAccuracy, description: 'min sector accuracy', defaultThreshold: 0.55, async evaluate({ validation: v, threshold }) {
+const sectors = defineCriterion({ id: BUILTIN_CRITERIA.minSectorAccuracy, description: 'min sector accuracy', requiredByDefault: true, defaultThreshold: 0.55, async evaluate({ validation: v, threshold }) {
   const by = new Map();
   for (const p of v.predictions) {
     const s = SECTOR[p.symbol];
@@ -61,7 +62,7 @@ const sectors = defineCriterion({ id: BUILTIN_CRITERIA.minSectorAccuracy, descri
   const value = Math.min(...[...by.values()].map((e) => e.ok / e.n));
   return { status: value >= threshold ? 'pass' : 'fail', value, threshold, message: `min sector ${value}` };
 } });
-const drift = defineCriterion({ id: BUILTIN_CRITERIA.driftScore, description: 'drift (KS on confidence, candidate vs baseline)', defaultThreshold: 0.2, async evaluate({ validation: v, threshold }) {
+const drift = defineCriterion({ id: BUILTIN_CRITERIA.driftScore, description: 'drift (KS on confidence, candidate vs baseline)', requiredByDefault: true, defaultThreshold: 0.2, async evaluate({ validation: v, threshold }) {
   const a = Float64Array.from(v.predictions, (p) => p.confidence).sort();
   const b = Float64Array.from(v.baselinePredictions, (p) => p.confidence).sort();
   let i = 0, j = 0, d = 0;
@@ -73,7 +74,7 @@ const drift = defineCriterion({ id: BUILTIN_CRITERIA.driftScore, description: 'd
   }
   return { status: d < threshold ? 'pass' : 'fail', value: d, threshold, message: `KS ${d}` };
 } });
-const replay = Object.assign(defineCriterion({ id: BUILTIN_CRITERIA.replayImprovement, description: 'replay improvement', defaultThreshold: 0, async evaluate({ validation: v, threshold }) {
+const replay = Object.assign(defineCriterion({ id: BUILTIN_CRITERIA.replayImprovement, description: 'replay improvement', requiredByDefault: true, defaultThreshold: 0, async evaluate({ validation: v, threshold }) {
   // accuracy gain on the baseline's worst (confident, wrong) errors
   const idx = [];
   v.baselinePredictions.forEach((p, k) => { if (p.predicted !== p.actual) idx.push(k); });
@@ -83,9 +84,7 @@ const replay = Object.assign(defineCriterion({ id: BUILTIN_CRITERIA.replayImprov
   const value = fixed / worst.length;
   return { status: value > threshold ? 'pass' : 'fail', value, threshold, message: `replay ${value}` };
 } }), { thresholdRange: [-1, 1] });
-const standIns = definePlugin({ id: 'standins', register({ container }) {
-  for (const c of [crash, sectors, drift, replay]) container.register(gateCriterionToken, { useValue: timed(c) });
-} });
+const standIns = definePlugin({ id: 'standins', deps: {}, init: () => ({ criteria: [crash, sectors, drift, replay].map(timed) }) });
 
 const root = mkdtempSync(join(tmpdir(), 'vigil-gate-bench-'));
 mkdirSync(join(root, 'models'));

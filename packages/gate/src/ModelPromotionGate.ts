@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import {
-  type Clock,
   type GateCriterion,
   type Issue,
   type Logger,
@@ -8,20 +7,17 @@ import {
   type ValidationResults,
   VigilError,
   assertCriterion,
-  clockToken,
   criterionPluginId,
-  dataSourceToken,
   describeValue,
   gateCriterionToken,
   isVigilError,
-  systemClock,
   throwIfIssues,
-  transactorToken,
 } from '@vigil/core';
 import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import { appendHistory, countHistory, latestHistory, readAllHistory, readHistory } from './PromotionHistory.js';
 import { checkValidation } from './checkValidation.js';
+import { disabledCriteria, requiredIds } from './checkWiring.js';
 import type { GateOptions } from './config.js';
 import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
 import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresOf, storableText } from './historyRows.js';
@@ -47,8 +43,10 @@ export class ModelPromotionGate {
   readonly #o: GateOptions;
   readonly #config: GateDeps['config'];
   readonly #log: Logger;
+  readonly #deps: GateDeps;
 
   constructor(deps: GateDeps) {
+    this.#deps = deps;
     this.#c = deps.container;
     this.#o = deps.options;
     this.#config = deps.config;
@@ -94,15 +92,19 @@ export class ModelPromotionGate {
     }
 
     const candidate = model as ConfinedModel;
-    const required = new Set(this.#o.required);
+    const required = requiredIds(criteria, this.#o);
     const base = { modelPath: candidate.path, validation, container: this.#c, now };
     const results = await Promise.all(criteria.map((c) => evaluateCriterion(c, { ...base, threshold: thresholds.get(c.id) }, required.has(c.id), this.#o.criterionTimeoutMs)));
     const registered = new Set(criteria.map((c) => c.id));
-    const missing = new Map(this.#o.required.filter((id) => !registered.has(id)).map((id) => [id, missingCriterionReason(id, this.#config)]));
+    const missing = new Map([...required].filter((id) => !registered.has(id)).map((id) => [id, missingCriterionReason(id, this.#config)]));
+    const disabled = disabledCriteria(this.#deps.installed, registered).flatMap((d) =>
+      d.criterionIds.map((id): CriterionOutcome => ({ id, description: `not evaluated: plugin '${d.plugin}' is disabled`, required: false, status: 'insufficient', value: null, threshold: this.#o.thresholds[id] ?? null, message: `criterion '${id}' was not evaluated: plugin '${d.plugin}', which provides it, is disabled; enable ${d.plugin} to run it`, durationMs: 0, details: { missing: true, disabled: true, plugin: d.plugin } })),
+    );
     const decision = decide(results, missing);
     const all: CriterionOutcome[] = [
       ...results,
       ...[...missing].map(([id, message]): CriterionOutcome => ({ id, description: `not registered (plugin '${criterionPluginId(id)}')`, required: true, status: 'error', value: null, threshold: this.#o.thresholds[id] ?? null, message, durationMs: 0, details: { missing: true, plugin: criterionPluginId(id) } })),
+      ...disabled,
     ];
     const details = Object.fromEntries(all.map((r) => [r.id, r]));
     const figure = (id: string): number | null => {
@@ -413,6 +415,11 @@ export class ModelPromotionGate {
     }
   }
 
+  /** The registered criteria, as the gate pulls them: `resolveAll` throws when there are none. */
+  criteria(): RangedCriterion[] {
+    return this.#criteria();
+  }
+
   #criteria(): RangedCriterion[] {
     const list = this.#c.isRegistered(gateCriterionToken, true) ? this.#c.resolveAll(gateCriterionToken) : [];
     for (const c of list) assertCriterion(c);
@@ -421,17 +428,14 @@ export class ModelPromotionGate {
   }
 
   #transactor(): Transactor {
-    if (!this.#c.isRegistered(transactorToken, true)) throw new VigilError('VIGIL_HOST_STATE', 'the gate needs a started host (no transactor yet); call host.start() first');
-    return this.#c.resolve(transactorToken);
+    return this.#deps.transactor;
   }
 
   #ds(): DataSource {
-    if (!this.#c.isRegistered(dataSourceToken, true)) throw new VigilError('VIGIL_HOST_STATE', 'the gate needs a started host (no data source yet); call host.start() first');
-    return this.#c.resolve(dataSourceToken);
+    return this.#deps.dataSource;
   }
 
   #now(): Date {
-    const clock: Clock = this.#c.isRegistered(clockToken, true) ? this.#c.resolve(clockToken) : systemClock;
-    return clock.now();
+    return this.#deps.clock.now();
   }
 }

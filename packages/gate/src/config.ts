@@ -1,4 +1,3 @@
-import { BUILTIN_CRITERIA } from '@vigil/core';
 import { z } from 'zod';
 
 /** A path below the models directory: relative, no `..` segments. */
@@ -23,8 +22,15 @@ export const gateOptionsSchema = z
     backupsDir: insideModelsDir.default('backups'),
     /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
     thresholds: z.record(criterionId, z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
-    /** Criteria that must pass for approval; a required criterion nobody registered rejects. */
-    required: z.array(criterionId).default(() => [...Object.values(BUILTIN_CRITERIA)]),
+    /**
+     * Criteria that must pass for approval, listed in full. Unset: every registered criterion
+     * that is `requiredByDefault`. A listed id no enabled plugin provides fails the host's start.
+     */
+    required: z.array(criterionId).optional(),
+    /** Criteria to require on top of the defaults (e.g. a third-party criterion). */
+    require: z.array(criterionId).default([]),
+    /** Criteria to drop from the required set: they are still run and reported. */
+    optional: z.array(criterionId).default([]),
     /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
     minSamples: z.number().int().min(1).default(100),
     /**

@@ -1,11 +1,16 @@
-import type { NormalizedConfig, Logger } from '@vigil/core';
+import type { Clock, InstalledPlugin, Logger, NormalizedConfig, Transactor } from '@vigil/core';
 import type { DependencyContainer } from 'tsyringe';
+import type { DataSource } from 'typeorm';
 import type { GateOptions } from './config.js';
 import type { ModelKind } from './paths.js';
 
 export interface GateDeps {
-  /** The host's container: criteria, the transactor, the data source and the clock come from it. */
+  /** The host's container: the gate pulls the criteria (a multi-registration) from it at each validation. */
   readonly container: DependencyContainer;
+  readonly transactor: Transactor;
+  readonly dataSource: DataSource;
+  readonly clock: Clock;
+  readonly installed: readonly InstalledPlugin[];
   readonly options: GateOptions;
   readonly config: Pick<NormalizedConfig, 'labels' | 'regimes' | 'plugins'>;
   readonly logger: Logger;

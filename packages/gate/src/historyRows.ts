@@ -1,13 +1,16 @@
-import { BUILTIN_CRITERIA, type Issue, UNSTORABLE_TEXT, describeValue, isVigilError } from '@vigil/core';
+import { type Issue, UNSTORABLE_TEXT, describeValue, isVigilError } from '@vigil/core';
 import type { HistoryRow } from './historyChain.js';
 
-/** The spec's figure columns and the criterion whose value fills each. */
+/**
+ * The spec's figure columns of model_promotion_history and the criterion id whose value fills
+ * each (ids only: the gate imports no other plugin; a column stays null when its criterion is absent).
+ */
 export const FIGURES = {
-  overall_accuracy: BUILTIN_CRITERIA.overallAccuracy,
-  crash_accuracy: BUILTIN_CRITERIA.crashAccuracy,
-  min_sector_accuracy: BUILTIN_CRITERIA.minSectorAccuracy,
-  drift_score: BUILTIN_CRITERIA.driftScore,
-  replay_improvement: BUILTIN_CRITERIA.replayImprovement,
+  overall_accuracy: 'gate.overall_accuracy',
+  crash_accuracy: 'sectors.crash_accuracy',
+  min_sector_accuracy: 'sectors.min_sector_accuracy',
+  drift_score: 'drift.drift_score',
+  replay_improvement: 'replay.replay_improvement',
 } as const;
 
 export const MAX_TEXT = 10_000;

@@ -1,7 +1,8 @@
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, type ValidationResults, defineCriterion } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, type ValidationResults, defineCriterion } from '@vigil/core';
 
 /** The spec's first check: overall accuracy > 65%. */
 export const DEFAULT_MIN_OVERALL_ACCURACY = 0.65;
+export const OVERALL_ACCURACY_CRITERION = 'gate.overall_accuracy';
 
 /** Accuracy of raw predictions: share with `predicted === actual`. */
 export function predictionAccuracy(predictions: ValidationResults['predictions']): { correct: number; total: number } {
@@ -19,7 +20,8 @@ const pct = (x: number): string => `${(x * 100).toFixed(2)}%`;
 /** `gate.overall_accuracy`: precomputed `validation.accuracy` wins; else computed from raw predictions. */
 export function overallAccuracyCriterion(minSamples: number): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.overallAccuracy,
+    id: OVERALL_ACCURACY_CRITERION,
+    requiredByDefault: true,
     description: 'overall validation accuracy must exceed the threshold (spec: > 65%)',
     defaultThreshold: DEFAULT_MIN_OVERALL_ACCURACY,
     async evaluate(ctx): Promise<CriterionResult> {

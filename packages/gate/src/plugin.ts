@@ -1,13 +1,13 @@
-import { definePlugin, gateCriterionToken } from '@vigil/core';
-import { instanceCachingFactory } from 'tsyringe';
+import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
+import { checkWiring } from './checkWiring.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
-import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
 import { gateToken } from './tokens.js';
+import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -16,16 +16,30 @@ export const gatePlugin = definePlugin({
   options: gateOptionsSchema,
   entities: [ModelPromotionHistoryEntity],
   migrations: [GatePromotionHistory1700000004000],
-  register({ container, options, config, logger }) {
-    const cwd = process.cwd();
-    container.register(gateCriterionToken, { useValue: overallAccuracyCriterion(options.minSamples) });
-    const trading = { ...options.trading, labels: config.labels };
-    if (options.trading.enabled) for (const c of [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)]) container.register(gateCriterionToken, { useValue: c });
-    container.register(gateToken, { useFactory: instanceCachingFactory((c) => new ModelPromotionGate({ container: c, options, config, logger, cwd })) });
+  // no fixed criterionIds: the trading criteria exist only when options.trading.enabled (and a
+  // disabled gate evaluates nothing, so there is nothing to name as missing)
+  deps: {
+    container: containerToken,
+    transactor: transactorToken,
+    dataSource: dataSourceToken,
+    clock: clockToken,
+    config: configToken,
+    installed: installedPluginsToken,
+    logger: loggerToken,
   },
-  async start({ container, logger }) {
-    const report = await container.resolve(gateToken).verifyHistory();
-    if (!report.ok) logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
-    await reconcileAtStart(container.resolve(gateToken), logger);
+  init(deps, options) {
+    const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
+    const trading = { ...options.trading, labels: deps.config.labels };
+    return {
+      provides: [[gateToken, gate]],
+      criteria: [overallAccuracyCriterion(options.minSamples), ...(options.trading.enabled ? [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)] : [])],
+      async start() {
+        // every plugin has run init: the criteria are all registered now
+        checkWiring(gate.criteria(), options, deps.installed);
+        const report = await gate.verifyHistory();
+        if (!report.ok) deps.logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
+        await reconcileAtStart(gate, deps.logger);
+      },
+    };
   },
 });

@@ -5,7 +5,7 @@ import { type CriterionOutcome, assertUniqueCriteria, decide, evaluateCriterion,
 
 const ctx = (threshold?: number): CriterionContext => ({ modelPath: '/m.pkl', validation: { accuracy: 0.7 }, threshold, container, now: new Date(0) });
 const crit = (id: string, evaluate: GateCriterion['evaluate'], defaultThreshold?: number) =>
-  defineCriterion({ id, description: id, evaluate, ...(defaultThreshold === undefined ? {} : { defaultThreshold }) });
+  defineCriterion({ id, description: id, requiredByDefault: true, evaluate, ...(defaultThreshold === undefined ? {} : { defaultThreshold }) });
 
 describe('evaluateCriterion', () => {
   it('keeps a passing verdict and fills in the threshold in force', async () => {

@@ -1,6 +1,5 @@
 import { type CriterionResult, type GateCriterion, type ValidationPrediction, defineCriterion, wilsonInterval } from '@vigil/core';
 import { signedRows } from './conviction.js';
-import type { RangedCriterion } from './runCriteria.js';
 import { spearman } from './spearman.js';
 
 export interface TradingOptions {
@@ -18,10 +17,11 @@ const f3 = (v: number): string => v.toFixed(3);
 const noPredictions = (threshold: number): CriterionResult => ({ status: 'insufficient', value: null, threshold, message: 'no validation.predictions to compute it from' });
 
 /** `gate.information_coefficient`: Spearman rank correlation of signed conviction with the realised outcome; passes when its 95% lower bound is above the threshold. */
-export function informationCoefficientCriterion(o: TradingOptions): RangedCriterion {
-  return {
-    ...defineCriterion({
+export function informationCoefficientCriterion(o: TradingOptions): GateCriterion {
+  return defineCriterion({
       id: 'gate.information_coefficient',
+      requiredByDefault: false,
+      thresholdRange: [-1, 1],
       description: 'information coefficient: Spearman rank correlation of signed conviction with the realised outcome, 95% lower bound above the threshold (optional)',
       defaultThreshold: 0,
       async evaluate(ctx): Promise<CriterionResult> {
@@ -38,15 +38,14 @@ export function informationCoefficientCriterion(o: TradingOptions): RangedCriter
         const pass = s.lower > threshold;
         return { status: pass ? 'pass' : 'fail', value: s.rho, threshold, message: `IC ${f3(s.rho)} [95% ${f3(s.lower)}, ${f3(s.upper as number)}] on ${s.n} rows (outcome: ${rows.source}); lower bound ${pass ? '>' : '<='} ${f3(threshold)}`, details };
       },
-    }),
-    thresholdRange: [-1, 1],
-  };
+    });
 }
 
 /** `gate.high_conviction_hit_rate`: accuracy of the predictions made with confidence >= highConviction; passes when its Wilson 95% lower bound is above the threshold. */
 export function highConvictionHitRateCriterion(o: TradingOptions): GateCriterion {
   return defineCriterion({
     id: 'gate.high_conviction_hit_rate',
+      requiredByDefault: false,
     description: `hit rate of high-conviction predictions (confidence >= ${o.highConviction}), Wilson 95% lower bound above the threshold (optional)`,
     defaultThreshold: 0.5,
     async evaluate(ctx): Promise<CriterionResult> {
@@ -74,6 +73,7 @@ export function highConvictionHitRateCriterion(o: TradingOptions): GateCriterion
 export function turnoverCriterion(o: TradingOptions): GateCriterion {
   return defineCriterion({
     id: 'gate.turnover',
+      requiredByDefault: false,
     description: 'turnover: share of consecutive same-symbol predictions whose position flips, Wilson 95% upper bound below the threshold (optional)',
     defaultThreshold: 0.5,
     async evaluate(ctx): Promise<CriterionResult> {

@@ -1,7 +1,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, type ValidationPrediction, type ValidationResults, defineCriterion, definePlugin, gateCriterionToken } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, type ValidationPrediction, type ValidationResults, defineCriterion, definePlugin } from '@vigil/core';
+
+/** The spec's five criterion ids (the gate's own and the ones its stand-ins provide). */
+export const B = {
+  overallAccuracy: 'gate.overall_accuracy',
+  crashAccuracy: 'sectors.crash_accuracy',
+  minSectorAccuracy: 'sectors.min_sector_accuracy',
+  driftScore: 'drift.drift_score',
+  replayImprovement: 'replay.replay_improvement',
+} as const;
 
 /**
  * Stand-ins for the criteria the sectors, drift and replay plugins provide, under the same
@@ -26,8 +35,9 @@ function accuracyBy(preds: readonly ValidationPrediction[], key: (p: ValidationP
 }
 
 export const crashAccuracy = defineCriterion({
-  id: BUILTIN_CRITERIA.crashAccuracy,
+  id: B.crashAccuracy,
   description: 'crash-regime accuracy > 65%',
+  requiredByDefault: true,
   defaultThreshold: 0.65,
   async evaluate({ validation: v, threshold = 0.65 }): Promise<CriterionResult> {
     let value = v.regimeAccuracy?.crash;
@@ -42,8 +52,9 @@ export const crashAccuracy = defineCriterion({
 });
 
 export const minSectorAccuracy = defineCriterion({
-  id: BUILTIN_CRITERIA.minSectorAccuracy,
+  id: B.minSectorAccuracy,
   description: 'no sector below 55% accuracy',
+  requiredByDefault: true,
   defaultThreshold: 0.55,
   async evaluate({ validation: v, threshold = 0.55 }): Promise<CriterionResult> {
     let by: Record<string, number> | undefined = v.sectorAccuracy ? { ...v.sectorAccuracy } : undefined;
@@ -56,8 +67,9 @@ export const minSectorAccuracy = defineCriterion({
 });
 
 export const driftScore = defineCriterion({
-  id: BUILTIN_CRITERIA.driftScore,
+  id: B.driftScore,
   description: 'drift score < 0.20',
+  requiredByDefault: true,
   defaultThreshold: 0.2,
   async evaluate({ validation: v, threshold = 0.2 }): Promise<CriterionResult> {
     if (v.driftScore === undefined) return { status: 'insufficient', value: null, threshold, message: 'no drift score' };
@@ -67,8 +79,9 @@ export const driftScore = defineCriterion({
 
 export const replayImprovement = Object.assign(
   defineCriterion({
-    id: BUILTIN_CRITERIA.replayImprovement,
+    id: B.replayImprovement,
     description: 'error replay improvement > 0',
+    requiredByDefault: true,
     defaultThreshold: 0,
     async evaluate({ validation: v, threshold = 0 }): Promise<CriterionResult> {
       if (v.replayImprovement === undefined) return { status: 'insufficient', value: null, threshold, message: 'no replay improvement' };
@@ -81,9 +94,9 @@ export const replayImprovement = Object.assign(
 const criteriaPlugin = (id: string, criteria: readonly GateCriterion[]) =>
   definePlugin({
     id,
-    register({ container }) {
-      for (const c of criteria) container.register(gateCriterionToken, { useValue: c });
-    },
+    criterionIds: criteria.map((c) => c.id),
+    deps: {},
+    init: () => ({ criteria }),
   });
 
 export const sectorsStandIn = criteriaPlugin('sectors', [crashAccuracy, minSectorAccuracy]);

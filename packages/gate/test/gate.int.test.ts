@@ -1,10 +1,8 @@
-import { BUILTIN_CRITERIA, type ValidationPrediction, defineCriterion, definePlugin, gateCriterionToken, isVigilError } from '@vigil/core';
-import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/test-utils';
+import { type ValidationPrediction, defineCriterion, definePlugin, isVigilError } from '@vigil/core';
+import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gatePlugin, gateToken } from '../src/index.js';
-import { goodFigures, standIns, workspace } from './fixtures.js';
-
-const B = BUILTIN_CRITERIA;
+import { B, goodFigures, standIns, workspace } from './fixtures.js';
 
 describe.each(testDatabases())('gate validateModel on %s', (database) => {
   let ws: ReturnType<typeof workspace>;
@@ -119,8 +117,8 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   it('rejects with the error in details when a criterion throws', async () => {
     const broken = definePlugin({
       id: 'drift',
-      register: ({ container }) =>
-        container.register(gateCriterionToken, { useValue: defineCriterion({ id: B.driftScore, description: 'drift', async evaluate() { throw new Error('baseline window empty'); } }) }),
+      deps: {},
+      init: () => ({ criteria: [defineCriterion({ id: B.driftScore, description: 'drift', requiredByDefault: true, async evaluate() { throw new Error('baseline window empty'); } })] }),
     });
     const gate = await start({}, [gatePlugin, standIns[0], standIns[2], broken]);
     const r = await gate.validateModel(candidate, goodFigures());
@@ -130,14 +128,20 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(r.reasons[0]).toContain('baseline window empty');
   });
 
-  it('rejects, naming the plugin, when a required criterion\'s plugin is disabled or not installed', async () => {
+  it('a disabled plugin takes its criteria out of the required set, and the report names them', async () => {
     const gate = await start({ drift: { enabled: false } }, [gatePlugin, standIns[0], standIns[1]]);
     const r = await gate.validateModel(candidate, goodFigures());
-    expect(r.approved).toBe(false);
-    expect([...r.checksFailed].sort()).toEqual([B.driftScore, B.replayImprovement].sort());
-    expect(r.reasons).toContain(`required criterion '${B.driftScore}' was not evaluated: plugin 'drift', which provides it, is disabled; enable drift, or remove '${B.driftScore}' from plugins.gate.options.required`);
-    expect(r.reasons.find((x) => x.includes(B.replayImprovement))).toContain("plugin 'replay', which provides it, is not installed");
-    expect(r.details[B.driftScore]).toMatchObject({ status: 'error', required: true, details: { missing: true, plugin: 'drift' } });
+    expect(r.approved).toBe(true);
+    expect([...r.checksPassed].sort()).toEqual([B.crashAccuracy, B.overallAccuracy, B.minSectorAccuracy].sort());
+    expect(r.details[B.driftScore]).toMatchObject({ status: 'insufficient', required: false, details: { missing: true, disabled: true, plugin: 'drift' } });
+    expect(r.details[B.driftScore]?.message).toBe(`criterion '${B.driftScore}' was not evaluated: plugin 'drift', which provides it, is disabled; enable drift to run it`);
+  });
+
+  it('fails start, naming the plugin and the fix, when config requires a criterion no enabled plugin provides', async () => {
+    const err = await start({ drift: { enabled: false }, gate: { options: { ...ws.options, require: [B.driftScore, B.replayImprovement] } } }, [gatePlugin, standIns[0], standIns[1]]).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_PLUGIN_WIRING')).toBe(true);
+    expect(err.message).toContain(`plugins.gate.options.require: '${B.driftScore}' is required but plugin 'drift', which provides it, is disabled; enable drift, or remove it from plugins.gate.options.require`);
+    expect(err.message).toContain(`'${B.replayImprovement}' is required but plugin 'replay', which provides it, is not installed`);
   });
 
   it('lets config drop a criterion from required (it then only reports) and move thresholds', async () => {
@@ -155,8 +159,8 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   it('a criterion that never answers is an error after criterionTimeoutMs, and rejects', async () => {
     const stuck = definePlugin({
       id: 'replay',
-      register: ({ container }) =>
-        container.register(gateCriterionToken, { useValue: defineCriterion({ id: B.replayImprovement, description: 'hangs', evaluate: () => new Promise(() => undefined) }) }),
+      deps: {},
+      init: () => ({ criteria: [defineCriterion({ id: B.replayImprovement, description: 'hangs', requiredByDefault: true, evaluate: () => new Promise(() => undefined) })] }),
     });
     const gate = await start({ gate: { options: { ...ws.options, criterionTimeoutMs: 50 } } }, [gatePlugin, standIns[0], standIns[1], stuck]);
     const r = await gate.validateModel(candidate, goodFigures());
@@ -167,8 +171,8 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   it('keeps the row when a criterion returns details JSON cannot hold', async () => {
     const odd = definePlugin({
       id: 'replay',
-      register: ({ container }) =>
-        container.register(gateCriterionToken, { useValue: defineCriterion({ id: B.replayImprovement, description: 'odd', async evaluate() { return { status: 'pass', value: 0.1, message: 'ok', details: { n: 10n } }; } }) }),
+      deps: {},
+      init: () => ({ criteria: [defineCriterion({ id: B.replayImprovement, description: 'odd', requiredByDefault: true, async evaluate() { return { status: 'pass', value: 0.1, message: 'ok', details: { n: 10n } }; } })] }),
     });
     const gate = await start({}, [gatePlugin, standIns[0], standIns[1], odd]);
     const r = await gate.validateModel(candidate, goodFigures());
@@ -187,13 +191,18 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
       id: 'acme.max_turnover',
       description: 'daily turnover implied by the predictions stays under the threshold',
       defaultThreshold: 0.3,
+      requiredByDefault: false,
       async evaluate({ validation, threshold = 0.3 }) {
         const t = validation.turnover as number;
         return { status: t < threshold ? 'pass' : 'fail', value: t, threshold, message: `turnover ${t}` };
       },
     });
-    const acme = definePlugin({ id: 'acme', dependsOn: ['gate'], register: ({ container }) => container.register(gateCriterionToken, { useValue: maxTurnover }) });
-    const gate = await start({ gate: { options: { ...ws.options, required: [...Object.values(B), 'acme.max_turnover'] } } }, [gatePlugin, ...standIns, acme]);
+    const acme = definePlugin({ id: 'acme', deps: {}, init: () => ({ criteria: [maxTurnover] }) });
+    // optional by default: it reports but does not decide until config requires it
+    const optional = await start({}, [gatePlugin, ...standIns, acme]);
+    expect((await optional.validateModel(candidate, goodFigures({ turnover: 0.5 }))).details['acme.max_turnover']).toMatchObject({ status: 'fail', required: false });
+    await host.dispose();
+    const gate = await start({ gate: { options: { ...ws.options, require: ['acme.max_turnover'] } } }, [gatePlugin, ...standIns, acme]);
     expect((await gate.validateModel(candidate, goodFigures({ turnover: 0.1 }))).approved).toBe(true);
     const r = await gate.validateModel(candidate, goodFigures({ turnover: 0.5 }));
     expect(r).toMatchObject({ approved: false, checksFailed: ['acme.max_turnover'] });
@@ -231,19 +240,16 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(err.message).toContain('symlink');
   });
 
-  it('refuses out-of-range thresholds from config and duplicate criterion ids', async () => {
-    let gate = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } });
-    const err = await gate.validateModel(candidate, goodFigures()).catch((e) => e);
-    expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
+  it('fails start on out-of-range thresholds from config and on duplicate criterion ids, naming the plugin', async () => {
+    const err = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } }).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_PLUGIN_WIRING')).toBe(true);
+    expect(err.message).toContain("plugin 'gate'");
     expect(err.message).toContain(`plugins.gate.options.thresholds.${B.overallAccuracy}: must be a number in [0, 1], got 65`);
-    await host.dispose();
 
-    const dup = definePlugin({ id: 'copycat', register: ({ container }) => container.register(gateCriterionToken, { useValue: standIns[1] && defineCriterion({ id: B.driftScore, description: 'again', async evaluate() { return { status: 'pass', message: 'always' }; } }) }) });
-    gate = await start({}, [gatePlugin, ...standIns, dup]);
-    const e2 = await gate.validateModel(candidate, goodFigures()).catch((e) => e);
+    const dup = definePlugin({ id: 'copycat', deps: {}, init: () => ({ criteria: [defineCriterion({ id: B.driftScore, description: 'again', requiredByDefault: true, async evaluate() { return { status: 'pass', message: 'always' }; } })] }) });
+    const e2 = await start({}, [gatePlugin, ...standIns, dup]).catch((e) => e);
     expect(isVigilError(e2, 'VIGIL_DUPLICATE_CRITERION')).toBe(true);
-    expect(e2.message).toContain(`'${B.driftScore}'`);
-    expect((await rows()).map((r) => Number(r.approved))).toEqual([0]);
+    expect(e2.message).toBe(`plugin 'copycat': gate criterion '${B.driftScore}' is already registered by plugin 'drift'; each id must be registered once (rename one, or disable one of the plugins)`);
   });
 });
 

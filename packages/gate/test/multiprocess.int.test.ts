@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createTestDatabase, createTestHost, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gatePlugin, gateToken } from '../src/index.js';
 import { goodFigures, standIns, workspace } from './fixtures.js';

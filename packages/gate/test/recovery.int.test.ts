@@ -1,6 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createTestDatabase, createTestHost, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { gatePlugin, gateToken } from '../src/index.js';
 import { goodFigures, standIns, workspace } from './fixtures.js';

@@ -1,4 +1,4 @@
-import { createTestHost, testDatabases, type TestHost } from '@vigil/test-utils';
+import { createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

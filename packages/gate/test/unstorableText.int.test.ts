@@ -1,5 +1,5 @@
 import { isVigilError } from '@vigil/core';
-import { createTestHost, testDatabases } from '@vigil/test-utils';
+import { createTestHost, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { gatePlugin, gateToken } from '../src/index.js';
 import { goodFigures, standIns, workspace } from './fixtures.js';

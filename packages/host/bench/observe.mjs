@@ -7,7 +7,7 @@ import { definePlugin } from '@vigil/core';
 import { createHost } from '@vigil/host';
 import { makePredictions, rawSqliteInsertRate, reportBench } from '@vigil/test-utils';
 
-const noop = definePlugin({ id: 'noop', register() {}, hooks: { async observe() {}, async resolve() {} } });
+const noop = definePlugin({ id: 'noop', deps: {}, init: () => ({ hooks: { async observe() {}, async resolve() {} } }) });
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 
 async function hostRate(records, batch) {

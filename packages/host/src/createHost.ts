@@ -1,24 +1,26 @@
 import {
   type AnyPlugin,
   type Clock,
-  type HookContext,
+  type InstalledPlugin,
   type Logger,
   type NormalizedConfig,
   type Outcome,
   type PredictionInput,
   type PredictionRecord,
   type ResolvedPrediction,
-  type TxContext,
   VigilError,
   type VigilConfigInput,
   clockToken,
   configToken,
+  containerToken,
   createLogger,
   dataSourceToken,
   describeValue,
+  installedPluginsToken,
   isVigilError,
   loggerToken,
   normalizeConfig,
+  predictionLogToken,
   systemClock,
   transactorToken,
   validateOutcomes,
@@ -26,6 +28,8 @@ import {
 } from '@vigil/core';
 import { type DependencyContainer, container as rootContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
+import { type InitializedPlugin, PluginRuntime, type ViewManifest } from './PluginRuntime.js';
+import { PredictionLogService } from './PredictionLogService.js';
 import { SerialTransactor } from './SerialTransactor.js';
 import { openDataSource } from './openDataSource.js';
 import {
@@ -68,6 +72,12 @@ export interface VigilHost {
   readonly config: NormalizedConfig;
   /** Enabled plugins, dependencies first. */
   readonly plugins: readonly AnyPlugin[];
+  /** Every installed plugin, enabled or not. */
+  readonly installed: readonly AnyPlugin[];
+  /** The enabled plugins with what their `init` returned (routes, views, hooks); empty before `start()`. */
+  readonly initialized: readonly InitializedPlugin[];
+  /** The enabled plugins' dashboard tabs; empty before `start()`. */
+  views(): ViewManifest[];
   readonly logger: Logger;
   readonly state: HostState;
   /** The data source; throws before `start()`. */
@@ -89,9 +99,9 @@ const isUniqueViolation = (e: unknown): boolean => {
 };
 
 /**
- * Builds a host: validates config, orders the enabled plugins by `dependsOn` and calls their
- * `register`. `start()` opens ONE data source over every enabled plugin's entities, runs the
- * migrations and starts plugins in order. It installs no signal handlers and never exits the
+ * Builds a host: validates config and orders the enabled plugins by `dependsOn`. `start()` opens
+ * ONE data source over every enabled plugin's entities, runs the migrations, binds the core
+ * services, then `init`s and starts the plugins in order (see PluginRuntime). It installs no signal handlers and never exits the
  * process: the trading service that embeds it owns the process.
  */
 export function createHost(options: HostOptions): VigilHost {
@@ -102,59 +112,32 @@ export function createHost(options: HostOptions): VigilHost {
   const plugins = config.order.map((id) => byId.get(id) as AnyPlugin);
   const container = (options.container ?? rootContainer).createChildContainer();
 
-  container.register(configToken, { useValue: config });
-  container.register(loggerToken, { useValue: logger });
-  container.register(clockToken, { useValue: clock });
-
-  for (const p of plugins) {
-    try {
-      p.register({ container, options: config.plugins[p.id]?.options, config, logger: logger.child({ plugin: p.id }) });
-    } catch (cause) {
-      throw new VigilError('VIGIL_PLUGIN_REGISTER_FAILED', `plugin '${p.id}' failed to register: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });
-    }
-  }
+  const installed: InstalledPlugin[] = options.plugins.map((p) => ({ id: p.id, enabled: config.order.includes(p.id), criterionIds: [...(p.criterionIds ?? [])] }));
+  const bindBase = (): void => {
+    container.register(configToken, { useValue: config });
+    container.register(loggerToken, { useValue: logger });
+    container.register(clockToken, { useValue: clock });
+    container.register(containerToken, { useValue: container });
+    container.register(installedPluginsToken, { useValue: installed });
+  };
+  bindBase();
+  let runtime = new PluginRuntime(container, plugins, config, logger);
 
   let state: HostState = 'created';
   let ds: DataSource | undefined;
   let transactor: SerialTransactor | undefined;
-  let started: AnyPlugin[] = [];
-
-  const observers = plugins.filter((p) => p.hooks?.observe);
-  const resolvers = plugins.filter((p) => p.hooks?.resolve);
 
   const requireStarted = (what: string): SerialTransactor => {
     if (state !== 'started' || !transactor) throw new VigilError('VIGIL_HOST_STATE', `cannot ${what}: the host is ${state}; call start() first`);
     return transactor;
   };
 
-  const runHooks = async <R>(which: 'observe' | 'resolve', list: readonly AnyPlugin[], records: readonly R[], tx: TxContext): Promise<void> => {
-    for (const p of list) {
-      const ctx: HookContext = { ...tx, container, logger: logger.child({ plugin: p.id }) };
-      const hook = p.hooks?.[which] as ((records: readonly R[], ctx: HookContext) => Promise<void>) | undefined;
-      if (!hook) continue;
-      try {
-        await hook.call(p.hooks, records, ctx);
-      } catch (cause) {
-        if (isVigilError(cause) && cause.code === 'VIGIL_INVALID_INPUT') throw cause;
-        throw new VigilError('VIGIL_HOOK_FAILED', `plugin '${p.id}' ${which} hook failed; the batch was rolled back: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });
-      }
-    }
-  };
-
-  async function stopPlugins(list: readonly AnyPlugin[]): Promise<unknown[]> {
-    const results = await Promise.allSettled([...list].reverse().map(async (p) => {
-      try {
-        await p.stop?.();
-      } catch (cause) {
-        throw new VigilError('VIGIL_PLUGIN_STOP_FAILED', `plugin '${p.id}' failed to stop: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });
-      }
-    }));
-    return results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-  }
-
   async function teardown(): Promise<unknown[]> {
-    const errors = await stopPlugins(started);
-    started = [];
+    const errors = await runtime.stop();
+    runtime = new PluginRuntime(container, plugins, config, logger);
+    // a restart binds everything afresh (plugin services and criteria are re-created by init)
+    container.reset();
+    bindBase();
     if (ds?.isInitialized) await ds.destroy().catch((e: unknown) => errors.push(e));
     ds = undefined;
     transactor = undefined;
@@ -165,7 +148,12 @@ export function createHost(options: HostOptions): VigilHost {
     container,
     config,
     plugins,
+    installed: options.plugins,
     logger,
+    get initialized() {
+      return runtime.initialized;
+    },
+    views: () => runtime.views(),
     get state() {
       return state;
     },
@@ -181,16 +169,12 @@ export function createHost(options: HostOptions): VigilHost {
       try {
         ds = (await openDataSource(config, plugins, logger)).ds;
         transactor = new SerialTransactor(ds, logger);
+        // Core services are bound before any plugin's init, so plugins get them as plain values.
         container.register(dataSourceToken, { useValue: ds });
         container.register(transactorToken, { useValue: transactor });
-        for (const p of plugins) {
-          try {
-            await p.start?.({ container, logger: logger.child({ plugin: p.id }) });
-          } catch (cause) {
-            throw new VigilError('VIGIL_PLUGIN_START_FAILED', `plugin '${p.id}' failed to start: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });
-          }
-          started.push(p);
-        }
+        container.register(predictionLogToken, { useValue: new PredictionLogService(ds) });
+        await runtime.init();
+        await runtime.start();
         state = 'started';
         logger.info('vigil host started', { plugins: plugins.map((p) => p.id), database: config.database.type });
       } catch (e) {
@@ -221,7 +205,7 @@ export function createHost(options: HostOptions): VigilHost {
       const write = (batch: readonly PredictionRecord[]) =>
         tx.run(async (t) => {
           await insertPredictions(t.manager, batch, clock.now().toISOString());
-          await runHooks('observe', observers, batch, t);
+          await runtime.runHooks('observe', batch, t);
         });
       try {
         await write(records);
@@ -276,7 +260,7 @@ export function createHost(options: HostOptions): VigilHost {
         }
         if (resolved.length) {
           await markResolved(t.manager, resolved);
-          await runHooks('resolve', resolvers, resolved, t);
+          await runtime.runHooks('resolve', resolved, t);
         }
         return { resolved: resolved.length, unchanged };
       });
@@ -284,9 +268,10 @@ export function createHost(options: HostOptions): VigilHost {
 
     async getPrediction(id) {
       requireStarted('read predictions');
-      const [row] = await loadPredictions(host.dataSource.manager, [id]);
-      if (!row) return undefined;
-      return { ...rowToRecord(row), actualLabel: row.actual_label === null ? null : Number(row.actual_label), resolvedAt: row.resolved_at };
+      const p = await container.resolve(predictionLogToken).byId(id);
+      if (!p) return undefined;
+      const { observedAt: _, ...rest } = p;
+      return rest;
     },
   };
   return host;

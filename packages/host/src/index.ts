@@ -11,3 +11,5 @@ export { PREDICTIONS_TABLE, PredictionLogEntity, type PredictionRow } from './pr
 export { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
 export { migrateDatabase, type MigrateOptions } from './migrate.js';
 export { openDataSource } from './openDataSource.js';
+export { PluginRuntime, type InitializedPlugin, type ViewManifest } from './PluginRuntime.js';
+export { PredictionLogService } from './PredictionLogService.js';

@@ -1,5 +1,4 @@
 import {
-  PREDICTIONS_TABLE,
   bulkInsert,
   dialectOf,
   placeholder,
@@ -10,7 +9,8 @@ import {
 } from '@vigil/core';
 import { type EntityManager, EntitySchema } from 'typeorm';
 
-export { PREDICTIONS_TABLE };
+/** The prediction log's table; only the host names it (plugins use `predictionLogToken`). */
+export const PREDICTIONS_TABLE = 'vigil_predictions';
 
 /** A row of the prediction log, as stored. */
 export interface PredictionRow {

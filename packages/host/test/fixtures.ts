@@ -34,25 +34,26 @@ export const auditPlugin = definePlugin({
   options: z.object({ failOn: z.string().optional(), kind: z.string().default('audit') }),
   entities: [auditRows],
   migrations: [AuditInit1700000000100],
-  register({ container, options }) {
+  deps: {},
+  init(_deps, options) {
     const state = { seen: 0 };
-    container.register(auditToken, { useValue: state });
-    (auditPlugin as { failOn?: string | undefined }).failOn = options.failOn;
-  },
-  hooks: {
-    async observe(records: readonly PredictionRecord[], { manager, afterCommit, container }) {
-      callLog.push(`audit.observe:${records.length}`);
-      await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, 'observe']));
-      const failOn = (auditPlugin as { failOn?: string }).failOn;
-      if (failOn && records.some((r) => r.id === failOn)) throw new Error(`audit refuses ${failOn}`);
-      afterCommit(() => {
-        container.resolve(auditToken).seen += records.length;
-      });
-    },
-    async resolve(records, { manager }) {
-      callLog.push(`audit.resolve:${records.length}`);
-      await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, r.correct ? 'right' : 'wrong']));
-    },
+    return {
+      provides: [[auditToken, state]],
+      hooks: {
+        async observe(records: readonly PredictionRecord[], { manager, afterCommit }) {
+          callLog.push(`audit.observe:${records.length}`);
+          await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, 'observe']));
+          if (options.failOn && records.some((r) => r.id === options.failOn)) throw new Error(`audit refuses ${options.failOn}`);
+          afterCommit(() => {
+            state.seen += records.length;
+          });
+        },
+        async resolve(records, { manager }) {
+          callLog.push(`audit.resolve:${records.length}`);
+          await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, r.correct ? 'right' : 'wrong']));
+        },
+      },
+    };
   },
 });
 
@@ -60,13 +61,15 @@ export const auditPlugin = definePlugin({
 export const laterPlugin = definePlugin({
   id: 'later',
   dependsOn: ['audit'],
-  register() {},
-  hooks: {
-    async observe(records) {
-      callLog.push(`later.observe:${records.length}`);
+  deps: {},
+  init: () => ({
+    hooks: {
+      async observe(records) {
+        callLog.push(`later.observe:${records.length}`);
+      },
+      async resolve(records) {
+        callLog.push(`later.resolve:${records.length}`);
+      },
     },
-    async resolve(records) {
-      callLog.push(`later.resolve:${records.length}`);
-    },
-  },
+  }),
 });

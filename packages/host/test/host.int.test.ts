@@ -1,5 +1,6 @@
 import { isVigilError, type PredictionRecord } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions, testDatabases, type TestHost } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditPlugin, auditToken, callLog, laterPlugin } from './fixtures.js';
 
@@ -75,7 +76,6 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
       await expect(failing.observe(recs.slice(0, 10))).resolves.toEqual({ accepted: 10, duplicates: 0 });
     } finally {
       await failing.stop();
-      (auditPlugin as { failOn?: string }).failOn = undefined;
     }
   });
 
@@ -135,8 +135,8 @@ describe('host lifecycle', () => {
 
   it('names the plugin whose start throws, stops those already started, and can be stopped after', async () => {
     const stopped: string[] = [];
-    const ok = { id: 'ok', register() {}, async stop() { stopped.push('ok'); } };
-    const boom = { id: 'boom', dependsOn: ['ok'], register() {}, async start() { throw new Error('no market data'); } };
+    const ok = { id: 'ok', deps: {}, init: () => ({ async stop() { stopped.push('ok'); } }) };
+    const boom = { id: 'boom', dependsOn: ['ok'], deps: {}, init: () => ({ async start() { throw new Error('no market data'); } }) };
     const host = await createTestHost({ plugins: [ok, boom], start: false });
     const err = await host.start().catch((e) => e);
     expect(isVigilError(err, 'VIGIL_PLUGIN_START_FAILED')).toBe(true);
@@ -151,8 +151,8 @@ describe('host lifecycle', () => {
   it('stops plugins in reverse order and aggregates every stop error', async () => {
     const order: string[] = [];
     const mk = (id: string, dependsOn: string[], fail: boolean) => ({
-      id, dependsOn, register() {},
-      async stop() { order.push(id); if (fail) throw new Error(`${id} stuck`); },
+      id, dependsOn, deps: {},
+      init: () => ({ async stop() { order.push(id); if (fail) throw new Error(`${id} stuck`); } }),
     });
     const host = await createTestHost({ plugins: [mk('c', ['b'], true), mk('b', ['a'], false), mk('a', [], true)] });
     const err = await host.stop().catch((e) => e);

@@ -1,5 +1,6 @@
 import { createDataSource, type DatabaseConfig } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { migrateDatabase } from '../src/migrate.js';
 import { auditPlugin } from './fixtures.js';

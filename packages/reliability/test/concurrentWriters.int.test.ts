@@ -6,7 +6,7 @@ import { gatePlugin } from '@vigil/gate';
 import { createHost } from '@vigil/host';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
-import { createTestDatabase, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { memoryVersusTables } from './aggregates.js';
 import { startChild } from './childProcess.js';

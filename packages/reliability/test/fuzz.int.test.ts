@@ -6,7 +6,7 @@ import { driftPlugin } from '@vigil/drift';
 import { gatePlugin, gateToken } from '@vigil/gate';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
 import { sectorTrackerToken, sectorsPlugin } from '@vigil/sectors';
-import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/test-utils';
+import { type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullConfig, makeBatch, outcomesOf } from './children/workload.mjs';

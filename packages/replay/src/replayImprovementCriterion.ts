@@ -1,8 +1,9 @@
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
-import type { BufferedPrediction } from './ErrorReplayBuffer.js';
+import { type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
+import type { BufferedPrediction, ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { heldOutFixRate, recentWindowPairs } from './replayEvidence.js';
 import { replayImprovement } from './stats/replayImprovement.js';
-import { errorReplayBufferToken } from './tokens.js';
+
+export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
 
 /**
  * Extra `ValidationResults` fields this criterion reads, beside the core `predictions` and
@@ -41,9 +42,11 @@ const p3 = (p: number): string => p.toPrecision(3);
  * In-sample figures (buffered rows that training could draw, a given `replayImprovement`) are
  * reported, never decisive.
  */
-export function replayImprovementCriterion(o: ReplayCriterionOptions): GateCriterion {
+export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayCriterionOptions): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.replayImprovement,
+    id: REPLAY_IMPROVEMENT_CRITERION,
+    requiredByDefault: true,
+    thresholdRange: [-1, 1],
     description: 'Out of sample, the candidate beats the live model on recent rows (paired, significant) and gets its held-out buffered mistakes right more often than chance.',
     defaultThreshold: 0,
     async evaluate(ctx): Promise<CriterionResult> {
@@ -53,7 +56,6 @@ export function replayImprovementCriterion(o: ReplayCriterionOptions): GateCrite
       if (given !== undefined && (typeof given !== 'number' || !Number.isFinite(given))) {
         return { status: 'error', value: null, threshold, message: `validation.replayImprovement must be a finite number, got ${String(given)}` };
       }
-      const buffer = ctx.container.resolve(errorReplayBufferToken);
       const replay = v.replayPredictions === undefined ? null : await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
       const heldOut = v.replayPredictions === undefined ? null : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length);
       const pairs = recentWindowPairs(v.predictions, v.baselinePredictions);

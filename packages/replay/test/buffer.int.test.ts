@@ -1,5 +1,6 @@
 import { type PredictionRecord, definePlugin, isVigilError } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions, type TestHost, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, type TestHost, testDatabases } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorReplayBuffer } from '../src/ErrorReplayBuffer.js';
 import { replayPlugin } from '../src/plugin.js';
@@ -184,12 +185,12 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     const failing = definePlugin({
       id: 'failing',
       dependsOn: ['replay'],
-      register() {},
-      hooks: {
+      deps: {},
+      init: () => ({ hooks: {
         async resolve() {
           throw new Error('downstream refuses');
         },
-      },
+      } }),
     });
     host = await createTestHost({ database, plugins: [replayPlugin, failing], config: { plugins: { replay: { options: { symbolWindowDays: 0 } } } } });
     const recs = makePredictions(10, { features: 3 });

@@ -1,12 +1,12 @@
-import { BUILTIN_CRITERIA, type CriterionContext, type GateCriterion, type ValidationPrediction, gateCriterionToken } from '@vigil/core';
-import { type TestHost, testDatabases } from '@vigil/test-utils';
+import { type CriterionContext, type GateCriterion, type ValidationPrediction, gateCriterionToken } from '@vigil/core';
+import { type TestHost, testDatabases } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ErrorInput } from '../src/validateErrors.js';
 import { mulberry32 } from '../src/random.js';
 import { bufferOf, startReplayHost } from './helpers.js';
 
 const criterionOf = (h: TestHost): GateCriterion => {
-  const c = h.container.resolveAll(gateCriterionToken).find((x) => x.id === BUILTIN_CRITERIA.replayImprovement);
+  const c = h.container.resolveAll(gateCriterionToken).find((x) => x.id === 'replay.replay_improvement');
   if (!c) throw new Error('replay criterion not registered');
   return c;
 };

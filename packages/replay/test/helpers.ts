@@ -1,4 +1,4 @@
-import { createTestHost, type TestDatabase, type TestDatabaseHandle, type TestHost } from '@vigil/test-utils';
+import { createTestHost, type TestDatabase, type TestDatabaseHandle, type TestHost } from '@vigil/host/testing';
 import type { ErrorInput } from '../src/validateErrors.js';
 import { errorReplayBufferToken } from '../src/tokens.js';
 import { replayPlugin } from '../src/plugin.js';

@@ -1,4 +1,4 @@
-import { createTestDatabase, testDatabases } from '@vigil/test-utils';
+import { createTestDatabase, testDatabases } from '@vigil/host/testing';
 import { describe, expect, it } from 'vitest';
 import { bufferOf, randomErrors, startReplayHost, tableRows } from './helpers.js';
 

@@ -75,7 +75,7 @@ await host.stop();
 // other load on a shared machine falls on all of them alike.
 const OBS = 200_000;
 const records = makePredictions(OBS, { seed: 5, symbols: SYMBOLS.slice(0, 100), idPrefix: 'o' });
-const noop = definePlugin({ id: 'noop', register() {}, hooks: { async observe() {}, async resolve() {} } });
+const noop = definePlugin({ id: 'noop', deps: {}, init: () => ({ hooks: { async observe() {}, async resolve() {} } }) });
 const hostOf = async (name, plugins) => {
   const h = createHost({ config: { database: { type: 'sqlite', path: join(dir, `${name}.db`) }, log: { level: 'silent' } }, plugins });
   await h.start();

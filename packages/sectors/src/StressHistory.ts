@@ -1,4 +1,4 @@
-import { PREDICTIONS_TABLE, type Transactor, dialectOf, placeholder } from '@vigil/core';
+import type { PredictionLog } from '@vigil/core';
 
 /** A resolved prediction from the log, in a stress regime. */
 export interface StressRow {
@@ -18,32 +18,13 @@ export interface StressRow {
  */
 export class StressHistory {
   constructor(
-    private readonly transactor: Transactor,
+    private readonly log: PredictionLog,
     private readonly regime: string,
   ) {}
 
   async rows(o: { regime?: string; modelVersion?: string; limit?: number } = {}): Promise<StressRow[]> {
-    return this.transactor.run(async (tx) => {
-      const ph = placeholder(dialectOf(tx.manager.connection));
-      const params: unknown[] = [o.regime ?? this.regime];
-      let sql = `SELECT id, timestamp, symbol, regime, features_json, actual_label, model_version FROM ${PREDICTIONS_TABLE} WHERE regime = ${ph(1)} AND actual_label IS NOT NULL`;
-      if (o.modelVersion !== undefined) {
-        params.push(o.modelVersion);
-        sql += ` AND model_version = ${ph(params.length)}`;
-      }
-      sql += ' ORDER BY timestamp, id';
-      if (o.limit !== undefined) sql += ` LIMIT ${Math.max(0, Math.floor(o.limit))}`;
-      const rows = (await tx.manager.query(sql, params)) as Record<string, unknown>[];
-      return rows.map((r) => ({
-        id: String(r.id),
-        timestamp: String(r.timestamp),
-        symbol: String(r.symbol),
-        regime: String(r.regime),
-        features: JSON.parse(String(r.features_json)) as Record<string, number>,
-        actual: Number(r.actual_label),
-        modelVersion: String(r.model_version),
-      }));
-    });
+    const rows = await this.log.range({ regime: o.regime ?? this.regime, resolved: true, ...(o.modelVersion !== undefined ? { modelVersion: o.modelVersion } : {}), ...(o.limit !== undefined ? { limit: o.limit } : {}) });
+    return rows.map((r) => ({ id: r.id, timestamp: r.timestamp, symbol: r.symbol, regime: r.regime, features: r.features as Record<string, number>, actual: r.actualLabel as number, modelVersion: r.modelVersion }));
   }
 
   /** The logged outcomes of the given ids that are in the stress regime and resolved. */

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
 import { SectorMap } from './SectorMap.js';
+import type { StressHistory } from './StressHistory.js';
 
 const opts = { sectorMap: new SectorMap(), rules: { labels: [0, 1] }, minSectorSamples: 30, minCrashSamples: 30, crashRegime: 'crash' };
 const ctx = (validation: ValidationResults, threshold?: number): CriterionContext => ({ modelPath: 'candidate.pkl', validation, threshold, container: {} as DependencyContainer, now: new Date() });
@@ -36,9 +37,11 @@ describe('sectors.min_sector_accuracy', () => {
 });
 
 describe('sectors.crash_accuracy', () => {
-  const noLog = () => {
-    throw new Error('the prediction log is not read without stressPredictions');
-  };
+  const noLog = {
+    outcomes: () => {
+      throw new Error('the prediction log is not read without stressPredictions');
+    },
+  } as unknown as StressHistory;
   const crashOpts = { ...opts, stress: noLog, insufficientCrashEvidence: 'reject' as const };
   const c = crashAccuracyCriterion(crashOpts);
 

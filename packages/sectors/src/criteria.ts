@@ -1,4 +1,4 @@
-import { BUILTIN_CRITERIA, type CriterionResult, type GateCriterion, type RecordRules, type ValidationPrediction, type ValidationResults, defineCriterion, describeValue, throwIfIssues } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, type RecordRules, type ValidationPrediction, type ValidationResults, defineCriterion, describeValue, throwIfIssues } from '@vigil/core';
 import type { StressHistory } from './StressHistory.js';
 import { evaluateCandidate } from './evaluateCandidate.js';
 import { UNKNOWN_SECTOR } from './gics.js';
@@ -15,6 +15,8 @@ export interface SectorCriteriaOptions {
   readonly crashRegime: string;
 }
 
+export const MIN_SECTOR_ACCURACY_CRITERION = 'sectors.min_sector_accuracy';
+export const CRASH_ACCURACY_CRITERION = 'sectors.crash_accuracy';
 export const DEFAULT_MIN_SECTOR_ACCURACY = 0.55;
 export const DEFAULT_MIN_CRASH_ACCURACY = 0.65;
 
@@ -29,7 +31,8 @@ function badFigures(name: string, figures: Readonly<Record<string, unknown>>): C
 /** "No sector < 55%": fails if any sector with enough evidence is below the threshold. */
 export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.minSectorAccuracy,
+    id: MIN_SECTOR_ACCURACY_CRITERION,
+    requiredByDefault: true,
     description: 'no GICS sector below the minimum accuracy on the validation set',
     defaultThreshold: DEFAULT_MIN_SECTOR_ACCURACY,
     async evaluate(ctx) {
@@ -95,8 +98,8 @@ export interface StressValidationFields {
 }
 
 export interface CrashCriterionOptions extends SectorCriteriaOptions {
-  /** The stress episodes in the prediction log (resolved once the host has started). */
-  readonly stress: () => StressHistory;
+  /** The stress episodes in the prediction log. */
+  readonly stress: StressHistory;
   /** 'reject': too little crash evidence blocks approval; 'advisory': it is reported, not blocking. */
   readonly insufficientCrashEvidence: 'reject' | 'advisory';
 }
@@ -104,7 +107,8 @@ export interface CrashCriterionOptions extends SectorCriteriaOptions {
 /** "Crash-regime accuracy > 65%": strictly above the threshold, with enough crash samples. */
 export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion {
   return defineCriterion({
-    id: BUILTIN_CRITERIA.crashAccuracy,
+    id: CRASH_ACCURACY_CRITERION,
+    requiredByDefault: true,
     description: `accuracy in the '${o.crashRegime}' regime above the minimum: on the validation set, else on a named stress set or the stress episodes in the prediction log`,
     defaultThreshold: DEFAULT_MIN_CRASH_ACCURACY,
     async evaluate(ctx) {
@@ -138,7 +142,7 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
       }
       if (v.stressPredictions !== undefined && tried.every((t) => t.samples < o.minCrashSamples)) {
         const given = checkStressPredictions(v.stressPredictions, o.rules.labels);
-        const logged = await o.stress().outcomes(given.map((p) => p.id), o.crashRegime);
+        const logged = await o.stress.outcomes(given.map((p) => p.id), o.crashRegime);
         let samples = 0;
         let correct = 0;
         for (const p of given) {

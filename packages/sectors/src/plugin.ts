@@ -1,7 +1,6 @@
-import { type RecordRules, clockToken, definePlugin, gateCriterionToken, transactorToken } from '@vigil/core';
-import { instanceCachingFactory } from 'tsyringe';
+import { clockToken, configToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { sectorsOptionsSchema } from './config.js';
-import { crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
+import { CRASH_ACCURACY_CRITERION, MIN_SECTOR_ACCURACY_CRITERION, crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
@@ -15,23 +14,26 @@ export const sectorsPlugin = definePlugin({
   options: sectorsOptionsSchema,
   entities: [SectorPerformanceEntity],
   migrations: [SectorPerformance1700000003000],
-  register({ container, options, config, logger }) {
+  criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
+  deps: { transactor: transactorToken, clock: clockToken, config: configToken, logger: loggerToken, log: predictionLogToken },
+  init({ transactor, clock, config, logger, log }, options) {
     const sectorMap = new SectorMap({ ...options, logger });
-    const rules: RecordRules = { labels: config.labels, regimes: config.regimes };
-    container.register(sectorMapToken, { useValue: sectorMap });
-    container.register(sectorTrackerToken, {
-      useFactory: instanceCachingFactory((c) => new SectorTracker(c.resolve(transactorToken), sectorMap, rules, { minResolved: options.minResolved, clock: c.resolve(clockToken) })),
-    });
+    const rules = { labels: config.labels, regimes: config.regimes };
+    const tracker = new SectorTracker(transactor, sectorMap, rules, { minResolved: options.minResolved, clock });
+    const stress = new StressHistory(log, options.crashRegime);
     const criteria = { sectorMap, rules, minSectorSamples: options.minSectorSamples, minCrashSamples: options.minCrashSamples, crashRegime: options.crashRegime };
-    container.register(gateCriterionToken, { useValue: minSectorAccuracyCriterion(criteria) });
-    container.register(stressHistoryToken, { useFactory: instanceCachingFactory((c) => new StressHistory(c.resolve(transactorToken), options.crashRegime)) });
-    container.register(gateCriterionToken, { useValue: crashAccuracyCriterion({ ...criteria, stress: () => container.resolve(stressHistoryToken), insufficientCrashEvidence: options.insufficientCrashEvidence }) });
-  },
-  async start({ container }) {
-    await container.resolve(sectorTrackerToken).start();
-  },
-  hooks: {
-    observe: (records, ctx) => ctx.container.resolve(sectorTrackerToken).observeInTx(records, ctx),
-    resolve: (records, ctx) => ctx.container.resolve(sectorTrackerToken).resolveInTx(records, ctx),
+    return {
+      provides: [
+        [sectorMapToken, sectorMap],
+        [sectorTrackerToken, tracker],
+        [stressHistoryToken, stress],
+      ],
+      criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence })],
+      start: () => tracker.start(),
+      hooks: {
+        observe: (records, ctx) => tracker.observeInTx(records, ctx),
+        resolve: (records, ctx) => tracker.resolveInTx(records, ctx),
+      },
+    };
   },
 });

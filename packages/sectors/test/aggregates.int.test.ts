@@ -1,5 +1,6 @@
 import { definePlugin } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions, seededRandom, testDatabases, type TestHost } from '@vigil/test-utils';
+import { makePredictions, seededRandom } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sectorsPlugin } from '../src/plugin.js';
@@ -10,12 +11,12 @@ const refuse = { id: '' };
 const refuser = definePlugin({
   id: 'refuser',
   dependsOn: ['sectors'],
-  register() {},
-  hooks: {
+  deps: {},
+  init: () => ({ hooks: {
     async observe(records) {
       if (records.some((r) => r.id === refuse.id)) throw new Error('refused');
     },
-  },
+  } }),
 });
 
 type Op =

@@ -1,11 +1,11 @@
-import { BUILTIN_CRITERIA, type CriterionContext, type GateCriterion, type PredictionRecord, type ValidationResults, gateCriterionToken } from '@vigil/core';
-import { createTestHost, testDatabases, type TestHost } from '@vigil/test-utils';
+import { type CriterionContext, type GateCriterion, type PredictionRecord, type ValidationResults, gateCriterionToken } from '@vigil/core';
+import { createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sectorsPlugin } from '../src/plugin.js';
 import { stressHistoryToken } from '../src/tokens.js';
 
 const criterionOf = (h: TestHost): GateCriterion => {
-  const c = h.container.resolveAll(gateCriterionToken).find((x) => x.id === BUILTIN_CRITERIA.crashAccuracy);
+  const c = h.container.resolveAll(gateCriterionToken).find((x) => x.id === 'sectors.crash_accuracy');
   if (!c) throw new Error('crash criterion not registered');
   return c;
 };

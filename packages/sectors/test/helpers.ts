@@ -1,4 +1,4 @@
-import type { TestHost } from '@vigil/test-utils';
+import type { TestHost } from '@vigil/host/testing';
 import { sectorTrackerToken } from '../src/tokens.js';
 
 /** Counts straight from the table with the test's own GROUP BY (not the plugin's query). */

@@ -1,5 +1,6 @@
 import { definePlugin, gateCriterionToken, isVigilError } from '@vigil/core';
-import { createTestDatabase, createTestHost, makePredictions, testDatabases, type TestHost } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { createTestDatabase, createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sectorsPlugin } from '../src/plugin.js';
 import { sectorMapToken, sectorTrackerToken } from '../src/tokens.js';
@@ -10,12 +11,12 @@ const failOn = { id: '' };
 const failing = definePlugin({
   id: 'failing',
   dependsOn: ['sectors'],
-  register() {},
-  hooks: {
+  deps: {},
+  init: () => ({ hooks: {
     async observe(records) {
       if (records.some((r) => r.id === failOn.id)) throw new Error(`refusing ${failOn.id}`);
     },
-  },
+  } }),
 });
 
 describe.each(testDatabases())('sectors plugin on %s', (database) => {

@@ -1,6 +1,7 @@
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makePredictions, testDatabases } from '@vigil/test-utils';
+import { makePredictions } from '@vigil/test-utils';
+import { testDatabases } from '@vigil/host/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH, BAD_VALIDATION, GOOD_VALIDATION, type Served, dumpDatabase, post, serve, snapshotDir, writeModel } from './helpers.js';

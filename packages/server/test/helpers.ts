@@ -6,7 +6,7 @@ import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
-import { type TestDatabase, type TestHost, createTestHost } from '@vigil/test-utils';
+import { type TestDatabase, type TestHost, createTestHost } from '@vigil/host/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../src/index.js';
 

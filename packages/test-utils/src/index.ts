@@ -1,14 +1,4 @@
 export { makePredictions, type PredictionStreamOptions } from './predictions.js';
 export { normalSampler, seededRandom } from './random.js';
-export {
-  createTestDatabase,
-  createTestHost,
-  postgresUrl,
-  testDatabases,
-  type TestDatabase,
-  type TestDatabaseHandle,
-  type TestHost,
-  type TestHostOptions,
-} from './testHost.js';
 export { machine, ratioText, repoRoot, reportBench, timeMedian, type BenchFigure, type BenchReport } from './bench.js';
 export { rawSqliteInsertRate } from './rawInsert.js';

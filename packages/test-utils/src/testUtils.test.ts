@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makePredictions } from './predictions.js';
 import { normalSampler, seededRandom } from './random.js';
-import { createTestDatabase, createTestHost, testDatabases } from './testHost.js';
 
 describe('seeded data', () => {
   it('is reproducible from its seed and differs across seeds', () => {
@@ -28,24 +27,5 @@ describe('seeded data', () => {
     expect(recs.map((r) => r.id)).toEqual([...recs.map((r) => r.id)].sort());
     expect(Object.keys(recs[0]!.features)).toEqual(['f0', 'f1', 'f2', 'f3']);
     expect(recs.every((r) => r.confidence >= 0.5 && r.confidence <= 1)).toBe(true);
-  });
-});
-
-describe.each(testDatabases())('createTestDatabase (%s)', (kind) => {
-  it('gives each test its own database, which a host can use and cleanup removes', async () => {
-    const a = await createTestDatabase(kind);
-    const b = await createTestDatabase(kind);
-    try {
-      expect(a.config).not.toEqual(b.config);
-      const host = await createTestHost({ plugins: [], database: a });
-      await host.observe(makePredictions(3));
-      const other = await createTestHost({ plugins: [], database: b });
-      expect(Number((await other.dataSource.query('SELECT COUNT(*) AS n FROM vigil_predictions'))[0].n)).toBe(0);
-      await host.dispose();
-      await other.dispose();
-    } finally {
-      await a.cleanup();
-      await b.cleanup();
-    }
   });
 });

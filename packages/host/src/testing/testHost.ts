@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AnyPlugin, type Clock, type DatabaseConfig, type Logger, MemoryLogger, type VigilConfigInput } from '@vigil/core';
-import { type VigilHost, createHost } from '@vigil/host';
+import { type VigilHost, createHost } from '../createHost.js';
 import pg from 'pg';
 
 export type TestDatabase = 'sqlite-memory' | 'sqlite-file' | 'postgres';

@@ -1,0 +1,27 @@
+import type { EntityManager } from 'typeorm';
+import type { PredictionRecord } from './records.js';
+
+/** A logged prediction with its outcome, once known. */
+export interface LoggedPrediction extends PredictionRecord {
+  readonly observedAt: string;
+  readonly actualLabel: number | null;
+  readonly resolvedAt: string | null;
+}
+
+/**
+ * The prediction log (`vigil_predictions`), owned by the host. Plugins read it through this
+ * service, never by table name. Pass a transaction's manager to read inside it.
+ */
+export interface PredictionLog {
+  /** One prediction by id, with its outcome if any. */
+  byId(id: string, manager?: EntityManager): Promise<LoggedPrediction | undefined>;
+  /** The latest `limit` predictions by observation order, oldest first. */
+  recent(limit: number, manager?: EntityManager): Promise<LoggedPrediction[]>;
+  /**
+   * Predictions whose `timestamp` lies in [from, to), oldest first, at most `limit`; optionally
+   * only one regime, one model version, or only resolved ones (the gate's stress history).
+   */
+  range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager?: EntityManager): Promise<LoggedPrediction[]>;
+  /** How many predictions are logged, and how many resolved. */
+  counts(manager?: EntityManager): Promise<{ logged: number; resolved: number }>;
+}

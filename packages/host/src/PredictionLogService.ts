@@ -1,0 +1,46 @@
+import { type LoggedPrediction, type PredictionLog, dialectOf, placeholder } from '@vigil/core';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PREDICTIONS_TABLE, type PredictionRow, loadPredictions, rowToRecord } from './predictionLog.js';
+
+const toLogged = (row: PredictionRow): LoggedPrediction => ({
+  ...rowToRecord(row),
+  observedAt: row.observed_at,
+  actualLabel: row.actual_label === null || row.actual_label === undefined ? null : Number(row.actual_label),
+  resolvedAt: row.resolved_at ?? null,
+});
+
+/** The host's read side of `vigil_predictions`, bound as `predictionLogToken` before any plugin's init. */
+export class PredictionLogService implements PredictionLog {
+  constructor(private readonly ds: DataSource) {}
+
+  async byId(id: string, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction | undefined> {
+    const [row] = await loadPredictions(manager, [id]);
+    return row ? toLogged(row) : undefined;
+  }
+
+  async recent(limit: number, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
+    if (!(Number.isInteger(limit) && limit > 0)) return [];
+    const ph = placeholder(dialectOf(manager.connection));
+    const rows = (await manager.query(`SELECT * FROM ${PREDICTIONS_TABLE} ORDER BY observed_at DESC, id DESC LIMIT ${ph(1)}`, [limit])) as PredictionRow[];
+    return rows.reverse().map(toLogged);
+  }
+
+  async range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
+    const ph = placeholder(dialectOf(manager.connection));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
+    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+    if (q.regime !== undefined) where.push(`regime = ${ph(params.push(q.regime))}`);
+    if (q.modelVersion !== undefined) where.push(`model_version = ${ph(params.push(q.modelVersion))}`);
+    if (q.resolved !== undefined) where.push(q.resolved ? 'actual_label IS NOT NULL' : 'actual_label IS NULL');
+    const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
+    const sql = `SELECT * FROM ${PREDICTIONS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp ASC, id ASC${limit}`;
+    return ((await manager.query(sql, params)) as PredictionRow[]).map(toLogged);
+  }
+
+  async counts(manager: EntityManager = this.ds.manager): Promise<{ logged: number; resolved: number }> {
+    const [r] = (await manager.query(`SELECT COUNT(*) AS n, COUNT(actual_label) AS r FROM ${PREDICTIONS_TABLE}`)) as { n: unknown; r: unknown }[];
+    return { logged: Number(r?.n ?? 0), resolved: Number(r?.r ?? 0) };
+  }
+}
