@@ -3,4 +3,4 @@ export { alertEpisodes, formatSummary, type DemoSummary, type GateDecision } fro
 export { FEATURES, HORIZON, buildDataset, type Sample } from './dataset.js';
 export { REGIMES, marketRegimes, type Regime } from './regimes.js';
 export { MODEL_FEATURES, modelInputs, predict, saveModel, train, trainingSetOf, type Prediction, type VolatilityModel } from './model.js';
-export { mcnemarBetter, type PairedRecord } from './watch.js';
+export { pairedByDay, type PairedRecord, type PairedRow } from './watch.js';

@@ -5,10 +5,10 @@ import { type RetrainingRequest, driftEventsToken, driftMonitorToken, driftPlugi
 import { gatePlugin, gateToken } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
-import { sectorTrackerToken, sectorsPlugin } from '@vigil/sectors';
+import { sectorTrackerToken, sectorsPlugin, stressHistoryToken } from '@vigil/sectors';
 import { FEATURES, HORIZON, type Sample, buildDataset } from './dataset.js';
 import { type VolatilityModel, predict, saveModel, train, trainingSetOf } from './model.js';
-import { mcnemarBetter } from './watch.js';
+import { pairedByDay } from './watch.js';
 import { REGIMES } from './regimes.js';
 import type { DemoSummary, GateDecision } from './summary.js';
 
@@ -23,18 +23,20 @@ export interface DemoOptions {
   readonly trainingDays?: number;
   /** Most recent resolved trading days held out to validate a candidate. */
   readonly validationDays?: number;
-  /** Trading days between two retrainings at least. */
+  /** Trading days between two retrainings that drift asked for, at least. */
   readonly retrainCooldown?: number;
-  /** Trading days after which the pipeline retrains on schedule, drift or not (a quarter). */
+  /** Trading days after which the pipeline retrains on schedule, drift or not (two months). */
   readonly retrainEvery?: number;
   /** Trading days a newly promoted model is watched against the model it replaced. */
   readonly watchDays?: number;
-  /** One-sided McNemar level at which the watch rolls a promoted model back. */
+  /** One-sided level of the watch's sign test over days at which a promoted model is rolled back. */
   readonly watchSignificance?: number;
   readonly seed?: number;
   readonly logger?: Logger;
   /** Called once per trading day with the day's index and the number of days. */
   readonly onProgress?: (day: number, days: number, date: string) => void;
+  /** Show the emergency path once: in the first crash, a rejected candidate goes live by override, under the same watch. */
+  readonly emergencyDrill?: boolean;
   /** Leave the host running (to serve the dashboard) instead of stopping it. */
   readonly keepHost?: boolean;
 }
@@ -48,17 +50,19 @@ export interface DemoResult {
 const MODELS = 'models';
 
 /**
- * Held-out validation: the most recent `validationDays` of resolved history, plus every earlier
- * crash-regime day (kept out of training), because crash accuracy is the gate's most important
- * check and the latest weeks rarely hold a crash. Training uses the `trainingDays` before the tail.
+ * Held-out validation: the most recent `validationDays` of resolved history. Training uses the
+ * `trainingDays` before it, without crash-regime days: those stay out of every model's training,
+ * so the crash episodes in the prediction log are an honest stress test for any candidate
+ * (sectors.crash_accuracy scores the candidate on them when the validation window is calm).
  */
 function splitForValidation(resolved: readonly Sample[], trainingDays: number, validationDays: number): { trainRows: Sample[]; validation: Sample[] } {
   const tailStart = resolved.length - validationDays * 9;
-  const tail = resolved.slice(tailStart);
-  const earlier = resolved.slice(0, tailStart);
-  const crashes = earlier.filter((s) => s.regime === 'crash');
-  const trainRows = earlier.filter((s) => s.regime !== 'crash').slice(-trainingDays * 9);
-  return { trainRows, validation: [...crashes, ...tail] };
+  const validation = resolved.slice(tailStart);
+  const trainRows = resolved
+    .slice(0, tailStart)
+    .filter((s) => s.regime !== 'crash')
+    .slice(-trainingDays * 9);
+  return { trainRows, validation };
 }
 
 /**
@@ -70,10 +74,10 @@ function splitForValidation(resolved: readonly Sample[], trainingDays: number, v
 export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const liveFrom = o.liveFrom ?? '2015-01-02';
   const trainingDays = o.trainingDays ?? 500;
-  const validationDays = o.validationDays ?? 60;
+  const validationDays = o.validationDays ?? 90;
   const cooldown = o.retrainCooldown ?? 40;
   const watchDays = o.watchDays ?? 20;
-  const retrainEvery = o.retrainEvery ?? 63;
+  const retrainEvery = o.retrainEvery ?? 42;
   const watchSignificance = o.watchSignificance ?? 0.05;
   const seed = o.seed ?? 7;
   const logger = o.logger ?? createLogger('error');
@@ -109,6 +113,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const buffer = c.resolve(errorReplayBufferToken);
     const monitor = c.resolve(driftMonitorToken);
     const tracker = c.resolve(sectorTrackerToken);
+    const stress = c.resolve(stressHistoryToken);
     const requests: (RetrainingRequest & { day: number })[] = [];
     let today = firstLive;
     c.resolve(driftEventsToken).on('retrainingRequested', (r) => requests.push({ ...r, day: today }));
@@ -133,11 +138,16 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         const p = predict(model, s.x);
         return { symbol: s.symbol, regime: s.regime, predicted: p.label, actual: s.label as number, confidence: p.confidence, features: s.features };
       });
-    const validate = async (model: VolatilityModel, path: string, day: number, validation: readonly Sample[], champion: VolatilityModel | null, extra: Record<string, unknown>) => {
+    const validate = async (model: VolatilityModel, path: string, day: number, trainRows: readonly Sample[], validation: readonly Sample[], champion: VolatilityModel | null, extra: Record<string, unknown>) => {
       const predictions = predictionsOf(model, validation);
+      // what the candidate learnt from, for drift.drift_score (its world against the validation weeks)
+      const trainingFeatures = Object.fromEntries(FEATURES.map((f) => [f, trainRows.map((s) => s.features[f])]));
       // the live model on the very same rows: the paired comparison replay_improvement judges
       const baseline = champion ? { baselinePredictions: predictionsOf(champion, validation) } : {};
-      const report = await gate.validateModel(relative(o.workDir, path), { predictions, ...baseline, ...extra }, { actor: 'demo-pipeline' });
+      // the crash episodes already in the prediction log, predicted by the candidate (never trained on)
+      const stressRows = await stress.rows();
+      const stressPredictions = stressRows.map((r) => ({ id: r.id, predicted: predict(model, FEATURES.map((f) => r.features[f] as number)).label }));
+      const report = await gate.validateModel(relative(o.workDir, path), { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra }, { actor: 'demo-pipeline' });
       decisions.push({
         date: days[day] as string,
         model: model.version,
@@ -147,15 +157,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       });
       return report;
     };
-    const r0 = await validate(live, m0Path, firstLive, v0, null, {});
+    const r0 = await validate(live, m0Path, firstLive, first.trainRows, v0, null, {});
     if (!r0.approved) {
       await gate.overrideModel(`${MODELS}/candidates/m0.json`, { actor: 'demo-bootstrap', reason: 'initial deployment: there is no production model to keep' });
-      decisions.push({ date: days[firstLive] as string, model: 'm0', approved: false, checks: [], action: 'override' });
+      decisions.push({ date: days[firstLive] as string, model: 'm0', approved: false, checks: [], action: 'override', note: 'demo-bootstrap: initial deployment, there is no production model to keep' });
     } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
     await setBaseline(first.trainRows.slice(-250 * 9), live);
 
     const accuracyOn = (m: VolatilityModel, rows: readonly Sample[]) => (rows.length ? rows.filter((s) => predict(m, s.x).label === s.label).length / rows.length : null);
     let lastRetrain = firstLive;
+    let lastAskedRetrain = -Infinity;
+    const drill = o.emergencyDrill ?? true;
+    let drilled = false;
     let version = 0;
     const replayFigures: DemoSummary['replay']['retrains'][number][] = [];
     /** Each live prediction's label, by sample id: the live record the summary scores. */
@@ -183,23 +196,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (watch && day === watch.until + HORIZON) {
         const w = watch;
         watch = null;
-        const right = (m: VolatilityModel) => w.rows.map((s) => predict(m, s.x).label === s.label);
-        const test = mcnemarBetter(right(w.replaced), right(w.promoted));
+        const test = pairedByDay(w.rows.map((s) => ({ day: s.dayIndex, a: predict(w.replaced, s.x).label === s.label, b: predict(w.promoted, s.x).label === s.label })));
         const rolledBack = test.pBetter < watchSignificance;
         watches.push({ promoted: w.promoted.version, replaced: w.replaced.version, from: days[w.since] as string, to: days[w.until - 1] as string, rows: w.rows.length, promotedAccuracy: test.accuracyB, replacedAccuracy: test.accuracyA, pReplacedBetter: test.pBetter, rolledBack });
         if (rolledBack) {
-          await gate.rollback({ actor: 'demo-watch', notes: `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(test.accuracyB * 100).toFixed(1)}% vs ${(test.accuracyA * 100).toFixed(1)}%, McNemar one-sided p=${test.pBetter.toPrecision(3)})` });
-          decisions.push({ date: days[day] as string, model: w.replaced.version, approved: true, checks: [], action: 'rollback' });
+          const why = `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(test.accuracyB * 100).toFixed(1)}% vs ${(test.accuracyA * 100).toFixed(1)}%, better on ${test.daysB} days vs ${test.daysA}, sign test one-sided p=${test.pBetter.toPrecision(3)})`;
+          await gate.rollback({ actor: 'demo-watch', notes: why });
+          decisions.push({ date: days[day] as string, model: w.replaced.version, approved: true, checks: [], action: 'rollback', note: `demo-watch: ${why}` });
           live = w.replaced;
         }
       }
 
       // Retrain when drift asks (at most once per cooldown) or on schedule; never while a promotion is watched.
-      const asked = requests.some((r) => r.day === day) && day - lastRetrain >= cooldown;
+      const asked = requests.some((r) => r.day === day) && day - lastAskedRetrain >= cooldown;
       const scheduled = day - lastRetrain >= retrainEvery;
       if (!(asked || scheduled) || watch) continue;
       // Retrain: recent resolved history minus a held-out validation tail, plus the replay mix.
       lastRetrain = day;
+      if (asked) lastAskedRetrain = day;
       version++;
       const { trainRows, validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
       const mix = await buffer.buildTrainingMix({ features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) }, { seed: seed + version });
@@ -226,7 +240,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         accuracyWithoutReplay: accuracyOn(withoutReplay, validation),
         liveAccuracy: accuracyOn(live, validation),
       });
-      const report = await validate(candidate, path, day, validation, live, { replayPredictions, replayBaselinePredictions });
+      const report = await validate(candidate, path, day, trainRows, validation, live, { replayPredictions, replayBaselinePredictions });
       if (report.approved) {
         await gate.promoteModel(`${MODELS}/candidates/m${version}.json`, { actor: 'demo-pipeline' });
         decisions.push({ date: days[day] as string, model: candidate.version, approved: true, checks: [], action: 'promote' });
@@ -234,6 +248,21 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         live = candidate;
         await setBaseline(trainRows.slice(-250 * 9), live);
         await buffer.clearBuffer();
+      } else if (drill && !drilled && asked && todays[0]?.regime === 'crash') {
+        // The emergency path, once: in the first crash, on-call pushes a retrain made with the
+        // spec's heavy replay mix (20% replay rows at 3x weight) past the gate by override. The
+        // watch then judges it live against the model it replaced, like any promotion.
+        drilled = true;
+        const heavy = train(`m${version}-replay20`, days[day - HORIZON] as string, await buffer.buildTrainingMix(trainingSetOf(trainRows), { seed: seed + version, replayFraction: 0.2, replayWeight: 3 }));
+        const heavyPath = join(o.workDir, MODELS, 'candidates', `${heavy.version}.json`);
+        saveModel(heavy, heavyPath);
+        const r = await validate(heavy, heavyPath, day, trainRows, validation, live, {});
+        if (!r.approved) {
+          await gate.overrideModel(`${MODELS}/candidates/${heavy.version}.json`, { actor: 'demo-oncall', reason: 'emergency during the crash: ship the retrain with the spec replay mix now, gate checks overridden' });
+          decisions.push({ date: days[day] as string, model: heavy.version, approved: false, checks: [], action: 'override', note: 'demo-oncall: emergency during the crash, gate checks overridden' });
+          watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: heavy, rows: [] };
+          live = heavy;
+        }
       }
     }
 
@@ -244,6 +273,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       rows: scored.length,
       model: share((s) => livePredicted.get(s.id) === s.label),
       persistence: share((s) => s.persistence === s.label),
+      // paired on the same rows: is the model better than "next week like this week"?
+      pBetterThanPersistence: pairedByDay(scored.map((s) => ({ day: s.dayIndex, a: livePredicted.get(s.id) === s.label, b: s.persistence === s.label }))).pBetter,
       majority: (() => {
         const ones = share((s) => s.label === 1);
         return ones === null ? null : Math.max(ones, 1 - ones);

@@ -5,6 +5,8 @@ export interface GateDecision {
   readonly action: 'validate' | 'promote' | 'override' | 'rollback';
   readonly approved: boolean;
   readonly checks: readonly { id: string; status: string; value: number | null; threshold: number | null; message: string }[];
+  /** For an override: who and why; for a rollback: the watch's finding. */
+  readonly note?: string;
 }
 
 export interface DemoSummary {
@@ -39,7 +41,7 @@ export interface DemoSummary {
   readonly historyVerified: boolean;
   readonly liveModel: string;
   /** What the live models predicted and how well, against two naive baselines, over every resolved live row. */
-  readonly skill: { target: string; rows: number; model: number | null; persistence: number | null; majority: number | null };
+  readonly skill: { target: string; rows: number; model: number | null; persistence: number | null; pBetterThanPersistence: number; majority: number | null };
   /** Each promotion's watch: the promoted model against the one it replaced, on the same live rows. */
   readonly watches: readonly { promoted: string; replaced: string; from: string; to: string; rows: number; promotedAccuracy: number; replacedAccuracy: number; pReplacedBetter: number; rolledBack: boolean }[];
 }
@@ -66,7 +68,7 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(`Vigil demo: ${s.period.tradingDays} trading days, ${s.period.from} .. ${s.period.to}`);
   lines.push(`  ${s.predictions.toLocaleString('en-US')} predictions observed, ${s.resolved.toLocaleString('en-US')} resolved 5 trading days later; live accuracy ${pct(s.accuracy)}`);
   lines.push(`  The model predicts, for each of nine large caps every day: ${s.skill.target}.`);
-  lines.push(`  Live accuracy ${pct(s.skill.model)} on ${s.skill.rows.toLocaleString('en-US')} resolved rows, against ${pct(s.skill.persistence)} for "next week like this week" and ${pct(s.skill.majority)} for always guessing the commoner answer.`);
+  lines.push(`  Live accuracy ${pct(s.skill.model)} on ${s.skill.rows.toLocaleString('en-US')} resolved rows, against ${pct(s.skill.persistence)} for "next week like this week" (paired sign test over days, one-sided p=${s.skill.pBetterThanPersistence.toPrecision(2)}) and ${pct(s.skill.majority)} for always guessing the commoner answer.`);
   const acted = s.driftAlerts.filter((a) => a.type === 'cusum');
   lines.push('', `Drift alarms that requested retraining (CUSUM on the market's daily move), by episode:`);
   for (const e of alertEpisodes(acted)) lines.push(`  ${e.from}${e.to !== e.from ? ` .. ${e.to}` : ''}: ${e.count} alarm(s)`);
@@ -85,8 +87,9 @@ export function formatSummary(s: DemoSummary): string {
   lines.push('', 'Promotion gate decisions:');
   for (const d of s.gate) {
     if (d.action !== 'validate') {
-      const what = { override: 'OVERRIDE: put live without approval (the emergency path; recorded with actor and reason)', promote: 'PROMOTED to production', rollback: 'ROLLED BACK to this model (the promoted one did worse live; see the watch below)' }[d.action];
+      const what = { override: 'OVERRIDE: put live without approval (the emergency path, recorded in the history)', promote: 'PROMOTED to production', rollback: 'ROLLED BACK to this model (the promoted one did worse live; see the watch below)' }[d.action];
       lines.push(`  ${d.date} ${d.model}: ${what}`);
+      if (d.note) lines.push(`                 ${d.note}`);
       continue;
     }
     lines.push(`  ${d.date} ${d.model}: ${d.approved ? 'PROMOTE' : 'REJECT'}`);
