@@ -88,6 +88,7 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
   let read = 0;
   let accepted = 0;
   let duplicates = 0;
+  let batches = 0;
   const bar = o.progress ? new SingleBar({ format: `${kind} {bar} {value} lines | {accepted} accepted, {refused} refused`, stream: io.stderr, hideCursor: true }) : undefined;
   bar?.start(0, 0, { accepted: 0, refused: 0 });
   let batch: { line: number; value: unknown }[] = [];
@@ -110,6 +111,7 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
         accepted += r.resolved;
         duplicates += r.unchanged;
       }
+      batches++;
     } catch (e) {
       if (!isVigilError(e) || items.length === 1) {
         if (items.length === 1 && isVigilError(e)) return refuse(items[0]!.line, e.message.split('\n')[0] ?? e.message);
@@ -147,7 +149,11 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
     }
     await submit(batch);
   } catch (e) {
-    if (!(e as { refusal?: boolean }).refusal) throw e;
+    if (!(e as { refusal?: boolean }).refusal) {
+      // e.g. SQLITE_FULL: say how far the input got, so the operator knows what is in the database
+      const done = kind === 'observe' ? 'record(s) read were committed' : 'outcome(s) read were recorded';
+      throw Object.assign(new Error(`${(e as Error).message}\n${accepted + duplicates} of ${read} ${done} in ${batches} batch(es) of up to ${o.batch} before the failure; running the same input again is safe (committed lines are no-ops)`), { cause: e, wrapsExitCode: true });
+    }
   } finally {
     bar?.update(read, { accepted, refused: refusals.length });
     bar?.stop();

@@ -7,7 +7,13 @@ export interface CliIO {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 3 } as const;
+/**
+ * Exit codes (README, "The vigil command"): 0 ok, 1 rejected or drift found, 2 usage or input
+ * error (bad options, a missing or unreadable file, --db naming no Vigil database, a database that
+ * refuses the connection), 3 internal failure, 75 busy: try again (EX_TEMPFAIL from sysexits.h:
+ * a promotion lock held, a model changed while it was being promoted, SQLite locked by another writer).
+ */
+export const EXIT = { ok: 0, rejected: 1, usage: 2, internal: 3, busy: 75 } as const;
 
 export function printJson(io: CliIO, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -3,22 +3,25 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demoCommand.js';
 import { hostCommands } from './commands/hostCommands.js';
 import { pluginCommands } from './commands/pluginCommands.js';
+import { exitCodeFor } from './exitCode.js';
 import { type CliIO, EXIT } from './io.js';
 
-const USAGE_CODES = new Set(['VIGIL_INVALID_INPUT', 'VIGIL_CONFIG_INVALID', 'VIGIL_UNKNOWN_PREDICTION', 'VIGIL_CONFLICTING_OUTCOME', 'VIGIL_DUPLICATE_PREDICTION', 'VIGIL_PATH_REFUSED', 'VIGIL_NOT_FOUND', 'VIGIL_INSUFFICIENT_DATA']);
+export { exitCodeFor };
 
 /**
  * Runs the `vigil` command line and returns its exit code: 0 ok, 1 rejected or drift found,
- * 2 usage or input error, 3 an internal failure (database down, a bug). Nothing here calls process.exit, so tests run it in-process.
+ * 2 usage or input error, 3 an internal failure (a bug, a failed write), 75 busy: try again
+ * (`EXIT`, `exitCodeFor`). Nothing here calls process.exit, so tests run it in-process.
  */
 export async function runCli(argv: readonly string[], io: CliIO = process): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('vigil')
     .description('Vigil: keeps ML trading models honest in production')
     .option('-c, --config <file>', 'config file (YAML or JSON); default ./vigil.yaml if present')
-    .option('--db <path|url>', 'database: an SQLite file path or a postgres:// URL (overrides config)')
+    .option('--db <path|url>', 'database: an SQLite file path or a postgres:// URL (overrides config); `vigil migrate` creates it')
     .option('--json', 'machine-readable output', false)
     .option('--log-level <level>', 'debug | info | warn | error | silent')
+    .addHelpText('after', '\nExit codes: 0 ok, 1 rejected or drift found, 2 usage or input error, 3 internal failure, 75 busy (try again).')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
@@ -26,10 +29,10 @@ export async function runCli(argv: readonly string[], io: CliIO = process): Prom
     try {
       code = await fn();
     } catch (e) {
-      const usage = (e as { usage?: boolean }).usage || (isVigilError(e) && USAGE_CODES.has(e.code));
+      code = exitCodeFor(e);
       io.stderr.write(`vigil: ${(e as Error).message}\n`);
-      if (!usage && !isVigilError(e) && process.env.VIGIL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
-      code = usage ? EXIT.usage : EXIT.internal;
+      if (code === EXIT.busy) io.stderr.write('vigil: busy; try again shortly (exit 75)\n');
+      if (code === EXIT.internal && !isVigilError(e) && process.env.VIGIL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
     }
   };
   hostCommands(program, io, run);

@@ -37,6 +37,9 @@ export async function cliWorkspace(database: TestDatabase, configYaml: (dir: str
   const db = handle.config.type === 'sqlite' ? handle.config.path : handle.config.url;
   const config = join(dir, 'vigil.yaml');
   writeFileSync(config, configYaml(dir));
+  // only `vigil migrate` creates a database; every other command needs one (issue 16)
+  const migrated = await runCli(['migrate', '--config', config, '--db', db, '--log-level', 'silent'], { stdin: Readable.from(['']), stdout: capture().stream, stderr: capture().stream });
+  if (migrated !== 0) throw new Error(`vigil migrate failed with exit code ${migrated}`);
   return {
     dir,
     db,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, normalizeConfig } from './config.js';
+import { ConfigError, apiTokenProblem, normalizeConfig, redactUrl } from './config.js';
 import { isVigilError } from './errors.js';
 import { definePlugin } from './plugin.js';
 
@@ -86,5 +86,44 @@ describe('normalizeConfig', () => {
     expect(problems(() => normalizeConfig({}, [gate]))).toEqual([
       "plugins.gate: depends on 'drift', which is not installed; install it or disable gate (known plugins: gate)",
     ]);
+  });
+});
+
+// Issue 16 items 1 and 6.
+describe('issue 16: config hardening', () => {
+  it('defaults database.type to sqlite when a database block omits it (as the README says)', () => {
+    expect(normalizeConfig({ database: { path: 'x.db' } }, []).database).toEqual({ type: 'sqlite', path: 'x.db', wal: true, busyTimeoutMs: 10_000 });
+  });
+
+  it('applies one token rule (>= 16 printable characters, no whitespace) and never echoes the secret', () => {
+    for (const bad of ['short', ' '.repeat(16), `${'a'.repeat(15)} `, `tab\tseparated-token-value`]) {
+      let message = '';
+      try {
+        normalizeConfig({ server: { token: bad } }, []);
+      } catch (e) {
+        message = (e as Error).message;
+        expect((e as ConfigError).issues.map((i) => i.path)).toEqual(['server.token']);
+        expect((e as ConfigError).issues[0]?.value).toBeUndefined();
+      }
+      expect(message, JSON.stringify(bad)).toMatch(/server\.token: must be at least 16/);
+      if (bad.trim()) expect(message).not.toContain(bad.trim());
+    }
+    expect(apiTokenProblem('0123456789abcdef')).toBeUndefined();
+    expect(apiTokenProblem('short')).toMatch(/at least 16/);
+    expect(normalizeConfig({ server: { token: '0123456789abcdef' } }, []).server.token).toBe('0123456789abcdef');
+  });
+
+  it('never echoes a database password', () => {
+    let message = '';
+    try {
+      normalizeConfig({ database: { type: 'postgres', url: 'mysql://admin:hunter2-secret@db/x' } }, []);
+    } catch (e) {
+      message = (e as Error).message;
+      expect(JSON.stringify((e as ConfigError).issues)).not.toContain('hunter2');
+    }
+    expect(message).toMatch(/database\.url/);
+    expect(message).not.toContain('hunter2');
+    expect(redactUrl('postgres://admin:hunter2@127.0.0.1:5432/vigil')).toBe('postgres://admin:***@127.0.0.1:5432/vigil');
+    expect(redactUrl('postgres://127.0.0.1/vigil')).toBe('postgres://127.0.0.1/vigil');
   });
 });

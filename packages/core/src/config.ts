@@ -4,6 +4,26 @@ import { z } from 'zod';
 import { type Issue, VigilError, describeValue } from './errors.js';
 import type { AnyPlugin } from './plugin.js';
 
+/** The shortest API token accepted from any source (flag, VIGIL_API_TOKEN, config). */
+export const MIN_TOKEN_LENGTH = 16;
+
+/**
+ * Why a bearer token is unusable, or undefined: at least 16 characters, printable ASCII without
+ * whitespace (RFC 6750's token characters are a subset; a token with spaces could never arrive
+ * intact in an Authorization header). The message never repeats the token.
+ */
+export function apiTokenProblem(token: string): string | undefined {
+  if (token.length < MIN_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    return `must be at least ${MIN_TOKEN_LENGTH} printable ASCII characters without whitespace (got ${token.length} character${token.length === 1 ? '' : 's'}${/\s/.test(token) ? ', with whitespace' : ''}; the value is not shown)`;
+  }
+  return undefined;
+}
+
+/** A URL with its password replaced by `***`, for messages and logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@]*):[^@/?#]*@/i, '$1:***@');
+}
+
 const sqliteDatabase = z
   .object({
     type: z.literal('sqlite'),
@@ -22,7 +42,11 @@ const postgresDatabase = z
   })
   .strict();
 
-export const databaseConfigSchema = z.discriminatedUnion('type', [sqliteDatabase, postgresDatabase]);
+/** `database.type` may be omitted: it defaults to sqlite (a block with only `path`, or nothing). */
+export const databaseConfigSchema = z.preprocess(
+  (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) && !('type' in v) ? { type: 'sqlite', ...v } : v),
+  z.discriminatedUnion('type', [sqliteDatabase, postgresDatabase]),
+);
 export type DatabaseConfig = z.output<typeof databaseConfigSchema>;
 
 const pluginEntry = z
@@ -50,7 +74,13 @@ export const vigilConfigSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8787),
-        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        token: z
+          .string()
+          .superRefine((t, ctx) => {
+            const problem = apiTokenProblem(t);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .optional(),
       })
       .strict()
       .default({ host: '127.0.0.1', port: 8787 }),
@@ -121,8 +151,11 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
   const parsed = vigilConfigSchema.safeParse(raw ?? {}, { reportInput: true });
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      const value = (i as { input?: unknown }).input;
-      issues.push({ path: joinPath(i.path) || '(root)', message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`, value });
+      const path = joinPath(i.path) || '(root)';
+      const input = (i as { input?: unknown }).input;
+      // secrets are never echoed: the token not at all, a URL without its password
+      const value = path === 'server.token' ? undefined : path === 'database.url' && typeof input === 'string' ? redactUrl(input) : input;
+      issues.push({ path, message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`, value });
     }
   }
   const base = parsed.success ? parsed.data : undefined;

@@ -3,9 +3,12 @@ import 'reflect-metadata';
 export { systemClock, ManualClock, type Clock } from './clock.js';
 export {
   ConfigError,
+  MIN_TOKEN_LENGTH,
+  apiTokenProblem,
   databaseConfigSchema,
   loadConfigFile,
   normalizeConfig,
+  redactUrl,
   vigilConfigSchema,
   type DatabaseConfig,
   type NormalizedConfig,
@@ -57,8 +60,13 @@ export {
 } from './plugin.js';
 export type { LoggedPrediction, PredictionLog } from './predictionLog.js';
 export {
+  ISO_DATE_RULE,
   UNSTORABLE_TEXT,
   checkPrediction,
+  outcomeValidator,
+  predictionValidator,
+  type BatchValidator,
+  parseIsoDate,
   validateOutcomes,
   validatePredictions,
   type NormalizedOutcome,

@@ -58,3 +58,37 @@ describe('text PostgreSQL and UTF-8 cannot store', () => {
     expect(validatePredictions([{ ...rec, symbol: 'AAPL🦄' }], rules)[0]?.symbol).toBe('AAPL🦄');
   });
 });
+
+// Issue 16 item 5: Date.parse rolled 2024-02-30 over to March 1 and accepted years past 9999,
+// whose ISO text (+275760-...) no longer sorts with four-digit years.
+describe('strict ISO 8601 dates', () => {
+  const ts = (timestamp: unknown) => validatePredictions([{ ...rec, timestamp }], rules)[0]?.timestamp;
+
+  it('refuses days that do not exist, naming the field and the value', () => {
+    for (const bad of ['2024-02-30T00:00:00Z', '2023-02-29', '2024-04-31T12:00:00.000Z', '2024-13-01', '2024-00-10', '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2024-01-01T23:59:60Z']) {
+      expect(issuesOf(() => ts(bad)), bad).toEqual(['records[0].timestamp']);
+    }
+    try {
+      ts('2024-02-30T00:00:00Z');
+    } catch (e) {
+      expect((e as Error).message).toMatch(/records\[0\]\.timestamp: .*"2024-02-30T00:00:00Z"/);
+    }
+  });
+
+  it('refuses years outside 0001-9999 (also after the offset is applied) and non-ISO text', () => {
+    for (const bad of ['+275760-09-13T00:00:00.000Z', '0000-01-01', '10000-01-01', '9999-12-31T23:00:00-05:00', 'March 1, 2024', '2024-3-1', '1709251200000', '2024-03-01T10:00:00 GMT']) {
+      expect(issuesOf(() => ts(bad)), bad).toEqual(['records[0].timestamp']);
+    }
+    expect(issuesOf(() => ts(new Date(Date.UTC(10000, 0, 1))))).toEqual(['records[0].timestamp']);
+    expect(issuesOf(() => validateOutcomes([{ id: 'a', actualLabel: 1, resolvedAt: '2024-02-30' }], rules))).toEqual(['outcomes[0].resolvedAt']);
+  });
+
+  it('accepts real ISO dates and normalizes them to UTC milliseconds', () => {
+    expect(ts('2024-02-29')).toBe('2024-02-29T00:00:00.000Z');
+    expect(ts('2024-02-29T23:30:00+02:00')).toBe('2024-02-29T21:30:00.000Z');
+    expect(ts('2024-02-29T23:30:00.5-0130')).toBe('2024-03-01T01:00:00.500Z');
+    expect(ts('0001-01-01T00:00:00Z')).toBe('0001-01-01T00:00:00.000Z');
+    expect(ts('9999-12-31T23:59:59.999Z')).toBe('9999-12-31T23:59:59.999Z');
+    expect(ts('2024-02-29T10:15Z')).toBe('2024-02-29T10:15:00.000Z');
+  });
+});

@@ -42,15 +42,55 @@ export interface RecordRules {
 const MAX_ID = 200;
 const MAX_TEXT = 100;
 
-const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/**
+ * ISO 8601 as Vigil accepts it: `YYYY-MM-DD`, optionally `THH:MM[:SS[.fraction]]` and an offset
+ * (`Z`, `+HH:MM`, `+HHMM`); a date-time without an offset is read as UTC, so the stored instant
+ * never depends on the machine's time zone.
+ */
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function toIso(v: unknown): string | undefined {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
-  if (typeof v !== 'string' || v.length === 0 || v.length > 40) return undefined;
-  // Already canonical (what Date#toISOString writes): keep it, unless it names no real day.
-  if (CANONICAL_ISO.test(v)) return Number.isNaN(Date.parse(v)) ? undefined : v;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+/** What `parseIsoDate` refuses, for error messages. */
+export const ISO_DATE_RULE = 'an ISO-8601 date (YYYY-MM-DD, optionally THH:MM[:SS[.sss]] and Z or +HH:MM) naming a real day in years 0001-9999';
+
+function daysIn(year: number, month: number): number {
+  const last = new Date(0);
+  last.setUTCFullYear(year, month, 0); // day 0 of the next month (setUTCFullYear, unlike Date.UTC, keeps years below 100)
+  return last.getUTCDate();
+}
+
+/** A Date (or its ISO text) whose UTC year is 0001-9999, so ISO text sorts as the instants do. */
+function inRange(ms: number): string | undefined {
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return /^\d{4}-/.test(iso) && !iso.startsWith('0000') ? iso : undefined;
+}
+
+/**
+ * Strict ISO 8601 to canonical UTC text (`Date#toISOString`), or undefined: no rolled-over days
+ * (2024-02-30 is refused, not read as March 1), no hour 24 or second 60, no free-form text, and
+ * years 0001-9999 before and after the offset is applied.
+ */
+export function parseIsoDate(v: unknown): string | undefined {
+  if (v instanceof Date) return inRange(v.getTime());
+  if (typeof v !== 'string' || v.length > 40) return undefined;
+  const m = ISO_8601.exec(v);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return undefined;
+  let offsetMin = 0;
+  if (zone !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone) as RegExpExecArray;
+    if (Number(z[2]) > 23 || Number(z[3]) > 59) return undefined;
+    offsetMin = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
+  }
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  at.setUTCHours(Number(h), Number(mi), Number(s), Math.floor(Number(`0.${frac || '0'}`) * 1000));
+  return inRange(at.getTime() - offsetMin * 60_000);
 }
 
 /** NUL (PostgreSQL text cannot hold it) or an unpaired UTF-16 surrogate (UTF-8 encoding would silently replace it). */
@@ -78,8 +118,8 @@ export function checkPrediction(issues: Issue[], at: string, r: unknown, rules: 
   const o = r as Record<string, unknown>;
   const before = issues.length;
   checkText(issues, `${at}.id`, o.id, MAX_ID);
-  const timestamp = toIso(o.timestamp);
-  if (timestamp === undefined) issues.push({ path: `${at}.timestamp`, message: `must be an ISO-8601 date, got ${describeValue(o.timestamp)}`, value: o.timestamp });
+  const timestamp = parseIsoDate(o.timestamp);
+  if (timestamp === undefined) issues.push({ path: `${at}.timestamp`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.timestamp)}`, value: o.timestamp });
   checkText(issues, `${at}.symbol`, o.symbol, MAX_TEXT);
   checkText(issues, `${at}.regime`, o.regime, MAX_TEXT);
   if (typeof o.regime === 'string' && rules.regimes && !rules.regimes.includes(o.regime)) {
@@ -104,22 +144,43 @@ export function checkPrediction(issues: Issue[], at: string, r: unknown, rules: 
   return { ...(o as unknown as PredictionRecord), timestamp: timestamp as string };
 }
 
-/** Validates a batch; throws one `VIGIL_INVALID_INPUT` error listing every problem. */
-export function validatePredictions(input: unknown, rules: RecordRules): PredictionRecord[] {
-  const list = Array.isArray(input) ? input : [input];
+/**
+ * Checks a batch one record at a time, so a caller holding a large batch can yield to the event
+ * loop between slices; `done()` throws one `VIGIL_INVALID_INPUT` error listing every problem
+ * (ids repeated within the batch included), or returns the normalized records.
+ */
+export interface BatchValidator<T> {
+  add(item: unknown, index: number): void;
+  done(): T[];
+}
+
+export function predictionValidator(rules: RecordRules): BatchValidator<PredictionRecord> {
   const issues: Issue[] = [];
   const out: PredictionRecord[] = [];
   const seen = new Map<string, number>();
-  list.forEach((r, i) => {
-    const rec = checkPrediction(issues, `records[${i}]`, r, rules);
-    if (!rec) return;
-    const prev = seen.get(rec.id);
-    if (prev !== undefined) issues.push({ path: `records[${i}].id`, message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`, value: rec.id });
-    seen.set(rec.id, i);
-    out.push(rec);
+  return {
+    add(r, i) {
+      const rec = checkPrediction(issues, `records[${i}]`, r, rules);
+      if (!rec) return;
+      const prev = seen.get(rec.id);
+      if (prev !== undefined) issues.push({ path: `records[${i}].id`, message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`, value: rec.id });
+      seen.set(rec.id, i);
+      out.push(rec);
+    },
+    done() {
+      throwIfIssues('predictions', issues);
+      return out;
+    },
+  };
+}
+
+/** Validates a batch; throws one `VIGIL_INVALID_INPUT` error listing every problem. */
+export function validatePredictions(input: unknown, rules: RecordRules): PredictionRecord[] {
+  const v = predictionValidator(rules);
+  (Array.isArray(input) ? input : [input]).forEach((r, i) => {
+    v.add(r, i);
   });
-  throwIfIssues('predictions', issues);
-  return out;
+  return v.done();
 }
 
 export interface NormalizedOutcome {
@@ -128,33 +189,45 @@ export interface NormalizedOutcome {
   readonly resolvedAt: string | undefined;
 }
 
-/** Validates outcomes; duplicates with the same label collapse, with a different label are an error. */
-export function validateOutcomes(input: unknown, rules: RecordRules): NormalizedOutcome[] {
-  const list = Array.isArray(input) ? input : [input];
+/** Outcomes one at a time (see `BatchValidator`); duplicates with the same label collapse, with a different label are an error. */
+export function outcomeValidator(rules: RecordRules): BatchValidator<NormalizedOutcome> {
   const issues: Issue[] = [];
   const byId = new Map<string, { o: NormalizedOutcome; i: number }>();
-  list.forEach((r, i) => {
-    const at = `outcomes[${i}]`;
-    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
-      issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
-      return;
-    }
-    const o = r as Record<string, unknown>;
-    const before = issues.length;
-    checkText(issues, `${at}.id`, o.id, MAX_ID);
-    checkLabel(issues, `${at}.actualLabel`, o.actualLabel, rules);
-    let resolvedAt: string | undefined;
-    if (o.resolvedAt !== undefined) {
-      resolvedAt = toIso(o.resolvedAt);
-      if (resolvedAt === undefined) issues.push({ path: `${at}.resolvedAt`, message: `must be an ISO-8601 date, got ${describeValue(o.resolvedAt)}`, value: o.resolvedAt });
-    }
-    if (issues.length > before) return;
-    const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
-    const prev = byId.get(out.id);
-    if (prev && prev.o.actualLabel !== out.actualLabel) {
-      issues.push({ path: `${at}.actualLabel`, message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`, value: out.actualLabel });
-    } else if (!prev) byId.set(out.id, { o: out, i });
+  return {
+    add(r, i) {
+      const at = `outcomes[${i}]`;
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+        issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
+        return;
+      }
+      const o = r as Record<string, unknown>;
+      const before = issues.length;
+      checkText(issues, `${at}.id`, o.id, MAX_ID);
+      checkLabel(issues, `${at}.actualLabel`, o.actualLabel, rules);
+      let resolvedAt: string | undefined;
+      if (o.resolvedAt !== undefined) {
+        resolvedAt = parseIsoDate(o.resolvedAt);
+        if (resolvedAt === undefined) issues.push({ path: `${at}.resolvedAt`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.resolvedAt)}`, value: o.resolvedAt });
+      }
+      if (issues.length > before) return;
+      const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
+      const prev = byId.get(out.id);
+      if (prev && prev.o.actualLabel !== out.actualLabel) {
+        issues.push({ path: `${at}.actualLabel`, message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`, value: out.actualLabel });
+      } else if (!prev) byId.set(out.id, { o: out, i });
+    },
+    done() {
+      throwIfIssues('outcomes', issues);
+      return [...byId.values()].map((v) => v.o);
+    },
+  };
+}
+
+/** Validates outcomes; duplicates with the same label collapse, with a different label are an error. */
+export function validateOutcomes(input: unknown, rules: RecordRules): NormalizedOutcome[] {
+  const v = outcomeValidator(rules);
+  (Array.isArray(input) ? input : [input]).forEach((r, i) => {
+    v.add(r, i);
   });
-  throwIfIssues('outcomes', issues);
-  return [...byId.values()].map((v) => v.o);
+  return v.done();
 }

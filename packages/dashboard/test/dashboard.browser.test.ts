@@ -98,6 +98,7 @@ describe('empty data', () => {
     const errors: string[] = [];
     try {
       const page = context.pages()[0] ?? (await context.newPage());
+      page.setDefaultTimeout(0); // no wall-clock limit of its own (issue 16): the test timeout stops a hang
       page.on('pageerror', (e) => errors.push(e.message));
       const expected: Record<string, string[]> = {
         sectors: ['sectors-empty'],
@@ -107,7 +108,7 @@ describe('empty data', () => {
       };
       for (const [view, ids] of Object.entries(expected)) {
         await page.goto(`${fx.baseUrl}#/${view}`);
-        await page.locator(`[data-testid="view-${view}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+        await page.locator(`[data-testid="view-${view}"][data-state="ready"]`).waitFor();
         for (const id of ids) expect(await page.locator(`[data-testid="${id}"]`).count(), `${view}: ${id}`).toBe(1);
         if (view === 'drift') expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe('0');
         if (view === 'replay') expect(await page.locator('[data-testid="replay-total"]').textContent()).toBe('0');
@@ -116,7 +117,7 @@ describe('empty data', () => {
       expect(await page.locator('[data-testid="gate-verify-status"]').textContent()).toBe('verified');
       // A drill-down the API answers 404 for shows the server's message, not a broken view.
       await page.goto(`${fx.baseUrl}#/sectors/Nonexistent`);
-      await page.locator('[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-empty"]').waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-empty"]').waitFor();
       expect(await page.locator('[data-testid="symbols-empty"]').textContent()).toContain('no GICS sector named "Nonexistent"');
     } finally {
       await context.close();

@@ -35,7 +35,7 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
       await db?.cleanup();
       rmSync(workDir, { recursive: true, force: true });
     };
-  }, 300_000);
+  });
   afterAll(() => cleanup?.());
 
   it('market crash -> drift detected within 5 trading days -> retraining triggered', () => {

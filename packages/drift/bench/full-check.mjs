@@ -12,10 +12,10 @@ const names = Array.from({ length: F }, (_, i) => `f${i}`);
 const baseline = Object.fromEntries(names.map((n) => [n, Float64Array.from({ length: N }, normal)]));
 const window = Object.fromEntries(names.map((n, i) => [n, Float64Array.from({ length: W }, () => normal() + (i % 10 === 0 ? 0.05 : 0))]));
 
+// setBaseline: validate, transform, sort and index every feature (median of 5 fresh detectors)
 const det = new DriftDetector({ windowSize: W, featureNames: names });
-const t0 = performance.now();
+const setMs = await timeMedian(() => new DriftDetector({ windowSize: W, featureNames: names }).setBaseline({ features: baseline }), 5);
 det.setBaseline({ features: baseline });
-const setMs = performance.now() - t0;
 for (let i = 0; i < 3; i++) det.detectFeatureDrift(window);
 const ms = await timeMedian(() => det.detectFeatureDrift(window), 11);
 const r = det.detectFeatureDrift(window);
@@ -24,7 +24,7 @@ reportBench({
   title: `Feature drift check: ${F} features, ${N.toLocaleString('en-US')}-row baseline, ${W.toLocaleString('en-US')}-row window`,
   figures: [
     { label: 'detectFeatureDrift (validate, sort window, KS + p-value per feature, Holm), median of 11', value: ms, unit: 'ms', target: '< 150 ms', met: ms < 150 },
-    { label: 'setBaseline (validate and sort the baseline once; not part of a check)', value: setMs, unit: 'ms' },
+    { label: `setBaseline, ${F} features x ${N.toLocaleString('en-US')} rows (validate, sort and index each feature once; not part of a check), median of 5`, value: setMs, unit: 'ms', target: '< 500 ms', met: setMs < 500 },
   ],
   notes: [`drifted features found: ${r.driftedFeatureNames.length} (10 were shifted by 0.05 sd); method ${r.features[0] ? 'asymp (n > 10,000)' : ''}`],
 });

@@ -76,6 +76,24 @@ for k in [2, 5, 30]:
     q[0] = 0.0
     out["jensenshannon"].append({"p": p.tolist(), "q": q.tolist(), "jensenshannon_base2": float(jensenshannon(p, q, base=2))})
 
+# Large samples for ks2Samp's bucketed extremes (no sort; >= 2,048 values in all) and the
+# anti-diagonal inside method (exact, n1 != n2): their own generator, so the cases above keep
+# their values.
+rng2 = np.random.default_rng(20261202)
+ks_case("exact unequal large", rng2.normal(0, 1, 9999), rng2.normal(0.03, 1, 9001))
+ks_case("exact unequal large, no drift", rng2.normal(0, 1, 7001), rng2.normal(0, 1, 6999))
+ties_a, ties_b = rng2.integers(0, 40, 3000).astype(float), rng2.integers(0, 41, 2500).astype(float)
+for alt in ["two-sided", "less", "greater"]:
+    ks_case("bucketed heavy ties", ties_a, ties_b, "auto", alt)
+ks_case("bucketed heavy ties asymp", ties_a, ties_b, "asymp")
+ks_case("bucketed skewed (lognormal, sigma 3)", rng2.lognormal(0, 3, 4000), rng2.lognormal(0.2, 3, 3500))
+outlier = rng2.normal(0, 1, 3000)
+outlier[17] = 1e300
+ks_case("bucketed, one huge outlier", outlier, rng2.normal(0.05, 1, 3000))
+tiny = np.array([-0.0, 0.0, 5e-324, -5e-324, 1e-323])
+ks_case("bucketed, signed zeros and subnormals", rng2.choice(tiny, 2000), rng2.choice(tiny[1:], 2100))
+ks_case("bucketed asymp large", rng2.normal(0, 1, 30000), rng2.normal(0.02, 1, 20000))
+
 path = os.path.join(os.path.dirname(__file__), "..", "test", "fixtures", "stats-scipy-extra.json")
 with open(path, "w") as f:
     json.dump(out, f)

@@ -153,7 +153,7 @@ export class DriftDetector {
       const t = this.transformOf(name);
       const series = applyTransform(col, t, `baseline.features.${name}`, issues);
       if (series.length < this.minWindowSize) issues.push({ path: `baseline.features.${name}`, message: `has ${series.length} values after transform '${t}'; at least ${this.minWindowSize} needed`, value: series.length });
-      built.set(name, { series, sorted: new SortedSample(sortFloat64(series)) });
+      built.set(name, { series, sorted: SortedSample.fromUnsorted(series) });
     }
     if (input.regimes !== undefined) {
       if (!Array.isArray(input.regimes) || input.regimes.length === 0) issues.push({ path: 'baseline.regimes', message: 'must be a non-empty array of regime names', value: input.regimes });

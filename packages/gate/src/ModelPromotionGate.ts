@@ -4,6 +4,7 @@ import {
   type Issue,
   type Logger,
   type Transactor,
+  type TxContext,
   type ValidationResults,
   VigilError,
   assertCriterion,
@@ -21,7 +22,8 @@ import { disabledCriteria, requiredIds } from './checkWiring.js';
 import type { GateOptions } from './config.js';
 import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
 import { FIGURES, MAX_TEXT, checkOptionalText, criteriaJson, errorJson, figuresOf, storableText } from './historyRows.js';
-import { type ChainReport, type HistoryAction, type HistoryRow, verifyChain } from './historyChain.js';
+import { type ChainReport, GENESIS_HASH, type HistoryAction, type HistoryRow, KEYED_PREFIX, verifyChain } from './historyChain.js';
+import { loadHistoryKey } from './historyKey.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
 import { decisionFor, lastProductionRow } from './productionRecord.js';
@@ -43,6 +45,8 @@ export class ModelPromotionGate {
   readonly #o: GateOptions;
   readonly #config: GateDeps['config'];
   readonly #log: Logger;
+  /** The history's HMAC key (kept outside the database), if one is configured. */
+  readonly #key: Buffer | undefined;
   readonly #deps: GateDeps;
 
   constructor(deps: GateDeps) {
@@ -52,6 +56,14 @@ export class ModelPromotionGate {
     this.#config = deps.config;
     this.#log = deps.logger;
     this.paths = resolveGatePaths(deps.options, deps.cwd);
+    this.#key = loadHistoryKey(deps.options, this.paths.root);
+  }
+
+  /** Appends a history row (keyed when a key is set) and, once committed, logs the new head for auditors to keep. */
+  async #append(t: TxContext, row: Parameters<typeof appendHistory>[1]): Promise<HistoryRow> {
+    const r = await appendHistory(t.manager, row, this.#key);
+    t.afterCommit(() => this.#log.info('promotion history head', { id: r.id, action: r.action, approved: r.approved === 1, promoted: r.promoted_to_production === 1, head: r.row_hash }));
+    return r;
   }
 
   // ---- validation -------------------------------------------------------------------------
@@ -112,7 +124,7 @@ export class ModelPromotionGate {
       return typeof v === 'number' && Number.isFinite(v) ? v : null;
     };
     const row = await tx.run((t) =>
-      appendHistory(t.manager, {
+      this.#append(t, {
         model_path: candidate.path,
         validation_timestamp: now.toISOString(),
         approved: decision.approved ? 1 : 0,
@@ -248,7 +260,7 @@ export class ModelPromotionGate {
     const decision = await latestHistory(this.#ds().manager, ['validate', 'override'], sha);
     const replacedPath = await nextBackupPath(this.paths.backupsDir, target, backupStamp(now), '.replaced');
     const { row, replaced } = await tx.run(async (t) => {
-      const r = await appendHistory(t.manager, {
+      const r = await this.#append(t, {
         ...figuresOf(decision),
         model_path: target,
         validation_timestamp: now.toISOString(),
@@ -296,7 +308,7 @@ export class ModelPromotionGate {
         continue;
       }
       const row = await this.#transactor().run((t) =>
-        appendHistory(t.manager, {
+        this.#append(t, {
           ...figuresOf(decision),
           model_path: decision.model_path,
           validation_timestamp: now.toISOString(),
@@ -335,9 +347,18 @@ export class ModelPromotionGate {
     return row ? reportFromRow(row) : undefined;
   }
 
-  /** Checks the history's hash chain; names the first row altered or the row after one removed. */
-  async verifyHistory(): Promise<ChainReport> {
-    return verifyChain(await readAllHistory(this.#ds().manager));
+  /**
+   * Checks the history's hash chain (with the history key when one is set); names the first row
+   * altered or the row after one removed. `head`: a head recorded earlier must still be in it.
+   */
+  async verifyHistory(options: { head?: string } = {}): Promise<ChainReport> {
+    return verifyChain(await readAllHistory(this.#ds().manager), { key: this.#key, keyedFrom: this.#o.historyKeyedFrom, head: options.head });
+  }
+
+  /** The newest row's id and hash (the chain's head), for an auditor to keep outside the database. */
+  async historyHead(): Promise<{ id: number | null; head: string; keyed: boolean }> {
+    const [last] = await readHistory(this.#ds().manager, 1, 0);
+    return { id: last?.id ?? null, head: last?.row_hash ?? GENESIS_HASH, keyed: Boolean(last?.row_hash?.startsWith(KEYED_PREFIX)) };
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -366,7 +387,7 @@ export class ModelPromotionGate {
           if (latest?.id !== decision.id) {
             throw new VigilError('VIGIL_CONFLICT', `model ${model.path} was validated again (history row ${latest?.id}) while it was being promoted; promote again to act on the latest verdict; nothing was changed`);
           }
-          const r = await appendHistory(t.manager, {
+          const r = await this.#append(t, {
             ...figuresOf(decision),
             model_path: model.path,
             validation_timestamp: now.toISOString(),
@@ -397,7 +418,7 @@ export class ModelPromotionGate {
   async #logRefusal(tx: Transactor, action: HistoryAction, given: unknown, model: ConfinedModel | undefined, sha: string | null, now: Date, error: unknown, o: AttemptOptions): Promise<void> {
     try {
       await tx.run((t) =>
-        appendHistory(t.manager, {
+        this.#append(t, {
           ...figuresOf(undefined),
           checks_failed: JSON.stringify(['input']),
           model_path: storableText(model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given))),

@@ -18,12 +18,13 @@ const SELECT = `SELECT ${COLUMNS.map(quoteIdent).join(', ')} FROM ${T}`;
  * Appends one row, linked to the row before it. Must run inside a transaction: on PostgreSQL
  * the table is locked against other writers until commit, so two processes cannot both claim
  * the same id or the same predecessor (SQLite's single writer gives the same guarantee).
+ * With `key`, the row is hashed with HMAC-SHA256 under it (see `rowHash`).
  */
-export async function appendHistory(manager: EntityManager, row: NewHistoryRow): Promise<HistoryRow> {
+export async function appendHistory(manager: EntityManager, row: NewHistoryRow, key?: Uint8Array): Promise<HistoryRow> {
   if (dialectOf(manager.connection) === 'postgres') await manager.query(`LOCK TABLE ${T} IN SHARE ROW EXCLUSIVE MODE`);
   const [last] = (await manager.query(`SELECT ${quoteIdent('id')}, ${quoteIdent('row_hash')} FROM ${T} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`)) as { id: unknown; row_hash: string | null }[];
   const base = { ...row, id: last ? Number(last.id) + 1 : 1, prev_hash: last?.row_hash ?? GENESIS_HASH };
-  const full: HistoryRow = { ...base, row_hash: rowHash(base) };
+  const full: HistoryRow = { ...base, row_hash: rowHash(base, key) };
   await bulkInsert(manager, HISTORY_TABLE, COLUMNS, [COLUMNS.map((c) => full[c])]);
   return full;
 }

@@ -6,7 +6,24 @@ const insideModelsDir = z
   .min(1)
   .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside modelsDir, without ".." segments');
 
-const criterionId = z.string().regex(/^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/, "must be a criterion id '<pluginId>.<name>'");
+const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
+const criterionId = z.string().regex(CRITERION_ID, "must be a criterion id '<pluginId>.<name>'");
+
+/**
+ * Thresholds by criterion id, every entry checked in one pass (a zod record stops refining once
+ * one entry fails, which would drop the rest from the "every problem at once" list): the id's
+ * shape and a finite number. Each criterion's own `thresholdRange` is checked when the gate
+ * starts (`checkWiring`), every out-of-range threshold listed at once.
+ */
+const thresholdsSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((t, ctx) => {
+    for (const [id, v] of Object.entries(t)) {
+      if (!CRITERION_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
+      else if (typeof v !== 'number' || !Number.isFinite(v)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
+    }
+  })
+  .transform((t) => t as Record<string, number>);
 
 export const gateOptionsSchema = z
   .object({
@@ -21,7 +38,7 @@ export const gateOptionsSchema = z
     /** Timestamped backups of replaced production models (inside modelsDir). */
     backupsDir: insideModelsDir.default('backups'),
     /** Per-criterion thresholds by criterion id; a criterion's own default applies otherwise. */
-    thresholds: z.record(criterionId, z.number().refine(Number.isFinite, 'must be a finite number')).default({}),
+    thresholds: thresholdsSchema.default({}),
     /**
      * Criteria that must pass for approval, listed in full. Unset: every registered criterion
      * that is `requiredByDefault`. A listed id no enabled plugin provides fails the host's start.
@@ -50,6 +67,10 @@ export const gateOptionsSchema = z
       .default({ enabled: false, minSamples: 100, highConviction: 0.7, minHighConvictionSamples: 30 }),
     /** A criterion that has not answered after this long is an `error` (fails closed). */
     criterionTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+    /** A file (relative to root) holding the key for the history's HMAC chain; else VIGIL_HISTORY_KEY; else an unkeyed chain. */
+    historyKeyFile: z.string().min(1).optional(),
+    /** With a key: the first history row id that must be keyed (rows before it predate the key). */
+    historyKeyedFrom: z.number().int().min(1).default(1),
     /** A promotion lock older than this (its holder died) may be taken over. */
     lockStaleMs: z.number().int().min(2_000).default(30_000),
   })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.js';
 
 export type HistoryAction = 'validate' | 'promote' | 'override' | 'rollback';
@@ -44,10 +44,19 @@ export function normalizeRow(raw: Record<string, unknown>): HistoryRow {
   return out as unknown as HistoryRow;
 }
 
-/** SHA-256 over the previous row's hash and the canonical JSON of every column but row_hash. */
-export function rowHash(row: Omit<HistoryRow, 'row_hash'>): string {
+/** How a keyed row's hash starts: `hmac-sha256:` and 64 hex digits. An unkeyed row's hash is the bare 64 digits. */
+export const KEYED_PREFIX = 'hmac-sha256:';
+
+/**
+ * The hash over the previous row's hash and the canonical JSON of every column but row_hash:
+ * SHA-256 without a key; with one, HMAC-SHA256 under the key (kept outside the database), marked
+ * `hmac-sha256:`. Anyone who can write the database can recompute an unkeyed chain after changing
+ * a row; only a holder of the key can recompute a keyed one.
+ */
+export function rowHash(row: Omit<HistoryRow, 'row_hash'>, key?: Uint8Array): string {
   const content: Record<string, unknown> = {};
   for (const k of [...NUMERIC, ...TEXT]) content[k] = row[k] ?? null;
+  if (key) return `${KEYED_PREFIX}${createHmac('sha256', key).update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex')}`;
   return createHash('sha256').update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex');
 }
 
@@ -62,19 +71,38 @@ export interface ChainReport {
   readonly reason: string | null;
   /** The last row's hash: record it elsewhere to detect removal of the newest rows too. */
   readonly head: string;
+  /** Rows hashed with the history key (HMAC); the rest of `rows` are unkeyed (SHA-256). */
+  readonly keyedRows: number;
+}
+
+export interface VerifyOptions {
+  /** The history key: keyed rows are checked with it; without it they cannot be checked and the chain is not ok. */
+  readonly key?: Uint8Array | undefined;
+  /**
+   * With a key: the first row id that must be keyed (default 1, every row). Rows before it may be
+   * unkeyed (a history that predates the key). Kept with the key, outside the database, so a
+   * forger cannot pass off a rewritten chain as one that was never keyed.
+   */
+  readonly keyedFrom?: number | undefined;
+  /** A head recorded earlier (a log line, `vigil gate head`): it must still be in the chain, or rows were rewritten or removed. */
+  readonly head?: string | undefined;
 }
 
 /**
  * Walks rows in id order. Ids are assigned consecutively by the gate, so a missing id is a
  * removed row; a recomputed hash that differs is an altered row; a prev_hash that does not
- * name the row before is a removed or re-ordered row.
+ * name the row before is a removed or re-ordered row. With a key, every row from `keyedFrom` on
+ * must be keyed, and no unkeyed row may follow a keyed one: an unkeyed row there was written or
+ * rewritten by someone without the key. With a recorded `head`, that hash must still be in the chain.
  */
-export function verifyChain(rows: readonly HistoryRow[]): ChainReport {
+export function verifyChain(rows: readonly HistoryRow[], options: VerifyOptions = {}): ChainReport {
   let prev = GENESIS_HASH;
   let prevId: number | null = null;
   let checked = 0;
   let legacy = 0;
-  const bad = (row: HistoryRow, reason: string): ChainReport => ({ ok: false, rows: checked, legacyRows: legacy, firstBadId: row.id, reason, head: prev });
+  let keyed = 0;
+  let headSeen = options.head === undefined;
+  const bad = (row: HistoryRow, reason: string): ChainReport => ({ ok: false, rows: checked, legacyRows: legacy, firstBadId: row.id, reason, head: prev, keyedRows: keyed });
   for (const row of rows) {
     if (row.row_hash === null || row.row_hash === undefined) {
       if (prevId === null) {
@@ -92,10 +120,24 @@ export function verifyChain(rows: readonly HistoryRow[]): ChainReport {
         ? `row ${row.id} is the first hashed row but does not link to the chain's start: earlier rows were removed`
         : `row ${row.id} does not link to row ${prevId} (prev_hash differs): a row between them was removed or row ${prevId} was replaced`);
     }
-    if (rowHash(row) !== row.row_hash) return bad(row, `row ${row.id} was altered: its content no longer matches its row_hash`);
+    const isKeyed = row.row_hash.startsWith(KEYED_PREFIX);
+    if (isKeyed) {
+      if (!options.key) return bad(row, `row ${row.id} is keyed (HMAC): set the history key (VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile) to verify it`);
+      if (rowHash(row, options.key) !== row.row_hash) return bad(row, `row ${row.id} was altered, or hashed with another key: its content no longer matches its keyed row_hash`);
+      keyed++;
+    } else {
+      if (options.key && (keyed > 0 || row.id >= (options.keyedFrom ?? 1))) {
+        return bad(row, `row ${row.id} is not keyed although ${keyed > 0 ? 'keyed rows come before it' : `every row from ${options.keyedFrom ?? 1} on must be (historyKeyedFrom)`}: it was written or rewritten without the history key`);
+      }
+      if (rowHash(row) !== row.row_hash) return bad(row, `row ${row.id} was altered: its content no longer matches its row_hash`);
+    }
+    if (row.row_hash === options.head) headSeen = true;
     prev = row.row_hash;
     prevId = row.id;
     checked++;
   }
-  return { ok: true, rows: checked, legacyRows: legacy, firstBadId: null, reason: null, head: prev };
+  if (!headSeen) {
+    return { ok: false, rows: checked, legacyRows: legacy, firstBadId: null, reason: `the recorded head ${options.head} is not in the chain: rows were rewritten or the newest were removed`, head: prev, keyedRows: keyed };
+  }
+  return { ok: true, rows: checked, legacyRows: legacy, firstBadId: null, reason: null, head: prev, keyedRows: keyed };
 }

@@ -6,7 +6,8 @@ export type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, Promoti
 export { DEFAULT_MIN_OVERALL_ACCURACY, overallAccuracyCriterion, predictionAccuracy } from './overallAccuracy.js';
 export { checkValidation, type ValidationRules } from './checkValidation.js';
 export { assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce, type CriterionOutcome, type Decision, type RangedCriterion } from './runCriteria.js';
-export { GENESIS_HASH, rowHash, verifyChain, type ChainReport, type HistoryAction, type HistoryRow } from './historyChain.js';
+export { GENESIS_HASH, KEYED_PREFIX, rowHash, verifyChain, type ChainReport, type HistoryAction, type HistoryRow, type VerifyOptions } from './historyChain.js';
+export { MIN_HISTORY_KEY_LENGTH, loadHistoryKey } from './historyKey.js';
 export { canonicalJson } from './canonicalJson.js';
 export { backupStamp, type PromotionSteps } from './installModel.js';
 export { resolveGatePaths, type GatePaths, type ModelKind } from './paths.js';

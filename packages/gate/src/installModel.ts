@@ -62,7 +62,7 @@ export async function stageModel(source: string, kind: ModelKind, target: string
       await steps.beforeRename?.(tempPath, target);
       const current = await stat(target).catch(() => undefined);
       if (current && current.isFile() !== (kind === 'file')) {
-        throw new VigilError('VIGIL_CONFLICT', `production path ${target} holds a ${current.isFile() ? 'file' : 'directory'}, but the candidate is a ${kind}; move it aside by hand`);
+        throw new VigilError('VIGIL_CONFLICT', `production path ${target} holds a ${current.isFile() ? 'file' : 'directory'}, but the candidate is a ${kind}; move it aside by hand`, { details: { retryable: false } });
       }
       if (kind === 'file') {
         if (current && backupPath) {

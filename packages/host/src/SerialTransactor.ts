@@ -3,6 +3,13 @@ import type { DataSource } from 'typeorm';
 
 const BUSY = /SQLITE_BUSY|SQLITE_LOCKED|database is locked/;
 
+/**
+ * SQLite ends a transaction by itself on some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM:
+ * https://www.sqlite.org/lang_transaction.html, "Response To Errors Within A Transaction"), so
+ * the rollback after them finds none; that is the expected outcome, not a second failure.
+ */
+const NO_TRANSACTION = /no transaction is active/;
+
 const isBusy = (e: unknown): boolean =>
   (e as { code?: string })?.code === 'SQLITE_BUSY' || BUSY.test(String((e as Error)?.message ?? ''));
 
@@ -62,7 +69,14 @@ export class SerialTransactor implements Transactor {
         await qr.commitTransaction();
       } catch (e) {
         if (qr.isTransactionActive) {
-          await qr.rollbackTransaction().catch((re: unknown) => this.logger.error('rollback failed', { error: String(re) }));
+          await qr.rollbackTransaction().catch((re: unknown) => {
+            if (NO_TRANSACTION.test(String((re as Error)?.message ?? re))) {
+              // TypeORM's SQLite query runner is shared and still counts the transaction as open: reset it, or the next
+              // transaction would become a savepoint inside a transaction that no longer exists
+              Object.assign(qr, { isTransactionActive: false, transactionDepth: 0 });
+              this.logger.debug('SQLite had already rolled the transaction back', { error: String(e) });
+            } else this.logger.error('rollback failed', { error: String(re), after: String(e) });
+          });
         }
         throw e;
       }

@@ -74,7 +74,7 @@ describe.each(testDatabases())('fuzzed input on %s: a typed error naming the fie
     unresolved.push(...seed.slice(40));
     resolved.push(...outcomesOf(seed.slice(0, 40)));
     await rebase();
-  }, 120_000);
+  });
   afterAll(async () => {
     console.log(`fuzz on ${database}: ${tally.ok + tally.refused} calls, ${tally.ok} accepted, ${tally.refused} refused ${JSON.stringify(tally.codes)}`);
     await host?.dispose();

@@ -34,7 +34,7 @@ describe('promotion under SIGKILL at random points', () => {
     await host.start();
     const gate = host.container.resolve(gateToken);
     for (const c of ['a.pkl', 'b.pkl']) expect((await gate.validateModel(join(models, c), { accuracy: 0.7 })).approved).toBe(true);
-  }, 120_000);
+  });
   afterAll(async () => {
     await host?.stop();
     rmSync(root, { recursive: true, force: true });

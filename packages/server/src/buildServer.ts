@@ -3,7 +3,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import type { VigilHost } from '@vigil/host';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { bearerAuth } from './auth.js';
+import { bearerAuth, resolveApiToken } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
@@ -17,6 +17,8 @@ export interface ServerOptions {
   readonly host: VigilHost;
   /** Bearer token for write endpoints; defaults to config `server.token`, then VIGIL_API_TOKEN. Without one, writes answer 401. */
   readonly token?: string;
+  /** How to name `token` in an error (e.g. `--token`; default `options.token`). */
+  readonly tokenSource?: string;
   /** Serve the dashboard at `/` (default true). */
   readonly dashboard?: boolean;
   readonly logger?: FastifyServerOptions['logger'];
@@ -27,7 +29,9 @@ export interface ServerOptions {
  * (`app.register(vigilRoutes, { host, token, prefix: '/vigil' })`).
  */
 export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promise<void> {
-  const token = o.token ?? o.host.config.server.token ?? process.env.VIGIL_API_TOKEN;
+  // one rule for every source; a bad token stops the server from starting, naming the source, never the token
+  const { token } = resolveApiToken({ explicit: o.token, ...(o.tokenSource ? { explicitSource: o.tokenSource } : {}), config: o.host.config.server.token, env: process.env });
+  if (token === undefined) o.host.logger.warn('no API token is set (server.token, VIGIL_API_TOKEN or --token): writes are disabled; every write endpoint answers 401');
   const auth = bearerAuth(token);
   installErrorHandler(app);
   installJsonParser(app);

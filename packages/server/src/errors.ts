@@ -15,6 +15,17 @@ const STATUS: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_HOST_STATE: 503,
 };
 
+/** An absolute POSIX or Windows path inside a message (not a URL's path: no scheme or host before it). */
+const ABSOLUTE_PATH = /(?<![\w.:/\\-])(?:\/|[A-Za-z]:\\)[^\s"'`,;()]*[^\s"'`,;().:]/g;
+
+/**
+ * A message as the API sends it: every absolute path cut to its last segment (`…/m5.json`), so
+ * errors, authenticated ones included, never publish the server's directory layout.
+ */
+export function withoutAbsolutePaths(message: string): string {
+  return message.replace(ABSOLUTE_PATH, (p) => `…/${p.split(/[\\/]/).filter(Boolean).pop() ?? ''}`);
+}
+
 const LOCATIONS = /^(body|querystring|params|headers)(\.|$)/;
 
 /**
@@ -33,10 +44,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (isVigilError(err)) {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
-      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message }));
+      const message = withoutAbsolutePaths(err.message);
+      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message: withoutAbsolutePaths(message) }));
       // a refusal of a write that names no field is about the request body as a whole
-      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message: err.message });
-      return reply.code(status).send({ error: { code: err.code, message: err.message, issues } });
+      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message });
+      return reply.code(status).send({ error: { code: err.code, message, issues } });
     }
     if (err.validation) {
       const issues = err.validation.map((v) => ({

@@ -1,2 +1,3 @@
-export { bearerAuth } from './auth.js';
+export { bearerAuth, resolveApiToken, type TokenSources } from './auth.js';
 export { buildServer, vigilRoutes, type ServerOptions } from './buildServer.js';
+export { BATCH_CHUNK, MAX_BATCH } from './batchRoute.js';

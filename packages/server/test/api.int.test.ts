@@ -102,7 +102,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       { authorization: `Bearer ${TOKEN.toUpperCase()}` },
       { authorization: `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}` },
       { authorization: TOKEN },
-      { authorization: `bearer  ${TOKEN}` },
+      { authorization: `Bearer\t${TOKEN}` }, // (any case and 1*SP are allowed, RFC 7235; a tab is not)
     ];
     for (const route of WRITE_ROUTES) {
       const url = route.slice(5);

@@ -30,7 +30,7 @@ describe('dashboard over the demo data, in Chromium', () => {
     app = await buildServer({ host, token: TOKEN });
     await app.listen({ host: '127.0.0.1', port: 0 });
     baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/`;
-  }, 120_000);
+  });
   afterAll(async () => {
     await app?.close();
     await host?.stop();
@@ -76,5 +76,5 @@ describe('dashboard over the demo data, in Chromium', () => {
       expect(readFileSync(p).subarray(1, 4).toString()).toBe('PNG');
       expect(statSync(p).size).toBeGreaterThan(20_000);
     }
-  }, 120_000);
+  });
 });

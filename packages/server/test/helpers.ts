@@ -6,7 +6,7 @@ import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
-import { type TestDatabase, type TestHost, createTestHost } from '@vigil/host/testing';
+import { type TestDatabase, type TestDatabaseHandle, type TestHost, createTestHost } from '@vigil/host/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../src/index.js';
 
@@ -35,8 +35,8 @@ export interface Served {
 }
 
 /** A started host with all four plugins and the server over it (not listening). */
-export async function serve(database: TestDatabase, o: { token?: string | null; drift?: Record<string, unknown> } = {}): Promise<Served> {
-  const root = mkdtempSync(join(tmpdir(), 'vigil-server-'));
+export async function serve(database: TestDatabase | TestDatabaseHandle, o: { token?: string | null; drift?: Record<string, unknown>; root?: string } = {}): Promise<Served> {
+  const root = o.root ?? mkdtempSync(join(tmpdir(), 'vigil-server-'));
   const modelsDir = join(root, 'models');
   mkdirSync(modelsDir);
   mkdirSync(join(root, 'outside'));

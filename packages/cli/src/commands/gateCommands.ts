@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { type ValidationResults, isVigilError } from '@vigil/core';
 import { type CheckView, type ModelPromotionGate, type ReportView, gateToken, reportViews, validationView } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
@@ -183,15 +183,39 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
 
   gate
     .command('verify')
-    .description("verify the history's hash chain; exit 1 naming the first altered or missing row")
-    .action(() =>
+    .description("verify the history's hash chain (HMAC-keyed rows with VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile); exit 1 naming the first altered or missing row")
+    .option('--head <hash>', 'a head recorded earlier (`vigil gate head`, or the log line of a decision): it must still be in the chain')
+    .action((opts: { head?: string }) =>
       run(() =>
         withHost(g(), async (host) => {
-          const v = await gateOf(host).verifyHistory();
-          if (g().json) printJson(io, { ok: v.ok, rows: v.rows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
-          else if (v.ok) io.stdout.write(`history chain intact: ${v.rows} row(s)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}; head ${v.head}\n`);
-          else io.stdout.write(`history chain BROKEN at row ${v.firstBadId}: ${v.reason}\n`);
+          const v = await gateOf(host).verifyHistory({ head: text(opts.head, '--head') });
+          if (g().json) printJson(io, { ok: v.ok, rows: v.rows, keyedRows: v.keyedRows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
+          else if (v.ok) io.stdout.write(`history chain intact: ${v.rows} row(s) (${v.keyedRows} keyed)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}${opts.head ? '; the recorded head is in it' : ''}; head ${v.head}\n`);
+          else io.stdout.write(`history chain BROKEN${v.firstBadId === null ? '' : ` at row ${v.firstBadId}`}: ${v.reason}\n`);
           return v.ok ? EXIT.ok : EXIT.rejected;
+        }),
+      ),
+    );
+
+  gate
+    .command('head')
+    .description("print the history chain's head (newest row id and hash) for an auditor to keep outside the database; --append adds it to a file")
+    .option('--append <file>', 'append "<time> <id> <head>" to this file')
+    .action((opts: { append?: string }) =>
+      run(() =>
+        withHost(g(), async (host) => {
+          const h = await gateOf(host).historyHead();
+          const line = `${new Date().toISOString()} ${h.id ?? 0} ${h.head}`;
+          if (opts.append) {
+            try {
+              await appendFile(opts.append, `${line}\n`);
+            } catch (e) {
+              throw usageError(`--append: cannot write ${opts.append}: ${(e as Error).message}`);
+            }
+          }
+          if (g().json) printJson(io, h);
+          else io.stdout.write(`${line}\n`);
+          return EXIT.ok;
         }),
       ),
     );

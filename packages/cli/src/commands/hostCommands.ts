@@ -1,5 +1,5 @@
 import { migrateDatabase } from '@vigil/host';
-import { buildServer } from '@vigil/server';
+import { buildServer, resolveApiToken } from '@vigil/server';
 import type { Command } from 'commander';
 import { type GlobalOptions, firstPartyPlugins, loadCliConfig, withHost } from '../context.js';
 import { type IngestKind, ingest } from '../ingest.js';
@@ -60,9 +60,12 @@ export function hostCommands(program: Command, io: CliIO, run: Run): void {
 /** Starts the host and the server and resolves only when the process is told to stop. */
 export async function serve(g: GlobalOptions, opts: { host?: string; port?: number; token?: string }, io: CliIO): Promise<number> {
   return withHost(g, async (host) => {
-    const app = await buildServer({ host, ...(opts.token ? { token: opts.token } : {}) });
+    // one token rule for --token, server.token and VIGIL_API_TOKEN; a bad one is refused naming its source, never echoed
+    const { token } = resolveApiToken({ explicit: opts.token, explicitSource: '--token', config: host.config.server.token, env: process.env });
+    const app = await buildServer({ host, ...(token ? { token } : {}) });
     const address = await app.listen({ host: opts.host ?? host.config.server.host, port: opts.port ?? host.config.server.port });
     io.stderr.write(`vigil: dashboard and API at ${address}/  (OpenAPI: ${address}/openapi.json; Ctrl-C to stop)\n`);
+    if (!token) io.stderr.write('vigil: no API token is set (--token, server.token or VIGIL_API_TOKEN): writes are disabled; every write endpoint answers 401\n');
     // The CLI owns its process (unlike an embedded host), so it stops cleanly on SIGINT/SIGTERM.
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

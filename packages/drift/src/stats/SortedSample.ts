@@ -5,6 +5,11 @@ import type { KsExtremes } from './ks.js';
  * Counting the values below or at any v then costs a binary search inside one bucket, so a KS
  * statistic against a window of m values costs O(m log(bucket)) instead of a merge over all n.
  */
+const bucketCount = (n: number): number => Math.max(1, n >> 1);
+
+/** The native sort's order: ascending, -0 before 0. */
+const before = (x: number, y: number): boolean => x < y || (x === 0 && y === 0 && 1 / x < 1 / y);
+
 export class SortedSample {
   readonly values: Float64Array;
   readonly #min: number;
@@ -13,23 +18,85 @@ export class SortedSample {
   readonly #starts: Int32Array;
   readonly #buckets: number;
 
-  /** `sorted` must be ascending and finite. */
-  constructor(sorted: Float64Array) {
+  /**
+   * `sorted` must be ascending and finite. `starts` is the bucket index when the caller built it
+   * already (`fromUnsorted`); otherwise it is counted here.
+   */
+  constructor(sorted: Float64Array, starts?: Int32Array) {
     this.values = sorted;
     const n = sorted.length;
     const min = n ? (sorted[0] as number) : 0;
     const max = n ? (sorted[n - 1] as number) : 0;
-    this.#buckets = Math.max(1, n >> 1);
+    this.#buckets = bucketCount(n);
     this.#min = min;
     this.#range = max - min;
     // buckets / range overflows to Infinity for ranges of a few subnormals (then 0 * Infinity is NaN)
     this.#scale = max > min ? this.#buckets / (max - min) : 0;
+    if (starts) {
+      this.#starts = starts;
+      return;
+    }
     this.#starts = new Int32Array(this.#buckets + 1);
     for (let i = 0; i < n; i++) {
       const b = this.#bucket(sorted[i] as number);
       this.#starts[b + 1] = (this.#starts[b + 1] as number) + 1;
     }
     for (let b = 0; b < this.#buckets; b++) this.#starts[b + 1] = (this.#starts[b + 1] as number) + (this.#starts[b] as number);
+  }
+
+  /**
+   * Sorts finite values into a new SortedSample by the bucket index itself: count per bucket,
+   * place each value in its bucket, then order each bucket (two values on average; insertion
+   * sort, or the native sort for a crowded one). One scatter instead of a radix sort's three,
+   * and the index comes for free. Same order as `Float64Array.prototype.sort` (-0 before 0).
+   */
+  static fromUnsorted(series: ArrayLike<number>): SortedSample {
+    const n = series.length;
+    if (n < 2) return new SortedSample(Float64Array.from(series));
+    let min = series[0] as number;
+    let max = min;
+    for (let i = 1; i < n; i++) {
+      const v = series[i] as number;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const buckets = bucketCount(n);
+    const scale = max > min ? buckets / (max - min) : 0;
+    if (!Number.isFinite(scale)) return new SortedSample(Float64Array.from(series).sort());
+    const last = buckets - 1;
+    const starts = new Int32Array(buckets + 1);
+    for (let i = 0; i < n; i++) {
+      const b = Math.min(Math.floor(((series[i] as number) - min) * scale), last) + 1;
+      starts[b] = (starts[b] as number) + 1;
+    }
+    for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+    const at = starts.slice(0, buckets);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = series[i] as number;
+      const b = Math.min(Math.floor((v - min) * scale), last);
+      const k = at[b] as number;
+      at[b] = k + 1;
+      out[k] = v;
+    }
+    for (let b = 0; b < buckets; b++) {
+      const lo = starts[b] as number;
+      const hi = starts[b + 1] as number;
+      if (hi - lo > 32) out.subarray(lo, hi).sort();
+      else {
+        for (let i = lo + 1; i < hi; i++) {
+          const v = out[i] as number;
+          let j = i;
+          while (j > lo && before(v, out[j - 1] as number)) {
+            out[j] = out[j - 1] as number;
+            j--;
+          }
+          out[j] = v;
+        }
+      }
+    }
+    // out[0] and out[n - 1] are min and max (up to the sign of a zero, which buckets alike)
+    return new SortedSample(out, starts);
   }
 
   #bucket(v: number): number {

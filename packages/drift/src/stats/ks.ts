@@ -1,8 +1,8 @@
 import { VigilError } from '@vigil/core';
 import { kolmogorovSf } from './kolmogorov.js';
 import { type KsAlternative, attemptExact, gcd, roundHalfEven } from './ksExact.js';
-import { sortOwnedFloat64 } from './sortFloat64.js';
-import { finiteSample } from './validate.js';
+import { ksExtremesUnsorted } from './ksExtremesUnsorted.js';
+import { finiteFloat64 } from './validate.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
 
@@ -33,27 +33,78 @@ export interface KsExtremes {
 /**
  * The signed extremes of the ECDF difference of two ascending-sorted samples, by one merge
  * (ties advance both sides together, as scipy's `searchsorted(side='right')`). O(n1 + n2).
+ * The merge tracks k = i * n2 - j * n1 (an exact integer, below 2^53 for any sizes that fit in
+ * memory; +n2 per step in a, -n1 per step in b) and divides only at the extremes, where the
+ * quotients are the i/n1 - j/n2 scipy computes.
  */
 export function ksExtremesSorted(a: ArrayLike<number>, b: ArrayLike<number>): KsExtremes {
   if (a.length >= 8 * b.length) return gallopExtremes(a, b, false);
   if (b.length >= 8 * a.length) return gallopExtremes(b, a, true);
+  return a instanceof Float64Array && b instanceof Float64Array ? mergeExtremes(a, b) : mergeExtremes(Float64Array.from(a), Float64Array.from(b));
+}
+
+function mergeExtremes(a: Float64Array, b: Float64Array): KsExtremes {
   const n1 = a.length;
   const n2 = b.length;
+  const x = new ExtremeTracker(n1, n2);
   let i = 0;
   let j = 0;
-  let maxS = Number.NEGATIVE_INFINITY;
-  let minS = Number.POSITIVE_INFINITY;
-  while (i < n1 || j < n2) {
-    const ai = i < n1 ? (a[i] as number) : Number.POSITIVE_INFINITY;
-    const bj = j < n2 ? (b[j] as number) : Number.POSITIVE_INFINITY;
-    const v = ai <= bj ? ai : bj;
-    while (i < n1 && (a[i] as number) <= v) i++;
-    while (j < n2 && (b[j] as number) <= v) j++;
-    const diff = i / n1 - j / n2;
-    if (diff > maxS) maxS = diff;
-    if (diff < minS) minS = diff;
+  let k = 0;
+  while (i < n1 && j < n2) {
+    const u = a[i] as number;
+    const v = b[j] as number;
+    if (u <= v) {
+      do {
+        i++;
+        k += n2;
+      } while (i < n1 && a[i] === u);
+    }
+    if (v <= u) {
+      do {
+        j++;
+        k -= n1;
+      } while (j < n2 && b[j] === v);
+    }
+    if (k >= x.kMax || k <= x.kMin) x.see(k, i, j);
   }
-  return { dPlus: Math.max(0, maxS), dMinus: Math.min(1, Math.max(0, -minS)) };
+  // once one side is used up, k moves monotonically to 0 (both ECDFs reach 1): no new extreme
+  return x.extremes();
+}
+
+/**
+ * The extremes of k = i * n2 - j * n1 over a merge, and of the quotients i/n1 - j/n2 where k
+ * is extreme: distinct k differ by 1/(n1 n2), far more than a rounding, so the largest quotient
+ * (what scipy's max over the ECDF difference returns) is among the points of largest k; points
+ * tied in k may round differently, so each tie is compared as a double.
+ */
+export class ExtremeTracker {
+  kMax = 0;
+  kMin = 0;
+  #hi = 0;
+  #lo = 0;
+  readonly #n1: number;
+  readonly #n2: number;
+  constructor(n1: number, n2: number) {
+    this.#n1 = n1;
+    this.#n2 = n2;
+  }
+
+  see(k: number, i: number, j: number): void {
+    if (k >= this.kMax) {
+      const d = i / this.#n1 - j / this.#n2;
+      if (k > this.kMax || d > this.#hi) this.#hi = d;
+      this.kMax = k;
+    }
+    if (k <= this.kMin) {
+      const d = i / this.#n1 - j / this.#n2;
+      if (k < this.kMin || d < this.#lo) this.#lo = d;
+      this.kMin = k;
+    }
+  }
+
+  extremes(): KsExtremes {
+    return { dPlus: Math.max(0, this.#hi), dMinus: Math.min(1, Math.max(0, -this.#lo)) };
+  }
 }
 
 /** First index at or after `from` in ascending `x` whose value is >= v (strict: x < v skipped), by galloping. */
@@ -167,14 +218,13 @@ export function ks2SampSorted(a: ArrayLike<number>, b: ArrayLike<number>, option
   return ksPValue(d, a.length, b.length, alternative, options.method ?? 'auto');
 }
 
-
 /**
  * Two-sample Kolmogorov-Smirnov test with scipy.stats.ks_2samp semantics: 'less' tests
  * F_a >= F_b against F_a < F_b with statistic max(F_b - F_a); 'greater' the reverse.
  */
 export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>, options: KsOptions = {}): KsResult {
-  const sa = finiteSample('a', a);
-  const sb = finiteSample('b', b);
+  const sa = finiteFloat64('a', a);
+  const sb = finiteFloat64('b', b);
   const alternative = options.alternative ?? 'two-sided';
   const method = options.method ?? 'auto';
   if (!['two-sided', 'less', 'greater'].includes(alternative)) {
@@ -183,5 +233,7 @@ export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>, options: KsO
   if (!['auto', 'exact', 'asymp'].includes(method)) {
     throw new VigilError('VIGIL_INVALID_INPUT', `method must be 'auto', 'exact' or 'asymp', got ${JSON.stringify(method)}`);
   }
-  return ks2SampSorted(sortOwnedFloat64(sa), sortOwnedFloat64(sb), { alternative, method });
+  // no sort: the extremes come from bucket counts and the few buckets that can hold them
+  const d = ksStatistic(ksExtremesUnsorted(sa, sb), alternative);
+  return ksPValue(d, sa.length, sb.length, alternative, method);
 }

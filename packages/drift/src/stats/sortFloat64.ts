@@ -13,31 +13,36 @@ export function sortOwnedFloat64(owned: Float64Array): Float64Array {
   const n = owned.length;
   if (n < 512) return owned.sort();
   let vals: Float64Array = owned;
-  const words = new Uint32Array(vals.buffer);
+  const words = new Uint32Array(vals.buffer, vals.byteOffset, 2 * n);
   let keys = new Uint32Array(n);
+  // one pass makes the keys and all three digit histograms
+  const count = new Uint32Array(3 * 2048);
   for (let i = 0; i < n; i++) {
     const hi = words[2 * i + 1] as number;
-    keys[i] = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
+    const k = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
+    keys[i] = k;
+    const d0 = k & 0x7ff;
+    const d1 = 2048 + ((k >>> 11) & 0x7ff);
+    const d2 = 4096 + (k >>> 22);
+    count[d0] = (count[d0] as number) + 1;
+    count[d1] = (count[d1] as number) + 1;
+    count[d2] = (count[d2] as number) + 1;
   }
   let keys2 = new Uint32Array(n);
   let vals2: Float64Array = new Float64Array(n);
-  const count = new Uint32Array(2048);
-  for (let shift = 0; shift < 32; shift += 11) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) {
-      const d = ((keys[i] as number) >>> shift) & 0x7ff;
-      count[d] = (count[d] as number) + 1;
-    }
-    if (count[((keys[0] as number) >>> shift) & 0x7ff] === n) continue; // this digit is the same everywhere
+  for (let pass = 0; pass < 3; pass++) {
+    const shift = 11 * pass;
+    const base = 2048 * pass;
+    if (count[base + (((keys[0] as number) >>> shift) & 0x7ff)] === n) continue; // this digit is the same everywhere
     let sum = 0;
-    for (let d = 0; d < 2048; d++) {
+    for (let d = base; d < base + 2048; d++) {
       const c = count[d] as number;
       count[d] = sum;
       sum += c;
     }
     for (let i = 0; i < n; i++) {
       const k = keys[i] as number;
-      const d = (k >>> shift) & 0x7ff;
+      const d = base + ((k >>> shift) & 0x7ff);
       const at = count[d] as number;
       count[d] = at + 1;
       keys2[at] = k;

@@ -30,3 +30,13 @@ export function finiteSample(name: string, x: ArrayLike<number>): Float64Array {
   }
   return out;
 }
+
+/** The sample itself when it is a valid Float64Array (nothing copied, nothing changed), else a validated copy. */
+export function finiteFloat64(name: string, x: ArrayLike<number>): Float64Array {
+  if (!(x instanceof Float64Array) || x.length === 0) return finiteSample(name, x);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i] as number;
+    if (v - v !== 0) assertSample(name, x);
+  }
+  return x;
+}

@@ -1,6 +1,8 @@
 import { EntitySchema } from 'typeorm';
 
 export const SECTOR_PERFORMANCE_TABLE = 'sector_performance';
+/** The unique index a resolve finds its rows by (made by SectorPerformance1700000003000). */
+export const PREDICTION_ID_INDEX = 'idx_sector_performance_prediction_id';
 
 /** A row of the spec's `sector_performance` table, plus `prediction_id` so outcomes find their row. */
 export interface SectorPerformanceRow {

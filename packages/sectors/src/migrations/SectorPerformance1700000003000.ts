@@ -1,6 +1,6 @@
 import { columnTypes, ensureIndex } from '@vigil/core';
 import { type MigrationInterface, type QueryRunner, Table, TableColumn } from 'typeorm';
-import { SECTOR_PERFORMANCE_TABLE } from '../entities/SectorPerformanceEntity.js';
+import { PREDICTION_ID_INDEX, SECTOR_PERFORMANCE_TABLE } from '../entities/SectorPerformanceEntity.js';
 
 /**
  * The spec's `sector_performance` table and its two indexes, plus a unique `prediction_id`
@@ -38,7 +38,7 @@ export class SectorPerformance1700000003000 implements MigrationInterface {
     }
     await ensureIndex(qr, 'idx_sector_performance', SECTOR_PERFORMANCE_TABLE, ['sector', 'regime']);
     await ensureIndex(qr, 'idx_symbol_performance', SECTOR_PERFORMANCE_TABLE, ['symbol', 'regime']);
-    await ensureIndex(qr, 'idx_sector_performance_prediction_id', SECTOR_PERFORMANCE_TABLE, ['prediction_id'], true);
+    await ensureIndex(qr, PREDICTION_ID_INDEX, SECTOR_PERFORMANCE_TABLE, ['prediction_id'], true);
   }
 
   async down(qr: QueryRunner): Promise<void> {

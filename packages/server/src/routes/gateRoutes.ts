@@ -1,7 +1,7 @@
 import { type ReportView, gateToken, reportViews } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { pathBelow } from './gateReports.js';
+import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { type Q, intParam } from './query.js';
 import { text, words } from './text.js';
 
@@ -49,7 +49,7 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     // promote/override rows show the checks of the validation they acted on, which may be older than the page
     const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
     const lookup = new Map(context.entries.map((e) => [e.id, e]));
-    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)), total: page.total };
+    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)).map(withoutPathsInText), total: page.total };
   };
 
   app.get('/api/gate/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {

@@ -1,5 +1,7 @@
+import { outcomeValidator, predictionValidator } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import { MAX_BATCH, batchBodyValidator, writeInSlices } from '../batchRoute.js';
 import { text } from './text.js';
 
 const record = {
@@ -35,17 +37,19 @@ export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onReques
 
   app.post('/api/observe', {
     onRequest: auth,
+    validatorCompiler: batchBodyValidator('records'),
     schema: {
-      tags: ['host'], summary: 'log predictions and hand them to every plugin, in one transaction', security: [{ bearer: [] }],
-      body: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: record, minItems: 1, maxItems: 100_000 } }, additionalProperties: false },
+      tags: ['host'], summary: 'log predictions and hand them to every plugin (in transactions of up to 2,000 records)', security: [{ bearer: [] }],
+      body: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: record, minItems: 1, maxItems: MAX_BATCH } }, additionalProperties: false },
     },
-  }, async (req) => host.observe((req.body as { records: never[] }).records));
+  }, async (req) => writeInSlices((req.body as { records: unknown[] }).records, predictionValidator(host.config), (slice) => host.observe(slice as never[])));
 
   app.post('/api/resolve', {
     onRequest: auth,
+    validatorCompiler: batchBodyValidator('outcomes'),
     schema: {
       tags: ['host'], summary: 'record the actual labels of earlier predictions', security: [{ bearer: [] }],
-      body: { type: 'object', required: ['outcomes'], properties: { outcomes: { type: 'array', items: outcome, minItems: 1, maxItems: 100_000 } }, additionalProperties: false },
+      body: { type: 'object', required: ['outcomes'], properties: { outcomes: { type: 'array', items: outcome, minItems: 1, maxItems: MAX_BATCH } }, additionalProperties: false },
     },
-  }, async (req) => host.resolve((req.body as { outcomes: never[] }).outcomes));
+  }, async (req) => writeInSlices((req.body as { outcomes: unknown[] }).outcomes, outcomeValidator(host.config), (slice) => host.resolve(slice as never[])));
 }
