@@ -104,6 +104,8 @@ export interface ErrorStats {
   readonly replayedErrors: number;
   /** Sum of `replayed_count`. */
   readonly totalReplays: number;
+  /** Buffered errors in the held-out part (`holdoutFraction`): never in a training export. */
+  readonly heldOutErrors: number;
   readonly maxSize: number;
 }
 
@@ -408,6 +410,7 @@ export class ErrorReplayBuffer {
         highConfidenceErrors: s.highConfidence,
         replayedErrors: s.replayedErrors,
         totalReplays: s.totalReplays,
+        heldOutErrors: this.size - this.trainingSize,
         maxSize: this.options.maxSize,
       };
     });

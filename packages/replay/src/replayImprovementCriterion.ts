@@ -39,8 +39,9 @@ const p3 = (p: number): string => p.toPrecision(3);
  * (binomial one-sided p < `significance`); by default that figure is reported.
  * Buffered rows are the live model's errors, so comparing with the live model on them is biased
  * towards any candidate (a coin flip "fixes" half); they are judged against chance instead.
- * In-sample figures (buffered rows that training could draw, a given `replayImprovement`) are
- * reported, never decisive.
+ * In-sample figures (buffered rows that training could draw) are reported, never decisive. A
+ * `replayImprovement` the caller gives (the spec's precomputed figure) decides only when there
+ * are no paired recent rows; the caller is then responsible for measuring it out of sample.
  */
 export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayCriterionOptions): GateCriterion {
   return defineCriterion({
@@ -66,18 +67,23 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
         minSamples: o.minReplaySamples,
         recentWindow: recent && { rows: recent.samples, liveAccuracy: recent.oldAccuracy, candidateAccuracy: recent.newAccuracy, improvement: recent.improvement, mcnemar: recent.mcnemar },
         heldOutBuffer: heldOut,
+        ...(given !== undefined ? { givenReplayImprovement: given } : {}),
         inSample: {
-          ...(given !== undefined ? { givenReplayImprovement: given } : {}),
           ...(replay ? { bufferedRows: replay.matched - replay.heldOut, repeatErrorReduction: replay.repeatErrorReduction, improvement: replay.improvement, note: 'rows training could draw, and all of them the live model got wrong: reported, never decisive' } : {}),
         },
       };
+      if ((!recent || recent.samples < o.minReplaySamples) && given !== undefined) {
+        // the spec's contract: a pipeline may hand over its own figure; the gate cannot check how it was measured
+        const pass = given > threshold;
+        return { status: pass ? 'pass' : 'fail', value: given, threshold, message: `replay improvement ${pct(given)} (given by the caller, who must measure it out of sample; no paired recent rows to check it) ${pass ? '>' : '<='} ${pct(threshold)}`, details: { ...details, source: 'validation.replayImprovement' } };
+      }
       if (!recent || recent.samples < o.minReplaySamples) {
         const n = recent?.samples ?? 0;
         return {
           status: 'insufficient',
           value: recent?.improvement ?? null,
           threshold,
-          message: `${n} paired recent rows (validation.predictions with the live model's validation.baselinePredictions); at least ${o.minReplaySamples} are needed to judge improvement out of sample${given !== undefined ? ' (a given replayImprovement is in-sample and never decides)' : ''}`,
+          message: `${n} paired recent rows (validation.predictions with the live model's validation.baselinePredictions); at least ${o.minReplaySamples} are needed to judge improvement out of sample`,
           details,
         };
       }

@@ -135,8 +135,12 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     // at and around minReplaySamples
     expect((await c.evaluate(ctx(host, crafted(19, 10, 0)))).status).toBe('insufficient');
     expect((await c.evaluate(ctx(host, crafted(20, 10, 0)))).status).toBe('pass');
-    // a given (in-sample) figure never decides; nothing at all is insufficient
-    expect((await c.evaluate(ctx(host, { replayImprovement: 0.9 }))).status).toBe('insufficient');
+    // a figure the caller gives decides only without paired rows (the spec's precomputed contract); paired rows win over it
+    expect(await c.evaluate(ctx(host, { replayImprovement: 0.12 }))).toMatchObject({ status: 'pass', value: 0.12, details: { source: 'validation.replayImprovement' } });
+    expect((await c.evaluate(ctx(host, { replayImprovement: 0 }))).status).toBe('fail');
+    expect((await c.evaluate(ctx(host, { replayImprovement: 0.2 }, 0.3))).status).toBe('fail');
+    expect(await c.evaluate(ctx(host, { ...crafted(100, 2, 10), replayImprovement: 0.9 }))).toMatchObject({ status: 'fail', value: -0.08, details: { givenReplayImprovement: 0.9 } });
+    // nothing at all is insufficient
     expect((await c.evaluate(ctx(host, {}))).status).toBe('insufficient');
     expect((await c.evaluate(ctx(host, { replayImprovement: Number.NaN }))).status).toBe('error');
     // rows that are not the same rows are refused, naming the index

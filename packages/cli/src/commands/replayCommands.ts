@@ -23,7 +23,7 @@ export async function replayStats(host: VigilHost, top: number) {
     [top],
   );
   return {
-    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, highConfidence: s.highConfidenceErrors, totalReplays: s.totalReplays },
+    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, highConfidence: s.highConfidenceErrors, totalReplays: s.totalReplays, heldOutErrors: s.heldOutErrors },
     top: rows.map((r) => ({
       id: Number(r.id),
       symbol: String(r.symbol),
@@ -45,6 +45,7 @@ function printStats(r: Awaited<ReturnType<typeof replayStats>>, io: CliIO): void
   io.stdout.write(`high-confidence errors (confidence > 0.8): ${s.highConfidence}${share(s.highConfidence)}\n`);
   io.stdout.write(`average confidence: ${num(s.avgConfidence)}\n`);
   io.stdout.write(`replayed at least once: ${s.replayed}${share(s.replayed)}; total replays: ${s.totalReplays}\n`);
+  io.stdout.write(`held out of training exports (to judge candidates on): ${s.heldOutErrors}${share(s.heldOutErrors)}\n`);
   const mix = (m: Readonly<Record<string, number>>) => Object.entries(m).map(([k, v]) => `${k}: ${v}`).join(', ') || '-';
   io.stdout.write(`by regime: ${mix(s.byRegime)}\nby true label: ${mix(s.byLabel)}\n`);
   if (r.top.length) {
