@@ -69,6 +69,18 @@ export const vigilConfigSchema = z
     regimes: z.array(z.string().min(1)).min(1).optional(),
     log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).strict().default({ level: 'info' }),
     plugins: z.record(z.string(), pluginEntry).default({}),
+    /**
+     * Retention of the raw prediction log (`vigil prune`): resolved predictions observed more
+     * than `days` ago, and those past each model's `rowsPerModel` newest rows, are deleted.
+     * Unset: kept forever. Aggregates, the replay buffer, drift checks and gate history are kept.
+     */
+    retention: z
+      .object({
+        days: z.number().int().positive().optional(),
+        rowsPerModel: z.number().int().positive().optional(),
+      })
+      .strict()
+      .default({}),
     /** The HTTP API (`vigil serve`). The token may also come from VIGIL_API_TOKEN. */
     server: z
       .object({
@@ -90,6 +102,12 @@ export const vigilConfigSchema = z
 /** Config as written (file or object). */
 export type VigilConfigInput = z.input<typeof vigilConfigSchema>;
 
+/** How long the raw prediction log keeps resolved rows (see `retention` in the config schema). */
+export interface RetentionPolicy {
+  readonly days?: number | undefined;
+  readonly rowsPerModel?: number | undefined;
+}
+
 export interface PluginConfig {
   readonly enabled: boolean;
   readonly options: unknown;
@@ -102,6 +120,7 @@ export interface NormalizedConfig {
   readonly regimes?: readonly string[] | undefined;
   readonly log: { readonly level: 'debug' | 'info' | 'warn' | 'error' | 'silent' };
   readonly plugins: Readonly<Record<string, PluginConfig>>;
+  readonly retention: RetentionPolicy;
   readonly server: { readonly host: string; readonly port: number; readonly token?: string | undefined };
   /** Enabled plugin ids, dependencies first. */
   readonly order: readonly string[];
@@ -204,7 +223,7 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
   }
 
   if (issues.length > 0 || !base) throw new ConfigError(issues);
-  return { database: base.database, labels: base.labels, regimes: base.regimes, log: base.log, server: base.server, plugins: pluginConfigs, order };
+  return { database: base.database, labels: base.labels, regimes: base.regimes, log: base.log, retention: base.retention, server: base.server, plugins: pluginConfigs, order };
 }
 
 /** Reads a YAML or JSON config file (JSON is YAML). Validation happens in `normalizeConfig`. */

@@ -13,6 +13,7 @@ export {
   type DatabaseConfig,
   type NormalizedConfig,
   type PluginConfig,
+  type RetentionPolicy,
   type VigilConfigInput,
 } from './config.js';
 export {
@@ -37,6 +38,7 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
+export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,

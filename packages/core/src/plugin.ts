@@ -40,7 +40,10 @@ export type PluginRoutes = (app: any, opts: { readonly writeAuth: unknown }) => 
 
 /** A dashboard tab: `script` is an ES module served from the plugin's package at `/plugins/<id>/<file>`. */
 export interface PluginView {
+  /** The view's heading and the page title. */
   readonly title: string;
+  /** The tab's text (default `title`). */
+  readonly label?: string;
   /** The tab's hash route (`#/<route>`); default the plugin id. */
   readonly route?: string;
   /** The directory holding `script` (an absolute path inside the plugin's package). */

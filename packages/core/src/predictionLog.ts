@@ -9,7 +9,7 @@ export interface LoggedPrediction extends PredictionRecord {
 }
 
 /**
- * The prediction log (`vigil_predictions`), owned by the host. Plugins read it through this
+ * The prediction log, owned by the host (its table is the host's). Plugins read it through this
  * service, never by table name. Pass a transaction's manager to read inside it.
  */
 export interface PredictionLog {

@@ -1,26 +1,41 @@
-// Vigil dashboard: hash router (#/sectors, #/drift, #/replay, #/gate) over small view modules.
-// Each view renders into a <section data-testid="view-<name>" data-state="loading|ready|error">.
+// Vigil dashboard: a hash router (#/<route>) over the views the enabled plugins contribute.
+// `GET api/views` lists them ({ pluginId, title, label, route, script }); each script is an ES
+// module served from its plugin's package that exports `render(root, ctx)`. A disabled plugin
+// contributes no view, so it has no tab. Each view renders into a
+// <section data-testid="view-<route>" data-state="loading|ready|error">.
 import { getJson } from './js/api.js';
 import { h } from './js/dom.js';
-import { renderDrift } from './js/views/drift.js';
-import { renderGate } from './js/views/gate.js';
-import { renderReplay } from './js/views/replay.js';
-import { renderSectors } from './js/views/sectors.js';
 
-const views = {
-  sectors: { title: 'Sector performance', render: renderSectors },
-  drift: { title: 'Drift timeline', render: renderDrift },
-  replay: { title: 'Replay buffer', render: renderReplay },
-  gate: { title: 'Promotion gate', render: renderGate },
-};
+/** route -> { title, label, script, render? } */
+const views = {};
+let defaultRoute;
 
 const main = document.getElementById('main');
 let generation = 0;
 let cleanup = null;
 
+async function loadViews() {
+  const nav = document.querySelector('[data-testid="nav"]');
+  try {
+    const list = await getJson('api/views');
+    for (const v of list) {
+      views[v.route] = v;
+      nav.append(h('a', { href: `#/${v.route}`, data: { route: v.route }, testid: `nav-${v.route}` }, v.label ?? v.title));
+    }
+    defaultRoute = list[0]?.route;
+  } catch (err) {
+    main.replaceChildren(errorBox(err));
+  }
+}
+
+async function moduleOf(view) {
+  if (!view.render) view.render = (await import(new URL(view.script, document.baseURI).href)).render;
+  return view.render;
+}
+
 function parseHash() {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
-  const name = views[parts[0]] ? parts[0] : 'sectors';
+  const name = views[parts[0]] ? parts[0] : defaultRoute;
   const rest = parts.slice(1).join('/');
   return { name, param: rest ? decodeURIComponent(rest) : undefined };
 }
@@ -28,6 +43,10 @@ function parseHash() {
 async function show() {
   const { name, param } = parseHash();
   const view = views[name];
+  if (!view) {
+    main.replaceChildren(h('div', { class: 'alert', testid: 'no-views' }, 'No plugin with a dashboard view is enabled.'));
+    return;
+  }
   const mine = ++generation;
   if (cleanup) cleanup();
   cleanup = null;
@@ -42,7 +61,8 @@ async function show() {
   const ctx = { param, reload: show, isCurrent: () => mine === generation };
   try {
     const content = h('div', { class: 'view-body' });
-    const dispose = await view.render(content, ctx);
+    const render = await moduleOf(view);
+    const dispose = await render(content, ctx);
     if (!ctx.isCurrent()) return dispose?.();
     body.replaceWith(content);
     cleanup = typeof dispose === 'function' ? dispose : null;
@@ -91,6 +111,7 @@ document.getElementById('refresh').addEventListener('click', () => {
   checkHealth();
   show();
 });
-if (!location.hash) history.replaceState(null, '', '#/sectors');
 checkHealth();
+await loadViews();
+if (!location.hash && defaultRoute) history.replaceState(null, '', `#/${defaultRoute}`);
 show();

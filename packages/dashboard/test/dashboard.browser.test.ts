@@ -126,3 +126,43 @@ describe('empty data', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a disabled plugin has no tab', () => {
+  it('for each plugin disabled in turn: its tab is gone, its route falls back, the other views load, nothing logs an error', async () => {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-'));
+    const { executablePath, args, env } = await findChromium();
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath, headless: true, args, env });
+    const errors: string[] = [];
+    const all = ['sectors', 'drift', 'replay', 'gate'];
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      for (const off of all) {
+        const fx = await startFixtureServer({ token: TOKEN, disabled: [off] });
+        try {
+          const on = all.filter((id) => id !== off);
+          await page.goto(`${fx.baseUrl}#/${off}`);
+          // an unknown route (the disabled plugin's) shows the first enabled view
+          await page.locator(`[data-testid="view-${on[0]}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+          const tabs = await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.route));
+          expect(tabs, `${off} disabled`).toEqual(on);
+          expect(await page.locator(`[data-testid="nav-${off}"]`).count()).toBe(0);
+          for (const id of on) {
+            await page.goto(`${fx.baseUrl}#/${id}`);
+            await page.locator(`[data-testid="view-${id}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
+          }
+          expect(await page.locator('[data-testid="health"]').getAttribute('title')).toBe(`plugins: ${on.join(', ')}`);
+        } finally {
+          await fx.close();
+        }
+      }
+    } finally {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  });
+});

@@ -2,7 +2,15 @@
 // docs/api.md, mounted under a prefix (to prove the dashboard only uses relative URLs).
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { PluginView } from '@vigil/core';
+import { driftView } from '@vigil/drift';
+import { gateView } from '@vigil/gate';
+import { replayView } from '@vigil/replay';
+import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
+
+/** The first-party plugins' views, as their packages declare them (scripts served from those packages). */
+const VIEWS: Record<string, PluginView> = { sectors: sectorsView, drift: driftView, replay: replayView, gate: gateView };
 import { type GateReport, DRIFT_THRESHOLDS, driftEvents, gateHistory, replayDocument, sectorsDocument, symbolsDocument } from './fixtureData.js';
 
 export interface FixtureOptions {
@@ -13,6 +21,8 @@ export interface FixtureOptions {
   empty?: boolean;
   /** Serve the browser (HeadlessChrome user agent) a different Energy accuracy than other clients. */
   lieToBrowser?: boolean;
+  /** Plugins to treat as disabled: no view, and their API paths answer 404 VIGIL_PLUGIN_DISABLED. */
+  disabled?: readonly string[];
 }
 
 export interface Fixture {
@@ -36,7 +46,20 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       await scope.register(fastifyStatic, { root: dashboardDir, prefix: '/' });
       await scope.register(fastifyStatic, { root: uplotDir, prefix: '/vendor/uplot/', decorateReply: false });
 
-      scope.get('/api/health', async () => ({ status: 'ok', plugins: ['drift', 'replay', 'sectors', 'gate'], database: 'sqlite', version: '0.1.0' }));
+      const disabled = new Set(opts.disabled ?? []);
+      const enabled = Object.keys(VIEWS).filter((id) => !disabled.has(id));
+      scope.get('/api/health', async () => ({ status: 'ok', plugins: enabled, database: 'sqlite', version: '0.1.0' }));
+      scope.get('/api/views', async () =>
+        enabled.map((id) => {
+          const v = VIEWS[id] as PluginView;
+          return { pluginId: id, title: v.title, label: v.label ?? v.title, route: v.route ?? id, script: `plugins/${id}/${v.script}` };
+        }),
+      );
+      for (const id of enabled) await scope.register(fastifyStatic, { root: (VIEWS[id] as PluginView).dir, prefix: `/plugins/${id}/`, decorateReply: false, index: false });
+      scope.addHook('onRequest', async (req, reply) => {
+        const id = /\/api\/([a-z-]+)/.exec(req.url)?.[1];
+        if (id && disabled.has(id)) return apiError(reply, 404, 'VIGIL_PLUGIN_DISABLED', `plugin '${id}' is disabled in the config (plugins.${id}.enabled: false); enable it to use its routes (api/${id})`);
+      });
 
       scope.get('/api/sectors', async (req: FastifyRequest) => {
         const doc = sectorsDocument(opts.empty);

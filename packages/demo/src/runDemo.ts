@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Logger, type ValidationPrediction, createLogger } from '@vigil/core';
-import { type RetrainingRequest, driftEventsToken, driftMonitorToken, driftPlugin } from '@vigil/drift';
+import { type Logger, type ValidationPrediction, createLogger, predictionLogToken } from '@vigil/core';
+import { type RetrainingRequest, driftEventsToken, driftHistoryToken, driftMonitorToken, driftPlugin } from '@vigil/drift';
 import { gatePlugin, gateToken } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
@@ -283,19 +283,17 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
 
     const weakest = tracker.getWeakestSectors(3);
     const stats = await buffer.getErrorStats();
-    const driftRows: { timestamp: string; drift_type: string; ks_statistic: number; details_json: string }[] = await host.dataSource.query(
-      "SELECT timestamp, drift_type, ks_statistic, details_json FROM drift_monitoring WHERE drift_detected = 1 ORDER BY id",
-    );
+    const alarms = await host.container.resolve(driftHistoryToken).read({ detectedOnly: true });
     const summary: DemoSummary = {
       period: { from: days[firstLive] as string, to: days.at(-1) as string, tradingDays: days.length - firstLive },
       predictions: samples.filter((s) => s.dayIndex >= firstLive).length,
-      resolved: Number((await host.dataSource.query('SELECT COUNT(*) AS n FROM vigil_predictions WHERE actual_label IS NOT NULL'))[0].n),
+      resolved: (await host.container.resolve(predictionLogToken).counts()).resolved,
       accuracy: (() => {
         const perf = Object.values(tracker.getSectorPerformance());
         const total = perf.reduce((a, p) => a + p.total, 0);
         return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
       })(),
-      driftAlerts: driftRows.map((r) => ({ date: r.timestamp.slice(0, 10), type: r.drift_type, statistic: Number(r.ks_statistic) })),
+      driftAlerts: alarms.map((r) => ({ date: r.timestamp.slice(0, 10), type: r.type, statistic: Number(r.statistic) })),
       retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, reasons: r.reasons })),
       weakestSectors: weakest.sectors.map((s) => ({ sector: s.sector, accuracy: s.accuracy, upper: s.interval.upper, resolved: s.total })),
       insufficientSectors: weakest.insufficientEvidence.map((s) => s.sector),

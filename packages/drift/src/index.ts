@@ -1,5 +1,7 @@
 export { driftPlugin } from './plugin.js';
-export { driftEventsToken, driftMonitorToken } from './tokens.js';
+export { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
+export { DRIFT_TYPES, DriftHistory, type DriftEvent, type DriftType } from './DriftHistory.js';
+export { driftView } from './view.js';
 export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
 export { DriftMonitor } from './DriftMonitor.js';
 export {

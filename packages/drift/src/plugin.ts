@@ -1,12 +1,15 @@
 import { clockToken, dataSourceToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { DriftEvents } from './DriftEvents.js';
+import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
 import { driftOptionsSchema } from './config.js';
+import { driftRoutes } from './driftRoutes.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
-import { driftEventsToken, driftMonitorToken } from './tokens.js';
+import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
+import { driftView } from './view.js';
 
 export const driftPlugin = definePlugin({
   id: 'drift',
@@ -19,10 +22,12 @@ export const driftPlugin = definePlugin({
   init(deps, options) {
     const events = new DriftEvents();
     const monitor = new DriftMonitor({ ...deps, events, options });
+    const history = new DriftHistory(deps.dataSource);
     return {
       provides: [
         [driftMonitorToken, monitor],
         [driftEventsToken, events],
+        [driftHistoryToken, history],
       ],
       criteria: [
         driftScoreCriterion(monitor, {
@@ -36,6 +41,8 @@ export const driftPlugin = definePlugin({
       ],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
+      routes: driftRoutes(history, options),
+      view: driftView,
     };
   },
 });

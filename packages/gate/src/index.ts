@@ -15,3 +15,5 @@ export type { GateReport, HistoryEntry } from './report.js';
 export { HISTORY_TABLE, ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 export { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 export { checkView, reportViews, validationView, type CheckView, type ReportView } from './reportView.js';
+export { pathBelow } from './gateReports.js';
+export { gateView } from './view.js';

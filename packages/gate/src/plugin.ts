@@ -1,6 +1,7 @@
 import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
+import { gateRoutes } from './gateRoutes.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
@@ -8,6 +9,7 @@ import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
+import { gateView } from './view.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -33,6 +35,8 @@ export const gatePlugin = definePlugin({
     return {
       provides: [[gateToken, gate]],
       criteria: [overallAccuracyCriterion(options.minSamples), ...(options.trading.enabled ? [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)] : [])],
+      routes: gateRoutes(gate),
+      view: gateView,
       async start() {
         // every plugin has run init: the criteria are all registered now
         checkWiring(gate.criteria(), options, deps.installed);

@@ -5,6 +5,7 @@ import {
   type Logger,
   type NormalizedConfig,
   type Outcome,
+  type RetentionPolicy,
   type PredictionInput,
   type PredictionRecord,
   type ResolvedPrediction,
@@ -31,6 +32,7 @@ import type { DataSource } from 'typeorm';
 import { type InitializedPlugin, PluginRuntime, type ViewManifest } from './PluginRuntime.js';
 import { PredictionLogService } from './PredictionLogService.js';
 import { SerialTransactor } from './SerialTransactor.js';
+import { type PruneResult, prunePredictions } from './prunePredictions.js';
 import { openDataSource } from './openDataSource.js';
 import {
   type PredictionRow,
@@ -86,6 +88,11 @@ export interface VigilHost {
   stop(): Promise<void>;
   observe(records: PredictionInput | readonly PredictionInput[]): Promise<ObserveResult>;
   resolve(outcomes: Outcome | readonly Outcome[]): Promise<ResolveResult>;
+  /**
+   * Applies the retention policy (default: the config's `retention`) to the raw prediction log,
+   * in one transaction; `dryRun` only counts. See prunePredictions for what is kept.
+   */
+  prune(policy?: RetentionPolicy, options?: { readonly dryRun?: boolean }): Promise<PruneResult>;
   /** One logged prediction with its outcome, if any. */
   getPrediction(id: string): Promise<(PredictionRecord & { actualLabel: number | null; resolvedAt: string | null }) | undefined>;
 }
@@ -264,6 +271,11 @@ export function createHost(options: HostOptions): VigilHost {
         }
         return { resolved: resolved.length, unchanged };
       });
+    },
+
+    async prune(policy, options) {
+      const tx = requireStarted('prune');
+      return tx.run((t) => prunePredictions(t.manager, policy ?? config.retention, clock.now(), options?.dryRun ?? false));
     },
 
     async getPrediction(id) {

@@ -13,3 +13,4 @@ export { migrateDatabase, type MigrateOptions } from './migrate.js';
 export { openDataSource } from './openDataSource.js';
 export { PluginRuntime, type InitializedPlugin, type ViewManifest } from './PluginRuntime.js';
 export { PredictionLogService } from './PredictionLogService.js';
+export { prunePredictions, type PruneResult } from './prunePredictions.js';

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { BufferIndex, type IndexEntry, type RejectReason } from './BufferIndex.js';
 import {
   type StoredSample,
+  type TopError,
+  readTopErrors,
   deleteAll,
   deleteIds,
   deleteMeta,
@@ -414,6 +416,11 @@ export class ErrorReplayBuffer {
         maxSize: this.options.maxSize,
       };
     });
+  }
+
+  /** The `n` worst buffered errors, worst first. */
+  async topErrors(n: number): Promise<TopError[]> {
+    return readTopErrors(this.deps.dataSource.manager, n);
   }
 
   /** Empties the buffer (spec: after successful retraining); the feature layout is released unless configured. */

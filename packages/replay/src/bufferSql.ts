@@ -164,3 +164,35 @@ export async function readStats(manager: EntityManager, highConfidence: number):
     byLabel: Object.fromEntries(labels.map((r) => [String(Number(r.label)), Number(r.n)])),
   };
 }
+
+/** One buffered error as the API and the CLI list it. */
+export interface TopError {
+  readonly id: number;
+  readonly symbol: string;
+  readonly date: string;
+  readonly regime: string | null;
+  readonly trueLabel: number;
+  readonly predictedLabel: number;
+  readonly confidence: number;
+  readonly errorScore: number;
+  readonly replayedCount: number;
+}
+
+/** The `n` worst buffered errors, worst first (ties by id). */
+export async function readTopErrors(manager: EntityManager, n: number): Promise<TopError[]> {
+  const rows = (await manager.query(
+    `SELECT id, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM ${T} ORDER BY error_score DESC, id ASC LIMIT ${placeholder(dialectOf(manager.connection))(1)}`,
+    [n],
+  )) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    id: Number(r.id),
+    symbol: String(r.symbol),
+    date: String(r.date),
+    regime: r.regime === null ? null : String(r.regime),
+    trueLabel: Number(r.true_label),
+    predictedLabel: Number(r.predicted_label),
+    confidence: Number(r.confidence),
+    errorScore: Number(r.error_score),
+    replayedCount: Number(r.replayed_count),
+  }));
+}

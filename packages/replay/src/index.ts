@@ -16,7 +16,9 @@ export {
   type SkipReason,
 } from './ErrorReplayBuffer.js';
 export type { RejectReason } from './BufferIndex.js';
-export type { StoredSample } from './bufferSql.js';
+export type { StoredSample, TopError } from './bufferSql.js';
+export { replayReport, type ReplayReport } from './replayReport.js';
+export { replayView } from './view.js';
 export { FeatureLayout, type FeatureInput } from './FeatureLayout.js';
 export type { ErrorInput, NormalizedError } from './validateErrors.js';
 export { replayImprovementCriterion, type ReplayValidationFields } from './replayImprovementCriterion.js';

@@ -4,9 +4,11 @@ import { replayOptionsSchema } from './config.js';
 import { errorReplayEntity } from './entities/ErrorReplayRow.js';
 import { replayMetaEntity } from './entities/ReplayMetaRow.js';
 import { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
+import { replayRoutes } from './replayRoutes.js';
 import { REPLAY_IMPROVEMENT_CRITERION, replayImprovementCriterion } from './replayImprovementCriterion.js';
 import { toErrorInput } from './toErrorInput.js';
 import { errorReplayBufferToken, replayOptionsToken } from './tokens.js';
+import { replayView } from './view.js';
 
 /** Error replay buffer (spec Module 8): keeps the worst errors, replays them by priority. */
 export const replayPlugin = definePlugin({
@@ -26,6 +28,8 @@ export const replayPlugin = definePlugin({
       ],
       criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       start: () => buffer.load(),
+      routes: replayRoutes(buffer),
+      view: replayView,
       hooks: options.captureResolved
         ? {
             observe: (records, ctx) => buffer.checkFeatures(ctx, records.map((r) => r.features)),

@@ -2,6 +2,7 @@ export { sectorsPlugin } from './plugin.js';
 export { sectorsOptionsSchema, type SectorsOptions } from './config.js';
 export { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 export { StressHistory, type StressRow } from './StressHistory.js';
+export { sectorsView } from './view.js';
 export { GICS_SECTORS, GICS_TABLE_PATH, UNKNOWN_SECTOR, gicsTable, sectorOf, type GicsSector } from './gics.js';
 export { canonicalSymbol } from './symbols.js';
 export { parseSectorCsv, type SectorRow } from './sectorCsv.js';

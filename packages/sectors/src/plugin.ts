@@ -5,8 +5,10 @@ import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
+import { sectorsRoutes } from './sectorsRoutes.js';
 import { StressHistory } from './StressHistory.js';
 import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
+import { sectorsView } from './view.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -30,6 +32,8 @@ export const sectorsPlugin = definePlugin({
       ],
       criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence })],
       start: () => tracker.start(),
+      routes: sectorsRoutes(tracker),
+      view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),
         resolve: (records, ctx) => tracker.resolveInTx(records, ctx),

@@ -44,7 +44,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   hostRoutes(app, o.host, auth, version);
-  pluginRoutes(app, o.host, auth);
+  await pluginRoutes(app, o.host, auth, o.dashboard ?? true);
   if (o.dashboard ?? true) {
     const { dashboardDir, uplotDir } = (await import('@vigil/dashboard')) as { dashboardDir: string; uplotDir: string };
     await app.register(fastifyStatic, { root: dashboardDir, prefix: '/', index: ['index.html'] });

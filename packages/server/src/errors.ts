@@ -1,4 +1,7 @@
-import { type VigilErrorCode, isVigilError } from '@vigil/core';
+import { type VigilErrorCode, isVigilError, withoutAbsolutePaths } from '@vigil/core';
+
+/** Kept here for the server's callers; the one implementation lives in core (plugin routes use it too). */
+export { withoutAbsolutePaths };
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 const STATUS: Partial<Record<VigilErrorCode, number>> = {
@@ -7,6 +10,7 @@ const STATUS: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_INSUFFICIENT_DATA: 422,
   VIGIL_UNKNOWN_PREDICTION: 404,
   VIGIL_NOT_FOUND: 404,
+  VIGIL_PLUGIN_DISABLED: 404,
   VIGIL_PATH_REFUSED: 403,
   VIGIL_CONFLICTING_OUTCOME: 409,
   VIGIL_DUPLICATE_PREDICTION: 409,
@@ -14,17 +18,6 @@ const STATUS: Partial<Record<VigilErrorCode, number>> = {
   VIGIL_DUPLICATE_CRITERION: 500,
   VIGIL_HOST_STATE: 503,
 };
-
-/** An absolute POSIX or Windows path inside a message (not a URL's path: no scheme or host before it). */
-const ABSOLUTE_PATH = /(?<![\w.:/\\-])(?:\/|[A-Za-z]:\\)[^\s"'`,;()]*[^\s"'`,;().:]/g;
-
-/**
- * A message as the API sends it: every absolute path cut to its last segment (`…/m5.json`), so
- * errors, authenticated ones included, never publish the server's directory layout.
- */
-export function withoutAbsolutePaths(message: string): string {
-  return message.replace(ABSOLUTE_PATH, (p) => `…/${p.split(/[\\/]/).filter(Boolean).pop() ?? ''}`);
-}
 
 const LOCATIONS = /^(body|querystring|params|headers)(\.|$)/;
 

@@ -49,6 +49,22 @@ export function hostCommands(program: Command, io: CliIO, run: Run): void {
   }
 
   program
+    .command('prune')
+    .description('delete resolved predictions past the retention policy (config `retention`, or the flags); aggregates, replay buffer, drift checks and gate history are kept')
+    .option('--days <n>', 'keep resolved predictions observed in the last N days', (v) => Number(v))
+    .option('--rows-per-model <n>', "keep each model version's N newest predictions", (v) => Number(v))
+    .option('--dry-run', 'only count what would be deleted', false)
+    .action((opts: { days?: number; rowsPerModel?: number; dryRun: boolean }) =>
+      run(async () => {
+        const flags = opts.days !== undefined || opts.rowsPerModel !== undefined;
+        const result = await withHost(g(), (host) => host.prune(flags ? { days: opts.days, rowsPerModel: opts.rowsPerModel } : undefined, { dryRun: opts.dryRun }));
+        if (g().json) printJson(io, { ...result, dryRun: opts.dryRun });
+        else printTable(io, [opts.dryRun ? 'would delete' : 'deleted', 'past days', 'past rows per model', 'cut-off'], [[result.deleted, result.byAge, result.byRows, result.cutoff ?? '-']]);
+        return EXIT.ok;
+      }),
+    );
+
+  program
     .command('serve')
     .description('serve the HTTP API and the dashboard until stopped')
     .option('--host <host>', 'interface to bind (default from config: 127.0.0.1)')

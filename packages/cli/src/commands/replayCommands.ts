@@ -1,6 +1,5 @@
-import { dataSourceToken, dialectOf, placeholder } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
-import { errorReplayBufferToken } from '@vigil/replay';
+import { errorReplayBufferToken, replayReport } from '@vigil/replay';
 import { type Command, InvalidArgumentError } from 'commander';
 import { withHost } from '../context.js';
 import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
@@ -13,29 +12,10 @@ const nonNegative = (v: string): number => {
   return n;
 };
 
-/** The buffer's statistics and its worst errors: the HTTP API's GET /api/replay. */
+/** The buffer's statistics and its worst errors: the same document as the HTTP API's GET /api/replay. */
 export async function replayStats(host: VigilHost, top: number) {
   requirePlugin(host, 'replay');
-  const s = await host.container.resolve(errorReplayBufferToken).getErrorStats();
-  const ds = host.container.resolve(dataSourceToken);
-  const rows: Record<string, unknown>[] = await ds.query(
-    `SELECT id, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM error_replay_buffer ORDER BY error_score DESC, id ASC LIMIT ${placeholder(dialectOf(ds))(1)}`,
-    [top],
-  );
-  return {
-    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, highConfidence: s.highConfidenceErrors, totalReplays: s.totalReplays, heldOutErrors: s.heldOutErrors },
-    top: rows.map((r) => ({
-      id: Number(r.id),
-      symbol: String(r.symbol),
-      date: String(r.date),
-      regime: r.regime === null ? null : String(r.regime),
-      trueLabel: Number(r.true_label),
-      predictedLabel: Number(r.predicted_label),
-      confidence: Number(r.confidence),
-      errorScore: Number(r.error_score),
-      replayedCount: Number(r.replayed_count),
-    })),
-  };
+  return replayReport(host.container.resolve(errorReplayBufferToken), top);
 }
 
 function printStats(r: Awaited<ReturnType<typeof replayStats>>, io: CliIO): void {

@@ -1,8 +1,7 @@
-import { outcomeValidator, predictionValidator } from '@vigil/core';
+import { outcomeValidator, predictionValidator, textSchema as text } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { MAX_BATCH, batchBodyValidator, writeInSlices } from '../batchRoute.js';
-import { text } from './text.js';
 
 const record = {
   type: 'object',

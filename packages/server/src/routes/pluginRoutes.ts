@@ -1,15 +1,33 @@
+import fastifyStatic from '@fastify/static';
+import { VigilError } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
-import { driftRoutes } from './driftRoutes.js';
-import { gateRoutes } from './gateRoutes.js';
-import { replayRoutes } from './replayRoutes.js';
-import { sectorsRoutes } from './sectorsRoutes.js';
 
-/** Routes of the enabled plugins (sectors, drift, replay, gate); a disabled plugin's routes answer 404. */
-export function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onRequestHookHandler): void {
+/**
+ * Mounts what the enabled plugins contribute: each one's routes, encapsulated under
+ * `/api/<plugin-id>`, and its dashboard view (`GET /api/views`, scripts under `/plugins/<id>/`).
+ * An installed but disabled plugin's paths answer 404 `VIGIL_PLUGIN_DISABLED` naming it. The
+ * server names no plugin: it loops over what the host initialised.
+ */
+export async function pluginRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onRequestHookHandler, dashboard: boolean): Promise<void> {
+  for (const { plugin, instance } of host.initialized) {
+    if (instance.routes) await app.register(async (scope) => instance.routes?.(scope, { writeAuth }), { prefix: `/api/${plugin.id}` });
+  }
   const enabled = new Set(host.plugins.map((p) => p.id));
-  if (enabled.has('sectors')) sectorsRoutes(app, host);
-  if (enabled.has('drift')) driftRoutes(app, host);
-  if (enabled.has('replay')) replayRoutes(app, host);
-  if (enabled.has('gate')) gateRoutes(app, host, writeAuth);
+  for (const p of host.installed.filter((x) => !enabled.has(x.id))) {
+    const refuse = async (): Promise<never> => {
+      throw new VigilError('VIGIL_PLUGIN_DISABLED', `plugin '${p.id}' is disabled in the config (plugins.${p.id}.enabled: false); enable it to use its routes (api/${p.id})`, { details: { plugin: p.id } });
+    };
+    app.all(`/api/${p.id}`, { schema: { hide: true } }, refuse);
+    app.all(`/api/${p.id}/*`, { schema: { hide: true } }, refuse);
+  }
+
+  const views = host.views();
+  app.get('/api/views', { schema: { tags: ['host'], summary: "the enabled plugins' dashboard views, in tab order" } }, async () =>
+    views.map((v) => ({ pluginId: v.pluginId, title: v.title, label: v.label ?? v.title, route: v.route, script: `plugins/${v.pluginId}/${v.script}` })),
+  );
+  if (!dashboard) return;
+  for (const v of views) {
+    await app.register(fastifyStatic, { root: v.dir, prefix: `/plugins/${v.pluginId}/`, decorateReply: false, index: false });
+  }
 }

@@ -1,6 +1,6 @@
 import { basename, isAbsolute, relative } from 'node:path';
-import type { ReportView } from '@vigil/gate';
-import { withoutAbsolutePaths } from '../errors.js';
+import { withoutAbsolutePaths } from '@vigil/core';
+import type { ReportView } from './reportView.js';
 
 /**
  * A model path as the API shows it: relative to the gate's root when it lies below it (the form

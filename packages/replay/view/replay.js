@@ -1,9 +1,9 @@
 // Replay buffer: its fill, its make-up by regime and by label, and the highest-error samples
 // it holds (the ones retraining replays first).
-import { getJson } from '../api.js';
-import { emptyState, h, panel, stat, table } from '../dom.js';
-import { count, dateTime, num, pct } from '../format.js';
-import { orderRegimes, regimeLabel } from '../regimes.js';
+import { getJson } from '../../js/api.js';
+import { emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { count, dateTime, num, pct } from '../../js/format.js';
+import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
 export const REPLAY_TOP = 20;
 
@@ -82,3 +82,6 @@ function topTable(top) {
     { class: 'data', 'data-testid': 'replay-top-table' },
   );
 }
+
+/** The view contract: the dashboard imports this module and calls `render(root, ctx)`. */
+export const render = renderReplay;

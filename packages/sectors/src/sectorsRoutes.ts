@@ -1,14 +1,14 @@
-import { VigilError } from '@vigil/core';
-import type { VigilHost } from '@vigil/host';
-import { GICS_SECTORS, sectorTrackerToken } from '@vigil/sectors';
+import { type PluginRoutes, VigilError, ciOf as interval } from '@vigil/core';
+// route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
+import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
-import { interval } from './query.js';
+import type { SectorTracker } from './SectorTracker.js';
+import { GICS_SECTORS } from './gics.js';
 
-/** Accuracy by GICS sector and symbol (docs/api.md, Sectors). */
-export function sectorsRoutes(app: FastifyInstance, host: VigilHost): void {
-  const c = host.container;
-  app.get('/api/sectors', { schema: { tags: ['sectors'], summary: 'accuracy by GICS sector with Wilson intervals, by regime; the weakest sectors' } }, async () => {
-    const tracker = c.resolve(sectorTrackerToken);
+/** `GET /api/sectors[/:sector/symbols]`: accuracy by GICS sector and symbol (docs/api.md, Sectors). */
+export function sectorsRoutes(tracker: SectorTracker): PluginRoutes {
+  return async (app: FastifyInstance) => {
+  app.get('', { schema: { tags: ['sectors'], summary: 'accuracy by GICS sector with Wilson intervals, by regime; the weakest sectors' } }, async () => {
     const perf = tracker.getSectorPerformance();
     const weakest = tracker.getWeakestSectors(3);
     const names = [...GICS_SECTORS, ...Object.keys(perf).filter((s) => !(GICS_SECTORS as readonly string[]).includes(s))];
@@ -31,9 +31,8 @@ export function sectorsRoutes(app: FastifyInstance, host: VigilHost): void {
     };
   });
 
-  app.get('/api/sectors/:sector/symbols', { schema: { tags: ['sectors'], summary: "a sector's symbols with their accuracy and best regime" } }, async (req) => {
+  app.get('/:sector/symbols', { schema: { tags: ['sectors'], summary: "a sector's symbols with their accuracy and best regime" } }, async (req) => {
     const sector = (req.params as { sector: string }).sector;
-    const tracker = c.resolve(sectorTrackerToken);
     const all = tracker.getSymbolPerformance();
     if (!(GICS_SECTORS as readonly string[]).includes(sector) && !Object.values(all).some((s) => s.sectors.includes(sector))) {
       throw new VigilError('VIGIL_NOT_FOUND', `no sector ${JSON.stringify(sector)}; GICS sectors are: ${GICS_SECTORS.join(', ')}`);
@@ -46,4 +45,5 @@ export function sectorsRoutes(app: FastifyInstance, host: VigilHost): void {
         .sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
     };
   });
+  };
 }

@@ -1,9 +1,10 @@
-import { type ReportView, gateToken, reportViews } from '@vigil/gate';
-import type { VigilHost } from '@vigil/host';
+import { type PluginRoutes, type QueryString as Q, intParam, textSchema as text, wordsSchema as words } from '@vigil/core';
+// route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
+import type {} from '@fastify/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
-import { type Q, intParam } from './query.js';
-import { text, words } from './text.js';
+import { type ReportView, reportViews } from './reportView.js';
 
 const str = text(2000);
 const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
@@ -40,10 +41,11 @@ const validationResults = {
 // onRequest: an unauthenticated write is refused before its body is even parsed or validated
 const auth = (a: onRequestHookHandler) => ({ onRequest: a });
 
-/** The promotion gate: reports, history, verification and the write operations (docs/api.md, Promotion gate). */
-export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onRequestHookHandler): void {
-  const c = host.container;
-  const gate = () => c.resolve(gateToken);
+/** `/api/gate/*`: reports, history, verification and the write operations (docs/api.md, Promotion gate). */
+export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
+  return async (app: FastifyInstance, opts: { writeAuth: unknown }) => {
+  const writeAuth = opts.writeAuth as onRequestHookHandler;
+  const gate = () => g;
   const reports = async (limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> => {
     const page = await gate().getHistory({ limit, offset });
     // promote/override rows show the checks of the validation they acted on, which may be older than the page
@@ -52,15 +54,15 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)).map(withoutPathsInText), total: page.total };
   };
 
-  app.get('/api/gate/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
+  app.get('/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
     const { rows } = await reports(50, 0);
     return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
   });
-  app.get('/api/gate/history', { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } }, async (req) => {
+  app.get('/history', { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } }, async (req) => {
     const q = req.query as Q;
     return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
   });
-  app.get('/api/gate/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
+  app.get('/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
     const v = await gate().verifyHistory();
     return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
   });
@@ -69,7 +71,7 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     const { rows } = await reports(50, 0);
     return rows.find((r) => r.id === historyId) as ReportView;
   };
-  app.post('/api/gate/validate', {
+  app.post('/validate', {
     ...auth(writeAuth),
     schema: { tags: ['gate'], summary: 'validate a candidate model against every criterion; logged', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'validation'], properties: { modelPath: str, validation: validationResults, actor: str, notes: str }, additionalProperties: false } },
   }, async (req) => {
@@ -77,7 +79,7 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
     return one(r.historyId);
   });
-  app.post('/api/gate/promote', {
+  app.post('/promote', {
     ...auth(writeAuth),
     schema: { tags: ['gate'], summary: 'copy an approved model to production atomically', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath'], properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str }, additionalProperties: false } },
   }, async (req) => {
@@ -86,7 +88,7 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     const shown = pathBelow(gate().paths.root);
     return { promoted: true, productionPath: shown(r.productionPath), backupPath: r.backupPath === null ? null : shown(r.backupPath), historyId: r.historyId };
   });
-  app.post('/api/gate/override', {
+  app.post('/override', {
     ...auth(writeAuth),
     schema: { tags: ['gate'], summary: 'emergency: promote a rejected model, with an actor and a reason', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'actor', 'reason'], properties: { modelPath: str, actor: words(200), reason: words(2000) }, additionalProperties: false } },
   }, async (req) => {
@@ -94,7 +96,7 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
     return one(r.historyId);
   });
-  app.post('/api/gate/rollback', {
+  app.post('/rollback', {
     ...auth(writeAuth),
     schema: { tags: ['gate'], summary: 'restore the previous production model', security: [{ bearer: [] }], body: { type: 'object', properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] } }, additionalProperties: false } },
   }, async (req) => {
@@ -103,4 +105,5 @@ export function gateRoutes(app: FastifyInstance, host: VigilHost, writeAuth: onR
     const shown = pathBelow(gate().paths.root);
     return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
   });
+  };
 }

@@ -1,8 +1,8 @@
 // Drift timeline: per check type, the headline statistic over time with its threshold and the
 // checks that raised an alert marked in red; below, the alerts as a table.
-import { getJson } from '../api.js';
-import { emptyState, h, panel, stat, table } from '../dom.js';
-import { count, dateTime, num } from '../format.js';
+import { getJson } from '../../js/api.js';
+import { emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { count, dateTime, num } from '../../js/format.js';
 
 export const DRIFT_TYPES = [
   { type: 'cusum', title: 'CUSUM alarms (raise retraining)', statistic: 'CUSUM statistic at the alarm' },
@@ -136,3 +136,6 @@ function detailsText(d) {
   const s = parts.join(' · ');
   return s.length > 160 ? `${s.slice(0, 159)}…` : s || '—';
 }
+
+/** The view contract: the dashboard imports this module and calls `render(root, ctx)`. */
+export const render = renderDrift;

@@ -1,8 +1,8 @@
 // Promotion gate (spec 10.3): the latest validation report and its checks, the hash-chain
 // verification of the history, the history itself, and the emergency override form.
-import { getJson, postJson } from '../api.js';
-import { badge, emptyState, h, panel, table } from '../dom.js';
-import { DASH, checkFigure, count, dateTime, shortHash } from '../format.js';
+import { getJson, postJson } from '../../js/api.js';
+import { badge, emptyState, h, panel, table } from '../../js/dom.js';
+import { DASH, checkFigure, count, dateTime, shortHash } from '../../js/format.js';
 
 export const HISTORY_LIMIT = 20;
 
@@ -193,3 +193,6 @@ function showResult(el, outcome, content) {
   el.className = `result result-${outcome}`;
   el.replaceChildren(...content.filter(Boolean).map((c) => (typeof c === 'string' ? document.createTextNode(c) : c)));
 }
+
+/** The view contract: the dashboard imports this module and calls `render(root, ctx)`. */
+export const render = renderGate;

@@ -1,9 +1,9 @@
 // Sector performance (spec 9.3): the GICS sectors with accuracy, Wilson interval and count,
 // accuracy by regime, the weakest highlighted; a click on a row drills down to its symbols.
-import { getJson } from '../api.js';
-import { badge, emptyState, h, panel, stat, table } from '../dom.js';
-import { count, interval, pct } from '../format.js';
-import { orderRegimes, regimeLabel } from '../regimes.js';
+import { getJson } from '../../js/api.js';
+import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { count, interval, pct } from '../../js/format.js';
+import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
 export async function renderSectors(root, ctx) {
   const data = await getJson('api/sectors');
@@ -164,3 +164,6 @@ async function symbolsPanel(sector) {
   p.classList.add('drill');
   return p;
 }
+
+/** The view contract: the dashboard imports this module and calls `render(root, ctx)`. */
+export const render = renderSectors;
