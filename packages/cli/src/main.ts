@@ -1,6 +1,8 @@
-import { isVigilError } from '@vigil/core';
+import { type AnyPlugin, isVigilError } from '@vigil/core';
 import { Command, CommanderError } from 'commander';
+import { contributedCommands } from './commands/contributedCommands.js';
 import { demoCommand } from './commands/demoCommand.js';
+import { firstPartyPlugins } from './context.js';
 import { hostCommands } from './commands/hostCommands.js';
 import { pluginCommands } from './commands/pluginCommands.js';
 import { exitCodeFor } from './exitCode.js';
@@ -13,7 +15,12 @@ export { exitCodeFor };
  * 2 usage or input error, 3 an internal failure (a bug, a failed write), 75 busy: try again
  * (`EXIT`, `exitCodeFor`). Nothing here calls process.exit, so tests run it in-process.
  */
-export async function runCli(argv: readonly string[], io: CliIO = process): Promise<number> {
+export interface CliOptions {
+  /** The plugins `vigil` installs (default: the four first-party ones); config enables or disables each. */
+  readonly plugins?: readonly AnyPlugin[];
+}
+
+export async function runCli(argv: readonly string[], io: CliIO = process, options: CliOptions = {}): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('vigil')
     .description('Vigil: keeps ML trading models honest in production')
@@ -38,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIO = process): Prom
   hostCommands(program, io, run);
   demoCommand(program, io, run);
   pluginCommands(program, io, run);
+  contributedCommands(program, io, run, options.plugins ?? firstPartyPlugins);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

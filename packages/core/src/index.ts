@@ -43,6 +43,7 @@ export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger
 export {
   assertPlugin,
   definePlugin,
+  optionsOf,
   type AnyPlugin,
   type CommandContext,
   type CommandIO,

@@ -1,5 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { EntitySchema, MixedList } from 'typeorm';
+import type { NormalizedConfig } from './config.js';
 import type { GateCriterion } from './criterion.js';
 import { VigilError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -150,6 +151,16 @@ export function assertPlugin(p: unknown): asserts p is AnyPlugin {
   const cmds = o.commands as { register?: unknown; description?: unknown } | undefined;
   if (cmds !== undefined && (typeof cmds.register !== 'function' || typeof cmds.description !== 'string')) problems.push('commands must be { description, register(group, ctx) }');
   if (problems.length) throw new VigilError('VIGIL_INVALID_PLUGIN', `plugin ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
+}
+
+/**
+ * A plugin's normalized options, typed by its own schema (defaults applied when config was
+ * normalized): the one way code outside `init` reads them, so nobody re-parses or casts.
+ * Undefined when the plugin is not installed.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any deps spec; only the options type matters here.
+export function optionsOf<O>(config: Pick<NormalizedConfig, 'plugins'>, plugin: MonitorPlugin<O, any>): O | undefined {
+  return config.plugins[plugin.id]?.options as O | undefined;
 }
 
 /** Identity with a check, like Vite's `defineConfig`: gives type inference and fails early. */

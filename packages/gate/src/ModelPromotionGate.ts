@@ -39,6 +39,21 @@ import { gatePromotionStepsToken } from './tokens.js';
  * `model_promotion_history`. Promotion copies the model beside production, flushes it, and
  * renames it into place under a cross-process lock.
  */
+/** What a promotion or an override installs, and on which decision. */
+interface InstallRequest {
+  readonly action: 'promote' | 'override';
+  readonly model: ConfinedModel;
+  readonly sha: string;
+  /** The validation (or override) row that allows it; a newer validation of the same bytes wins. */
+  readonly decision: HistoryRow;
+  readonly now: Date;
+  readonly backupOld: boolean;
+  readonly actor: string | null;
+  readonly notes: string | null;
+  /** Extra fields for the history row's criteria_json. */
+  readonly extra: Record<string, unknown>;
+}
+
 export class ModelPromotionGate {
   readonly paths: GatePaths;
   readonly #c: DependencyContainer;
@@ -192,7 +207,7 @@ export class ModelPromotionGate {
           details: { historyId: decision.id },
         });
       }
-      return await this.#install('promote', model, sha, decision, now, o.backupOld ?? true, o.actor ?? null, o.notes ?? null, {});
+      return await this.#install({ action: 'promote', model, sha, decision, now, backupOld: o.backupOld ?? true, actor: o.actor ?? null, notes: o.notes ?? null, extra: {} });
     } catch (e) {
       await this.#logRefusal(tx, 'promote', modelPath, model, sha, now, e, o);
       throw e;
@@ -222,7 +237,7 @@ export class ModelPromotionGate {
       }
       const overridden = toHistoryEntry(validation);
       const reasons = (overridden.criteria as { reasons?: string[] } | null)?.reasons ?? [];
-      return await this.#install('override', model, sha, validation, now, o.backupOld ?? true, o.actor, o.reason, { overrides: validation.id, overriddenReasons: reasons });
+      return await this.#install({ action: 'override', model, sha, decision: validation, now, backupOld: o.backupOld ?? true, actor: o.actor, notes: o.reason, extra: { overrides: validation.id, overriddenReasons: reasons } });
     } catch (e) {
       await this.#logRefusal(tx, 'override', modelPath, model, sha, now, e, { actor: o.actor, notes: o.reason });
       throw e;
@@ -367,7 +382,8 @@ export class ModelPromotionGate {
     return kind === 'file' ? this.paths.productionFile : this.paths.productionDir;
   }
 
-  async #install(action: 'promote' | 'override', model: ConfinedModel, sha: string, decision: HistoryRow, now: Date, backupOld: boolean, actor: string | null, notes: string | null, extra: Record<string, unknown>): Promise<PromotionResult> {
+  async #install(i: InstallRequest): Promise<PromotionResult> {
+    const { action, model, sha, decision, now, backupOld, actor, notes, extra } = i;
     const target = this.#target(model.kind);
     const steps = this.#c.isRegistered(gatePromotionStepsToken, true) ? this.#c.resolve(gatePromotionStepsToken) : undefined;
     return this.#withLock(async (compromised) => {

@@ -1,5 +1,6 @@
 import type { DriftOptions } from '@vigil/drift';
-import { driftMonitorToken } from '@vigil/drift';
+import { driftMonitorToken, driftPlugin } from '@vigil/drift';
+import { optionsOf } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
 import { requirePlugin, usageError } from './cliSupport.js';
@@ -24,7 +25,7 @@ function meanSd(x: Float64Array): [number, number] {
  */
 export async function driftBaseline(host: VigilHost, table: FeatureTable, json: boolean, io: CliIO): Promise<number> {
   requirePlugin(host, 'drift');
-  const options = host.config.plugins.drift?.options as DriftOptions;
+  const options = optionsOf(host.config, driftPlugin) as DriftOptions; // installed: normalized by its schema
   let names = [...table.names];
   if (options.features) {
     const missing = options.features.filter((f) => !names.includes(f));

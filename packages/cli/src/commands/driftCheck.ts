@@ -1,5 +1,5 @@
-import { VigilError, isVigilError } from '@vigil/core';
-import { type DriftDetector, type DriftOptions, type FeatureDriftResult, type PredictionDriftResult, type RegimeDriftResult, driftMonitorToken } from '@vigil/drift';
+import { VigilError, isVigilError, optionsOf } from '@vigil/core';
+import { type DriftDetector, type DriftOptions, type FeatureDriftResult, type PredictionDriftResult, type RegimeDriftResult, driftMonitorToken, driftPlugin } from '@vigil/drift';
 import type { VigilHost } from '@vigil/host';
 import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
 import { requirePlugin, usageError } from './cliSupport.js';
@@ -63,7 +63,7 @@ export async function driftCheck(host: VigilHost, table: FeatureTable, last: num
   if (!d) throw usageError("no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)");
   const n = last === undefined ? table.rows.length : Math.min(last, table.rows.length);
   const rows = table.rows.slice(table.rows.length - n);
-  const options = host.config.plugins.drift?.options as DriftOptions;
+  const options = optionsOf(host.config, driftPlugin) as DriftOptions; // installed: normalized by its schema
   // With a monitored subset configured, other columns are ignored (as the observe hook does); otherwise every column must be a baseline feature.
   const window = { names: options.features ? table.names.filter((x) => d.featureNames.includes(x)) : table.names, rows };
   const calibrationNote = fitCalibration(d, n, options) ?? null;

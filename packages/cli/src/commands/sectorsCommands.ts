@@ -1,6 +1,6 @@
-import { VigilError } from '@vigil/core';
+import { VigilError, optionsOf } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
-import { type AccuracyStats, GICS_SECTORS, type SectorsOptions, sectorTrackerToken } from '@vigil/sectors';
+import { type AccuracyStats, GICS_SECTORS, sectorTrackerToken, sectorsPlugin } from '@vigil/sectors';
 import type { Command } from 'commander';
 import { withHost } from '../context.js';
 import { type CliIO, EXIT, pct, printJson, printTable } from '../io.js';
@@ -23,7 +23,7 @@ export function sectorsReport(host: VigilHost, o: SectorsReportOptions) {
   requirePlugin(host, 'sectors');
   const tracker = host.container.resolve(sectorTrackerToken);
   const perf = tracker.getSectorPerformance();
-  const minResolved = o.minResolved ?? (host.config.plugins.sectors?.options as SectorsOptions | undefined)?.minResolved;
+  const minResolved = o.minResolved ?? optionsOf(host.config, sectorsPlugin)?.minResolved;
   const weakest = tracker.getWeakestSectors(o.weakest, minResolved === undefined ? {} : { minResolved });
   const names = [...GICS_SECTORS, ...Object.keys(perf).filter((s) => !(GICS_SECTORS as readonly string[]).includes(s))];
   const sectors = names.map((sector) => {
