@@ -5,10 +5,11 @@ import { gatePlugin } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
+import { webhooksPlugin } from '@vigil/webhooks';
 import { usageError } from './commands/cliSupport.js';
 
 /** The first-party plugins every `vigil` command installs; config enables or disables each. */
-export const firstPartyPlugins: readonly AnyPlugin[] = [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin];
+export const firstPartyPlugins: readonly AnyPlugin[] = [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin, webhooksPlugin];
 
 export interface GlobalOptions {
   readonly config?: string;

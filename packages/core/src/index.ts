@@ -38,6 +38,8 @@ export {
   type Issue,
   type VigilErrorCode,
 } from './errors.js';
+export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
+export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
 export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
@@ -88,6 +90,7 @@ export {
   coreTokens,
   dataSourceToken,
   defineToken,
+  eventBusToken,
   installedPluginsToken,
   loggerToken,
   predictionLogToken,

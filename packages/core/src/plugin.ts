@@ -4,6 +4,7 @@ import type { NormalizedConfig } from './config.js';
 import type { GateCriterion } from './criterion.js';
 import { VigilError } from './errors.js';
 import type { Logger } from './logger.js';
+import type { MetricDefinition } from './metrics.js';
 import type { PredictionRecord, ResolvedPrediction } from './records.js';
 import type { Token } from './tokens.js';
 import type { TxContext } from './transactor.js';
@@ -66,6 +67,8 @@ export interface PluginInstance {
   readonly hooks?: PluginHooks;
   readonly routes?: PluginRoutes;
   readonly view?: PluginView;
+  /** Metrics for `GET /metrics`, named `vigil_<plugin-id>_...`, collected on each scrape. */
+  readonly metrics?: readonly MetricDefinition[];
   /** Runs after every plugin's `init`, in dependency order (load state, check wiring). */
   start?(): Promise<void>;
   /** Called in reverse order; errors are collected, never stop the others. */

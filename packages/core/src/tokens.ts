@@ -5,6 +5,7 @@ import type { NormalizedConfig } from './config.js';
 import type { Logger } from './logger.js';
 import type { PredictionLog } from './predictionLog.js';
 import type { Transactor } from './transactor.js';
+import type { EventBus } from './events.js';
 
 /** A typed injection token: `Symbol.for(id)`, ids are `<pluginId>.<name>`. */
 export type Token<T> = InjectionToken<T> & symbol & { readonly __type?: T };
@@ -40,6 +41,9 @@ export const containerToken = defineToken<DependencyContainer>('core.container')
 /** Every installed plugin, enabled or not (the gate names what a disabled plugin no longer provides). */
 export const installedPluginsToken = defineToken<readonly InstalledPlugin[]>('core.installedPlugins');
 
+/** Plugins emit events inside their write transactions; integrations (webhooks) subscribe. */
+export const eventBusToken = defineToken<EventBus>('core.events');
+
 /** The tokens the host binds before any plugin's `init`. */
 export const coreTokens = {
   dataSource: dataSourceToken,
@@ -50,4 +54,5 @@ export const coreTokens = {
   predictionLog: predictionLogToken,
   container: containerToken,
   installedPlugins: installedPluginsToken,
+  events: eventBusToken,
 } as const;

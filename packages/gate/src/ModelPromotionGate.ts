@@ -27,6 +27,7 @@ import { loadHistoryKey } from './historyKey.js';
 import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
 import { hashModel } from './modelFiles.js';
 import { decisionFor, lastProductionRow } from './productionRecord.js';
+import { emitHistoryEvents } from './historyEvents.js';
 import { withPromotionLock } from './promotionLock.js';
 import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, resolveGatePaths } from './paths.js';
 import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
@@ -77,6 +78,7 @@ export class ModelPromotionGate {
   /** Appends a history row (keyed when a key is set) and, once committed, logs the new head for auditors to keep. */
   async #append(t: TxContext, row: Parameters<typeof appendHistory>[1]): Promise<HistoryRow> {
     const r = await appendHistory(t.manager, row, this.#key);
+    await emitHistoryEvents(this.#deps.events, t, r);
     t.afterCommit(() => this.#log.info('promotion history head', { id: r.id, action: r.action, approved: r.approved === 1, promoted: r.promoted_to_production === 1, head: r.row_hash }));
     return r;
   }

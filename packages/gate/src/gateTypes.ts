@@ -1,4 +1,4 @@
-import type { Clock, InstalledPlugin, Logger, NormalizedConfig, Transactor } from '@vigil/core';
+import type { Clock, EventBus, InstalledPlugin, Logger, NormalizedConfig, Transactor } from '@vigil/core';
 import type { DependencyContainer } from 'tsyringe';
 import type { DataSource } from 'typeorm';
 import type { GateOptions } from './config.js';
@@ -14,6 +14,8 @@ export interface GateDeps {
   readonly options: GateOptions;
   readonly config: Pick<NormalizedConfig, 'labels' | 'regimes' | 'plugins'>;
   readonly logger: Logger;
+  /** Where decisions and promotions are announced (in the row's transaction); none in bare unit tests. */
+  readonly events?: EventBus;
   /** Resolves `options.root` when it is relative or unset (default `process.cwd()`). */
   readonly cwd?: string;
 }

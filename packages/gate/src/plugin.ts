@@ -1,4 +1,4 @@
-import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
+import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
 import { gateRoutes } from './gateRoutes.js';
@@ -9,6 +9,8 @@ import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
 import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
+import { GATE_EVENTS } from './historyEvents.js';
+import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
 
 /** The model promotion gate (spec Module 10). */
@@ -28,13 +30,16 @@ export const gatePlugin = definePlugin({
     config: configToken,
     installed: installedPluginsToken,
     logger: loggerToken,
+    events: eventBusToken,
   },
   init(deps, options) {
+    deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
     const trading = { ...options.trading, labels: deps.config.labels };
     return {
       provides: [[gateToken, gate]],
       criteria: [overallAccuracyCriterion(options.minSamples), ...(options.trading.enabled ? [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)] : [])],
+      metrics: gateMetrics(deps.dataSource),
       routes: gateRoutes(gate),
       view: gateView,
       async start() {

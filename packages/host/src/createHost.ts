@@ -17,6 +17,8 @@ import {
   createLogger,
   dataSourceToken,
   describeValue,
+  eventBusToken,
+  TransactionalEventBus,
   installedPluginsToken,
   isVigilError,
   loggerToken,
@@ -126,6 +128,7 @@ export function createHost(options: HostOptions): VigilHost {
     container.register(clockToken, { useValue: clock });
     container.register(containerToken, { useValue: container });
     container.register(installedPluginsToken, { useValue: installed });
+    container.register(eventBusToken, { useValue: new TransactionalEventBus() });
   };
   bindBase();
   let runtime = new PluginRuntime(container, plugins, config, logger);

@@ -113,6 +113,7 @@ reportBench({
   ],
   notes: [
     `${FEATURES} features per record; every prediction resolved one batch after it was observed (40% wrong, so the replay buffer of 1,000 churns). Throughput per tenth: ${segments.map((s) => `${(observeRate(s) / 1000).toFixed(1)}k/${(resolveRate(s) / 1000).toFixed(1)}k`).join(', ')} (observe/resolve records per second).`,
+    ...(N < 10_000_000 ? ['A 10M run (VIGIL_SOAK_N=10000000) was not part of this run; the per-million database size and the flat first/last tenths are what it extrapolates from.'] : []),
     `End state checked: ${Number(preds.n).toLocaleString('en-US')} predictions, all resolved; sector_performance has as many rows; in-memory sector counts ${sectorsAgree ? 'equal' : 'DIFFER FROM'} a GROUP BY; replay ranking ${replayAgrees ? 'equals' : 'DIFFERS FROM'} the table. Database ${dbMiB.toFixed(0)} MiB.`,
   ],
 });

@@ -6,6 +6,7 @@ import { replayMetaEntity } from './entities/ReplayMetaRow.js';
 import { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
 import { replayRoutes } from './replayRoutes.js';
 import { REPLAY_IMPROVEMENT_CRITERION, replayImprovementCriterion } from './replayImprovementCriterion.js';
+import { replayMetrics } from './replayMetrics.js';
 import { toErrorInput } from './toErrorInput.js';
 import { errorReplayBufferToken, replayOptionsToken } from './tokens.js';
 import { replayView } from './view.js';
@@ -27,6 +28,7 @@ export const replayPlugin = definePlugin({
         [replayOptionsToken, options],
       ],
       criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
+      metrics: replayMetrics(buffer),
       start: () => buffer.load(),
       routes: replayRoutes(buffer),
       view: replayView,

@@ -8,6 +8,7 @@ import { SectorTracker } from './SectorTracker.js';
 import { sectorsRoutes } from './sectorsRoutes.js';
 import { StressHistory } from './StressHistory.js';
 import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
+import { sectorsMetrics } from './sectorsMetrics.js';
 import { sectorsView } from './view.js';
 
 export const sectorsPlugin = definePlugin({
@@ -31,6 +32,7 @@ export const sectorsPlugin = definePlugin({
         [stressHistoryToken, stress],
       ],
       criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence })],
+      metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker),
       view: sectorsView,

@@ -7,6 +7,7 @@ import { bearerAuth, resolveApiToken } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
+import { metricsRoute } from './routes/metricsRoute.js';
 import { pluginRoutes } from './routes/pluginRoutes.js';
 
 const require = createRequire(import.meta.url);
@@ -44,6 +45,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   hostRoutes(app, o.host, auth, version);
+  metricsRoute(app, o.host);
   await pluginRoutes(app, o.host, auth, o.dashboard ?? true);
   if (o.dashboard ?? true) {
     const { dashboardDir, uplotDir } = (await import('@vigil/dashboard')) as { dashboardDir: string; uplotDir: string };

@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const apiDoc = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
 
 /** The routes docs/api.md defines, e.g. `GET /api/sectors/:sector/symbols`. */
-const documentedRoutes = [...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+)/g)].map((m) => `${m[1]} ${m[2]}`))].sort();
+const documentedRoutes = [...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+|\/metrics)/g)].map((m) => `${m[1]} ${m[2]}`))].sort();
 const WRITE_ROUTES = documentedRoutes.filter((r) => r.startsWith('POST '));
 
 const isoDay = (s: string): boolean => !Number.isNaN(Date.parse(s));
@@ -51,8 +51,8 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
     const r = await s.app.inject({ method: 'GET', url: '/api/health' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ status: 'ok', plugins: expect.arrayContaining(['drift', 'replay', 'sectors', 'gate']), database: database === 'postgres' ? 'postgres' : 'sqlite', version: pkg.version });
-    expect(r.json().plugins).toHaveLength(4);
+    expect(r.json()).toEqual({ status: 'ok', plugins: expect.arrayContaining(['drift', 'replay', 'sectors', 'gate', 'webhooks']), database: database === 'postgres' ? 'postgres' : 'sqlite', version: pkg.version });
+    expect(r.json().plugins).toHaveLength(5);
   });
 
   it('round-trips observe and resolve with the token: rows stored, duplicates counted, outcomes joined, sectors updated', async () => {

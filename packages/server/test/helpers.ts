@@ -6,6 +6,7 @@ import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
+import { webhooksPlugin } from '@vigil/webhooks';
 import { type TestDatabase, type TestDatabaseHandle, type TestHost, createTestHost } from '@vigil/host/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildServer } from '../src/index.js';
@@ -34,7 +35,7 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** A started host with all four plugins and the server over it (not listening). */
+/** A started host with every first-party plugin and the server over it (not listening). */
 export async function serve(database: TestDatabase | TestDatabaseHandle, o: { token?: string | null; drift?: Record<string, unknown>; root?: string } = {}): Promise<Served> {
   const root = o.root ?? mkdtempSync(join(tmpdir(), 'vigil-server-'));
   const modelsDir = join(root, 'models');
@@ -42,7 +43,7 @@ export async function serve(database: TestDatabase | TestDatabaseHandle, o: { to
   mkdirSync(join(root, 'outside'));
   const host = await createTestHost({
     database,
-    plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
+    plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin, webhooksPlugin],
     config: {
       plugins: {
         gate: { options: { root, modelsDir: 'models' } },

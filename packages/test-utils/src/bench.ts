@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,7 +55,7 @@ export function reportBench(report: BenchReport): void {
   console.log(lines.join('\n'));
   const dir = join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${report.name}.json`), `${JSON.stringify({ ...report, machine: machine(), at: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(join(dir, `${report.name}.json`), `${JSON.stringify({ ...report, machine: machine(), at: new Date().toISOString(), load: loadavg()[1] }, null, 2)}\n`);
 }
 
 /** Median of repeated timings of `fn`, in milliseconds. */

@@ -1,0 +1,136 @@
+import { makePredictions } from '@vigil/test-utils';
+import { testDatabases } from '@vigil/host/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AUTH, BAD_VALIDATION, GOOD_VALIDATION, type Served, post, serve, writeModel } from './helpers.js';
+
+interface Family {
+  help: string;
+  type: string;
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+}
+
+/**
+ * A strict parser of the Prometheus text format 0.0.4: every line is a HELP, a TYPE or a sample
+ * of the family declared just above it; label values are quoted with \\, \" and \n escapes;
+ * anything else fails the test.
+ */
+function parseExposition(text: string): Map<string, Family> {
+  const fams = new Map<string, Family>();
+  let current: string | undefined;
+  const NAME = '[a-zA-Z_:][a-zA-Z0-9_:]*';
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let m = new RegExp(`^# HELP (${NAME}) (.*)$`).exec(line);
+    if (m) {
+      current = m[1]!;
+      expect(fams.has(current), `family ${current} declared twice`).toBe(false);
+      fams.set(current, { help: m[2]!, type: '', samples: [] });
+      continue;
+    }
+    m = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`).exec(line);
+    if (m) {
+      expect(m[1]).toBe(current);
+      fams.get(current!)!.type = m[2]!;
+      continue;
+    }
+    m = new RegExp(`^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (\\S+)$`).exec(line);
+    expect(m, `not a valid exposition line: ${line}`).not.toBeNull();
+    const [, name, labelText, raw] = m!;
+    const fam = fams.get(current!)!;
+    expect(name === current || (fam.type !== 'counter' && fam.type !== 'gauge' && name!.startsWith(current!)), `sample ${name} outside its family ${current}`).toBe(true);
+    const labels: Record<string, string> = {};
+    for (const l of (labelText ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+    // values parse as Go's strconv.ParseFloat does in Prometheus (NaN and Inf in any case; prom-client writes 'Nan')
+    const special: Record<string, number> = { nan: Number.NaN, '+inf': Number.POSITIVE_INFINITY, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY };
+    const value = raw!.toLowerCase() in special ? special[raw!.toLowerCase()]! : Number(raw);
+    expect(Number.isNaN(value) && raw!.toLowerCase() !== 'nan', `bad value in ${line}`).toBe(false);
+    fam.samples.push({ name: name!, labels, value });
+  }
+  return fams;
+}
+
+const value = (f: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined =>
+  f.get(name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length)?.value;
+
+describe.each(testDatabases())('GET /metrics on %s', (database) => {
+  let s: Served;
+  beforeEach(async () => {
+    s = await serve(database);
+  });
+  afterEach(() => s.close());
+
+  const scrape = async () => {
+    const r = await s.app.inject({ method: 'GET', url: '/metrics' });
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    return parseExposition(r.body);
+  };
+
+  it('reports the figures the API reports: accuracy by sector and regime, buffer, gate decisions, production, host counts', async () => {
+    const recs = makePredictions(120, { seed: 7 });
+    expect((await post(s.app, '/api/observe', { records: recs })).statusCode).toBe(200);
+    const outcomes = recs.slice(0, 90).map((r, i) => ({ id: r.id, actualLabel: i % 4 === 0 ? 1 - r.predictedLabel : r.predictedLabel }));
+    expect((await post(s.app, '/api/resolve', { outcomes })).statusCode).toBe(200);
+    const good = writeModel(s, 'good.json', '{"w":[1]}');
+    const bad = writeModel(s, 'bad.json', '{"w":[2]}');
+    const v = (await post(s.app, '/api/gate/validate', { modelPath: good, validation: GOOD_VALIDATION })).json();
+    expect(v.approved).toBe(true);
+    expect((await post(s.app, '/api/gate/validate', { modelPath: bad, validation: BAD_VALIDATION })).json().approved).toBe(false);
+    const promoted = (await post(s.app, '/api/gate/promote', { modelPath: good }, AUTH)).json();
+
+    const m = await scrape();
+    for (const [name, f] of m) {
+      expect(f.help.length, `${name} has help`).toBeGreaterThan(0);
+      expect(f.type, `${name} has a type`).not.toBe('');
+    }
+
+    // sectors: every sector and regime the API lists, the same counts and accuracy
+    const api = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json() as { sectors: { sector: string; resolved: number; correct: number; accuracy: number | null; byRegime: Record<string, { resolved: number; correct: number; accuracy: number | null }> }[] };
+    let checked = 0;
+    for (const sec of api.sectors.filter((x) => x.resolved > 0)) {
+      expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime: 'all' })).toBe(sec.resolved);
+      expect(value(m, 'vigil_sectors_correct', { sector: sec.sector, regime: 'all' })).toBe(sec.correct);
+      expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime: 'all' })).toBeCloseTo(sec.accuracy!, 12);
+      for (const [regime, r] of Object.entries(sec.byRegime)) {
+        expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime })).toBe(r.resolved);
+        if (r.accuracy !== null) expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime })).toBeCloseTo(r.accuracy, 12);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
+    const totalResolved = m.get('vigil_sectors_resolved')!.samples.filter((x) => x.labels.regime === 'all').reduce((a, x) => a + x.value, 0);
+    expect(totalResolved).toBe(90);
+
+    // replay buffer
+    const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=0' })).json() as { stats: { total: number; maxSize: number; byRegime: Record<string, number>; highConfidence: number } };
+    expect(replay.stats.total).toBeGreaterThan(0);
+    expect(value(m, 'vigil_replay_buffer_size')).toBe(replay.stats.total);
+    expect(value(m, 'vigil_replay_buffer_max_size')).toBe(200);
+    for (const [regime, n] of Object.entries(replay.stats.byRegime)) expect(value(m, 'vigil_replay_buffer_errors', { regime })).toBe(n);
+    expect(value(m, 'vigil_replay_buffer_high_confidence_errors')).toBe(replay.stats.highConfidence);
+
+    // gate
+    const history = (await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json() as { total: number };
+    expect(m.get('vigil_gate_decisions_total')!.type).toBe('counter');
+    expect(value(m, 'vigil_gate_decisions_total', { action: 'validate', result: 'approved' })).toBe(1);
+    expect(value(m, 'vigil_gate_decisions_total', { action: 'validate', result: 'rejected' })).toBe(1);
+    expect(value(m, 'vigil_gate_decisions_total', { action: 'promote', result: 'approved' })).toBe(1);
+    expect(m.get('vigil_gate_decisions_total')!.samples.reduce((a, x) => a + x.value, 0)).toBe(history.total);
+    expect(m.get('vigil_gate_production_info')!.samples).toEqual([
+      { name: 'vigil_gate_production_info', labels: { kind: 'file', model_sha256: v.modelSha256, model_path: expect.stringContaining('good.json'), history_id: String(promoted.historyId), action: 'promote' }, value: 1 },
+    ]);
+    expect(value(m, 'vigil_gate_last_validation_approved')).toBe(0);
+
+    // host
+    expect(value(m, 'vigil_host_predictions_logged')).toBe(120);
+    expect(value(m, 'vigil_host_predictions_resolved')).toBe(90);
+    expect(value(m, 'vigil_host_plugin_enabled', { plugin: 'sectors' })).toBe(1);
+    expect(m.has('vigil_process_cpu_user_seconds_total')).toBe(true);
+  });
+
+  it('follows the data: a later scrape sees later writes', async () => {
+    expect(value(await scrape(), 'vigil_host_predictions_logged')).toBe(0);
+    await post(s.app, '/api/observe', { records: makePredictions(5, { seed: 1 }) });
+    expect(value(await scrape(), 'vigil_host_predictions_logged')).toBe(5);
+  });
+});
