@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Issue, type RecordRules, checkPrediction, isVigilError, validateOutcomes } from '@vigil/core';
+import { type Issue, type RecordRules, checkPrediction, csvCells, csvRow, isVigilError, validateOutcomes } from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import { SingleBar } from 'cli-progress';
-import { parse as parseCsvLine } from 'csv-parse/sync';
 import type { CliIO } from './io.js';
 
 export type InputFormat = 'jsonl' | 'csv';
@@ -30,23 +29,6 @@ export interface IngestSummary {
   readonly refusals: readonly Refusal[];
 }
 
-const FIXED = new Set(['id', 'timestamp', 'symbol', 'regime', 'predictedLabel', 'confidence', 'modelVersion', 'actualLabel', 'resolvedAt']);
-const NUMERIC = new Set(['predictedLabel', 'confidence', 'actualLabel']);
-
-/** One CSV row to a record: fixed columns by name, every other column is a feature. */
-function csvRow(header: string[], cells: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const features: Record<string, number> = {};
-  header.forEach((h, i) => {
-    const v = cells[i] ?? '';
-    if (FIXED.has(h)) {
-      if (v !== '') out[h] = NUMERIC.has(h) ? Number(v) : v;
-    } else features[h] = v === '' ? Number.NaN : Number(v);
-  });
-  if (header.some((h) => !FIXED.has(h))) out.features = features;
-  return out;
-}
-
 async function* lines(o: IngestOptions, io: CliIO): AsyncGenerator<{ line: number; value: unknown; error?: string }> {
   const input = o.file && o.file !== '-' ? createReadStream(o.file) : io.stdin;
   const format = o.format ?? (o.file?.endsWith('.csv') ? 'csv' : 'jsonl');
@@ -58,7 +40,7 @@ async function* lines(o: IngestOptions, io: CliIO): AsyncGenerator<{ line: numbe
     if (format === 'csv') {
       let cells: string[];
       try {
-        cells = (parseCsvLine(text) as string[][])[0] ?? [];
+        cells = csvCells(text);
       } catch (e) {
         yield { line: n, value: undefined, error: `not a CSV line: ${(e as Error).message}` };
         continue;

@@ -5,6 +5,7 @@ import type { VigilHost } from '@vigil/host';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { bearerAuth, resolveApiToken } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import { installCsvParser } from './csvBody.js';
 import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
 import { metricsRoute } from './routes/metricsRoute.js';
@@ -36,6 +37,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   const auth = bearerAuth(token);
   installErrorHandler(app);
   installJsonParser(app);
+  installCsvParser(app);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
