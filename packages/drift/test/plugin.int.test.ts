@@ -1,5 +1,6 @@
-import { type GateCriterion, gateCriterionToken, isVigilError } from '@vigil/core';
+import { type GateCriterion, type PredictionRecord, gateCriterionToken, isVigilError } from '@vigil/core';
 import { type TestHost, createTestHost, testDatabases } from '@vigil/host/testing';
+import { makePredictions } from '@vigil/test-utils';
 import { container as rootContainer } from 'tsyringe';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RetrainingRequest } from '../src/DriftEvents.js';
@@ -112,17 +113,26 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
     host = await createTestHost({ database, plugins: [driftPlugin], config: { plugins: { drift: { options } } } });
     const c = criterion(host);
     const ctx = { modelPath: 'm', threshold: undefined, container: host.container, now: new Date() };
-    expect((await c.evaluate({ ...ctx, validation: { predictions: [] } })).status).toBe('insufficient');
-    expect((await c.evaluate({ ...ctx, validation: { driftScore: 0.05, predictions: [] } })).status).toBe('pass');
-    const recs = makePanel({ symbols: 8, days: 30, seed: 6 });
-    await host.observe(recs);
-    const latest = await c.evaluate({ ...ctx, validation: { predictions: [] } });
-    expect(latest.status).toBe('pass');
-    expect(latest.message).toContain('latest monitoring check');
-    const shifted = recs.slice(0, 60).map((r) => ({ symbol: r.symbol, regime: r.regime, predicted: 1, actual: 1, confidence: 0.9, features: { ...r.features, f0: (r.features.f0 as number) + 5 } }));
-    const computed = await c.evaluate({ ...ctx, validation: { predictions: shifted } });
-    expect(computed.status).toBe('fail');
-    expect(computed.value).toBeGreaterThan(0.9);
+    expect((await c.evaluate({ ...ctx, validation: {} })).status).toBe('insufficient');
+    expect(await c.evaluate({ ...ctx, validation: { driftScore: 0.12 } })).toMatchObject({ status: 'pass', value: 0.12, threshold: 0.2 });
+    expect(await c.evaluate({ ...ctx, validation: { driftScore: 0.25 } })).toMatchObject({ status: 'fail' });
+    const recs = makePredictions(300, { features: 2 });
+    await host.observe(recs.slice(0, 200));
+    const toValidation = (rs: PredictionRecord[], shift: number) =>
+      rs.map((r) => ({ symbol: r.symbol, regime: r.regime, predicted: r.predictedLabel, actual: 1, confidence: r.confidence, features: { f0: r.features.f0 as number, f1: (r.features.f1 as number) + shift } }));
+    const same = await c.evaluate({ ...ctx, validation: { predictions: toValidation(recs.slice(200, 300), 0) } });
+    expect(same.status).toBe('pass');
+    const moved = await c.evaluate({ ...ctx, validation: { predictions: toValidation(recs.slice(200, 300), 1) } });
+    expect(moved.status).toBe('fail');
+    // f1 moved, f0 did not: one feature of two
+    expect(moved).toMatchObject({ value: 0.5, details: { drifted: ['f1'] } });
+    expect((await c.evaluate({ ...ctx, validation: { predictions: toValidation(recs.slice(200, 203), 0) } })).status).toBe('insufficient');
+    await host.observe(recs.slice(200, 250));
+    const latest = await c.evaluate({ ...ctx, validation: {} });
+    expect(latest.details).toMatchObject({ source: 'latest monitoring check' });
+    // the share of features beyond their threshold in that check, not its largest D
+    const last = host.container.resolve(driftMonitorToken).lastFeatureCheck;
+    expect(latest.value).toBe((last?.driftedFeatureNames.length ?? -1) / (last?.features.length ?? 1));
   });
 });
 

@@ -25,6 +25,7 @@ function printStats(r: Awaited<ReturnType<typeof replayStats>>, io: CliIO): void
   io.stdout.write(`high-confidence errors (confidence > 0.8): ${s.highConfidence}${share(s.highConfidence)}\n`);
   io.stdout.write(`average confidence: ${num(s.avgConfidence)}\n`);
   io.stdout.write(`replayed at least once: ${s.replayed}${share(s.replayed)}; total replays: ${s.totalReplays}\n`);
+  io.stdout.write(`held out of training exports (to judge candidates on): ${s.heldOutErrors}${share(s.heldOutErrors)}\n`);
   const mix = (m: Readonly<Record<string, number>>) => Object.entries(m).map(([k, v]) => `${k}: ${v}`).join(', ') || '-';
   io.stdout.write(`by regime: ${mix(s.byRegime)}\nby true label: ${mix(s.byLabel)}\n`);
   if (r.top.length) {
