@@ -96,8 +96,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       regimes: [...REGIMES],
       log: { level: 'warn' },
       plugins: {
-        // drift runs with its documented defaults (per-step CUSUMs over trading days, BACKTEST.md)
-        drift: {},
+        // drift's documented defaults (per-step CUSUMs over trading days, BACKTEST.md), requests from the market's daily move
+        drift: { options: { cusum: { features: ['spy_ret_1d'] } } },
         replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed, replayFraction: 0.05, replayWeight: 1 } },
         gate: { options: { root: o.workDir, modelsDir: MODELS, productionFile: 'production/direction_model.json', productionDir: 'production/direction_model.d', minSamples: 100 } },
       },
