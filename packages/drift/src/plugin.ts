@@ -29,7 +29,16 @@ export const driftPlugin = definePlugin({
         [driftEventsToken, events],
         [driftHistoryToken, history],
       ],
-      criteria: [driftScoreCriterion(monitor, options.driftScoreThreshold)],
+      criteria: [
+        driftScoreCriterion(monitor, {
+          threshold: options.driftScoreThreshold,
+          transforms: options.transforms,
+          minWindowSize: options.minWindowSize,
+          alertThreshold: options.alertThreshold,
+          targetFalseAlarmRate: options.calibration?.targetFalseAlarmRate ?? 0.01,
+          maxReplays: options.calibration?.maxReplays ?? 400,
+        }),
+      ],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
       routes: driftRoutes(history, options),

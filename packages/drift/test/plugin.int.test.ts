@@ -110,12 +110,15 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
     expect(same.status).toBe('pass');
     const moved = await c.evaluate({ ...ctx, validation: { predictions: toValidation(recs.slice(200, 300), 1) } });
     expect(moved.status).toBe('fail');
-    expect(moved.value).toBeGreaterThan(0.3);
+    // f1 moved, f0 did not: one feature of two
+    expect(moved).toMatchObject({ value: 0.5, details: { drifted: ['f1'] } });
     expect((await c.evaluate({ ...ctx, validation: { predictions: toValidation(recs.slice(200, 203), 0) } })).status).toBe('insufficient');
     await host.observe(recs.slice(200, 250));
     const latest = await c.evaluate({ ...ctx, validation: {} });
     expect(latest.details).toMatchObject({ source: 'latest monitoring check' });
-    expect(latest.value).toBe(host.container.resolve(driftMonitorToken).lastFeatureCheck?.maxDrift);
+    // the share of features beyond their threshold in that check, not its largest D
+    const last = host.container.resolve(driftMonitorToken).lastFeatureCheck;
+    expect(latest.value).toBe((last?.driftedFeatureNames.length ?? -1) / (last?.features.length ?? 1));
   });
 });
 

@@ -13,6 +13,7 @@ function printStats(r: ReplayReport, ctx: CommandContext<ReplayOptions>): void {
   out.write(`high-confidence errors (confidence > 0.8): ${s.highConfidence}${share(s.highConfidence)}\n`);
   out.write(`average confidence: ${num(s.avgConfidence)}\n`);
   out.write(`replayed at least once: ${s.replayed}${share(s.replayed)}; total replays: ${s.totalReplays}\n`);
+  out.write(`held out of training exports (to judge candidates on): ${s.heldOutErrors}${share(s.heldOutErrors)}\n`);
   const mix = (m: Readonly<Record<string, number>>) =>
     Object.entries(m)
       .map(([k, v]) => `${k}: ${v}`)

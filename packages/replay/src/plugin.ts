@@ -28,7 +28,7 @@ export const replayPlugin = definePlugin({
         [errorReplayBufferToken, buffer],
         [replayOptionsToken, options],
       ],
-      criteria: [replayImprovementCriterion(buffer, options)],
+      criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
       routes: replayRoutes(buffer),
