@@ -1,6 +1,7 @@
 import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
+import { gateCommands } from './commands.js';
 import { gateRoutes } from './gateRoutes.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
@@ -51,4 +52,6 @@ export const gatePlugin = definePlugin({
       },
     };
   },
+  // `vigil gate ...`: declared statically, so `vigil gate --help` needs no database
+  commands: gateCommands,
 });

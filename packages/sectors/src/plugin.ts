@@ -1,4 +1,5 @@
 import { clockToken, configToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { sectorsCommands } from './commands.js';
 import { sectorsOptionsSchema } from './config.js';
 import { CRASH_ACCURACY_CRITERION, MIN_SECTOR_ACCURACY_CRITERION, crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
@@ -42,4 +43,6 @@ export const sectorsPlugin = definePlugin({
       },
     };
   },
+  // `vigil sectors report`: declared statically, so `vigil sectors --help` needs no database
+  commands: sectorsCommands,
 });
