@@ -106,10 +106,13 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const file = join(w.dir, 'errors.jsonl');
     const res = await w.cli(['replay', 'export', file]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain(`wrote ${wrong.length} row(s)`);
+    // the held-out part of the buffer (holdoutFraction, 20%) is never exported for training
+    const { heldOutErrors } = JSON.parse((await w.cli(['replay', 'stats', '--json'])).stdout).stats;
+    expect(heldOutErrors).toBeGreaterThan(0);
+    expect(res.stdout).toContain(`wrote ${wrong.length - heldOutErrors} row(s)`);
     const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const expected = new Map(wrong.map((p) => [`${p.symbol}|${p.timestamp.slice(0, 10)}`, p]));
-    expect(rows).toHaveLength(wrong.length);
+    expect(rows).toHaveLength(wrong.length - heldOutErrors);
     for (const row of rows) {
       const p = expected.get(`${row.symbol}|${row.date}`) as PredictionRecord;
       expect(row).toMatchObject({ regime: p.regime, predicted_label: p.predictedLabel, true_label: actual.get(p.id), confidence: p.confidence, error_score: p.confidence });

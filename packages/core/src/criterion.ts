@@ -47,6 +47,11 @@ export interface CriterionResult {
   /** One line a person reads: what was measured against what. */
   readonly message: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * Only with status `insufficient`: the criterion's config says a lack of evidence does not
+   * block approval. The verdict is still reported (as insufficient, marked advisory).
+   */
+  readonly advisory?: boolean;
 }
 
 export interface GateCriterion {

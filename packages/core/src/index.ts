@@ -101,3 +101,6 @@ export {
   type Token,
 } from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';
+export { type Interval, Z_95, wilsonInterval } from './stats/wilson.js';
+export { binomialUpperTail, logGamma } from './stats/binomialTail.js';
+export { type McNemarResult, mcnemar } from './stats/mcnemar.js';

@@ -100,39 +100,61 @@ export interface MonitorPlugin<O = unknown, D extends DepsSpec = DepsSpec> {
   /** The data source is open and migrated; the declared deps are resolved. Wiring only. */
   init(deps: ResolvedDeps<D>, options: O): PluginInstance | Promise<PluginInstance>;
   /** `vigil <id> ...`: commands, declared statically so `--help` and offline commands need no database. */
-  readonly commands?: PluginCommands;
+  readonly commands?: PluginCommands<O>;
 }
 
 /**
  * The CLI surface. `register` adds subcommands to the `vigil <id>` group (a commander `Command`);
- * `ctx.withPlugin` starts a host, hands the action this plugin's services, and stops it.
+ * `ctx.withService` starts a host, hands the action this plugin's service and options, and stops it.
  */
-export interface PluginCommands {
+export interface PluginCommands<O = unknown> {
   readonly description: string;
   // biome-ignore lint/suspicious/noExplicitAny: the commander type lives in the CLI's dependency.
-  register(group: any, ctx: CommandContext): void;
+  register(group: any, ctx: CommandContext<O>): void;
 }
 
 export interface CommandIO {
-  readonly stdout: { write(s: string): unknown };
-  readonly stderr: { write(s: string): unknown };
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stdin: NodeJS.ReadableStream;
 }
 
-export interface CommandContext {
+/** What the CLI hands a plugin's commands: its io, output, argument parsers and exit codes, so no plugin copies them. */
+export interface CommandContext<O = unknown> {
   readonly io: CommandIO;
   /** `--json` was given. */
   json(): boolean;
-  /** Starts a host over the configured database, resolves `token`, runs `fn`, stops the host. */
-  withService<T, R>(token: Token<T>, fn: (service: T) => Promise<R>): Promise<R>;
-  /** Exit codes: ok 0, rejected/drift 1, usage 2, internal 3. */
-  readonly exit: { readonly ok: 0; readonly rejected: 1; readonly usage: 2; readonly internal: 3 };
+  /**
+   * Starts a host over the configured database, resolves `token`, runs `fn` with it and the
+   * plugin's normalized options, stops the host. A disabled plugin is a usage error saying how to enable it.
+   */
+  withService<T, R>(token: Token<T>, fn: (service: T, options: O) => Promise<R>): Promise<R>;
+  /** Exit codes: ok 0, rejected/drift 1, usage 2, internal 3, busy 75 (try again). */
+  readonly exit: { readonly ok: 0; readonly rejected: 1; readonly usage: 2; readonly internal: 3; readonly busy: 75 };
+  /** The exit code `run` gives a thrown error. */
+  exitCodeFor(e: unknown): number;
   /** Wraps an action: maps thrown errors to exit codes. */
   run(fn: () => Promise<number>): Promise<void>;
   /** An error reported as a usage error (exit 2). */
   usageError(message: string): Error;
   printJson(value: unknown): void;
+  /** A table on stdout; null and undefined cells print as `-`. */
   printTable(head: readonly string[], rows: readonly (readonly unknown[])[]): void;
+  /** Option parsers for commander (`.option('--top <n>', '...', ctx.args.int(0, 1000), 10)`): a bad value is a usage error naming the option. */
+  readonly args: {
+    /** An integer in [min, max]. */
+    int(min: number, max?: number): (value: string) => number;
+    /** A finite number >= 0. */
+    nonNegative(value: string): number;
+    /** A repeatable, comma-separable list (`--x a --x b` or `--x a,b`). */
+    list(value: string, previous?: string[]): string[];
+  };
+  /** `jsonl` or `csv` from `--format`, else from the file's extension, else `jsonl`; another `--format` is a usage error. */
+  formatOf(file: string | undefined, format: string | undefined): 'jsonl' | 'csv';
+  /** A share as a percentage (`12.3%`), `-` for null, undefined or NaN. */
+  pct(v: number | null | undefined, digits?: number): string;
+  /** A number with fixed digits, `-` for null, undefined or NaN. */
+  num(v: number | null | undefined, digits?: number): string;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of plugins holds differing option and deps types.

@@ -17,8 +17,11 @@ export interface PredictionLog {
   byId(id: string, manager?: EntityManager): Promise<LoggedPrediction | undefined>;
   /** The latest `limit` predictions by observation order, oldest first. */
   recent(limit: number, manager?: EntityManager): Promise<LoggedPrediction[]>;
-  /** Predictions whose `timestamp` lies in [from, to), oldest first, at most `limit`. */
-  range(q: { from?: string; to?: string; limit?: number }, manager?: EntityManager): Promise<LoggedPrediction[]>;
+  /**
+   * Predictions whose `timestamp` lies in [from, to), oldest first, at most `limit`; optionally
+   * only one regime, one model version, or only resolved ones (the gate's stress history).
+   */
+  range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager?: EntityManager): Promise<LoggedPrediction[]>;
   /** How many predictions are logged, and how many resolved. */
   counts(manager?: EntityManager): Promise<{ logged: number; resolved: number }>;
 }

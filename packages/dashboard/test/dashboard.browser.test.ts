@@ -147,7 +147,7 @@ describe('a disabled plugin has no tab', () => {
           await page.goto(`${fx.baseUrl}#/${off}`);
           // an unknown route (the disabled plugin's) shows the first enabled view
           await page.locator(`[data-testid="view-${on[0]}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
-          const tabs = await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => (a as HTMLElement).dataset.route));
+          const tabs = await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => a.getAttribute('data-route')));
           expect(tabs, `${off} disabled`).toEqual(on);
           expect(await page.locator(`[data-testid="nav-${off}"]`).count()).toBe(0);
           for (const id of on) {

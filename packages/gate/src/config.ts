@@ -50,6 +50,21 @@ export const gateOptionsSchema = z
     optional: z.array(criterionId).default([]),
     /** gate.overall_accuracy from raw predictions is `insufficient` below this many samples. */
     minSamples: z.number().int().min(1).default(100),
+    /**
+     * The built-in trading criteria (gate.information_coefficient, gate.high_conviction_hit_rate,
+     * gate.turnover): off by default; when enabled they run and report, and block only if listed
+     * in `required`.
+     */
+    trading: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Rows (turnover: consecutive same-symbol pairs) needed before a verdict. */
+        minSamples: z.number().int().min(4).default(100),
+        /** Confidence at or above which a prediction is high-conviction. */
+        highConviction: z.number().min(0.5).max(1).default(0.7),
+        minHighConvictionSamples: z.number().int().min(1).default(30),
+      })
+      .default({ enabled: false, minSamples: 100, highConviction: 0.7, minHighConvictionSamples: 30 }),
     /** A criterion that has not answered after this long is an `error` (fails closed). */
     criterionTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
     /** A file (relative to root) holding the key for the history's HMAC chain; else VIGIL_HISTORY_KEY; else an unkeyed chain. */

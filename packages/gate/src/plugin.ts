@@ -1,13 +1,15 @@
 import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
+import { gateCommands } from './commands.js';
 import { gateRoutes } from './gateRoutes.js';
 import { gateOptionsSchema } from './config.js';
 import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
-import { OVERALL_ACCURACY_CRITERION, overallAccuracyCriterion } from './overallAccuracy.js';
+import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
+import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
 import { GATE_EVENTS } from './historyEvents.js';
 import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
@@ -19,7 +21,8 @@ export const gatePlugin = definePlugin({
   options: gateOptionsSchema,
   entities: [ModelPromotionHistoryEntity],
   migrations: [GatePromotionHistory1700000004000],
-  criterionIds: [OVERALL_ACCURACY_CRITERION],
+  // no fixed criterionIds: the trading criteria exist only when options.trading.enabled (and a
+  // disabled gate evaluates nothing, so there is nothing to name as missing)
   deps: {
     container: containerToken,
     transactor: transactorToken,
@@ -33,9 +36,10 @@ export const gatePlugin = definePlugin({
   init(deps, options) {
     deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
+    const trading = { ...options.trading, labels: deps.config.labels };
     return {
       provides: [[gateToken, gate]],
-      criteria: [overallAccuracyCriterion(options.minSamples)],
+      criteria: [overallAccuracyCriterion(options.minSamples), ...(options.trading.enabled ? [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)] : [])],
       metrics: gateMetrics(deps.dataSource),
       routes: gateRoutes(gate),
       view: gateView,
@@ -48,4 +52,6 @@ export const gatePlugin = definePlugin({
       },
     };
   },
+  // `vigil gate ...`: declared statically, so `vigil gate --help` needs no database
+  commands: gateCommands,
 });

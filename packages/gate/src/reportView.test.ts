@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry } from './report.js';
-import { reportViews } from './reportView.js';
+import { checkView, reportViews } from './reportView.js';
 
 const entry = (o: Partial<HistoryEntry>): HistoryEntry => ({
   id: 1, action: 'validate', modelPath: '/srv/v/models/m.json', modelSha256: 'ab', validatedAt: '2026-01-01T00:00:00.000Z',
   approved: false, promotedToProduction: false, overallAccuracy: null, crashAccuracy: null, minSectorAccuracy: null,
   driftScore: null, replayImprovement: null, checksPassed: [], checksFailed: [], actor: null, notes: null, criteria: null, ...o,
+});
+
+describe('checkView', () => {
+  it('keeps an advisory mark on an insufficient check, and adds none otherwise', () => {
+    expect(checkView({ id: 'sectors.crash_accuracy', status: 'insufficient', advisory: true })).toMatchObject({ status: 'insufficient', advisory: true });
+    expect(checkView({ id: 'gate.overall_accuracy', status: 'fail' })).not.toHaveProperty('advisory');
+  });
 });
 
 describe('reportViews', () => {

@@ -9,6 +9,8 @@ export interface CheckView {
   readonly value: number | null;
   readonly threshold: number | null;
   readonly message: string;
+  /** An `insufficient` check its criterion marks advisory: shown, not blocking. */
+  readonly advisory?: boolean;
 }
 
 /** A history row as people read it: the attempt and the checks behind its decision (docs/api.md). */
@@ -36,6 +38,7 @@ export const checkView = (r: Partial<CheckView>): CheckView => ({
   value: typeof r.value === 'number' ? r.value : null,
   threshold: typeof r.threshold === 'number' ? r.threshold : null,
   message: r.message ?? '',
+  ...(r.advisory === true ? { advisory: true } : {}),
 });
 
 /**

@@ -61,6 +61,13 @@ describe('decide', () => {
     }
   });
 
+  it('an advisory insufficient verdict is reported but does not block; advisory on any other status is ignored', () => {
+    const advisory = (s: CriterionOutcome['status']): CriterionOutcome => ({ ...o('b.y', s), advisory: true });
+    expect(decide([o('a.x', 'pass'), advisory('insufficient')], new Map())).toEqual({ approved: true, checksPassed: ['a.x'], checksFailed: ['b.y'], reasons: [] });
+    for (const s of ['fail', 'error'] as const) expect(decide([o('a.x', 'pass'), advisory(s)], new Map()).approved, s).toBe(false);
+    expect(decide([advisory('insufficient')], new Map()).approved).toBe(false);
+  });
+
   it('rejects when a required criterion is missing, and when nothing passed at all', () => {
     const d = decide([o('a.x', 'pass')], new Map([['s.z', 'required criterion s.z missing']]));
     expect(d).toMatchObject({ approved: false, checksFailed: ['s.z'], reasons: ['required criterion s.z missing'] });

@@ -106,7 +106,8 @@ export function decide(results: readonly CriterionOutcome[], missing: ReadonlyMa
     if (r.status === 'pass') checksPassed.push(r.id);
     else {
       checksFailed.push(r.id);
-      if (r.required) reasons.push(`${r.id}: ${r.status}: ${r.message}`);
+      // an advisory `insufficient` (the criterion's config says missing evidence does not block) is reported only
+      if (r.required && !(r.status === 'insufficient' && r.advisory === true)) reasons.push(`${r.id}: ${r.status}: ${r.message}`);
     }
   }
   for (const [id, reason] of missing) {

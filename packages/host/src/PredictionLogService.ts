@@ -25,12 +25,15 @@ export class PredictionLogService implements PredictionLog {
     return rows.reverse().map(toLogged);
   }
 
-  async range(q: { from?: string; to?: string; limit?: number }, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
+  async range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
     const ph = placeholder(dialectOf(manager.connection));
     const where: string[] = [];
     const params: unknown[] = [];
     if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
     if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+    if (q.regime !== undefined) where.push(`regime = ${ph(params.push(q.regime))}`);
+    if (q.modelVersion !== undefined) where.push(`model_version = ${ph(params.push(q.modelVersion))}`);
+    if (q.resolved !== undefined) where.push(q.resolved ? 'actual_label IS NOT NULL' : 'actual_label IS NULL');
     const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
     const sql = `SELECT * FROM ${PREDICTIONS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp ASC, id ASC${limit}`;
     return ((await manager.query(sql, params)) as PredictionRow[]).map(toLogged);

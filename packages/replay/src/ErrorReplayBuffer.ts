@@ -19,6 +19,7 @@ import {
   writeMeta,
 } from './bufferSql.js';
 import { FeatureLayout } from './FeatureLayout.js';
+import { isHeldOut } from './isHeldOut.js';
 import { prioritizedSample } from './prioritizedSample.js';
 import { mulberry32 } from './random.js';
 import { type PairedPrediction, type ReplayImprovement, replayImprovement } from './stats/replayImprovement.js';
@@ -46,6 +47,12 @@ export interface BufferOptions {
   readonly featureNames?: readonly string[] | undefined;
   /** Seed of the sampler used when a call passes none. */
   readonly seed: number;
+  /**
+   * Share of buffered rows held out of every training export (replay draws, the training mix,
+   * `getBufferedSamples`), chosen by a seeded hash of the row id; `getHeldOutSamples()` returns
+   * them, for judging a candidate on mistakes it never trained on. Default 0 (none).
+   */
+  readonly holdoutFraction?: number;
 }
 
 export interface BufferDeps {
@@ -99,6 +106,8 @@ export interface ErrorStats {
   readonly replayedErrors: number;
   /** Sum of `replayed_count`. */
   readonly totalReplays: number;
+  /** Buffered errors in the held-out part (`holdoutFraction`): never in a training export. */
+  readonly heldOutErrors: number;
   readonly maxSize: number;
 }
 
@@ -115,6 +124,8 @@ export interface ReplayEvaluation extends ReplayImprovement {
   readonly bufferSize: number;
   /** Ids given that are not in the buffer (ignored). */
   readonly unmatched: number;
+  /** How many of the matched rows are in the held-out part. */
+  readonly heldOut: number;
 }
 
 /** A model prediction on one buffered row. */
@@ -153,6 +164,11 @@ export class ErrorReplayBuffer {
     this.#fixedLayout = new FeatureLayout(options.featureNames ?? null);
     this.#layout = this.#fixedLayout;
     this.#rand = mulberry32(options.seed);
+  }
+
+  /** Whether a buffered row is in the held-out part (a pure function of its id and the seed). */
+  isHeldOut(id: number): boolean {
+    return isHeldOut(id, this.options.seed, this.options.holdoutFraction ?? 0);
   }
 
   /** Entries held (committed). */
@@ -313,7 +329,7 @@ export class ErrorReplayBuffer {
     const rand = o.seed === undefined ? this.#rand : mulberry32(o.seed);
     return this.deps.transactor.run(async (tx) => {
       // The index map iterates in ascending id order (loaded by id, new ids always larger).
-      const entries = [...this.#index.entries.values()];
+      const entries = [...this.#index.entries.values()].filter((e) => !this.isHeldOut(e.id));
       const scores = entries.map((e) => e.score);
       const draw = prioritizedSample(scores, n ?? entries.length, o.alpha ?? this.options.alpha, o.beta ?? this.options.beta, rand);
       const ids = draw.indices.map((i) => (entries[i] as IndexEntry).id);
@@ -350,16 +366,35 @@ export class ErrorReplayBuffer {
       });
     }
     throwIfIssues('training mix', issues);
-    const n = this.size === 0 ? 0 : replayCount(batch.labels.length, fraction);
+    const n = this.trainingSize === 0 ? 0 : replayCount(batch.labels.length, fraction);
     const replay = n === 0 ? { features: [], labels: [], weights: [] } : await this.getReplaySamples(n, o);
     return mixReplay(batch, replay, { replayFraction: fraction, replayWeight: weight, importanceWeighting: this.options.importanceWeighting });
   }
 
-  /** Every buffered row, highest error score first (does not count as a replay). */
-  async getBufferedSamples(): Promise<StoredSample[]> {
+  /** Buffered rows a training export may hand out (the held-out part excluded). */
+  get trainingSize(): number {
+    let n = 0;
+    for (const id of this.#index.entries.keys()) if (!this.isHeldOut(id)) n++;
+    return n;
+  }
+
+  /** Every buffered row a training export may hand out, highest error score first (does not count as a replay). */
+  getBufferedSamples(): Promise<StoredSample[]> {
+    return this.#samples(false);
+  }
+
+  /** The held-out buffered rows (`holdoutFraction`), highest error score first: never in any training export. */
+  getHeldOutSamples(): Promise<StoredSample[]> {
+    return this.#samples(true);
+  }
+
+  async #samples(heldOut: boolean): Promise<StoredSample[]> {
     this.#requireLoaded();
     return this.deps.transactor.run(async (tx) => {
-      const order = this.#index.sortedDesc().map((e) => e.id);
+      const order = this.#index
+        .sortedDesc()
+        .map((e) => e.id)
+        .filter((id) => this.isHeldOut(id) === heldOut);
       const rows = await loadSamples(tx.manager, order);
       return order.map((id) => rows.get(id) as StoredSample);
     });
@@ -377,6 +412,7 @@ export class ErrorReplayBuffer {
         highConfidenceErrors: s.highConfidence,
         replayedErrors: s.replayedErrors,
         totalReplays: s.totalReplays,
+        heldOutErrors: this.size - this.trainingSize,
         maxSize: this.options.maxSize,
       };
     });
@@ -437,7 +473,8 @@ export class ErrorReplayBuffer {
         const r = rows.get(id) as StoredSample;
         return { label: r.label, oldPredicted: old ? (old.get(id) as number) : r.predicted, newPredicted: fresh.get(id) as number };
       });
-      return { ...replayImprovement(pairs), matched: pairs.length, bufferSize: this.#index.size, unmatched: fresh.size - pairs.length };
+      const heldOut = ids.filter((id) => this.isHeldOut(id)).length;
+      return { ...replayImprovement(pairs), matched: pairs.length, heldOut, bufferSize: this.#index.size, unmatched: fresh.size - pairs.length };
     });
   }
 

@@ -1,5 +1,6 @@
 import { clockToken, configToken, dataSourceToken, definePlugin, transactorToken } from '@vigil/core';
 import { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
+import { replayCommands } from './commands.js';
 import { replayOptionsSchema } from './config.js';
 import { errorReplayEntity } from './entities/ErrorReplayRow.js';
 import { replayMetaEntity } from './entities/ReplayMetaRow.js';
@@ -27,7 +28,7 @@ export const replayPlugin = definePlugin({
         [errorReplayBufferToken, buffer],
         [replayOptionsToken, options],
       ],
-      criteria: [replayImprovementCriterion(buffer, options)],
+      criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
       routes: replayRoutes(buffer),
@@ -45,4 +46,6 @@ export const replayPlugin = definePlugin({
         : {},
     };
   },
+  // `vigil replay stats|export`: declared statically, so `vigil replay --help` needs no database
+  commands: replayCommands,
 });

@@ -1,74 +1,102 @@
-import { type CriterionResult, type GateCriterion, defineCriterion } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
 import type { BufferedPrediction, ErrorReplayBuffer } from './ErrorReplayBuffer.js';
+import { heldOutFixRate, recentWindowPairs } from './replayEvidence.js';
+import { replayImprovement } from './stats/replayImprovement.js';
 
 export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
 
 /**
- * Extra `ValidationResults` fields this criterion reads (beside the core `replayImprovement`):
+ * Extra `ValidationResults` fields this criterion reads, beside the core `predictions` and
+ * `baselinePredictions` (the candidate and the live model on the same recent rows):
  * - `replayPredictions`: the candidate's predictions on buffered rows, `{ bufferId, predicted }[]`
- *   (ids from `getBufferedSamples()`);
- * - `replayBaselinePredictions`: optional, the current model's predictions on the same rows;
- *   without it the baseline is the buffered (wrong) prediction itself.
+ *   (ids from `getBufferedSamples()` and `getHeldOutSamples()`); only held-out rows are judged;
+ * - `replayBaselinePredictions`: the live model's predictions on the same rows (reported).
  */
 export interface ReplayValidationFields {
   readonly replayPredictions?: readonly BufferedPrediction[];
   readonly replayBaselinePredictions?: readonly BufferedPrediction[];
 }
 
-const fmt = (v: number): string => `${(v * 100).toFixed(1)}%`;
+export interface ReplayCriterionOptions {
+  /** Fewer paired recent rows (or held-out buffered rows) than this are not judged. */
+  readonly minReplaySamples: number;
+  /** One-sided significance level of both tests. */
+  readonly significance: number;
+  /** The labels a model may predict: chance on a buffered error is 1 / labels.length. */
+  readonly labels: readonly number[];
+  /** 'require': the held-out buffered errors must be fixed significantly more often than chance; 'report': shown only. */
+  readonly heldOutRule: 'report' | 'require';
+}
 
-/** `replay.replay_improvement`: "replay improvement > 0" (spec Module 10), threshold default 0. */
-export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: { readonly minReplaySamples: number }): GateCriterion {
+const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+const p3 = (p: number): string => p.toPrecision(3);
+
+/**
+ * `replay.replay_improvement`, out of sample: the candidate must beat the live model on recent
+ * rows it did not train on (paired, McNemar exact one-sided p < `significance`, improvement in
+ * accuracy > threshold). With `heldOutRule: 'require'` it must also, when the buffer's held-out
+ * part has enough rows, get the live model's held-out mistakes right more often than chance
+ * (binomial one-sided p < `significance`); by default that figure is reported.
+ * Buffered rows are the live model's errors, so comparing with the live model on them is biased
+ * towards any candidate (a coin flip "fixes" half); they are judged against chance instead.
+ * In-sample figures (buffered rows that training could draw) are reported, never decisive. A
+ * `replayImprovement` the caller gives (the spec's precomputed figure) decides only when there
+ * are no paired recent rows; the caller is then responsible for measuring it out of sample.
+ */
+export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayCriterionOptions): GateCriterion {
   return defineCriterion({
     id: REPLAY_IMPROVEMENT_CRITERION,
     requiredByDefault: true,
     thresholdRange: [-1, 1],
-    description: 'The candidate gets more of the buffered worst errors right than the model that made them (replay improvement > threshold).',
+    description: 'Out of sample, the candidate beats the live model on recent rows (paired, significant) and gets its held-out buffered mistakes right more often than chance.',
     defaultThreshold: 0,
     async evaluate(ctx): Promise<CriterionResult> {
       const threshold = ctx.threshold ?? 0;
-      const given = ctx.validation.replayImprovement;
-      if (given !== undefined) {
-        if (typeof given !== 'number' || !Number.isFinite(given)) {
-          return { status: 'error', value: null, threshold, message: `validation.replayImprovement must be a finite number, got ${String(given)}` };
-        }
+      const v = ctx.validation as typeof ctx.validation & ReplayValidationFields;
+      const given = v.replayImprovement;
+      if (given !== undefined && (typeof given !== 'number' || !Number.isFinite(given))) {
+        return { status: 'error', value: null, threshold, message: `validation.replayImprovement must be a finite number, got ${String(given)}` };
+      }
+      const replay = v.replayPredictions === undefined ? null : await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
+      const heldOut = v.replayPredictions === undefined ? null : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length);
+      const pairs = recentWindowPairs(v.predictions, v.baselinePredictions);
+      if (pairs instanceof VigilError) throw pairs;
+      const recent = pairs ? replayImprovement(pairs) : null;
+      const details = {
+        significance: o.significance,
+        minSamples: o.minReplaySamples,
+        recentWindow: recent && { rows: recent.samples, liveAccuracy: recent.oldAccuracy, candidateAccuracy: recent.newAccuracy, improvement: recent.improvement, mcnemar: recent.mcnemar },
+        heldOutBuffer: heldOut,
+        ...(given !== undefined ? { givenReplayImprovement: given } : {}),
+        inSample: {
+          ...(replay ? { bufferedRows: replay.matched - replay.heldOut, repeatErrorReduction: replay.repeatErrorReduction, improvement: replay.improvement, note: 'rows training could draw, and all of them the live model got wrong: reported, never decisive' } : {}),
+        },
+      };
+      if ((!recent || recent.samples < o.minReplaySamples) && given !== undefined) {
+        // the spec's contract: a pipeline may hand over its own figure; the gate cannot check how it was measured
+        const pass = given > threshold;
+        return { status: pass ? 'pass' : 'fail', value: given, threshold, message: `replay improvement ${pct(given)} (given by the caller, who must measure it out of sample; no paired recent rows to check it) ${pass ? '>' : '<='} ${pct(threshold)}`, details: { ...details, source: 'validation.replayImprovement' } };
+      }
+      if (!recent || recent.samples < o.minReplaySamples) {
+        const n = recent?.samples ?? 0;
         return {
-          status: given > threshold ? 'pass' : 'fail',
-          value: given,
+          status: 'insufficient',
+          value: recent?.improvement ?? null,
           threshold,
-          message: `replay improvement ${fmt(given)} (given) ${given > threshold ? '>' : '<='} ${fmt(threshold)}`,
-          details: { source: 'validation.replayImprovement' },
+          message: `${n} paired recent rows (validation.predictions with the live model's validation.baselinePredictions); at least ${o.minReplaySamples} are needed to judge improvement out of sample`,
+          details,
         };
       }
-      const v = ctx.validation as ReplayValidationFields;
-      if (v.replayPredictions === undefined) {
-        return { status: 'insufficient', value: null, threshold, message: 'no validation.replayImprovement and no validation.replayPredictions on the buffered errors' };
-      }
-      if (buffer.size === 0) return { status: 'insufficient', value: null, threshold, message: 'the error replay buffer is empty; nothing to measure replay improvement on' };
-      const ev = await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
-      const details = {
-        source: 'validation.replayPredictions',
-        matched: ev.matched,
-        unmatched: ev.unmatched,
-        bufferSize: ev.bufferSize,
-        oldErrors: ev.oldErrors,
-        repeatErrors: ev.repeatErrors,
-        repeatErrorReduction: ev.repeatErrorReduction,
-        oldAccuracy: ev.oldAccuracy,
-        newAccuracy: ev.newAccuracy,
-        mcnemar: ev.mcnemar,
-      };
-      if (ev.matched < o.minReplaySamples || ev.improvement === null) {
-        return { status: 'insufficient', value: ev.improvement, threshold, message: `only ${ev.matched} buffered errors matched; need at least ${o.minReplaySamples}`, details };
-      }
-      const pass = ev.improvement > threshold;
-      return {
-        status: pass ? 'pass' : 'fail',
-        value: ev.improvement,
-        threshold,
-        message: `replay improvement ${fmt(ev.improvement)} on ${ev.matched} buffered errors ${pass ? '>' : '<='} ${fmt(threshold)} (McNemar exact p = ${ev.mcnemar.pExact.toPrecision(3)})`,
-        details,
-      };
+      const improvement = recent.improvement as number;
+      const m = recent.mcnemar;
+      const recentOk = improvement > threshold && m.pBetter < o.significance;
+      const heldJudged = o.heldOutRule === 'require' && heldOut !== null && heldOut.rows >= o.minReplaySamples;
+      const heldOk = !heldJudged || (heldOut as { pAboveChance: number }).pAboveChance < o.significance;
+      const recentLine = `recent rows: ${pct(recent.newAccuracy as number)} vs live ${pct(recent.oldAccuracy as number)} on ${recent.samples} (improvement ${pct(improvement)} ${improvement > threshold ? '>' : '<='} ${pct(threshold)}, McNemar b=${m.b} c=${m.c} one-sided p=${p3(m.pBetter)} ${m.pBetter < o.significance ? '<' : '>='} ${o.significance})`;
+      const heldLine = !heldOut
+        ? 'no held-out buffered rows given'
+        : `held-out buffered errors fixed ${heldOut.fixed}/${heldOut.rows} = ${heldOut.fixRate === null ? '-' : pct(heldOut.fixRate)} vs chance ${pct(heldOut.chance)} (p=${p3(heldOut.pAboveChance)}; ${heldJudged ? 'required' : o.heldOutRule === 'require' ? `fewer than ${o.minReplaySamples}: not judged` : 'reported'})`;
+      return { status: recentOk && heldOk ? 'pass' : 'fail', value: improvement, threshold, message: `${recentLine}; ${heldLine}`, details };
     },
   });
 }

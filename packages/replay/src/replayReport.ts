@@ -14,6 +14,8 @@ export interface ReplayReport {
     /** Draws over all buffered errors (one error drawn three times counts three). */
     readonly totalReplays: number;
     readonly highConfidence: number;
+    /** Buffered errors held out of every training export (`holdoutFraction`), to judge candidates on. */
+    readonly heldOutErrors: number;
   };
   readonly top: readonly TopError[];
 }
@@ -21,7 +23,7 @@ export interface ReplayReport {
 export async function replayReport(buffer: ErrorReplayBuffer, top: number): Promise<ReplayReport> {
   const s = await buffer.getErrorStats();
   return {
-    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, totalReplays: s.totalReplays, highConfidence: s.highConfidenceErrors },
+    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, totalReplays: s.totalReplays, highConfidence: s.highConfidenceErrors, heldOutErrors: s.heldOutErrors },
     top: await buffer.topErrors(top),
   };
 }

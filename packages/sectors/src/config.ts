@@ -19,6 +19,8 @@ export const sectorsOptionsSchema = z
     minSectorSamples: z.number().int().min(1).default(30),
     /** Crash-regime validation predictions needed before sectors.crash_accuracy judges. */
     minCrashSamples: z.number().int().min(1).default(30),
+    /** Too few crash-regime rows everywhere: 'reject' (default) blocks approval; 'advisory' reports it as insufficient without blocking. */
+    insufficientCrashEvidence: z.enum(['reject', 'advisory']).default('reject'),
   })
   .superRefine((o, ctx) => {
     const allowed = new Set<string>([...GICS_SECTORS, ...o.customSectors]);

@@ -1,4 +1,5 @@
-import { type CriterionResult, type GateCriterion, type RecordRules, type ValidationResults, defineCriterion } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, type RecordRules, type ValidationPrediction, type ValidationResults, defineCriterion, describeValue, throwIfIssues } from '@vigil/core';
+import type { StressHistory } from './StressHistory.js';
 import { evaluateCandidate } from './evaluateCandidate.js';
 import { UNKNOWN_SECTOR } from './gics.js';
 import type { SectorMap } from './SectorMap.js';
@@ -80,16 +81,39 @@ export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriter
   });
 }
 
+/** What a crash-accuracy verdict rests on, in the order tried. */
+export type CrashEvidenceSource = 'validation.regimeAccuracy' | 'validation.predictions' | 'validation.stressSet' | 'prediction log stress episodes';
+
+/**
+ * Extra `ValidationResults` fields sectors.crash_accuracy reads when the validation set holds
+ * too few crash-regime rows:
+ * - `stressSet`: a stress set the caller names, `{ name, predictions }` (every row counts);
+ * - `stressPredictions`: the candidate's predictions on the stress episodes already in the
+ *   prediction log, `{ id, predicted }[]` (ids from the sectors plugin's `StressHistory.rows()`);
+ *   only logged, resolved, crash-regime ids count, scored against the logged outcome.
+ */
+export interface StressValidationFields {
+  readonly stressSet?: { readonly name: string; readonly predictions: readonly ValidationPrediction[] };
+  readonly stressPredictions?: readonly { readonly id: string; readonly predicted: number }[];
+}
+
+export interface CrashCriterionOptions extends SectorCriteriaOptions {
+  /** The stress episodes in the prediction log. */
+  readonly stress: StressHistory;
+  /** 'reject': too little crash evidence blocks approval; 'advisory': it is reported, not blocking. */
+  readonly insufficientCrashEvidence: 'reject' | 'advisory';
+}
+
 /** "Crash-regime accuracy > 65%": strictly above the threshold, with enough crash samples. */
-export function crashAccuracyCriterion(o: SectorCriteriaOptions): GateCriterion {
+export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion {
   return defineCriterion({
     id: CRASH_ACCURACY_CRITERION,
     requiredByDefault: true,
-    description: `accuracy in the '${o.crashRegime}' regime above the minimum on the validation set`,
+    description: `accuracy in the '${o.crashRegime}' regime above the minimum: on the validation set, else on a named stress set or the stress episodes in the prediction log`,
     defaultThreshold: DEFAULT_MIN_CRASH_ACCURACY,
     async evaluate(ctx) {
       const threshold = ctx.threshold ?? DEFAULT_MIN_CRASH_ACCURACY;
-      const v: ValidationResults = ctx.validation;
+      const v = ctx.validation as ValidationResults & StressValidationFields;
       const pre = v.regimeAccuracy?.[o.crashRegime];
       if (pre !== undefined) {
         const invalid = badFigures('validation.regimeAccuracy', { [o.crashRegime]: pre });
@@ -102,22 +126,74 @@ export function crashAccuracyCriterion(o: SectorCriteriaOptions): GateCriterion 
           details: { source: `validation.regimeAccuracy.${o.crashRegime}` },
         };
       }
-      if (!v.predictions?.length) return { status: 'insufficient', value: null, threshold, message: `no validation.regimeAccuracy.${o.crashRegime} and no validation.predictions to compute it from` };
-      const b = evaluateCandidate(v.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples });
-      const crash = b.regimes[o.crashRegime];
-      const n = crash?.total ?? 0;
-      const details = { source: 'validation.predictions', regime: o.crashRegime, samples: n, minSamples: o.minCrashSamples, correct: crash?.correct ?? 0, interval: wilsonInterval(crash?.correct ?? 0, n) };
-      if (!crash || crash.accuracy === null || n < o.minCrashSamples) {
-        return { status: 'insufficient', value: crash?.accuracy ?? null, threshold, message: `${n} '${o.crashRegime}'-regime validation samples; at least ${o.minCrashSamples} are needed to judge crash accuracy`, details };
+      // each source in turn; the first with enough rows decides
+      const tried: { source: CrashEvidenceSource; name?: string; samples: number; correct: number }[] = [];
+      if (v.predictions?.length) {
+        const crash = evaluateCandidate(v.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples }).regimes[o.crashRegime];
+        tried.push({ source: 'validation.predictions', samples: crash?.total ?? 0, correct: crash?.correct ?? 0 });
       }
-      const pass = crash.accuracy > threshold;
+      if (v.stressSet !== undefined && tried.every((t) => t.samples < o.minCrashSamples)) {
+        const set = v.stressSet;
+        if (typeof set?.name !== 'string' || !set.name || !Array.isArray(set.predictions)) {
+          return { status: 'error', value: null, threshold, message: `validation.stressSet must be { name, predictions }, got ${describeValue(set)}` };
+        }
+        const all = evaluateCandidate(set.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples }).overall;
+        tried.push({ source: 'validation.stressSet', name: set.name, samples: all.total, correct: all.correct });
+      }
+      if (v.stressPredictions !== undefined && tried.every((t) => t.samples < o.minCrashSamples)) {
+        const given = checkStressPredictions(v.stressPredictions, o.rules.labels);
+        const logged = await o.stress.outcomes(given.map((p) => p.id), o.crashRegime);
+        let samples = 0;
+        let correct = 0;
+        for (const p of given) {
+          const row = logged.get(p.id);
+          if (!row) continue;
+          samples++;
+          if (row.actual === p.predicted) correct++;
+        }
+        tried.push({ source: 'prediction log stress episodes', samples, correct });
+      }
+      const used = tried.find((t) => t.samples >= o.minCrashSamples);
+      const evidence = tried.map((t) => ({ ...t, accuracy: t.samples ? t.correct / t.samples : null, interval: wilsonInterval(t.correct, t.samples) }));
+      const details = { regime: o.crashRegime, minSamples: o.minCrashSamples, evidence, insufficientCrashEvidence: o.insufficientCrashEvidence };
+      if (!used) {
+        const best = evidence.reduce<(typeof evidence)[number] | undefined>((a, t) => (!a || t.samples > a.samples ? t : a), undefined);
+        const had = evidence.map((t) => `${t.source}${t.name ? ` '${t.name}'` : ''}: ${t.samples}`).join(', ') || 'no validation predictions, stress set or logged stress predictions';
+        return {
+          status: 'insufficient',
+          value: best?.accuracy ?? null,
+          threshold,
+          message: `too few '${o.crashRegime}'-regime rows to judge crash accuracy (${had}; need ${o.minCrashSamples})${o.insufficientCrashEvidence === 'advisory' ? '; advisory: does not block approval' : '; rejects (insufficientCrashEvidence: reject)'}`,
+          details: { ...details, source: null },
+          ...(o.insufficientCrashEvidence === 'advisory' ? { advisory: true } : {}),
+        };
+      }
+      const accuracy = used.correct / used.samples;
+      const pass = accuracy > threshold;
+      const where = used.source === 'validation.stressSet' ? `stress set '${used.name}'` : used.source;
       return {
         status: pass ? 'pass' : 'fail',
-        value: crash.accuracy,
+        value: accuracy,
         threshold,
-        message: `'${o.crashRegime}' accuracy ${pct(crash.accuracy)} (n=${n}) ${pass ? '>' : '<='} ${pct(threshold)}`,
-        details,
+        message: `'${o.crashRegime}' accuracy ${pct(accuracy)} (n=${used.samples}, on ${where}) ${pass ? '>' : '<='} ${pct(threshold)}`,
+        details: { ...details, source: used.source, ...(used.name ? { stressSet: used.name } : {}), samples: used.samples, correct: used.correct, interval: wilsonInterval(used.correct, used.samples) },
       };
     },
   });
+}
+
+/** `validation.stressPredictions` must be `{ id: string, predicted: <label> }[]`, ids unique: a VigilError naming the first bad field. */
+function checkStressPredictions(list: unknown, labels: readonly number[]): { id: string; predicted: number }[] {
+  const issues: { path: string; message: string; value?: unknown }[] = [];
+  if (!Array.isArray(list)) issues.push({ path: 'validation.stressPredictions', message: `must be an array of { id, predicted }, got ${describeValue(list)}`, value: list });
+  const seen = new Set<string>();
+  (Array.isArray(list) ? list : []).forEach((p: unknown, i: number) => {
+    const r = (p ?? {}) as { id?: unknown; predicted?: unknown };
+    if (typeof r.id !== 'string' || !r.id) issues.push({ path: `validation.stressPredictions[${i}].id`, message: `must be a logged prediction id, got ${describeValue(r.id)}`, value: r.id });
+    else if (seen.has(r.id)) issues.push({ path: `validation.stressPredictions[${i}].id`, message: `duplicates an earlier prediction for '${r.id}'`, value: r.id });
+    else seen.add(r.id);
+    if (typeof r.predicted !== 'number' || !labels.includes(r.predicted)) issues.push({ path: `validation.stressPredictions[${i}].predicted`, message: `must be one of the labels [${labels.join(', ')}], got ${describeValue(r.predicted)}`, value: r.predicted });
+  });
+  throwIfIssues('stress predictions', issues);
+  return list as { id: string; predicted: number }[];
 }

@@ -1,6 +1,7 @@
 export { sectorsPlugin } from './plugin.js';
 export { sectorsOptionsSchema, type SectorsOptions } from './config.js';
-export { sectorMapToken, sectorTrackerToken } from './tokens.js';
+export { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
+export { StressHistory, type StressRow } from './StressHistory.js';
 export { sectorsView } from './view.js';
 export { GICS_SECTORS, GICS_TABLE_PATH, UNKNOWN_SECTOR, gicsTable, sectorOf, type GicsSector } from './gics.js';
 export { canonicalSymbol } from './symbols.js';
@@ -26,7 +27,10 @@ export {
   DEFAULT_MIN_SECTOR_ACCURACY,
   crashAccuracyCriterion,
   minSectorAccuracyCriterion,
+  type CrashCriterionOptions,
+  type CrashEvidenceSource,
   type SectorCriteriaOptions,
+  type StressValidationFields,
 } from './criteria.js';
 export type { TrackInput, TrackOutcome } from './validateInput.js';
 export { SECTOR_PERFORMANCE_TABLE, SectorPerformanceEntity, type SectorPerformanceRow } from './entities/SectorPerformanceEntity.js';

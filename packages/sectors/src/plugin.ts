@@ -1,4 +1,5 @@
-import { clockToken, configToken, definePlugin, loggerToken, transactorToken } from '@vigil/core';
+import { clockToken, configToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { sectorsCommands } from './commands.js';
 import { sectorsOptionsSchema } from './config.js';
 import { CRASH_ACCURACY_CRITERION, MIN_SECTOR_ACCURACY_CRITERION, crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
@@ -6,7 +7,8 @@ import { SectorPerformance1700000003000 } from './migrations/SectorPerformance17
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
 import { sectorsRoutes } from './sectorsRoutes.js';
-import { sectorMapToken, sectorTrackerToken } from './tokens.js';
+import { StressHistory } from './StressHistory.js';
+import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 import { sectorsMetrics } from './sectorsMetrics.js';
 import { sectorsView } from './view.js';
 
@@ -17,18 +19,20 @@ export const sectorsPlugin = definePlugin({
   entities: [SectorPerformanceEntity],
   migrations: [SectorPerformance1700000003000],
   criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
-  deps: { transactor: transactorToken, clock: clockToken, config: configToken, logger: loggerToken },
-  init({ transactor, clock, config, logger }, options) {
+  deps: { transactor: transactorToken, clock: clockToken, config: configToken, logger: loggerToken, log: predictionLogToken },
+  init({ transactor, clock, config, logger, log }, options) {
     const sectorMap = new SectorMap({ ...options, logger });
     const rules = { labels: config.labels, regimes: config.regimes };
     const tracker = new SectorTracker(transactor, sectorMap, rules, { minResolved: options.minResolved, clock });
+    const stress = new StressHistory(log, options.crashRegime);
     const criteria = { sectorMap, rules, minSectorSamples: options.minSectorSamples, minCrashSamples: options.minCrashSamples, crashRegime: options.crashRegime };
     return {
       provides: [
         [sectorMapToken, sectorMap],
         [sectorTrackerToken, tracker],
+        [stressHistoryToken, stress],
       ],
-      criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion(criteria)],
+      criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence })],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker),
@@ -39,4 +43,6 @@ export const sectorsPlugin = definePlugin({
       },
     };
   },
+  // `vigil sectors report`: declared statically, so `vigil sectors --help` needs no database
+  commands: sectorsCommands,
 });

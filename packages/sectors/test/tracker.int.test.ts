@@ -160,7 +160,7 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     const predictions = Array.from({ length: 60 }, (_, i) => ({ symbol: i % 2 ? 'XOM' : 'JPM', regime: i < 12 ? 'crash' : 'normal', predicted: 1, actual: i % 2 ? 1 : i % 4 === 0 ? 1 : 0, confidence: 0.7 }));
     const ctx = { modelPath: 'm.pkl', validation: { predictions }, threshold: undefined, container: host.container, now: new Date() };
     const crash = criteria.find((c) => c.id === 'sectors.crash_accuracy')!;
-    expect(await crash.evaluate(ctx)).toMatchObject({ status: 'insufficient', details: { samples: 12, minSamples: 20 } });
+    expect(await crash.evaluate(ctx)).toMatchObject({ status: 'insufficient', details: { minSamples: 20, evidence: [{ source: 'validation.predictions', samples: 12 }] } });
     const sector = criteria.find((c) => c.id === 'sectors.min_sector_accuracy')!;
     const r = await sector.evaluate(ctx);
     expect(r).toMatchObject({ status: 'fail', value: 0.5, threshold: 0.55 });

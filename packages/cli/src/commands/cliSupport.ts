@@ -20,6 +20,13 @@ export const intArg =
     return n;
   };
 
+/** A commander argument parser for a finite number >= 0. */
+export const nonNegative = (value: string): number => {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`must be a finite number >= 0, got ${JSON.stringify(value)}`);
+  return n;
+};
+
 /** A repeatable, comma-separable option (`--episodes a:x:y --episodes b:x:y` or `--episodes a:x:y,b:x:y`). */
 export const collect = (value: string, previous: string[] = []): string[] => [
   ...previous,

@@ -8,7 +8,9 @@ describe('mcnemar', () => {
     expect(r.pExact).toBeCloseTo(158 / 4096, 12);
     expect(r.chiSquare).toBeCloseTo(49 / 12, 12);
     // scipy.stats.chi2.sf(49 / 12, 1) = 0.04330814281079206
-    expect(r.pChiSquare).toBeCloseTo(0.043308142810791955, 9);
+    expect(r.pChiSquare).toBeCloseTo(0.043308142810791955, 12);
+    // chi2.sf(0.25, 1) = erfc(sqrt(0.125)) = 0.6170750774519738 (Python math.erfc; the series branch)
+    expect(mcnemar(3, 1).pChiSquare).toBeCloseTo(0.6170750774519738, 12);
   });
 
   it('is 1 for no discordant pairs or a tie, and symmetric in b and c', () => {
@@ -18,5 +20,13 @@ describe('mcnemar', () => {
     // all 30 discordant pairs one way: 2 * 0.5^30
     expect(mcnemar(30, 0).pExact).toBeCloseTo(2 * 0.5 ** 30, 20);
     expect(() => mcnemar(-1, 2)).toThrow(RangeError);
+  });
+
+  it('gives the one-sided exact p that the new model is better', () => {
+    // scipy.stats.binomtest(10, 12, 0.5, alternative='greater').pvalue = 79 / 4096
+    expect(mcnemar(10, 2).pBetter).toBeCloseTo(79 / 4096, 12);
+    // the other way round it is large: binomtest(2, 12, alternative='greater') = 4083 / 4096
+    expect(mcnemar(2, 10).pBetter).toBeCloseTo(4083 / 4096, 12);
+    expect(mcnemar(0, 0).pBetter).toBe(1);
   });
 });

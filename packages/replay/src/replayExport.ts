@@ -1,8 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { ErrorReplayBuffer, StoredSample } from '@vigil/replay';
-import type { CliIO } from '../io.js';
-import { usageError } from './cliSupport.js';
+import { type CommandContext, VigilError } from '@vigil/core';
+import type { StoredSample } from './bufferSql.js';
+import type { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 
 /** One exported buffered error; `weight`/`probability` only in a prioritized sample (one row per draw). */
 export interface ExportRow {
@@ -55,7 +55,7 @@ export async function exportSet(buffer: ErrorReplayBuffer, sample: { n: number; 
     features: s.features,
   });
   if (!sample) return { featureNames, named, rows: stored.map(row), sampled: false };
-  if (stored.length === 0) throw usageError('the replay buffer is empty: nothing to sample');
+  if (stored.length === 0) throw new VigilError('VIGIL_INVALID_INPUT', 'the replay buffer is empty: nothing to sample', { issues: [{ path: 'sample', message: 'the replay buffer is empty', value: sample.n }] });
   const byId = new Map(stored.map((s) => [s.id, s]));
   const draw = await buffer.getReplaySamples(sample.n, {
     ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
@@ -94,9 +94,9 @@ export function* exportLines(set: ExportSet, format: 'jsonl' | 'csv'): Generator
 }
 
 /** Writes lines to a file or to stdout, honouring back-pressure; a file that cannot be written is a usage error. */
-export async function writeLines(lines: Iterable<string>, file: string | undefined, io: CliIO): Promise<void> {
+export async function writeLines(lines: Iterable<string>, file: string | undefined, ctx: Pick<CommandContext, 'io' | 'usageError'>): Promise<void> {
   const toStdout = file === undefined || file === '-';
-  const out = toStdout ? io.stdout : createWriteStream(file, { encoding: 'utf8' });
+  const out = toStdout ? ctx.io.stdout : createWriteStream(file, { encoding: 'utf8' });
   // A persistent listener: an open or write error may fire while no other wait is pending.
   const failed = toStdout ? undefined : once(out, 'error').then(([e]) => Promise.reject(e));
   failed?.catch(() => {});
@@ -119,6 +119,6 @@ export async function writeLines(lines: Iterable<string>, file: string | undefin
     }
   } catch (e) {
     if (toStdout) throw e;
-    throw usageError(`cannot write ${file}: ${(e as Error).message}`);
+    throw ctx.usageError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }

@@ -1,16 +1,11 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { type ValidationResults, isVigilError } from '@vigil/core';
-import { type CheckView, type ModelPromotionGate, type ReportView, gateToken, reportViews, validationView } from '@vigil/gate';
-import type { VigilHost } from '@vigil/host';
-import type { Command } from 'commander';
-import { withHost } from '../context.js';
-import { type CliIO, EXIT, num, printJson, printTable } from '../io.js';
-import { type Run, globalsOf, intArg, requirePlugin, usageError } from './cliSupport.js';
+import { type CommandContext, type PluginCommands, type ValidationResults, isVigilError } from '@vigil/core';
+import type { GateOptions } from './config.js';
+import type { ModelPromotionGate } from './ModelPromotionGate.js';
+import { type CheckView, type ReportView, reportViews, validationView } from './reportView.js';
+import { gateToken } from './tokens.js';
 
-const gateOf = (host: VigilHost): ModelPromotionGate => {
-  requirePlugin(host, 'gate');
-  return host.container.resolve(gateToken);
-};
+type Ctx = CommandContext<GateOptions>;
 
 /** A page of history as the API returns it; promote/override rows show the checks of the validation they acted on. */
 export async function historyReports(gate: ModelPromotionGate, limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> {
@@ -19,7 +14,7 @@ export async function historyReports(gate: ModelPromotionGate, limit: number, of
   return { rows: reportViews(page.entries, new Map(context.entries.map((e) => [e.id, e]))), total: page.total };
 }
 
-async function readValidation(file: string): Promise<ValidationResults> {
+async function readValidation(file: string, { usageError }: Ctx): Promise<ValidationResults> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -36,22 +31,30 @@ async function readValidation(file: string): Promise<ValidationResults> {
   return v as ValidationResults;
 }
 
-function printChecks(checks: readonly CheckView[], io: CliIO): void {
-  printTable(
-    io,
+function printChecks(checks: readonly CheckView[], ctx: Ctx): void {
+  const { num } = ctx;
+  ctx.printTable(
     ['check', 'required', 'status', 'value', 'threshold', 'message'],
     checks.map((c) => [c.id, c.required ? 'yes' : 'no', c.status.toUpperCase(), num(c.value), num(c.threshold), c.message]),
   );
 }
 
-const text = (v: string | undefined, name: string): string | undefined => {
-  if (v !== undefined && v.trim() === '') throw usageError(`${name} must not be blank`);
-  return v;
+/** `vigil gate validate|promote|rollback|override|history|verify|head`. */
+export const gateCommands: PluginCommands<GateOptions> = {
+  description: 'the model promotion gate (gate plugin); model paths resolve against plugins.gate.options.root and must lie inside its modelsDir',
+  register(gate, ctx) {
+    registerGate(gate, ctx);
+  },
 };
 
-export function gateCommands(program: Command, io: CliIO, run: Run): void {
-  const g = globalsOf(program);
-  const gate = program.command('gate').description('the model promotion gate (gate plugin); model paths resolve against plugins.gate.options.root and must lie inside its modelsDir');
+// biome-ignore lint/suspicious/noExplicitAny: the commander type lives in the CLI's dependency.
+function registerGate(gate: any, ctx: Ctx): void {
+  const { io, usageError, exit: EXIT } = ctx;
+  const run = ctx.run;
+  const text = (v: string | undefined, name: string): string | undefined => {
+    if (v !== undefined && v.trim() === '') throw usageError(`${name} must not be blank`);
+    return v;
+  };
 
   gate
     .command('validate <modelPath>')
@@ -61,12 +64,12 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--notes <text>', 'notes (written to history)')
     .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string }) =>
       run(async () => {
-        const validation = await readValidation(opts.validation);
-        return withHost(g(), async (host) => {
-          const r = validationView(await gateOf(host).validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
-          if (g().json) printJson(io, r);
+        const validation = await readValidation(opts.validation, ctx);
+        return ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+          const r = validationView(await gate.validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
+          if (ctx.json()) ctx.printJson(r);
           else {
-            printChecks(r.checks, io);
+            printChecks(r.checks, ctx);
             io.stdout.write(r.approved ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n` : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`);
           }
           return r.approved ? EXIT.ok : EXIT.rejected;
@@ -82,10 +85,10 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--notes <text>', 'notes (written to history)')
     .action((modelPath: string, opts: { backup: boolean; actor?: string; notes?: string }) =>
       run(() =>
-        withHost(g(), async (host) => {
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
           try {
-            r = await gateOf(host).promoteModel(modelPath, { backupOld: opts.backup, actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') });
+            r = await gate.promoteModel(modelPath, { backupOld: opts.backup, actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') });
           } catch (e) {
             // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
             if (isVigilError(e, 'VIGIL_INVALID_INPUT') && typeof e.details.historyId === 'number') {
@@ -95,7 +98,7 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
             throw e;
           }
           const out = { promoted: true, productionPath: r.productionPath, backupPath: r.backupPath, historyId: r.historyId, decisionId: r.decisionId, modelSha256: r.modelSha256 };
-          if (g().json) printJson(io, out);
+          if (ctx.json()) ctx.printJson(out);
           else io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
           return EXIT.ok;
         }),
@@ -110,11 +113,11 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--notes <text>', 'notes (written to history)')
     .action((opts: { kind?: string; actor?: string; notes?: string }) =>
       run(() =>
-        withHost(g(), async (host) => {
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'directory') throw usageError(`--kind must be file or directory, got ${JSON.stringify(opts.kind)}`);
-          const r = await gateOf(host).rollback({ actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes'), ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}) });
+          const r = await gate.rollback({ actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes'), ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}) });
           const out = { restored: r.restoredFrom, productionPath: r.productionPath, replacedPath: r.replacedPath, historyId: r.historyId, modelSha256: r.modelSha256 };
-          if (g().json) printJson(io, out);
+          if (ctx.json()) ctx.printJson(out);
           else io.stdout.write(`restored ${r.restoredFrom} to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`);
           return EXIT.ok;
         }),
@@ -129,18 +132,17 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--no-backup', 'do not keep the replaced production model as a backup')
     .action((modelPath: string, opts: { actor: string; reason: string; backup: boolean }) =>
       run(() =>
-        withHost(g(), async (host) => {
-          const gate = gateOf(host);
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           const r = await gate.overrideModel(modelPath, { actor: opts.actor, reason: opts.reason, backupOld: opts.backup });
           const report = (await historyReports(gate, 50, 0)).rows.find((x) => x.id === r.historyId);
-          if (g().json) printJson(io, { ...report, productionPath: r.productionPath, backupPath: r.backupPath, overrides: r.decisionId });
+          if (ctx.json()) ctx.printJson({ ...report, productionPath: r.productionPath, backupPath: r.backupPath, overrides: r.decisionId });
           else {
             io.stdout.write(`OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`);
             io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
             const failed = (report?.checks ?? []).filter((c) => c.status !== 'pass');
             if (failed.length) {
               io.stdout.write('overridden checks:\n');
-              printChecks(failed, io);
+              printChecks(failed, ctx);
             }
           }
           return EXIT.ok;
@@ -151,16 +153,15 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
   gate
     .command('history')
     .description('every promotion attempt, newest first')
-    .option('--limit <n>', 'rows to show', intArg(1, 500), 20)
-    .option('--offset <n>', 'rows to skip', intArg(0), 0)
+    .option('--limit <n>', 'rows to show', ctx.args.int(1, 500), 20)
+    .option('--offset <n>', 'rows to skip', ctx.args.int(0), 0)
     .action((opts: { limit: number; offset: number }) =>
       run(() =>
-        withHost(g(), async (host) => {
-          const h = await historyReports(gateOf(host), opts.limit, opts.offset);
-          if (g().json) printJson(io, h);
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+          const h = await historyReports(gate, opts.limit, opts.offset);
+          if (ctx.json()) ctx.printJson(h);
           else {
-            printTable(
-              io,
+            ctx.printTable(
               ['id', 'time', 'action', 'model', 'decision', 'promoted', 'actor', 'failed checks', 'notes'],
               h.rows.map((r) => [
                 r.id,
@@ -187,9 +188,9 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--head <hash>', 'a head recorded earlier (`vigil gate head`, or the log line of a decision): it must still be in the chain')
     .action((opts: { head?: string }) =>
       run(() =>
-        withHost(g(), async (host) => {
-          const v = await gateOf(host).verifyHistory({ head: text(opts.head, '--head') });
-          if (g().json) printJson(io, { ok: v.ok, rows: v.rows, keyedRows: v.keyedRows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+          const v = await gate.verifyHistory({ head: text(opts.head, '--head') });
+          if (ctx.json()) ctx.printJson({ ok: v.ok, rows: v.rows, keyedRows: v.keyedRows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
           else if (v.ok) io.stdout.write(`history chain intact: ${v.rows} row(s) (${v.keyedRows} keyed)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}${opts.head ? '; the recorded head is in it' : ''}; head ${v.head}\n`);
           else io.stdout.write(`history chain BROKEN${v.firstBadId === null ? '' : ` at row ${v.firstBadId}`}: ${v.reason}\n`);
           return v.ok ? EXIT.ok : EXIT.rejected;
@@ -203,8 +204,8 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
     .option('--append <file>', 'append "<time> <id> <head>" to this file')
     .action((opts: { append?: string }) =>
       run(() =>
-        withHost(g(), async (host) => {
-          const h = await gateOf(host).historyHead();
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+          const h = await gate.historyHead();
           const line = `${new Date().toISOString()} ${h.id ?? 0} ${h.head}`;
           if (opts.append) {
             try {
@@ -213,7 +214,7 @@ export function gateCommands(program: Command, io: CliIO, run: Run): void {
               throw usageError(`--append: cannot write ${opts.append}: ${(e as Error).message}`);
             }
           }
-          if (g().json) printJson(io, h);
+          if (ctx.json()) ctx.printJson(h);
           else io.stdout.write(`${line}\n`);
           return EXIT.ok;
         }),

@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { csvCells } from '@vigil/core';
 import { describe, expect, it } from 'vitest';
 import { type ExportSet, csvFeatureHeaders, exportLines } from './replayExport.js';
 
@@ -15,8 +15,8 @@ const set = (named: boolean, sampled = false): ExportSet => ({
 describe('replay export lines', () => {
   it('CSV quotes cells that need it, prefixes feature names that collide with fixed columns, and parses back exactly', () => {
     expect(csvFeatureHeaders(['confidence', 'ret', 'weight'])).toEqual(['feature_confidence', 'ret', 'feature_weight']);
-    const text = [...exportLines(set(true), 'csv')].join('\n');
-    const back = parse(text, { columns: true }) as Record<string, string>[];
+    const [head, ...lines] = [...exportLines(set(true), 'csv')].map(csvCells);
+    const back = lines.map((cells) => Object.fromEntries((head ?? []).map((h, i) => [h, cells[i]]))) as Record<string, string>[];
     expect(Object.keys(back[0] as object)).toEqual(['id', 'symbol', 'date', 'regime', 'true_label', 'predicted_label', 'confidence', 'error_score', 'feature_confidence', 'ret']);
     expect(back[0]).toMatchObject({ regime: 'crash, deep', feature_confidence: '0.5', ret: String(-1e-9) });
     expect(Number(back[0]?.ret)).toBe(-1e-9);
