@@ -1,4 +1,4 @@
-import { clockToken, dataSourceToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { clockToken, dataSourceToken, definePlugin, eventBusToken, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { DriftEvents } from './DriftEvents.js';
 import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
@@ -13,6 +13,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
   id: 'drift',
@@ -21,8 +22,9 @@ export const driftPlugin = definePlugin({
   entities: [driftMonitoringEntity, driftBaselineEntity, driftStateEntity, driftStepEntity],
   migrations: [DriftInit1700000001000, DriftEpisodes1700000001100],
   criterionIds: [DRIFT_SCORE_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken },
+  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken, bus: eventBusToken },
   init(deps, options) {
+    deps.bus.declare(...DRIFT_EPISODE_EVENTS);
     const events = new DriftEvents();
     const monitor = new DriftMonitor({ ...deps, events, options });
     const history = new DriftHistory(deps.dataSource);
