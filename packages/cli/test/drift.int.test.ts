@@ -20,7 +20,7 @@ function rows(n: number, seed: number, o: { mu?: number; sd?: number; crashShare
 describe.each(testDatabases())('vigil drift (%s)', (database) => {
   let w: CliWorkspace;
   beforeAll(async () => {
-    w = await cliWorkspace(database, () => 'plugins:\n  drift:\n    options: { windowSize: 50 }\n');
+    w = await cliWorkspace(database, () => 'plugins:\n  drift:\n    options: { windowSteps: 50 }\n');
   });
   afterAll(() => w?.cleanup());
 
@@ -124,8 +124,19 @@ describe('vigil drift backtest', () => {
     expect(text.code, text.stderr).toBe(0);
     const spec = backtestDrift({ rows: days.map((d) => ({ date: d.date, features: { ret: d.ret } })), detector: backtestDetector('spec', ['ret']), baselineSize: 250, episodes: [episode] });
     expect(text.stdout).toMatch(new RegExp(`│ burst\\s+│ ${episode.start}\\s+│ ${spec.episodes[0]!.firstAlarm ?? '-'}\\s+│ ${spec.episodes[0]!.delay ?? '-'}\\s+│`));
-    expect(text.stdout).toContain(`false-alarm rate: ${(spec.falseAlarmRate * 100).toFixed(2)}%`);
-    expect(text.stdout).toContain(`chance level (an alarm within 5 days of a calm day): ${(spec.chanceLevel * 100).toFixed(1)}%`);
+    expect(text.stdout).toContain(`calm-day false alarms: ${(spec.falseAlarmRate * 100).toFixed(2)}%`);
+    expect(text.stdout).toContain(`chance level (in drift within 5 days of a calm day): ${(spec.chanceLevel * 100).toFixed(1)}%`);
+    expect(text.stdout).toContain('a calm day is a checked day outside every listed episode and 20 trading days either side of it\n');
+  });
+
+  it('reports an episode the data cannot score as "not scorable" with a warning, never as a miss or a shifted start', async () => {
+    const file = w.file('history2.csv', ['date,ret', ...days.map((d) => `${d.date},${d.ret}`)].join('\n'));
+    const early = `early:${days[10]!.date}:${days[20]!.date}`;
+    const res = await w.cli(['drift', 'backtest', file, '--episodes', `${early},${episode.name}:${episode.start}:${episode.end}`, '--horizon', '3']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain(`warning: episode 'early' (${days[10]!.date}) is not scorable: it starts before the first checked day`);
+    expect(res.stdout).toMatch(new RegExp(`│ early\\s+│ ${days[10]!.date}\\s+│ -\\s+│ -\\s+│ not scorable`));
+    expect(res.stdout).toContain('caught 1 of 1 scorable episode(s) within 3 days (1 not scorable)');
   });
 
   it('refuses bad episodes, unknown features, unordered dates and too short a history with exit 2', async () => {

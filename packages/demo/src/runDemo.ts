@@ -96,9 +96,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       regimes: [...REGIMES],
       log: { level: 'warn' },
       plugins: {
-        // The recommended CUSUM (chosen on the SPY + VIX backtest) watches the market's daily
-        // move; every symbol's record carries it, so h is scaled by the nine records a day.
-        drift: { options: { cusum: { features: ['spy_ret_1d'], statistic: 'abs', k: 1, h: 5 * 9, direction: 'up' } } },
+        // drift's documented defaults (per-step CUSUMs over trading days, BACKTEST.md), requests from the market's daily move
+        drift: { options: { cusum: { features: ['spy_ret_1d'] } } },
         replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed, replayFraction: 0.05, replayWeight: 1 } },
         gate: { options: { root: o.workDir, modelsDir: MODELS, productionFile: 'production/direction_model.json', productionDir: 'production/direction_model.d', minSamples: 100 } },
       },
@@ -122,6 +121,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const setBaseline = (rows: readonly Sample[], model: VolatilityModel) =>
       monitor.setBaseline({
         features: Object.fromEntries(FEATURES.map((f) => [f, rows.map((s) => s.features[f])])),
+        // dated and per symbol: the baseline's trading days seed each new model's CUSUM reference
+        timestamps: rows.map((s) => `${s.date}T21:00:00.000Z`),
+        symbols: rows.map((s) => s.symbol),
         regimes: rows.map((s) => s.regime),
         predictions: rows.map((s) => predict(model, s.x)),
       });
@@ -284,6 +286,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const weakest = tracker.getWeakestSectors(3);
     const stats = await buffer.getErrorStats();
     const alarms = await host.container.resolve(driftHistoryToken).read({ detectedOnly: true });
+    const episodes = await host.container.resolve(driftHistoryToken).episodes();
     const summary: DemoSummary = {
       period: { from: days[firstLive] as string, to: days.at(-1) as string, tradingDays: days.length - firstLive },
       predictions: samples.filter((s) => s.dayIndex >= firstLive).length,
@@ -294,7 +297,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
       })(),
       driftAlerts: alarms.map((r) => ({ date: r.timestamp.slice(0, 10), type: r.type, statistic: Number(r.statistic) })),
-      retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, reasons: r.reasons })),
+      retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, model: r.model, reasons: r.reasons, features: r.driftedFeatures })),
+      driftEpisodes: episodes.map((e) => ({ model: e.model, onset: e.onset, end: e.end, peak: e.peak, peakDate: e.peakStep, statistics: e.statistics })),
       weakestSectors: weakest.sectors.map((s) => ({ sector: s.sector, accuracy: s.accuracy, upper: s.interval.upper, resolved: s.total })),
       insufficientSectors: weakest.insufficientEvidence.map((s) => s.sector),
       replay: { stats: { total: stats.totalErrors, byRegime: stats.byRegime, avgConfidence: stats.avgConfidence, highConfidence: stats.highConfidenceErrors, replayed: stats.replayedErrors }, retrains: replayFigures },

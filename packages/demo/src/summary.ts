@@ -15,7 +15,9 @@ export interface DemoSummary {
   readonly resolved: number;
   readonly accuracy: number | null;
   readonly driftAlerts: readonly { date: string; type: string; statistic: number }[];
-  readonly retrainingRequests: readonly { date: string; reasons: readonly string[] }[];
+  readonly retrainingRequests: readonly { date: string; model: string; reasons: readonly string[]; features: readonly string[] }[];
+  /** Drift episodes (drift_monitoring rows of type 'cusum'): one retraining request each. */
+  readonly driftEpisodes: readonly { model: string; onset: string; end: string | null; peak: number; peakDate: string; statistics: readonly string[] }[];
   readonly weakestSectors: readonly { sector: string; accuracy: number; upper: number; resolved: number }[];
   readonly insufficientSectors: readonly string[];
   readonly replay: {
@@ -69,14 +71,15 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(`  ${s.predictions.toLocaleString('en-US')} predictions observed, ${s.resolved.toLocaleString('en-US')} resolved 5 trading days later; live accuracy ${pct(s.accuracy)}`);
   lines.push(`  The model predicts, for each of nine large caps every day: ${s.skill.target}.`);
   lines.push(`  Live accuracy ${pct(s.skill.model)} on ${s.skill.rows.toLocaleString('en-US')} resolved rows, against ${pct(s.skill.persistence)} for "next week like this week" (paired sign test over days, one-sided p=${s.skill.pBetterThanPersistence.toPrecision(2)}) and ${pct(s.skill.majority)} for always guessing the commoner answer.`);
-  const acted = s.driftAlerts.filter((a) => a.type === 'cusum');
-  lines.push('', `Drift alarms that requested retraining (CUSUM on the market's daily move), by episode:`);
-  for (const e of alertEpisodes(acted)) lines.push(`  ${e.from}${e.to !== e.from ? ` .. ${e.to}` : ''}: ${e.count} alarm(s)`);
-  if (acted.length === 0) lines.push('  none');
+  lines.push('', 'Drift episodes (per-step CUSUMs, one retraining request each):');
+  for (const e of s.driftEpisodes) {
+    lines.push(`  ${e.onset} .. ${e.end ?? 'open'} (${e.model}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`);
+  }
+  if (s.driftEpisodes.length === 0) lines.push('  none');
   const other = new Map<string, number>();
   for (const a of s.driftAlerts) if (a.type !== 'cusum') other.set(a.type, (other.get(a.type) ?? 0) + 1);
   lines.push(`  other flagged checks (recorded and charted, not acted on): ${[...other].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`);
-  lines.push(`  retraining requested on ${s.retrainingRequests.length} day(s)${s.retrainingRequests.length ? `, first ${s.retrainingRequests[0]?.date}` : ''}`);
+  lines.push(`  retraining requested on ${s.retrainingRequests.length} day(s)${s.retrainingRequests.length ? `: ${s.retrainingRequests.map((r) => r.date).join(', ')}` : ''}`);
   lines.push('', 'Weakest sectors (Wilson 95% upper bound, enough evidence only):');
   for (const w of s.weakestSectors) lines.push(`  ${w.sector.padEnd(24)} ${pct(w.accuracy)} (upper ${pct(w.upper)}, n=${w.resolved})`);
   if (s.insufficientSectors.length) lines.push(`  too little evidence: ${s.insufficientSectors.join(', ')}`);

@@ -6,6 +6,7 @@ import { lag1Autocorrelation } from './stats/autocorrelation.js';
 import { type Correction, adjustPValues } from './stats/correction.js';
 import { SortedSample } from './stats/SortedSample.js';
 import { ksPValue, ksStatistic } from './stats/ks.js';
+import { monitorKsMethod } from './stats/monitorKsMethod.js';
 import { sortFloat64 } from './stats/sortFloat64.js';
 import { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 import { TRANSFORMS, type Transform, applyTransform } from './stats/transforms.js';
@@ -238,7 +239,7 @@ export class DriftDetector {
     const raw = names.map((name) => {
       const w = sortFloat64(window.get(name) as Float64Array);
       const base = (this.#features.get(name) as FeatureBaseline).sorted;
-      return ksPValue(ksStatistic(base.extremesAgainst(w)), base.length, w.length);
+      return ksPValue(ksStatistic(base.extremesAgainst(w)), base.length, w.length, 'two-sided', monitorKsMethod(base.length, w.length));
     });
     const corrected = adjustPValues(raw.map((r) => r.pValue), this.correction);
     const calibrated = this.#calibration !== undefined;

@@ -1,11 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { FeatureDriftResult } from './DriftDetector.js';
 
-/** Raised when a check finds drift: the embedding service decides whether to retrain. */
+/** Raised once per drift episode, at its onset: the embedding service decides whether to retrain. */
 export interface RetrainingRequest {
-  /** Data time of the last observation in the window. */
+  /** Data time of the last prediction in the step the drift episode started on. */
   readonly timestamp: string;
-  /** Which detectors fired: 'feature', 'regime', 'prediction', 'cusum'. */
+  /** The model (`modelVersion`) whose predictions drifted. */
+  readonly model: string;
+  /** The step (trading day or bar start) the episode started on. */
+  readonly step: string;
+  /** Which detectors started the episode: 'feature', 'regime', 'prediction', 'cusum'. */
   readonly reasons: readonly string[];
   readonly driftScore: number;
   readonly driftedFeatures: readonly string[];
@@ -15,6 +19,8 @@ export interface RetrainingRequest {
 
 export interface DriftCheckEvent {
   readonly timestamp: string;
+  readonly model: string;
+  readonly step: string;
   readonly driftDetected: boolean;
   readonly reasons: readonly string[];
   readonly driftScore: number;

@@ -16,6 +16,20 @@ export interface DriftEvent {
   readonly details: Record<string, unknown> | null;
 }
 
+/** A drift episode: one `drift_monitoring` row of type 'cusum', updated while it lasts. */
+export interface DriftEpisode {
+  readonly model: string;
+  readonly onset: string;
+  /** First quiet step (null while open). */
+  readonly end: string | null;
+  /** Largest CUSUM sum (reference sds) and its step. */
+  readonly peak: number;
+  readonly peakStep: string;
+  /** Detectors and CUSUM statistics that were active during it. */
+  readonly reasons: readonly string[];
+  readonly statistics: readonly string[];
+}
+
 /** Reads the drift plugin's `drift_monitoring` table: the only reader outside the monitor that writes it. */
 export class DriftHistory {
   constructor(private readonly ds: DataSource) {}
@@ -45,5 +59,29 @@ export class DriftHistory {
       detected: Number(r.drift_detected) === 1,
       details: r.details_json ? (JSON.parse(String(r.details_json)) as Record<string, unknown>) : null,
     }));
+  }
+
+  /** Drift episodes, oldest onset first, of one model or all. */
+  async episodes(model?: string): Promise<DriftEpisode[]> {
+    const ph = placeholder(dialectOf(this.ds));
+    const params: unknown[] = [];
+    const where = ["drift_type = 'cusum'", 'step IS NOT NULL'];
+    if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
+    const rows = (await this.ds.query(
+      `SELECT model_version, step, episode_end, episode_peak_step, ks_statistic, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} ${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY step, id`,
+      params,
+    )) as Pick<DriftMonitoringRow, 'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'>[];
+    return rows.map((r) => {
+      const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
+      return {
+        model: String(r.model_version),
+        onset: String(r.step),
+        end: r.episode_end === null ? null : String(r.episode_end),
+        peak: Number(r.ks_statistic),
+        peakStep: String(r.episode_peak_step),
+        reasons: d.reasons ?? [],
+        statistics: d.statistics ?? [],
+      };
+    });
   }
 }

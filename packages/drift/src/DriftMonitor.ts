@@ -1,138 +1,220 @@
-import { type Clock, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, throwIfIssues } from '@vigil/core';
-import type { DataSource } from 'typeorm';
+import { type Clock, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
+import type { DataSource, EntityManager } from 'typeorm';
 import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './DriftDetector.js';
 import type { DriftEvents } from './DriftEvents.js';
-import { RollingList, RollingWindow } from './RollingWindow.js';
-import { type RecentObservation, type StoredBaseline, loadBaseline, saveBaseline } from './baselineStore.js';
+import { type EpisodeChange, type EpisodeState, updateEpisode } from './Episode.js';
+import { type ClosedStep, PanelDrift, type PanelDriftOptions, type PanelRecord, type StepCusumResult } from './PanelDrift.js';
+import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { toColumns } from './featureInput.js';
-import type { PredictionSample, RegimeDriftResult } from './mixDrift.js';
-import { applyTransform } from './stats/transforms.js';
+import type { PredictionSample } from './mixDrift.js';
+import { type PersistedModelState, loadModels, saveModel } from './monitorStore.js';
 
-type Obs = Pick<PredictionRecord, 'timestamp' | 'regime' | 'features' | 'predictedLabel' | 'confidence'>;
+type Obs = Pick<PredictionRecord, 'timestamp' | 'symbol' | 'regime' | 'features' | 'predictedLabel' | 'confidence' | 'modelVersion'>;
+
+/** The baseline every model without its own uses. */
+export const ANY_MODEL = '*';
 
 interface CheckRow {
-  timestamp: string;
-  type: 'feature' | 'regime' | 'prediction' | 'cusum';
-  statistic: number | null;
-  detected: boolean;
-  details: Record<string, unknown>;
+  readonly model: string;
+  readonly step: string;
+  readonly timestamp: string;
+  readonly type: 'feature' | 'regime' | 'prediction';
+  readonly statistic: number | null;
+  readonly detected: boolean;
+  readonly details: Record<string, unknown>;
+}
+
+/** A baseline ready to compare windows against. */
+interface Baseline {
+  readonly detector: DriftDetector;
+  readonly stored: StoredBaseline;
+}
+
+/** One model's live state. */
+interface ModelState {
+  readonly engine: PanelDrift;
+  readonly features: readonly string[];
+  readonly episode: EpisodeState | null;
 }
 
 /**
- * The plugin's running state: the detector over the stored baseline, rolling windows of the
- * latest observations, and the check cadence. Hooks compute and write inside the host's
- * transaction and change memory only after it commits.
+ * The plugin's running state, per model (`modelVersion`): a PanelDrift over time steps (per-symbol
+ * transforms, per-step CUSUMs), window checks of the last `windowSteps` steps' cross-section
+ * against the model's baseline, and drift episodes (one drift_monitoring row each, updated while
+ * it lasts; one retraining request at its onset). Hooks compute on copies and write inside the
+ * host's transaction, including the monitor state, and change memory only after it commits: the
+ * same records give the same rows however they are batched and wherever the process restarts.
  */
 export class DriftMonitor {
-  #detector: DriftDetector | undefined;
-  #windows = new Map<string, RollingWindow>();
-  #regimes: RollingList<string>;
-  #predictions: RollingList<PredictionSample>;
-  #sinceCheck = 0;
-  #pending: Obs[] = [];
-  #cusum = new Map<string, CusumTrack>();
+  #models = new Map<string, ModelState>();
+  #baselines = new Map<string, Baseline>();
   #lastFeature: FeatureDriftResult | undefined;
-  readonly checkEvery: number;
+  #lastModel: string | undefined;
 
   constructor(
     private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
-  ) {
-    const o = deps.options;
-    this.checkEvery = o.checkEvery ?? Math.min(o.windowSize, 10);
-    this.#regimes = new RollingList(o.windowSize);
-    this.#predictions = new RollingList(o.windowSize);
-  }
+  ) {}
 
+  get options(): DriftOptions {
+    return this.deps.options;
+  }
+  /** The baseline detector of the model observed last (or the shared one). */
   get detector(): DriftDetector | undefined {
-    return this.#detector;
+    return this.detectorFor(this.#lastModel);
+  }
+  /** A model's baseline detector: its own, else the shared one. */
+  detectorFor(model: string | undefined): DriftDetector | undefined {
+    return this.#baselineOf(model, this.#baselines)?.detector;
   }
   get lastFeatureCheck(): FeatureDriftResult | undefined {
     return this.#lastFeature;
   }
-  get windowFill(): number {
-    return Math.min(...[...this.#windows.values()].map((w) => w.size), this.deps.options.windowSize);
+  /** Models with monitor state, sorted. */
+  get models(): string[] {
+    return [...this.#models.keys()].sort();
+  }
+  /** A model's open drift episode, if any. */
+  episodeOf(model: string): EpisodeState | null {
+    return this.#models.get(model)?.episode ?? null;
   }
 
-  #newDetector(names: readonly string[]): DriftDetector {
+  #baselineOf(model: string | undefined, baselines: ReadonlyMap<string, Baseline>): Baseline | undefined {
+    return (model !== undefined ? baselines.get(model) : undefined) ?? baselines.get(ANY_MODEL);
+  }
+
+  /** Steps each model keeps: the CUSUM reference, and the window's (or the baseline's, while collecting) values. */
+  #keepValues(collecting: boolean): number {
     const o = this.deps.options;
-    return new DriftDetector({ windowSize: o.windowSize, alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, transforms: o.transforms, minWindowSize: o.minWindowSize, featureNames: names });
+    return collecting ? Math.max(o.windowSteps, o.baselineSteps) : o.windowSteps;
+  }
+  get #keepSteps(): number {
+    const o = this.deps.options;
+    return Math.max(o.referenceSteps, o.windowSteps, o.baselineSteps);
   }
 
-  /** Builds a detector (validated, calibrated) from a baseline without touching current state. */
-  #prepare(b: StoredBaseline): DriftDetector {
-    const d = this.#newDetector([...b.features.keys()]);
+  #engineOptions(features: readonly string[], collecting: boolean): PanelDriftOptions {
+    const o = this.deps.options;
+    return {
+      features,
+      transforms: o.transforms,
+      stepMinutes: o.stepMinutes,
+      referenceSteps: o.referenceSteps,
+      minStepRecords: o.minStepRecords,
+      keepValues: this.#keepValues(collecting),
+      cusum: o.cusum ? { ...o.cusum, ...(o.cusum.features ? { features: o.cusum.features.filter((f) => features.includes(f)) } : {}) } : null,
+    };
+  }
+
+  /** Builds a detector (validated, calibrated) over pooled, already transformed baseline values. */
+  #prepare(b: StoredBaseline, perStep: number): DriftDetector {
+    const o = this.deps.options;
+    const d = new DriftDetector({ windowSize: Math.max(2, Math.round(o.windowSteps * perStep)), alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, transforms: {}, minWindowSize: o.minRecords, featureNames: [...b.features.keys()] });
     d.setBaseline({ features: Object.fromEntries(b.features), ...(b.regimes ? { regimes: b.regimes } : {}), ...(b.predictions ? { predictions: b.predictions } : {}) });
-    const cal = this.deps.options.calibration;
+    const cal = o.calibration;
     if (b.calibration) d.setCalibration(b.calibration);
     else if (cal) {
       try {
         const c = d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
-        if (c.inSampleRate === 0) {
-          this.deps.logger.warn('drift calibration is coarser than its target: thresholds sit at the largest replayed D', { replays: c.replays, features: d.featureNames.length, target: c.targetRate });
-        }
+        if (c.inSampleRate === 0) this.deps.logger.warn('drift calibration is coarser than its target: thresholds sit at the largest replayed D', { replays: c.replays, features: d.featureNames.length, target: c.targetRate });
       } catch (e) {
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }
     }
-    for (const w of d.warnings) this.deps.logger.warn(w);
     return d;
   }
 
-  #install(d: DriftDetector, raw: ReadonlyMap<string, Float64Array>): void {
-    this.#detector = d;
-    this.#windows = new Map(d.featureNames.map((n) => [n, new RollingWindow(this.deps.options.windowSize)]));
-    this.#sinceCheck = 0;
-    this.#cusum = new Map();
-    const c = this.deps.options.cusum;
-    if (c) {
-      for (const name of c.features ?? d.featureNames) {
-        const raw0 = raw.get(name);
-        if (raw0) this.#cusum.set(name, cusumTrack(applyTransform(raw0, d.transformOf(name), name, []), c.statistic));
-      }
-    }
+  #baselineFrom(stored: StoredBaseline): Baseline {
+    const steps = stored.steps?.length ?? 0;
+    const n = Math.min(...[...stored.features.values()].map((v) => v.length));
+    const d = this.#prepare(stored, steps ? n / steps : 1);
+    return { detector: d, stored: { ...stored, calibration: d.calibration } };
   }
 
-  /** start(): the stored baseline, then the latest observations from the prediction log. */
+  /** start(): the stored baselines and every model's state. */
   async load(): Promise<void> {
-    const stored = await loadBaseline(this.deps.dataSource.manager);
-    const o = this.deps.options;
-    if (stored) {
-      this.#install(this.#prepare(stored), stored.features);
-      this.#applyBatch(await this.#recent(o.windowSize));
-      this.#sinceCheck = 0;
-    } else if (o.autoBaseline) {
-      this.#pending = await this.#recent(o.baselineSize - 1);
+    const manager = this.deps.dataSource.manager;
+    const baselines = new Map<string, Baseline>();
+    for (const [model, stored] of await loadBaselines(manager)) baselines.set(model, this.#baselineFrom(stored));
+    const models = new Map<string, ModelState>();
+    for (const [model, { state, history }] of await loadModels(manager, this.#keepSteps)) {
+      const collecting = !this.#baselineOf(model, baselines);
+      const keep = this.#keepValues(collecting);
+      const trimmed = history.map((h, i) => (i < history.length - keep ? { step: h.step, timestamp: h.timestamp, stats: h.stats } : h));
+      models.set(model, { engine: new PanelDrift(this.#engineOptions(state.features, collecting), state.core, trimmed), features: state.features, episode: state.episode });
     }
+    this.#baselines = baselines;
+    this.#models = models;
   }
 
-  async #recent(limit: number): Promise<RecentObservation[]> {
-    return (await this.deps.log.recent(limit)).map(({ timestamp, regime, features, predictedLabel, confidence }) => ({ timestamp, regime, features, predictedLabel, confidence }));
-  }
-
-  /** Sets (and persists) the baseline explicitly; validated and calibrated before anything is written. */
-  async setBaseline(input: BaselineInput & { readonly features: Readonly<Record<string, ArrayLike<number>>> }): Promise<DriftDetector> {
+  /**
+   * Sets (and persists) a baseline explicitly, for one model or (default) every model without its
+   * own; validated and calibrated before anything is written. With `timestamps` (and `symbols`),
+   * the values are grouped into steps and transformed per symbol, and their steps seed the CUSUMs'
+   * reference of a model that starts on this baseline; without, they are one time-ordered series.
+   */
+  async setBaseline(
+    input: BaselineInput & { readonly features: Readonly<Record<string, ArrayLike<number>>>; readonly timestamps?: readonly string[]; readonly symbols?: readonly string[]; readonly model?: string },
+  ): Promise<DriftDetector> {
     const issues: Issue[] = [];
     const raw = toColumns(input.features, undefined, 'baseline.features', issues);
+    const n = Math.min(...[...raw.values()].map((v) => v.length));
+    for (const key of ['timestamps', 'symbols'] as const) {
+      const v = input[key];
+      if (v === undefined) continue;
+      if (!Array.isArray(v) || v.length !== n) issues.push({ path: `baseline.${key}`, message: `must be an array of ${n} strings (one per baseline row), got ${describeValue(Array.isArray(v) ? v.length : v)}`, value: v });
+      else v.forEach((x, i) => {
+        if (typeof x !== 'string' || (key === 'timestamps' && Number.isNaN(Date.parse(x)))) issues.push({ path: `baseline.${key}[${i}]`, message: `must be ${key === 'timestamps' ? 'an ISO timestamp' : 'a symbol'}, got ${describeValue(x)}`, value: x });
+      });
+    }
+    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0)) issues.push({ path: 'baseline.model', message: `must be a non-empty model version, got ${describeValue(input.model)}`, value: input.model });
     throwIfIssues('drift baseline', issues);
-    const stored: StoredBaseline = { features: raw, regimes: input.regimes ? [...input.regimes] : undefined, predictions: input.predictions ? [...input.predictions] : undefined, calibration: undefined };
-    const d = this.#prepare(stored);
+    const names = [...raw.keys()];
+    const timed = input.timestamps !== undefined;
+    const engine = new PanelDrift({ ...this.#engineOptions(names, true), keepValues: Number.MAX_SAFE_INTEGER, referenceSteps: Number.MAX_SAFE_INTEGER, cusum: null });
+    // predictions given row by row feed the steps' prediction statistics; without them those stay empty
+    const rowPredictions = input.predictions?.length === n ? input.predictions : undefined;
+    const records: PanelRecord[] = Array.from({ length: n }, (_, i) => ({
+      timestamp: timed ? (input.timestamps?.[i] as string) : new Date(Date.UTC(1970, 0, 1) + i * 86_400_000).toISOString(),
+      symbol: input.symbols?.[i] ?? 'series',
+      regime: input.regimes?.[i] ?? '',
+      features: Object.fromEntries(names.map((f) => [f, (raw.get(f) as Float64Array)[i] as number])),
+      predictedLabel: rowPredictions?.[i]?.label ?? Number.NaN,
+      confidence: rowPredictions?.[i]?.confidence ?? Number.NaN,
+    }));
+    const sorted = timed ? [...records].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)) : records;
+    engine.validate(sorted);
+    const steps: ClosedStep[] = [];
+    engine.ingest(sorted, (s) => steps.push(s));
+    engine.flush((s) => steps.push(s));
+    const pooled = new Map(names.map((f) => [f, Float64Array.from(steps.flatMap((s) => s.values?.[f] ?? []))]));
+    const stored: StoredBaseline = {
+      features: pooled,
+      regimes: input.regimes ? [...input.regimes] : undefined,
+      predictions: input.predictions ? [...input.predictions] : undefined,
+      calibration: undefined,
+      steps: timed ? steps.map((s) => ({ step: s.step, timestamp: s.timestamp, stats: s.stats })) : undefined,
+    };
+    const model = input.model ?? ANY_MODEL;
+    const b = this.#baselineFrom(stored);
     const now = this.deps.clock.now().toISOString();
     await this.deps.transactor.run(async (tx) => {
-      await saveBaseline(tx.manager, { ...stored, calibration: d.calibration }, now);
-      tx.afterCommit(() => this.#install(d, raw));
+      await saveBaseline(tx.manager, b.stored, now, model);
+      tx.afterCommit(() => {
+        this.#baselines = new Map(this.#baselines).set(model, b);
+      });
     });
-    return d;
+    return b.detector;
   }
 
-
-  /** Checks a batch's features against the monitored set before anything is computed. */
-  #validate(records: readonly Obs[], names: readonly string[]): void {
+  /** Checks a batch's features against a model's monitored set before anything is computed. */
+  #validate(records: readonly Obs[], names: readonly string[], index: readonly number[]): void {
     const issues: Issue[] = [];
     const strict = this.deps.options.features === undefined;
     const known = new Set(names);
-    records.forEach((r, i) => {
+    records.forEach((r, j) => {
+      const i = index[j];
       let present = 0;
       for (const n of names) {
         const v = r.features[n];
@@ -142,7 +224,7 @@ export class DriftMonitor {
       if (!strict) return;
       // hot path: a record holding exactly the monitored features has no unknown one to look for
       const keys = Object.keys(r.features);
-      if (keys.length > present) for (const k of keys) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a baseline feature; known features: ${names.join(', ')}`, value: k });
+      if (keys.length > present) for (const k of keys) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a monitored feature of model ${r.modelVersion}; known features: ${names.join(', ')}`, value: k });
     });
     throwIfIssues('observations for drift', issues);
   }
@@ -150,216 +232,273 @@ export class DriftMonitor {
   /** The observe hook. */
   async observe(records: readonly Obs[], tx: TxContext): Promise<void> {
     if (records.length === 0) return;
-    if (!this.#detector) return this.#collectBaseline(records, tx);
-    const names = this.#detector.featureNames;
-    this.#validate(records, names);
-    const n = records.length;
-    const batch = new Map(names.map((name) => [name, Float64Array.from(records, (r) => r.features[name] as number)]));
-    const rows: CheckRow[] = [];
+    const o = this.deps.options;
+    const byModel = new Map<string, { recs: Obs[]; index: number[] }>();
+    records.forEach((r, i) => {
+      const g = byModel.get(r.modelVersion) ?? { recs: [], index: [] };
+      g.recs.push(r);
+      g.index.push(i);
+      byModel.set(r.modelVersion, g);
+    });
+    const baselines = new Map(this.#baselines);
+    const newBaselines: [string, Baseline][] = [];
+    const models = new Map<string, ModelState>();
+    const checks: CheckRow[] = [];
+    const episodeChanges: { model: string; change: EpisodeChange; cusum: StepCusumResult }[] = [];
+    const saves: { model: string; state: PersistedModelState; steps: ClosedStep[] }[] = [];
     let lastFeature: FeatureDriftResult | undefined;
-    const c = this.deps.options.cusum;
-    const cusum = new Map([...this.#cusum].map(([k, v]) => [k, { ...v }]));
-    const cusumSeries = new Map(
-      [...cusum.keys()].map((name) => [name, applyTransform((this.#windows.get(name) as RollingWindow).valuesWith(batch.get(name)).slice(-n - 1), this.#detector?.transformOf(name) ?? 'none', name, [])]),
-    );
-    // A batch observed at once is one tick for the window checks: only its last
-    // `maxChecksPerBatch` check points run (CUSUM still sees every record), so a 10,000-record
-    // batch costs one check, not a thousand overlapping ones nobody sees separately.
-    const due = Math.floor((this.#sinceCheck + n) / this.checkEvery);
-    const skip = Math.max(0, due - this.deps.options.maxChecksPerBatch);
-    const firstCheckAt = skip === 0 ? 0 : (skip + 1) * this.checkEvery - this.#sinceCheck;
-    for (let i = 0; i < n; i++) {
-      const rec = records[i] as Obs;
-      if (c) {
-        for (const [name, st] of cusum) {
-          const series = cusumSeries.get(name) as Float64Array;
-          const x = series[series.length - n + i];
-          if (x === undefined) continue;
-          const z = c.statistic === 'abs' ? (Math.abs(x - st.mean) - st.absMean) / st.absSd : (x - st.mean) / st.sd;
-          st.up = c.direction === 'down' ? 0 : Math.max(0, st.up + z - c.k);
-          st.down = c.direction === 'up' ? 0 : Math.max(0, st.down - z - c.k);
-          if (st.up > c.h || st.down > c.h) {
-            rows.push({ timestamp: rec.timestamp, type: 'cusum', statistic: Math.max(st.up, st.down), detected: true, details: { drift_detected: true, feature: name, statistic: c.statistic, up: st.up, down: st.down, k: c.k, h: c.h } });
-            st.up = 0;
-            st.down = 0;
+    let late = 0;
+    for (const [model, { recs, index }] of byModel) {
+      const prev = this.#models.get(model);
+      const features = prev?.features ?? o.features ?? [...(this.#baselineOf(model, baselines)?.detector.featureNames ?? Object.keys((recs[0] as Obs).features).sort())];
+      this.#validate(recs, features, index);
+      let collecting = !this.#baselineOf(model, baselines);
+      const fresh = !prev;
+      const engine = prev
+        ? new PanelDrift(prev.engine.options, structuredClone(prev.engine.core), [...prev.engine.history])
+        : new PanelDrift(this.#engineOptions(features, collecting), undefined, [...(this.#baselineOf(model, baselines)?.stored.steps ?? [])].slice(-o.referenceSteps));
+      try {
+        engine.validate(recs);
+      } catch (e) {
+        // name the batch's record index, not the model's
+        if (e instanceof VigilError) throw new VigilError(e.code, e.message.replace(/records\[(\d+)\]/g, (_m, j: string) => `records[${index[Number(j)]}]`), { issues: (e.issues ?? []).map((x) => ({ ...x, path: x.path.replace(/records\[(\d+)\]/, (_m, j: string) => `records[${index[Number(j)]}]`) })) });
+        throw e;
+      }
+      const lateBefore = engine.core.late;
+      let episode = prev?.episode ?? null;
+      // steps to persist: a fresh model's seeded history, then every step this batch closes
+      let unsaved = fresh ? engine.history.length : 0;
+      let current = engine;
+      const onClose = (step: ClosedStep, cusum: StepCusumResult) => {
+        unsaved++;
+        const active: string[] = o.retrainOn.includes('cusum') && cusum.alarms.length ? ['cusum'] : [];
+        const base = this.#baselineOf(model, baselines);
+        if (base && current.closedSteps % o.checkEvery === 0) {
+          const rows = this.#check(model, step, current.window(o.windowSteps), base.detector);
+          for (const r of rows) {
+            checks.push(r);
+            if (r.detected && o.retrainOn.includes(r.type)) active.push(r.type);
+            if (r.type === 'feature') lastFeature = r.details.result as FeatureDriftResult;
           }
         }
-      }
-      if ((this.#sinceCheck + i + 1) % this.checkEvery !== 0 || i + 1 < firstCheckAt) continue;
-      const res = this.#check(batch, records, i + 1);
-      if (res) {
-        rows.push(...res.rows);
-        lastFeature = res.feature ?? lastFeature;
-      }
+        const retrains = o.retrainOn.includes('cusum');
+        const u = updateEpisode(episode, step, active, { alarmed: retrains ? cusum.alarms : [], elevated: retrains ? cusum.elevated : [] }, cusum.max, o.cusum?.quietSteps ?? 1);
+        episode = u.open;
+        if (u.change) episodeChanges.push({ model, change: u.change, cusum });
+        if (!base && o.autoBaseline && current.closedSteps >= o.baselineSteps) {
+          const b = this.#collectBaseline(current.window(o.baselineSteps), features);
+          if (b) {
+            baselines.set(model, b);
+            newBaselines.push([model, b]);
+            collecting = false;
+          }
+        }
+      };
+      engine.ingest(recs, onClose);
+      late += engine.core.late - lateBefore;
+      // a collected baseline shrinks the values the model keeps to the window's
+      if (!collecting && engine.options.keepValues !== this.#keepValues(false)) {
+        current = new PanelDrift(this.#engineOptions(features, false), engine.core, [...engine.history]);
+      } else current = engine;
+      models.set(model, { engine: current, features, episode });
+      // only the steps still kept at the end of the batch are written (older ones aged out inside it)
+      const kept = current.history;
+      saves.push({ model, state: { features, core: current.core, episode }, steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [] });
     }
-    if (rows.length) await this.#writeRows(tx, rows);
+    const now = this.deps.clock.now().toISOString();
+    for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
+    for (const s of saves) await saveModel(tx.manager, s.model, s.state, s.steps, this.#keepSteps, now);
+    if (checks.length) await this.#writeChecks(tx.manager, checks, now);
+    if (episodeChanges.length) await this.#writeEpisodes(tx.manager, episodeChanges, now);
     tx.afterCommit(() => {
-      this.#applyBatch(records);
-      this.#sinceCheck = (this.#sinceCheck + n) % this.checkEvery;
-      this.#cusum = cusum;
+      for (const [model, m] of models) this.#models.set(model, m);
+      for (const [model, b] of newBaselines) {
+        this.#baselines.set(model, b);
+        this.deps.logger.info('drift baseline collected', { model, steps: o.baselineSteps, features: b.detector.featureNames.length, calibrated: b.detector.calibration !== undefined });
+      }
+      this.#lastModel = records.at(-1)?.modelVersion;
       if (lastFeature) this.#lastFeature = lastFeature;
-      this.#announce(rows);
+      if (late) this.deps.logger.warn('drift: predictions for a step that had already closed were left out of the step statistics', { records: late });
+      this.#announce(checks, episodeChanges);
     });
   }
 
-  /** One check on the window ending at batch[upto - 1]; undefined while the window is not yet full. */
-  #check(batch: ReadonlyMap<string, Float64Array>, records: readonly Obs[], upto: number): { rows: CheckRow[]; feature?: FeatureDriftResult } | undefined {
-    const d = this.#detector as DriftDetector;
-    const o = this.deps.options;
-    const issues: Issue[] = [];
-    const transformed = new Map<string, Float64Array>();
-    for (const name of d.featureNames) {
-      const raw = (this.#windows.get(name) as RollingWindow).valuesWith((batch.get(name) as Float64Array).subarray(0, upto));
-      if (raw.length < o.windowSize) return undefined;
-      transformed.set(name, applyTransform(raw, d.transformOf(name), `window.${name}`, issues));
-    }
-    throwIfIssues('drift window', issues);
-    const ts = (records[upto - 1] as Obs).timestamp;
-    const feature = d.featureDriftOnTransformed(transformed);
-    const rows: CheckRow[] = [{ timestamp: ts, type: 'feature', statistic: feature.ksStatistic, detected: feature.driftDetected, details: featureDetails(feature, d) }];
-    // Only the last windowSize records can be in the window: never copy the batch prefix (quadratic in the batch size).
-    const slice = records.slice(Math.max(0, upto - o.windowSize), upto);
-    try {
-      const regimes = this.#regimes.valuesWith(slice.map((r) => r.regime));
-      const r = d.detectRegimeDrift(regimes);
-      rows.push({ timestamp: ts, type: 'regime', statistic: r.distributionChange, detected: r.driftDetected, details: regimeDetails(r) });
-    } catch (e) {
-      if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
-    }
-    try {
-      const p = d.detectPredictionDrift(this.#predictions.valuesWith(slice.map((r) => ({ label: r.predictedLabel, confidence: r.confidence }))));
-      rows.push({
-        timestamp: ts,
-        type: 'prediction',
-        statistic: p.predictionShift,
-        detected: p.driftDetected,
-        details: { drift_detected: p.driftDetected, prediction_shift: p.predictionShift, avg_confidence_change: p.avgConfidenceChange, class_mix: p.classMix, confidence: p.confidence },
-      });
-    } catch (e) {
-      if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
-    }
-    return { rows, feature };
+  /** Collects a model's baseline from its first closed steps' values. */
+  #collectBaseline(steps: readonly ClosedStep[], features: readonly string[]): Baseline | undefined {
+    const pooled = new Map(features.map((f) => [f, concatValues(steps, f)]));
+    if (Math.min(...[...pooled.values()].map((v) => v.length)) < this.deps.options.minRecords) return undefined;
+    const stored: StoredBaseline = {
+      features: pooled,
+      regimes: steps.flatMap((s) => s.regimes ?? []),
+      predictions: steps.flatMap((s) => (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence }))),
+      calibration: undefined,
+      steps: steps.map((s) => ({ step: s.step, timestamp: s.timestamp, stats: s.stats })),
+    };
+    return this.#baselineFrom(stored);
   }
 
-  async #writeRows(tx: TxContext, rows: readonly CheckRow[]): Promise<void> {
-    const now = this.deps.clock.now().toISOString();
+  /** The window checks at a closed step: the cross-section of the last `windowSteps` steps against the baseline. */
+  #check(model: string, step: ClosedStep, window: readonly ClosedStep[], d: DriftDetector): CheckRow[] {
+    const o = this.deps.options;
+    if (window.length < o.windowSteps) return [];
+    const rows: CheckRow[] = [];
+    const at = { model, step: step.step, timestamp: step.timestamp };
+    const cols = new Map(d.featureNames.map((f) => [f, concatValues(window, f)]));
+    const size = Math.min(...[...cols.values()].map((c) => c.length));
+    if (size >= o.minRecords) {
+      const feature = d.featureDriftOnTransformed(cols);
+      rows.push({ ...at, type: 'feature', statistic: feature.ksStatistic, detected: feature.driftDetected, details: { ...featureDetails(feature, d, window.length), result: feature } });
+    }
+    const regimes = window.flatMap((s) => s.regimes ?? []);
+    try {
+      if (regimes.length >= o.minRecords) {
+        const r = d.detectRegimeDrift(regimes);
+        rows.push({
+          ...at,
+          type: 'regime',
+          statistic: r.distributionChange,
+          detected: r.driftDetected,
+          details: { drift_detected: r.driftDetected, regime_shift: r.regimeShift, distribution_change: r.distributionChange, chi_square: r.chiSquare, p_value: r.pValue, baseline_mix: r.baselineMix, window_mix: r.windowMix, new_regimes: r.newRegimes, window_steps: window.length },
+        });
+      }
+    } catch (e) {
+      if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
+    }
+    const preds: PredictionSample[] = window.flatMap((s) => (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence })));
+    try {
+      if (preds.length >= o.minRecords) {
+        const p = d.detectPredictionDrift(preds);
+        rows.push({
+          ...at,
+          type: 'prediction',
+          statistic: p.predictionShift,
+          detected: p.driftDetected,
+          details: { drift_detected: p.driftDetected, prediction_shift: p.predictionShift, avg_confidence_change: p.avgConfidenceChange, class_mix: p.classMix, confidence: p.confidence, window_steps: window.length },
+        });
+      }
+    } catch (e) {
+      if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
+    }
+    return rows;
+  }
+
+  async #writeChecks(manager: EntityManager, rows: readonly CheckRow[], now: string): Promise<void> {
     await bulkInsert(
-      tx.manager,
+      manager,
       DRIFT_MONITORING_TABLE,
-      ['timestamp', 'drift_type', 'ks_statistic', 'drift_detected', 'details_json', 'created_at'],
-      rows.map((r) => [r.timestamp, r.type, r.statistic, r.detected ? 1 : 0, JSON.stringify(r.details), now]),
+      ['timestamp', 'drift_type', 'ks_statistic', 'drift_detected', 'details_json', 'created_at', 'model_version', 'step'],
+      rows.map((r) => {
+        const { result: _omit, ...details } = r.details;
+        return [r.timestamp, r.type, r.statistic, r.detected ? 1 : 0, JSON.stringify(details), now, r.model, r.step];
+      }),
     );
   }
 
-  #applyBatch(records: readonly Obs[]): void {
-    for (const [name, w] of this.#windows) for (const r of records) w.push(r.features[name] as number);
-    this.#regimes.pushAll(records.map((r) => r.regime));
-    this.#predictions.pushAll(records.map((r) => ({ label: r.predictedLabel, confidence: r.confidence })));
+  /** One row per episode: inserted at its onset, updated (peak, reasons, end) while it lasts. */
+  async #writeEpisodes(manager: EntityManager, changes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[], now: string): Promise<void> {
+    const ph = placeholder(dialectOf(manager.connection));
+    // per episode: its latest change in this batch, and the statistics at its onset when the onset (the row's insert) is in this batch
+    const final = new Map<string, { model: string; change: EpisodeChange; atOnset: StepCusumResult['statistics'] | undefined }>();
+    for (const c of changes) {
+      const key = `${c.model}\u0000${c.change.episode.onset}`;
+      const atOnset = c.change.kind === 'onset' ? c.cusum.statistics : final.get(key)?.atOnset;
+      final.set(key, { model: c.model, change: c.change, atOnset });
+    }
+    const inserts: unknown[][] = [];
+    for (const { model, change, atOnset } of final.values()) {
+      const e = change.episode;
+      const status = change.kind === 'end' ? 'closed' : 'open';
+      const end = change.kind === 'end' ? change.step : null;
+      const details = { drift_detected: true, model, onset: e.onset, peak: e.peak, peak_step: e.peakStep, end, steps: e.steps, reasons: e.reasons, statistics: e.statistics, status };
+      if (atOnset) {
+        inserts.push([e.onsetTimestamp, 'cusum', e.peak, 1, JSON.stringify({ ...details, at_onset: atOnset }), now, model, e.onset, status, e.peakStep, end, now]);
+      } else {
+        // keep the onset row's at_onset figures
+        const old = (await manager.query(`SELECT details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum' AND step = ${ph(2)}`, [model, e.onset])) as { details_json: string }[];
+        const kept = old[0] ? (JSON.parse(old[0].details_json) as { at_onset?: unknown }).at_onset : undefined;
+        await manager.query(
+          `UPDATE ${quoteIdent(DRIFT_MONITORING_TABLE)} SET ks_statistic = ${ph(1)}, details_json = ${ph(2)}, episode_status = ${ph(3)}, episode_peak_step = ${ph(4)}, episode_end = ${ph(5)}, updated_at = ${ph(6)} WHERE model_version = ${ph(7)} AND drift_type = 'cusum' AND step = ${ph(8)}`,
+          [e.peak, JSON.stringify({ ...details, ...(kept ? { at_onset: kept } : {}) }), status, e.peakStep, end, now, model, e.onset],
+        );
+      }
+    }
+    if (inserts.length) {
+      await bulkInsert(
+        manager,
+        DRIFT_MONITORING_TABLE,
+        ['timestamp', 'drift_type', 'ks_statistic', 'drift_detected', 'details_json', 'created_at', 'model_version', 'step', 'episode_status', 'episode_peak_step', 'episode_end', 'updated_at'],
+        inserts,
+      );
+    }
   }
 
-  #announce(rows: readonly CheckRow[]): void {
-    const retrainOn = this.deps.options.retrainOn;
-    const byTime = new Map<string, CheckRow[]>();
-    for (const r of rows) byTime.set(r.timestamp, [...(byTime.get(r.timestamp) ?? []), r]);
-    for (const [timestamp, group] of byTime) {
+  #announce(checks: readonly CheckRow[], episodes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[]): void {
+    const byStep = new Map<string, CheckRow[]>();
+    for (const r of checks) byStep.set(`${r.model}\u0000${r.step}`, [...(byStep.get(`${r.model}\u0000${r.step}`) ?? []), r]);
+    for (const group of byStep.values()) {
+      const first = group[0] as CheckRow;
       const feature = group.find((r) => r.type === 'feature');
       const reasons = [...new Set(group.filter((r) => r.detected).map((r) => r.type))];
-      const driftScore = feature?.statistic ?? 0;
-      this.deps.events.emit('check', { timestamp, driftDetected: reasons.length > 0, reasons, driftScore });
-      const trigger = reasons.filter((r) => retrainOn.includes(r));
-      if (trigger.length === 0) continue;
-      const details = feature?.details as { drifted_feature_names?: string[] } | undefined;
+      this.deps.events.emit('check', { timestamp: first.timestamp, model: first.model, step: first.step, driftDetected: reasons.length > 0, reasons, driftScore: feature?.statistic ?? 0 });
+    }
+    for (const { model, change, cusum } of episodes) {
+      if (change.kind !== 'onset') continue;
+      const e = change.episode;
+      const group = byStep.get(`${model}\u0000${e.onset}`) ?? [];
+      const feature = group.find((r) => r.type === 'feature');
       const regime = group.find((r) => r.type === 'regime')?.details as { regime_shift?: string } | undefined;
-      this.deps.logger.warn('drift detected: retraining requested', { timestamp, reasons: trigger, driftScore, driftedFeatures: details?.drifted_feature_names ?? [] });
+      // the features whose detectors started the episode: CUSUMs above h, and the KS check's drifted ones when it retrains
+      const ks = e.reasons.includes('feature') ? ((feature?.details.drifted_feature_names as string[] | undefined) ?? []) : [];
+      const h = this.deps.options.cusum?.h ?? Number.POSITIVE_INFINITY;
+      const fromCusum = Object.entries(cusum.statistics).filter(([k, s]) => k.includes(':') && Math.max(s.up, s.down) > h).map(([k]) => k.split(':')[0] as string);
+      const driftedFeatures = [...new Set([...fromCusum, ...ks])].sort();
+      this.deps.logger.warn('drift episode started: retraining requested', { model, step: e.onset, reasons: e.reasons, driftedFeatures });
       this.deps.events.emit('retrainingRequested', {
-        timestamp,
-        reasons: trigger,
-        driftScore,
-        driftedFeatures: details?.drifted_feature_names ?? [],
+        timestamp: e.onsetTimestamp,
+        model,
+        step: e.onset,
+        reasons: e.reasons,
+        driftScore: feature?.statistic ?? 0,
+        driftedFeatures,
         regimeShift: regime?.regime_shift,
-        feature: this.#lastFeature,
+        feature: feature?.details.result as FeatureDriftResult | undefined,
       });
     }
   }
 
-  /** Without a baseline: collect the first `baselineSize` observations and persist them as the baseline. */
-  async #collectBaseline(records: readonly Obs[], tx: TxContext): Promise<void> {
-    const o = this.deps.options;
-    if (!o.autoBaseline) return;
-    const all = [...this.#pending, ...records];
-    const names = o.features ?? Object.keys((all[0] as Obs).features).sort();
-    this.#validate(records, names);
-    if (all.length < o.baselineSize) {
-      tx.afterCommit(() => {
-        this.#pending = all;
-      });
-      return;
-    }
-    const base = all.slice(0, o.baselineSize);
-    const rest = all.slice(o.baselineSize);
-    const raw = new Map(names.map((n) => [n, Float64Array.from(base, (r) => r.features[n] as number)]));
-    const stored: StoredBaseline = { features: raw, regimes: base.map((r) => r.regime), predictions: base.map((r) => ({ label: r.predictedLabel, confidence: r.confidence })), calibration: undefined };
-    const d = this.#prepare(stored);
-    await saveBaseline(tx.manager, { ...stored, calibration: d.calibration }, this.deps.clock.now().toISOString());
-    tx.afterCommit(() => {
-      this.#pending = [];
-      this.#install(d, raw);
-      this.#applyBatch(rest);
-      this.deps.logger.info('drift baseline collected', { observations: base.length, features: names.length, calibrated: d.calibration !== undefined });
-    });
-  }
-
-  /** Feature drift of arbitrary samples (e.g. a candidate's validation features) against the baseline. */
-  featureDriftOf(columns: Readonly<Record<string, ArrayLike<number>>>): FeatureDriftResult {
-    if (!this.#detector) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no drift baseline yet');
-    return this.#detector.detectFeatureDrift(columns);
+  /** Feature drift of arbitrary samples (e.g. a candidate's validation features) against a model's baseline. */
+  featureDriftOf(columns: Readonly<Record<string, ArrayLike<number>>>, model?: string): FeatureDriftResult {
+    const d = this.detectorFor(model ?? this.#lastModel);
+    if (!d) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no drift baseline yet');
+    return d.detectFeatureDrift(columns);
   }
 }
 
-interface CusumTrack {
-  up: number;
-  down: number;
-  mean: number;
-  sd: number;
-  absMean: number;
-  absSd: number;
+/** One feature's values over steps, oldest first. */
+function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
+  let n = 0;
+  for (const s of steps) n += s.values?.[f]?.length ?? 0;
+  const out = new Float64Array(n);
+  let at = 0;
+  for (const s of steps) {
+    const v = s.values?.[f];
+    if (!v) continue;
+    out.set(v, at);
+    at += v.length;
+  }
+  return out;
 }
 
-function meanSd(x: ArrayLike<number>): [number, number] {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m += x[i] as number;
-  m /= x.length;
-  let v = 0;
-  for (let i = 0; i < x.length; i++) v += ((x[i] as number) - m) ** 2;
-  const sd = Math.sqrt(v / Math.max(1, x.length - 1));
-  return [m, sd > 0 ? sd : 1];
-}
-
-/** The baseline figures a feature's CUSUM standardises by. */
-function cusumTrack(series: Float64Array, _statistic: 'abs' | 'level'): CusumTrack {
-  const [mean, sd] = meanSd(series);
-  const [absMean, absSd] = meanSd(series.map((v) => Math.abs(v - mean)));
-  return { up: 0, down: 0, mean, sd, absMean, absSd };
-}
-
-function featureDetails(f: FeatureDriftResult, d: DriftDetector): Record<string, unknown> {
+function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number): Record<string, unknown> {
   return {
-    drift_detected: f.driftDetected,
-    ks_statistic: f.ksStatistic,
-    drifted_features: f.driftedFeatures,
-    drifted_feature_names: f.driftedFeatureNames,
-    max_drift: f.maxDrift,
-    rule: f.rule,
-    window_size: f.windowSize,
-    alpha: d.alpha,
-    correction: d.correction,
-    calibration: d.calibration ? { target_rate: d.calibration.targetRate, in_sample_rate: d.calibration.inSampleRate, replays: d.calibration.replays } : null,
-    features: f.features.map((x) => ({ name: x.feature, transform: x.transform, statistic: x.statistic, p_value: x.pValue, corrected_p_value: x.correctedPValue, threshold: x.threshold, drifted: x.drifted })),
+    drift_detected: r.driftDetected,
+    max_drift: r.maxDrift,
+    drifted_features: r.driftedFeatures,
+    drifted_feature_names: r.driftedFeatureNames,
+    rule: r.rule,
+    window_size: r.windowSize,
+    window_steps: steps,
+    baseline_size: d.baselineSize,
+    features: r.features.map((f) => ({ feature: f.feature, statistic: f.statistic, p_value: f.pValue, corrected_p_value: f.correctedPValue, threshold: f.threshold, drifted: f.drifted })),
   };
 }
-
-function regimeDetails(r: RegimeDriftResult): Record<string, unknown> {
-  return { drift_detected: r.driftDetected, regime_shift: r.regimeShift, distribution_change: r.distributionChange, chi_square: r.chiSquare, p_value: r.pValue, baseline_mix: r.baselineMix, window_mix: r.windowMix, new_regimes: r.newRegimes };
-}
-
-export type { RecentObservation };

@@ -17,16 +17,42 @@ describe('backtestDrift', () => {
     expect(ep?.delay).not.toBeNull();
     expect(ep?.delay).toBeLessThanOrEqual(2);
     expect(ep?.caught).toBe(true);
-    // every alarm counted on a calm day is one of the reported alarm dates outside the episode +/- 20 days
+    expect(ep?.status).toBe('caught');
+    // one episode (one request) for the one burst: the CUSUM keeps watching instead of resetting and re-alarming
+    expect(r.alarms.filter((d) => d >= day(700) && d <= day(739))).toHaveLength(1);
+    // every onset counted on a calm day is one of the reported onset dates outside the episode +/- 20 days
     const calmAlarms = r.alarms.filter((d) => d < day(680) || d > day(759)).length;
     expect(r.falseAlarmRate).toBeCloseTo(calmAlarms / r.calmDays, 12);
     expect(r.chanceLevel).toBeGreaterThanOrEqual(r.falseAlarmRate);
+    expect(r.calmRule).toContain('20 trading days either side');
+  });
+  it('reports episodes outside the checked range as not scorable (with a warning), never as misses or shifted starts', () => {
+    const rows = history(900, 700, 40, 5);
+    const r = backtestDrift({
+      rows,
+      detector: { kind: 'cusum', feature: 'x', statistic: 'abs', k: 1, h: 5, direction: 'up' },
+      baselineSize: 250,
+      horizon: 5,
+      episodes: [
+        { name: 'before', start: day(100), end: day(120) },
+        { name: 'after', start: day(1000), end: day(1010) },
+        { name: 'at the end', start: day(897), end: day(899) },
+        { name: 'burst', start: day(700), end: day(739) },
+      ],
+    });
+    expect(r.episodes.map((e) => e.status)).toEqual(['not scorable', 'not scorable', 'not scorable', 'caught']);
+    expect(r.episodes[0]?.start).toBe(day(100));
+    expect(r.scorable).toBe(1);
+    expect(r.caught).toBe(1);
+    expect(r.warnings).toHaveLength(3);
+    expect(r.warnings[0]).toContain('before the first checked day');
   });
   it('a KS detector on the same history finds the burst too', () => {
     const rows = history(600, 500, 30, 5).map((r) => ({ ...r, features: { x: Math.abs(r.features.x as number) } }));
     const r = backtestDrift({ rows, detector: { kind: 'ks', features: ['x'], windowSize: 10, alertThreshold: 0.5 }, baselineSize: 200, episodes: [{ name: 'burst', start: day(500), end: day(529) }], horizon: 10 });
     // D > 0.5 needs most of the 10-day window inside the burst
     expect(r.episodes[0]?.delay).toBeGreaterThanOrEqual(4);
+    expect(r.episodes[0]?.delay).toBeLessThanOrEqual(10);
     expect(r.episodes[0]?.caught).toBe(true);
   });
   it('refuses unordered dates and non-finite features', () => {

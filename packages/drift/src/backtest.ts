@@ -1,7 +1,9 @@
 import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/core';
 import { DriftDetector } from './DriftDetector.js';
 import type { Correction } from './stats/correction.js';
-import { applyTransform, type Transform } from './stats/transforms.js';
+import { type EpisodeState, updateEpisode } from './Episode.js';
+import { type ClosedStep, PanelDrift, type StepCusumResult } from './PanelDrift.js';
+import type { Transform } from './stats/transforms.js';
 
 /** One dated observation of named features (time-ordered), with an optional regime. */
 export interface HistoryRow {
@@ -23,16 +25,22 @@ export interface KsBacktestDetector {
   readonly calibration?: { readonly targetFalseAlarmRate: number; readonly every?: number } | null;
 }
 
-/** A two-sided (or one-sided) CUSUM on one feature, standardised by the baseline. */
+/** Per-step CUSUMs on one feature (the drift monitor's own, on a one-record-per-step series), standardised by the rolling baseline. */
 export interface CusumBacktestDetector {
   readonly kind: 'cusum';
   readonly feature: string;
   readonly transform?: Transform;
   readonly k: number;
   readonly h: number;
+  /** Direction of a 'level' CUSUM; 'abs' is one-sided (up). */
   readonly direction?: 'up' | 'down' | 'both';
   /** 'level' watches the value itself; 'abs' its absolute deviation from the baseline mean (a scale shift). */
   readonly statistic?: 'level' | 'abs';
+  /** Bound of each sum (default 2h) and the level every alarmed sum must fall to for an episode to end (default h / 4). */
+  readonly cap?: number;
+  readonly release?: number;
+  /** Quiet steps that end an episode (default 10). */
+  readonly quietSteps?: number;
 }
 
 /** Alarms when any of its detectors alarms. */
@@ -56,14 +64,14 @@ export interface Episode {
 export interface BacktestOptions {
   readonly rows: readonly HistoryRow[];
   readonly detector: BacktestDetector;
-  /** Days of history in the (rolling) baseline that precedes each window. */
+  /** Days of history in the (rolling) baseline that precedes each check. */
   readonly baselineSize: number;
   readonly episodes?: readonly Episode[];
-  /** An episode counts as caught when the first alarm is at most this many trading days after its start (default 5). */
+  /** An episode is caught when the detector is in drift on one of its first `horizon` + 1 trading days (default 5). */
   readonly horizon?: number;
   /** Days before an episode's start and after its end that are neither calm nor episode (default 20). */
   readonly calmMargin?: number;
-  /** Only report alarms from this date on (the first baseline needs history before it). */
+  /** Only score from this date on (the first baseline needs history before it). */
   readonly from?: string;
   readonly to?: string;
 }
@@ -71,23 +79,39 @@ export interface BacktestOptions {
 export interface EpisodeOutcome {
   readonly name: string;
   readonly start: string;
+  /** caught: in drift within the horizon; missed: not; not scorable: the data cannot say (see `reason`). */
+  readonly status: 'caught' | 'missed' | 'not scorable';
+  readonly reason?: string;
+  /** First day in [start, start + horizon] the detector is in drift (null: none). */
   readonly firstAlarm: string | null;
-  /** Trading days from the episode's first day to the first alarm on or after it (null: none before its end). */
+  /** Trading days from the episode's first day to `firstAlarm` (0 when a drift episode was already open). */
   readonly delay: number | null;
+  /** Onset of the drift episode that covers `firstAlarm` (may precede the start). */
+  readonly onset: string | null;
   readonly caught: boolean;
 }
 
 export interface BacktestResult {
+  /** Onset days of drift episodes: one retraining request each. */
   readonly alarms: string[];
   readonly days: number;
+  readonly firstDay: string;
+  readonly lastDay: string;
   readonly calmDays: number;
-  /** Share of calm days with an alarm. */
+  /** The calm-day rule, in words. */
+  readonly calmRule: string;
+  /** Share of calm days on which a drift episode starts (a retraining request on a calm day). */
   readonly falseAlarmRate: number;
-  /** Share of calm days followed by an alarm within `horizon` days: the hit rate luck alone gives. */
+  /** Share of calm days spent in drift. */
+  readonly calmDriftShare: number;
+  /** Share of calm days on which the detector is in drift within `horizon` days: the hit rate luck alone gives. */
   readonly chanceLevel: number;
   readonly episodes: EpisodeOutcome[];
   readonly caught: number;
+  /** Episodes the data can score (caught + missed). */
+  readonly scorable: number;
   readonly horizon: number;
+  readonly warnings: string[];
   readonly calibration?: { readonly meanInSampleRate: number; readonly recalibrations: number };
 }
 
@@ -103,15 +127,24 @@ function validate(o: BacktestOptions): void {
     }
   });
   if (!(Number.isInteger(o.baselineSize) && o.baselineSize >= 10)) issues.push({ path: 'baselineSize', message: `must be an integer >= 10, got ${describeValue(o.baselineSize)}`, value: o.baselineSize });
+  if (o.horizon !== undefined && !(Number.isInteger(o.horizon) && o.horizon >= 0)) issues.push({ path: 'horizon', message: `must be an integer >= 0, got ${describeValue(o.horizon)}`, value: o.horizon });
   throwIfIssues('backtest input', issues);
 }
 
-/** Alarm flags per day, for each row index from `first` on. */
-function ksAlarms(o: BacktestOptions, d: KsBacktestDetector, first: number): { alarms: boolean[]; inSample: number[] } {
+/** Per day from `first` on: which detectors are active, whether any is sustained, and the score. */
+interface DayState {
+  active: boolean;
+  alarmed: string[];
+  elevated: string[];
+  score: number;
+}
+
+/** KS alarm flags per day, for each row index from `first` on. */
+function ksDays(o: BacktestOptions, d: KsBacktestDetector, first: number): { days: DayState[]; inSample: number[] } {
   const { rows, baselineSize: B } = o;
   const w = d.windowSize;
   const cols = new Map(d.features.map((n) => [n, Float64Array.from(rows, (r) => r.features[n] as number)]));
-  const alarms: boolean[] = [];
+  const days: DayState[] = [];
   const inSample: number[] = [];
   let calibration: ReturnType<DriftDetector['calibrate']> | undefined;
   let sinceCal = Number.POSITIVE_INFINITY;
@@ -119,8 +152,7 @@ function ksAlarms(o: BacktestOptions, d: KsBacktestDetector, first: number): { a
     const det = new DriftDetector({ windowSize: w, alertThreshold: d.alertThreshold, alpha: d.alpha ?? 0.05, correction: d.correction ?? 'holm', transforms: d.transforms ?? {}, minWindowSize: 2 });
     // baseline: the B days before the window (one extra day so differencing transforms keep B values)
     const b0 = t - w + 1 - B - 1;
-    const baseline = Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(b0, t - w + 1)]));
-    det.setBaseline({ features: baseline });
+    det.setBaseline({ features: Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(b0, t - w + 1)])) });
     if (d.calibration) {
       if (sinceCal >= (d.calibration.every ?? 20)) {
         calibration = det.calibrate(d.calibration.targetFalseAlarmRate);
@@ -130,54 +162,39 @@ function ksAlarms(o: BacktestOptions, d: KsBacktestDetector, first: number): { a
       sinceCal++;
     }
     const window = Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(t - w + 1 - (det.transformOf(n) === 'none' ? 0 : 1), t + 1)]));
-    alarms.push(det.detectFeatureDrift(window).driftDetected);
+    const r = det.detectFeatureDrift(window);
+    days.push({ active: r.driftDetected, alarmed: [], elevated: [], score: r.maxDrift });
   }
-  return { alarms, inSample };
+  return { days, inSample };
 }
 
-const meanSd = (x: Float64Array, start: number, end: number, f: (v: number) => number): [number, number] => {
-  let mean = 0;
-  for (let j = start; j < end; j++) mean += f(x[j] as number);
-  mean /= end - start;
-  let v = 0;
-  for (let j = start; j < end; j++) v += (f(x[j] as number) - mean) ** 2;
-  return [mean, Math.sqrt(v / Math.max(1, end - start - 1)) || 1];
-};
-
-/** Today's value x[end] standardised by the baseline x[start, end): the value, or its absolute deviation. */
-function cusumScore(x: Float64Array, start: number, end: number, statistic: 'level' | 'abs'): number {
-  const [m, sd] = meanSd(x, start, end, (v) => v);
-  if (statistic === 'level') return ((x[end] as number) - m) / sd;
-  const [am, asd] = meanSd(x, start, end, (v) => Math.abs(v - m));
-  return (Math.abs((x[end] as number) - m) - am) / asd;
-}
-
-function cusumAlarms(o: BacktestOptions, d: CusumBacktestDetector, first: number): boolean[] {
-  const raw = Float64Array.from(o.rows, (r) => r.features[d.feature] as number);
-  const t = d.transform ?? 'none';
-  const lost = t === 'none' ? 0 : 1;
-  const x = applyTransform(raw, t, d.feature, []);
-  const alarms: boolean[] = [];
-  let up = 0;
-  let down = 0;
-  for (let i = first; i < o.rows.length; i++) {
-    // baseline: the B values before today, rolling
-    const end = i - lost;
-    const start = Math.max(0, end - o.baselineSize);
-    const z = cusumScore(x, start, end, d.statistic ?? 'level');
-    up = d.direction === 'down' ? 0 : Math.max(0, up + z - d.k);
-    down = d.direction === 'up' ? 0 : Math.max(0, down - z - d.k);
-    const alarm = up > d.h || down > d.h;
-    if (alarm) up = down = 0;
-    alarms.push(alarm);
-  }
-  return alarms;
+/** The drift monitor's per-step CUSUM (PanelDrift) run over the series, one record per day. */
+function cusumDays(o: BacktestOptions, d: CusumBacktestDetector, first: number): DayState[] {
+  const engine = new PanelDrift({
+    features: [d.feature],
+    transforms: { [d.feature]: d.transform ?? 'none' },
+    stepMinutes: null,
+    referenceSteps: o.baselineSize,
+    minStepRecords: 1,
+    keepValues: 0,
+    cusum: { statistics: [d.statistic ?? 'level'], k: d.k, h: d.h, direction: d.direction ?? 'both', predictions: false, ...(d.cap !== undefined ? { cap: d.cap } : {}), ...(d.release !== undefined ? { release: d.release } : {}) },
+  });
+  const byDay = new Map<string, DayState>();
+  const key = (k: string) => `${d.feature}/${k}`;
+  const onClose = (s: ClosedStep, c: StepCusumResult) => byDay.set(s.step, { active: c.alarms.length > 0, alarmed: c.alarms.map(key), elevated: c.elevated.map(key), score: c.max });
+  engine.ingest(
+    o.rows.map((r) => ({ timestamp: `${r.date}T00:00:00.000Z`, symbol: 'series', regime: r.regime ?? '', features: r.features, predictedLabel: 0, confidence: 1 })),
+    onClose,
+  );
+  engine.flush(onClose);
+  return o.rows.slice(first).map((r) => byDay.get(r.date.slice(0, 10)) ?? { active: false, alarmed: [], elevated: [], score: 0 });
 }
 
 /**
- * Runs a detector over a dated history with a rolling baseline and reports every alarm date; with
- * episodes, the detection delay per episode, the false-alarm rate on calm days and the chance
- * level of a hit within the same horizon.
+ * Runs a detector over a dated history with a rolling baseline, as drift episodes (onset,
+ * hysteresis, end; one retraining request per onset), and scores it against known stress
+ * episodes at a fixed horizon: caught when in drift on one of an episode's first `horizon` + 1
+ * days. Episodes the checked range cannot score are reported "not scorable", never as misses.
  */
 export function backtestDrift(o: BacktestOptions): BacktestResult {
   validate(o);
@@ -193,56 +210,86 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   const rows = o.rows.slice(0, last + 1);
   const opts = { ...o, rows };
   let inSample: number[] = [];
-  let flags: boolean[];
-  const run = (x: KsBacktestDetector | CusumBacktestDetector): boolean[] => {
-    if (x.kind === 'cusum') return cusumAlarms(opts, x, first);
-    const r = ksAlarms(opts, x, first);
+  const run = (x: KsBacktestDetector | CusumBacktestDetector): DayState[] => {
+    if (x.kind === 'cusum') return cusumDays(opts, x, first);
+    const r = ksDays(opts, x, first);
     inSample = inSample.concat(r.inSample);
-    return r.alarms;
+    return r.days;
   };
-  if (d.kind === 'any') {
-    const all = d.detectors.map(run);
-    flags = (all[0] ?? []).map((_, i) => all.some((a) => a[i]));
-  } else flags = run(d);
+  const all = d.kind === 'any' ? d.detectors.map(run) : [run(d)];
+  const cusums = d.kind === 'any' ? d.detectors.filter((x) => x.kind === 'cusum') : d.kind === 'cusum' ? [d] : [];
+  const quietSteps = Math.max(1, ...cusums.map((x) => (x as CusumBacktestDetector).quietSteps ?? 10));
   const dates = rows.slice(first).map((r) => r.date);
-  const alarms = dates.filter((_, i) => flags[i]);
-  const episodes = o.episodes ?? [];
-  const idxOf = (date: string) => dates.findIndex((x) => x >= date);
+  // episodes of drift over the checked days
+  const inDrift = new Uint8Array(dates.length);
+  const onsetOf: (string | null)[] = [];
+  const alarms: string[] = [];
+  let open: EpisodeState | null = null;
+  for (let i = 0; i < dates.length; i++) {
+    const day = all.map((a) => a[i] as DayState);
+    const active = day.some((x) => x.active) ? ['drift'] : [];
+    const u = updateEpisode(open, { step: dates[i] as string, timestamp: dates[i] as string }, active, { alarmed: day.flatMap((x) => x.alarmed), elevated: day.flatMap((x) => x.elevated) }, Math.max(...day.map((x) => x.score)), quietSteps);
+    open = u.open;
+    if (u.change?.kind === 'onset') alarms.push(dates[i] as string);
+    inDrift[i] = open ? 1 : 0;
+    onsetOf.push(open ? open.onset : null);
+  }
+  const warnings: string[] = [];
   const excluded = new Uint8Array(dates.length);
-  const outcomes = episodes.map((e): EpisodeOutcome => {
-    const s = idxOf(e.start);
-    let eEnd = dates.findLastIndex((x) => x <= e.end);
-    if (s < 0) return { name: e.name, start: e.start, firstAlarm: null, delay: null, caught: false };
-    excluded.fill(1, Math.max(0, s - margin), Math.min(dates.length, eEnd + margin + 1));
-    if (eEnd < s) eEnd = s;
+  const firstDay = dates[0] as string;
+  const lastDay = dates.at(-1) as string;
+  const outcomes = (o.episodes ?? []).map((e): EpisodeOutcome => {
+    const s = dates.findIndex((x) => x >= e.start);
+    const eEnd = dates.findLastIndex((x) => x <= e.end);
+    if (s >= 0 && eEnd >= 0) excluded.fill(1, Math.max(0, s - margin), Math.min(dates.length, eEnd + margin + 1));
+    else if (s >= 0) excluded.fill(1, Math.max(0, s - margin), dates.length);
+    const notScorable = (reason: string): EpisodeOutcome => {
+      warnings.push(`episode '${e.name}' (${e.start}) is not scorable: ${reason}`);
+      return { name: e.name, start: e.start, status: 'not scorable', reason, firstAlarm: null, delay: null, onset: null, caught: false };
+    };
+    if (e.start < firstDay) return notScorable(`it starts before the first checked day ${firstDay} (the rolling baseline needs ${need} days of history first)`);
+    if (s < 0) return notScorable(`it starts after the last checked day ${lastDay}`);
+    if (s + horizon > dates.length - 1) return notScorable(`the data ends ${dates.length - 1 - s} trading days after its start, before the ${horizon}-day horizon`);
     let at = -1;
-    for (let i = s; i <= eEnd; i++) if (flags[i]) {
-      at = i;
-      break;
-    }
-    return { name: e.name, start: dates[s] as string, firstAlarm: at < 0 ? null : (dates[at] as string), delay: at < 0 ? null : at - s, caught: at >= 0 && at - s <= horizon };
+    for (let i = s; i <= s + horizon; i++)
+      if (inDrift[i]) {
+        at = i;
+        break;
+      }
+    const caught = at >= 0;
+    return { name: e.name, start: dates[s] as string, status: caught ? 'caught' : 'missed', firstAlarm: caught ? (dates[at] as string) : null, delay: caught ? at - s : null, onset: caught ? (onsetOf[at] as string) : null, caught };
   });
   let calm = 0;
-  let calmAlarms = 0;
+  let calmOnsets = 0;
+  let calmDrift = 0;
   let followed = 0;
+  const onsets = new Set(alarms);
   for (let i = 0; i < dates.length; i++) {
     if (excluded[i]) continue;
     calm++;
-    if (flags[i]) calmAlarms++;
-    for (let j = i; j <= Math.min(dates.length - 1, i + horizon); j++) if (flags[j]) {
-      followed++;
-      break;
-    }
+    if (onsets.has(dates[i] as string)) calmOnsets++;
+    if (inDrift[i]) calmDrift++;
+    for (let j = i; j <= Math.min(dates.length - 1, i + horizon); j++)
+      if (inDrift[j]) {
+        followed++;
+        break;
+      }
   }
   return {
     alarms,
     days: dates.length,
+    firstDay,
+    lastDay,
     calmDays: calm,
-    falseAlarmRate: calm ? calmAlarms / calm : 0,
+    calmRule: `a calm day is a checked day outside every listed episode and ${margin} trading days either side of it`,
+    falseAlarmRate: calm ? calmOnsets / calm : 0,
+    calmDriftShare: calm ? calmDrift / calm : 0,
     chanceLevel: calm ? followed / calm : 0,
     episodes: outcomes,
     caught: outcomes.filter((x) => x.caught).length,
+    scorable: outcomes.filter((x) => x.status !== 'not scorable').length,
     horizon,
+    warnings,
     ...(inSample.length ? { calibration: { meanInSampleRate: inSample.reduce((s, v) => s + v, 0) / inSample.length, recalibrations: inSample.length } } : {}),
   };
 }

@@ -11,7 +11,7 @@ describe('drift backtest options', () => {
 
   it('spec is the KS detector with the spec defaults; recommended is a CUSUM per feature, any of which alarms', () => {
     expect(backtestDetector('spec', ['ret', 'vix'])).toEqual({ kind: 'ks', features: ['ret', 'vix'], windowSize: 100, alertThreshold: 0.15, alpha: 0.05, correction: 'holm' });
-    expect(backtestDetector('recommended', ['ret'])).toEqual({ kind: 'cusum', feature: 'ret', statistic: 'abs', k: 1, h: 5, direction: 'up' });
+    expect(backtestDetector('recommended', ['ret'])).toEqual({ kind: 'cusum', feature: 'ret', statistic: 'abs', k: 1.25, h: 3, direction: 'both', quietSteps: 10 });
     const any = backtestDetector('recommended', ['ret', 'vix']);
     expect(any.kind === 'any' && any.detectors.map((d) => d.kind === 'cusum' && d.feature)).toEqual(['ret', 'vix']);
   });

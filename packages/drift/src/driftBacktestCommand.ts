@@ -8,15 +8,15 @@ export type DetectorChoice = 'spec' | 'recommended';
 /**
  * The detector a backtest runs. `spec`: the spec's DriftDetector (KS per feature, window 100,
  * D > 0.15 and Holm-corrected p < 0.05). `recommended`: what the drift plugin raises retraining
- * requests from by default, a CUSUM on each feature's absolute deviation (k = 1, h = 5), alarming
- * when any feature's does.
+ * requests from by default: the per-step CUSUMs on each feature (k, h from RECOMMENDED_DEFAULTS),
+ * as drift episodes, in drift when any feature's is.
  */
 export function backtestDetector(choice: DetectorChoice, features: readonly string[]): BacktestDetector {
   if (choice === 'spec') {
     return { kind: 'ks', features: [...features], windowSize: SPEC_DEFAULTS.windowSize, alertThreshold: SPEC_DEFAULTS.alertThreshold, alpha: SPEC_DEFAULTS.alpha, correction: SPEC_DEFAULTS.correction };
   }
   const c = RECOMMENDED_DEFAULTS.cusum;
-  const cusums = features.map((feature) => ({ kind: 'cusum' as const, feature, statistic: c.statistic, k: c.k, h: c.h, direction: c.direction }));
+  const cusums = features.flatMap((feature) => c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, quietSteps: c.quietSteps })));
   return cusums.length === 1 ? (cusums[0] as BacktestDetector) : { kind: 'any', detectors: cusums };
 }
 
@@ -73,15 +73,19 @@ export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, js
 }
 
 function printBacktest(r: BacktestResult, detector: string, features: readonly string[], baselineSize: number, io: CliIO): void {
-  io.stdout.write(`detector: ${detector} on ${features.join(', ')}; rolling baseline of ${baselineSize} rows; ${r.days} days checked\n`);
+  io.stdout.write(`detector: ${detector} on ${features.join(', ')}; rolling baseline of ${baselineSize} rows; ${r.days} days checked (${r.firstDay} .. ${r.lastDay})\n`);
+  io.stdout.write(`caught: in drift on one of an episode's first ${r.horizon + 1} trading days (start + ${r.horizon}-day horizon); ${r.calmRule}\n`);
+  for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
   if (r.episodes.length) {
     printTable(
       io,
-      ['episode', 'start', 'first alarm', 'delay (days)', `caught (<= ${r.horizon} days)`],
-      r.episodes.map((e) => [e.name, e.start, e.firstAlarm ?? '-', e.delay ?? '-', e.caught ? 'yes' : 'no']),
+      ['episode', 'start', 'first day in drift', 'delay (days)', `status (<= ${r.horizon} days)`],
+      r.episodes.map((e) => [e.name, e.start, e.firstAlarm ?? '-', e.delay ?? '-', e.status]),
     );
   }
-  io.stdout.write(`caught ${r.caught} of ${r.episodes.length} episode(s) within ${r.horizon} days\n`);
-  io.stdout.write(`alarms: ${r.alarms.length}; calm days: ${r.calmDays}; false-alarm rate: ${pct(r.falseAlarmRate, 2)}; chance level (an alarm within ${r.horizon} days of a calm day): ${pct(r.chanceLevel, 1)}\n`);
+  io.stdout.write(`caught ${r.caught} of ${r.scorable} scorable episode(s) within ${r.horizon} days${r.scorable < r.episodes.length ? ` (${r.episodes.length - r.scorable} not scorable)` : ''}\n`);
+  io.stdout.write(
+    `requests (episode onsets): ${r.alarms.length}; calm days: ${r.calmDays}; calm-day false alarms: ${pct(r.falseAlarmRate, 2)}; calm days in drift: ${pct(r.calmDriftShare, 1)}; chance level (in drift within ${r.horizon} days of a calm day): ${pct(r.chanceLevel, 1)}\n`,
+  );
   if (r.calibration) io.stdout.write(`calibration: ${r.calibration.recalibrations} recalibrations, mean in-sample rate ${pct(r.calibration.meanInSampleRate, 2)}\n`);
 }

@@ -1,9 +1,12 @@
 export { driftPlugin } from './plugin.js';
 export { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
-export { DRIFT_TYPES, DriftHistory, type DriftEvent, type DriftType } from './DriftHistory.js';
+export { DRIFT_TYPES, DriftHistory, type DriftEpisode, type DriftEvent, type DriftType } from './DriftHistory.js';
 export { driftView } from './view.js';
 export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
-export { DriftMonitor } from './DriftMonitor.js';
+export { ANY_MODEL, DriftMonitor } from './DriftMonitor.js';
+export { PanelDrift, type ClosedStep, type PanelDriftOptions, type PanelRecord, type StepCusumOptions, type StepCusumResult, type StepStats } from './PanelDrift.js';
+export { updateEpisode, type EpisodeChange, type EpisodeState } from './Episode.js';
+export { stepOf } from './steps.js';
 export {
   backtestDrift,
   type BacktestDetector,
@@ -30,6 +33,9 @@ export { driftScoreCriterion } from './driftScoreCriterion.js';
 export { driftMonitoringEntity, DRIFT_MONITORING_TABLE, type DriftMonitoringRow } from './entities/DriftMonitoring.js';
 export { driftBaselineEntity, DRIFT_BASELINE_TABLE, type DriftBaselineRow } from './entities/DriftBaseline.js';
 export { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
+export { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001100.js';
+export { driftStateEntity, DRIFT_STATE_TABLE, type DriftStateRow } from './entities/DriftState.js';
+export { driftStepEntity, DRIFT_STEPS_TABLE, type DriftStepRow } from './entities/DriftStep.js';
 export { ks2Samp, ks2SampSorted, ksExtremesSorted, ksPValue, MAX_AUTO_N, type KsMethod, type KsOptions, type KsResult } from './stats/ks.js';
 export type { KsAlternative } from './stats/ksExact.js';
 export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
@@ -39,7 +45,8 @@ export { jensenShannonDistance, wassersteinDistance } from './stats/distances.js
 export { psi, type PsiOptions, type PsiResult } from './stats/psi.js';
 export { adjustPValues, benjaminiHochberg, holm, type Correction } from './stats/correction.js';
 export { lag1Autocorrelation } from './stats/autocorrelation.js';
-export { applyTransform, TRANSFORMS, type Transform } from './stats/transforms.js';
+export { applyTransform, transformValue, TRANSFORMS, type Transform } from './stats/transforms.js';
+export { meanSd } from './stats/meanSd.js';
 export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';

@@ -1,6 +1,7 @@
 import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
 import { chi2Contingency } from './stats/chiSquare.js';
 import { ks2Samp } from './stats/ks.js';
+import { monitorKsMethod } from './stats/monitorKsMethod.js';
 
 export interface PredictionSample {
   readonly label: number;
@@ -84,7 +85,7 @@ export interface PredictionDriftResult {
 
 export function predictionDrift(base: readonly PredictionSample[], win: readonly PredictionSample[], o: { alpha: number; threshold: number }): PredictionDriftResult {
   const m = compareMix(base.map((p) => p.label), win.map((p) => p.label));
-  const ks = ks2Samp(base.map((p) => p.confidence), win.map((p) => p.confidence));
+  const ks = ks2Samp(base.map((p) => p.confidence), win.map((p) => p.confidence), { method: monitorKsMethod(base.length, win.length) });
   const mean = (xs: readonly PredictionSample[]) => xs.reduce((s, p) => s + p.confidence, 0) / xs.length;
   const classDrift = m.p < o.alpha && m.tvd > o.threshold;
   const confDrift = ks.pValue < o.alpha && ks.statistic > o.threshold;

@@ -7,16 +7,19 @@ import { driftRoutes } from './driftRoutes.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
+import { driftStateEntity } from './entities/DriftState.js';
+import { driftStepEntity } from './entities/DriftStep.js';
+import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001100.js';
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
 
 export const driftPlugin = definePlugin({
   id: 'drift',
-  description: 'Feature, regime and prediction drift against a persisted baseline; raises retraining requests',
+  description: 'Per-model, per-step drift of a panel of predictions; drift episodes raise one retraining request each',
   options: driftOptionsSchema,
-  entities: [driftMonitoringEntity, driftBaselineEntity],
-  migrations: [DriftInit1700000001000],
+  entities: [driftMonitoringEntity, driftBaselineEntity, driftStateEntity, driftStepEntity],
+  migrations: [DriftInit1700000001000, DriftEpisodes1700000001100],
   criterionIds: [DRIFT_SCORE_CRITERION],
   deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken },
   init(deps, options) {
@@ -33,7 +36,7 @@ export const driftPlugin = definePlugin({
         driftScoreCriterion(monitor, {
           threshold: options.driftScoreThreshold,
           transforms: options.transforms,
-          minWindowSize: options.minWindowSize,
+          minWindowSize: options.minRecords,
           alertThreshold: options.alertThreshold,
           targetFalseAlarmRate: options.calibration?.targetFalseAlarmRate ?? 0.01,
           maxReplays: options.calibration?.maxReplays ?? 400,

@@ -18,6 +18,8 @@ describe('backtest on SPY + VIX 2000-2020', () => {
   });
   it("the spec's defaults alarm on most calm days (its hits are at chance level)", () => {
     const r = backtestDrift({ rows, detector: { ...specMarketDetector(), features: ['rv20', 'vix'] }, baselineSize: 250, episodes: STRESS_EPISODES, from: '2005-01-01', to: '2012-12-31' });
-    expect(r.falseAlarmRate).toBeGreaterThan(0.5);
+    // as episodes it starts few (it rarely leaves drift): the share of calm days spent in drift says it
+    expect(r.calmDriftShare).toBeGreaterThan(0.5);
+    expect(r.chanceLevel).toBeGreaterThan(0.5);
   });
 });

@@ -5,7 +5,7 @@ import { emptyState, h, panel, stat, table } from '../../js/dom.js';
 import { count, dateTime, num } from '../../js/format.js';
 
 export const DRIFT_TYPES = [
-  { type: 'cusum', title: 'CUSUM alarms (raise retraining)', statistic: 'CUSUM statistic at the alarm' },
+  { type: 'cusum', title: 'Drift episodes (one retraining request each)', statistic: 'peak CUSUM sum (reference sds)' },
   { type: 'feature', title: 'Feature drift', statistic: 'max KS D over features' },
   { type: 'regime', title: 'Regime drift', statistic: 'total variation distance' },
   { type: 'prediction', title: 'Prediction drift', statistic: 'class-mix distance' },

@@ -47,7 +47,7 @@ export async function serve(database: TestDatabase | TestDatabaseHandle, o: { to
     config: {
       plugins: {
         gate: { options: { root, modelsDir: 'models' } },
-        drift: { options: { baselineSize: 60, windowSize: 40, ...o.drift } },
+        drift: { options: { baselineSteps: 10, windowSteps: 5, referenceSteps: 20, minRecords: 10, checkEvery: 1, ...o.drift } },
         replay: { options: { maxSize: 200 } },
       },
     },

@@ -207,7 +207,7 @@ describe.each(testDatabases())('query plans on %s', (database) => {
   });
 
   it('reads no big table in full on any hot path, at a small and at a large table', async () => {
-    s = await serve(database, { drift: { baselineSize: 60, windowSize: 40 } });
+    s = await serve(database, { drift: { baselineSteps: 8, windowSteps: 5 } });
     const ds = s.host.dataSource;
     const pg = database === 'postgres';
     const small = await record(ds, () => workload(s as Served, 'a'));

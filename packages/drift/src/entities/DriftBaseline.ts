@@ -8,7 +8,9 @@ export const DRIFT_BASELINE_TABLE = 'drift_baseline';
  */
 export interface DriftBaselineRow {
   id: number;
-  kind: 'feature' | 'regimes' | 'predictions' | 'calibration';
+  /** The model this baseline is for; '*' for every model without its own. */
+  model_version: string;
+  kind: 'feature' | 'regimes' | 'predictions' | 'calibration' | 'steps';
   name: string;
   size: number;
   values_json: string;
@@ -20,6 +22,7 @@ export const driftBaselineEntity = new EntitySchema<DriftBaselineRow>({
   tableName: DRIFT_BASELINE_TABLE,
   columns: {
     id: { type: 'integer', primary: true, generated: 'increment' },
+    model_version: { type: 'text', default: '*' },
     kind: { type: 'text' },
     name: { type: 'text' },
     size: { type: 'integer' },

@@ -1,4 +1,4 @@
-import type { CusumBacktestDetector, KsBacktestDetector } from '../backtest.js';
+import type { BacktestDetector, KsBacktestDetector } from '../backtest.js';
 import { SPEC_DEFAULTS, driftOptionsSchema } from '../config.js';
 
 /** The market features the backtest offers: SPY daily log return, its absolute value, 20-day realised volatility, VIX level. */
@@ -10,14 +10,16 @@ export function specMarketDetector(): KsBacktestDetector {
 }
 
 /** (b) The plugin's shipped default (whatever `driftOptionsSchema` defaults to) as the backtest runs it, on the daily return. */
-export function recommendedMarketDetector(feature = 'ret'): CusumBacktestDetector {
+export function recommendedMarketDetector(feature = 'ret'): BacktestDetector {
   const o = driftOptionsSchema.parse({});
-  if (!o.cusum) throw new Error('the default configuration has no CUSUM detector');
-  return { kind: 'cusum', feature, statistic: o.cusum.statistic, k: o.cusum.k, h: o.cusum.h, direction: o.cusum.direction };
+  const c = o.cusum;
+  if (!c) throw new Error('the default configuration has no CUSUM detector');
+  const ds = c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, quietSteps: c.quietSteps, ...(c.release !== undefined ? { release: c.release } : {}), ...(c.cap !== undefined ? { cap: c.cap } : {}) }));
+  return ds.length === 1 ? (ds[0] as BacktestDetector) : { kind: 'any', detectors: ds };
 }
 
-/** The default KS feature check (window, calibration) as the backtest runs it. */
+/** The default KS feature check (window of windowSteps days, calibration) as the backtest runs it on a one-record-per-day series. */
 export function defaultKsMarketDetector(features: readonly string[] = ['ret', 'absRet', 'vixChange']): KsBacktestDetector {
   const o = driftOptionsSchema.parse({});
-  return { kind: 'ks', features, windowSize: o.windowSize, alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, calibration: o.calibration ? { targetFalseAlarmRate: o.calibration.targetFalseAlarmRate } : null };
+  return { kind: 'ks', features, windowSize: o.windowSteps, alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, calibration: o.calibration ? { targetFalseAlarmRate: o.calibration.targetFalseAlarmRate } : null };
 }

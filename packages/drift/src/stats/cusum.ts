@@ -1,50 +1,58 @@
 export interface CusumOptions {
-  /** Reference (in-control) mean and standard deviation, usually from the baseline. */
-  readonly mean: number;
-  readonly std: number;
   /** Allowance k in standard deviations (half the shift to detect); default 0.5. */
   readonly k?: number;
   /** Decision threshold h in standard deviations; default 5. */
   readonly h?: number;
   /** Which shifts to watch: 'up', 'down' or 'both' (default 'both'). */
   readonly direction?: 'up' | 'down' | 'both';
+  /**
+   * Upper bound of each sum (default 2h). An alarm does not reset the sums: the detector keeps
+   * watching while the condition persists, and the cap bounds how long it takes to come back
+   * down once the condition ends (about (cap - release) / k in-control steps).
+   */
+  readonly cap?: number;
 }
 
 export interface CusumState {
   readonly up: number;
   readonly down: number;
-  readonly alarm: boolean;
 }
 
 /**
- * Page's two-sided tabular CUSUM on standardised values: S+ = max(0, S+ + z - k),
- * S- = max(0, S- - z - k); an alarm when either exceeds h, after which both restart at 0.
+ * Page's tabular CUSUM on standardised values: S+ = min(cap, max(0, S+ + z - k)),
+ * S- = min(cap, max(0, S- - z - k)); in alarm while either exceeds h. The one CUSUM of the
+ * package: the drift monitor and the backtest both run it. State is plain data (persistable).
  */
 export class Cusum {
-  #up = 0;
-  #down = 0;
   readonly k: number;
   readonly h: number;
-  constructor(private readonly o: CusumOptions) {
+  readonly cap: number;
+  readonly direction: 'up' | 'down' | 'both';
+  #up: number;
+  #down: number;
+  constructor(o: CusumOptions = {}, state: CusumState = { up: 0, down: 0 }) {
     this.k = o.k ?? 0.5;
     this.h = o.h ?? 5;
-    if (!(o.std > 0) || !Number.isFinite(o.mean)) throw new RangeError(`CUSUM needs a finite mean and std > 0, got ${o.mean}, ${o.std}`);
+    this.cap = o.cap ?? 2 * this.h;
+    this.direction = o.direction ?? 'both';
+    if (!(this.k >= 0 && this.h > 0 && this.cap >= this.h)) throw new RangeError(`CUSUM needs k >= 0, h > 0 and cap >= h, got k=${this.k}, h=${this.h}, cap=${this.cap}`);
+    this.#up = state.up;
+    this.#down = state.down;
   }
-  update(x: number): CusumState {
-    const z = (x - this.o.mean) / this.o.std;
-    const dir = this.o.direction ?? 'both';
-    this.#up = dir === 'down' ? 0 : Math.max(0, this.#up + z - this.k);
-    this.#down = dir === 'up' ? 0 : Math.max(0, this.#down - z - this.k);
-    const alarm = this.#up > this.h || this.#down > this.h;
-    const state = { up: this.#up, down: this.#down, alarm };
-    if (alarm) this.reset();
-    return state;
+  /** Feeds one standardised value z; returns the sums and whether either is above h. */
+  update(z: number): CusumState & { alarm: boolean } {
+    this.#up = this.direction === 'down' ? 0 : Math.min(this.cap, Math.max(0, this.#up + z - this.k));
+    this.#down = this.direction === 'up' ? 0 : Math.min(this.cap, Math.max(0, this.#down - z - this.k));
+    return { up: this.#up, down: this.#down, alarm: this.alarm };
   }
-  reset(): void {
-    this.#up = 0;
-    this.#down = 0;
+  get alarm(): boolean {
+    return this.#up > this.h || this.#down > this.h;
   }
-  get state(): { up: number; down: number } {
+  /** The larger of the two sums. */
+  get value(): number {
+    return Math.max(this.#up, this.#down);
+  }
+  get state(): CusumState {
     return { up: this.#up, down: this.#down };
   }
 }

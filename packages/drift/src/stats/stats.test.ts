@@ -118,11 +118,24 @@ describe('transforms and autocorrelation', () => {
 
 describe('CUSUM', () => {
   it('stays quiet on the reference mean and alarms after a sustained shift of 2 sigma within a few steps', () => {
-    const c = new Cusum({ mean: 0, std: 1, k: 0.5, h: 4 });
+    const c = new Cusum({ k: 0.5, h: 4 });
     for (let i = 0; i < 50; i++) expect(c.update(i % 2 ? 0.4 : -0.4).alarm).toBe(false);
     let at = -1;
     for (let i = 0; i < 10 && at < 0; i++) if (c.update(2).alarm) at = i;
     expect(at).toBe(2); // 1.5 per step: 1.5, 3.0, 4.5 > 4
+  });
+  it('keeps watching after an alarm (no reset): stays in alarm while the shift lasts, capped at 2h, and comes back down after', () => {
+    const c = new Cusum({ k: 0.5, h: 4, direction: 'up' });
+    for (let i = 0; i < 20; i++) c.update(2);
+    expect(c.alarm).toBe(true);
+    expect(c.value).toBe(8); // the cap
+    let steps = 0;
+    while (c.alarm) {
+      c.update(0);
+      steps++;
+    }
+    expect(steps).toBe(8); // (8 - 4) / 0.5 in-control steps back to h
+    expect(new Cusum({ k: 0.5, h: 4 }, c.state).value).toBe(c.value); // the state round-trips
   });
 });
 

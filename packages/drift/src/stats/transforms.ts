@@ -14,22 +14,25 @@ export function applyTransform(x: ArrayLike<number>, t: Transform, path: string,
   if (t === 'none') return x instanceof Float64Array ? x : Float64Array.from(x);
   const out = new Float64Array(Math.max(0, x.length - 1));
   for (let i = 1; i < x.length; i++) {
-    const prev = x[i - 1] as number;
-    const cur = x[i] as number;
-    if (t === 'diff') out[i - 1] = cur - prev;
-    else if (t === 'pct_change') {
-      if (prev === 0) {
-        issues.push({ path: `${path}[${i - 1}]`, message: `pct_change needs non-zero values, got ${describeValue(prev)}`, value: prev });
-        return out;
-      }
-      out[i - 1] = cur / prev - 1;
-    } else {
-      if (!(prev > 0 && cur > 0)) {
-        issues.push({ path: `${path}[${prev > 0 ? i : i - 1}]`, message: `log_return needs positive values, got ${describeValue(prev > 0 ? cur : prev)}`, value: prev > 0 ? cur : prev });
-        return out;
-      }
-      out[i - 1] = Math.log(cur / prev);
+    const v = transformValue(x[i - 1] as number, x[i] as number, t);
+    if (typeof v === 'string') {
+      const bad = t === 'log_return' && (x[i - 1] as number) > 0 ? i : i - 1;
+      issues.push({ path: `${path}[${bad}]`, message: v, value: x[bad] });
+      return out;
     }
+    out[i - 1] = v;
   }
   return out;
 }
+
+/** One step of a transform: the value for `cur` given the same series' previous value, or why it has none. */
+export function transformValue(prev: number, cur: number, t: Transform): number | string {
+  if (t === 'none') return cur;
+  if (t === 'diff') return cur - prev;
+  if (t === 'pct_change') return prev === 0 ? `pct_change needs non-zero values, got ${describeValue(prev)}` : cur / prev - 1;
+  if (!(prev > 0 && cur > 0)) return `log_return needs positive values, got ${describeValue(prev > 0 ? cur : prev)}`;
+  return Math.log(cur / prev);
+}
+
+/** Whether a transform needs the series' previous value (and so loses the first one). */
+export const needsPrevious = (t: Transform): boolean => t !== 'none';

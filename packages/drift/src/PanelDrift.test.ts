@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { makePanel } from '../test/panel.js';
+import { type EpisodeState, updateEpisode } from './Episode.js';
+import { type ClosedStep, PanelDrift, type PanelDriftOptions, type StepCusumResult } from './PanelDrift.js';
+import { driftOptionsSchema } from './config.js';
+import { applyTransform } from './stats/transforms.js';
+
+const defaults = driftOptionsSchema.parse({});
+const engineOptions = (features: string[], over: Partial<PanelDriftOptions> = {}): PanelDriftOptions => ({
+  features,
+  transforms: {},
+  stepMinutes: null,
+  referenceSteps: defaults.referenceSteps,
+  minStepRecords: 1,
+  keepValues: defaults.windowSteps,
+  cusum: defaults.cusum,
+  ...over,
+});
+
+/** Runs the monitor's engine and episode rule (the defaults) over records; the onset steps (retraining requests). */
+function onsets(records: ReturnType<typeof makePanel>, batches = 1): { onsets: string[]; steps: string[] } {
+  const engine = new PanelDrift(engineOptions(['f0', 'f1', 'f2']));
+  let open: EpisodeState | null = null;
+  const out: string[] = [];
+  const steps: string[] = [];
+  const onClose = (s: ClosedStep, c: StepCusumResult) => {
+    steps.push(s.step);
+    const u = updateEpisode(open, s, c.alarms.length ? ['cusum'] : [], { alarmed: c.alarms, elevated: c.elevated }, c.max, defaults.cusum?.quietSteps);
+    open = u.open;
+    if (u.change?.kind === 'onset') out.push(s.step);
+  };
+  const size = Math.ceil(records.length / batches);
+  for (let i = 0; i < records.length; i += size) engine.ingest(records.slice(i, i + size), onClose);
+  return { onsets: out, steps };
+}
+
+describe('PanelDrift: the synthetic panel (i.i.d. features, one feature shifts by 1 sd for every symbol on day 300 of 400)', () => {
+  for (const symbols of [10, 100, 500]) {
+    it(`${symbols} symbols per step: no request before the shift, the first within 5 steps, one episode`, () => {
+      const panel = makePanel({ symbols, days: 400, shiftDay: 300, seed: symbols });
+      const { onsets: at, steps } = onsets(panel);
+      const shift = steps[300] as string;
+      expect(at.filter((s) => s < shift)).toEqual([]);
+      expect(at.length).toBeGreaterThanOrEqual(1);
+      expect(at.length).toBeLessThanOrEqual(2);
+      expect(steps.indexOf(at[0] as string) - 300).toBeLessThanOrEqual(5);
+    });
+  }
+  it('batching does not change anything: one batch or 37', () => {
+    const panel = makePanel({ symbols: 10, days: 320, shiftDay: 300, seed: 4 });
+    expect(onsets(panel, 37)).toEqual(onsets(panel, 1));
+  });
+});
+
+describe('PanelDrift: per-symbol transforms', () => {
+  it("'diff' and 'log_return' are computed within each symbol's own series: a step's values are each symbol's alone", () => {
+    const panel = makePanel({ symbols: 7, days: 30, walk: true, seed: 2 });
+    const engine = new PanelDrift(engineOptions(['f0', 'f1'], { transforms: { f0: 'diff', f1: 'log_return' }, keepValues: 100, cusum: null }));
+    const steps: ClosedStep[] = [];
+    engine.ingest(panel, (s) => steps.push(s));
+    engine.flush((s) => steps.push(s));
+    expect(steps).toHaveLength(30);
+    for (const [f, t] of [['f0', 'diff'], ['f1', 'log_return']] as const) {
+      // each symbol alone: its series, transformed; value d belongs to step d + 1
+      const alone = new Map<number, number[]>();
+      for (let s = 0; s < 7; s++) {
+        const series = panel.filter((r) => r.symbol === `S${s}`).map((r) => r.features[f] as number);
+        applyTransform(series, t, f, []).forEach((v, d) => {
+          alone.set(d + 1, [...(alone.get(d + 1) ?? []), v]);
+        });
+      }
+      expect(steps[0]?.values?.[f]).toEqual([]); // no symbol has a previous value on the first day
+      for (let d = 1; d < 30; d++) expect(steps[d]?.values?.[f]).toEqual(alone.get(d));
+    }
+  });
+});
+
+describe('PanelDrift: state', () => {
+  it('round-trips through JSON: a restart from the persisted state gives the same sums as one run', () => {
+    const panel = makePanel({ symbols: 20, days: 330, shiftDay: 300, seed: 9 });
+    const o = engineOptions(['f0', 'f1', 'f2']);
+    const sums: StepCusumResult[] = [];
+    const whole = new PanelDrift(o);
+    whole.ingest(panel, (_s, c) => sums.push(c));
+    const split: StepCusumResult[] = [];
+    const first = new PanelDrift(o);
+    first.ingest(panel.slice(0, 6_150), (_s, c) => split.push(c));
+    const restored = new PanelDrift(o, JSON.parse(JSON.stringify(first.core)), JSON.parse(JSON.stringify(first.history)));
+    restored.ingest(panel.slice(6_150), (_s, c) => split.push(c));
+    expect(split).toEqual(sums);
+  });
+});

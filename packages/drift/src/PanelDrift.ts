@@ -1,0 +1,367 @@
+import { type Issue, throwIfIssues } from '@vigil/core';
+import { Cusum, type CusumState } from './stats/cusum.js';
+import { meanSd } from './stats/meanSd.js';
+import { type Transform, transformValue } from './stats/transforms.js';
+import { stepOf } from './steps.js';
+
+/** The fields of a prediction the panel monitor reads. */
+export interface PanelRecord {
+  readonly timestamp: string;
+  readonly symbol: string;
+  readonly regime: string;
+  readonly features: Readonly<Record<string, number>>;
+  readonly predictedLabel: number;
+  readonly confidence: number;
+}
+
+/** The per-step CUSUMs: which statistics, and their parameters in reference standard deviations. */
+export interface StepCusumOptions {
+  /** Features watched (default: every monitored feature). */
+  readonly features?: readonly string[];
+  /** 'abs': the step's RMS deviation from the reference centre (scale; one-sided up); 'level': the step's mean. */
+  readonly statistics: readonly ('abs' | 'level')[];
+  readonly k: number;
+  readonly h: number;
+  /** Upper bound of each sum (default 2h): an alarm never resets the sums, the cap bounds the way back. */
+  readonly cap?: number;
+  /** An episode ends when every statistic that alarmed in it has been at or below this (default h / 4) for `quietSteps` steps (default 10). */
+  readonly release?: number;
+  readonly quietSteps?: number;
+  /** Direction of the 'level' CUSUMs (default 'both'). */
+  readonly direction?: 'up' | 'down' | 'both';
+  /** Also watch the model's mean confidence and class mix per step (two-sided). */
+  readonly predictions?: boolean;
+}
+
+export interface PanelDriftOptions {
+  readonly features: readonly string[];
+  readonly transforms: Readonly<Record<string, Transform>>;
+  /** null: one step per UTC trading day; else bars of this many minutes. */
+  readonly stepMinutes: number | null;
+  /** Closed steps the CUSUMs standardise against (rolling, the steps before the current one). */
+  readonly referenceSteps: number;
+  /** Steps with fewer records are skipped by the CUSUMs (and kept out of their reference). */
+  readonly minStepRecords: number;
+  /** Closed steps whose values are kept (the KS window, or the steps a baseline is collected from). */
+  readonly keepValues: number;
+  readonly cusum: StepCusumOptions | null;
+}
+
+/** One feature's cross-section in one step (after per-symbol transforms): count, mean, population variance. */
+export type FeatureMoments = readonly [n: number, mean: number, variance: number];
+
+export interface StepStats {
+  /** Records in the step. */
+  readonly n: number;
+  /** Of which with a prediction (label and confidence). */
+  readonly predictions: number;
+  readonly features: Readonly<Record<string, FeatureMoments>>;
+  readonly confidence: number;
+  /** Share of the step's predictions per label. */
+  readonly classes: Readonly<Record<string, number>>;
+}
+
+export interface ClosedStep {
+  readonly step: string;
+  /** Latest prediction timestamp in the step. */
+  readonly timestamp: string;
+  readonly stats: StepStats;
+  /** Per feature, the step's transformed values (dropped once the step leaves `keepValues`). */
+  readonly values?: Record<string, number[]>;
+  readonly regimes?: string[];
+  readonly predictions?: [label: number, confidence: number][];
+}
+
+/** What the CUSUMs made of one closed step. */
+export interface StepCusumResult {
+  /** false while the reference is not full yet or the step is too thin. */
+  readonly scored: boolean;
+  /** Per statistic: standardised value and the sums after it. */
+  readonly statistics: Record<string, { z: number; up: number; down: number }>;
+  /** Statistics whose sum is above h. */
+  readonly alarms: string[];
+  /** Largest sum (in reference standard deviations). */
+  readonly max: number;
+  /** Statistics whose sum is above `release`. */
+  readonly elevated: string[];
+}
+
+interface OpenStep {
+  step: string;
+  timestamp: string;
+  values: Record<string, number[]>;
+  regimes: string[];
+  predictions: [number, number][];
+}
+
+/** Everything but the closed steps' history: small, persisted after every batch. */
+export interface PanelCoreState {
+  open: OpenStep | null;
+  /** Last raw value per symbol and feature (per-symbol transforms). */
+  last: Record<string, Record<string, number>>;
+  cusum: Record<string, CusumState>;
+  closedSteps: number;
+  late: number;
+}
+
+/** The reference steps as columns (oldest first), one per watched feature: count, mean, variance; and the prediction figures. */
+interface RefColumns {
+  size: number;
+  readonly n: Float64Array[];
+  readonly mean: Float64Array[];
+  readonly v: Float64Array[];
+  readonly predictions: Float64Array;
+  readonly confidence: Float64Array;
+  /** Class shares of steps with predictions (null for a step without). */
+  readonly classes: (Readonly<Record<string, number>> | null)[];
+}
+
+const emptyCore = (): PanelCoreState => ({ open: null, last: {}, cusum: {}, closedSteps: 0, late: 0 });
+
+/**
+ * One model's panel of predictions over time steps: per-symbol transforms, per-step
+ * cross-sectional statistics, and per-step CUSUMs standardised by a rolling reference of earlier
+ * steps, so their false-alarm rate does not depend on how many symbols a step holds. Pure and
+ * deterministic: the same records give the same steps and sums however they are batched, and the
+ * state (core + history) round-trips through JSON exactly.
+ */
+export class PanelDrift {
+  readonly #o: PanelDriftOptions;
+  #core: PanelCoreState;
+  /** Closed steps, oldest first: stats for the reference, values for the last `keepValues`. */
+  #history: ClosedStep[];
+  /**
+   * The CUSUMs' reference (the last `referenceSteps` steps with enough records) as numeric rows:
+   * derived from #history (rebuilt from it when missing), so results do not depend on whether it
+   * was built incrementally or after a restart.
+   */
+  #ref: RefColumns | undefined;
+  readonly #labels = new Map<string, number>();
+
+  constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
+    this.#o = o;
+    this.#core = core;
+    this.#history = history;
+  }
+
+  get options(): PanelDriftOptions {
+    return this.#o;
+  }
+  get core(): PanelCoreState {
+    return this.#core;
+  }
+  get history(): readonly ClosedStep[] {
+    return this.#history;
+  }
+  get closedSteps(): number {
+    return this.#core.closedSteps;
+  }
+  /** The last `steps` closed steps that still hold values, oldest first. */
+  window(steps: number): ClosedStep[] {
+    return this.#history.filter((s) => s.values).slice(-steps);
+  }
+
+  /** Checks a batch before anything changes: transforms need usable previous values per symbol. */
+  validate(records: readonly PanelRecord[]): void {
+    const issues: Issue[] = [];
+    const last = new Map<string, Record<string, number>>();
+    records.forEach((r, i) => {
+      const prev = last.get(r.symbol) ?? this.#core.last[r.symbol];
+      for (const f of this.#o.features) {
+        const t = this.#o.transforms[f] ?? 'none';
+        const p = prev?.[f];
+        if (t === 'none' || p === undefined) continue;
+        const v = transformValue(p, r.features[f] as number, t);
+        if (typeof v === 'string') issues.push({ path: `records[${i}].features.${f}`, message: `${v} (symbol ${r.symbol}'s previous value ${p})`, value: r.features[f] });
+      }
+      last.set(r.symbol, { ...prev, ...r.features });
+    });
+    throwIfIssues('observations for drift', issues);
+  }
+
+  /** Adds records in order; calls `onClose` for every step the batch closes (a record of a later step closes the open one). */
+  ingest(records: readonly PanelRecord[], onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
+    for (const r of records) {
+      const step = stepOf(r.timestamp, this.#o.stepMinutes);
+      let open = this.#core.open;
+      if (open && step < open.step) {
+        this.#core.late++;
+        continue;
+      }
+      if (open && step > open.step) {
+        this.#close(open, onClose);
+        open = null;
+      }
+      if (!open) {
+        open = { step, timestamp: r.timestamp, values: Object.fromEntries(this.#o.features.map((f) => [f, []])), regimes: [], predictions: [] };
+        this.#core.open = open;
+      }
+      if (r.timestamp > open.timestamp) open.timestamp = r.timestamp;
+      const prev = this.#core.last[r.symbol];
+      const next: Record<string, number> = {};
+      for (const f of this.#o.features) {
+        const x = r.features[f] as number;
+        next[f] = x;
+        const t = this.#o.transforms[f] ?? 'none';
+        if (t === 'none') (open.values[f] as number[]).push(x);
+        else if (prev?.[f] !== undefined) (open.values[f] as number[]).push(transformValue(prev[f] as number, x, t) as number);
+      }
+      this.#core.last[r.symbol] = next;
+      open.regimes.push(r.regime);
+      open.predictions.push([r.predictedLabel, r.confidence]);
+    }
+  }
+
+  /** Closes the open step (end of a replayed history; a live stream closes a step when the next one starts). */
+  flush(onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
+    if (this.#core.open) this.#close(this.#core.open, onClose);
+  }
+
+  #close(open: OpenStep, onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
+    const closed: ClosedStep = { step: open.step, timestamp: open.timestamp, stats: stepStats(open), values: open.values, regimes: open.regimes, predictions: open.predictions };
+    const result = this.#score(closed.stats);
+    if (this.#o.cusum) this.#pushRef(closed.stats);
+    this.#core.closedSteps++;
+    this.#core.open = null;
+    this.#history.push(closed);
+    const keep = Math.max(this.#o.referenceSteps, this.#o.keepValues);
+    if (this.#history.length > keep) this.#history.splice(0, this.#history.length - keep);
+    const withValues = this.#history.length - this.#o.keepValues;
+    // replaced, never mutated: a copy of the history array is a snapshot
+    for (let i = withValues - 1; i >= 0; i--) {
+      const h = this.#history[i] as ClosedStep;
+      if (!h.values) break;
+      this.#history[i] = { step: h.step, timestamp: h.timestamp, stats: h.stats };
+    }
+    onClose(closed, result);
+  }
+
+  get #cusumFeatures(): readonly string[] {
+    return this.#o.cusum?.features ?? this.#o.features;
+  }
+
+  #refCols(): RefColumns {
+    if (!this.#ref) {
+      const F = this.#cusumFeatures.length;
+      const R = this.#o.referenceSteps;
+      const col = () => Array.from({ length: F }, () => new Float64Array(R));
+      this.#ref = { size: 0, n: col(), mean: col(), v: col(), predictions: new Float64Array(R), confidence: new Float64Array(R), classes: [] };
+      this.#labels.clear();
+      for (const h of this.#history) this.#pushRef(h.stats);
+    }
+    return this.#ref;
+  }
+
+  /** Appends a step to the reference columns (oldest first), dropping the oldest beyond referenceSteps. */
+  #pushRef(stats: StepStats): void {
+    if (stats.n < this.#o.minStepRecords) return;
+    const r = this.#refCols();
+    const R = this.#o.referenceSteps;
+    if (r.size === R) {
+      for (const cols of [r.n, r.mean, r.v]) for (const c of cols) c.copyWithin(0, 1);
+      r.predictions.copyWithin(0, 1);
+      r.confidence.copyWithin(0, 1);
+      const old = r.classes.shift() as Readonly<Record<string, number>> | null;
+      if (old) {
+        for (const l of Object.keys(old)) {
+          const k = (this.#labels.get(l) ?? 0) - 1;
+          if (k > 0) this.#labels.set(l, k);
+          else this.#labels.delete(l);
+        }
+      }
+      r.size--;
+    }
+    const i = r.size;
+    this.#cusumFeatures.forEach((f, j) => {
+      const x = stats.features[f];
+      (r.n[j] as Float64Array)[i] = x ? x[0] : 0;
+      (r.mean[j] as Float64Array)[i] = x ? x[1] : 0;
+      (r.v[j] as Float64Array)[i] = x ? x[2] : 0;
+    });
+    r.predictions[i] = stats.predictions;
+    r.confidence[i] = stats.confidence;
+    r.classes.push(stats.predictions > 0 ? stats.classes : null);
+    if (stats.predictions > 0) for (const l of Object.keys(stats.classes)) this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
+    r.size++;
+  }
+
+  /** Standardises the step's statistics by the reference steps before it and feeds the CUSUMs. */
+  #score(s: StepStats): StepCusumResult {
+    const c = this.#o.cusum;
+    const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
+    if (!c) return none;
+    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4)).map(([k]) => k).sort();
+    const ref = this.#refCols();
+    if (s.n < this.#o.minStepRecords || ref.size < this.#o.referenceSteps) {
+      const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
+      return { ...none, max, elevated: elevated() };
+    }
+    const statistics: StepCusumResult['statistics'] = {};
+    const alarms: string[] = [];
+    const feed = (key: string, z: number, direction: 'up' | 'down' | 'both') => {
+      const cu = new Cusum({ k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) }, this.#core.cusum[key]);
+      const st = cu.update(z);
+      this.#core.cusum[key] = cu.state;
+      statistics[key] = { z, up: st.up, down: st.down };
+      if (st.alarm) alarms.push(key);
+    };
+    const R = ref.size;
+    const buf = new Float64Array(R);
+    this.#cusumFeatures.forEach((f, j) => {
+      const m = s.features[f];
+      if (!m || m[0] === 0) return;
+      const cn = ref.n[j] as Float64Array;
+      const cm = ref.mean[j] as Float64Array;
+      const cv = ref.v[j] as Float64Array;
+      let n = 0;
+      for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = cm[i] as number;
+      if (n < 2) return;
+      const means = meanSd(buf, 0, n);
+      if (c.statistics.includes('level')) feed(`${f}:level`, means.sd > 0 ? (m[1] - means.mean) / means.sd : 0, c.direction ?? 'both');
+      if (c.statistics.includes('abs')) {
+        const centre = means.mean;
+        n = 0;
+        for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
+        const r = meanSd(buf, 0, n);
+        feed(`${f}:abs`, r.sd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - r.mean) / r.sd : 0, 'up');
+      }
+    });
+    if (c.predictions && s.predictions > 0) {
+      let n = 0;
+      for (let i = 0; i < R; i++) if ((ref.predictions[i] as number) > 0) buf[n++] = ref.confidence[i] as number;
+      if (n >= 2) {
+        const cm = meanSd(buf, 0, n);
+        feed('confidence', cm.sd > 0 ? (s.confidence - cm.mean) / cm.sd : 0, 'both');
+        const labels = [...this.#labels.keys()].sort();
+        // with two labels one share is the other's complement: watch one
+        for (const l of labels.length === 2 ? labels.slice(1) : labels) {
+          n = 0;
+          for (const cl of ref.classes) if (cl) buf[n++] = cl[l] ?? 0;
+          const sh = meanSd(buf, 0, n);
+          feed(`class:${l}`, sh.sd > 0 ? ((s.classes[l] ?? 0) - sh.mean) / sh.sd : 0, 'both');
+        }
+      }
+    }
+    const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
+    return { scored: true, statistics, alarms, max, elevated: elevated() };
+  }
+}
+
+function stepStats(o: OpenStep): StepStats {
+  const features: Record<string, FeatureMoments> = {};
+  for (const [f, v] of Object.entries(o.values)) {
+    const { mean, sd } = meanSd(v);
+    features[f] = v.length ? [v.length, mean, v.length > 1 ? (sd * sd * (v.length - 1)) / v.length : 0] : [0, 0, 0];
+  }
+  // predictions without a label (a baseline given without them) count as no prediction
+  const preds = o.predictions.filter(([label]) => !Number.isNaN(label));
+  const n = preds.length;
+  const classes: Record<string, number> = {};
+  let conf = 0;
+  for (const [label, c] of preds) {
+    classes[String(label)] = (classes[String(label)] ?? 0) + 1;
+    conf += c;
+  }
+  for (const l of Object.keys(classes)) classes[l] = (classes[l] as number) / n;
+  return { n: o.predictions.length, predictions: n, features, confidence: n ? conf / n : 0, classes };
+}
