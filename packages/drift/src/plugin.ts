@@ -1,4 +1,5 @@
 import { clockToken, dataSourceToken, definePlugin, eventBusToken, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { driftCommands } from './commands.js';
 import { DriftEvents } from './DriftEvents.js';
 import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
@@ -50,4 +51,6 @@ export const driftPlugin = definePlugin({
       view: driftView,
     };
   },
+  // `vigil drift ...`: declared statically, so `vigil drift --help` and `vigil drift backtest` need no database
+  commands: driftCommands,
 });
