@@ -102,5 +102,6 @@ export {
 } from './tokens.js';
 export type { Transactor, TxContext } from './transactor.js';
 export { type Interval, Z_95, wilsonInterval } from './stats/wilson.js';
-export { binomialUpperTail, logGamma } from './stats/binomialTail.js';
+export { binomialUpperTail } from './stats/binomialTail.js';
+export { chi2Sf, gammaQ, logGamma } from './stats/gamma.js';
 export { type McNemarResult, mcnemar } from './stats/mcnemar.js';

@@ -40,7 +40,6 @@ export { ks2Samp, ks2SampSorted, ksExtremesSorted, ksPValue, MAX_AUTO_N, type Ks
 export type { KsAlternative } from './stats/ksExact.js';
 export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
 export { chi2Contingency, chiSquare, type ChiSquareResult } from './stats/chiSquare.js';
-export { chi2Sf, gammaQ, logGamma } from './stats/gamma.js';
 export { jensenShannonDistance, wassersteinDistance } from './stats/distances.js';
 export { psi, type PsiOptions, type PsiResult } from './stats/psi.js';
 export { adjustPValues, benjaminiHochberg, holm, type Correction } from './stats/correction.js';

@@ -1,5 +1,4 @@
-import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/core';
-import { chi2Sf } from './gamma.js';
+import { type Issue, VigilError, chi2Sf, describeValue, throwIfIssues } from '@vigil/core';
 
 export interface ChiSquareResult {
   readonly statistic: number;
