@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import Table from 'cli-table3';
+import { usageError } from './commands/cliSupport.js';
 
 /** Where a command writes: stdout for results, stderr for progress and diagnostics. */
 export interface CliIO {
@@ -27,3 +29,17 @@ export function printTable(io: CliIO, head: string[], rows: (string | number)[][
 
 export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(digits)}%`);
 export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
+
+/** The text of a file, or of stdin for no file or `-`; a file that cannot be read is a usage error naming it. */
+export async function readInput(io: CliIO, file: string | undefined): Promise<string> {
+  if (file === undefined || file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw usageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+}

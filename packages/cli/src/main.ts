@@ -4,7 +4,6 @@ import { contributedCommands } from './commands/contributedCommands.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { firstPartyPlugins } from './context.js';
 import { hostCommands } from './commands/hostCommands.js';
-import { pluginCommands } from './commands/pluginCommands.js';
 import { exitCodeFor } from './exitCode.js';
 import { type CliIO, EXIT } from './io.js';
 
@@ -44,7 +43,6 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
   };
   hostCommands(program, io, run);
   demoCommand(program, io, run);
-  pluginCommands(program, io, run);
   contributedCommands(program, io, run, options.plugins ?? firstPartyPlugins);
   try {
     await program.parseAsync([...argv], { from: 'user' });

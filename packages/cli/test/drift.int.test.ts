@@ -1,7 +1,6 @@
-import { backtestDrift } from '@vigil/drift';
+import { backtestDetector, backtestDrift } from '@vigil/drift';
 import { testDatabases } from '@vigil/host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backtestDetector } from '../src/commands/driftBacktest.js';
 import { type CliWorkspace, cliWorkspace, rng } from './cliHarness.js';
 
 /** n rows of two features (ret ~ N(mu, sd), vol ~ N(1, 0.2)), a regime and a prediction, as JSON Lines. */

@@ -48,3 +48,13 @@ export function csvDocument(text: string): Record<string, unknown>[] {
   if (dup !== undefined) throw new VigilError('VIGIL_INVALID_INPUT', `body: CSV header names column '${dup}' twice`, { issues: [{ path: 'body', message: `column '${dup}' twice`, value: dup }] });
   return data.map((cells) => csvRow(names, cells));
 }
+
+/**
+ * A CSV document (header line first; names trimmed; blank lines skipped) as one object per row
+ * with its 1-based line, for callers that give column names their own meaning. Malformed CSV
+ * throws csv-parse's error, whose `lines` names the line.
+ */
+export function csvObjects(text: string): { readonly line: number; readonly record: Record<string, string> }[] {
+  const parsed = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), skip_empty_lines: true, info: true, bom: true }) as { record: Record<string, string>; info: { lines: number } }[];
+  return parsed.map(({ record, info }) => ({ line: info.lines, record }));
+}

@@ -149,6 +149,8 @@ export interface CommandContext<O = unknown> {
     /** A repeatable, comma-separable list (`--x a --x b` or `--x a,b`). */
     list(value: string, previous?: string[]): string[];
   };
+  /** The text of a file, or of stdin for no file or `-`; a file that cannot be read is a usage error naming it. */
+  readInput(file: string | undefined): Promise<string>;
   /** `jsonl` or `csv` from `--format`, else from the file's extension, else `jsonl`; another `--format` is a usage error. */
   formatOf(file: string | undefined, format: string | undefined): 'jsonl' | 'csv';
   /** A share as a percentage (`12.3%`), `-` for null, undefined or NaN. */

@@ -196,7 +196,11 @@ async function checkGate(ctx, shoot) {
     if ((await view.locator(tid('gate-latest-empty')).count()) !== 1) throw new DashboardCheckError('gate', 'no report in the API but the page does not say so');
   } else {
     expectEqual('gate', 'latest report id', await text(view, 'gate-latest-id', 'gate'), `#${latest.id}`);
-    expectEqual('gate', 'recommendation', await text(view, 'gate-recommendation', 'gate'), latest.recommendation);
+    // an override is shown as what it is, not as the REJECT the gate gave before the override
+    expectEqual('gate', 'recommendation', await text(view, 'gate-recommendation', 'gate'), latest.action === 'override' ? 'OVERRIDE' : latest.recommendation);
+    // in production now: the newest row that put a model into production holds this report's model
+    const live = history.rows.find((r) => r.promotedToProduction && r.action !== 'validate');
+    expectEqual('gate', 'in production', (await text(view, 'gate-promoted', 'gate')).startsWith('yes'), Boolean(live && live.modelSha256 === latest.modelSha256));
     expectEqual('gate', 'number of checks', await view.locator('[data-testid^="check-row-"]').count(), latest.checks.length);
     for (const c of latest.checks) {
       expectEqual('gate', `${c.id} status`, await text(view, `check-status-${c.id}`, 'gate'), c.status);

@@ -76,7 +76,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const trainingDays = o.trainingDays ?? 500;
   const validationDays = o.validationDays ?? 90;
   const cooldown = o.retrainCooldown ?? 40;
-  const watchDays = o.watchDays ?? 20;
+  const watchDays = o.watchDays ?? 30;
   const retrainEvery = o.retrainEvery ?? 42;
   const watchSignificance = o.watchSignificance ?? 0.05;
   const seed = o.seed ?? 7;

@@ -1,8 +1,9 @@
-import { type Clock, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
+import { type Clock, type EventBus, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './DriftDetector.js';
 import type { DriftEvents } from './DriftEvents.js';
 import { type EpisodeChange, type EpisodeState, updateEpisode } from './Episode.js';
+import { emitEpisodeEvents } from './episodeEvents.js';
 import { type ClosedStep, PanelDrift, type PanelDriftOptions, type PanelRecord, type StepCusumResult } from './PanelDrift.js';
 import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
 import type { DriftOptions } from './config.js';
@@ -54,7 +55,7 @@ export class DriftMonitor {
   #lastModel: string | undefined;
 
   constructor(
-    private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions },
+    private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions; bus?: EventBus },
   ) {}
 
   get options(): DriftOptions {
@@ -310,7 +311,10 @@ export class DriftMonitor {
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
     for (const s of saves) await saveModel(tx.manager, s.model, s.state, s.steps, this.#keepSteps, now);
     if (checks.length) await this.#writeChecks(tx.manager, checks, now);
-    if (episodeChanges.length) await this.#writeEpisodes(tx.manager, episodeChanges, now);
+    if (episodeChanges.length) {
+      await this.#writeEpisodes(tx.manager, episodeChanges, now);
+      await emitEpisodeEvents(this.deps.bus, tx, episodeChanges);
+    }
     tx.afterCommit(() => {
       for (const [model, m] of models) this.#models.set(model, m);
       for (const [model, b] of newBaselines) {

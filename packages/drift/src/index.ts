@@ -1,4 +1,6 @@
 export { driftPlugin } from './plugin.js';
+export { backtestDetector, parseEpisode, type DetectorChoice } from './driftBacktestCommand.js';
+export { parseFeatureRows, featureColumns, type FeatureRow, type FeatureTable } from './featureRows.js';
 export { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 export { DRIFT_TYPES, DriftHistory, type DriftEpisode, type DriftEvent, type DriftType } from './DriftHistory.js';
 export { driftView } from './view.js';

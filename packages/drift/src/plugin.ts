@@ -1,4 +1,5 @@
-import { clockToken, dataSourceToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { clockToken, dataSourceToken, definePlugin, eventBusToken, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import { driftCommands } from './commands.js';
 import { DriftEvents } from './DriftEvents.js';
 import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
@@ -13,6 +14,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
   id: 'drift',
@@ -21,8 +23,9 @@ export const driftPlugin = definePlugin({
   entities: [driftMonitoringEntity, driftBaselineEntity, driftStateEntity, driftStepEntity],
   migrations: [DriftInit1700000001000, DriftEpisodes1700000001100],
   criterionIds: [DRIFT_SCORE_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken },
+  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken, bus: eventBusToken },
   init(deps, options) {
+    deps.bus.declare(...DRIFT_EPISODE_EVENTS);
     const events = new DriftEvents();
     const monitor = new DriftMonitor({ ...deps, events, options });
     const history = new DriftHistory(deps.dataSource);
@@ -48,4 +51,6 @@ export const driftPlugin = definePlugin({
       view: driftView,
     };
   },
+  // `vigil drift ...`: declared statically, so `vigil drift --help` and `vigil drift backtest` need no database
+  commands: driftCommands,
 });

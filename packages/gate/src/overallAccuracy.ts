@@ -22,7 +22,7 @@ export function overallAccuracyCriterion(minSamples: number): GateCriterion {
   return defineCriterion({
     id: OVERALL_ACCURACY_CRITERION,
     requiredByDefault: true,
-    description: 'overall validation accuracy must exceed the threshold (spec: > 65%)',
+    description: 'overall validation accuracy must exceed the configured threshold (default 65%)',
     defaultThreshold: DEFAULT_MIN_OVERALL_ACCURACY,
     async evaluate(ctx): Promise<CriterionResult> {
       const threshold = ctx.threshold ?? DEFAULT_MIN_OVERALL_ACCURACY;

@@ -12,18 +12,32 @@ let flash = null;
 export async function renderGate(root, ctx) {
   const [latest, history, verify] = await Promise.all([getJson('api/gate/latest'), getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`), getJson('api/gate/verify')]);
 
-  root.append(h('div', { class: 'grid-gate' }, latestPanel(latest), verifyPanel(verify)));
+  root.append(h('div', { class: 'grid-gate' }, latestPanel(latest, history?.rows ?? []), verifyPanel(verify)));
   if (latest) root.append(panel('Checks', `report #${latest.id} · ${latest.action}`, checksTable(latest.checks ?? [])));
   root.append(historyPanel(history));
   root.append(overridePanel(latest, ctx));
 }
 
 function decisionBadge(r) {
+  // an override promotes against the gate's REJECT: say so instead of showing REJECT beside "promoted"
+  if (r.action === 'override') return badge('OVERRIDE', 'insufficient');
   const kind = r.recommendation === 'PROMOTE' || r.approved ? 'pass' : 'fail';
   return badge(r.recommendation ?? (r.approved ? 'PROMOTE' : 'REJECT'), kind);
 }
 
-function latestPanel(r) {
+/**
+ * Whether the report's model is in production now: the newest row that put a model into
+ * production (promote, override, rollback; a later row than the report itself, usually) holds
+ * the same SHA-256. Says which row, or which row replaced it.
+ */
+function productionNow(r, rows) {
+  const live = rows.find((x) => x.promotedToProduction && x.action !== 'validate');
+  if (live && live.modelSha256 === r.modelSha256) return `yes (report #${live.id}, ${live.action})`;
+  const was = rows.find((x) => x.promotedToProduction && x.action !== 'validate' && x.modelSha256 === r.modelSha256);
+  return was && live ? `no (replaced by report #${live.id})` : 'no';
+}
+
+function latestPanel(r, historyRows) {
   if (!r) return panel('Latest decision', null, emptyState('gate-latest-empty', 'No validation report yet.', 'Reports appear here once a candidate model is validated.'));
   const counts = statusCounts(r.checks ?? []);
   const rows = [
@@ -32,7 +46,7 @@ function latestPanel(r) {
     ['Model', h('span', { class: 'mono', testid: 'gate-model-path' }, r.modelPath)],
     ['Time', dateTime(r.timestamp)],
     ['SHA-256', h('span', { class: 'mono', title: r.modelSha256 ?? '' }, shortHash(r.modelSha256))],
-    ['In production', h('span', { testid: 'gate-promoted' }, r.promotedToProduction ? 'yes' : 'no')],
+    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, historyRows))],
     r.actor ? ['Actor', r.actor] : null,
     r.notes ? ['Notes', r.notes] : null,
   ].filter(Boolean);

@@ -2,7 +2,7 @@ import { type AnyPlugin, type CommandContext, optionsOf } from '@vigil/core';
 import type { Command } from 'commander';
 import { withHost } from '../context.js';
 import { exitCodeFor } from '../exitCode.js';
-import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
+import { type CliIO, EXIT, num, pct, printJson, printTable, readInput } from '../io.js';
 import { type Run, collect, formatOf, globalsOf, intArg, nonNegative, requirePlugin, usageError } from './cliSupport.js';
 
 /**
@@ -25,6 +25,7 @@ export function contributedCommands(program: Command, io: CliIO, run: Run, plugi
       usageError,
       args: { int: intArg, nonNegative, list: collect },
       formatOf,
+      readInput: (file) => readInput(io, file),
       pct,
       num,
       printJson: (v) => printJson(io, v),

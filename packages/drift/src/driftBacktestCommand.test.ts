@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtestDetector, parseEpisode } from './driftBacktest.js';
+import { backtestDetector, parseEpisode } from './driftBacktestCommand.js';
 
 describe('drift backtest options', () => {
   it('parses name:from:to episodes and refuses malformed ones', () => {

@@ -1,10 +1,8 @@
-import type { DriftOptions } from '@vigil/drift';
-import { driftMonitorToken, driftPlugin } from '@vigil/drift';
-import { optionsOf } from '@vigil/core';
-import type { VigilHost } from '@vigil/host';
-import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
-import { requirePlugin, usageError } from './cliSupport.js';
+import type { CommandContext } from '@vigil/core';
+import type { DriftMonitor } from './DriftMonitor.js';
+import type { DriftOptions } from './config.js';
 import { type FeatureTable, featureColumns } from './featureRows.js';
+import { meanSd } from './stats/meanSd.js';
 
 const mix = (xs: readonly (string | number)[]): Record<string, number> => {
   const m: Record<string, number> = {};
@@ -12,20 +10,13 @@ const mix = (xs: readonly (string | number)[]): Record<string, number> => {
   return m;
 };
 
-function meanSd(x: Float64Array): [number, number] {
-  const m = x.reduce((s, v) => s + v, 0) / x.length;
-  const v = x.reduce((s, y) => s + (y - m) ** 2, 0) / Math.max(1, x.length - 1);
-  return [m, Math.sqrt(v)];
-}
-
 /**
  * `vigil drift baseline`: replaces the stored drift baseline (drift_baseline) through the drift
  * monitor, which validates and calibrates it before writing; the running plugin compares every
  * later window against it.
  */
-export async function driftBaseline(host: VigilHost, table: FeatureTable, json: boolean, io: CliIO): Promise<number> {
-  requirePlugin(host, 'drift');
-  const options = optionsOf(host.config, driftPlugin) as DriftOptions; // installed: normalized by its schema
+export async function driftBaseline(monitor: DriftMonitor, options: DriftOptions, table: FeatureTable, ctx: CommandContext<DriftOptions>): Promise<number> {
+  const { io, usageError, num, pct } = ctx;
   let names = [...table.names];
   if (options.features) {
     const missing = options.features.filter((f) => !names.includes(f));
@@ -34,13 +25,12 @@ export async function driftBaseline(host: VigilHost, table: FeatureTable, json: 
   }
   const all = featureColumns(table);
   const features = Object.fromEntries(names.map((n) => [n, all[n] as Float64Array]));
-  const monitor = host.container.resolve(driftMonitorToken);
   const d = await monitor.setBaseline({ features, ...(table.regimes ? { regimes: table.regimes } : {}), ...(table.predictions ? { predictions: table.predictions } : {}) });
   const c = d.calibration;
   const summary = {
     rows: table.rows.length,
     features: names.map((name) => {
-      const [mean, sd] = meanSd(features[name] as Float64Array);
+      const { mean, sd } = meanSd(features[name] as Float64Array);
       return { name, size: (features[name] as Float64Array).length, mean, sd, transform: d.transformOf(name), threshold: d.thresholdOf(name) };
     }),
     ignoredColumns: table.names.filter((n) => !names.includes(n)),
@@ -51,13 +41,12 @@ export async function driftBaseline(host: VigilHost, table: FeatureTable, json: 
     calibration: c ? { targetRate: c.targetRate, inSampleRate: c.inSampleRate, replays: c.replays, windowSize: c.windowSize } : null,
     warnings: [...d.warnings],
   };
-  if (json) {
-    printJson(io, summary);
-    return EXIT.ok;
+  if (ctx.json()) {
+    ctx.printJson(summary);
+    return ctx.exit.ok;
   }
   io.stdout.write(`drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${d.windowSize}\n`);
-  printTable(
-    io,
+  ctx.printTable(
     ['feature', 'n', 'mean', 'sd', 'transform', 'threshold D'],
     summary.features.map((f) => [f.name, f.size, num(f.mean, 4), num(f.sd, 4), f.transform, num(f.threshold)]),
   );
@@ -72,5 +61,5 @@ export async function driftBaseline(host: VigilHost, table: FeatureTable, json: 
   );
   if (summary.ignoredColumns.length) io.stdout.write(`ignored columns (not in plugins.drift.options.features): ${summary.ignoredColumns.join(', ')}\n`);
   for (const w of summary.warnings) io.stderr.write(`warning: ${w}\n`);
-  return EXIT.ok;
+  return ctx.exit.ok;
 }

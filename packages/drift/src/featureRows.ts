@@ -1,8 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
-import { parse as parseCsv } from 'csv-parse/sync';
-import type { CliIO } from '../io.js';
-import { usageError } from './cliSupport.js';
+import { type CommandContext, type Issue, csvObjects, describeValue, throwIfIssues } from '@vigil/core';
 
 /** One row of a feature file: its numeric features and, when given, its date, regime and prediction. */
 export interface FeatureRow {
@@ -58,15 +54,15 @@ function jsonlRecords(text: string, issues: Issue[]): Raw[] {
 }
 
 function csvRecords(text: string, issues: Issue[]): Raw[] {
-  let parsed: { record: Record<string, string>; info: { lines: number } }[];
+  let parsed: ReturnType<typeof csvObjects>;
   try {
-    parsed = parseCsv(text, { columns: (h: string[]) => h.map((c) => c.trim()), skip_empty_lines: true, info: true, bom: true });
+    parsed = csvObjects(text);
   } catch (e) {
     issues.push({ path: `line ${(e as { lines?: number }).lines ?? '?'}`, message: `not valid CSV: ${(e as Error).message}` });
     return [];
   }
   const num = new Set(['predictedLabel', 'confidence', 'actualLabel']);
-  return parsed.map(({ record, info }) => {
+  return parsed.map(({ record, line }) => {
     const fields: Record<string, unknown> = {};
     const features: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(record)) {
@@ -75,7 +71,7 @@ function csvRecords(text: string, issues: Issue[]): Raw[] {
         if (cell !== '') fields[k] = num.has(k) ? Number(cell) : cell;
       } else features[k] = cell === '' ? Number.NaN : Number(cell);
     }
-    return { line: info.lines, fields, features };
+    return { line, fields, features };
   });
 }
 
@@ -140,18 +136,7 @@ export function featureColumns(t: Pick<FeatureTable, 'names' | 'rows'>): Record<
 }
 
 /** Reads a feature file (or stdin for `-`/no file) and parses it. */
-export async function readFeatureRows(file: string | undefined, format: 'jsonl' | 'csv', io: CliIO, what?: string): Promise<FeatureTable> {
-  let text: string;
-  if (file === undefined || file === '-') {
-    const chunks: Buffer[] = [];
-    for await (const c of io.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
-    text = Buffer.concat(chunks).toString('utf8');
-  } else {
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      throw usageError(`cannot read ${file}: ${(e as Error).message}`);
-    }
-  }
+export async function readFeatureRows(file: string | undefined, format: 'jsonl' | 'csv', ctx: Pick<CommandContext, 'readInput'>, what?: string): Promise<FeatureTable> {
+  const text = await ctx.readInput(file);
   return parseFeatureRows(text, format, what ?? `rows in ${file ?? 'stdin'}`);
 }

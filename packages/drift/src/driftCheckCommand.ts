@@ -1,9 +1,9 @@
-import { VigilError, isVigilError, optionsOf } from '@vigil/core';
-import { type DriftDetector, type DriftOptions, type FeatureDriftResult, type PredictionDriftResult, type RegimeDriftResult, driftMonitorToken, driftPlugin } from '@vigil/drift';
-import type { VigilHost } from '@vigil/host';
-import { type CliIO, EXIT, num, pct, printJson, printTable } from '../io.js';
-import { requirePlugin, usageError } from './cliSupport.js';
+import { type CommandContext, VigilError, isVigilError } from '@vigil/core';
+import type { DriftDetector, FeatureDriftResult } from './DriftDetector.js';
+import type { DriftMonitor } from './DriftMonitor.js';
+import type { DriftOptions } from './config.js';
 import { type FeatureTable, featureColumns } from './featureRows.js';
+import type { PredictionDriftResult, RegimeDriftResult } from './mixDrift.js';
 
 type Skipped = { readonly skipped: string };
 
@@ -56,14 +56,11 @@ export interface DriftCheckReport {
 }
 
 /** `vigil drift check`: feature, regime and prediction drift of a window against the stored baseline; exit 1 on drift. */
-export async function driftCheck(host: VigilHost, table: FeatureTable, last: number | undefined, json: boolean, io: CliIO): Promise<number> {
-  requirePlugin(host, 'drift');
-  const monitor = host.container.resolve(driftMonitorToken);
+export async function driftCheck(monitor: DriftMonitor, options: DriftOptions, table: FeatureTable, last: number | undefined, ctx: CommandContext<DriftOptions>): Promise<number> {
   const d = monitor.detector;
-  if (!d) throw usageError("no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)");
+  if (!d) throw ctx.usageError("no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)");
   const n = last === undefined ? table.rows.length : Math.min(last, table.rows.length);
   const rows = table.rows.slice(table.rows.length - n);
-  const options = optionsOf(host.config, driftPlugin) as DriftOptions; // installed: normalized by its schema
   // With a monitored subset configured, other columns are ignored (as the observe hook does); otherwise every column must be a baseline feature.
   const window = { names: options.features ? table.names.filter((x) => d.featureNames.includes(x)) : table.names, rows };
   const calibrationNote = fitCalibration(d, n, options) ?? null;
@@ -83,17 +80,17 @@ export async function driftCheck(host: VigilHost, table: FeatureTable, last: num
     regime,
     prediction,
   };
-  if (json) printJson(io, report);
-  else printCheck(report, io);
-  return report.driftDetected ? EXIT.rejected : EXIT.ok;
+  if (ctx.json()) ctx.printJson(report);
+  else printCheck(report, ctx);
+  return report.driftDetected ? ctx.exit.rejected : ctx.exit.ok;
 }
 
-function printCheck(r: DriftCheckReport, io: CliIO): void {
+function printCheck(r: DriftCheckReport, ctx: CommandContext<DriftOptions>): void {
+  const { io, num, pct } = ctx;
   const f = r.feature;
   io.stdout.write(`window: ${r.window} row(s)${r.window < r.rows ? ` (the last of ${r.rows})` : ''}\n`);
   io.stdout.write(`feature drift: ${f.driftDetected ? `DETECTED in ${f.driftedFeatureNames.join(', ')}` : 'none'} (max D ${num(f.ksStatistic)}, rule ${f.rule})\n`);
-  printTable(
-    io,
+  ctx.printTable(
     ['feature', 'D', 'p-value', 'corrected p', 'threshold', 'drifted'],
     f.features.map((x) => [x.feature, num(x.statistic), x.pValue.toExponential(2), x.correctedPValue.toExponential(2), num(x.threshold), x.drifted ? 'yes' : 'no']),
   );

@@ -1,7 +1,10 @@
-import { type BacktestDetector, type BacktestResult, type Episode, RECOMMENDED_DEFAULTS, SPEC_DEFAULTS, backtestDrift } from '@vigil/drift';
-import { type CliIO, EXIT, pct, printJson, printTable } from '../io.js';
-import { usageError } from './cliSupport.js';
+import { type CommandContext, VigilError } from '@vigil/core';
+import { type BacktestDetector, type BacktestResult, type Episode, backtestDrift } from './backtest.js';
+import { type DriftOptions, RECOMMENDED_DEFAULTS, SPEC_DEFAULTS } from './config.js';
 import type { FeatureTable } from './featureRows.js';
+
+/** An option the caller got wrong: exit 2, like any VIGIL_INVALID_INPUT. */
+const badOption = (path: string, value: unknown, message: string): VigilError => new VigilError('VIGIL_INVALID_INPUT', message, { issues: [{ path, message, value }] });
 
 export type DetectorChoice = 'spec' | 'recommended';
 
@@ -27,7 +30,7 @@ export function parseEpisode(spec: string): Episode {
   const parts = spec.split(':');
   const [name, start, end] = parts;
   if (parts.length !== 3 || !name || !start || !end || !ISO_DAY.test(start) || !ISO_DAY.test(end) || Number.isNaN(Date.parse(start)) || Number.isNaN(Date.parse(end)) || end < start) {
-    throw usageError(`--episodes: ${JSON.stringify(spec)} must be name:from:to with ISO dates, from <= to (e.g. aug2015:2015-08-18:2015-09-30)`);
+    throw badOption('--episodes', spec, `--episodes: ${JSON.stringify(spec)} must be name:from:to with ISO dates, from <= to (e.g. aug2015:2015-08-18:2015-09-30)`);
   }
   return { name, start, end };
 }
@@ -44,7 +47,8 @@ export interface BacktestCommandOptions {
 }
 
 /** `vigil drift backtest`: runs a detector over a dated history with a rolling baseline. */
-export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, json: boolean, io: CliIO): number {
+export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, ctx: CommandContext<DriftOptions>): number {
+  const { usageError } = ctx;
   if (o.detector !== 'spec' && o.detector !== 'recommended') throw usageError(`--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`);
   const features = o.features?.length ? [...o.features] : [...table.names];
   const unknown = features.filter((f) => !table.names.includes(f));
@@ -67,18 +71,18 @@ export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, js
     ...(o.from ? { from: o.from } : {}),
     ...(o.to ? { to: o.to } : {}),
   });
-  if (json) printJson(io, { detector: o.detector, features, baselineSize: o.baselineSize, ...result });
-  else printBacktest(result, o.detector, features, o.baselineSize, io);
-  return EXIT.ok;
+  if (ctx.json()) ctx.printJson({ detector: o.detector, features, baselineSize: o.baselineSize, ...result });
+  else printBacktest(result, o.detector, features, o.baselineSize, ctx);
+  return ctx.exit.ok;
 }
 
-function printBacktest(r: BacktestResult, detector: string, features: readonly string[], baselineSize: number, io: CliIO): void {
+function printBacktest(r: BacktestResult, detector: string, features: readonly string[], baselineSize: number, ctx: CommandContext<DriftOptions>): void {
+  const { io, pct } = ctx;
   io.stdout.write(`detector: ${detector} on ${features.join(', ')}; rolling baseline of ${baselineSize} rows; ${r.days} days checked (${r.firstDay} .. ${r.lastDay})\n`);
   io.stdout.write(`caught: in drift on one of an episode's first ${r.horizon + 1} trading days (start + ${r.horizon}-day horizon); ${r.calmRule}\n`);
   for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
   if (r.episodes.length) {
-    printTable(
-      io,
+    ctx.printTable(
       ['episode', 'start', 'first day in drift', 'delay (days)', `status (<= ${r.horizon} days)`],
       r.episodes.map((e) => [e.name, e.start, e.firstAlarm ?? '-', e.delay ?? '-', e.status]),
     );
