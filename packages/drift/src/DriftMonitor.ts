@@ -223,9 +223,10 @@ export class DriftMonitor {
         else issues.push({ path: `records[${i}].features.${n}`, message: v === undefined ? 'is missing (a monitored drift feature)' : `must be a finite number, got ${describeValue(v)}`, value: v });
       }
       if (!strict) return;
-      // hot path: a record holding exactly the monitored features has no unknown one to look for
-      const keys = Object.keys(r.features);
-      if (keys.length > present) for (const k of keys) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a monitored feature of model ${r.modelVersion}; known features: ${names.join(', ')}`, value: k });
+      // hot path: a record holding exactly the monitored features has no unknown one to look for (counted without allocating)
+      let count = 0;
+      for (const k in r.features) if (Object.hasOwn(r.features, k)) count++;
+      if (count > present) for (const k of Object.keys(r.features)) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a monitored feature of model ${r.modelVersion}; known features: ${names.join(', ')}`, value: k });
     });
     throwIfIssues('observations for drift', issues);
   }

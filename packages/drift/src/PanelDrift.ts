@@ -163,26 +163,43 @@ export class PanelDrift {
 
   /** Checks a batch before anything changes: transforms need usable previous values per symbol. */
   validate(records: readonly PanelRecord[]): void {
+    // only transformed features can fail, and only their previous values matter
+    const transformed = this.#o.features.filter((f) => (this.#o.transforms[f] ?? 'none') !== 'none');
+    if (transformed.length === 0) return;
     const issues: Issue[] = [];
     const last = new Map<string, Record<string, number>>();
     records.forEach((r, i) => {
       const prev = last.get(r.symbol) ?? this.#core.last[r.symbol];
-      for (const f of this.#o.features) {
-        const t = this.#o.transforms[f] ?? 'none';
+      const next: Record<string, number> = {};
+      for (const f of transformed) {
+        const t = this.#o.transforms[f] as Transform;
         const p = prev?.[f];
-        if (t === 'none' || p === undefined) continue;
-        const v = transformValue(p, r.features[f] as number, t);
-        if (typeof v === 'string') issues.push({ path: `records[${i}].features.${f}`, message: `${v} (symbol ${r.symbol}'s previous value ${p})`, value: r.features[f] });
+        const x = r.features[f];
+        if (x !== undefined) next[f] = x;
+        else if (p !== undefined) next[f] = p;
+        if (p === undefined) continue;
+        const v = transformValue(p, x as number, t);
+        if (typeof v === 'string') issues.push({ path: `records[${i}].features.${f}`, message: `${v} (symbol ${r.symbol}'s previous value ${p})`, value: x });
       }
-      last.set(r.symbol, { ...prev, ...r.features });
+      last.set(r.symbol, next);
     });
     throwIfIssues('observations for drift', issues);
   }
 
   /** Adds records in order; calls `onClose` for every step the batch closes (a record of a later step closes the open one). */
   ingest(records: readonly PanelRecord[], onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
+    const features = this.#o.features;
+    const transforms = features.map((f) => this.#o.transforms[f] ?? 'none');
+    let columns: number[][] = [];
+    // a panel's records share their step's timestamp: parse each distinct one once
+    let lastTimestamp: string | undefined;
+    let lastStep = '';
     for (const r of records) {
-      const step = stepOf(r.timestamp, this.#o.stepMinutes);
+      if (r.timestamp !== lastTimestamp) {
+        lastTimestamp = r.timestamp;
+        lastStep = stepOf(r.timestamp, this.#o.stepMinutes);
+      }
+      const step = lastStep;
       let open = this.#core.open;
       if (open && step < open.step) {
         this.#core.late++;
@@ -193,18 +210,20 @@ export class PanelDrift {
         open = null;
       }
       if (!open) {
-        open = { step, timestamp: r.timestamp, values: Object.fromEntries(this.#o.features.map((f) => [f, []])), regimes: [], predictions: [] };
+        open = { step, timestamp: r.timestamp, values: Object.fromEntries(features.map((f) => [f, []])), regimes: [], predictions: [] };
         this.#core.open = open;
       }
+      if (columns.length !== features.length || columns[0] !== open.values[features[0] as string]) columns = features.map((f) => (open as OpenStep).values[f] as number[]);
       if (r.timestamp > open.timestamp) open.timestamp = r.timestamp;
       const prev = this.#core.last[r.symbol];
       const next: Record<string, number> = {};
-      for (const f of this.#o.features) {
+      for (let j = 0; j < features.length; j++) {
+        const f = features[j] as string;
         const x = r.features[f] as number;
         next[f] = x;
-        const t = this.#o.transforms[f] ?? 'none';
-        if (t === 'none') (open.values[f] as number[]).push(x);
-        else if (prev?.[f] !== undefined) (open.values[f] as number[]).push(transformValue(prev[f] as number, x, t) as number);
+        const t = transforms[j] as Transform;
+        if (t === 'none') (columns[j] as number[]).push(x);
+        else if (prev?.[f] !== undefined) (columns[j] as number[]).push(transformValue(prev[f] as number, x, t) as number);
       }
       this.#core.last[r.symbol] = next;
       open.regimes.push(r.regime);
@@ -307,22 +326,39 @@ export class PanelDrift {
     };
     const R = ref.size;
     const buf = new Float64Array(R);
+    const level = c.statistics.includes('level');
+    const abs = c.statistics.includes('abs');
     this.#cusumFeatures.forEach((f, j) => {
       const m = s.features[f];
       if (!m || m[0] === 0) return;
       const cn = ref.n[j] as Float64Array;
       const cm = ref.mean[j] as Float64Array;
       const cv = ref.v[j] as Float64Array;
+      // meanSd's arithmetic in meanSd's order, with the gathering and the sum in one pass
       let n = 0;
-      for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = cm[i] as number;
+      let sum = 0;
+      for (let i = 0; i < R; i++) {
+        if ((cn[i] as number) > 0) {
+          const x = cm[i] as number;
+          buf[n++] = x;
+          sum += x;
+        }
+      }
       if (n < 2) return;
-      const means = meanSd(buf, 0, n);
-      if (c.statistics.includes('level')) feed(`${f}:level`, means.sd > 0 ? (m[1] - means.mean) / means.sd : 0, c.direction ?? 'both');
-      if (c.statistics.includes('abs')) {
+      const means = sdAround(buf, n, sum / n);
+      if (level) feed(`${f}:level`, means.sd > 0 ? (m[1] - means.mean) / means.sd : 0, c.direction ?? 'both');
+      if (abs) {
         const centre = means.mean;
         n = 0;
-        for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) buf[n++] = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
-        const r = meanSd(buf, 0, n);
+        sum = 0;
+        for (let i = 0; i < R; i++) {
+          if ((cn[i] as number) > 0) {
+            const x = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
+            buf[n++] = x;
+            sum += x;
+          }
+        }
+        const r = sdAround(buf, n, sum / n);
         feed(`${f}:abs`, r.sd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - r.mean) / r.sd : 0, 'up');
       }
     });
@@ -345,6 +381,13 @@ export class PanelDrift {
     const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
     return { scored: true, statistics, alarms, max, elevated: elevated() };
   }
+}
+
+/** meanSd(x, 0, n) given its mean (computed as meanSd does: the sum in index order, divided by n). */
+function sdAround(x: Float64Array, n: number, mean: number): { mean: number; sd: number } {
+  let v = 0;
+  for (let i = 0; i < n; i++) v += ((x[i] as number) - mean) ** 2;
+  return { mean, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0 };
 }
 
 function stepStats(o: OpenStep): StepStats {
