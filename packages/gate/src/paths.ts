@@ -77,3 +77,6 @@ export async function confineModelPath(given: unknown, paths: GatePaths): Promis
   if (isInside(lock, real)) throw refuse(given, 'it is the promotion lock');
   return { path: real, kind: s.isFile() ? 'file' : 'directory' };
 }
+
+/** Where production holds a model of this kind. */
+export const productionPath = (paths: GatePaths, kind: ModelKind): string => (kind === 'file' ? paths.productionFile : paths.productionDir);
