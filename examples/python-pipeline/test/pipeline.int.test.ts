@@ -53,7 +53,7 @@ describe.each(testDatabases())('a Python pipeline (standard library only) over t
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('without the token: the first write is refused with the server\'s message and nothing is stored', async () => {
+  it("without the token: the first write is refused with the server's message and nothing is stored", async () => {
     const r = await python(['--url', url, '--model', 'models/candidate.json', '--days', '30']);
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/vigil API refused the request: HTTP 401 VIGIL_UNAUTHORIZED/);
@@ -81,7 +81,9 @@ describe.each(testDatabases())('a Python pipeline (standard library only) over t
     const row = entries[0];
     expect(row?.action).toBe('validate');
     expect(row?.modelPath.endsWith('models/candidate.json')).toBe(true);
-    expect(r.stdout).toContain(`gate: ${row?.approved ? 'PROMOTE' : 'REJECT'} models/candidate.json (history row ${row?.id})`);
+    expect(r.stdout).toContain(
+      `gate: ${row?.approved ? 'PROMOTE' : 'REJECT'} models/candidate.json (history row ${row?.id})`,
+    );
     const checks = [...(row?.checksPassed ?? []), ...(row?.checksFailed ?? [])];
     expect(checks.length).toBeGreaterThan(2);
     for (const id of checks) expect(r.stdout).toContain(id);

@@ -9,15 +9,24 @@ export class TurnoverTracker {
   /** Share of consecutive predictions (per symbol) where the call flipped; undefined before any pair. */
   async rate(modelVersion: string): Promise<number | undefined> {
     const ph = placeholder(dialectOf(this.ds));
-    const [row] = await this.ds.query(`SELECT flips, total FROM acme_turnover WHERE model_version = ${ph(1)}`, [modelVersion]);
+    const [row] = await this.ds.query(`SELECT flips, total FROM acme_turnover WHERE model_version = ${ph(1)}`, [
+      modelVersion,
+    ]);
     return row && Number(row.total) > 0 ? Number(row.flips) / Number(row.total) : undefined;
   }
 
   /** Every model version's turnover, highest first. */
   async all(): Promise<{ modelVersion: string; flips: number; total: number; rate: number | null }[]> {
-    const rows = (await this.ds.query('SELECT model_version, flips, total FROM acme_turnover ORDER BY model_version')) as { model_version: string; flips: unknown; total: unknown }[];
+    const rows = (await this.ds.query(
+      'SELECT model_version, flips, total FROM acme_turnover ORDER BY model_version',
+    )) as { model_version: string; flips: unknown; total: unknown }[];
     return rows
-      .map((r) => ({ modelVersion: r.model_version, flips: Number(r.flips), total: Number(r.total), rate: Number(r.total) > 0 ? Number(r.flips) / Number(r.total) : null }))
+      .map((r) => ({
+        modelVersion: r.model_version,
+        flips: Number(r.flips),
+        total: Number(r.total),
+        rate: Number(r.total) > 0 ? Number(r.flips) / Number(r.total) : null,
+      }))
       .sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1));
   }
 

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { type CommandContext, type CriterionContext, type GateCriterion, type PluginRoutes, dataSourceToken, defineCriterion, definePlugin, defineToken } from '@vigil/core';
+import {
+  type CommandContext,
+  type CriterionContext,
+  type GateCriterion,
+  type PluginRoutes,
+  dataSourceToken,
+  defineCriterion,
+  definePlugin,
+  defineToken,
+} from '@vigil/core';
 import { z } from 'zod';
 import { AcmeTurnover1800000000000 } from './AcmeTurnover1800000000000.js';
 import { TurnoverTracker } from './TurnoverTracker.js';
@@ -18,8 +27,14 @@ export const maxTurnover = (tracker: TurnoverTracker, o: AcmeOptions): GateCrite
     async evaluate(ctx: CriterionContext) {
       const rate = await tracker.rate(String(ctx.validation.modelVersion));
       const threshold = ctx.threshold ?? o.maxTurnover;
-      if (rate === undefined) return { status: 'insufficient', value: null, threshold, message: 'no predictions seen for this model' };
-      return { status: rate <= threshold ? 'pass' : 'fail', value: rate, threshold, message: `turnover ${rate.toFixed(2)} vs max ${threshold}` };
+      if (rate === undefined)
+        return { status: 'insufficient', value: null, threshold, message: 'no predictions seen for this model' };
+      return {
+        status: rate <= threshold ? 'pass' : 'fail',
+        value: rate,
+        threshold,
+        message: `turnover ${rate.toFixed(2)} vs max ${threshold}`,
+      };
     },
   });
 
@@ -27,7 +42,9 @@ export const maxTurnover = (tracker: TurnoverTracker, o: AcmeOptions): GateCrite
 const acmeRoutes =
   (tracker: TurnoverTracker): PluginRoutes =>
   async (app) => {
-    app.get('', { schema: { tags: ['acme'], summary: 'turnover by model version' } }, async () => ({ models: await tracker.all() }));
+    app.get('', { schema: { tags: ['acme'], summary: 'turnover by model version' } }, async () => ({
+      models: await tracker.all(),
+    }));
   };
 
 export const acmePlugin = definePlugin({
@@ -44,13 +61,22 @@ export const acmePlugin = definePlugin({
       criteria: [maxTurnover(tracker, options)],
       hooks: { observe: (records, ctx) => tracker.observe(records, ctx) },
       routes: acmeRoutes(tracker),
-      view: { title: 'Turnover', route: 'acme', dir: fileURLToPath(new URL('../view/', import.meta.url)), script: 'turnover.js', order: 50 },
+      view: {
+        title: 'Turnover',
+        route: 'acme',
+        dir: fileURLToPath(new URL('../view/', import.meta.url)),
+        script: 'turnover.js',
+        order: 50,
+      },
     };
   },
   // `vigil acme report`: declared statically, so `vigil acme --help` needs no database
   commands: {
     description: 'turnover by model version (acme plugin)',
-    register(group: { command(n: string): { description(d: string): { action(fn: () => unknown): unknown } } }, ctx: CommandContext) {
+    register(
+      group: { command(n: string): { description(d: string): { action(fn: () => unknown): unknown } } },
+      ctx: CommandContext,
+    ) {
       group
         .command('report')
         .description('turnover of every model version, highest first')
@@ -59,7 +85,11 @@ export const acmePlugin = definePlugin({
             ctx.withService(turnoverToken, async (tracker) => {
               const rows = await tracker.all();
               if (ctx.json()) ctx.printJson(rows);
-              else ctx.printTable(['model', 'flips', 'pairs', 'turnover'], rows.map((r) => [r.modelVersion, r.flips, r.total, r.rate === null ? '-' : r.rate.toFixed(3)]));
+              else
+                ctx.printTable(
+                  ['model', 'flips', 'pairs', 'turnover'],
+                  rows.map((r) => [r.modelVersion, r.flips, r.total, r.rate === null ? '-' : r.rate.toFixed(3)]),
+                );
               return ctx.exit.ok;
             }),
           ),

@@ -15,7 +15,11 @@ import { acmePlugin, turnoverToken } from '../src/index.js';
 
 describe.each(testDatabases())('a third-party plugin on %s', (database) => {
   it('loads from config, uses the shared data source and contributes a gate criterion', async () => {
-    const host = await createTestHost({ database, plugins: [acmePlugin], config: { plugins: { acme: { options: { maxTurnover: 0.3 } } } } });
+    const host = await createTestHost({
+      database,
+      plugins: [acmePlugin],
+      config: { plugins: { acme: { options: { maxTurnover: 0.3 } } } },
+    });
     try {
       const recs = makePredictions(400, { symbols: ['AAPL', 'MSFT'], modelVersion: 'm7' });
       await host.observe(recs);
@@ -30,7 +34,13 @@ describe.each(testDatabases())('a third-party plugin on %s', (database) => {
 
       const criteria = host.container.resolveAll(gateCriterionToken);
       expect(criteria.map((c) => c.id)).toEqual(['acme.max_turnover']);
-      const result = await criteria[0]!.evaluate({ modelPath: 'm7.pkl', validation: { modelVersion: 'm7' }, threshold: 0.3, container: host.container, now: new Date() });
+      const result = await criteria[0]!.evaluate({
+        modelPath: 'm7.pkl',
+        validation: { modelVersion: 'm7' },
+        threshold: 0.3,
+        container: host.container,
+        now: new Date(),
+      });
       expect(result.status).toBe(flips / 398 <= 0.3 ? 'pass' : 'fail');
       expect(result.value).toBeCloseTo(flips / 398, 12);
     } finally {
@@ -39,13 +49,19 @@ describe.each(testDatabases())('a third-party plugin on %s', (database) => {
   });
 
   it('is skipped entirely when disabled: no table, no token, no criterion, no hook', async () => {
-    const host = await createTestHost({ database, plugins: [acmePlugin], config: { plugins: { acme: { enabled: false } } } });
+    const host = await createTestHost({
+      database,
+      plugins: [acmePlugin],
+      config: { plugins: { acme: { enabled: false } } },
+    });
     try {
       await host.observe(makePredictions(10));
       expect(host.container.isRegistered(turnoverToken, true)).toBe(false);
       expect(host.container.isRegistered(gateCriterionToken, true)).toBe(false);
       const tables: { name: string }[] = await host.dataSource.query(
-        host.config.database.type === 'sqlite' ? "SELECT name FROM sqlite_master WHERE type = 'table'" : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()',
+        host.config.database.type === 'sqlite'
+          ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+          : 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()',
       );
       expect(tables.map((t) => t.name)).not.toContain('acme_turnover');
     } finally {
@@ -80,7 +96,9 @@ describe.each(testDatabases())('a third-party criterion in the promotion gate on
       });
       try {
         await host.observe(makePredictions(200, { symbols: ['AAPL'], modelVersion: 'cand' }));
-        return await host.container.resolve(gateToken).validateModel('models/candidate.pkl', { accuracy: 0.8, modelVersion: 'cand' });
+        return await host.container
+          .resolve(gateToken)
+          .validateModel('models/candidate.pkl', { accuracy: 0.8, modelVersion: 'cand' });
       } finally {
         await host.dispose();
       }

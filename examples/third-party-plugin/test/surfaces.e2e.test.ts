@@ -25,7 +25,11 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   const chunks: [string[], string[]] = [[], []];
   out.on('data', (c) => chunks[0].push(String(c)));
   err.on('data', (c) => chunks[1].push(String(c)));
-  const code = await runCli([...args, '--log-level', 'silent'], { stdin: Readable.from(['']), stdout: out, stderr: err } as never, { plugins: [...firstPartyPlugins, acmePlugin] });
+  const code = await runCli(
+    [...args, '--log-level', 'silent'],
+    { stdin: Readable.from(['']), stdout: out, stderr: err } as never,
+    { plugins: [...firstPartyPlugins, acmePlugin] },
+  );
   return { code, stdout: chunks[0].join(''), stderr: chunks[1].join('') };
 }
 
@@ -44,20 +48,29 @@ describe('acme: table, route, dashboard view, CLI command', () => {
       // route
       const api = (await app.inject({ method: 'GET', url: '/api/acme' })).json();
       expect(api.models).toEqual([{ modelVersion: 'cand', flips: expect.any(Number), total: 298, rate }]);
-      expect((await app.inject({ method: 'GET', url: '/api/views' })).json()).toEqual([{ pluginId: 'acme', title: 'Turnover', label: 'Turnover', route: 'acme', script: 'plugins/acme/turnover.js' }]);
+      expect((await app.inject({ method: 'GET', url: '/api/views' })).json()).toEqual([
+        { pluginId: 'acme', title: 'Turnover', label: 'Turnover', route: 'acme', script: 'plugins/acme/turnover.js' },
+      ]);
 
       // view, in Chromium
       await app.listen({ host: '127.0.0.1', port: 0 });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/`;
       const { executablePath, args, env } = await findChromium();
-      const context = await chromium.launchPersistentContext(join(dir, 'chromium'), { executablePath, headless: true, args, env });
+      const context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
+        executablePath,
+        headless: true,
+        args,
+        env,
+      });
       const errors: string[] = [];
       try {
         const page = context.pages()[0] ?? (await context.newPage());
         page.on('pageerror', (e) => errors.push(e.message));
         await page.goto(base);
         await page.locator('[data-testid="view-acme"][data-state="ready"]').waitFor({ timeout: 30_000 });
-        expect(await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => a.getAttribute('data-route')))).toEqual(['acme']);
+        expect(
+          await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => a.getAttribute('data-route'))),
+        ).toEqual(['acme']);
         expect(await page.locator('[data-testid="acme-rate-cand"]').textContent()).toBe(rate.toFixed(3));
       } finally {
         await context.close();
@@ -77,7 +90,9 @@ describe('acme: table, route, dashboard view, CLI command', () => {
       await writeFile(config, JSON.stringify({ plugins: { acme: { enabled: false } } }));
       const off = await cli(['--config', config, '--db', dbPath, 'acme', 'report']);
       expect(off.code).toBe(2);
-      expect(off.stderr).toBe("vigil: the acme plugin is disabled in the config (plugins.acme.enabled: false); enable it to use 'vigil acme'\n");
+      expect(off.stderr).toBe(
+        "vigil: the acme plugin is disabled in the config (plugins.acme.enabled: false); enable it to use 'vigil acme'\n",
+      );
     } finally {
       await app.close();
       await host.dispose();

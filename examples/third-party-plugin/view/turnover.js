@@ -16,7 +16,14 @@ export async function render(root) {
       table(
         [['Model'], ['Flips', 'num'], ['Pairs', 'num'], ['Turnover', 'num']],
         models.map((m) =>
-          h('tr', {}, h('td', {}, m.modelVersion), h('td', { class: 'num' }, String(m.flips)), h('td', { class: 'num' }, String(m.total)), h('td', { class: 'num', testid: `acme-rate-${m.modelVersion}` }, m.rate === null ? '—' : m.rate.toFixed(3))),
+          h(
+            'tr',
+            {},
+            h('td', {}, m.modelVersion),
+            h('td', { class: 'num' }, String(m.flips)),
+            h('td', { class: 'num' }, String(m.total)),
+            h('td', { class: 'num', testid: `acme-rate-${m.modelVersion}` }, m.rate === null ? '—' : m.rate.toFixed(3)),
+          ),
         ),
       ),
     ),

@@ -1,5 +1,14 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { type AnyPlugin, type DatabaseConfig, MIGRATIONS_TABLE, type VigilConfigInput, createDataSource, loadConfigFile, normalizeConfig, redactUrl } from '@vigil/core';
+import {
+  type AnyPlugin,
+  type DatabaseConfig,
+  MIGRATIONS_TABLE,
+  type VigilConfigInput,
+  createDataSource,
+  loadConfigFile,
+  normalizeConfig,
+  redactUrl,
+} from '@vigil/core';
 import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
@@ -9,7 +18,13 @@ import { webhooksPlugin } from '@vigil/webhooks';
 import { usageError } from './commands/cliSupport.js';
 
 /** The first-party plugins every `vigil` command installs; config enables or disables each. */
-export const firstPartyPlugins: readonly AnyPlugin[] = [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin, webhooksPlugin];
+export const firstPartyPlugins: readonly AnyPlugin[] = [
+  driftPlugin,
+  replayPlugin,
+  sectorsPlugin,
+  gatePlugin,
+  webhooksPlugin,
+];
 
 export interface GlobalOptions {
   readonly config?: string;
@@ -26,7 +41,10 @@ function dbOption(db: string): DatabaseConfig | { type: 'sqlite'; path: string }
   if (/^postgres(ql)?:\/\//i.test(db)) return { type: 'postgres', url: db };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(db)?.[1];
   // a one-letter "scheme" is a Windows drive (C:\vigil.db)
-  if (scheme && scheme.length > 1) throw usageError(`--db: unsupported database URL scheme '${scheme}:' in ${redactUrl(db)}; use an SQLite file path or a postgres:// URL`);
+  if (scheme && scheme.length > 1)
+    throw usageError(
+      `--db: unsupported database URL scheme '${scheme}:' in ${redactUrl(db)}; use an SQLite file path or a postgres:// URL`,
+    );
   return { type: 'sqlite', path: db };
 }
 
@@ -56,7 +74,9 @@ export async function requireVigilDatabase(db: DatabaseConfig): Promise<void> {
     size = s.size;
   } catch (e) {
     if ((e as { usage?: boolean }).usage) throw e;
-    throw usageError(`no Vigil database at ${db.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${howTo}`);
+    throw usageError(
+      `no Vigil database at ${db.path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); ${howTo}`,
+    );
   }
   if (size === 0) throw usageError(`no Vigil database at ${db.path} (the file is empty); ${howTo}`);
   const head = Buffer.alloc(16);
@@ -66,32 +86,57 @@ export async function requireVigilDatabase(db: DatabaseConfig): Promise<void> {
   } finally {
     closeSync(fd);
   }
-  if (head.toString('latin1') !== SQLITE_HEADER) throw usageError(`--db ${db.path} is not an SQLite database (SQLITE_NOTADB: its header is not "SQLite format 3")`);
+  if (head.toString('latin1') !== SQLITE_HEADER)
+    throw usageError(`--db ${db.path} is not an SQLite database (SQLITE_NOTADB: its header is not "SQLite format 3")`);
   const ds = createDataSource({ ...db, wal: false }, { entities: [], migrations: [] });
   await ds.initialize();
   try {
-    const [row] = (await ds.query(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`, [MIGRATIONS_TABLE])) as { n: number }[];
-    if (!Number(row?.n)) throw usageError(`no Vigil database at ${db.path} (an SQLite file without Vigil's tables); ${howTo}`);
+    const [row] = (await ds.query(`SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?`, [
+      MIGRATIONS_TABLE,
+    ])) as { n: number }[];
+    if (!Number(row?.n))
+      throw usageError(`no Vigil database at ${db.path} (an SQLite file without Vigil's tables); ${howTo}`);
   } finally {
     await ds.destroy();
   }
 }
 
 /** Errors meaning "this PostgreSQL URL does not lead to a database you may use": input, not a bug. */
-const PG_CONNECT = new Set(['28P01', '28000', '3D000', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET']);
+const PG_CONNECT = new Set([
+  '28P01',
+  '28000',
+  '3D000',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+]);
 
 /** Starts a host over the configured database (which must exist: see `requireVigilDatabase`), runs `fn`, and always stops it. */
-export async function withHost<T>(g: GlobalOptions, fn: (host: VigilHost) => Promise<T>, plugins: readonly AnyPlugin[] = firstPartyPlugins): Promise<T> {
+export async function withHost<T>(
+  g: GlobalOptions,
+  fn: (host: VigilHost) => Promise<T>,
+  plugins: readonly AnyPlugin[] = firstPartyPlugins,
+): Promise<T> {
   const config = normalizeConfig(loadCliConfig(g), plugins);
   await requireVigilDatabase(config.database);
   const host = createHost({ config, plugins });
   try {
     await host.start();
   } catch (e) {
-    const code = (e as { code?: string }).code ?? ((e as { cause?: { code?: string } }).cause?.code as string | undefined);
+    const code =
+      (e as { code?: string }).code ?? ((e as { cause?: { code?: string } }).cause?.code as string | undefined);
     if (config.database.type === 'postgres' && code && PG_CONNECT.has(code)) {
       const u = new URL(config.database.url);
-      throw Object.assign(usageError(`cannot connect to postgres at ${u.hostname}:${u.port || 5432} (${redactUrl(config.database.url)}): ${(e as Error).message}`), { cause: e });
+      throw Object.assign(
+        usageError(
+          `cannot connect to postgres at ${u.hostname}:${u.port || 5432} (${redactUrl(config.database.url)}): ${(e as Error).message}`,
+        ),
+        { cause: e },
+      );
     }
     throw e;
   }

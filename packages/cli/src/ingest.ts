@@ -1,6 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { type Issue, type RecordRules, checkPrediction, csvCells, csvRow, isVigilError, validateOutcomes } from '@vigil/core';
+import {
+  type Issue,
+  type RecordRules,
+  checkPrediction,
+  csvCells,
+  csvRow,
+  isVigilError,
+  validateOutcomes,
+} from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import { SingleBar } from 'cli-progress';
 import type { CliIO } from './io.js';
@@ -71,7 +79,13 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
   let accepted = 0;
   let duplicates = 0;
   let batches = 0;
-  const bar = o.progress ? new SingleBar({ format: `${kind} {bar} {value} lines | {accepted} accepted, {refused} refused`, stream: io.stderr, hideCursor: true }) : undefined;
+  const bar = o.progress
+    ? new SingleBar({
+        format: `${kind} {bar} {value} lines | {accepted} accepted, {refused} refused`,
+        stream: io.stderr,
+        hideCursor: true,
+      })
+    : undefined;
   bar?.start(0, 0, { accepted: 0, refused: 0 });
   let batch: { line: number; value: unknown }[] = [];
 
@@ -119,7 +133,11 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
             else throw e;
           }
         }
-        if (issues.length) refuse(item.line, issues.map((i) => `${i.path.replace(/^(record|outcomes\[0\])\.?/, '') || 'line'}: ${i.message}`).join('; '));
+        if (issues.length)
+          refuse(
+            item.line,
+            issues.map((i) => `${i.path.replace(/^(record|outcomes\[0\])\.?/, '') || 'line'}: ${i.message}`).join('; '),
+          );
         else batch.push(item);
       }
       if (batch.length >= o.batch) {
@@ -134,7 +152,12 @@ export async function ingest(kind: IngestKind, host: VigilHost, o: IngestOptions
     if (!(e as { refusal?: boolean }).refusal) {
       // e.g. SQLITE_FULL: say how far the input got, so the operator knows what is in the database
       const done = kind === 'observe' ? 'record(s) read were committed' : 'outcome(s) read were recorded';
-      throw Object.assign(new Error(`${(e as Error).message}\n${accepted + duplicates} of ${read} ${done} in ${batches} batch(es) of up to ${o.batch} before the failure; running the same input again is safe (committed lines are no-ops)`), { cause: e, wrapsExitCode: true });
+      throw Object.assign(
+        new Error(
+          `${(e as Error).message}\n${accepted + duplicates} of ${read} ${done} in ${batches} batch(es) of up to ${o.batch} before the failure; running the same input again is safe (committed lines are no-ops)`,
+        ),
+        { cause: e, wrapsExitCode: true },
+      );
     }
   } finally {
     bar?.update(read, { accepted, refused: refusals.length });

@@ -27,8 +27,10 @@ export function printTable(io: CliIO, head: string[], rows: (string | number)[][
   io.stdout.write(`${t.toString()}\n`);
 }
 
-export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(digits)}%`);
-export const num = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits));
+export const pct = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : `${(v * 100).toFixed(digits)}%`;
+export const num = (v: number | null | undefined, digits = 3): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(digits);
 
 /** The text of a file, or of stdin for no file or `-`; a file that cannot be read is a usage error naming it. */
 export async function readInput(io: CliIO, file: string | undefined): Promise<string> {

@@ -24,10 +24,16 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
   const program = new Command('vigil')
     .description('Vigil: keeps ML trading models honest in production')
     .option('-c, --config <file>', 'config file (YAML or JSON); default ./vigil.yaml if present')
-    .option('--db <path|url>', 'database: an SQLite file path or a postgres:// URL (overrides config); `vigil migrate` creates it')
+    .option(
+      '--db <path|url>',
+      'database: an SQLite file path or a postgres:// URL (overrides config); `vigil migrate` creates it',
+    )
     .option('--json', 'machine-readable output', false)
     .option('--log-level <level>', 'debug | info | warn | error | silent')
-    .addHelpText('after', '\nExit codes: 0 ok, 1 rejected or drift found, 2 usage or input error, 3 internal failure, 75 busy (try again).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 rejected or drift found, 2 usage or input error, 3 internal failure, 75 busy (try again).',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
@@ -38,7 +44,8 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
       code = exitCodeFor(e);
       io.stderr.write(`vigil: ${(e as Error).message}\n`);
       if (code === EXIT.busy) io.stderr.write('vigil: busy; try again shortly (exit 75)\n');
-      if (code === EXIT.internal && !isVigilError(e) && process.env.VIGIL_DEBUG) io.stderr.write(`${(e as Error).stack}\n`);
+      if (code === EXIT.internal && !isVigilError(e) && process.env.VIGIL_DEBUG)
+        io.stderr.write(`${(e as Error).stack}\n`);
     }
   };
   hostCommands(program, io, run);

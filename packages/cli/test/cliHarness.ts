@@ -38,7 +38,11 @@ export async function cliWorkspace(database: TestDatabase, configYaml: (dir: str
   const config = join(dir, 'vigil.yaml');
   writeFileSync(config, configYaml(dir));
   // only `vigil migrate` creates a database; every other command needs one (issue 16)
-  const migrated = await runCli(['migrate', '--config', config, '--db', db, '--log-level', 'silent'], { stdin: Readable.from(['']), stdout: capture().stream, stderr: capture().stream });
+  const migrated = await runCli(['migrate', '--config', config, '--db', db, '--log-level', 'silent'], {
+    stdin: Readable.from(['']),
+    stdout: capture().stream,
+    stderr: capture().stream,
+  });
   if (migrated !== 0) throw new Error(`vigil migrate failed with exit code ${migrated}`);
   return {
     dir,
@@ -47,7 +51,11 @@ export async function cliWorkspace(database: TestDatabase, configYaml: (dir: str
     async cli(args, stdin = '') {
       const stdout = capture();
       const stderr = capture();
-      const code = await runCli([...args, '--config', config, '--db', db, '--log-level', 'silent'], { stdin: Readable.from([stdin]), stdout: stdout.stream, stderr: stderr.stream });
+      const code = await runCli([...args, '--config', config, '--db', db, '--log-level', 'silent'], {
+        stdin: Readable.from([stdin]),
+        stdout: stdout.stream,
+        stderr: stderr.stream,
+      });
       return { code, stdout: stdout.text(), stderr: stderr.text() };
     },
     file(name, content) {

@@ -18,7 +18,8 @@ describe('first-party plugin commands come from the plugins', () => {
   it('lists each group and its subcommands from the plugin definitions, without a database', async () => {
     const root = await offline(['--help']);
     expect(root.code).toBe(0);
-    for (const group of ['drift', 'sectors', 'replay', 'gate']) expect(root.stdout).toMatch(new RegExp(`^\\s+${group} `, 'm'));
+    for (const group of ['drift', 'sectors', 'replay', 'gate'])
+      expect(root.stdout).toMatch(new RegExp(`^\\s+${group} `, 'm'));
     const replay = await offline(['replay', '--help']);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toMatch(/stats \[options\]/);
@@ -30,7 +31,10 @@ describe('first-party plugin commands come from the plugins', () => {
 
 describe.each(testDatabases())('a disabled first-party plugin says how to enable it (%s)', (database) => {
   it('exits 2 naming the config key, for each of its commands', async () => {
-    const w = await cliWorkspace(database, () => 'plugins:\n  replay: { enabled: false }\n  gate: { enabled: false }\n');
+    const w = await cliWorkspace(
+      database,
+      () => 'plugins:\n  replay: { enabled: false }\n  gate: { enabled: false }\n',
+    );
     try {
       for (const [id, args] of [
         ['replay', ['replay', 'stats']],
@@ -41,7 +45,9 @@ describe.each(testDatabases())('a disabled first-party plugin says how to enable
         const r = await w.cli(args);
         expect(r.code, args.join(' ')).toBe(2);
         expect(r.stdout).toBe('');
-        expect(r.stderr).toContain(`the ${id} plugin is disabled in the config (plugins.${id}.enabled: false); enable it to use 'vigil ${id}'`);
+        expect(r.stderr).toContain(
+          `the ${id} plugin is disabled in the config (plugins.${id}.enabled: false); enable it to use 'vigil ${id}'`,
+        );
       }
       // the enabled ones still answer
       const sectors = await w.cli(['sectors', 'report', '--json']);

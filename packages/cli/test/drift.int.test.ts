@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliWorkspace, cliWorkspace, rng } from './cliHarness.js';
 
 /** n rows of two features (ret ~ N(mu, sd), vol ~ N(1, 0.2)), a regime and a prediction, as JSON Lines. */
-function rows(n: number, seed: number, o: { mu?: number; sd?: number; crashShare?: number; upShare?: number } = {}): string {
+function rows(
+  n: number,
+  seed: number,
+  o: { mu?: number; sd?: number; crashShare?: number; upShare?: number } = {},
+): string {
   const r = rng(seed);
   return Array.from({ length: n }, () =>
     JSON.stringify({
@@ -51,19 +55,40 @@ describe.each(testDatabases())('vigil drift (%s)', (database) => {
     expect(report.feature.driftedFeatureNames).toEqual(['ret']);
     expect(report.regime.driftDetected).toBe(false);
 
-    const crash = await w.cli(['drift', 'check', w.file('crash.jsonl', rows(50, 5, { crashShare: 0.9, upShare: 0.1 }))]);
+    const crash = await w.cli([
+      'drift',
+      'check',
+      w.file('crash.jsonl', rows(50, 5, { crashShare: 0.9, upShare: 0.1 })),
+    ]);
     expect(crash.code).toBe(1);
     expect(crash.stdout).toMatch(/regime drift: DETECTED \(normal -> crash\)/);
     expect(crash.stdout).toMatch(/prediction drift: DETECTED/);
     expect(crash.stdout).toMatch(/feature drift: none/);
 
     // A longer window than the calibrated one is recalibrated at its own length, and --last takes the tail.
-    const long = await w.cli(['drift', 'check', '--json', w.file('long.jsonl', `${rows(100, 6)}\n${rows(100, 7, { mu: 2 })}`)]);
+    const long = await w.cli([
+      'drift',
+      'check',
+      '--json',
+      w.file('long.jsonl', `${rows(100, 6)}\n${rows(100, 7, { mu: 2 })}`),
+    ]);
     expect(long.code, long.stdout).toBe(1);
     expect(JSON.parse(long.stdout).calibrationNote).toMatch(/recalibrated for windows of 200/);
-    const tail = await w.cli(['drift', 'check', '--last', '50', '--json', w.file('tail.jsonl', `${rows(50, 7, { mu: 1.5 })}\n${rows(50, 3)}`)]);
+    const tail = await w.cli([
+      'drift',
+      'check',
+      '--last',
+      '50',
+      '--json',
+      w.file('tail.jsonl', `${rows(50, 7, { mu: 1.5 })}\n${rows(50, 3)}`),
+    ]);
     expect(tail.code, tail.stdout).toBe(0);
-    expect(JSON.parse(tail.stdout)).toMatchObject({ rows: 100, window: 50, driftDetected: false, calibrationNote: null });
+    expect(JSON.parse(tail.stdout)).toMatchObject({
+      rows: 100,
+      window: 50,
+      driftDetected: false,
+      calibrationNote: null,
+    });
   });
 
   it('refuses a malformed window with the line of each problem, before checking anything', async () => {
@@ -74,7 +99,11 @@ describe.each(testDatabases())('vigil drift (%s)', (database) => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/line 4: ret: must be a finite number, got "x"/);
     expect(r.stderr).toMatch(/line 7: not JSON/);
-    const extra = await w.cli(['drift', 'check', w.file('extra.csv', 'ret,vol,vix\n1,1,1\n2,2,2\n3,3,3\n4,4,4\n5,5,5\n')]);
+    const extra = await w.cli([
+      'drift',
+      'check',
+      w.file('extra.csv', 'ret,vol,vix\n1,1,1\n2,2,2\n3,3,3\n4,4,4\n5,5,5\n'),
+    ]);
     expect(extra.code).toBe(2);
     expect(extra.stderr).toMatch(/vix: is not a baseline feature/);
   });
@@ -82,7 +111,10 @@ describe.each(testDatabases())('vigil drift (%s)', (database) => {
 
 function toCsv(jsonl: string): string {
   const recs = jsonl.split('\n').map((l) => JSON.parse(l));
-  return ['regime,predictedLabel,confidence,ret,vol', ...recs.map((r) => [r.regime, r.predictedLabel, r.confidence, r.features.ret, r.features.vol].join(','))].join('\n');
+  return [
+    'regime,predictedLabel,confidence,ret,vol',
+    ...recs.map((r) => [r.regime, r.predictedLabel, r.confidence, r.features.ret, r.features.vol].join(',')),
+  ].join('\n');
 }
 
 describe('vigil drift backtest', () => {
@@ -99,13 +131,26 @@ describe('vigil drift backtest', () => {
     const d = new Date(t);
     if (d.getUTCDay() === 0 || d.getUTCDay() === 6) continue;
     const burst = days.length >= 500 && days.length < 530;
-    days.push({ date: d.toISOString().slice(0, 10), ret: (burst ? 0.04 : 0.01) * r.normal(), vix: (burst ? 35 : 15) + r.normal() });
+    days.push({
+      date: d.toISOString().slice(0, 10),
+      ret: (burst ? 0.04 : 0.01) * r.normal(),
+      vix: (burst ? 35 : 15) + r.normal(),
+    });
   }
   const episode = { name: 'burst', start: days[500]!.date, end: days[529]!.date };
 
   it('reports per-episode delay, false-alarm rate and chance level as backtestDrift computes them', async () => {
     const file = w.file('history.csv', ['date,ret,vix', ...days.map((d) => `${d.date},${d.ret},${d.vix}`)].join('\n'));
-    const res = await w.cli(['drift', 'backtest', file, '--episodes', `${episode.name}:${episode.start}:${episode.end}`, '--baseline-size', '250', '--json']);
+    const res = await w.cli([
+      'drift',
+      'backtest',
+      file,
+      '--episodes',
+      `${episode.name}:${episode.start}:${episode.end}`,
+      '--baseline-size',
+      '250',
+      '--json',
+    ]);
     expect(res.code, res.stderr).toBe(0);
     const out = JSON.parse(res.stdout);
     const direct = backtestDrift({
@@ -114,26 +159,66 @@ describe('vigil drift backtest', () => {
       baselineSize: 250,
       episodes: [episode],
     });
-    expect(out).toMatchObject({ detector: 'recommended', features: ['ret', 'vix'], falseAlarmRate: direct.falseAlarmRate, chanceLevel: direct.chanceLevel, episodes: direct.episodes, alarms: direct.alarms });
+    expect(out).toMatchObject({
+      detector: 'recommended',
+      features: ['ret', 'vix'],
+      falseAlarmRate: direct.falseAlarmRate,
+      chanceLevel: direct.chanceLevel,
+      episodes: direct.episodes,
+      alarms: direct.alarms,
+    });
     expect(out.episodes[0]).toMatchObject({ name: 'burst', caught: true });
     expect(out.episodes[0].delay).toBeLessThanOrEqual(3);
     expect(out.falseAlarmRate).toBeLessThan(0.05);
 
-    const text = await w.cli(['drift', 'backtest', file, '--episodes', `${episode.name}:${episode.start}:${episode.end}`, '--detector', 'spec', '--features', 'ret']);
+    const text = await w.cli([
+      'drift',
+      'backtest',
+      file,
+      '--episodes',
+      `${episode.name}:${episode.start}:${episode.end}`,
+      '--detector',
+      'spec',
+      '--features',
+      'ret',
+    ]);
     expect(text.code, text.stderr).toBe(0);
-    const spec = backtestDrift({ rows: days.map((d) => ({ date: d.date, features: { ret: d.ret } })), detector: backtestDetector('spec', ['ret']), baselineSize: 250, episodes: [episode] });
-    expect(text.stdout).toMatch(new RegExp(`│ burst\\s+│ ${episode.start}\\s+│ ${spec.episodes[0]!.firstAlarm ?? '-'}\\s+│ ${spec.episodes[0]!.delay ?? '-'}\\s+│`));
+    const spec = backtestDrift({
+      rows: days.map((d) => ({ date: d.date, features: { ret: d.ret } })),
+      detector: backtestDetector('spec', ['ret']),
+      baselineSize: 250,
+      episodes: [episode],
+    });
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `│ burst\\s+│ ${episode.start}\\s+│ ${spec.episodes[0]!.firstAlarm ?? '-'}\\s+│ ${spec.episodes[0]!.delay ?? '-'}\\s+│`,
+      ),
+    );
     expect(text.stdout).toContain(`calm-day false alarms: ${(spec.falseAlarmRate * 100).toFixed(2)}%`);
-    expect(text.stdout).toContain(`chance level (in drift within 5 days of a calm day): ${(spec.chanceLevel * 100).toFixed(1)}%`);
-    expect(text.stdout).toContain('a calm day is a checked day outside every listed episode and 20 trading days either side of it\n');
+    expect(text.stdout).toContain(
+      `chance level (in drift within 5 days of a calm day): ${(spec.chanceLevel * 100).toFixed(1)}%`,
+    );
+    expect(text.stdout).toContain(
+      'a calm day is a checked day outside every listed episode and 20 trading days either side of it\n',
+    );
   });
 
   it('reports an episode the data cannot score as "not scorable" with a warning, never as a miss or a shifted start', async () => {
     const file = w.file('history2.csv', ['date,ret', ...days.map((d) => `${d.date},${d.ret}`)].join('\n'));
     const early = `early:${days[10]!.date}:${days[20]!.date}`;
-    const res = await w.cli(['drift', 'backtest', file, '--episodes', `${early},${episode.name}:${episode.start}:${episode.end}`, '--horizon', '3']);
+    const res = await w.cli([
+      'drift',
+      'backtest',
+      file,
+      '--episodes',
+      `${early},${episode.name}:${episode.start}:${episode.end}`,
+      '--horizon',
+      '3',
+    ]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stderr).toContain(`warning: episode 'early' (${days[10]!.date}) is not scorable: it starts before the first checked day`);
+    expect(res.stderr).toContain(
+      `warning: episode 'early' (${days[10]!.date}) is not scorable: it starts before the first checked day`,
+    );
     expect(res.stdout).toMatch(new RegExp(`│ early\\s+│ ${days[10]!.date}\\s+│ -\\s+│ -\\s+│ not scorable`));
     expect(res.stdout).toContain('caught 1 of 1 scorable episode(s) within 3 days (1 not scorable)');
   });
@@ -143,7 +228,9 @@ describe('vigil drift backtest', () => {
     const bad = await w.cli(['drift', 'backtest', file, '--episodes', 'x:2015-01-01']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--episodes: "x:2015-01-01" must be name:from:to/);
-    expect((await w.cli(['drift', 'backtest', file, '--features', 'vix'])).stderr).toMatch(/--features: vix not in the file/);
+    expect((await w.cli(['drift', 'backtest', file, '--features', 'vix'])).stderr).toMatch(
+      /--features: vix not in the file/,
+    );
     const swapped = w.file('s.csv', ['date,ret', `${days[1]!.date},0.1`, `${days[0]!.date},0.2`].join('\n'));
     const s = await w.cli(['drift', 'backtest', swapped]);
     expect(s.code).toBe(2);

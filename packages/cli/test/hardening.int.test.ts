@@ -20,7 +20,10 @@ async function vigil(args: string[]): Promise<{ code: number; stdout: string; st
   return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
 
-const jsonl = (n: number) => `${makePredictions(n, { features: 2 }).map((r) => JSON.stringify(r)).join('\n')}\n`;
+const jsonl = (n: number) =>
+  `${makePredictions(n, { features: 2 })
+    .map((r) => JSON.stringify(r))
+    .join('\n')}\n`;
 
 // Issue 16 items 2 and 3: --db typos must not write to a fresh database, and exit codes follow the README.
 describe('vigil --db and exit codes', () => {
@@ -52,7 +55,12 @@ describe('vigil --db and exit codes', () => {
 
   it('a data command on a path with no Vigil database says how to create one, exits 2 and creates nothing', async () => {
     const missing = join(dir, 'no', 'such', 'dir', 'x.db');
-    for (const args of [['observe', records], ['sectors', 'report'], ['gate', 'history'], ['drift', 'check', records]]) {
+    for (const args of [
+      ['observe', records],
+      ['sectors', 'report'],
+      ['gate', 'history'],
+      ['drift', 'check', records],
+    ]) {
       const r = await vigil([...args, '--db', missing, '--config', config]);
       expect(r.code, args.join(' ')).toBe(EXIT.usage);
       expect(r.stderr).toContain(`no Vigil database at ${missing}`);
@@ -61,7 +69,9 @@ describe('vigil --db and exit codes', () => {
     expect(existsSync(join(dir, 'no'))).toBe(false);
     const emptyFile = join(dir, 'empty.db');
     writeFileSync(emptyFile, '');
-    expect((await vigil(['observe', records, '--db', emptyFile, '--config', config])).stderr).toContain(`no Vigil database at ${emptyFile}`);
+    expect((await vigil(['observe', records, '--db', emptyFile, '--config', config])).stderr).toContain(
+      `no Vigil database at ${emptyFile}`,
+    );
 
     const fresh = join(dir, 'fresh', 'v.db');
     expect((await vigil(['migrate', '--db', fresh, '--config', config])).code).toBe(EXIT.ok);
@@ -86,7 +96,17 @@ describe('vigil --db and exit codes', () => {
     const missing = await vigil(['observe', input, '--db', db, '--config', config]);
     expect(missing.code).toBe(EXIT.usage);
     expect(missing.stderr).toContain(input);
-    const validation = await vigil(['gate', 'validate', 'models/m.json', '--validation', input, '--db', db, '--config', config]);
+    const validation = await vigil([
+      'gate',
+      'validate',
+      'models/m.json',
+      '--validation',
+      input,
+      '--db',
+      db,
+      '--config',
+      config,
+    ]);
     expect(validation.code).toBe(EXIT.usage);
   });
 
@@ -102,11 +122,30 @@ describe('vigil --db and exit codes', () => {
   });
 
   it('maps errors to the README scheme', () => {
-    expect(exitCodeFor(new VigilError('VIGIL_CONFLICT', 'model m changed while it was being promoted (sha256 a when checked, b when copied)'))).toBe(EXIT.busy);
-    expect(exitCodeFor(new VigilError('VIGIL_CONFLICT', 'production path p holds a file, but the candidate is a directory', { details: { retryable: false } }))).toBe(EXIT.usage);
-    expect(exitCodeFor(Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' }))).toBe(EXIT.busy);
+    expect(
+      exitCodeFor(
+        new VigilError(
+          'VIGIL_CONFLICT',
+          'model m changed while it was being promoted (sha256 a when checked, b when copied)',
+        ),
+      ),
+    ).toBe(EXIT.busy);
+    expect(
+      exitCodeFor(
+        new VigilError('VIGIL_CONFLICT', 'production path p holds a file, but the candidate is a directory', {
+          details: { retryable: false },
+        }),
+      ),
+    ).toBe(EXIT.usage);
+    expect(exitCodeFor(Object.assign(new Error('SQLITE_BUSY: database is locked'), { code: 'SQLITE_BUSY' }))).toBe(
+      EXIT.busy,
+    );
     expect(exitCodeFor(new VigilError('VIGIL_INVALID_INPUT', 'x'))).toBe(EXIT.usage);
-    expect(exitCodeFor(Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: 'ENOENT', path: '/x' }))).toBe(EXIT.usage);
+    expect(
+      exitCodeFor(
+        Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: 'ENOENT', path: '/x' }),
+      ),
+    ).toBe(EXIT.usage);
     expect(exitCodeFor(new TypeError('a bug'))).toBe(EXIT.internal);
   });
 });
@@ -148,7 +187,12 @@ describe('ingest failing part-way', () => {
       const pages = Number((await host.dataSource.query('PRAGMA page_count'))[0].page_count);
       await host.dataSource.query(`PRAGMA max_page_count = ${pages + 40}`);
       const stderr = new PassThrough();
-      const err = await ingest('observe', host, { file, batch: 100, strict: false, progress: false }, { stdin: Readable.from(['']), stdout: new PassThrough(), stderr }).then(
+      const err = await ingest(
+        'observe',
+        host,
+        { file, batch: 100, strict: false, progress: false },
+        { stdin: Readable.from(['']), stdout: new PassThrough(), stderr },
+      ).then(
         () => undefined,
         (e: Error) => e,
       );
@@ -201,7 +245,11 @@ describe('vigil serve and the API token', () => {
     const out: Buffer[] = [];
     const stderr = new PassThrough();
     stderr.on('data', (c: Buffer) => out.push(c));
-    const running = runCli(['serve', '--port', '0', '--db', db, '--log-level', 'silent'], { stdin: Readable.from(['']), stdout: new PassThrough(), stderr });
+    const running = runCli(['serve', '--port', '0', '--db', db, '--log-level', 'silent'], {
+      stdin: Readable.from(['']),
+      stdout: new PassThrough(),
+      stderr,
+    });
     while (!Buffer.concat(out).toString().includes('Ctrl-C')) await new Promise((r) => setTimeout(r, 20));
     expect(Buffer.concat(out).toString()).toMatch(/no API token is set .*writes are disabled/);
     process.emit('SIGINT');
@@ -216,7 +264,13 @@ describe('gate history: HMAC key and recorded heads', () => {
   let db: string;
   let config: string;
   const saved = process.env.VIGIL_HISTORY_KEY;
-  const validation = { accuracy: 0.72, regimeAccuracy: { normal: 0.74, crash: 0.69 }, sectorAccuracy: { Energy: 0.62, Financials: 0.66 }, driftScore: 0.05, replayImprovement: 0.02 };
+  const validation = {
+    accuracy: 0.72,
+    regimeAccuracy: { normal: 0.74, crash: 0.69 },
+    sectorAccuracy: { Energy: 0.62, Financials: 0.66 },
+    driftScore: 0.05,
+    replayImprovement: 0.02,
+  };
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-cli-hmac-'));
     db = join(dir, 'v.db');
@@ -237,15 +291,24 @@ describe('gate history: HMAC key and recorded heads', () => {
   async function forge(): Promise<void> {
     const { createTestHost } = await import('@vigil/host/testing');
     const { rowHash, GENESIS_HASH } = await import('@vigil/gate');
-    const host = await createTestHost({ plugins: [], database: { config: { type: 'sqlite', path: db, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} } });
+    const host = await createTestHost({
+      plugins: [],
+      database: { config: { type: 'sqlite', path: db, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} },
+    });
     try {
-      const rows = (await host.dataSource.query('SELECT * FROM model_promotion_history ORDER BY id')) as Record<string, unknown>[];
+      const rows = (await host.dataSource.query('SELECT * FROM model_promotion_history ORDER BY id')) as Record<
+        string,
+        unknown
+      >[];
       let prev = GENESIS_HASH;
       for (const r of rows) {
         const base = { ...r, approved: r.id === 1 ? 0 : r.approved, prev_hash: prev } as Record<string, unknown>;
         delete base.row_hash;
         const hash = rowHash(base as never);
-        await host.dataSource.query('UPDATE model_promotion_history SET approved = ?, prev_hash = ?, row_hash = ? WHERE id = ?', [base.approved, prev, hash, r.id]);
+        await host.dataSource.query(
+          'UPDATE model_promotion_history SET approved = ?, prev_hash = ?, row_hash = ? WHERE id = ?',
+          [base.approved, prev, hash, r.id],
+        );
         prev = hash;
       }
     } finally {
@@ -303,7 +366,12 @@ describe('gate history: HMAC key and recorded heads', () => {
     const { MemoryLogger } = await import('@vigil/core');
     const { gatePlugin, gateToken } = await import('@vigil/gate');
     const logger = new MemoryLogger();
-    const host = await createTestHost({ plugins: [gatePlugin], database: await database('sqlite-file'), logger, config: { plugins: { gate: { options: { root: dir, modelsDir: 'models', required: [] } } } } });
+    const host = await createTestHost({
+      plugins: [gatePlugin],
+      database: await database('sqlite-file'),
+      logger,
+      config: { plugins: { gate: { options: { root: dir, modelsDir: 'models', required: [] } } } },
+    });
     try {
       const gate = host.container.resolve(gateToken);
       await gate.validateModel('models/m.json', { accuracy: 0.7 });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { ingest } from '../src/ingest.js';
 import type { CliIO } from '../src/io.js';
 
-const io = (input: string): CliIO => ({ stdin: Readable.from([input]), stdout: new PassThrough(), stderr: new PassThrough() });
+const io = (input: string): CliIO => ({
+  stdin: Readable.from([input]),
+  stdout: new PassThrough(),
+  stderr: new PassThrough(),
+});
 const opts = { batch: 3, strict: false, progress: false };
 
 describe('vigil observe/resolve ingestion', () => {
@@ -52,7 +56,11 @@ describe('vigil observe/resolve ingestion', () => {
       const s = await ingest('observe', host, { ...opts, format: 'csv' }, io(csv));
       expect(s).toMatchObject({ read: 3, accepted: 2, refused: 1 });
       expect(s.refusals[0]).toEqual({ line: 3, reason: 'features.vix: must be a finite number, got NaN' });
-      expect(await host.getPrediction('a1')).toMatchObject({ symbol: 'AAPL', features: { ret_1d: -0.025, vix: 40.7 }, confidence: 0.91 });
+      expect(await host.getPrediction('a1')).toMatchObject({
+        symbol: 'AAPL',
+        features: { ret_1d: -0.025, vix: 40.7 },
+        confidence: 0.91,
+      });
     } finally {
       await host.dispose();
     }

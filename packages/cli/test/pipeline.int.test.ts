@@ -42,9 +42,17 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
 
   beforeAll(async () => {
     w = await cliWorkspace(database, configYaml);
-    const obs = await w.cli(['observe', '--no-progress', w.file('predictions.jsonl', predictions.map((p) => JSON.stringify(p)).join('\n'))]);
+    const obs = await w.cli([
+      'observe',
+      '--no-progress',
+      w.file('predictions.jsonl', predictions.map((p) => JSON.stringify(p)).join('\n')),
+    ]);
     expect(obs.code, obs.stderr).toBe(0);
-    const res = await w.cli(['resolve', '--no-progress', w.file('outcomes.jsonl', outcomes.map((o) => JSON.stringify(o)).join('\n'))]);
+    const res = await w.cli([
+      'resolve',
+      '--no-progress',
+      w.file('outcomes.jsonl', outcomes.map((o) => JSON.stringify(o)).join('\n')),
+    ]);
     expect(res.code, res.stderr).toBe(0);
   });
   afterAll(() => w?.cleanup());
@@ -61,14 +69,23 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const report = JSON.parse(json.stdout);
     expect(report.sectors).toHaveLength(11);
     const s = report.sectors.find((x: { sector: string }) => x.sector === 'Financials');
-    expect(s).toMatchObject({ tracked: fin.length, resolved: resolved.length, correct, pending: fin.length - resolved.length });
+    expect(s).toMatchObject({
+      tracked: fin.length,
+      resolved: resolved.length,
+      correct,
+      pending: fin.length - resolved.length,
+    });
     expect(s.accuracy).toBeCloseTo(correct / resolved.length, 12);
     const [lo, hi] = wilson(correct, resolved.length);
     expect(s.ci[0]).toBeCloseTo(lo, 12);
     expect(s.ci[1]).toBeCloseTo(hi, 12);
     expect(s.byRegime.crash).toMatchObject({ resolved: crash.length, correct: crashCorrect });
     expect(report.weakest[0].sector).toBe('Financials');
-    expect(report.sectors.find((x: { sector: string }) => x.sector === 'Utilities')).toMatchObject({ resolved: 0, accuracy: null, ci: null });
+    expect(report.sectors.find((x: { sector: string }) => x.sector === 'Utilities')).toMatchObject({
+      resolved: 0,
+      accuracy: null,
+      ci: null,
+    });
 
     const text = await w.cli(['sectors', 'report', '--symbols', 'Financials']);
     expect(text.code).toBe(0);
@@ -110,12 +127,21 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const { heldOutErrors } = JSON.parse((await w.cli(['replay', 'stats', '--json'])).stdout).stats;
     expect(heldOutErrors).toBeGreaterThan(0);
     expect(res.stdout).toContain(`wrote ${wrong.length - heldOutErrors} row(s)`);
-    const rows = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const expected = new Map(wrong.map((p) => [`${p.symbol}|${p.timestamp.slice(0, 10)}`, p]));
     expect(rows).toHaveLength(wrong.length - heldOutErrors);
     for (const row of rows) {
       const p = expected.get(`${row.symbol}|${row.date}`) as PredictionRecord;
-      expect(row).toMatchObject({ regime: p.regime, predicted_label: p.predictedLabel, true_label: actual.get(p.id), confidence: p.confidence, error_score: p.confidence });
+      expect(row).toMatchObject({
+        regime: p.regime,
+        predicted_label: p.predictedLabel,
+        true_label: actual.get(p.id),
+        confidence: p.confidence,
+        error_score: p.confidence,
+      });
       expect(row.features).toEqual(p.features);
     }
     expect(rows.map((x) => x.error_score)).toEqual([...rows.map((x) => x.error_score)].sort((a, b) => b - a));
@@ -123,15 +149,34 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const csv = await w.cli(['replay', 'export', '--format', 'csv']);
     expect(csv.code, csv.stderr).toBe(0);
     const parsed = parseCsv(csv.stdout, { columns: true }) as Record<string, string>[];
-    expect(parsed.map((c) => ({ id: Number(c.id), symbol: c.symbol, date: c.date, true_label: Number(c.true_label), confidence: Number(c.confidence), features: { f0: Number(c.f0), f1: Number(c.f1), f2: Number(c.f2) } }))).toEqual(
-      rows.map((x) => ({ id: x.id, symbol: x.symbol, date: x.date, true_label: x.true_label, confidence: x.confidence, features: x.features })),
+    expect(
+      parsed.map((c) => ({
+        id: Number(c.id),
+        symbol: c.symbol,
+        date: c.date,
+        true_label: Number(c.true_label),
+        confidence: Number(c.confidence),
+        features: { f0: Number(c.f0), f1: Number(c.f1), f2: Number(c.f2) },
+      })),
+    ).toEqual(
+      rows.map((x) => ({
+        id: x.id,
+        symbol: x.symbol,
+        date: x.date,
+        true_label: x.true_label,
+        confidence: x.confidence,
+        features: x.features,
+      })),
     );
 
     // Prioritized sample: P(i) = score^0.6 / sum, w_i = (N P(i))^-0.4 / max_j w_j (the plugin's defaults).
     const sample = async () => {
       const s = await w.cli(['replay', 'export', '--sample', '40', '--seed', '7']);
       expect(s.code, s.stderr).toBe(0);
-      return s.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      return s.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
     };
     const a = await sample();
     const b = await sample();
@@ -155,8 +200,26 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     mkdirSync(models, { recursive: true });
     writeFileSync(join(models, 'good.json'), '{"model":"good"}');
     writeFileSync(join(models, 'bad.json'), '{"model":"bad"}');
-    const good = w.file('good-validation.json', JSON.stringify({ accuracy: 0.8, regimeAccuracy: { crash: 0.75 }, sectorAccuracy: { Energy: 0.7, Financials: 0.66 }, driftScore: 0.05, replayImprovement: 0.1 }));
-    const bad = w.file('bad-validation.json', JSON.stringify({ accuracy: 0.52, regimeAccuracy: { crash: 0.4 }, sectorAccuracy: { Energy: 0.7, Financials: 0.3 }, driftScore: 0.05, replayImprovement: 0.1 }));
+    const good = w.file(
+      'good-validation.json',
+      JSON.stringify({
+        accuracy: 0.8,
+        regimeAccuracy: { crash: 0.75 },
+        sectorAccuracy: { Energy: 0.7, Financials: 0.66 },
+        driftScore: 0.05,
+        replayImprovement: 0.1,
+      }),
+    );
+    const bad = w.file(
+      'bad-validation.json',
+      JSON.stringify({
+        accuracy: 0.52,
+        regimeAccuracy: { crash: 0.4 },
+        sectorAccuracy: { Energy: 0.7, Financials: 0.3 },
+        driftScore: 0.05,
+        replayImprovement: 0.1,
+      }),
+    );
 
     const rejected = await w.cli(['gate', 'validate', 'models/bad.json', '--validation', bad]);
     expect(rejected.code, rejected.stderr).toBe(1);
@@ -167,7 +230,16 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     expect(line('drift.drift_score')).toMatch(/PASS/);
     expect(rejected.stdout).toMatch(/REJECTED \(history row \d+/);
 
-    const okJson = await w.cli(['gate', 'validate', 'models/good.json', '--validation', good, '--json', '--actor', 'ci']);
+    const okJson = await w.cli([
+      'gate',
+      'validate',
+      'models/good.json',
+      '--validation',
+      good,
+      '--json',
+      '--actor',
+      'ci',
+    ]);
     expect(okJson.code, okJson.stderr).toBe(0);
     const okReport = JSON.parse(okJson.stdout);
     expect(okReport).toMatchObject({ approved: true, recommendation: 'PROMOTE', actor: 'ci', action: 'validate' });
@@ -187,15 +259,33 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     expect(blank.code).toBe(2);
     expect(readFileSync(join(models, 'meta_learner_production.pkl'), 'utf8')).toBe('{"model":"good"}');
 
-    const override = await w.cli(['gate', 'override', 'models/bad.json', '--actor', 'ana', '--reason', 'vendor outage']);
+    const override = await w.cli([
+      'gate',
+      'override',
+      'models/bad.json',
+      '--actor',
+      'ana',
+      '--reason',
+      'vendor outage',
+    ]);
     expect(override.code, override.stderr).toBe(0);
     expect(override.stdout).toMatch(/overridden checks:[\s\S]*gate\.overall_accuracy/);
     expect(readFileSync(join(models, 'meta_learner_production.pkl'), 'utf8')).toBe('{"model":"bad"}');
 
     const history = JSON.parse((await w.cli(['gate', 'history', '--json'])).stdout);
     const o = history.rows.find((x: { action: string }) => x.action === 'override');
-    expect(o).toMatchObject({ actor: 'ana', notes: 'vendor outage', modelPath: join(models, 'bad.json'), promotedToProduction: true, recommendation: 'REJECT' });
-    expect(o.checks.find((c: { id: string }) => c.id === 'gate.overall_accuracy')).toMatchObject({ status: 'fail', value: 0.52, threshold: 0.65 });
+    expect(o).toMatchObject({
+      actor: 'ana',
+      notes: 'vendor outage',
+      modelPath: join(models, 'bad.json'),
+      promotedToProduction: true,
+      recommendation: 'REJECT',
+    });
+    expect(o.checks.find((c: { id: string }) => c.id === 'gate.overall_accuracy')).toMatchObject({
+      status: 'fail',
+      value: 0.52,
+      threshold: 0.65,
+    });
     expect(history.rows[0].id).toBe(o.id);
     expect((await w.cli(['gate', 'history', '--limit', '2', '--json'])).stdout).toContain(`"total": ${history.total}`);
 
@@ -208,11 +298,18 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     expect(verified.stdout).toMatch(/history chain intact: \d+ row\(s\)/);
 
     // Tamper with the override row as someone with database access would.
-    await withHost({ config: w.config, db: w.db, logLevel: 'silent' }, (host) => host.container.resolve(dataSourceToken).query(`UPDATE model_promotion_history SET notes = 'routine' WHERE id = ${o.id}`));
+    await withHost({ config: w.config, db: w.db, logLevel: 'silent' }, (host) =>
+      host.container
+        .resolve(dataSourceToken)
+        .query(`UPDATE model_promotion_history SET notes = 'routine' WHERE id = ${o.id}`),
+    );
     const broken = await w.cli(['gate', 'verify']);
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain(`history chain BROKEN at row ${o.id}`);
-    expect(JSON.parse((await w.cli(['gate', 'verify', '--json'])).stdout)).toMatchObject({ ok: false, firstBadId: o.id });
+    expect(JSON.parse((await w.cli(['gate', 'verify', '--json'])).stdout)).toMatchObject({
+      ok: false,
+      firstBadId: o.id,
+    });
     expect(existsSync(join(models, 'backups'))).toBe(true);
   });
 });

@@ -5,10 +5,16 @@ import { cliWorkspace } from './cliHarness.js';
 
 describe.each(testDatabases())('vigil prune on %s', (database) => {
   it('applies the config retention or the flags, dry-runs, and refuses a bad value with exit 2', async () => {
-    const w = await cliWorkspace(database, (dir) => `retention: { rowsPerModel: 30 }\nplugins:\n  gate:\n    options: { root: ${JSON.stringify(dir)} }\n`);
+    const w = await cliWorkspace(
+      database,
+      (dir) => `retention: { rowsPerModel: 30 }\nplugins:\n  gate:\n    options: { root: ${JSON.stringify(dir)} }\n`,
+    );
     try {
       const recs = makePredictions(50);
-      expect((await w.cli(['observe', '--no-progress', w.file('p.jsonl', recs.map((r) => JSON.stringify(r)).join('\n'))])).code).toBe(0);
+      expect(
+        (await w.cli(['observe', '--no-progress', w.file('p.jsonl', recs.map((r) => JSON.stringify(r)).join('\n'))]))
+          .code,
+      ).toBe(0);
       const outcomes = recs.slice(0, 40).map((r) => JSON.stringify({ id: r.id, actualLabel: 1 }));
       expect((await w.cli(['resolve', '--no-progress', w.file('o.jsonl', outcomes.join('\n'))])).code).toBe(0);
 
@@ -24,7 +30,10 @@ describe.each(testDatabases())('vigil prune on %s', (database) => {
       expect(done.stdout).toMatch(/deleted/);
       expect(JSON.parse((await w.cli(['prune', '--json'])).stdout)).toMatchObject({ deleted: 0 });
       // the flags override the config: nothing is older than a day
-      expect(JSON.parse((await w.cli(['prune', '--days', '1', '--json'])).stdout)).toMatchObject({ deleted: 0, byAge: 0 });
+      expect(JSON.parse((await w.cli(['prune', '--days', '1', '--json'])).stdout)).toMatchObject({
+        deleted: 0,
+        byAge: 0,
+      });
     } finally {
       await w.cleanup();
     }

@@ -3,11 +3,16 @@ import { cliWorkspace } from './cliHarness.js';
 
 describe('vigil plugin commands: usage errors exit 2 and write nothing', () => {
   it('refuses a disabled plugin, bad option values, missing required options and unwritable targets', async () => {
-    const w = await cliWorkspace('sqlite-file', (dir) => `plugins:\n  sectors: { enabled: false }\n  gate:\n    options: { root: ${JSON.stringify(dir)} }\n`);
+    const w = await cliWorkspace(
+      'sqlite-file',
+      (dir) => `plugins:\n  sectors: { enabled: false }\n  gate:\n    options: { root: ${JSON.stringify(dir)} }\n`,
+    );
     try {
       const disabled = await w.cli(['sectors', 'report']);
       expect(disabled.code).toBe(2);
-      expect(disabled.stderr).toMatch(/the sectors plugin is disabled in the config \(plugins\.sectors\.enabled: false\)/);
+      expect(disabled.stderr).toMatch(
+        /the sectors plugin is disabled in the config \(plugins\.sectors\.enabled: false\)/,
+      );
 
       const empty = await w.cli(['replay', 'export', '--sample', '5']);
       expect(empty.code).toBe(2);
@@ -17,7 +22,9 @@ describe('vigil plugin commands: usage errors exit 2 and write nothing', () => {
       const unwritable = await w.cli(['replay', 'export', `${w.dir}/missing/dir/errors.csv`]);
       expect(unwritable.code).toBe(2);
       expect(unwritable.stderr).toMatch(/cannot write .*errors\.csv/);
-      expect((await w.cli(['replay', 'export', '--format', 'parquet'])).stderr).toMatch(/--format must be jsonl or csv/);
+      expect((await w.cli(['replay', 'export', '--format', 'parquet'])).stderr).toMatch(
+        /--format must be jsonl or csv/,
+      );
 
       const noValidation = await w.cli(['gate', 'validate', 'm.pkl']);
       expect(noValidation.code).toBe(2);

@@ -7,7 +7,14 @@ import { definePlugin } from './plugin.js';
 const plugin = (id: string, dependsOn: string[] = [], options?: z.ZodType) =>
   definePlugin({ id, dependsOn, deps: {}, init: () => ({}), ...(options ? { options } : {}) });
 
-const drift = plugin('drift', [], z.object({ windowSize: z.number().int().min(10).default(100), alertThreshold: z.number().min(0).max(1).default(0.15) }));
+const drift = plugin(
+  'drift',
+  [],
+  z.object({
+    windowSize: z.number().int().min(10).default(100),
+    alertThreshold: z.number().min(0).max(1).default(0.15),
+  }),
+);
 const gate = plugin('gate', ['drift']);
 const sectors = plugin('sectors');
 
@@ -31,7 +38,10 @@ describe('normalizeConfig', () => {
   });
 
   it('parses postgres and leaves disabled plugins out of the order', () => {
-    const c = normalizeConfig({ database: { type: 'postgres', url: 'postgres://u:p@127.0.0.1/v' }, plugins: { sectors: { enabled: false } } }, [sectors, drift]);
+    const c = normalizeConfig(
+      { database: { type: 'postgres', url: 'postgres://u:p@127.0.0.1/v' }, plugins: { sectors: { enabled: false } } },
+      [sectors, drift],
+    );
     expect(c.database).toMatchObject({ type: 'postgres', poolSize: 10 });
     expect(c.order).toEqual(['drift']);
     expect(c.plugins.sectors?.enabled).toBe(false);
@@ -52,11 +62,15 @@ describe('normalizeConfig', () => {
   it('prints a dependency cycle as a -> b -> a', () => {
     const a = plugin('a', ['b']);
     const b = plugin('b', ['a']);
-    expect(problems(() => normalizeConfig({}, [a, b]))).toEqual(['plugins: dependency cycle a -> b -> a; remove one of these dependsOn entries']);
+    expect(problems(() => normalizeConfig({}, [a, b]))).toEqual([
+      'plugins: dependency cycle a -> b -> a; remove one of these dependsOn entries',
+    ]);
   });
 
   it('reports option errors with their path and the value given', () => {
-    const p = problems(() => normalizeConfig({ plugins: { drift: { options: { windowSize: 'big', alertThreshold: 1.5 } } } }, [drift]));
+    const p = problems(() =>
+      normalizeConfig({ plugins: { drift: { options: { windowSize: 'big', alertThreshold: 1.5 } } } }, [drift]),
+    );
     expect(p).toHaveLength(2);
     expect(p[0]).toMatch(/^plugins\.drift\.options\.windowSize: .*expected number.*\(got "big"\)$/);
     expect(p[1]).toMatch(/^plugins\.drift\.options\.alertThreshold: .*<=1.*\(got 1\.5\)$/);
@@ -68,7 +82,11 @@ describe('normalizeConfig', () => {
     const err = (() => {
       try {
         normalizeConfig(
-          { database: { type: 'mysql' }, labels: [1, 1], plugins: { nope: {}, drift: { options: { windowSize: 3 } }, sectors: { enabled: false } } },
+          {
+            database: { type: 'mysql' },
+            labels: [1, 1],
+            plugins: { nope: {}, drift: { options: { windowSize: 3 } }, sectors: { enabled: false } },
+          },
           [a, b, drift, gate, sectors],
         );
       } catch (e) {
@@ -77,7 +95,15 @@ describe('normalizeConfig', () => {
     })();
     expect(isVigilError(err, 'VIGIL_CONFIG_INVALID')).toBe(true);
     const paths = err!.issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['database.type', 'labels', 'plugins.nope', 'plugins', 'plugins.drift.options.windowSize']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'database.type',
+        'labels',
+        'plugins.nope',
+        'plugins',
+        'plugins.drift.options.windowSize',
+      ]),
+    );
     expect(err!.message).toMatch(/^invalid Vigil config \(\d+ problems\):/);
     expect(err!.message).toContain('a -> b -> a');
   });
@@ -92,7 +118,12 @@ describe('normalizeConfig', () => {
 // Issue 16 items 1 and 6.
 describe('issue 16: config hardening', () => {
   it('defaults database.type to sqlite when a database block omits it (as the README says)', () => {
-    expect(normalizeConfig({ database: { path: 'x.db' } }, []).database).toEqual({ type: 'sqlite', path: 'x.db', wal: true, busyTimeoutMs: 10_000 });
+    expect(normalizeConfig({ database: { path: 'x.db' } }, []).database).toEqual({
+      type: 'sqlite',
+      path: 'x.db',
+      wal: true,
+      busyTimeoutMs: 10_000,
+    });
   });
 
   it('applies one token rule (>= 16 printable characters, no whitespace) and never echoes the secret', () => {
@@ -123,7 +154,9 @@ describe('issue 16: config hardening', () => {
     }
     expect(message).toMatch(/database\.url/);
     expect(message).not.toContain('hunter2');
-    expect(redactUrl('postgres://admin:hunter2@127.0.0.1:5432/vigil')).toBe('postgres://admin:***@127.0.0.1:5432/vigil');
+    expect(redactUrl('postgres://admin:hunter2@127.0.0.1:5432/vigil')).toBe(
+      'postgres://admin:***@127.0.0.1:5432/vigil',
+    );
     expect(redactUrl('postgres://127.0.0.1/vigil')).toBe('postgres://127.0.0.1/vigil');
   });
 });

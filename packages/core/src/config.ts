@@ -67,7 +67,10 @@ export const vigilConfigSchema = z
       .refine((l) => new Set(l).size === l.length, 'labels must be distinct'),
     /** If set, observations with another regime are refused. */
     regimes: z.array(z.string().min(1)).min(1).optional(),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).strict().default({ level: 'info' }),
+    log: z
+      .object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
     plugins: z.record(z.string(), pluginEntry).default({}),
     /**
      * Retention of the raw prediction log (`vigil prune`): resolved predictions observed more
@@ -128,7 +131,11 @@ export interface NormalizedConfig {
 
 export class ConfigError extends VigilError {
   constructor(issues: readonly Issue[]) {
-    super('VIGIL_CONFIG_INVALID', `invalid Vigil config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });
+    super(
+      'VIGIL_CONFIG_INVALID',
+      `invalid Vigil config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      { issues },
+    );
   }
 }
 
@@ -148,7 +155,10 @@ function orderPlugins(ids: readonly string[], deps: (id: string) => readonly str
       const key = [...cycle.slice(0, -1)].sort().join(',');
       if (!reported.has(key)) {
         reported.add(key);
-        issues.push({ path: 'plugins', message: `dependency cycle ${cycle.join(' -> ')}; remove one of these dependsOn entries` });
+        issues.push({
+          path: 'plugins',
+          message: `dependency cycle ${cycle.join(' -> ')}; remove one of these dependsOn entries`,
+        });
       }
       return;
     }
@@ -173,21 +183,38 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
       const path = joinPath(i.path) || '(root)';
       const input = (i as { input?: unknown }).input;
       // secrets are never echoed: the token not at all, a URL without its password
-      const value = path === 'server.token' ? undefined : path === 'database.url' && typeof input === 'string' ? redactUrl(input) : input;
-      issues.push({ path, message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`, value });
+      const value =
+        path === 'server.token'
+          ? undefined
+          : path === 'database.url' && typeof input === 'string'
+            ? redactUrl(input)
+            : input;
+      issues.push({
+        path,
+        message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`,
+        value,
+      });
     }
   }
   const base = parsed.success ? parsed.data : undefined;
-  const written = (base?.plugins ?? ((raw as { plugins?: Record<string, unknown> })?.plugins ?? {})) as Record<string, { enabled?: boolean; options?: unknown }>;
+  const written = (base?.plugins ?? (raw as { plugins?: Record<string, unknown> })?.plugins ?? {}) as Record<
+    string,
+    { enabled?: boolean; options?: unknown }
+  >;
 
   const byId = new Map<string, AnyPlugin>();
   for (const p of plugins) {
-    if (byId.has(p.id)) issues.push({ path: `plugins.${p.id}`, message: `two installed plugins share the id '${p.id}'; give each a unique id` });
+    if (byId.has(p.id))
+      issues.push({
+        path: `plugins.${p.id}`,
+        message: `two installed plugins share the id '${p.id}'; give each a unique id`,
+      });
     byId.set(p.id, p);
   }
   const known = [...byId.keys()].sort().join(', ') || '(none)';
   for (const id of Object.keys(written)) {
-    if (!byId.has(id)) issues.push({ path: `plugins.${id}`, message: `unknown plugin '${id}'; known plugins: ${known}` });
+    if (!byId.has(id))
+      issues.push({ path: `plugins.${id}`, message: `unknown plugin '${id}'; known plugins: ${known}` });
   }
 
   const enabled = new Map<string, boolean>();
@@ -196,8 +223,16 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
 
   for (const id of enabledIds) {
     for (const dep of byId.get(id)?.dependsOn ?? []) {
-      if (!byId.has(dep)) issues.push({ path: `plugins.${id}`, message: `depends on '${dep}', which is not installed; install it or disable ${id} (known plugins: ${known})` });
-      else if (!enabled.get(dep)) issues.push({ path: `plugins.${id}`, message: `depends on '${dep}', which is disabled; enable ${dep} or disable ${id}` });
+      if (!byId.has(dep))
+        issues.push({
+          path: `plugins.${id}`,
+          message: `depends on '${dep}', which is not installed; install it or disable ${id} (known plugins: ${known})`,
+        });
+      else if (!enabled.get(dep))
+        issues.push({
+          path: `plugins.${id}`,
+          message: `depends on '${dep}', which is disabled; enable ${dep} or disable ${id}`,
+        });
     }
   }
   const order = orderPlugins(enabledIds, (id) => byId.get(id)?.dependsOn ?? [], issues);
@@ -210,12 +245,24 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
     if (isOn && p.options) {
       const result = p.options['~standard'].validate(rawOptions);
       if (result instanceof Promise) {
-        issues.push({ path: `plugins.${p.id}.options`, message: 'the plugin option schema validates asynchronously; option schemas must be synchronous' });
+        issues.push({
+          path: `plugins.${p.id}.options`,
+          message: 'the plugin option schema validates asynchronously; option schemas must be synchronous',
+        });
       } else if (result.issues) {
         for (const i of result.issues) {
-          const sub = (i.path ?? []).map((s) => (typeof s === 'object' && s !== null && 'key' in s ? s.key : s)) as PropertyKey[];
-          const value = sub.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), rawOptions);
-          issues.push({ path: `plugins.${p.id}.options${sub.length ? `.${joinPath(sub)}` : ''}`, message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`, value });
+          const sub = (i.path ?? []).map((s) =>
+            typeof s === 'object' && s !== null && 'key' in s ? s.key : s,
+          ) as PropertyKey[];
+          const value = sub.reduce<unknown>(
+            (o, k) => (o && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined),
+            rawOptions,
+          );
+          issues.push({
+            path: `plugins.${p.id}.options${sub.length ? `.${joinPath(sub)}` : ''}`,
+            message: value === undefined ? i.message : `${i.message} (got ${describeValue(value)})`,
+            value,
+          });
         }
       } else options = result.value;
     }
@@ -223,7 +270,16 @@ export function normalizeConfig(raw: unknown, plugins: readonly AnyPlugin[]): No
   }
 
   if (issues.length > 0 || !base) throw new ConfigError(issues);
-  return { database: base.database, labels: base.labels, regimes: base.regimes, log: base.log, retention: base.retention, server: base.server, plugins: pluginConfigs, order };
+  return {
+    database: base.database,
+    labels: base.labels,
+    regimes: base.regimes,
+    log: base.log,
+    retention: base.retention,
+    server: base.server,
+    plugins: pluginConfigs,
+    order,
+  };
 }
 
 /** Reads a YAML or JSON config file (JSON is YAML). Validation happens in `normalizeConfig`. */
@@ -232,12 +288,17 @@ export function loadConfigFile(path: string): VigilConfigInput {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new VigilError('VIGIL_CONFIG_INVALID', `cannot read config file ${path}: ${(cause as Error).message}`, { cause });
+    throw new VigilError('VIGIL_CONFIG_INVALID', `cannot read config file ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   try {
     return (parseYaml(text) ?? {}) as VigilConfigInput;
   } catch (cause) {
-    throw new VigilError('VIGIL_CONFIG_INVALID', `config file ${path} is not valid YAML or JSON: ${(cause as Error).message}`, { cause });
+    throw new VigilError(
+      'VIGIL_CONFIG_INVALID',
+      `config file ${path} is not valid YAML or JSON: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 }
-

@@ -74,13 +74,32 @@ const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
 export function assertCriterion(c: unknown): asserts c is GateCriterion {
   const o = (c ?? {}) as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof o.id !== 'string' || !CRITERION_ID.test(o.id)) problems.push(`id must look like '<pluginId>.<name>', got ${JSON.stringify(o.id)}`);
-  if (typeof o.description !== 'string' || o.description.length === 0) problems.push('description must be a non-empty string');
+  if (typeof o.id !== 'string' || !CRITERION_ID.test(o.id))
+    problems.push(`id must look like '<pluginId>.<name>', got ${JSON.stringify(o.id)}`);
+  if (typeof o.description !== 'string' || o.description.length === 0)
+    problems.push('description must be a non-empty string');
   if (typeof o.evaluate !== 'function') problems.push('evaluate must be a function');
   if (typeof o.requiredByDefault !== 'boolean') problems.push('requiredByDefault must be true or false');
-  if (o.thresholdRange !== undefined && !(Array.isArray(o.thresholdRange) && o.thresholdRange.length === 2 && o.thresholdRange.every(Number.isFinite) && o.thresholdRange[0] <= o.thresholdRange[1])) problems.push('thresholdRange must be [low, high]');
-  if (o.defaultThreshold !== undefined && (typeof o.defaultThreshold !== 'number' || !Number.isFinite(o.defaultThreshold))) problems.push('defaultThreshold must be a finite number');
-  if (problems.length) throw new VigilError('VIGIL_INVALID_CRITERION', `criterion ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
+  if (
+    o.thresholdRange !== undefined &&
+    !(
+      Array.isArray(o.thresholdRange) &&
+      o.thresholdRange.length === 2 &&
+      o.thresholdRange.every(Number.isFinite) &&
+      o.thresholdRange[0] <= o.thresholdRange[1]
+    )
+  )
+    problems.push('thresholdRange must be [low, high]');
+  if (
+    o.defaultThreshold !== undefined &&
+    (typeof o.defaultThreshold !== 'number' || !Number.isFinite(o.defaultThreshold))
+  )
+    problems.push('defaultThreshold must be a finite number');
+  if (problems.length)
+    throw new VigilError(
+      'VIGIL_INVALID_CRITERION',
+      `criterion ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`,
+    );
 }
 
 export function defineCriterion(c: GateCriterion): GateCriterion {

@@ -2,7 +2,17 @@ import { parse } from 'csv-parse/sync';
 import { VigilError } from './errors.js';
 
 /** Columns that are record or outcome fields; every other column is a feature. */
-const FIXED = new Set(['id', 'timestamp', 'symbol', 'regime', 'predictedLabel', 'confidence', 'modelVersion', 'actualLabel', 'resolvedAt']);
+const FIXED = new Set([
+  'id',
+  'timestamp',
+  'symbol',
+  'regime',
+  'predictedLabel',
+  'confidence',
+  'modelVersion',
+  'actualLabel',
+  'resolvedAt',
+]);
 const NUMERIC = new Set(['predictedLabel', 'confidence', 'actualLabel']);
 
 /**
@@ -39,13 +49,23 @@ export function csvDocument(text: string): Record<string, unknown>[] {
     rows = parse(text, { skip_empty_lines: true, relax_column_count: false, bom: true }) as string[][];
   } catch (e) {
     const line = (e as { lines?: number }).lines;
-    throw new VigilError('VIGIL_INVALID_INPUT', `body: not valid CSV${line ? ` at line ${line}` : ''}: ${(e as Error).message}`, { issues: [{ path: 'body', message: `not valid CSV${line ? ` at line ${line}` : ''}`, value: null }] });
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `body: not valid CSV${line ? ` at line ${line}` : ''}: ${(e as Error).message}`,
+      { issues: [{ path: 'body', message: `not valid CSV${line ? ` at line ${line}` : ''}`, value: null }] },
+    );
   }
   const [header, ...data] = rows;
-  if (!header || header.length === 0) throw new VigilError('VIGIL_INVALID_INPUT', 'body: empty CSV (a header line naming the columns comes first)', { issues: [{ path: 'body', message: 'empty CSV', value: null }] });
+  if (!header || header.length === 0)
+    throw new VigilError('VIGIL_INVALID_INPUT', 'body: empty CSV (a header line naming the columns comes first)', {
+      issues: [{ path: 'body', message: 'empty CSV', value: null }],
+    });
   const names = header.map((c) => c.trim());
   const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup !== undefined) throw new VigilError('VIGIL_INVALID_INPUT', `body: CSV header names column '${dup}' twice`, { issues: [{ path: 'body', message: `column '${dup}' twice`, value: dup }] });
+  if (dup !== undefined)
+    throw new VigilError('VIGIL_INVALID_INPUT', `body: CSV header names column '${dup}' twice`, {
+      issues: [{ path: 'body', message: `column '${dup}' twice`, value: dup }],
+    });
   return data.map((cells) => csvRow(names, cells));
 }
 
@@ -55,6 +75,11 @@ export function csvDocument(text: string): Record<string, unknown>[] {
  * throws csv-parse's error, whose `lines` names the line.
  */
 export function csvObjects(text: string): { readonly line: number; readonly record: Record<string, string> }[] {
-  const parsed = parse(text, { columns: (h: string[]) => h.map((c) => c.trim()), skip_empty_lines: true, info: true, bom: true }) as { record: Record<string, string>; info: { lines: number } }[];
+  const parsed = parse(text, {
+    columns: (h: string[]) => h.map((c) => c.trim()),
+    skip_empty_lines: true,
+    info: true,
+    bom: true,
+  }) as { record: Record<string, string>; info: { lines: number } }[];
   return parsed.map(({ record, info }) => ({ line: info.lines, record }));
 }

@@ -73,4 +73,5 @@ export async function tuneDataSource(ds: DataSource, db: DatabaseConfig): Promis
 
 export type Dialect = 'sqlite' | 'postgres';
 
-export const dialectOf = (ds: { options: { type: string } }): Dialect => (ds.options.type === 'postgres' ? 'postgres' : 'sqlite');
+export const dialectOf = (ds: { options: { type: string } }): Dialect =>
+  ds.options.type === 'postgres' ? 'postgres' : 'sqlite';

@@ -12,7 +12,8 @@ export const ERROR_CODES = {
   VIGIL_DUPLICATE_PREDICTION: 'a prediction id is already logged with different content',
   VIGIL_UNKNOWN_PREDICTION: 'an outcome names a prediction that was never observed',
   VIGIL_CONFLICTING_OUTCOME: 'a prediction was already resolved with a different label',
-  VIGIL_PLUGIN_WIRING: 'plugins are wired wrongly (a missing dependency, a duplicate criterion, a required criterion no plugin provides)',
+  VIGIL_PLUGIN_WIRING:
+    'plugins are wired wrongly (a missing dependency, a duplicate criterion, a required criterion no plugin provides)',
   VIGIL_PLUGIN_DISABLED: 'the plugin that serves this is disabled in the config',
   VIGIL_PLUGIN_START_FAILED: 'a plugin failed to start',
   VIGIL_PLUGIN_STOP_FAILED: 'one or more plugins failed to stop',

@@ -43,7 +43,11 @@ export class TransactionalEventBus implements EventBus {
 
   declare(...types: string[]): void {
     for (const t of types) {
-      if (!EVENT_TYPE.test(t)) throw new VigilError('VIGIL_INVALID_PLUGIN', `event type ${JSON.stringify(t)} must look like '<pluginId>.<name>'`);
+      if (!EVENT_TYPE.test(t))
+        throw new VigilError(
+          'VIGIL_INVALID_PLUGIN',
+          `event type ${JSON.stringify(t)} must look like '<pluginId>.<name>'`,
+        );
       this.#types.add(t);
     }
   }
@@ -54,7 +58,11 @@ export class TransactionalEventBus implements EventBus {
   }
 
   async emit(tx: TxContext, event: VigilEvent): Promise<void> {
-    if (!EVENT_TYPE.test(event.type)) throw new VigilError('VIGIL_INVALID_INPUT', `event type ${JSON.stringify(event.type)} must look like '<pluginId>.<name>'`);
+    if (!EVENT_TYPE.test(event.type))
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `event type ${JSON.stringify(event.type)} must look like '<pluginId>.<name>'`,
+      );
     for (const s of [...this.#subs]) await s(event, tx);
   }
 }

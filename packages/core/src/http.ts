@@ -9,9 +9,13 @@ export function intParam(q: QueryString, name: string, def: number, min: number,
   if (raw === undefined || raw === '') return def;
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new VigilError('VIGIL_INVALID_INPUT', `querystring.${name}: must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`, {
-      issues: [{ path: `querystring.${name}`, message: `must be an integer in [${min}, ${max}]`, value: raw }],
-    });
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `querystring.${name}: must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`,
+      {
+        issues: [{ path: `querystring.${name}`, message: `must be an integer in [${min}, ${max}]`, value: raw }],
+      },
+    );
   }
   return v;
 }
@@ -20,13 +24,16 @@ export function intParam(q: QueryString, name: string, def: number, min: number,
  * A JSON-schema string without NUL characters: PostgreSQL text cannot hold U+0000 (SQLite can),
  * so it is refused at the door, naming the field, the same on both databases.
  */
-export const textSchema = (maxLength: number, minLength = 1) => ({ type: 'string', minLength, maxLength, pattern: '^[^\\u0000]*$' }) as const;
+export const textSchema = (maxLength: number, minLength = 1) =>
+  ({ type: 'string', minLength, maxLength, pattern: '^[^\\u0000]*$' }) as const;
 
 /** The same, also requiring a character other than white space (an actor, a reason). */
-export const wordsSchema = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' }) as const;
+export const wordsSchema = (maxLength: number) =>
+  ({ type: 'string', minLength: 1, maxLength, pattern: '^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$' }) as const;
 
 /** A Wilson interval as the API shows it: `[low, high]`, or null without data. */
-export const ciOf = (i: { lower: number; upper: number } | undefined, total: number): [number, number] | null => (i && total > 0 ? [i.lower, i.upper] : null);
+export const ciOf = (i: { lower: number; upper: number } | undefined, total: number): [number, number] | null =>
+  i && total > 0 ? [i.lower, i.upper] : null;
 
 /** An absolute POSIX or Windows path inside a message (not a URL's path: no scheme or host before it). */
 const ABSOLUTE_PATH = /(?<![\w.:/\\-])(?:\/|[A-Za-z]:\\)[^\s"'`,;()]*[^\s"'`,;().:]/g;

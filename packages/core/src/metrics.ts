@@ -25,7 +25,15 @@ const LABEL_NAME = /^[a-z_][a-z0-9_]*$/;
 /** Throws a TypeError naming the problem when a definition breaks the naming rules. */
 export function assertMetric(m: MetricDefinition, pluginId: string): void {
   const prefix = `vigil_${pluginId.replace(/-/g, '_')}_`;
-  if (!METRIC_NAME.test(m.name) || !m.name.startsWith(prefix)) throw new TypeError(`plugin '${pluginId}': metric name ${JSON.stringify(m.name)} must match ${prefix}<name> (lower snake case)`);
-  if (m.type === 'counter' && !m.name.endsWith('_total')) throw new TypeError(`plugin '${pluginId}': counter ${m.name} must end in _total`);
-  for (const l of m.labelNames ?? []) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new TypeError(`plugin '${pluginId}': metric ${m.name} label ${JSON.stringify(l)} is not a valid label name`);
+  if (!METRIC_NAME.test(m.name) || !m.name.startsWith(prefix))
+    throw new TypeError(
+      `plugin '${pluginId}': metric name ${JSON.stringify(m.name)} must match ${prefix}<name> (lower snake case)`,
+    );
+  if (m.type === 'counter' && !m.name.endsWith('_total'))
+    throw new TypeError(`plugin '${pluginId}': counter ${m.name} must end in _total`);
+  for (const l of m.labelNames ?? [])
+    if (!LABEL_NAME.test(l) || l.startsWith('__'))
+      throw new TypeError(
+        `plugin '${pluginId}': metric ${m.name} label ${JSON.stringify(l)} is not a valid label name`,
+      );
 }

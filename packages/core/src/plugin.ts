@@ -167,17 +167,31 @@ const PLUGIN_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export function assertPlugin(p: unknown): asserts p is AnyPlugin {
   const problems: string[] = [];
   const o = (p ?? {}) as Record<string, unknown>;
-  if (typeof o.id !== 'string' || !PLUGIN_ID.test(o.id)) problems.push(`id must be kebab-case, got ${JSON.stringify(o.id)}`);
+  if (typeof o.id !== 'string' || !PLUGIN_ID.test(o.id))
+    problems.push(`id must be kebab-case, got ${JSON.stringify(o.id)}`);
   if (typeof o.init !== 'function') problems.push('init must be a function');
-  if (typeof o.deps !== 'object' || o.deps === null || Array.isArray(o.deps) || !Object.values(o.deps).every((t) => typeof t === 'symbol' || typeof t === 'function' || typeof t === 'string')) {
+  if (
+    typeof o.deps !== 'object' ||
+    o.deps === null ||
+    Array.isArray(o.deps) ||
+    !Object.values(o.deps).every((t) => typeof t === 'symbol' || typeof t === 'function' || typeof t === 'string')
+  ) {
     problems.push('deps must be an object of injection tokens ({} when none)');
   }
-  if (o.dependsOn !== undefined && !(Array.isArray(o.dependsOn) && o.dependsOn.every((d) => typeof d === 'string'))) problems.push('dependsOn must be an array of plugin ids');
-  if (o.criterionIds !== undefined && !(Array.isArray(o.criterionIds) && o.criterionIds.every((d) => typeof d === 'string'))) problems.push('criterionIds must be an array of criterion ids');
-  if (o.options !== undefined && typeof (o.options as { '~standard'?: unknown })['~standard'] !== 'object') problems.push('options must be a Standard Schema (e.g. a zod schema)');
+  if (o.dependsOn !== undefined && !(Array.isArray(o.dependsOn) && o.dependsOn.every((d) => typeof d === 'string')))
+    problems.push('dependsOn must be an array of plugin ids');
+  if (
+    o.criterionIds !== undefined &&
+    !(Array.isArray(o.criterionIds) && o.criterionIds.every((d) => typeof d === 'string'))
+  )
+    problems.push('criterionIds must be an array of criterion ids');
+  if (o.options !== undefined && typeof (o.options as { '~standard'?: unknown })['~standard'] !== 'object')
+    problems.push('options must be a Standard Schema (e.g. a zod schema)');
   const cmds = o.commands as { register?: unknown; description?: unknown } | undefined;
-  if (cmds !== undefined && (typeof cmds.register !== 'function' || typeof cmds.description !== 'string')) problems.push('commands must be { description, register(group, ctx) }');
-  if (problems.length) throw new VigilError('VIGIL_INVALID_PLUGIN', `plugin ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
+  if (cmds !== undefined && (typeof cmds.register !== 'function' || typeof cmds.description !== 'string'))
+    problems.push('commands must be { description, register(group, ctx) }');
+  if (problems.length)
+    throw new VigilError('VIGIL_INVALID_PLUGIN', `plugin ${JSON.stringify(o.id)} is invalid: ${problems.join('; ')}`);
 }
 
 /**

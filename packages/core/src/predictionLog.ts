@@ -21,7 +21,10 @@ export interface PredictionLog {
    * Predictions whose `timestamp` lies in [from, to), oldest first, at most `limit`; optionally
    * only one regime, one model version, or only resolved ones (the gate's stress history).
    */
-  range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager?: EntityManager): Promise<LoggedPrediction[]>;
+  range(
+    q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean },
+    manager?: EntityManager,
+  ): Promise<LoggedPrediction[]>;
   /** How many predictions are logged, and how many resolved. */
   counts(manager?: EntityManager): Promise<{ logged: number; resolved: number }>;
 }

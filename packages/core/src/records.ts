@@ -50,7 +50,8 @@ const MAX_TEXT = 100;
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** What `parseIsoDate` refuses, for error messages. */
-export const ISO_DATE_RULE = 'an ISO-8601 date (YYYY-MM-DD, optionally THH:MM[:SS[.sss]] and Z or +HH:MM) naming a real day in years 0001-9999';
+export const ISO_DATE_RULE =
+  'an ISO-8601 date (YYYY-MM-DD, optionally THH:MM[:SS[.sss]] and Z or +HH:MM) naming a real day in years 0001-9999';
 
 function daysIn(year: number, month: number): number {
   const last = new Date(0);
@@ -98,19 +99,35 @@ export function parseIsoDate(v: unknown): string | undefined {
 export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function checkText(issues: Issue[], path: string, v: unknown, max: number): void {
-  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
-  else if (v.length > max) issues.push({ path, message: `must be at most ${max} characters, got ${v.length}`, value: v });
-  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
+  if (typeof v !== 'string' || v.trim().length === 0)
+    issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > max)
+    issues.push({ path, message: `must be at most ${max} characters, got ${v.length}`, value: v });
+  else if (UNSTORABLE_TEXT.test(v))
+    issues.push({
+      path,
+      message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`,
+      value: v,
+    });
 }
 
 function checkLabel(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
-    issues.push({ path, message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`, value: v });
+    issues.push({
+      path,
+      message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`,
+      value: v,
+    });
   }
 }
 
 /** Checks one prediction; pushes every problem with its path. */
-export function checkPrediction(issues: Issue[], at: string, r: unknown, rules: RecordRules): PredictionRecord | undefined {
+export function checkPrediction(
+  issues: Issue[],
+  at: string,
+  r: unknown,
+  rules: RecordRules,
+): PredictionRecord | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) {
     issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
     return undefined;
@@ -119,26 +136,51 @@ export function checkPrediction(issues: Issue[], at: string, r: unknown, rules: 
   const before = issues.length;
   checkText(issues, `${at}.id`, o.id, MAX_ID);
   const timestamp = parseIsoDate(o.timestamp);
-  if (timestamp === undefined) issues.push({ path: `${at}.timestamp`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.timestamp)}`, value: o.timestamp });
+  if (timestamp === undefined)
+    issues.push({
+      path: `${at}.timestamp`,
+      message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.timestamp)}`,
+      value: o.timestamp,
+    });
   checkText(issues, `${at}.symbol`, o.symbol, MAX_TEXT);
   checkText(issues, `${at}.regime`, o.regime, MAX_TEXT);
   if (typeof o.regime === 'string' && rules.regimes && !rules.regimes.includes(o.regime)) {
-    issues.push({ path: `${at}.regime`, message: `must be one of the configured regimes [${rules.regimes.join(', ')}], got ${describeValue(o.regime)}`, value: o.regime });
+    issues.push({
+      path: `${at}.regime`,
+      message: `must be one of the configured regimes [${rules.regimes.join(', ')}], got ${describeValue(o.regime)}`,
+      value: o.regime,
+    });
   }
   checkText(issues, `${at}.modelVersion`, o.modelVersion, MAX_TEXT);
   checkLabel(issues, `${at}.predictedLabel`, o.predictedLabel, rules);
   const c = o.confidence;
-  if (typeof c !== 'number' || !(c >= 0 && c <= 1)) issues.push({ path: `${at}.confidence`, message: `must be a number in [0, 1], got ${describeValue(c)}`, value: c });
+  if (typeof c !== 'number' || !(c >= 0 && c <= 1))
+    issues.push({ path: `${at}.confidence`, message: `must be a number in [0, 1], got ${describeValue(c)}`, value: c });
   const f = o.features;
   if (typeof f !== 'object' || f === null || Array.isArray(f)) {
-    issues.push({ path: `${at}.features`, message: `must be an object of named numbers, got ${describeValue(f)}`, value: f });
+    issues.push({
+      path: `${at}.features`,
+      message: `must be an object of named numbers, got ${describeValue(f)}`,
+      value: f,
+    });
   } else {
     const names = Object.keys(f);
-    if (names.length > 10_000) issues.push({ path: `${at}.features`, message: `has ${names.length} features; at most 10000`, value: names.length });
-    else for (const name of names) {
-      const v = (f as Record<string, unknown>)[name];
-      if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${at}.features.${name}`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
-    }
+    if (names.length > 10_000)
+      issues.push({
+        path: `${at}.features`,
+        message: `has ${names.length} features; at most 10000`,
+        value: names.length,
+      });
+    else
+      for (const name of names) {
+        const v = (f as Record<string, unknown>)[name];
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          issues.push({
+            path: `${at}.features.${name}`,
+            message: `must be a finite number, got ${describeValue(v)}`,
+            value: v,
+          });
+      }
   }
   if (issues.length > before) return undefined;
   return { ...(o as unknown as PredictionRecord), timestamp: timestamp as string };
@@ -163,7 +205,12 @@ export function predictionValidator(rules: RecordRules): BatchValidator<Predicti
       const rec = checkPrediction(issues, `records[${i}]`, r, rules);
       if (!rec) return;
       const prev = seen.get(rec.id);
-      if (prev !== undefined) issues.push({ path: `records[${i}].id`, message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`, value: rec.id });
+      if (prev !== undefined)
+        issues.push({
+          path: `records[${i}].id`,
+          message: `duplicates records[${prev}].id ${describeValue(rec.id)} in the same batch`,
+          value: rec.id,
+        });
       seen.set(rec.id, i);
       out.push(rec);
     },
@@ -207,13 +254,22 @@ export function outcomeValidator(rules: RecordRules): BatchValidator<NormalizedO
       let resolvedAt: string | undefined;
       if (o.resolvedAt !== undefined) {
         resolvedAt = parseIsoDate(o.resolvedAt);
-        if (resolvedAt === undefined) issues.push({ path: `${at}.resolvedAt`, message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.resolvedAt)}`, value: o.resolvedAt });
+        if (resolvedAt === undefined)
+          issues.push({
+            path: `${at}.resolvedAt`,
+            message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.resolvedAt)}`,
+            value: o.resolvedAt,
+          });
       }
       if (issues.length > before) return;
       const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
       const prev = byId.get(out.id);
       if (prev && prev.o.actualLabel !== out.actualLabel) {
-        issues.push({ path: `${at}.actualLabel`, message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`, value: out.actualLabel });
+        issues.push({
+          path: `${at}.actualLabel`,
+          message: `conflicts with outcomes[${prev.i}] for the same id (${prev.o.actualLabel} vs ${out.actualLabel})`,
+          value: out.actualLabel,
+        });
       } else if (!prev) byId.set(out.id, { o: out, i });
     },
     done() {

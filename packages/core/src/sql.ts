@@ -36,7 +36,8 @@ export async function bulkInsert(
     let n = 0;
     for (let i = start; i < end; i++) {
       const row = rows[i] as readonly unknown[];
-      if (row.length !== width) throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
+      if (row.length !== width)
+        throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
       if (dialect === 'sqlite') tuples[i - start] = sqliteTuple;
       else {
         const slots = new Array<string>(width);
@@ -76,7 +77,17 @@ export const columnTypes = {
 } as const;
 
 /** `CREATE INDEX IF NOT EXISTS`: idempotent on both dialects, so migrations may meet spec tables that already exist. */
-export async function ensureIndex(qr: QueryRunner, name: string, table: string, columns: readonly string[], unique = false): Promise<void> {
-  const cols = columns.map((c) => c.replace(/^(\w+)(\s+(ASC|DESC))?$/i, (_m, col: string, dir = '') => `${quoteIdent(col)}${dir}`)).join(', ');
-  await qr.query(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${quoteIdent(table)} (${cols})`);
+export async function ensureIndex(
+  qr: QueryRunner,
+  name: string,
+  table: string,
+  columns: readonly string[],
+  unique = false,
+): Promise<void> {
+  const cols = columns
+    .map((c) => c.replace(/^(\w+)(\s+(ASC|DESC))?$/i, (_m, col: string, dir = '') => `${quoteIdent(col)}${dir}`))
+    .join(', ');
+  await qr.query(
+    `CREATE ${unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdent(name)} ON ${quoteIdent(table)} (${cols})`,
+  );
 }

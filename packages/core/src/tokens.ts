@@ -20,7 +20,10 @@ export function defineToken<T>(id: string): Token<T> {
 }
 
 /** The id a token was defined with (`drift.monitor`), for error messages. */
-export const tokenId = (t: unknown): string => (typeof t === 'symbol' ? (t.description ?? String(t)).replace(/^vigil:/, '') : String((t as { name?: string })?.name ?? t));
+export const tokenId = (t: unknown): string =>
+  typeof t === 'symbol'
+    ? (t.description ?? String(t)).replace(/^vigil:/, '')
+    : String((t as { name?: string })?.name ?? t);
 
 /** An installed plugin as config left it: enabled or not, and the criteria it declares. */
 export interface InstalledPlugin {

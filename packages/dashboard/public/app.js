@@ -20,7 +20,9 @@ async function loadViews() {
     const list = await getJson('api/views');
     for (const v of list) {
       views[v.route] = v;
-      nav.append(h('a', { href: `#/${v.route}`, data: { route: v.route }, testid: `nav-${v.route}` }, v.label ?? v.title));
+      nav.append(
+        h('a', { href: `#/${v.route}`, data: { route: v.route }, testid: `nav-${v.route}` }, v.label ?? v.title),
+      );
     }
     defaultRoute = list[0]?.route;
   } catch (err) {
@@ -44,7 +46,9 @@ async function show() {
   const { name, param } = parseHash();
   const view = views[name];
   if (!view) {
-    main.replaceChildren(h('div', { class: 'alert', testid: 'no-views' }, 'No plugin with a dashboard view is enabled.'));
+    main.replaceChildren(
+      h('div', { class: 'alert', testid: 'no-views' }, 'No plugin with a dashboard view is enabled.'),
+    );
     return;
   }
   const mine = ++generation;
@@ -53,7 +57,11 @@ async function show() {
   for (const a of document.querySelectorAll('.nav a')) a.classList.toggle('active', a.dataset.route === name);
   document.title = `${view.title} · Vigil`;
 
-  const section = h('section', { class: 'view', testid: `view-${name}`, data: { state: 'loading' } }, h('h1', { class: 'view-title' }, view.title));
+  const section = h(
+    'section',
+    { class: 'view', testid: `view-${name}`, data: { state: 'loading' } },
+    h('h1', { class: 'view-title' }, view.title),
+  );
   const body = h('div', { class: 'view-body' }, h('div', { class: 'loading' }, 'Loading…'));
   section.append(body);
   main.replaceChildren(section);

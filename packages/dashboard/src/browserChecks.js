@@ -11,7 +11,8 @@ const DRIFT_LIMIT = 5000; // the drift view's limit (public/js/views/drift.js)
 
 // The page's formats, written out independently so a formatting slip on the page is caught.
 const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
-const count = (n) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—');
+const count = (n) =>
+  typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
 const interval = (ci) => (Array.isArray(ci) ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '—');
 
 class DashboardCheckError extends Error {
@@ -26,14 +27,17 @@ class DashboardCheckError extends Error {
  * @param {{ baseUrl: string, token: string, screenshotDir?: string }} options
  */
 export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
-  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new TypeError(`runDashboardChecks: baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
-  if (typeof token !== 'string' || token.length === 0) throw new TypeError('runDashboardChecks: token must be the API token (a non-empty string)');
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl))
+    throw new TypeError(`runDashboardChecks: baseUrl must be an http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  if (typeof token !== 'string' || token.length === 0)
+    throw new TypeError('runDashboardChecks: token must be the API token (a non-empty string)');
   const { executablePath, args, env } = await findChromium();
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   const api = async (path, init) => {
     const res = await fetch(new URL(path, base), init);
     const body = await res.json().catch(() => null);
-    if (!res.ok) throw new Error(`API ${init?.method ?? 'GET'} ${path} answered ${res.status}: ${JSON.stringify(body)}`);
+    if (!res.ok)
+      throw new Error(`API ${init?.method ?? 'GET'} ${path} answered ${res.status}: ${JSON.stringify(body)}`);
     return body;
   };
   if (screenshotDir) await mkdir(screenshotDir, { recursive: true });
@@ -83,11 +87,14 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
 async function openView({ page, base }, route, name) {
   const url = `${base}#/${route}`;
   if (page.url() === 'about:blank') await page.goto(url);
-  else await page.evaluate((h) => {
-    location.hash = h;
-  }, `#/${route}`);
+  else
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, `#/${route}`);
   const view = page.locator(`[data-testid="view-${name}"]`);
-  await page.locator(`[data-testid="view-${name}"][data-state="ready"], [data-testid="view-${name}"][data-state="error"]`).waitFor();
+  await page
+    .locator(`[data-testid="view-${name}"][data-state="ready"], [data-testid="view-${name}"][data-state="error"]`)
+    .waitFor();
   if ((await view.getAttribute('data-state')) === 'error') {
     const msg = await view.locator('[data-testid="view-error"]').textContent();
     throw new DashboardCheckError(name, `the view failed to load: ${msg}`);
@@ -105,7 +112,11 @@ async function text(view, id, what) {
 }
 
 function expectEqual(view, label, shown, expected) {
-  if (shown !== expected) throw new DashboardCheckError(view, `${label}: page shows ${JSON.stringify(shown)}, API gives ${JSON.stringify(expected)}`);
+  if (shown !== expected)
+    throw new DashboardCheckError(
+      view,
+      `${label}: page shows ${JSON.stringify(shown)}, API gives ${JSON.stringify(expected)}`,
+    );
 }
 
 async function checkSectors(ctx, shoot) {
@@ -117,7 +128,12 @@ async function checkSectors(ctx, shoot) {
   for (const s of data.sectors) {
     const n = s.sector;
     expectEqual('sectors', `${n} accuracy`, await text(view, `sector-accuracy-${n}`, 'sectors'), pct(s.accuracy));
-    expectEqual('sectors', `${n} resolved count`, await text(view, `sector-resolved-${n}`, 'sectors'), count(s.resolved));
+    expectEqual(
+      'sectors',
+      `${n} resolved count`,
+      await text(view, `sector-resolved-${n}`, 'sectors'),
+      count(s.resolved),
+    );
     expectEqual('sectors', `${n} tracked count`, await text(view, `sector-tracked-${n}`, 'sectors'), count(s.tracked));
     expectEqual('sectors', `${n} correct count`, await text(view, `sector-correct-${n}`, 'sectors'), count(s.correct));
     expectEqual('sectors', `${n} 95% interval`, await text(view, `sector-ci-${n}`, 'sectors'), interval(s.ci));
@@ -139,10 +155,25 @@ async function checkSectors(ctx, shoot) {
     await drilled.waitFor();
     expectEqual('sectors', 'drill-down sector', await drilled.getAttribute('data-sector'), target);
     const sym = await ctx.api(`api/sectors/${encodeURIComponent(target)}/symbols`);
-    expectEqual('sectors', `${target} symbol rows`, await drilled.locator('[data-testid^="symbol-row-"]').count(), sym.symbols.length);
+    expectEqual(
+      'sectors',
+      `${target} symbol rows`,
+      await drilled.locator('[data-testid^="symbol-row-"]').count(),
+      sym.symbols.length,
+    );
     for (const y of sym.symbols) {
-      expectEqual('sectors', `${y.symbol} accuracy`, await text(drilled, `symbol-accuracy-${y.symbol}`, 'sectors'), pct(y.accuracy));
-      expectEqual('sectors', `${y.symbol} resolved count`, await text(drilled, `symbol-resolved-${y.symbol}`, 'sectors'), count(y.resolved));
+      expectEqual(
+        'sectors',
+        `${y.symbol} accuracy`,
+        await text(drilled, `symbol-accuracy-${y.symbol}`, 'sectors'),
+        pct(y.accuracy),
+      );
+      expectEqual(
+        'sectors',
+        `${y.symbol} resolved count`,
+        await text(drilled, `symbol-resolved-${y.symbol}`, 'sectors'),
+        count(y.resolved),
+      );
     }
     symbols = sym.symbols.length;
     await shoot('sectors-drilldown');
@@ -161,10 +192,16 @@ async function checkDrift(ctx, shoot) {
     const marked = await view.locator(tid(`drift-chart-${type}`)).getAttribute('data-alerts-marked');
     expectEqual('drift', `${type} alerts marked on the chart`, Number(marked), alerts);
     expectEqual('drift', `${type} alert count`, await text(view, `drift-alert-count-${type}`, 'drift'), count(alerts));
-    expectEqual('drift', `${type} check count`, await text(view, `drift-check-count-${type}`, 'drift'), count(data.events.length));
+    expectEqual(
+      'drift',
+      `${type} check count`,
+      await text(view, `drift-check-count-${type}`, 'drift'),
+      count(data.events.length),
+    );
     if (data.events.length > 0) {
       const canvases = await view.locator(`${tid(`drift-chart-${type}`)} canvas`).count();
-      if (canvases === 0) throw new DashboardCheckError('drift', `${type}: ${data.events.length} checks but no chart drawn`);
+      if (canvases === 0)
+        throw new DashboardCheckError('drift', `${type}: ${data.events.length} checks but no chart drawn`);
     }
     out[type] = { events: data.events.length, alerts };
   }
@@ -180,10 +217,14 @@ async function checkReplay(ctx, shoot) {
   expectEqual('replay', 'samples held', await text(view, 'replay-total', 'replay'), count(s.total));
   expectEqual('replay', 'capacity', await text(view, 'replay-max-size', 'replay'), count(s.maxSize));
   if (s.total > 0) {
-    for (const [r, n] of Object.entries(s.byRegime)) expectEqual('replay', `regime ${r}`, await text(view, `replay-regime-${r}`, 'replay'), count(n));
-    for (const [l, n] of Object.entries(s.byLabel)) expectEqual('replay', `label ${l}`, await text(view, `replay-label-${l}`, 'replay'), count(n));
+    for (const [r, n] of Object.entries(s.byRegime))
+      expectEqual('replay', `regime ${r}`, await text(view, `replay-regime-${r}`, 'replay'), count(n));
+    for (const [l, n] of Object.entries(s.byLabel))
+      expectEqual('replay', `label ${l}`, await text(view, `replay-label-${l}`, 'replay'), count(n));
   }
-  const ids = await view.locator('[data-testid^="replay-error-row-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
+  const ids = await view
+    .locator('[data-testid^="replay-error-row-"]')
+    .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
   expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.id)).join(','));
   await shoot('replay');
   return { total: s.total, topErrors: data.top.length };
@@ -191,17 +232,37 @@ async function checkReplay(ctx, shoot) {
 
 async function checkGate(ctx, shoot) {
   let view = await openView(ctx, 'gate', 'gate');
-  const [latest, history, verify] = await Promise.all([ctx.api('api/gate/latest'), ctx.api('api/gate/history?limit=50&offset=0'), ctx.api('api/gate/verify')]);
+  const [latest, history, verify] = await Promise.all([
+    ctx.api('api/gate/latest'),
+    ctx.api('api/gate/history?limit=50&offset=0'),
+    ctx.api('api/gate/verify'),
+  ]);
   if (latest === null) {
-    if ((await view.locator(tid('gate-latest-empty')).count()) !== 1) throw new DashboardCheckError('gate', 'no report in the API but the page does not say so');
+    if ((await view.locator(tid('gate-latest-empty')).count()) !== 1)
+      throw new DashboardCheckError('gate', 'no report in the API but the page does not say so');
   } else {
     expectEqual('gate', 'latest report id', await text(view, 'gate-latest-id', 'gate'), `#${latest.id}`);
     // an override is shown as what it is, not as the REJECT the gate gave before the override
-    expectEqual('gate', 'recommendation', await text(view, 'gate-recommendation', 'gate'), latest.action === 'override' ? 'OVERRIDE' : latest.recommendation);
+    expectEqual(
+      'gate',
+      'recommendation',
+      await text(view, 'gate-recommendation', 'gate'),
+      latest.action === 'override' ? 'OVERRIDE' : latest.recommendation,
+    );
     // in production now: the newest row that put a model into production holds this report's model
     const live = history.rows.find((r) => r.promotedToProduction && r.action !== 'validate');
-    expectEqual('gate', 'in production', (await text(view, 'gate-promoted', 'gate')).startsWith('yes'), Boolean(live && live.modelSha256 === latest.modelSha256));
-    expectEqual('gate', 'number of checks', await view.locator('[data-testid^="check-row-"]').count(), latest.checks.length);
+    expectEqual(
+      'gate',
+      'in production',
+      (await text(view, 'gate-promoted', 'gate')).startsWith('yes'),
+      Boolean(live && live.modelSha256 === latest.modelSha256),
+    );
+    expectEqual(
+      'gate',
+      'number of checks',
+      await view.locator('[data-testid^="check-row-"]').count(),
+      latest.checks.length,
+    );
     for (const c of latest.checks) {
       expectEqual('gate', `${c.id} status`, await text(view, `check-status-${c.id}`, 'gate'), c.status);
       const shownValue = await view.locator(tid(`check-value-${c.id}`)).getAttribute('data-value');
@@ -210,15 +271,31 @@ async function checkGate(ctx, shoot) {
       expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
     }
   }
-  expectEqual('gate', 'hash chain status', await text(view, 'gate-verify-status', 'gate'), verify.ok ? 'verified' : 'broken');
+  expectEqual(
+    'gate',
+    'hash chain status',
+    await text(view, 'gate-verify-status', 'gate'),
+    verify.ok ? 'verified' : 'broken',
+  );
   expectEqual('gate', 'history total', await text(view, 'gate-history-total', 'gate'), count(history.total));
-  const shownIds = await view.locator('[data-testid^="history-row-"]').evaluateAll((els) => els.map((e) => e.dataset.testid.slice('history-row-'.length)));
-  expectEqual('gate', 'history rows (ids, newest first)', shownIds.join(','), history.rows.slice(0, shownIds.length).map((r) => String(r.id)).join(','));
+  const shownIds = await view
+    .locator('[data-testid^="history-row-"]')
+    .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('history-row-'.length)));
+  expectEqual(
+    'gate',
+    'history rows (ids, newest first)',
+    shownIds.join(','),
+    history.rows
+      .slice(0, shownIds.length)
+      .map((r) => String(r.id))
+      .join(','),
+  );
   await shoot('gate');
 
   // Override without the token: the server refuses, the page shows its refusal, nothing is written.
   const modelPath = latest?.modelPath ?? history.rows[0]?.modelPath;
-  if (!modelPath) throw new DashboardCheckError('gate', 'no report to override: seed the server with at least one validation first');
+  if (!modelPath)
+    throw new DashboardCheckError('gate', 'no report to override: seed the server with at least one validation first');
   const actor = 'dashboard-check';
   const reason = `browser check of the override form at ${new Date().toISOString()}`;
   const form = view.locator(tid('override-form'));
@@ -230,10 +307,19 @@ async function checkGate(ctx, shoot) {
   const result = view.locator(tid('override-result'));
   await view.locator('[data-testid="override-result"][data-outcome="error"]').waitFor();
   const refusal = (await result.textContent()) ?? '';
-  if (!/401|unauthori[sz]ed/i.test(refusal)) throw new DashboardCheckError('gate', `override without a token: expected the server's 401 refusal on the page, got ${JSON.stringify(refusal)}`);
+  if (!/401|unauthori[sz]ed/i.test(refusal))
+    throw new DashboardCheckError(
+      'gate',
+      `override without a token: expected the server's 401 refusal on the page, got ${JSON.stringify(refusal)}`,
+    );
   const after = await ctx.api('api/gate/history?limit=50&offset=0');
   expectEqual('gate', 'history total after a refused override', after.total, history.total);
-  expectEqual('gate', 'newest history row after a refused override', after.rows[0]?.id ?? null, history.rows[0]?.id ?? null);
+  expectEqual(
+    'gate',
+    'newest history row after a refused override',
+    after.rows[0]?.id ?? null,
+    history.rows[0]?.id ?? null,
+  );
   await shoot('gate-override-refused');
 
   // With the token: a new override report appears in the API and on the page.
@@ -244,10 +330,24 @@ async function checkGate(ctx, shoot) {
   const done = await ctx.api('api/gate/history?limit=50&offset=0');
   expectEqual('gate', 'history total after the override', done.total, history.total + 1);
   const row = done.rows[0];
-  if (row?.action !== 'override' || row.actor !== actor) throw new DashboardCheckError('gate', `expected a new override row by ${actor} at the top of the history, got ${JSON.stringify(row)}`);
-  expectEqual('gate', `history row #${row.id} action`, await text(view, `history-action-${row.id}`, 'gate'), 'override');
+  if (row?.action !== 'override' || row.actor !== actor)
+    throw new DashboardCheckError(
+      'gate',
+      `expected a new override row by ${actor} at the top of the history, got ${JSON.stringify(row)}`,
+    );
+  expectEqual(
+    'gate',
+    `history row #${row.id} action`,
+    await text(view, `history-action-${row.id}`, 'gate'),
+    'override',
+  );
   expectEqual('gate', 'latest report after the override', await text(view, 'gate-latest-id', 'gate'), `#${row.id}`);
-  expectEqual('gate', 'history total shown after the override', await text(view, 'gate-history-total', 'gate'), count(done.total));
+  expectEqual(
+    'gate',
+    'history total shown after the override',
+    await text(view, 'gate-history-total', 'gate'),
+    count(done.total),
+  );
   await shoot('gate-override-recorded');
   return {
     latestId: latest?.id ?? null,

@@ -39,7 +39,8 @@ async function withUnpackLock(fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       // A lock older than 2 minutes belongs to a process that died while unpacking.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 100 + Math.min(i, 20) * 50));
     }
   }
@@ -64,7 +65,9 @@ async function fromNpm() {
   // Under a C or POSIX locale this build reports navigator.language as "en-US@posix", which Intl
   // refuses (RangeError: Invalid language tag) and the chart library with it; --lang does not help.
   const lang = process.env.LC_ALL || process.env.LANG || '';
-  const env = /^(C|POSIX)?([.@].*)?$/.test(lang) ? { ...process.env, LC_ALL: 'en_US.UTF-8', LANG: 'en_US.UTF-8' } : undefined;
+  const env = /^(C|POSIX)?([.@].*)?$/.test(lang)
+    ? { ...process.env, LC_ALL: 'en_US.UTF-8', LANG: 'en_US.UTF-8' }
+    : undefined;
   return { executablePath, args: CHROMIUM_ARGS, env, source: 'npm:@sparticuz/chromium' };
 }
 
@@ -75,7 +78,9 @@ export async function findChromium() {
   const explicit = process.env.CHROMIUM_PATH;
   if (explicit) {
     if (!existsSync(explicit)) {
-      throw new Error(`Chromium not found at ${explicit} (CHROMIUM_PATH): install Debian's package (apt-get install -y chromium), point CHROMIUM_PATH at a Chromium binary, or unset it to use the one @sparticuz/chromium ships`);
+      throw new Error(
+        `Chromium not found at ${explicit} (CHROMIUM_PATH): install Debian's package (apt-get install -y chromium), point CHROMIUM_PATH at a Chromium binary, or unset it to use the one @sparticuz/chromium ships`,
+      );
     }
     return { executablePath: explicit, args: CHROMIUM_ARGS, source: 'CHROMIUM_PATH' };
   }

@@ -4,4 +4,6 @@ export declare const dashboardDir: string;
 export declare const uplotDir: string;
 export type { DashboardCheckOptions, DashboardCheckSummary } from './browserChecks.js';
 /** Same as `runDashboardChecks` from `@vigil/dashboard/browserChecks`, loaded lazily (playwright-core is only needed when called). */
-export declare function runDashboardChecks(options: import('./browserChecks.js').DashboardCheckOptions): Promise<import('./browserChecks.js').DashboardCheckSummary>;
+export declare function runDashboardChecks(
+  options: import('./browserChecks.js').DashboardCheckOptions,
+): Promise<import('./browserChecks.js').DashboardCheckSummary>;

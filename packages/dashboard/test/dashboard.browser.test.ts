@@ -42,7 +42,11 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.gate.overrideRefusal).toMatch(/401 VIGIL_UNAUTHORIZED/);
     // Exactly one report was written, by the accepted override.
     expect(fx.history.length).toBe(before + 1);
-    expect(fx.history[0]).toMatchObject({ id: summary.gate.overrideReportId, action: 'override', actor: 'dashboard-check' });
+    expect(fx.history[0]).toMatchObject({
+      id: summary.gate.overrideReportId,
+      action: 'override',
+      actor: 'dashboard-check',
+    });
     expect(summary.screenshots.map((p) => p.slice(shots.length + 1))).toEqual([
       'sectors.png',
       'sectors-drilldown.png',
@@ -68,7 +72,9 @@ describe('the checks catch a page that disagrees with the API', () => {
     const energy = doc.sectors.find((s) => s.sector === 'Energy')!;
     const shown = `${(((energy.accuracy as number) + 0.02) * 100).toFixed(1)}%`;
     const truth = `${((energy.accuracy as number) * 100).toFixed(1)}%`;
-    await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(`dashboard sectors view: Energy accuracy: page shows "${shown}", API gives "${truth}"`);
+    await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(
+      `dashboard sectors view: Energy accuracy: page shows "${shown}", API gives "${truth}"`,
+    );
     expect(fx.history.length).toBe(3);
   });
 
@@ -76,7 +82,9 @@ describe('the checks catch a page that disagrees with the API', () => {
     const saved = process.env.CHROMIUM_PATH;
     process.env.CHROMIUM_PATH = '/nonexistent/chromium';
     try {
-      await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(/Chromium not found at \/nonexistent\/chromium \(CHROMIUM_PATH\): install Debian's package/);
+      await expect(runDashboardChecks({ baseUrl: fx.baseUrl, token: TOKEN })).rejects.toThrow(
+        /Chromium not found at \/nonexistent\/chromium \(CHROMIUM_PATH\): install Debian's package/,
+      );
     } finally {
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;
@@ -110,15 +118,21 @@ describe('empty data', () => {
         await page.goto(`${fx.baseUrl}#/${view}`);
         await page.locator(`[data-testid="view-${view}"][data-state="ready"]`).waitFor();
         for (const id of ids) expect(await page.locator(`[data-testid="${id}"]`).count(), `${view}: ${id}`).toBe(1);
-        if (view === 'drift') expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe('0');
+        if (view === 'drift')
+          expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe(
+            '0',
+          );
         if (view === 'replay') expect(await page.locator('[data-testid="replay-total"]').textContent()).toBe('0');
-        if (process.env.VIGIL_SCREENSHOTS) await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, `empty-${view}.png`), fullPage: true });
+        if (process.env.VIGIL_SCREENSHOTS)
+          await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, `empty-${view}.png`), fullPage: true });
       }
       expect(await page.locator('[data-testid="gate-verify-status"]').textContent()).toBe('verified');
       // A drill-down the API answers 404 for shows the server's message, not a broken view.
       await page.goto(`${fx.baseUrl}#/sectors/Nonexistent`);
       await page.locator('[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-empty"]').waitFor();
-      expect(await page.locator('[data-testid="symbols-empty"]').textContent()).toContain('no GICS sector named "Nonexistent"');
+      expect(await page.locator('[data-testid="symbols-empty"]').textContent()).toContain(
+        'no GICS sector named "Nonexistent"',
+      );
     } finally {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
@@ -147,7 +161,9 @@ describe('a disabled plugin has no tab', () => {
           await page.goto(`${fx.baseUrl}#/${off}`);
           // an unknown route (the disabled plugin's) shows the first enabled view
           await page.locator(`[data-testid="view-${on[0]}"][data-state="ready"]`).waitFor({ timeout: 15_000 });
-          const tabs = await page.locator('[data-testid="nav"] a').evaluateAll((as) => as.map((a) => a.getAttribute('data-route')));
+          const tabs = await page
+            .locator('[data-testid="nav"] a')
+            .evaluateAll((as) => as.map((a) => a.getAttribute('data-route')));
           expect(tabs, `${off} disabled`).toEqual(on);
           expect(await page.locator(`[data-testid="nav-${off}"]`).count()).toBe(0);
           for (const id of on) {

@@ -7,7 +7,10 @@ import { findChromium } from '../src/findChromium.js';
 
 const saved = { path: process.env.CHROMIUM_PATH, which: process.env.VIGIL_CHROMIUM };
 afterEach(() => {
-  for (const [k, v] of [['CHROMIUM_PATH', saved.path], ['VIGIL_CHROMIUM', saved.which]] as const) {
+  for (const [k, v] of [
+    ['CHROMIUM_PATH', saved.path],
+    ['VIGIL_CHROMIUM', saved.which],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -29,10 +32,17 @@ describe('findChromium', () => {
     const found = await findChromium();
     expect(found.source).toBe('npm:@sparticuz/chromium');
     const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-npm-'));
-    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: found.executablePath, headless: true, args: found.args, env: found.env });
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: found.executablePath,
+      headless: true,
+      args: found.args,
+      env: found.env,
+    });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await page.setContent('<main><h1>Vigil</h1><p id="n">2 + 2 = <span></span></p><script>document.querySelector("span").textContent = 2 + 2</script></main>');
+      await page.setContent(
+        '<main><h1>Vigil</h1><p id="n">2 + 2 = <span></span></p><script>document.querySelector("span").textContent = 2 + 2</script></main>',
+      );
       expect(await page.locator('#n').textContent()).toBe('2 + 2 = 4');
       expect(await page.evaluate(() => navigator.userAgent)).toMatch(/Chrome\/\d+/);
       // Intl must accept the browser's language (this build reports "en-US@posix" under a C locale).

@@ -23,16 +23,76 @@ type Regime = (typeof REGIMES)[number];
 
 // sector: [tracked, resolved per regime, correct per regime, symbols]
 const SECTOR_SPECS: [string, number, Record<Regime, number>, Record<Regime, number>, string[]][] = [
-  ['Communication Services', 2140, { normal: 1410, high_volatility: 402, crash: 188 }, { normal: 905, high_volatility: 246, crash: 109 }, ['GOOGL', 'META', 'NFLX']],
-  ['Consumer Discretionary', 3015, { normal: 1980, high_volatility: 612, crash: 271 }, { normal: 1307, high_volatility: 385, crash: 155 }, ['AMZN', 'TSLA', 'HD']],
-  ['Consumer Staples', 1730, { normal: 1190, high_volatility: 301, crash: 142 }, { normal: 801, high_volatility: 196, crash: 88 }, ['PG', 'KO', 'WMT']],
-  ['Energy', 1865, { normal: 1204, high_volatility: 380, crash: 166 }, { normal: 686, high_volatility: 197, crash: 70 }, ['XOM', 'CVX', 'SLB']],
-  ['Financials', 2890, { normal: 1905, high_volatility: 560, crash: 244 }, { normal: 1260, high_volatility: 347, crash: 143 }, ['JPM', 'BAC', 'GS']],
-  ['Health Care', 2455, { normal: 1633, high_volatility: 470, crash: 198 }, { normal: 1102, high_volatility: 301, crash: 121 }, ['JNJ', 'UNH', 'PFE']],
-  ['Industrials', 2210, { normal: 1460, high_volatility: 431, crash: 180 }, { normal: 962, high_volatility: 270, crash: 104 }, ['CAT', 'GE', 'UNP']],
-  ['Information Technology', 12480, { normal: 8210, high_volatility: 2460, crash: 1085 }, { normal: 5830, high_volatility: 1650, crash: 683 }, ['AAPL', 'MSFT', 'NVDA']],
-  ['Materials', 905, { normal: 590, high_volatility: 171, crash: 74 }, { normal: 379, high_volatility: 104, crash: 42 }, ['LIN', 'FCX', 'NEM']],
-  ['Real Estate', 41, { normal: 16, high_volatility: 6, crash: 0 }, { normal: 10, high_volatility: 3, crash: 0 }, ['PLD', 'AMT']],
+  [
+    'Communication Services',
+    2140,
+    { normal: 1410, high_volatility: 402, crash: 188 },
+    { normal: 905, high_volatility: 246, crash: 109 },
+    ['GOOGL', 'META', 'NFLX'],
+  ],
+  [
+    'Consumer Discretionary',
+    3015,
+    { normal: 1980, high_volatility: 612, crash: 271 },
+    { normal: 1307, high_volatility: 385, crash: 155 },
+    ['AMZN', 'TSLA', 'HD'],
+  ],
+  [
+    'Consumer Staples',
+    1730,
+    { normal: 1190, high_volatility: 301, crash: 142 },
+    { normal: 801, high_volatility: 196, crash: 88 },
+    ['PG', 'KO', 'WMT'],
+  ],
+  [
+    'Energy',
+    1865,
+    { normal: 1204, high_volatility: 380, crash: 166 },
+    { normal: 686, high_volatility: 197, crash: 70 },
+    ['XOM', 'CVX', 'SLB'],
+  ],
+  [
+    'Financials',
+    2890,
+    { normal: 1905, high_volatility: 560, crash: 244 },
+    { normal: 1260, high_volatility: 347, crash: 143 },
+    ['JPM', 'BAC', 'GS'],
+  ],
+  [
+    'Health Care',
+    2455,
+    { normal: 1633, high_volatility: 470, crash: 198 },
+    { normal: 1102, high_volatility: 301, crash: 121 },
+    ['JNJ', 'UNH', 'PFE'],
+  ],
+  [
+    'Industrials',
+    2210,
+    { normal: 1460, high_volatility: 431, crash: 180 },
+    { normal: 962, high_volatility: 270, crash: 104 },
+    ['CAT', 'GE', 'UNP'],
+  ],
+  [
+    'Information Technology',
+    12480,
+    { normal: 8210, high_volatility: 2460, crash: 1085 },
+    { normal: 5830, high_volatility: 1650, crash: 683 },
+    ['AAPL', 'MSFT', 'NVDA'],
+  ],
+  [
+    'Materials',
+    905,
+    { normal: 590, high_volatility: 171, crash: 74 },
+    { normal: 379, high_volatility: 104, crash: 42 },
+    ['LIN', 'FCX', 'NEM'],
+  ],
+  [
+    'Real Estate',
+    41,
+    { normal: 16, high_volatility: 6, crash: 0 },
+    { normal: 10, high_volatility: 3, crash: 0 },
+    ['PLD', 'AMT'],
+  ],
   ['Utilities', 12, { normal: 0, high_volatility: 0, crash: 0 }, { normal: 0, high_volatility: 0, crash: 0 }, ['NEE']],
 ];
 
@@ -74,7 +134,12 @@ export function sectorsDocument(empty = false) {
     .sort((a, b) => (a.ci as Ci)[1] - (b.ci as Ci)[1])
     .slice(0, 3)
     .map((s) => ({ sector: s.sector, accuracy: s.accuracy as number, upper: (s.ci as Ci)[1], resolved: s.resolved }));
-  return { sectors, weakest: ranked, insufficient: sectors.filter((s) => s.resolved < MIN_RESOLVED).map((s) => s.sector), minResolved: MIN_RESOLVED };
+  return {
+    sectors,
+    weakest: ranked,
+    insufficient: sectors.filter((s) => s.resolved < MIN_RESOLVED).map((s) => s.sector),
+    minResolved: MIN_RESOLVED,
+  };
 }
 
 export function symbolsDocument(sector: string): { sector: string; symbols: SymbolRow[] } | null {
@@ -98,7 +163,15 @@ export function symbolsDocument(sector: string): { sector: string; symbols: Symb
       leftT -= t;
       leftR -= r;
       leftC -= c;
-      return { symbol, tracked: t, resolved: r, correct: c, accuracy: r ? c / r : null, ci: wilson(c, r), bestRegime: r ? REGIMES[Math.floor(rand() * 2)] ?? 'normal' : null };
+      return {
+        symbol,
+        tracked: t,
+        resolved: r,
+        correct: c,
+        accuracy: r ? c / r : null,
+        ci: wilson(c, r),
+        bestRegime: r ? (REGIMES[Math.floor(rand() * 2)] ?? 'normal') : null,
+      };
     }),
   };
 }
@@ -135,7 +208,11 @@ export function driftEvents(): DriftEvent[] {
       const detected = statistic > DRIFT_THRESHOLDS[type];
       const details: Record<string, unknown> =
         type === 'feature'
-          ? { worstFeature: 'volatility_20d', pValue: detected ? 1e-4 : 0.3, driftedFeatures: detected ? ['volatility_20d', 'return_5d'] : [] }
+          ? {
+              worstFeature: 'volatility_20d',
+              pValue: detected ? 1e-4 : 0.3,
+              driftedFeatures: detected ? ['volatility_20d', 'return_5d'] : [],
+            }
           : type === 'regime'
             ? { baseline: 'normal', current: detected ? 'crash' : 'normal' }
             : { positiveShare: 0.5 + (rand() - 0.5) * 0.2 };
@@ -146,17 +223,37 @@ export function driftEvents(): DriftEvent[] {
 }
 
 export function replayDocument(top: number, empty = false) {
-  if (empty) return { stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 }, top: [] };
+  if (empty)
+    return { stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 }, top: [] };
   const rand = rng(42);
   const symbols = ['AAPL', 'XOM', 'JPM', 'NVDA', 'CVX', 'TSLA', 'SLB', 'GS', 'AMZN'];
   const rows = Array.from({ length: 40 }, (_, i) => {
     const confidence = Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4;
     const trueLabel = rand() < 0.5 ? 0 : 1;
-    const d = new Date(Date.parse('2015-08-17T00:00:00Z') + Math.floor(rand() * 30) * 86_400_000).toISOString().slice(0, 10);
-    return { id: 900 + i, symbol: symbols[i % symbols.length] as string, date: d, regime: rand() < 0.55 ? 'crash' : 'high_volatility', trueLabel, predictedLabel: 1 - trueLabel, confidence, errorScore: confidence, replayedCount: Math.floor(rand() * 5) };
+    const d = new Date(Date.parse('2015-08-17T00:00:00Z') + Math.floor(rand() * 30) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    return {
+      id: 900 + i,
+      symbol: symbols[i % symbols.length] as string,
+      date: d,
+      regime: rand() < 0.55 ? 'crash' : 'high_volatility',
+      trueLabel,
+      predictedLabel: 1 - trueLabel,
+      confidence,
+      errorScore: confidence,
+      replayedCount: Math.floor(rand() * 5),
+    };
   }).sort((a, b) => b.errorScore - a.errorScore);
   return {
-    stats: { total: 1000, maxSize: 1000, byRegime: { normal: 412, high_volatility: 287, crash: 301 }, byLabel: { '0': 538, '1': 462 }, avgConfidence: 0.8123, replayed: 1412 },
+    stats: {
+      total: 1000,
+      maxSize: 1000,
+      byRegime: { normal: 412, high_volatility: 287, crash: 301 },
+      byLabel: { '0': 538, '1': 462 },
+      avgConfidence: 0.8123,
+      replayed: 1412,
+    },
     top: rows.slice(0, top),
   };
 }
@@ -185,24 +282,97 @@ export interface GateReport {
   promotedToProduction: boolean;
 }
 
-const check = (id: string, description: string, status: GateCheck['status'], value: number | null, threshold: number, message: string): GateCheck => ({ id, description, status, required: true, value, threshold, message });
+const check = (
+  id: string,
+  description: string,
+  status: GateCheck['status'],
+  value: number | null,
+  threshold: number,
+  message: string,
+): GateCheck => ({ id, description, status, required: true, value, threshold, message });
 
 export function gateHistory(): GateReport[] {
   const passing = [
-    check('gate.overall_accuracy', 'overall accuracy above the threshold', 'pass', 0.6812, 0.65, 'overall accuracy 68.1% (n=4,210) > 65%'),
-    check('sectors.crash_accuracy', 'crash-regime accuracy above the threshold', 'pass', 0.6604, 0.65, 'crash-regime accuracy 66.0% (n=318) > 65%'),
-    check('sectors.min_sector_accuracy', 'no sector below the threshold', 'pass', 0.5731, 0.55, 'weakest sector Energy 57.3% > 55%'),
+    check(
+      'gate.overall_accuracy',
+      'overall accuracy above the threshold',
+      'pass',
+      0.6812,
+      0.65,
+      'overall accuracy 68.1% (n=4,210) > 65%',
+    ),
+    check(
+      'sectors.crash_accuracy',
+      'crash-regime accuracy above the threshold',
+      'pass',
+      0.6604,
+      0.65,
+      'crash-regime accuracy 66.0% (n=318) > 65%',
+    ),
+    check(
+      'sectors.min_sector_accuracy',
+      'no sector below the threshold',
+      'pass',
+      0.5731,
+      0.55,
+      'weakest sector Energy 57.3% > 55%',
+    ),
     check('drift.drift_score', 'drift score below the threshold', 'pass', 0.0912, 0.2, 'drift score 0.091 < 0.200'),
-    check('replay.replay_improvement', 'replay improved accuracy on past errors', 'pass', 0.0214, 0, 'replay improvement +2.1% > 0%'),
+    check(
+      'replay.replay_improvement',
+      'replay improved accuracy on past errors',
+      'pass',
+      0.0214,
+      0,
+      'replay improvement +2.1% > 0%',
+    ),
   ];
   const rejected = [
-    check('gate.overall_accuracy', 'overall accuracy above the threshold', 'pass', 0.6712, 0.65, 'overall accuracy 67.1% (n=4,388) > 65%'),
-    check('sectors.crash_accuracy', 'crash-regime accuracy above the threshold', 'fail', 0.5802, 0.65, 'crash-regime accuracy 58.0% (n=212) <= 65%'),
-    check('sectors.min_sector_accuracy', 'no sector below the threshold', 'fail', 0.5213, 0.55, 'Energy at 52.1% (n=1,750) <= 55%'),
+    check(
+      'gate.overall_accuracy',
+      'overall accuracy above the threshold',
+      'pass',
+      0.6712,
+      0.65,
+      'overall accuracy 67.1% (n=4,388) > 65%',
+    ),
+    check(
+      'sectors.crash_accuracy',
+      'crash-regime accuracy above the threshold',
+      'fail',
+      0.5802,
+      0.65,
+      'crash-regime accuracy 58.0% (n=212) <= 65%',
+    ),
+    check(
+      'sectors.min_sector_accuracy',
+      'no sector below the threshold',
+      'fail',
+      0.5213,
+      0.55,
+      'Energy at 52.1% (n=1,750) <= 55%',
+    ),
     check('drift.drift_score', 'drift score below the threshold', 'pass', 0.1342, 0.2, 'drift score 0.134 < 0.200'),
-    { ...check('replay.replay_improvement', 'replay improved accuracy on past errors', 'insufficient', null, 0, 'only 18 replayed samples evaluated (need 50)'), required: false },
+    {
+      ...check(
+        'replay.replay_improvement',
+        'replay improved accuracy on past errors',
+        'insufficient',
+        null,
+        0,
+        'only 18 replayed samples evaluated (need 50)',
+      ),
+      required: false,
+    },
   ];
-  const report = (id: number, when: string, path: string, approved: boolean, checks: GateCheck[], promoted: boolean): GateReport => ({
+  const report = (
+    id: number,
+    when: string,
+    path: string,
+    approved: boolean,
+    checks: GateCheck[],
+    promoted: boolean,
+  ): GateReport => ({
     id,
     modelPath: path,
     timestamp: when,
@@ -217,7 +387,18 @@ export function gateHistory(): GateReport[] {
   });
   return [
     report(3, '2015-09-01T21:05:00.000Z', 'candidates/m-2015-09-01.json', false, rejected, false),
-    report(2, '2015-07-01T21:04:00.000Z', 'candidates/m-2015-07-01.json', false, rejected.map((c) => (c.id === 'sectors.crash_accuracy' ? { ...c, value: 0.6123, message: 'crash-regime accuracy 61.2% (n=96) <= 65%' } : c)), false),
+    report(
+      2,
+      '2015-07-01T21:04:00.000Z',
+      'candidates/m-2015-07-01.json',
+      false,
+      rejected.map((c) =>
+        c.id === 'sectors.crash_accuracy'
+          ? { ...c, value: 0.6123, message: 'crash-regime accuracy 61.2% (n=96) <= 65%' }
+          : c,
+      ),
+      false,
+    ),
     report(1, '2015-05-01T21:03:00.000Z', 'candidates/m-2015-05-01.json', true, passing, true),
   ];
 }

@@ -10,8 +10,21 @@ import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
 
 /** The first-party plugins' views, as their packages declare them (scripts served from those packages). */
-const VIEWS: Record<string, PluginView> = { sectors: sectorsView, drift: driftView, replay: replayView, gate: gateView };
-import { type GateReport, DRIFT_THRESHOLDS, driftEvents, gateHistory, replayDocument, sectorsDocument, symbolsDocument } from './fixtureData.js';
+const VIEWS: Record<string, PluginView> = {
+  sectors: sectorsView,
+  drift: driftView,
+  replay: replayView,
+  gate: gateView,
+};
+import {
+  type GateReport,
+  DRIFT_THRESHOLDS,
+  driftEvents,
+  gateHistory,
+  replayDocument,
+  sectorsDocument,
+  symbolsDocument,
+} from './fixtureData.js';
 
 export interface FixtureOptions {
   token: string;
@@ -32,8 +45,13 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-const apiError = (reply: FastifyReply, status: number, code: string, message: string, issues?: { path: string; message: string }[]) =>
-  reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
+const apiError = (
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+  issues?: { path: string; message: string }[],
+) => reply.code(status).send({ error: { code, message, ...(issues ? { issues } : {}) } });
 
 export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture> {
   const prefix = opts.prefix ?? '/vigil';
@@ -52,13 +70,31 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       scope.get('/api/views', async () =>
         enabled.map((id) => {
           const v = VIEWS[id] as PluginView;
-          return { pluginId: id, title: v.title, label: v.label ?? v.title, route: v.route ?? id, script: `plugins/${id}/${v.script}` };
+          return {
+            pluginId: id,
+            title: v.title,
+            label: v.label ?? v.title,
+            route: v.route ?? id,
+            script: `plugins/${id}/${v.script}`,
+          };
         }),
       );
-      for (const id of enabled) await scope.register(fastifyStatic, { root: (VIEWS[id] as PluginView).dir, prefix: `/plugins/${id}/`, decorateReply: false, index: false });
+      for (const id of enabled)
+        await scope.register(fastifyStatic, {
+          root: (VIEWS[id] as PluginView).dir,
+          prefix: `/plugins/${id}/`,
+          decorateReply: false,
+          index: false,
+        });
       scope.addHook('onRequest', async (req, reply) => {
         const id = /\/api\/([a-z-]+)/.exec(req.url)?.[1];
-        if (id && disabled.has(id)) return apiError(reply, 404, 'VIGIL_PLUGIN_DISABLED', `plugin '${id}' is disabled in the config (plugins.${id}.enabled: false); enable it to use its routes (api/${id})`);
+        if (id && disabled.has(id))
+          return apiError(
+            reply,
+            404,
+            'VIGIL_PLUGIN_DISABLED',
+            `plugin '${id}' is disabled in the config (plugins.${id}.enabled: false); enable it to use its routes (api/${id})`,
+          );
       });
 
       scope.get('/api/sectors', async (req: FastifyRequest) => {
@@ -71,7 +107,8 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       });
       scope.get('/api/sectors/:sector/symbols', async (req: FastifyRequest<{ Params: { sector: string } }>, reply) => {
         const doc = symbolsDocument(req.params.sector);
-        if (!doc) return apiError(reply, 404, 'VIGIL_NOT_FOUND', `no GICS sector named ${JSON.stringify(req.params.sector)}`);
+        if (!doc)
+          return apiError(reply, 404, 'VIGIL_NOT_FOUND', `no GICS sector named ${JSON.stringify(req.params.sector)}`);
         return opts.empty ? { sector: doc.sector, symbols: [] } : doc;
       });
 
@@ -81,22 +118,35 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         return { events: events.slice(Math.max(0, events.length - limit)), thresholds: DRIFT_THRESHOLDS };
       });
 
-      scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) => replayDocument(Number(req.query.top ?? 20), opts.empty));
+      scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) =>
+        replayDocument(Number(req.query.top ?? 20), opts.empty),
+      );
 
       scope.get('/api/gate/latest', async () => history[0] ?? null);
-      scope.get('/api/gate/history', async (req: FastifyRequest<{ Querystring: { limit?: string; offset?: string } }>) => {
-        const limit = Number(req.query.limit ?? 50);
-        const offset = Number(req.query.offset ?? 0);
-        return { rows: history.slice(offset, offset + limit), total: history.length };
-      });
+      scope.get(
+        '/api/gate/history',
+        async (req: FastifyRequest<{ Querystring: { limit?: string; offset?: string } }>) => {
+          const limit = Number(req.query.limit ?? 50);
+          const offset = Number(req.query.offset ?? 0);
+          return { rows: history.slice(offset, offset + limit), total: history.length };
+        },
+      );
       scope.get('/api/gate/verify', async () => ({ ok: true, rows: history.length, firstBadId: null, reason: null }));
       scope.post('/api/gate/override', async (req: FastifyRequest<{ Body: Record<string, unknown> | null }>, reply) => {
-        if (req.headers.authorization !== `Bearer ${opts.token}`) return apiError(reply, 401, 'VIGIL_UNAUTHORIZED', 'a valid bearer token is required for this endpoint');
+        if (req.headers.authorization !== `Bearer ${opts.token}`)
+          return apiError(reply, 401, 'VIGIL_UNAUTHORIZED', 'a valid bearer token is required for this endpoint');
         const body = req.body ?? {};
         const issues = ['modelPath', 'actor', 'reason']
           .filter((k) => typeof body[k] !== 'string' || (body[k] as string).trim() === '')
           .map((k) => ({ path: k, message: 'must be a non-empty string' }));
-        if (issues.length) return apiError(reply, 400, 'VIGIL_INVALID_INPUT', `invalid override: ${issues.map((i) => i.path).join(', ')}`, issues);
+        if (issues.length)
+          return apiError(
+            reply,
+            400,
+            'VIGIL_INVALID_INPUT',
+            `invalid override: ${issues.map((i) => i.path).join(', ')}`,
+            issues,
+          );
         const prev = history[0];
         const report: GateReport = {
           id: (prev?.id ?? 0) + 1,

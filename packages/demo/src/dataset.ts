@@ -83,7 +83,9 @@ export function buildDataset(symbols: readonly StockSymbol[] = STOCK_SYMBOLS): {
   const vixByDate = new Map(vix.map((b) => [b.date, b.close]));
   const series = new Map(symbols.map((s) => [s, loadStock(s)] as const));
   const first = series.get(symbols[0] as StockSymbol) as Bar[];
-  const days = first.map((b) => b.date).filter((d) => symbols.every((s) => series.get(s)?.some((b) => b.date === d)) && spyIdx.has(d));
+  const days = first
+    .map((b) => b.date)
+    .filter((d) => symbols.every((s) => series.get(s)?.some((b) => b.date === d)) && spyIdx.has(d));
   const samples: Sample[] = [];
   for (const symbol of symbols) {
     const bars = series.get(symbol) as Bar[];

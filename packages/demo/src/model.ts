@@ -7,7 +7,14 @@ import { FEATURES, type FeatureName, type Sample } from './dataset.js';
  * What the model reads: the symbol's recent volatility against its own typical week (1, 5, 20
  * and 60 days) and the market's fear gauge (VIX level and 5-day change).
  */
-export const MODEL_FEATURES: readonly FeatureName[] = ['pk_1d_rel', 'pk_5d_rel', 'pk_20d_rel', 'pk_60d_rel', 'vix', 'vix_chg_5d'];
+export const MODEL_FEATURES: readonly FeatureName[] = [
+  'pk_1d_rel',
+  'pk_5d_rel',
+  'pk_20d_rel',
+  'pk_60d_rel',
+  'vix',
+  'vix_chg_5d',
+];
 const COLUMNS = MODEL_FEATURES.map((f) => FEATURES.indexOf(f));
 
 /**
@@ -43,11 +50,17 @@ export interface TrainingSet {
 }
 
 export function train(version: string, trainedThrough: string, set: TrainingSet): VolatilityModel {
-  const fit = trainLogistic(set.features.map(modelInputs), set.labels, { ...(set.weights ? { weights: set.weights } : {}), l2: 1e-3 });
+  const fit = trainLogistic(set.features.map(modelInputs), set.labels, {
+    ...(set.weights ? { weights: set.weights } : {}),
+    l2: 1e-3,
+  });
   return { version, trainedThrough, rows: set.labels.length, fit };
 }
 
-export const trainingSetOf = (samples: readonly Sample[]): TrainingSet => ({ features: samples.map((s) => s.x), labels: samples.map((s) => s.label as number) });
+export const trainingSetOf = (samples: readonly Sample[]): TrainingSet => ({
+  features: samples.map((s) => s.x),
+  labels: samples.map((s) => s.label as number),
+});
 
 /** Writes the model as the file the gate validates and promotes. */
 export function saveModel(m: VolatilityModel, path: string): void {

@@ -1,7 +1,13 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type Logger, type ValidationPrediction, createLogger, predictionLogToken } from '@vigil/core';
-import { type RetrainingRequest, driftEventsToken, driftHistoryToken, driftMonitorToken, driftPlugin } from '@vigil/drift';
+import {
+  type RetrainingRequest,
+  driftEventsToken,
+  driftHistoryToken,
+  driftMonitorToken,
+  driftPlugin,
+} from '@vigil/drift';
 import { gatePlugin, gateToken } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
@@ -55,7 +61,11 @@ const MODELS = 'models';
  * so the crash episodes in the prediction log are an honest stress test for any candidate
  * (sectors.crash_accuracy scores the candidate on them when the validation window is calm).
  */
-function splitForValidation(resolved: readonly Sample[], trainingDays: number, validationDays: number): { trainRows: Sample[]; validation: Sample[] } {
+function splitForValidation(
+  resolved: readonly Sample[],
+  trainingDays: number,
+  validationDays: number,
+): { trainRows: Sample[]; validation: Sample[] } {
   const tailStart = resolved.length - validationDays * 9;
   const validation = resolved.slice(tailStart);
   const trainRows = resolved
@@ -98,8 +108,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       plugins: {
         // drift's documented defaults (per-step CUSUMs over trading days, BACKTEST.md), requests from the market's daily move
         drift: { options: { cusum: { features: ['spy_ret_1d'] } } },
-        replay: { options: { featureNames: [...FEATURES], maxSize: 1000, seed, replayFraction: 0.05, replayWeight: 1 } },
-        gate: { options: { root: o.workDir, modelsDir: MODELS, productionFile: 'production/direction_model.json', productionDir: 'production/direction_model.d', minSamples: 100 } },
+        replay: {
+          options: { featureNames: [...FEATURES], maxSize: 1000, seed, replayFraction: 0.05, replayWeight: 1 },
+        },
+        gate: {
+          options: {
+            root: o.workDir,
+            modelsDir: MODELS,
+            productionFile: 'production/direction_model.json',
+            productionDir: 'production/direction_model.d',
+            minSamples: 100,
+          },
+        },
       },
     },
     plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
@@ -138,9 +158,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const predictionsOf = (model: VolatilityModel, validation: readonly Sample[]): ValidationPrediction[] =>
       validation.map((s) => {
         const p = predict(model, s.x);
-        return { symbol: s.symbol, regime: s.regime, predicted: p.label, actual: s.label as number, confidence: p.confidence, features: s.features };
+        return {
+          symbol: s.symbol,
+          regime: s.regime,
+          predicted: p.label,
+          actual: s.label as number,
+          confidence: p.confidence,
+          features: s.features,
+        };
       });
-    const validate = async (model: VolatilityModel, path: string, day: number, trainRows: readonly Sample[], validation: readonly Sample[], champion: VolatilityModel | null, extra: Record<string, unknown>) => {
+    const validate = async (
+      model: VolatilityModel,
+      path: string,
+      day: number,
+      trainRows: readonly Sample[],
+      validation: readonly Sample[],
+      champion: VolatilityModel | null,
+      extra: Record<string, unknown>,
+    ) => {
       const predictions = predictionsOf(model, validation);
       // what the candidate learnt from, for drift.drift_score (its world against the validation weeks)
       const trainingFeatures = Object.fromEntries(FEATURES.map((f) => [f, trainRows.map((s) => s.features[f])]));
@@ -148,25 +183,52 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const baseline = champion ? { baselinePredictions: predictionsOf(champion, validation) } : {};
       // the crash episodes already in the prediction log, predicted by the candidate (never trained on)
       const stressRows = await stress.rows();
-      const stressPredictions = stressRows.map((r) => ({ id: r.id, predicted: predict(model, FEATURES.map((f) => r.features[f] as number)).label }));
-      const report = await gate.validateModel(relative(o.workDir, path), { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra }, { actor: 'demo-pipeline' });
+      const stressPredictions = stressRows.map((r) => ({
+        id: r.id,
+        predicted: predict(
+          model,
+          FEATURES.map((f) => r.features[f] as number),
+        ).label,
+      }));
+      const report = await gate.validateModel(
+        relative(o.workDir, path),
+        { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra },
+        { actor: 'demo-pipeline' },
+      );
       decisions.push({
         date: days[day] as string,
         model: model.version,
         approved: report.approved,
-        checks: report.results.map((r) => ({ id: r.id, status: r.status, value: r.value ?? null, threshold: r.threshold ?? null, message: r.message })),
+        checks: report.results.map((r) => ({
+          id: r.id,
+          status: r.status,
+          value: r.value ?? null,
+          threshold: r.threshold ?? null,
+          message: r.message,
+        })),
         action: 'validate',
       });
       return report;
     };
     const r0 = await validate(live, m0Path, firstLive, first.trainRows, v0, null, {});
     if (!r0.approved) {
-      await gate.overrideModel(`${MODELS}/candidates/m0.json`, { actor: 'demo-bootstrap', reason: 'initial deployment: there is no production model to keep' });
-      decisions.push({ date: days[firstLive] as string, model: 'm0', approved: false, checks: [], action: 'override', note: 'demo-bootstrap: initial deployment, there is no production model to keep' });
+      await gate.overrideModel(`${MODELS}/candidates/m0.json`, {
+        actor: 'demo-bootstrap',
+        reason: 'initial deployment: there is no production model to keep',
+      });
+      decisions.push({
+        date: days[firstLive] as string,
+        model: 'm0',
+        approved: false,
+        checks: [],
+        action: 'override',
+        note: 'demo-bootstrap: initial deployment, there is no production model to keep',
+      });
     } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
     await setBaseline(first.trainRows.slice(-250 * 9), live);
 
-    const accuracyOn = (m: VolatilityModel, rows: readonly Sample[]) => (rows.length ? rows.filter((s) => predict(m, s.x).label === s.label).length / rows.length : null);
+    const accuracyOn = (m: VolatilityModel, rows: readonly Sample[]) =>
+      rows.length ? rows.filter((s) => predict(m, s.x).label === s.label).length / rows.length : null;
     let lastRetrain = firstLive;
     let lastAskedRetrain = -Infinity;
     const drill = o.emergencyDrill ?? true;
@@ -176,7 +238,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     /** Each live prediction's label, by sample id: the live record the summary scores. */
     const livePredicted = new Map<string, number>();
     /** After a promotion: the replaced model keeps scoring in the pipeline (never acted on) until the watch ends. */
-    let watch: { since: number; until: number; replaced: VolatilityModel; promoted: VolatilityModel; rows: Sample[] } | null = null;
+    let watch: {
+      since: number;
+      until: number;
+      replaced: VolatilityModel;
+      promoted: VolatilityModel;
+      rows: Sample[];
+    } | null = null;
     const watches: DemoSummary['watches'][number][] = [];
     for (let day = firstLive; day < days.length; day++) {
       today = day;
@@ -185,12 +253,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         todays.map((s) => {
           const p = predict(live, s.x);
           livePredicted.set(s.id, p.label);
-          return { id: s.id, timestamp: `${s.date}T21:00:00.000Z`, symbol: s.symbol, regime: s.regime, features: s.features, predictedLabel: p.label, confidence: p.confidence, modelVersion: live.version };
+          return {
+            id: s.id,
+            timestamp: `${s.date}T21:00:00.000Z`,
+            symbol: s.symbol,
+            regime: s.regime,
+            features: s.features,
+            predictedLabel: p.label,
+            confidence: p.confidence,
+            modelVersion: live.version,
+          };
         }),
       );
       if (watch && day < watch.until) watch.rows.push(...todays.filter((s) => s.label !== null));
       const due = (byDay.get(day - HORIZON) ?? []).filter((s) => s.label !== null && day - HORIZON >= firstLive);
-      if (due.length) await host.resolve(due.map((s) => ({ id: s.id, actualLabel: s.label as number, resolvedAt: `${s.date}T21:00:00.000Z` })));
+      if (due.length)
+        await host.resolve(
+          due.map((s) => ({ id: s.id, actualLabel: s.label as number, resolvedAt: `${s.date}T21:00:00.000Z` })),
+        );
       o.onProgress?.(day - firstLive + 1, days.length - firstLive, days[day] as string);
 
       // The watch ends once every prediction made during it has resolved: roll back if the
@@ -198,13 +278,36 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (watch && day === watch.until + HORIZON) {
         const w = watch;
         watch = null;
-        const test = pairedByDay(w.rows.map((s) => ({ day: s.dayIndex, a: predict(w.replaced, s.x).label === s.label, b: predict(w.promoted, s.x).label === s.label })));
+        const test = pairedByDay(
+          w.rows.map((s) => ({
+            day: s.dayIndex,
+            a: predict(w.replaced, s.x).label === s.label,
+            b: predict(w.promoted, s.x).label === s.label,
+          })),
+        );
         const rolledBack = test.pBetter < watchSignificance;
-        watches.push({ promoted: w.promoted.version, replaced: w.replaced.version, from: days[w.since] as string, to: days[w.until - 1] as string, rows: w.rows.length, promotedAccuracy: test.accuracyB, replacedAccuracy: test.accuracyA, pReplacedBetter: test.pBetter, rolledBack });
+        watches.push({
+          promoted: w.promoted.version,
+          replaced: w.replaced.version,
+          from: days[w.since] as string,
+          to: days[w.until - 1] as string,
+          rows: w.rows.length,
+          promotedAccuracy: test.accuracyB,
+          replacedAccuracy: test.accuracyA,
+          pReplacedBetter: test.pBetter,
+          rolledBack,
+        });
         if (rolledBack) {
           const why = `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(test.accuracyB * 100).toFixed(1)}% vs ${(test.accuracyA * 100).toFixed(1)}%, better on ${test.daysB} days vs ${test.daysA}, sign test one-sided p=${test.pBetter.toPrecision(3)})`;
           await gate.rollback({ actor: 'demo-watch', notes: why });
-          decisions.push({ date: days[day] as string, model: w.replaced.version, approved: true, checks: [], action: 'rollback', note: `demo-watch: ${why}` });
+          decisions.push({
+            date: days[day] as string,
+            model: w.replaced.version,
+            approved: true,
+            checks: [],
+            action: 'rollback',
+            note: `demo-watch: ${why}`,
+          });
           live = w.replaced;
         }
       }
@@ -218,7 +321,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (asked) lastAskedRetrain = day;
       version++;
       const { trainRows, validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
-      const mix = await buffer.buildTrainingMix({ features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) }, { seed: seed + version });
+      const mix = await buffer.buildTrainingMix(
+        { features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) },
+        { seed: seed + version },
+      );
       const candidate = train(`m${version}`, days[day - HORIZON] as string, mix);
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));
       const path = join(o.workDir, MODELS, 'candidates', `m${version}.json`);
@@ -226,8 +332,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       // every buffered error, the held-out ones (never in the training mix) included: only those are judged
       const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
       const heldOut = await buffer.getHeldOutSamples();
-      const replayPredictions = buffered.map((b) => ({ bufferId: b.id, predicted: predict(candidate, b.features).label }));
-      const replayBaselinePredictions = buffered.map((b) => ({ bufferId: b.id, predicted: predict(live, b.features).label }));
+      const replayPredictions = buffered.map((b) => ({
+        bufferId: b.id,
+        predicted: predict(candidate, b.features).label,
+      }));
+      const replayBaselinePredictions = buffered.map((b) => ({
+        bufferId: b.id,
+        predicted: predict(live, b.features).label,
+      }));
       const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.label).length;
       const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.label).length;
       replayFigures.push({
@@ -242,10 +354,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         accuracyWithoutReplay: accuracyOn(withoutReplay, validation),
         liveAccuracy: accuracyOn(live, validation),
       });
-      const report = await validate(candidate, path, day, trainRows, validation, live, { replayPredictions, replayBaselinePredictions });
+      const report = await validate(candidate, path, day, trainRows, validation, live, {
+        replayPredictions,
+        replayBaselinePredictions,
+      });
       if (report.approved) {
         await gate.promoteModel(`${MODELS}/candidates/m${version}.json`, { actor: 'demo-pipeline' });
-        decisions.push({ date: days[day] as string, model: candidate.version, approved: true, checks: [], action: 'promote' });
+        decisions.push({
+          date: days[day] as string,
+          model: candidate.version,
+          approved: true,
+          checks: [],
+          action: 'promote',
+        });
         watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: candidate, rows: [] };
         live = candidate;
         await setBaseline(trainRows.slice(-250 * 9), live);
@@ -255,13 +376,31 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         // spec's heavy replay mix (20% replay rows at 3x weight) past the gate by override. The
         // watch then judges it live against the model it replaced, like any promotion.
         drilled = true;
-        const heavy = train(`m${version}-replay20`, days[day - HORIZON] as string, await buffer.buildTrainingMix(trainingSetOf(trainRows), { seed: seed + version, replayFraction: 0.2, replayWeight: 3 }));
+        const heavy = train(
+          `m${version}-replay20`,
+          days[day - HORIZON] as string,
+          await buffer.buildTrainingMix(trainingSetOf(trainRows), {
+            seed: seed + version,
+            replayFraction: 0.2,
+            replayWeight: 3,
+          }),
+        );
         const heavyPath = join(o.workDir, MODELS, 'candidates', `${heavy.version}.json`);
         saveModel(heavy, heavyPath);
         const r = await validate(heavy, heavyPath, day, trainRows, validation, live, {});
         if (!r.approved) {
-          await gate.overrideModel(`${MODELS}/candidates/${heavy.version}.json`, { actor: 'demo-oncall', reason: 'emergency during the crash: ship the retrain with the spec replay mix now, gate checks overridden' });
-          decisions.push({ date: days[day] as string, model: heavy.version, approved: false, checks: [], action: 'override', note: 'demo-oncall: emergency during the crash, gate checks overridden' });
+          await gate.overrideModel(`${MODELS}/candidates/${heavy.version}.json`, {
+            actor: 'demo-oncall',
+            reason: 'emergency during the crash: ship the retrain with the spec replay mix now, gate checks overridden',
+          });
+          decisions.push({
+            date: days[day] as string,
+            model: heavy.version,
+            approved: false,
+            checks: [],
+            action: 'override',
+            note: 'demo-oncall: emergency during the crash, gate checks overridden',
+          });
           watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: heavy, rows: [] };
           live = heavy;
         }
@@ -276,7 +415,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       model: share((s) => livePredicted.get(s.id) === s.label),
       persistence: share((s) => s.persistence === s.label),
       // paired on the same rows: is the model better than "next week like this week"?
-      pBetterThanPersistence: pairedByDay(scored.map((s) => ({ day: s.dayIndex, a: livePredicted.get(s.id) === s.label, b: s.persistence === s.label }))).pBetter,
+      pBetterThanPersistence: pairedByDay(
+        scored.map((s) => ({ day: s.dayIndex, a: livePredicted.get(s.id) === s.label, b: s.persistence === s.label })),
+      ).pBetter,
       majority: (() => {
         const ones = share((s) => s.label === 1);
         return ones === null ? null : Math.max(ones, 1 - ones);
@@ -296,12 +437,42 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         const total = perf.reduce((a, p) => a + p.total, 0);
         return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
       })(),
-      driftAlerts: alarms.map((r) => ({ date: r.timestamp.slice(0, 10), type: r.type, statistic: Number(r.statistic) })),
-      retrainingRequests: requests.map((r) => ({ date: days[r.day] as string, model: r.model, reasons: r.reasons, features: r.driftedFeatures })),
-      driftEpisodes: episodes.map((e) => ({ model: e.model, onset: e.onset, end: e.end, peak: e.peak, peakDate: e.peakStep, statistics: e.statistics })),
-      weakestSectors: weakest.sectors.map((s) => ({ sector: s.sector, accuracy: s.accuracy, upper: s.interval.upper, resolved: s.total })),
+      driftAlerts: alarms.map((r) => ({
+        date: r.timestamp.slice(0, 10),
+        type: r.type,
+        statistic: Number(r.statistic),
+      })),
+      retrainingRequests: requests.map((r) => ({
+        date: days[r.day] as string,
+        model: r.model,
+        reasons: r.reasons,
+        features: r.driftedFeatures,
+      })),
+      driftEpisodes: episodes.map((e) => ({
+        model: e.model,
+        onset: e.onset,
+        end: e.end,
+        peak: e.peak,
+        peakDate: e.peakStep,
+        statistics: e.statistics,
+      })),
+      weakestSectors: weakest.sectors.map((s) => ({
+        sector: s.sector,
+        accuracy: s.accuracy,
+        upper: s.interval.upper,
+        resolved: s.total,
+      })),
       insufficientSectors: weakest.insufficientEvidence.map((s) => s.sector),
-      replay: { stats: { total: stats.totalErrors, byRegime: stats.byRegime, avgConfidence: stats.avgConfidence, highConfidence: stats.highConfidenceErrors, replayed: stats.replayedErrors }, retrains: replayFigures },
+      replay: {
+        stats: {
+          total: stats.totalErrors,
+          byRegime: stats.byRegime,
+          avgConfidence: stats.avgConfidence,
+          highConfidence: stats.highConfidenceErrors,
+          replayed: stats.replayedErrors,
+        },
+        retrains: replayFigures,
+      },
       gate: decisions,
       historyVerified: (await gate.verifyHistory()).ok,
       liveModel: live.version,

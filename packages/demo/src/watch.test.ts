@@ -4,7 +4,13 @@ import { pairedByDay } from './watch.js';
 describe('pairedByDay', () => {
   it('counts each day once, whatever its number of rows', () => {
     // day 0: A right on 9, B on 0 -> one day for A; days 1-3: B better by one row each
-    const rows = [...Array.from({ length: 9 }, () => ({ day: 0, a: true, b: false })), ...[1, 2, 3].flatMap((day) => [{ day, a: false, b: true }, { day, a: true, b: true }])];
+    const rows = [
+      ...Array.from({ length: 9 }, () => ({ day: 0, a: true, b: false })),
+      ...[1, 2, 3].flatMap((day) => [
+        { day, a: false, b: true },
+        { day, a: true, b: true },
+      ]),
+    ];
     const r = pairedByDay(rows);
     expect(r).toMatchObject({ rows: 15, daysA: 1, daysB: 3 });
     expect(r.accuracyA).toBeCloseTo(12 / 15, 12);

@@ -40,5 +40,12 @@ export function pairedByDay(rows: readonly PairedRow[]): PairedRecord {
     else if (d < 0) daysB++;
   }
   const n = Math.max(1, rows.length);
-  return { rows: rows.length, accuracyA: rightA / n, accuracyB: rightB / n, daysA, daysB, pBetter: mcnemar(daysA, daysB).pBetter };
+  return {
+    rows: rows.length,
+    accuracyA: rightA / n,
+    accuracyB: rightB / n,
+    daysA,
+    daysB,
+    pBetter: mcnemar(daysA, daysB).pBetter,
+  };
 }

@@ -42,12 +42,15 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     // drift is a state: a stress episode is detected when an episode of drift is open on one of
     // its first 5 trading days (it may have started earlier: a detector that fired keeps watching)
     for (const crash of ['2015-08-20', '2016-06-24', '2018-02-02']) {
-      const covering = summary.driftEpisodes.find((e) => tradingDaysBetween(crash, e.onset) <= 5 && (e.end === null || e.end > crash));
+      const covering = summary.driftEpisodes.find(
+        (e) => tradingDaysBetween(crash, e.onset) <= 5 && (e.end === null || e.end > crash),
+      );
       expect(covering, `a drift episode open within 5 trading days of ${crash}`).toBeDefined();
     }
     // one retraining request per episode, at its onset (seen when the onset's trading day closes: the next day)
     expect(summary.retrainingRequests).toHaveLength(summary.driftEpisodes.length);
-    for (const [i, r] of summary.retrainingRequests.entries()) expect(tradingDaysBetween(summary.driftEpisodes[i]!.onset, r.date)).toBe(1);
+    for (const [i, r] of summary.retrainingRequests.entries())
+      expect(tradingDaysBetween(summary.driftEpisodes[i]!.onset, r.date)).toBe(1);
     // retraining happens on requests (the cooldown skips some)
     expect(summary.replay.retrains.length).toBeGreaterThan(0);
     expect(summary.replay.retrains.some((t) => summary.retrainingRequests.some((r) => r.date === t.date))).toBe(true);
@@ -104,7 +107,13 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     for (const d of approved) {
       // every required check passed, and the candidate went to production the same day
       expect(d.checks.map((c) => c.status)).toEqual(d.checks.map(() => 'pass'));
-      expect(d.checks.map((c) => c.id).sort()).toEqual(['drift.drift_score', 'gate.overall_accuracy', 'replay.replay_improvement', 'sectors.crash_accuracy', 'sectors.min_sector_accuracy']);
+      expect(d.checks.map((c) => c.id).sort()).toEqual([
+        'drift.drift_score',
+        'gate.overall_accuracy',
+        'replay.replay_improvement',
+        'sectors.crash_accuracy',
+        'sectors.min_sector_accuracy',
+      ]);
       expect(summary.gate.some((p) => p.action === 'promote' && p.model === d.model && p.date === d.date)).toBe(true);
       // approval means significantly better than the live model on the same recent rows
       const replay = d.checks.find((c) => c.id === 'replay.replay_improvement');
@@ -113,7 +122,9 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     }
     const rejected = validated.filter((d) => !d.approved && d.model !== 'm0');
     expect(rejected.length).toBeGreaterThanOrEqual(1);
-    const reasons = new Set(rejected.flatMap((d) => d.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}:${c.status}`)));
+    const reasons = new Set(
+      rejected.flatMap((d) => d.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}:${c.status}`)),
+    );
     // the reasons the history shows: not better than the live model, drift beyond calibrated noise, no crash evidence yet
     expect(reasons).toContain('replay.replay_improvement:fail');
     expect(reasons).toContain('drift.drift_score:fail');
@@ -141,14 +152,18 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     const rollback = summary.gate.find((d) => d.action === 'rollback');
     expect(rollback?.model).toBe(watch?.replaced);
     // gate-approved promotions are watched too, and kept unless significantly worse
-    for (const w of summary.watches.filter((x) => x.promoted !== emergency.model)) expect(w.rolledBack).toBe(w.pReplacedBetter < 0.05);
+    for (const w of summary.watches.filter((x) => x.promoted !== emergency.model))
+      expect(w.rolledBack).toBe(w.pReplacedBetter < 0.05);
     const history = await host.container.resolve(gateToken).getHistory({ limit: 500 });
-    expect(history.entries.filter((e) => e.action === 'rollback')).toHaveLength(summary.gate.filter((d) => d.action === 'rollback').length);
+    expect(history.entries.filter((e) => e.action === 'rollback')).toHaveLength(
+      summary.gate.filter((d) => d.action === 'rollback').length,
+    );
     expect(history.entries.filter((e) => e.action === 'override')).toHaveLength(2);
   });
 
   it('every module logs to the database', async () => {
-    const count = async (table: string) => Number((await host.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+    const count = async (table: string) =>
+      Number((await host.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
     expect(await count('vigil_predictions')).toBe(summary.predictions);
     expect(await count('drift_monitoring')).toBeGreaterThan(100);
     expect(await count('error_replay_buffer')).toBe(summary.replay.stats.total);

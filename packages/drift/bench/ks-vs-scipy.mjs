@@ -121,4 +121,9 @@ try {
   child.stdin.end();
   rmSync(dir, { recursive: true, force: true });
 }
-reportBench({ name: 'drift-ks-vs-scipy', title: 'Two-sample KS vs scipy.stats.ks_2samp (validate + statistic + p-value), same arrays, alternating', figures, notes });
+reportBench({
+  name: 'drift-ks-vs-scipy',
+  title: 'Two-sample KS vs scipy.stats.ks_2samp (validate + statistic + p-value), same arrays, alternating',
+  figures,
+  notes,
+});

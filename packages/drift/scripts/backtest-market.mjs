@@ -31,40 +31,82 @@ const periods = {
   '2011-2020': { from: '2011-01-01', to: '2020-12-31', episodes: ALL.filter((e) => e.start >= '2011-01-01') },
 };
 // S&P 500 index daily log returns (the gt file, newest first), 1989-1999 (1989 warms the baseline)
-const sp = loadSp500().filter((b) => b.date >= '1989-01-01' && b.date <= '1999-12-31').sort((a, b) => (a.date < b.date ? -1 : 1));
+const sp = loadSp500()
+  .filter((b) => b.date >= '1989-01-01' && b.date <= '1999-12-31')
+  .sort((a, b) => (a.date < b.date ? -1 : 1));
 const nineties = sp.slice(1).map((b, i) => ({ date: b.date, features: { ret: Math.log(b.close / sp[i].close) } }));
 
 const grid = [];
 for (const statistics of [['abs'], ['abs', 'level']])
-  for (const k of [0.5, 0.75, 1, 1.25, 1.5])
-    for (const h of [3, 4, 5, 6, 8]) grid.push({ statistics, k, h });
+  for (const k of [0.5, 0.75, 1, 1.25, 1.5]) for (const h of [3, 4, 5, 6, 8]) grid.push({ statistics, k, h });
 const detectorOf = (c) => {
-  const ds = c.statistics.map((statistic) => ({ kind: 'cusum', feature: 'ret', statistic, k: c.k, h: c.h, direction: 'both' }));
+  const ds = c.statistics.map((statistic) => ({
+    kind: 'cusum',
+    feature: 'ret',
+    statistic,
+    k: c.k,
+    h: c.h,
+    direction: 'both',
+  }));
   return ds.length === 1 ? ds[0] : { kind: 'any', detectors: ds };
 };
 const label = (c) => `CUSUM ${c.statistics.join('+')} on ret, k ${c.k}, h ${c.h}`;
-const run = (c, p, data = rows) => backtestDrift({ rows: data, detector: detectorOf(c), baselineSize: BASELINE, episodes: p.episodes, horizon: HORIZON, from: p.from, to: p.to });
+const run = (c, p, data = rows) =>
+  backtestDrift({
+    rows: data,
+    detector: detectorOf(c),
+    baselineSize: BASELINE,
+    episodes: p.episodes,
+    horizon: HORIZON,
+    from: p.from,
+    to: p.to,
+  });
 // the rule: most episodes caught within the horizon at <= 2% calm-day false alarms; then fewer false alarms; then the larger h
 function pick(period) {
-  const scored = grid.map((c) => ({ c, r: run(c, periods[period]) })).filter((x) => x.r.falseAlarmRate <= MAX_CALM && x.r.chanceLevel <= MAX_CHANCE);
+  const scored = grid
+    .map((c) => ({ c, r: run(c, periods[period]) }))
+    .filter((x) => x.r.falseAlarmRate <= MAX_CALM && x.r.chanceLevel <= MAX_CHANCE);
   const delay = (r) => r.episodes.reduce((s, e) => s + (e.delay ?? 0), 0);
-  scored.sort((a, b) => b.r.caught - a.r.caught || delay(a.r) - delay(b.r) || a.r.falseAlarmRate - b.r.falseAlarmRate || b.c.h - a.c.h || a.c.k - b.c.k);
+  scored.sort(
+    (a, b) =>
+      b.r.caught - a.r.caught ||
+      delay(a.r) - delay(b.r) ||
+      a.r.falseAlarmRate - b.r.falseAlarmRate ||
+      b.c.h - a.c.h ||
+      a.c.k - b.c.k,
+  );
   return scored[0];
 }
 
 const pct = (x, d = 1) => `${(100 * x).toFixed(d)}%`;
-const delays = (r) => r.episodes.map((e) => `${e.name.split(' (')[0]}: ${e.status === 'not scorable' ? 'not scorable' : e.delay === null ? 'missed' : e.delay}`).join('; ');
-const row = (name, r) => `| ${name} | ${r.firstDay} .. ${r.lastDay} | ${delays(r)} | ${r.caught}/${r.scorable} | ${r.alarms.length} | ${pct(r.falseAlarmRate, 2)} | ${pct(r.calmDriftShare)} | ${pct(r.chanceLevel)} |`;
-const head = ['| configuration | scored days | delay per episode (trading days; caught when <= 5) | caught | requests | calm-day false alarms | calm days in drift | chance level |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+const delays = (r) =>
+  r.episodes
+    .map(
+      (e) =>
+        `${e.name.split(' (')[0]}: ${e.status === 'not scorable' ? 'not scorable' : e.delay === null ? 'missed' : e.delay}`,
+    )
+    .join('; ');
+const row = (name, r) =>
+  `| ${name} | ${r.firstDay} .. ${r.lastDay} | ${delays(r)} | ${r.caught}/${r.scorable} | ${r.alarms.length} | ${pct(r.falseAlarmRate, 2)} | ${pct(r.calmDriftShare)} | ${pct(r.chanceLevel)} |`;
+const head = [
+  '| configuration | scored days | delay per episode (trading days; caught when <= 5) | caught | requests | calm-day false alarms | calm days in drift | chance level |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+];
 
 const out = [];
 const chosen = {};
-for (const [pickOn, reportOn] of [['2000-2010', '2011-2020'], ['2011-2020', '2000-2010']]) {
+for (const [pickOn, reportOn] of [
+  ['2000-2010', '2011-2020'],
+  ['2011-2020', '2000-2010'],
+]) {
   const best = pick(pickOn);
   chosen[pickOn] = best.c;
   const held = run(best.c, periods[reportOn]);
   const ninety = run(best.c, { from: '1990-01-01', to: '1999-12-31', episodes: NINETIES }, nineties);
-  const goal = held.caught === held.scorable && held.falseAlarmRate <= MAX_CALM && held.caught / Math.max(1, held.scorable) > 5 * held.chanceLevel;
+  const goal =
+    held.caught === held.scorable &&
+    held.falseAlarmRate <= MAX_CALM &&
+    held.caught / Math.max(1, held.scorable) > 5 * held.chanceLevel;
   out.push(
     `### Picked on ${pickOn}, reported on ${reportOn}`,
     '',
@@ -78,12 +120,24 @@ for (const [pickOn, reportOn] of [['2000-2010', '2011-2020'], ['2011-2020', '200
     `Goal on the held-out period (every scorable episode within ${HORIZON} trading days at <= 2% calm-day false alarms, hit rate > 5x chance): **${goal ? 'met' : 'NOT met'}**.`,
     '',
   );
-  console.log(`picked on ${pickOn}: ${label(best.c)}; held out ${reportOn}: ${held.caught}/${held.scorable} at ${pct(held.falseAlarmRate, 2)} (chance ${pct(held.chanceLevel)}); 1990s: ${ninety.caught}/${ninety.scorable} at ${pct(ninety.falseAlarmRate, 2)}`);
+  console.log(
+    `picked on ${pickOn}: ${label(best.c)}; held out ${reportOn}: ${held.caught}/${held.scorable} at ${pct(held.falseAlarmRate, 2)} (chance ${pct(held.chanceLevel)}); 1990s: ${ninety.caught}/${ninety.scorable} at ${pct(ninety.falseAlarmRate, 2)}`,
+  );
   for (const w of held.warnings) console.log(`  warning: ${w}`);
 }
-const shipped = { statistics: RECOMMENDED_DEFAULTS.cusum.statistics, k: RECOMMENDED_DEFAULTS.cusum.k, h: RECOMMENDED_DEFAULTS.cusum.h };
+const shipped = {
+  statistics: RECOMMENDED_DEFAULTS.cusum.statistics,
+  k: RECOMMENDED_DEFAULTS.cusum.k,
+  h: RECOMMENDED_DEFAULTS.cusum.h,
+};
 const full = { from: '2000-01-01', to: '2020-12-31', episodes: ALL };
-const spec = backtestDrift({ rows, detector: { ...specMarketDetector(), features: ['ret', 'absRet', 'rv20', 'vix'] }, baselineSize: 250, episodes: ALL, horizon: HORIZON });
+const spec = backtestDrift({
+  rows,
+  detector: { ...specMarketDetector(), features: ['ret', 'absRet', 'rv20', 'vix'] },
+  baselineSize: 250,
+  episodes: ALL,
+  horizon: HORIZON,
+});
 const md = [
   '# Drift backtest: defaults chosen out of period',
   '',
@@ -110,7 +164,7 @@ const md = [
   row(`shipped default, 2000-2020 (${ALL.length} episodes)`, run(shipped, full)),
   row('spec defaults: KS window 100, D > 0.15 and Holm p < 0.05, 4 raw features', spec),
   '',
-  "The spec's KS rule is in drift on almost every day (its \"hits\" are at chance level): with autocorrelated level",
+  'The spec\'s KS rule is in drift on almost every day (its "hits" are at chance level): with autocorrelated level',
   'features and a 100-day window two-sample KS compares two different stretches of a slowly moving series.',
   '',
 ].join('\n');

@@ -72,9 +72,12 @@ describe('DriftDetector feature drift', () => {
     expect(c.inSampleRate).toBeGreaterThan(0.005);
     let alarms = 0;
     const trials = 400;
-    for (let t = 0; t < trials; t++) if (d.detectFeatureDrift(rows(names.map((_, i) => normals(1000 + t * 7 + i, 20)))).driftDetected) alarms++;
+    for (let t = 0; t < trials; t++)
+      if (d.detectFeatureDrift(rows(names.map((_, i) => normals(1000 + t * 7 + i, 20)))).driftDetected) alarms++;
     expect(alarms / trials).toBeLessThan(0.05);
-    expect(d.detectFeatureDrift(rows(names.map((_, i) => normals(99 + i, 20, i === 2 ? 1.5 : 0)))).driftedFeatureNames).toEqual(['c']);
+    expect(
+      d.detectFeatureDrift(rows(names.map((_, i) => normals(99 + i, 20, i === 2 ? 1.5 : 0)))).driftedFeatureNames,
+    ).toEqual(['c']);
   });
 
   it('refuses bad windows before computing anything, naming each problem', () => {
@@ -89,13 +92,21 @@ describe('DriftDetector feature drift', () => {
       }
       throw new Error('did not throw');
     };
-    expect(err(() => d.detectFeatureDrift([[1, 2, 3]]))).toContain('window[0]: must hold 2 feature values (a, b), got 3');
-    expect(err(() => d.detectFeatureDrift({ a: [1, 2, 3, 4, 5], b: [1, 2, 3, 4, 5], zz: [1] }))).toContain("window.zz: is not a baseline feature; known features: a, b");
+    expect(err(() => d.detectFeatureDrift([[1, 2, 3]]))).toContain(
+      'window[0]: must hold 2 feature values (a, b), got 3',
+    );
+    expect(err(() => d.detectFeatureDrift({ a: [1, 2, 3, 4, 5], b: [1, 2, 3, 4, 5], zz: [1] }))).toContain(
+      'window.zz: is not a baseline feature; known features: a, b',
+    );
     expect(err(() => d.detectFeatureDrift({ a: [1, 2, 3, 4, 5] }))).toContain('window.b: is missing');
-    expect(err(() => d.detectFeatureDrift({ a: [1, 2, Number.NaN, 4, 5], b: [1, 2, 3, 4, 5] }))).toContain('window.a[2]: must be a finite number, got NaN');
+    expect(err(() => d.detectFeatureDrift({ a: [1, 2, Number.NaN, 4, 5], b: [1, 2, 3, 4, 5] }))).toContain(
+      'window.a[2]: must be a finite number, got NaN',
+    );
     expect(err(() => d.detectFeatureDrift({ a: [1, 2], b: [1, 2] }))).toContain('the minimum window is 5');
     expect(err(() => d.setBaseline({ features: { a: [] } }))).toContain('baseline.features.a');
-    expect(err(() => new DriftDetector({ alertThreshold: 2 }))).toContain('alertThreshold: must be a number in (0, 1], got 2');
+    expect(err(() => new DriftDetector({ alertThreshold: 2 }))).toContain(
+      'alertThreshold: must be a number in (0, 1], got 2',
+    );
   });
 });
 
@@ -107,7 +118,10 @@ describe('DriftDetector regime and prediction drift', () => {
     const crash = d.detectRegimeDrift([...Array(14).fill('crash'), ...Array(6).fill('normal')]);
     expect(crash).toMatchObject({ driftDetected: true, regimeShift: 'normal -> crash' });
     expect(crash.distributionChange).toBeCloseTo(0.7 - 5 / 105, 12);
-    expect(d.detectRegimeDrift([...Array(16).fill('normal'), ...Array(4).fill('recovery')])).toMatchObject({ driftDetected: false, regimeShift: 'stable' });
+    expect(d.detectRegimeDrift([...Array(16).fill('normal'), ...Array(4).fill('recovery')])).toMatchObject({
+      driftDetected: false,
+      regimeShift: 'stable',
+    });
   });
   it('a regime never seen in the baseline is drift, with finite figures', () => {
     const d = new DriftDetector({ minWindowSize: 5 });

@@ -1,7 +1,13 @@
 import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/core';
 import { type ReplayCalibration, calibrateByReplay } from './calibrate.js';
 import { type FeatureInput, toColumns } from './featureInput.js';
-import { type PredictionSample, type PredictionDriftResult, type RegimeDriftResult, predictionDrift, regimeDrift } from './mixDrift.js';
+import {
+  type PredictionSample,
+  type PredictionDriftResult,
+  type RegimeDriftResult,
+  predictionDrift,
+  regimeDrift,
+} from './mixDrift.js';
 import { lag1Autocorrelation } from './stats/autocorrelation.js';
 import { type Correction, adjustPValues } from './stats/correction.js';
 import { SortedSample } from './stats/SortedSample.js';
@@ -93,17 +99,30 @@ export class DriftDetector {
     const issues: Issue[] = [];
     const o = options;
     const int = (k: keyof DriftDetectorOptions, v: unknown, min: number) => {
-      if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min)) issues.push({ path: k, message: `must be an integer >= ${min}, got ${describeValue(v)}`, value: v });
+      if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min))
+        issues.push({ path: k, message: `must be an integer >= ${min}, got ${describeValue(v)}`, value: v });
     };
     const frac = (k: keyof DriftDetectorOptions, v: unknown) => {
-      if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 1)) issues.push({ path: k, message: `must be a number in (0, 1], got ${describeValue(v)}`, value: v });
+      if (v !== undefined && !(typeof v === 'number' && v > 0 && v <= 1))
+        issues.push({ path: k, message: `must be a number in (0, 1], got ${describeValue(v)}`, value: v });
     };
     int('windowSize', o.windowSize, 2);
     int('minWindowSize', o.minWindowSize, 2);
     frac('alertThreshold', o.alertThreshold);
     frac('alpha', o.alpha);
-    if (o.correction !== undefined && !['holm', 'bh', 'none'].includes(o.correction)) issues.push({ path: 'correction', message: `must be 'holm', 'bh' or 'none', got ${describeValue(o.correction)}`, value: o.correction });
-    for (const [k, t] of Object.entries(o.transforms ?? {})) if (!TRANSFORMS.includes(t)) issues.push({ path: `transforms.${k}`, message: `must be one of ${TRANSFORMS.join(', ')}, got ${describeValue(t)}`, value: t });
+    if (o.correction !== undefined && !['holm', 'bh', 'none'].includes(o.correction))
+      issues.push({
+        path: 'correction',
+        message: `must be 'holm', 'bh' or 'none', got ${describeValue(o.correction)}`,
+        value: o.correction,
+      });
+    for (const [k, t] of Object.entries(o.transforms ?? {}))
+      if (!TRANSFORMS.includes(t))
+        issues.push({
+          path: `transforms.${k}`,
+          message: `must be one of ${TRANSFORMS.join(', ')}, got ${describeValue(t)}`,
+          value: t,
+        });
     throwIfIssues('drift detector options', issues);
     this.#o = o;
     this.windowSize = o.windowSize ?? 100;
@@ -148,19 +167,35 @@ export class DriftDetector {
   setBaseline(input: BaselineInput): void {
     const issues: Issue[] = [];
     const cols = toColumns(input.features, this.#o.featureNames, 'baseline.features', issues);
-    if (cols.size === 0 && issues.length === 0) issues.push({ path: 'baseline.features', message: 'must hold at least one feature', value: 0 });
+    if (cols.size === 0 && issues.length === 0)
+      issues.push({ path: 'baseline.features', message: 'must hold at least one feature', value: 0 });
     const built = new Map<string, FeatureBaseline>();
     for (const [name, col] of cols) {
       const t = this.transformOf(name);
       const series = applyTransform(col, t, `baseline.features.${name}`, issues);
-      if (series.length < this.minWindowSize) issues.push({ path: `baseline.features.${name}`, message: `has ${series.length} values after transform '${t}'; at least ${this.minWindowSize} needed`, value: series.length });
+      if (series.length < this.minWindowSize)
+        issues.push({
+          path: `baseline.features.${name}`,
+          message: `has ${series.length} values after transform '${t}'; at least ${this.minWindowSize} needed`,
+          value: series.length,
+        });
       built.set(name, { series, sorted: SortedSample.fromUnsorted(series) });
     }
     if (input.regimes !== undefined) {
-      if (!Array.isArray(input.regimes) || input.regimes.length === 0) issues.push({ path: 'baseline.regimes', message: 'must be a non-empty array of regime names', value: input.regimes });
+      if (!Array.isArray(input.regimes) || input.regimes.length === 0)
+        issues.push({
+          path: 'baseline.regimes',
+          message: 'must be a non-empty array of regime names',
+          value: input.regimes,
+        });
       else
         input.regimes.forEach((r, i) => {
-          if (typeof r !== 'string') issues.push({ path: `baseline.regimes[${i}]`, message: `must be a string, got ${describeValue(r)}`, value: r });
+          if (typeof r !== 'string')
+            issues.push({
+              path: `baseline.regimes[${i}]`,
+              message: `must be a string, got ${describeValue(r)}`,
+              value: r,
+            });
         });
     }
     if (input.predictions !== undefined) checkPredictions(input.predictions, 'baseline.predictions', issues);
@@ -179,7 +214,9 @@ export class DriftDetector {
     for (const [name, f] of this.#features) {
       const r = lag1Autocorrelation(f.series);
       if (r > limit) {
-        out.push(`feature '${name}' has lag-1 autocorrelation ${r.toFixed(2)} in the baseline (transform '${this.transformOf(name)}'): KS p-values assume independent samples and will be far too small; use a 'diff'/'log_return' transform or calibrate thresholds`);
+        out.push(
+          `feature '${name}' has lag-1 autocorrelation ${r.toFixed(2)} in the baseline (transform '${this.transformOf(name)}'): KS p-values assume independent samples and will be far too small; use a 'diff'/'log_return' transform or calibrate thresholds`,
+        );
       }
     }
     const n = this.baselineSize;
@@ -197,13 +234,18 @@ export class DriftDetector {
    * alarm at `targetRate` (e.g. 0.01); afterwards the thresholds alone decide feature drift.
    */
   calibrate(targetRate: number, options: { windowSize?: number; maxReplays?: number } = {}): ReplayCalibration {
-    if (!this.hasBaseline) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'calibrate needs a baseline; call setBaseline first');
-    if (!(targetRate > 0 && targetRate < 1)) throw new VigilError('VIGIL_INVALID_INPUT', `targetRate must be in (0, 1), got ${describeValue(targetRate)}`);
+    if (!this.hasBaseline)
+      throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'calibrate needs a baseline; call setBaseline first');
+    if (!(targetRate > 0 && targetRate < 1))
+      throw new VigilError('VIGIL_INVALID_INPUT', `targetRate must be in (0, 1), got ${describeValue(targetRate)}`);
     const raw = options.windowSize ?? this.windowSize;
     const lost = Math.max(...this.featureNames.map((n) => (this.transformOf(n) === 'none' ? 0 : 1)));
     const w = raw - lost;
     if (w < this.minWindowSize || w >= this.baselineSize) {
-      throw new VigilError('VIGIL_INSUFFICIENT_DATA', `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`);
+      throw new VigilError(
+        'VIGIL_INSUFFICIENT_DATA',
+        `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`,
+      );
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
     const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
@@ -219,14 +261,20 @@ export class DriftDetector {
   }
 
   detectFeatureDrift(window: FeatureInput): FeatureDriftResult {
-    if (!this.hasBaseline) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no feature baseline; call setBaseline first');
+    if (!this.hasBaseline)
+      throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no feature baseline; call setBaseline first');
     const issues: Issue[] = [];
     const names = this.#names as string[];
     const cols = toColumns(window, names, 'window', issues);
     const transformed = new Map<string, Float64Array>();
     for (const [name, col] of cols) {
       const t = applyTransform(col, this.transformOf(name), `window.${name}`, issues);
-      if (t.length < this.minWindowSize) issues.push({ path: `window.${name}`, message: `has ${t.length} values after transform '${this.transformOf(name)}'; the minimum window is ${this.minWindowSize}`, value: t.length });
+      if (t.length < this.minWindowSize)
+        issues.push({
+          path: `window.${name}`,
+          message: `has ${t.length} values after transform '${this.transformOf(name)}'; the minimum window is ${this.minWindowSize}`,
+          value: t.length,
+        });
       transformed.set(name, t);
     }
     throwIfIssues('drift window', issues);
@@ -239,16 +287,34 @@ export class DriftDetector {
     const raw = names.map((name) => {
       const w = sortFloat64(window.get(name) as Float64Array);
       const base = (this.#features.get(name) as FeatureBaseline).sorted;
-      return ksPValue(ksStatistic(base.extremesAgainst(w)), base.length, w.length, 'two-sided', monitorKsMethod(base.length, w.length));
+      return ksPValue(
+        ksStatistic(base.extremesAgainst(w)),
+        base.length,
+        w.length,
+        'two-sided',
+        monitorKsMethod(base.length, w.length),
+      );
     });
-    const corrected = adjustPValues(raw.map((r) => r.pValue), this.correction);
+    const corrected = adjustPValues(
+      raw.map((r) => r.pValue),
+      this.correction,
+    );
     const calibrated = this.#calibration !== undefined;
     const features = names.map((feature, index): FeatureDriftDetail => {
       const r = raw[index] as (typeof raw)[number];
       const threshold = this.thresholdOf(feature);
       const cp = corrected[index] as number;
       const drifted = calibrated ? r.statistic > threshold : r.statistic > threshold && cp < this.alpha;
-      return { feature, index, transform: this.transformOf(feature), statistic: r.statistic, pValue: r.pValue, correctedPValue: cp, threshold, drifted };
+      return {
+        feature,
+        index,
+        transform: this.transformOf(feature),
+        statistic: r.statistic,
+        pValue: r.pValue,
+        correctedPValue: cp,
+        threshold,
+        drifted,
+      };
     });
     const drifted = features.filter((f) => f.drifted);
     const max = Math.max(...features.map((f) => f.statistic));
@@ -265,15 +331,26 @@ export class DriftDetector {
   }
 
   detectRegimeDrift(regimes: readonly string[]): RegimeDriftResult {
-    if (!this.#regimes) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no regime baseline; pass regimes to setBaseline');
-    return regimeDrift(this.#regimes, regimes, { alpha: this.alpha, threshold: this.alertThreshold, minWindowSize: this.minWindowSize });
+    if (!this.#regimes)
+      throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no regime baseline; pass regimes to setBaseline');
+    return regimeDrift(this.#regimes, regimes, {
+      alpha: this.alpha,
+      threshold: this.alertThreshold,
+      minWindowSize: this.minWindowSize,
+    });
   }
 
   detectPredictionDrift(predictions: readonly PredictionSample[]): PredictionDriftResult {
-    if (!this.#predictions) throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no prediction baseline; pass predictions to setBaseline');
+    if (!this.#predictions)
+      throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no prediction baseline; pass predictions to setBaseline');
     const issues: Issue[] = [];
     checkPredictions(predictions, 'predictions', issues);
-    if (issues.length === 0 && predictions.length < this.minWindowSize) issues.push({ path: 'predictions', message: `has ${predictions.length} predictions; the minimum window is ${this.minWindowSize}`, value: predictions.length });
+    if (issues.length === 0 && predictions.length < this.minWindowSize)
+      issues.push({
+        path: 'predictions',
+        message: `has ${predictions.length} predictions; the minimum window is ${this.minWindowSize}`,
+        value: predictions.length,
+      });
     throwIfIssues('prediction window', issues);
     return predictionDrift(this.#predictions, predictions, { alpha: this.alpha, threshold: this.alertThreshold });
   }
@@ -285,7 +362,17 @@ function checkPredictions(p: readonly PredictionSample[], path: string, issues: 
     return;
   }
   p.forEach((x, i) => {
-    if (typeof x?.label !== 'number' || !Number.isFinite(x.label)) issues.push({ path: `${path}[${i}].label`, message: `must be a finite number, got ${describeValue(x?.label)}`, value: x?.label });
-    if (typeof x?.confidence !== 'number' || !(x.confidence >= 0 && x.confidence <= 1)) issues.push({ path: `${path}[${i}].confidence`, message: `must be a number in [0, 1], got ${describeValue(x?.confidence)}`, value: x?.confidence });
+    if (typeof x?.label !== 'number' || !Number.isFinite(x.label))
+      issues.push({
+        path: `${path}[${i}].label`,
+        message: `must be a finite number, got ${describeValue(x?.label)}`,
+        value: x?.label,
+      });
+    if (typeof x?.confidence !== 'number' || !(x.confidence >= 0 && x.confidence <= 1))
+      issues.push({
+        path: `${path}[${i}].confidence`,
+        message: `must be a number in [0, 1], got ${describeValue(x?.confidence)}`,
+        value: x?.confidence,
+      });
   });
 }

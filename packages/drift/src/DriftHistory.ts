@@ -37,9 +37,13 @@ export class DriftHistory {
   /** The latest `limit` checks (oldest first), of one type or all, optionally only the alarms. */
   async read(q: { type?: string; limit?: number; detectedOnly?: boolean } = {}): Promise<DriftEvent[]> {
     if (q.type !== undefined && !(DRIFT_TYPES as readonly string[]).includes(q.type)) {
-      throw new VigilError('VIGIL_INVALID_INPUT', `querystring.type: must be one of ${DRIFT_TYPES.join(', ')}, got ${JSON.stringify(q.type)}`, {
-        issues: [{ path: 'querystring.type', message: `must be one of ${DRIFT_TYPES.join(', ')}`, value: q.type }],
-      });
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `querystring.type: must be one of ${DRIFT_TYPES.join(', ')}, got ${JSON.stringify(q.type)}`,
+        {
+          issues: [{ path: 'querystring.type', message: `must be one of ${DRIFT_TYPES.join(', ')}`, value: q.type }],
+        },
+      );
     }
     const ph = placeholder(dialectOf(this.ds));
     const params: unknown[] = [];
@@ -70,7 +74,10 @@ export class DriftHistory {
     const rows = (await this.ds.query(
       `SELECT model_version, step, episode_end, episode_peak_step, ks_statistic, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} ${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY step, id`,
       params,
-    )) as Pick<DriftMonitoringRow, 'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'>[];
+    )) as Pick<
+      DriftMonitoringRow,
+      'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'
+    >[];
     return rows.map((r) => {
       const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
       return {

@@ -1,10 +1,32 @@
-import { type Clock, type EventBus, type Issue, type Logger, type PredictionLog, type PredictionRecord, type Transactor, type TxContext, VigilError, bulkInsert, describeValue, dialectOf, placeholder, quoteIdent, throwIfIssues } from '@vigil/core';
+import {
+  type Clock,
+  type EventBus,
+  type Issue,
+  type Logger,
+  type PredictionLog,
+  type PredictionRecord,
+  type Transactor,
+  type TxContext,
+  VigilError,
+  bulkInsert,
+  describeValue,
+  dialectOf,
+  placeholder,
+  quoteIdent,
+  throwIfIssues,
+} from '@vigil/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './DriftDetector.js';
 import type { DriftEvents } from './DriftEvents.js';
 import { type EpisodeChange, type EpisodeState, updateEpisode } from './Episode.js';
 import { emitEpisodeEvents } from './episodeEvents.js';
-import { type ClosedStep, PanelDrift, type PanelDriftOptions, type PanelRecord, type StepCusumResult } from './PanelDrift.js';
+import {
+  type ClosedStep,
+  PanelDrift,
+  type PanelDriftOptions,
+  type PanelRecord,
+  type StepCusumResult,
+} from './PanelDrift.js';
 import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
@@ -12,7 +34,10 @@ import { toColumns } from './featureInput.js';
 import type { PredictionSample } from './mixDrift.js';
 import { type PersistedModelState, loadModels, saveModel } from './monitorStore.js';
 
-type Obs = Pick<PredictionRecord, 'timestamp' | 'symbol' | 'regime' | 'features' | 'predictedLabel' | 'confidence' | 'modelVersion'>;
+type Obs = Pick<
+  PredictionRecord,
+  'timestamp' | 'symbol' | 'regime' | 'features' | 'predictedLabel' | 'confidence' | 'modelVersion'
+>;
 
 /** The baseline every model without its own uses. */
 export const ANY_MODEL = '*';
@@ -55,7 +80,16 @@ export class DriftMonitor {
   #lastModel: string | undefined;
 
   constructor(
-    private readonly deps: { dataSource: DataSource; transactor: Transactor; log: PredictionLog; clock: Clock; logger: Logger; events: DriftEvents; options: DriftOptions; bus?: EventBus },
+    private readonly deps: {
+      dataSource: DataSource;
+      transactor: Transactor;
+      log: PredictionLog;
+      clock: Clock;
+      logger: Logger;
+      events: DriftEvents;
+      options: DriftOptions;
+      bus?: EventBus;
+    },
   ) {}
 
   get options(): DriftOptions {
@@ -104,21 +138,42 @@ export class DriftMonitor {
       referenceSteps: o.referenceSteps,
       minStepRecords: o.minStepRecords,
       keepValues: this.#keepValues(collecting),
-      cusum: o.cusum ? { ...o.cusum, ...(o.cusum.features ? { features: o.cusum.features.filter((f) => features.includes(f)) } : {}) } : null,
+      cusum: o.cusum
+        ? {
+            ...o.cusum,
+            ...(o.cusum.features ? { features: o.cusum.features.filter((f) => features.includes(f)) } : {}),
+          }
+        : null,
     };
   }
 
   /** Builds a detector (validated, calibrated) over pooled, already transformed baseline values. */
   #prepare(b: StoredBaseline, perStep: number): DriftDetector {
     const o = this.deps.options;
-    const d = new DriftDetector({ windowSize: Math.max(2, Math.round(o.windowSteps * perStep)), alertThreshold: o.alertThreshold, alpha: o.alpha, correction: o.correction, transforms: {}, minWindowSize: o.minRecords, featureNames: [...b.features.keys()] });
-    d.setBaseline({ features: Object.fromEntries(b.features), ...(b.regimes ? { regimes: b.regimes } : {}), ...(b.predictions ? { predictions: b.predictions } : {}) });
+    const d = new DriftDetector({
+      windowSize: Math.max(2, Math.round(o.windowSteps * perStep)),
+      alertThreshold: o.alertThreshold,
+      alpha: o.alpha,
+      correction: o.correction,
+      transforms: {},
+      minWindowSize: o.minRecords,
+      featureNames: [...b.features.keys()],
+    });
+    d.setBaseline({
+      features: Object.fromEntries(b.features),
+      ...(b.regimes ? { regimes: b.regimes } : {}),
+      ...(b.predictions ? { predictions: b.predictions } : {}),
+    });
     const cal = o.calibration;
     if (b.calibration) d.setCalibration(b.calibration);
     else if (cal) {
       try {
         const c = d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
-        if (c.inSampleRate === 0) this.deps.logger.warn('drift calibration is coarser than its target: thresholds sit at the largest replayed D', { replays: c.replays, features: d.featureNames.length, target: c.targetRate });
+        if (c.inSampleRate === 0)
+          this.deps.logger.warn(
+            'drift calibration is coarser than its target: thresholds sit at the largest replayed D',
+            { replays: c.replays, features: d.featureNames.length, target: c.targetRate },
+          );
       } catch (e) {
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }
@@ -142,8 +197,14 @@ export class DriftMonitor {
     for (const [model, { state, history }] of await loadModels(manager, this.#keepSteps)) {
       const collecting = !this.#baselineOf(model, baselines);
       const keep = this.#keepValues(collecting);
-      const trimmed = history.map((h, i) => (i < history.length - keep ? { step: h.step, timestamp: h.timestamp, stats: h.stats } : h));
-      models.set(model, { engine: new PanelDrift(this.#engineOptions(state.features, collecting), state.core, trimmed), features: state.features, episode: state.episode });
+      const trimmed = history.map((h, i) =>
+        i < history.length - keep ? { step: h.step, timestamp: h.timestamp, stats: h.stats } : h,
+      );
+      models.set(model, {
+        engine: new PanelDrift(this.#engineOptions(state.features, collecting), state.core, trimmed),
+        features: state.features,
+        episode: state.episode,
+      });
     }
     this.#baselines = baselines;
     this.#models = models;
@@ -156,7 +217,12 @@ export class DriftMonitor {
    * reference of a model that starts on this baseline; without, they are one time-ordered series.
    */
   async setBaseline(
-    input: BaselineInput & { readonly features: Readonly<Record<string, ArrayLike<number>>>; readonly timestamps?: readonly string[]; readonly symbols?: readonly string[]; readonly model?: string },
+    input: BaselineInput & {
+      readonly features: Readonly<Record<string, ArrayLike<number>>>;
+      readonly timestamps?: readonly string[];
+      readonly symbols?: readonly string[];
+      readonly model?: string;
+    },
   ): Promise<DriftDetector> {
     const issues: Issue[] = [];
     const raw = toColumns(input.features, undefined, 'baseline.features', issues);
@@ -164,27 +230,52 @@ export class DriftMonitor {
     for (const key of ['timestamps', 'symbols'] as const) {
       const v = input[key];
       if (v === undefined) continue;
-      if (!Array.isArray(v) || v.length !== n) issues.push({ path: `baseline.${key}`, message: `must be an array of ${n} strings (one per baseline row), got ${describeValue(Array.isArray(v) ? v.length : v)}`, value: v });
-      else v.forEach((x, i) => {
-        if (typeof x !== 'string' || (key === 'timestamps' && Number.isNaN(Date.parse(x)))) issues.push({ path: `baseline.${key}[${i}]`, message: `must be ${key === 'timestamps' ? 'an ISO timestamp' : 'a symbol'}, got ${describeValue(x)}`, value: x });
-      });
+      if (!Array.isArray(v) || v.length !== n)
+        issues.push({
+          path: `baseline.${key}`,
+          message: `must be an array of ${n} strings (one per baseline row), got ${describeValue(Array.isArray(v) ? v.length : v)}`,
+          value: v,
+        });
+      else
+        v.forEach((x, i) => {
+          if (typeof x !== 'string' || (key === 'timestamps' && Number.isNaN(Date.parse(x))))
+            issues.push({
+              path: `baseline.${key}[${i}]`,
+              message: `must be ${key === 'timestamps' ? 'an ISO timestamp' : 'a symbol'}, got ${describeValue(x)}`,
+              value: x,
+            });
+        });
     }
-    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0)) issues.push({ path: 'baseline.model', message: `must be a non-empty model version, got ${describeValue(input.model)}`, value: input.model });
+    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0))
+      issues.push({
+        path: 'baseline.model',
+        message: `must be a non-empty model version, got ${describeValue(input.model)}`,
+        value: input.model,
+      });
     throwIfIssues('drift baseline', issues);
     const names = [...raw.keys()];
     const timed = input.timestamps !== undefined;
-    const engine = new PanelDrift({ ...this.#engineOptions(names, true), keepValues: Number.MAX_SAFE_INTEGER, referenceSteps: Number.MAX_SAFE_INTEGER, cusum: null });
+    const engine = new PanelDrift({
+      ...this.#engineOptions(names, true),
+      keepValues: Number.MAX_SAFE_INTEGER,
+      referenceSteps: Number.MAX_SAFE_INTEGER,
+      cusum: null,
+    });
     // predictions given row by row feed the steps' prediction statistics; without them those stay empty
     const rowPredictions = input.predictions?.length === n ? input.predictions : undefined;
     const records: PanelRecord[] = Array.from({ length: n }, (_, i) => ({
-      timestamp: timed ? (input.timestamps?.[i] as string) : new Date(Date.UTC(1970, 0, 1) + i * 86_400_000).toISOString(),
+      timestamp: timed
+        ? (input.timestamps?.[i] as string)
+        : new Date(Date.UTC(1970, 0, 1) + i * 86_400_000).toISOString(),
       symbol: input.symbols?.[i] ?? 'series',
       regime: input.regimes?.[i] ?? '',
       features: Object.fromEntries(names.map((f) => [f, (raw.get(f) as Float64Array)[i] as number])),
       predictedLabel: rowPredictions?.[i]?.label ?? Number.NaN,
       confidence: rowPredictions?.[i]?.confidence ?? Number.NaN,
     }));
-    const sorted = timed ? [...records].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0)) : records;
+    const sorted = timed
+      ? [...records].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0))
+      : records;
     engine.validate(sorted);
     const steps: ClosedStep[] = [];
     engine.ingest(sorted, (s) => steps.push(s));
@@ -220,13 +311,28 @@ export class DriftMonitor {
       for (const n of names) {
         const v = r.features[n];
         if (typeof v === 'number' && Number.isFinite(v)) present++;
-        else issues.push({ path: `records[${i}].features.${n}`, message: v === undefined ? 'is missing (a monitored drift feature)' : `must be a finite number, got ${describeValue(v)}`, value: v });
+        else
+          issues.push({
+            path: `records[${i}].features.${n}`,
+            message:
+              v === undefined
+                ? 'is missing (a monitored drift feature)'
+                : `must be a finite number, got ${describeValue(v)}`,
+            value: v,
+          });
       }
       if (!strict) return;
       // hot path: a record holding exactly the monitored features has no unknown one to look for (counted without allocating)
       let count = 0;
       for (const k in r.features) if (Object.hasOwn(r.features, k)) count++;
-      if (count > present) for (const k of Object.keys(r.features)) if (!known.has(k)) issues.push({ path: `records[${i}].features.${k}`, message: `is not a monitored feature of model ${r.modelVersion}; known features: ${names.join(', ')}`, value: k });
+      if (count > present)
+        for (const k of Object.keys(r.features))
+          if (!known.has(k))
+            issues.push({
+              path: `records[${i}].features.${k}`,
+              message: `is not a monitored feature of model ${r.modelVersion}; known features: ${names.join(', ')}`,
+              value: k,
+            });
     });
     throwIfIssues('observations for drift', issues);
   }
@@ -252,18 +358,36 @@ export class DriftMonitor {
     let late = 0;
     for (const [model, { recs, index }] of byModel) {
       const prev = this.#models.get(model);
-      const features = prev?.features ?? o.features ?? [...(this.#baselineOf(model, baselines)?.detector.featureNames ?? Object.keys((recs[0] as Obs).features).sort())];
+      const features = prev?.features ??
+        o.features ?? [
+          ...(this.#baselineOf(model, baselines)?.detector.featureNames ??
+            Object.keys((recs[0] as Obs).features).sort()),
+        ];
       this.#validate(recs, features, index);
       let collecting = !this.#baselineOf(model, baselines);
       const fresh = !prev;
       const engine = prev
         ? new PanelDrift(prev.engine.options, structuredClone(prev.engine.core), [...prev.engine.history])
-        : new PanelDrift(this.#engineOptions(features, collecting), undefined, [...(this.#baselineOf(model, baselines)?.stored.steps ?? [])].slice(-o.referenceSteps));
+        : new PanelDrift(
+            this.#engineOptions(features, collecting),
+            undefined,
+            [...(this.#baselineOf(model, baselines)?.stored.steps ?? [])].slice(-o.referenceSteps),
+          );
       try {
         engine.validate(recs);
       } catch (e) {
         // name the batch's record index, not the model's
-        if (e instanceof VigilError) throw new VigilError(e.code, e.message.replace(/records\[(\d+)\]/g, (_m, j: string) => `records[${index[Number(j)]}]`), { issues: (e.issues ?? []).map((x) => ({ ...x, path: x.path.replace(/records\[(\d+)\]/, (_m, j: string) => `records[${index[Number(j)]}]`) })) });
+        if (e instanceof VigilError)
+          throw new VigilError(
+            e.code,
+            e.message.replace(/records\[(\d+)\]/g, (_m, j: string) => `records[${index[Number(j)]}]`),
+            {
+              issues: (e.issues ?? []).map((x) => ({
+                ...x,
+                path: x.path.replace(/records\[(\d+)\]/, (_m, j: string) => `records[${index[Number(j)]}]`),
+              })),
+            },
+          );
         throw e;
       }
       const lateBefore = engine.core.late;
@@ -284,7 +408,14 @@ export class DriftMonitor {
           }
         }
         const retrains = o.retrainOn.includes('cusum');
-        const u = updateEpisode(episode, step, active, { alarmed: retrains ? cusum.alarms : [], elevated: retrains ? cusum.elevated : [] }, cusum.max, o.cusum?.quietSteps ?? 1);
+        const u = updateEpisode(
+          episode,
+          step,
+          active,
+          { alarmed: retrains ? cusum.alarms : [], elevated: retrains ? cusum.elevated : [] },
+          cusum.max,
+          o.cusum?.quietSteps ?? 1,
+        );
         episode = u.open;
         if (u.change) episodeChanges.push({ model, change: u.change, cusum });
         if (!base && o.autoBaseline && current.closedSteps >= o.baselineSteps) {
@@ -305,7 +436,11 @@ export class DriftMonitor {
       models.set(model, { engine: current, features, episode });
       // only the steps still kept at the end of the batch are written (older ones aged out inside it)
       const kept = current.history;
-      saves.push({ model, state: { features, core: current.core, episode }, steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [] });
+      saves.push({
+        model,
+        state: { features, core: current.core, episode },
+        steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [],
+      });
     }
     const now = this.deps.clock.now().toISOString();
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
@@ -319,11 +454,20 @@ export class DriftMonitor {
       for (const [model, m] of models) this.#models.set(model, m);
       for (const [model, b] of newBaselines) {
         this.#baselines.set(model, b);
-        this.deps.logger.info('drift baseline collected', { model, steps: o.baselineSteps, features: b.detector.featureNames.length, calibrated: b.detector.calibration !== undefined });
+        this.deps.logger.info('drift baseline collected', {
+          model,
+          steps: o.baselineSteps,
+          features: b.detector.featureNames.length,
+          calibrated: b.detector.calibration !== undefined,
+        });
       }
       this.#lastModel = records.at(-1)?.modelVersion;
       if (lastFeature) this.#lastFeature = lastFeature;
-      if (late) this.deps.logger.warn('drift: predictions for a step that had already closed were left out of the step statistics', { records: late });
+      if (late)
+        this.deps.logger.warn(
+          'drift: predictions for a step that had already closed were left out of the step statistics',
+          { records: late },
+        );
       this.#announce(checks, episodeChanges);
     });
   }
@@ -352,7 +496,13 @@ export class DriftMonitor {
     const size = Math.min(...[...cols.values()].map((c) => c.length));
     if (size >= o.minRecords) {
       const feature = d.featureDriftOnTransformed(cols);
-      rows.push({ ...at, type: 'feature', statistic: feature.ksStatistic, detected: feature.driftDetected, details: { ...featureDetails(feature, d, window.length), result: feature } });
+      rows.push({
+        ...at,
+        type: 'feature',
+        statistic: feature.ksStatistic,
+        detected: feature.driftDetected,
+        details: { ...featureDetails(feature, d, window.length), result: feature },
+      });
     }
     const regimes = window.flatMap((s) => s.regimes ?? []);
     try {
@@ -363,13 +513,25 @@ export class DriftMonitor {
           type: 'regime',
           statistic: r.distributionChange,
           detected: r.driftDetected,
-          details: { drift_detected: r.driftDetected, regime_shift: r.regimeShift, distribution_change: r.distributionChange, chi_square: r.chiSquare, p_value: r.pValue, baseline_mix: r.baselineMix, window_mix: r.windowMix, new_regimes: r.newRegimes, window_steps: window.length },
+          details: {
+            drift_detected: r.driftDetected,
+            regime_shift: r.regimeShift,
+            distribution_change: r.distributionChange,
+            chi_square: r.chiSquare,
+            p_value: r.pValue,
+            baseline_mix: r.baselineMix,
+            window_mix: r.windowMix,
+            new_regimes: r.newRegimes,
+            window_steps: window.length,
+          },
         });
       }
     } catch (e) {
       if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
     }
-    const preds: PredictionSample[] = window.flatMap((s) => (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence })));
+    const preds: PredictionSample[] = window.flatMap((s) =>
+      (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence })),
+    );
     try {
       if (preds.length >= o.minRecords) {
         const p = d.detectPredictionDrift(preds);
@@ -378,7 +540,14 @@ export class DriftMonitor {
           type: 'prediction',
           statistic: p.predictionShift,
           detected: p.driftDetected,
-          details: { drift_detected: p.driftDetected, prediction_shift: p.predictionShift, avg_confidence_change: p.avgConfidenceChange, class_mix: p.classMix, confidence: p.confidence, window_steps: window.length },
+          details: {
+            drift_detected: p.driftDetected,
+            prediction_shift: p.predictionShift,
+            avg_confidence_change: p.avgConfidenceChange,
+            class_mix: p.classMix,
+            confidence: p.confidence,
+            window_steps: window.length,
+          },
         });
       }
     } catch (e) {
@@ -391,7 +560,16 @@ export class DriftMonitor {
     await bulkInsert(
       manager,
       DRIFT_MONITORING_TABLE,
-      ['timestamp', 'drift_type', 'ks_statistic', 'drift_detected', 'details_json', 'created_at', 'model_version', 'step'],
+      [
+        'timestamp',
+        'drift_type',
+        'ks_statistic',
+        'drift_detected',
+        'details_json',
+        'created_at',
+        'model_version',
+        'step',
+      ],
       rows.map((r) => {
         const { result: _omit, ...details } = r.details;
         return [r.timestamp, r.type, r.statistic, r.detected ? 1 : 0, JSON.stringify(details), now, r.model, r.step];
@@ -400,10 +578,17 @@ export class DriftMonitor {
   }
 
   /** One row per episode: inserted at its onset, updated (peak, reasons, end) while it lasts. */
-  async #writeEpisodes(manager: EntityManager, changes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[], now: string): Promise<void> {
+  async #writeEpisodes(
+    manager: EntityManager,
+    changes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[],
+    now: string,
+  ): Promise<void> {
     const ph = placeholder(dialectOf(manager.connection));
     // per episode: its latest change in this batch, and the statistics at its onset when the onset (the row's insert) is in this batch
-    const final = new Map<string, { model: string; change: EpisodeChange; atOnset: StepCusumResult['statistics'] | undefined }>();
+    const final = new Map<
+      string,
+      { model: string; change: EpisodeChange; atOnset: StepCusumResult['statistics'] | undefined }
+    >();
     for (const c of changes) {
       const key = `${c.model}\u0000${c.change.episode.onset}`;
       const atOnset = c.change.kind === 'onset' ? c.cusum.statistics : final.get(key)?.atOnset;
@@ -414,16 +599,52 @@ export class DriftMonitor {
       const e = change.episode;
       const status = change.kind === 'end' ? 'closed' : 'open';
       const end = change.kind === 'end' ? change.step : null;
-      const details = { drift_detected: true, model, onset: e.onset, peak: e.peak, peak_step: e.peakStep, end, steps: e.steps, reasons: e.reasons, statistics: e.statistics, status };
+      const details = {
+        drift_detected: true,
+        model,
+        onset: e.onset,
+        peak: e.peak,
+        peak_step: e.peakStep,
+        end,
+        steps: e.steps,
+        reasons: e.reasons,
+        statistics: e.statistics,
+        status,
+      };
       if (atOnset) {
-        inserts.push([e.onsetTimestamp, 'cusum', e.peak, 1, JSON.stringify({ ...details, at_onset: atOnset }), now, model, e.onset, status, e.peakStep, end, now]);
+        inserts.push([
+          e.onsetTimestamp,
+          'cusum',
+          e.peak,
+          1,
+          JSON.stringify({ ...details, at_onset: atOnset }),
+          now,
+          model,
+          e.onset,
+          status,
+          e.peakStep,
+          end,
+          now,
+        ]);
       } else {
         // keep the onset row's at_onset figures
-        const old = (await manager.query(`SELECT details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum' AND step = ${ph(2)}`, [model, e.onset])) as { details_json: string }[];
+        const old = (await manager.query(
+          `SELECT details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum' AND step = ${ph(2)}`,
+          [model, e.onset],
+        )) as { details_json: string }[];
         const kept = old[0] ? (JSON.parse(old[0].details_json) as { at_onset?: unknown }).at_onset : undefined;
         await manager.query(
           `UPDATE ${quoteIdent(DRIFT_MONITORING_TABLE)} SET ks_statistic = ${ph(1)}, details_json = ${ph(2)}, episode_status = ${ph(3)}, episode_peak_step = ${ph(4)}, episode_end = ${ph(5)}, updated_at = ${ph(6)} WHERE model_version = ${ph(7)} AND drift_type = 'cusum' AND step = ${ph(8)}`,
-          [e.peak, JSON.stringify({ ...details, ...(kept ? { at_onset: kept } : {}) }), status, e.peakStep, end, now, model, e.onset],
+          [
+            e.peak,
+            JSON.stringify({ ...details, ...(kept ? { at_onset: kept } : {}) }),
+            status,
+            e.peakStep,
+            end,
+            now,
+            model,
+            e.onset,
+          ],
         );
       }
     }
@@ -431,20 +652,44 @@ export class DriftMonitor {
       await bulkInsert(
         manager,
         DRIFT_MONITORING_TABLE,
-        ['timestamp', 'drift_type', 'ks_statistic', 'drift_detected', 'details_json', 'created_at', 'model_version', 'step', 'episode_status', 'episode_peak_step', 'episode_end', 'updated_at'],
+        [
+          'timestamp',
+          'drift_type',
+          'ks_statistic',
+          'drift_detected',
+          'details_json',
+          'created_at',
+          'model_version',
+          'step',
+          'episode_status',
+          'episode_peak_step',
+          'episode_end',
+          'updated_at',
+        ],
         inserts,
       );
     }
   }
 
-  #announce(checks: readonly CheckRow[], episodes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[]): void {
+  #announce(
+    checks: readonly CheckRow[],
+    episodes: readonly { model: string; change: EpisodeChange; cusum: StepCusumResult }[],
+  ): void {
     const byStep = new Map<string, CheckRow[]>();
-    for (const r of checks) byStep.set(`${r.model}\u0000${r.step}`, [...(byStep.get(`${r.model}\u0000${r.step}`) ?? []), r]);
+    for (const r of checks)
+      byStep.set(`${r.model}\u0000${r.step}`, [...(byStep.get(`${r.model}\u0000${r.step}`) ?? []), r]);
     for (const group of byStep.values()) {
       const first = group[0] as CheckRow;
       const feature = group.find((r) => r.type === 'feature');
       const reasons = [...new Set(group.filter((r) => r.detected).map((r) => r.type))];
-      this.deps.events.emit('check', { timestamp: first.timestamp, model: first.model, step: first.step, driftDetected: reasons.length > 0, reasons, driftScore: feature?.statistic ?? 0 });
+      this.deps.events.emit('check', {
+        timestamp: first.timestamp,
+        model: first.model,
+        step: first.step,
+        driftDetected: reasons.length > 0,
+        reasons,
+        driftScore: feature?.statistic ?? 0,
+      });
     }
     for (const { model, change, cusum } of episodes) {
       if (change.kind !== 'onset') continue;
@@ -453,11 +698,20 @@ export class DriftMonitor {
       const feature = group.find((r) => r.type === 'feature');
       const regime = group.find((r) => r.type === 'regime')?.details as { regime_shift?: string } | undefined;
       // the features whose detectors started the episode: CUSUMs above h, and the KS check's drifted ones when it retrains
-      const ks = e.reasons.includes('feature') ? ((feature?.details.drifted_feature_names as string[] | undefined) ?? []) : [];
+      const ks = e.reasons.includes('feature')
+        ? ((feature?.details.drifted_feature_names as string[] | undefined) ?? [])
+        : [];
       const h = this.deps.options.cusum?.h ?? Number.POSITIVE_INFINITY;
-      const fromCusum = Object.entries(cusum.statistics).filter(([k, s]) => k.includes(':') && Math.max(s.up, s.down) > h).map(([k]) => k.split(':')[0] as string);
+      const fromCusum = Object.entries(cusum.statistics)
+        .filter(([k, s]) => k.includes(':') && Math.max(s.up, s.down) > h)
+        .map(([k]) => k.split(':')[0] as string);
       const driftedFeatures = [...new Set([...fromCusum, ...ks])].sort();
-      this.deps.logger.warn('drift episode started: retraining requested', { model, step: e.onset, reasons: e.reasons, driftedFeatures });
+      this.deps.logger.warn('drift episode started: retraining requested', {
+        model,
+        step: e.onset,
+        reasons: e.reasons,
+        driftedFeatures,
+      });
       this.deps.events.emit('retrainingRequested', {
         timestamp: e.onsetTimestamp,
         model,
@@ -504,6 +758,13 @@ function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number):
     window_size: r.windowSize,
     window_steps: steps,
     baseline_size: d.baselineSize,
-    features: r.features.map((f) => ({ feature: f.feature, statistic: f.statistic, p_value: f.pValue, corrected_p_value: f.correctedPValue, threshold: f.threshold, drifted: f.drifted })),
+    features: r.features.map((f) => ({
+      feature: f.feature,
+      statistic: f.statistic,
+      p_value: f.pValue,
+      corrected_p_value: f.correctedPValue,
+      threshold: f.threshold,
+      drifted: f.drifted,
+    })),
   };
 }

@@ -15,7 +15,11 @@ export interface EpisodeState {
   quietFrom: string | null;
 }
 
-export type EpisodeChange = { readonly kind: 'onset' | 'update' | 'end'; readonly episode: EpisodeState; readonly step: string };
+export type EpisodeChange = {
+  readonly kind: 'onset' | 'update' | 'end';
+  readonly episode: EpisodeState;
+  readonly step: string;
+};
 
 /**
  * Drift as a state with hysteresis: an episode starts on the first step where a detector is
@@ -36,11 +40,22 @@ export function updateEpisode(
 ): { open: EpisodeState | null; change: EpisodeChange | null } {
   if (!open) {
     if (active.length === 0) return { open: null, change: null };
-    const e: EpisodeState = { onset: step.step, onsetTimestamp: step.timestamp, peak: score, peakStep: step.step, reasons: [...active].sort(), statistics: [...cusum.alarmed].sort(), steps: 1, quiet: 0, quietFrom: null };
+    const e: EpisodeState = {
+      onset: step.step,
+      onsetTimestamp: step.timestamp,
+      peak: score,
+      peakStep: step.step,
+      reasons: [...active].sort(),
+      statistics: [...cusum.alarmed].sort(),
+      steps: 1,
+      quiet: 0,
+      quietFrom: null,
+    };
     return { open: e, change: { kind: 'onset', episode: e, step: step.step } };
   }
   const calm = active.length === 0 && !cusum.elevated.some((k) => open.statistics.includes(k));
-  if (calm && open.quiet + 1 >= quietSteps) return { open: null, change: { kind: 'end', episode: open, step: open.quietFrom ?? step.step } };
+  if (calm && open.quiet + 1 >= quietSteps)
+    return { open: null, change: { kind: 'end', episode: open, step: open.quietFrom ?? step.step } };
   const e: EpisodeState = {
     ...open,
     reasons: [...new Set([...open.reasons, ...active])].sort(),
@@ -49,7 +64,8 @@ export function updateEpisode(
     quiet: calm ? open.quiet + 1 : 0,
     quietFrom: calm ? (open.quietFrom ?? step.step) : null,
   };
-  const changed = score > open.peak || e.reasons.length !== open.reasons.length || e.statistics.length !== open.statistics.length;
+  const changed =
+    score > open.peak || e.reasons.length !== open.reasons.length || e.statistics.length !== open.statistics.length;
   if (score > open.peak) {
     e.peak = score;
     e.peakStep = step.step;

@@ -25,7 +25,14 @@ function onsets(records: ReturnType<typeof makePanel>, batches = 1): { onsets: s
   const steps: string[] = [];
   const onClose = (s: ClosedStep, c: StepCusumResult) => {
     steps.push(s.step);
-    const u = updateEpisode(open, s, c.alarms.length ? ['cusum'] : [], { alarmed: c.alarms, elevated: c.elevated }, c.max, defaults.cusum?.quietSteps);
+    const u = updateEpisode(
+      open,
+      s,
+      c.alarms.length ? ['cusum'] : [],
+      { alarmed: c.alarms, elevated: c.elevated },
+      c.max,
+      defaults.cusum?.quietSteps,
+    );
     open = u.open;
     if (u.change?.kind === 'onset') out.push(s.step);
   };
@@ -55,12 +62,17 @@ describe('PanelDrift: the synthetic panel (i.i.d. features, one feature shifts b
 describe('PanelDrift: per-symbol transforms', () => {
   it("'diff' and 'log_return' are computed within each symbol's own series: a step's values are each symbol's alone", () => {
     const panel = makePanel({ symbols: 7, days: 30, walk: true, seed: 2 });
-    const engine = new PanelDrift(engineOptions(['f0', 'f1'], { transforms: { f0: 'diff', f1: 'log_return' }, keepValues: 100, cusum: null }));
+    const engine = new PanelDrift(
+      engineOptions(['f0', 'f1'], { transforms: { f0: 'diff', f1: 'log_return' }, keepValues: 100, cusum: null }),
+    );
     const steps: ClosedStep[] = [];
     engine.ingest(panel, (s) => steps.push(s));
     engine.flush((s) => steps.push(s));
     expect(steps).toHaveLength(30);
-    for (const [f, t] of [['f0', 'diff'], ['f1', 'log_return']] as const) {
+    for (const [f, t] of [
+      ['f0', 'diff'],
+      ['f1', 'log_return'],
+    ] as const) {
       // each symbol alone: its series, transformed; value d belongs to step d + 1
       const alone = new Map<number, number[]>();
       for (let s = 0; s < 7; s++) {
@@ -85,7 +97,11 @@ describe('PanelDrift: state', () => {
     const split: StepCusumResult[] = [];
     const first = new PanelDrift(o);
     first.ingest(panel.slice(0, 6_150), (_s, c) => split.push(c));
-    const restored = new PanelDrift(o, JSON.parse(JSON.stringify(first.core)), JSON.parse(JSON.stringify(first.history)));
+    const restored = new PanelDrift(
+      o,
+      JSON.parse(JSON.stringify(first.core)),
+      JSON.parse(JSON.stringify(first.history)),
+    );
     restored.ingest(panel.slice(6_150), (_s, c) => split.push(c));
     expect(split).toEqual(sums);
   });

@@ -179,7 +179,12 @@ export class PanelDrift {
         else if (p !== undefined) next[f] = p;
         if (p === undefined) continue;
         const v = transformValue(p, x as number, t);
-        if (typeof v === 'string') issues.push({ path: `records[${i}].features.${f}`, message: `${v} (symbol ${r.symbol}'s previous value ${p})`, value: x });
+        if (typeof v === 'string')
+          issues.push({
+            path: `records[${i}].features.${f}`,
+            message: `${v} (symbol ${r.symbol}'s previous value ${p})`,
+            value: x,
+          });
       }
       last.set(r.symbol, next);
     });
@@ -210,10 +215,17 @@ export class PanelDrift {
         open = null;
       }
       if (!open) {
-        open = { step, timestamp: r.timestamp, values: Object.fromEntries(features.map((f) => [f, []])), regimes: [], predictions: [] };
+        open = {
+          step,
+          timestamp: r.timestamp,
+          values: Object.fromEntries(features.map((f) => [f, []])),
+          regimes: [],
+          predictions: [],
+        };
         this.#core.open = open;
       }
-      if (columns.length !== features.length || columns[0] !== open.values[features[0] as string]) columns = features.map((f) => (open as OpenStep).values[f] as number[]);
+      if (columns.length !== features.length || columns[0] !== open.values[features[0] as string])
+        columns = features.map((f) => (open as OpenStep).values[f] as number[]);
       if (r.timestamp > open.timestamp) open.timestamp = r.timestamp;
       const prev = this.#core.last[r.symbol];
       const next: Record<string, number> = {};
@@ -223,7 +235,8 @@ export class PanelDrift {
         next[f] = x;
         const t = transforms[j] as Transform;
         if (t === 'none') (columns[j] as number[]).push(x);
-        else if (prev?.[f] !== undefined) (columns[j] as number[]).push(transformValue(prev[f] as number, x, t) as number);
+        else if (prev?.[f] !== undefined)
+          (columns[j] as number[]).push(transformValue(prev[f] as number, x, t) as number);
       }
       this.#core.last[r.symbol] = next;
       open.regimes.push(r.regime);
@@ -237,7 +250,14 @@ export class PanelDrift {
   }
 
   #close(open: OpenStep, onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
-    const closed: ClosedStep = { step: open.step, timestamp: open.timestamp, stats: stepStats(open), values: open.values, regimes: open.regimes, predictions: open.predictions };
+    const closed: ClosedStep = {
+      step: open.step,
+      timestamp: open.timestamp,
+      stats: stepStats(open),
+      values: open.values,
+      regimes: open.regimes,
+      predictions: open.predictions,
+    };
     const result = this.#score(closed.stats);
     if (this.#o.cusum) this.#pushRef(closed.stats);
     this.#core.closedSteps++;
@@ -264,7 +284,15 @@ export class PanelDrift {
       const F = this.#cusumFeatures.length;
       const R = this.#o.referenceSteps;
       const col = () => Array.from({ length: F }, () => new Float64Array(R));
-      this.#ref = { size: 0, n: col(), mean: col(), v: col(), predictions: new Float64Array(R), confidence: new Float64Array(R), classes: [] };
+      this.#ref = {
+        size: 0,
+        n: col(),
+        mean: col(),
+        v: col(),
+        predictions: new Float64Array(R),
+        confidence: new Float64Array(R),
+        classes: [],
+      };
       this.#labels.clear();
       for (const h of this.#history) this.#pushRef(h.stats);
     }
@@ -300,7 +328,8 @@ export class PanelDrift {
     r.predictions[i] = stats.predictions;
     r.confidence[i] = stats.confidence;
     r.classes.push(stats.predictions > 0 ? stats.classes : null);
-    if (stats.predictions > 0) for (const l of Object.keys(stats.classes)) this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
+    if (stats.predictions > 0)
+      for (const l of Object.keys(stats.classes)) this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
     r.size++;
   }
 
@@ -309,7 +338,11 @@ export class PanelDrift {
     const c = this.#o.cusum;
     const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
     if (!c) return none;
-    const elevated = () => Object.entries(this.#core.cusum).filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4)).map(([k]) => k).sort();
+    const elevated = () =>
+      Object.entries(this.#core.cusum)
+        .filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4))
+        .map(([k]) => k)
+        .sort();
     const ref = this.#refCols();
     if (s.n < this.#o.minStepRecords || ref.size < this.#o.referenceSteps) {
       const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
@@ -318,7 +351,10 @@ export class PanelDrift {
     const statistics: StepCusumResult['statistics'] = {};
     const alarms: string[] = [];
     const feed = (key: string, z: number, direction: 'up' | 'down' | 'both') => {
-      const cu = new Cusum({ k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) }, this.#core.cusum[key]);
+      const cu = new Cusum(
+        { k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) },
+        this.#core.cusum[key],
+      );
       const st = cu.update(z);
       this.#core.cusum[key] = cu.state;
       statistics[key] = { z, up: st.up, down: st.down };

@@ -6,13 +6,22 @@ import { type HistoryRow, backtestDrift } from './backtest.js';
 const day = (i: number) => new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
 function history(n: number, burstAt: number, burstLen: number, scale: number): HistoryRow[] {
   const z = normalSampler(seededRandom(3));
-  return Array.from({ length: n }, (_, i) => ({ date: day(i), features: { x: z() * (i >= burstAt && i < burstAt + burstLen ? scale : 1) } }));
+  return Array.from({ length: n }, (_, i) => ({
+    date: day(i),
+    features: { x: z() * (i >= burstAt && i < burstAt + burstLen ? scale : 1) },
+  }));
 }
 
 describe('backtestDrift', () => {
   it('reports the delay to the first alarm, calm false alarms and the chance level', () => {
     const rows = history(900, 700, 40, 5);
-    const r = backtestDrift({ rows, detector: { kind: 'cusum', feature: 'x', statistic: 'abs', k: 1, h: 5, direction: 'up' }, baselineSize: 250, episodes: [{ name: 'burst', start: day(700), end: day(739) }], horizon: 5 });
+    const r = backtestDrift({
+      rows,
+      detector: { kind: 'cusum', feature: 'x', statistic: 'abs', k: 1, h: 5, direction: 'up' },
+      baselineSize: 250,
+      episodes: [{ name: 'burst', start: day(700), end: day(739) }],
+      horizon: 5,
+    });
     const ep = r.episodes[0];
     expect(ep?.delay).not.toBeNull();
     expect(ep?.delay).toBeLessThanOrEqual(2);
@@ -49,7 +58,13 @@ describe('backtestDrift', () => {
   });
   it('a KS detector on the same history finds the burst too', () => {
     const rows = history(600, 500, 30, 5).map((r) => ({ ...r, features: { x: Math.abs(r.features.x as number) } }));
-    const r = backtestDrift({ rows, detector: { kind: 'ks', features: ['x'], windowSize: 10, alertThreshold: 0.5 }, baselineSize: 200, episodes: [{ name: 'burst', start: day(500), end: day(529) }], horizon: 10 });
+    const r = backtestDrift({
+      rows,
+      detector: { kind: 'ks', features: ['x'], windowSize: 10, alertThreshold: 0.5 },
+      baselineSize: 200,
+      episodes: [{ name: 'burst', start: day(500), end: day(529) }],
+      horizon: 10,
+    });
     // D > 0.5 needs most of the 10-day window inside the burst
     expect(r.episodes[0]?.delay).toBeGreaterThanOrEqual(4);
     expect(r.episodes[0]?.delay).toBeLessThanOrEqual(10);

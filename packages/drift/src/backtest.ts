@@ -51,9 +51,14 @@ export interface AnyBacktestDetector {
 
 export type BacktestDetector = KsBacktestDetector | CusumBacktestDetector | AnyBacktestDetector;
 
-const featuresOf = (d: BacktestDetector): string[] => (d.kind === 'ks' ? [...d.features] : d.kind === 'cusum' ? [d.feature] : d.detectors.flatMap(featuresOf));
+const featuresOf = (d: BacktestDetector): string[] =>
+  d.kind === 'ks' ? [...d.features] : d.kind === 'cusum' ? [d.feature] : d.detectors.flatMap(featuresOf);
 const historyNeeded = (d: BacktestDetector, B: number): number =>
-  d.kind === 'ks' ? d.windowSize + B + 1 : d.kind === 'cusum' ? B + 2 : Math.max(...d.detectors.map((x) => historyNeeded(x, B)));
+  d.kind === 'ks'
+    ? d.windowSize + B + 1
+    : d.kind === 'cusum'
+      ? B + 2
+      : Math.max(...d.detectors.map((x) => historyNeeded(x, B)));
 
 export interface Episode {
   readonly name: string;
@@ -117,17 +122,38 @@ export interface BacktestResult {
 
 function validate(o: BacktestOptions): void {
   const issues: Issue[] = [];
-  if (!Array.isArray(o.rows) || o.rows.length === 0) issues.push({ path: 'rows', message: 'must be a non-empty array of dated rows', value: o.rows });
+  if (!Array.isArray(o.rows) || o.rows.length === 0)
+    issues.push({ path: 'rows', message: 'must be a non-empty array of dated rows', value: o.rows });
   const names = featuresOf(o.detector);
   o.rows?.forEach((r, i) => {
-    if (i > 0 && !(r.date > (o.rows[i - 1] as HistoryRow).date)) issues.push({ path: `rows[${i}].date`, message: `must be after rows[${i - 1}].date (strictly increasing), got ${describeValue(r.date)}`, value: r.date });
+    if (i > 0 && !(r.date > (o.rows[i - 1] as HistoryRow).date))
+      issues.push({
+        path: `rows[${i}].date`,
+        message: `must be after rows[${i - 1}].date (strictly increasing), got ${describeValue(r.date)}`,
+        value: r.date,
+      });
     for (const n of names) {
       const v = r.features?.[n];
-      if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `rows[${i}].features.${n}`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        issues.push({
+          path: `rows[${i}].features.${n}`,
+          message: `must be a finite number, got ${describeValue(v)}`,
+          value: v,
+        });
     }
   });
-  if (!(Number.isInteger(o.baselineSize) && o.baselineSize >= 10)) issues.push({ path: 'baselineSize', message: `must be an integer >= 10, got ${describeValue(o.baselineSize)}`, value: o.baselineSize });
-  if (o.horizon !== undefined && !(Number.isInteger(o.horizon) && o.horizon >= 0)) issues.push({ path: 'horizon', message: `must be an integer >= 0, got ${describeValue(o.horizon)}`, value: o.horizon });
+  if (!(Number.isInteger(o.baselineSize) && o.baselineSize >= 10))
+    issues.push({
+      path: 'baselineSize',
+      message: `must be an integer >= 10, got ${describeValue(o.baselineSize)}`,
+      value: o.baselineSize,
+    });
+  if (o.horizon !== undefined && !(Number.isInteger(o.horizon) && o.horizon >= 0))
+    issues.push({
+      path: 'horizon',
+      message: `must be an integer >= 0, got ${describeValue(o.horizon)}`,
+      value: o.horizon,
+    });
   throwIfIssues('backtest input', issues);
 }
 
@@ -149,10 +175,19 @@ function ksDays(o: BacktestOptions, d: KsBacktestDetector, first: number): { day
   let calibration: ReturnType<DriftDetector['calibrate']> | undefined;
   let sinceCal = Number.POSITIVE_INFINITY;
   for (let t = first; t < rows.length; t++) {
-    const det = new DriftDetector({ windowSize: w, alertThreshold: d.alertThreshold, alpha: d.alpha ?? 0.05, correction: d.correction ?? 'holm', transforms: d.transforms ?? {}, minWindowSize: 2 });
+    const det = new DriftDetector({
+      windowSize: w,
+      alertThreshold: d.alertThreshold,
+      alpha: d.alpha ?? 0.05,
+      correction: d.correction ?? 'holm',
+      transforms: d.transforms ?? {},
+      minWindowSize: 2,
+    });
     // baseline: the B days before the window (one extra day so differencing transforms keep B values)
     const b0 = t - w + 1 - B - 1;
-    det.setBaseline({ features: Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(b0, t - w + 1)])) });
+    det.setBaseline({
+      features: Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(b0, t - w + 1)])),
+    });
     if (d.calibration) {
       if (sinceCal >= (d.calibration.every ?? 20)) {
         calibration = det.calibrate(d.calibration.targetFalseAlarmRate);
@@ -161,7 +196,12 @@ function ksDays(o: BacktestOptions, d: KsBacktestDetector, first: number): { day
       } else det.setCalibration(calibration);
       sinceCal++;
     }
-    const window = Object.fromEntries(d.features.map((n) => [n, (cols.get(n) as Float64Array).subarray(t - w + 1 - (det.transformOf(n) === 'none' ? 0 : 1), t + 1)]));
+    const window = Object.fromEntries(
+      d.features.map((n) => [
+        n,
+        (cols.get(n) as Float64Array).subarray(t - w + 1 - (det.transformOf(n) === 'none' ? 0 : 1), t + 1),
+      ]),
+    );
     const r = det.detectFeatureDrift(window);
     days.push({ active: r.driftDetected, alarmed: [], elevated: [], score: r.maxDrift });
   }
@@ -177,17 +217,40 @@ function cusumDays(o: BacktestOptions, d: CusumBacktestDetector, first: number):
     referenceSteps: o.baselineSize,
     minStepRecords: 1,
     keepValues: 0,
-    cusum: { statistics: [d.statistic ?? 'level'], k: d.k, h: d.h, direction: d.direction ?? 'both', predictions: false, ...(d.cap !== undefined ? { cap: d.cap } : {}), ...(d.release !== undefined ? { release: d.release } : {}) },
+    cusum: {
+      statistics: [d.statistic ?? 'level'],
+      k: d.k,
+      h: d.h,
+      direction: d.direction ?? 'both',
+      predictions: false,
+      ...(d.cap !== undefined ? { cap: d.cap } : {}),
+      ...(d.release !== undefined ? { release: d.release } : {}),
+    },
   });
   const byDay = new Map<string, DayState>();
   const key = (k: string) => `${d.feature}/${k}`;
-  const onClose = (s: ClosedStep, c: StepCusumResult) => byDay.set(s.step, { active: c.alarms.length > 0, alarmed: c.alarms.map(key), elevated: c.elevated.map(key), score: c.max });
+  const onClose = (s: ClosedStep, c: StepCusumResult) =>
+    byDay.set(s.step, {
+      active: c.alarms.length > 0,
+      alarmed: c.alarms.map(key),
+      elevated: c.elevated.map(key),
+      score: c.max,
+    });
   engine.ingest(
-    o.rows.map((r) => ({ timestamp: `${r.date}T00:00:00.000Z`, symbol: 'series', regime: r.regime ?? '', features: r.features, predictedLabel: 0, confidence: 1 })),
+    o.rows.map((r) => ({
+      timestamp: `${r.date}T00:00:00.000Z`,
+      symbol: 'series',
+      regime: r.regime ?? '',
+      features: r.features,
+      predictedLabel: 0,
+      confidence: 1,
+    })),
     onClose,
   );
   engine.flush(onClose);
-  return o.rows.slice(first).map((r) => byDay.get(r.date.slice(0, 10)) ?? { active: false, alarmed: [], elevated: [], score: 0 });
+  return o.rows
+    .slice(first)
+    .map((r) => byDay.get(r.date.slice(0, 10)) ?? { active: false, alarmed: [], elevated: [], score: 0 });
 }
 
 /**
@@ -203,10 +266,18 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   const margin = o.calmMargin ?? 20;
   const need = historyNeeded(d, o.baselineSize);
   let first = need;
-  if (o.from) first = Math.max(first, o.rows.findIndex((r) => r.date >= (o.from as string)));
+  if (o.from)
+    first = Math.max(
+      first,
+      o.rows.findIndex((r) => r.date >= (o.from as string)),
+    );
   let last = o.rows.length - 1;
   if (o.to) last = o.rows.findLastIndex((r) => r.date <= (o.to as string));
-  if (first > last || first < 0) throw new VigilError('VIGIL_INSUFFICIENT_DATA', `history too short: ${o.rows.length} rows, ${need} needed before the first check`);
+  if (first > last || first < 0)
+    throw new VigilError(
+      'VIGIL_INSUFFICIENT_DATA',
+      `history too short: ${o.rows.length} rows, ${need} needed before the first check`,
+    );
   const rows = o.rows.slice(0, last + 1);
   const opts = { ...o, rows };
   let inSample: number[] = [];
@@ -228,7 +299,14 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   for (let i = 0; i < dates.length; i++) {
     const day = all.map((a) => a[i] as DayState);
     const active = day.some((x) => x.active) ? ['drift'] : [];
-    const u = updateEpisode(open, { step: dates[i] as string, timestamp: dates[i] as string }, active, { alarmed: day.flatMap((x) => x.alarmed), elevated: day.flatMap((x) => x.elevated) }, Math.max(...day.map((x) => x.score)), quietSteps);
+    const u = updateEpisode(
+      open,
+      { step: dates[i] as string, timestamp: dates[i] as string },
+      active,
+      { alarmed: day.flatMap((x) => x.alarmed), elevated: day.flatMap((x) => x.elevated) },
+      Math.max(...day.map((x) => x.score)),
+      quietSteps,
+    );
     open = u.open;
     if (u.change?.kind === 'onset') alarms.push(dates[i] as string);
     inDrift[i] = open ? 1 : 0;
@@ -245,11 +323,26 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
     else if (s >= 0) excluded.fill(1, Math.max(0, s - margin), dates.length);
     const notScorable = (reason: string): EpisodeOutcome => {
       warnings.push(`episode '${e.name}' (${e.start}) is not scorable: ${reason}`);
-      return { name: e.name, start: e.start, status: 'not scorable', reason, firstAlarm: null, delay: null, onset: null, caught: false };
+      return {
+        name: e.name,
+        start: e.start,
+        status: 'not scorable',
+        reason,
+        firstAlarm: null,
+        delay: null,
+        onset: null,
+        caught: false,
+      };
     };
-    if (e.start < firstDay) return notScorable(`it starts before the first checked day ${firstDay} (the rolling baseline needs ${need} days of history first)`);
+    if (e.start < firstDay)
+      return notScorable(
+        `it starts before the first checked day ${firstDay} (the rolling baseline needs ${need} days of history first)`,
+      );
     if (s < 0) return notScorable(`it starts after the last checked day ${lastDay}`);
-    if (s + horizon > dates.length - 1) return notScorable(`the data ends ${dates.length - 1 - s} trading days after its start, before the ${horizon}-day horizon`);
+    if (s + horizon > dates.length - 1)
+      return notScorable(
+        `the data ends ${dates.length - 1 - s} trading days after its start, before the ${horizon}-day horizon`,
+      );
     let at = -1;
     for (let i = s; i <= s + horizon; i++)
       if (inDrift[i]) {
@@ -257,7 +350,15 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
         break;
       }
     const caught = at >= 0;
-    return { name: e.name, start: dates[s] as string, status: caught ? 'caught' : 'missed', firstAlarm: caught ? (dates[at] as string) : null, delay: caught ? at - s : null, onset: caught ? (onsetOf[at] as string) : null, caught };
+    return {
+      name: e.name,
+      start: dates[s] as string,
+      status: caught ? 'caught' : 'missed',
+      firstAlarm: caught ? (dates[at] as string) : null,
+      delay: caught ? at - s : null,
+      onset: caught ? (onsetOf[at] as string) : null,
+      caught,
+    };
   });
   let calm = 0;
   let calmOnsets = 0;
@@ -290,6 +391,13 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
     scorable: outcomes.filter((x) => x.status !== 'not scorable').length,
     horizon,
     warnings,
-    ...(inSample.length ? { calibration: { meanInSampleRate: inSample.reduce((s, v) => s + v, 0) / inSample.length, recalibrations: inSample.length } } : {}),
+    ...(inSample.length
+      ? {
+          calibration: {
+            meanInSampleRate: inSample.reduce((s, v) => s + v, 0) / inSample.length,
+            recalibrations: inSample.length,
+          },
+        }
+      : {}),
   };
 }

@@ -78,7 +78,8 @@ export function calibrateByReplay(
     thresholds[name] = t;
   });
   let alarms = 0;
-  for (let r = 0; r < R; r++) if (names.some((name, f) => ((d[f] as Float64Array)[r] as number) > (thresholds[name] as number))) alarms++;
+  for (let r = 0; r < R; r++)
+    if (names.some((name, f) => ((d[f] as Float64Array)[r] as number) > (thresholds[name] as number))) alarms++;
   return { thresholds, targetRate, inSampleRate: R ? alarms / R : 0, replays: R, windowSize: windowLength };
 }
 

@@ -30,7 +30,14 @@ export const RECOMMENDED_DEFAULTS = {
   correction: 'holm',
   transforms: {} as Record<string, Transform>,
   calibration: { targetFalseAlarmRate: 0.01 } as { targetFalseAlarmRate: number } | null,
-  cusum: { statistics: ['abs'] as ('abs' | 'level')[], k: 1.25, h: 3, quietSteps: 10, direction: 'both', predictions: true } as const,
+  cusum: {
+    statistics: ['abs'] as ('abs' | 'level')[],
+    k: 1.25,
+    h: 3,
+    quietSteps: 10,
+    direction: 'both',
+    predictions: true,
+  } as const,
   retrainOn: ['cusum'] as ('feature' | 'regime' | 'prediction' | 'cusum')[],
 } as const;
 
@@ -75,7 +82,10 @@ export const driftOptionsSchema = z
     cusum: z
       .object({
         features: z.array(z.string().min(1)).min(1).optional(),
-        statistics: z.array(z.enum(['abs', 'level'])).min(1).default([...RECOMMENDED_DEFAULTS.cusum.statistics]),
+        statistics: z
+          .array(z.enum(['abs', 'level']))
+          .min(1)
+          .default([...RECOMMENDED_DEFAULTS.cusum.statistics]),
         k: z.number().min(0).default(RECOMMENDED_DEFAULTS.cusum.k),
         h: z.number().gt(0).default(RECOMMENDED_DEFAULTS.cusum.h),
         cap: z.number().gt(0).optional(),
@@ -87,11 +97,16 @@ export const driftOptionsSchema = z
         predictions: z.boolean().default(RECOMMENDED_DEFAULTS.cusum.predictions),
       })
       .refine((c) => c.cap === undefined || c.cap >= c.h, { message: 'cap must be >= h', path: ['cap'] })
-      .refine((c) => c.release === undefined || c.release < c.h, { message: 'release must be below h', path: ['release'] })
+      .refine((c) => c.release === undefined || c.release < c.h, {
+        message: 'release must be below h',
+        path: ['release'],
+      })
       .nullable()
       .default({ ...RECOMMENDED_DEFAULTS.cusum, statistics: [...RECOMMENDED_DEFAULTS.cusum.statistics] }),
     /** Which detectors start a drift episode (one retraining request per episode). */
-    retrainOn: z.array(z.enum(['feature', 'regime', 'prediction', 'cusum'])).default([...RECOMMENDED_DEFAULTS.retrainOn]),
+    retrainOn: z
+      .array(z.enum(['feature', 'regime', 'prediction', 'cusum']))
+      .default([...RECOMMENDED_DEFAULTS.retrainOn]),
     /** The gate's default threshold for drift.drift_score. */
     driftScoreThreshold: z.number().gt(0).lte(1).default(0.2),
   })

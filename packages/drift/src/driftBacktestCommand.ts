@@ -4,7 +4,8 @@ import { type DriftOptions, RECOMMENDED_DEFAULTS, SPEC_DEFAULTS } from './config
 import type { FeatureTable } from './featureRows.js';
 
 /** An option the caller got wrong: exit 2, like any VIGIL_INVALID_INPUT. */
-const badOption = (path: string, value: unknown, message: string): VigilError => new VigilError('VIGIL_INVALID_INPUT', message, { issues: [{ path, message, value }] });
+const badOption = (path: string, value: unknown, message: string): VigilError =>
+  new VigilError('VIGIL_INVALID_INPUT', message, { issues: [{ path, message, value }] });
 
 export type DetectorChoice = 'spec' | 'recommended';
 
@@ -16,10 +17,27 @@ export type DetectorChoice = 'spec' | 'recommended';
  */
 export function backtestDetector(choice: DetectorChoice, features: readonly string[]): BacktestDetector {
   if (choice === 'spec') {
-    return { kind: 'ks', features: [...features], windowSize: SPEC_DEFAULTS.windowSize, alertThreshold: SPEC_DEFAULTS.alertThreshold, alpha: SPEC_DEFAULTS.alpha, correction: SPEC_DEFAULTS.correction };
+    return {
+      kind: 'ks',
+      features: [...features],
+      windowSize: SPEC_DEFAULTS.windowSize,
+      alertThreshold: SPEC_DEFAULTS.alertThreshold,
+      alpha: SPEC_DEFAULTS.alpha,
+      correction: SPEC_DEFAULTS.correction,
+    };
   }
   const c = RECOMMENDED_DEFAULTS.cusum;
-  const cusums = features.flatMap((feature) => c.statistics.map((statistic) => ({ kind: 'cusum' as const, feature, statistic, k: c.k, h: c.h, direction: c.direction, quietSteps: c.quietSteps })));
+  const cusums = features.flatMap((feature) =>
+    c.statistics.map((statistic) => ({
+      kind: 'cusum' as const,
+      feature,
+      statistic,
+      k: c.k,
+      h: c.h,
+      direction: c.direction,
+      quietSteps: c.quietSteps,
+    })),
+  );
   return cusums.length === 1 ? (cusums[0] as BacktestDetector) : { kind: 'any', detectors: cusums };
 }
 
@@ -29,8 +47,22 @@ const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
 export function parseEpisode(spec: string): Episode {
   const parts = spec.split(':');
   const [name, start, end] = parts;
-  if (parts.length !== 3 || !name || !start || !end || !ISO_DAY.test(start) || !ISO_DAY.test(end) || Number.isNaN(Date.parse(start)) || Number.isNaN(Date.parse(end)) || end < start) {
-    throw badOption('--episodes', spec, `--episodes: ${JSON.stringify(spec)} must be name:from:to with ISO dates, from <= to (e.g. aug2015:2015-08-18:2015-09-30)`);
+  if (
+    parts.length !== 3 ||
+    !name ||
+    !start ||
+    !end ||
+    !ISO_DAY.test(start) ||
+    !ISO_DAY.test(end) ||
+    Number.isNaN(Date.parse(start)) ||
+    Number.isNaN(Date.parse(end)) ||
+    end < start
+  ) {
+    throw badOption(
+      '--episodes',
+      spec,
+      `--episodes: ${JSON.stringify(spec)} must be name:from:to with ISO dates, from <= to (e.g. aug2015:2015-08-18:2015-09-30)`,
+    );
   }
   return { name, start, end };
 }
@@ -47,20 +79,36 @@ export interface BacktestCommandOptions {
 }
 
 /** `vigil drift backtest`: runs a detector over a dated history with a rolling baseline. */
-export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, ctx: CommandContext<DriftOptions>): number {
+export function driftBacktest(
+  table: FeatureTable,
+  o: BacktestCommandOptions,
+  ctx: CommandContext<DriftOptions>,
+): number {
   const { usageError } = ctx;
-  if (o.detector !== 'spec' && o.detector !== 'recommended') throw usageError(`--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`);
+  if (o.detector !== 'spec' && o.detector !== 'recommended')
+    throw usageError(`--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`);
   const features = o.features?.length ? [...o.features] : [...table.names];
   const unknown = features.filter((f) => !table.names.includes(f));
-  if (unknown.length) throw usageError(`--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`);
+  if (unknown.length)
+    throw usageError(`--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`);
   const episodes = o.episodes.map(parseEpisode);
   const undated = table.rows.find((r) => r.date === undefined);
   if (undated) throw usageError(`line ${undated.line}: a backtest needs a date (or timestamp) on every row`);
   for (let i = 1; i < table.rows.length; i++) {
-    const [a, b] = [table.rows[i - 1], table.rows[i]] as [{ date: string; line: number }, { date: string; line: number }];
-    if (!(b.date > a.date)) throw usageError(`line ${b.line}: date ${b.date} is not after line ${a.line}'s ${a.date}; rows must be in strictly increasing date order`);
+    const [a, b] = [table.rows[i - 1], table.rows[i]] as [
+      { date: string; line: number },
+      { date: string; line: number },
+    ];
+    if (!(b.date > a.date))
+      throw usageError(
+        `line ${b.line}: date ${b.date} is not after line ${a.line}'s ${a.date}; rows must be in strictly increasing date order`,
+      );
   }
-  const rows = table.rows.map((r) => ({ date: r.date as string, features: r.features, ...(r.regime ? { regime: r.regime } : {}) }));
+  const rows = table.rows.map((r) => ({
+    date: r.date as string,
+    features: r.features,
+    ...(r.regime ? { regime: r.regime } : {}),
+  }));
   const result = backtestDrift({
     rows,
     detector: backtestDetector(o.detector, features),
@@ -76,10 +124,20 @@ export function driftBacktest(table: FeatureTable, o: BacktestCommandOptions, ct
   return ctx.exit.ok;
 }
 
-function printBacktest(r: BacktestResult, detector: string, features: readonly string[], baselineSize: number, ctx: CommandContext<DriftOptions>): void {
+function printBacktest(
+  r: BacktestResult,
+  detector: string,
+  features: readonly string[],
+  baselineSize: number,
+  ctx: CommandContext<DriftOptions>,
+): void {
   const { io, pct } = ctx;
-  io.stdout.write(`detector: ${detector} on ${features.join(', ')}; rolling baseline of ${baselineSize} rows; ${r.days} days checked (${r.firstDay} .. ${r.lastDay})\n`);
-  io.stdout.write(`caught: in drift on one of an episode's first ${r.horizon + 1} trading days (start + ${r.horizon}-day horizon); ${r.calmRule}\n`);
+  io.stdout.write(
+    `detector: ${detector} on ${features.join(', ')}; rolling baseline of ${baselineSize} rows; ${r.days} days checked (${r.firstDay} .. ${r.lastDay})\n`,
+  );
+  io.stdout.write(
+    `caught: in drift on one of an episode's first ${r.horizon + 1} trading days (start + ${r.horizon}-day horizon); ${r.calmRule}\n`,
+  );
   for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
   if (r.episodes.length) {
     ctx.printTable(
@@ -87,9 +145,14 @@ function printBacktest(r: BacktestResult, detector: string, features: readonly s
       r.episodes.map((e) => [e.name, e.start, e.firstAlarm ?? '-', e.delay ?? '-', e.status]),
     );
   }
-  io.stdout.write(`caught ${r.caught} of ${r.scorable} scorable episode(s) within ${r.horizon} days${r.scorable < r.episodes.length ? ` (${r.episodes.length - r.scorable} not scorable)` : ''}\n`);
+  io.stdout.write(
+    `caught ${r.caught} of ${r.scorable} scorable episode(s) within ${r.horizon} days${r.scorable < r.episodes.length ? ` (${r.episodes.length - r.scorable} not scorable)` : ''}\n`,
+  );
   io.stdout.write(
     `requests (episode onsets): ${r.alarms.length}; calm days: ${r.calmDays}; calm-day false alarms: ${pct(r.falseAlarmRate, 2)}; calm days in drift: ${pct(r.calmDriftShare, 1)}; chance level (in drift within ${r.horizon} days of a calm day): ${pct(r.chanceLevel, 1)}\n`,
   );
-  if (r.calibration) io.stdout.write(`calibration: ${r.calibration.recalibrations} recalibrations, mean in-sample rate ${pct(r.calibration.meanInSampleRate, 2)}\n`);
+  if (r.calibration)
+    io.stdout.write(
+      `calibration: ${r.calibration.recalibrations} recalibrations, mean in-sample rate ${pct(r.calibration.meanInSampleRate, 2)}\n`,
+    );
 }

@@ -15,51 +15,87 @@ const mix = (xs: readonly (string | number)[]): Record<string, number> => {
  * monitor, which validates and calibrates it before writing; the running plugin compares every
  * later window against it.
  */
-export async function driftBaseline(monitor: DriftMonitor, options: DriftOptions, table: FeatureTable, ctx: CommandContext<DriftOptions>): Promise<number> {
+export async function driftBaseline(
+  monitor: DriftMonitor,
+  options: DriftOptions,
+  table: FeatureTable,
+  ctx: CommandContext<DriftOptions>,
+): Promise<number> {
   const { io, usageError, num, pct } = ctx;
   let names = [...table.names];
   if (options.features) {
     const missing = options.features.filter((f) => !names.includes(f));
-    if (missing.length) throw usageError(`the baseline file lacks monitored feature(s) ${missing.join(', ')} (plugins.drift.options.features: ${options.features.join(', ')})`);
+    if (missing.length)
+      throw usageError(
+        `the baseline file lacks monitored feature(s) ${missing.join(', ')} (plugins.drift.options.features: ${options.features.join(', ')})`,
+      );
     names = [...options.features];
   }
   const all = featureColumns(table);
   const features = Object.fromEntries(names.map((n) => [n, all[n] as Float64Array]));
-  const d = await monitor.setBaseline({ features, ...(table.regimes ? { regimes: table.regimes } : {}), ...(table.predictions ? { predictions: table.predictions } : {}) });
+  const d = await monitor.setBaseline({
+    features,
+    ...(table.regimes ? { regimes: table.regimes } : {}),
+    ...(table.predictions ? { predictions: table.predictions } : {}),
+  });
   const c = d.calibration;
   const summary = {
     rows: table.rows.length,
     features: names.map((name) => {
       const { mean, sd } = meanSd(features[name] as Float64Array);
-      return { name, size: (features[name] as Float64Array).length, mean, sd, transform: d.transformOf(name), threshold: d.thresholdOf(name) };
+      return {
+        name,
+        size: (features[name] as Float64Array).length,
+        mean,
+        sd,
+        transform: d.transformOf(name),
+        threshold: d.thresholdOf(name),
+      };
     }),
     ignoredColumns: table.names.filter((n) => !names.includes(n)),
     regimes: table.regimes ? mix(table.regimes) : null,
-    predictions: table.predictions ? { count: table.predictions.length, labels: mix(table.predictions.map((p) => p.label)) } : null,
+    predictions: table.predictions
+      ? { count: table.predictions.length, labels: mix(table.predictions.map((p) => p.label)) }
+      : null,
     windowSize: d.windowSize,
     rule: c ? 'calibrated' : 'threshold+pvalue',
-    calibration: c ? { targetRate: c.targetRate, inSampleRate: c.inSampleRate, replays: c.replays, windowSize: c.windowSize } : null,
+    calibration: c
+      ? { targetRate: c.targetRate, inSampleRate: c.inSampleRate, replays: c.replays, windowSize: c.windowSize }
+      : null,
     warnings: [...d.warnings],
   };
   if (ctx.json()) {
     ctx.printJson(summary);
     return ctx.exit.ok;
   }
-  io.stdout.write(`drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${d.windowSize}\n`);
+  io.stdout.write(
+    `drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${d.windowSize}\n`,
+  );
   ctx.printTable(
     ['feature', 'n', 'mean', 'sd', 'transform', 'threshold D'],
     summary.features.map((f) => [f.name, f.size, num(f.mean, 4), num(f.sd, 4), f.transform, num(f.threshold)]),
   );
-  if (summary.regimes) io.stdout.write(`regimes: ${Object.entries(summary.regimes).map(([r, s]) => `${r} ${pct(s)}`).join(', ')}\n`);
+  if (summary.regimes)
+    io.stdout.write(
+      `regimes: ${Object.entries(summary.regimes)
+        .map(([r, s]) => `${r} ${pct(s)}`)
+        .join(', ')}\n`,
+    );
   else io.stdout.write('regimes: none in the file (regime drift will not be checked)\n');
-  if (summary.predictions) io.stdout.write(`predictions: ${summary.predictions.count} (labels ${Object.entries(summary.predictions.labels).map(([l, s]) => `${l}: ${pct(s)}`).join(', ')})\n`);
+  if (summary.predictions)
+    io.stdout.write(
+      `predictions: ${summary.predictions.count} (labels ${Object.entries(summary.predictions.labels)
+        .map(([l, s]) => `${l}: ${pct(s)}`)
+        .join(', ')})\n`,
+    );
   else io.stdout.write('predictions: none in the file (prediction drift will not be checked)\n');
   io.stdout.write(
     c
       ? `thresholds calibrated by replay to a ${pct(c.targetRate)} false-alarm rate (${c.replays} windows of ${c.windowSize}; in-sample ${pct(c.inSampleRate, 2)})\n`
       : `rule: D > ${d.alertThreshold} and ${d.correction}-corrected p < ${d.alpha} (not calibrated)\n`,
   );
-  if (summary.ignoredColumns.length) io.stdout.write(`ignored columns (not in plugins.drift.options.features): ${summary.ignoredColumns.join(', ')}\n`);
+  if (summary.ignoredColumns.length)
+    io.stdout.write(`ignored columns (not in plugins.drift.options.features): ${summary.ignoredColumns.join(', ')}\n`);
   for (const w of summary.warnings) io.stderr.write(`warning: ${w}\n`);
   return ctx.exit.ok;
 }

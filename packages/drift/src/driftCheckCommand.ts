@@ -34,7 +34,10 @@ function fitCalibration(d: DriftDetector, length: number, options: DriftOptions)
   const lost = Math.max(...d.featureNames.map((n) => (d.transformOf(n) === 'none' ? 0 : 1)));
   if (c.windowSize === length - lost) return undefined;
   try {
-    d.calibrate(c.targetRate, { windowSize: length, ...(options.calibration ? { maxReplays: options.calibration.maxReplays } : {}) });
+    d.calibrate(c.targetRate, {
+      windowSize: length,
+      ...(options.calibration ? { maxReplays: options.calibration.maxReplays } : {}),
+    });
     return `thresholds recalibrated for windows of ${length} (the stored calibration is for ${c.windowSize + lost})`;
   } catch (e) {
     if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
@@ -56,21 +59,40 @@ export interface DriftCheckReport {
 }
 
 /** `vigil drift check`: feature, regime and prediction drift of a window against the stored baseline; exit 1 on drift. */
-export async function driftCheck(monitor: DriftMonitor, options: DriftOptions, table: FeatureTable, last: number | undefined, ctx: CommandContext<DriftOptions>): Promise<number> {
+export async function driftCheck(
+  monitor: DriftMonitor,
+  options: DriftOptions,
+  table: FeatureTable,
+  last: number | undefined,
+  ctx: CommandContext<DriftOptions>,
+): Promise<number> {
   const d = monitor.detector;
-  if (!d) throw ctx.usageError("no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)");
+  if (!d)
+    throw ctx.usageError(
+      "no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)",
+    );
   const n = last === undefined ? table.rows.length : Math.min(last, table.rows.length);
   const rows = table.rows.slice(table.rows.length - n);
   // With a monitored subset configured, other columns are ignored (as the observe hook does); otherwise every column must be a baseline feature.
-  const window = { names: options.features ? table.names.filter((x) => d.featureNames.includes(x)) : table.names, rows };
+  const window = {
+    names: options.features ? table.names.filter((x) => d.featureNames.includes(x)) : table.names,
+    rows,
+  };
   const calibrationNote = fitCalibration(d, n, options) ?? null;
   const feature = d.detectFeatureDrift(featureColumns(window));
   const regimes = table.regimes?.slice(table.regimes.length - n);
   const predictions = table.predictions?.slice(table.predictions.length - n);
-  const regime = regimes ? attempt(() => d.detectRegimeDrift(regimes)) : { skipped: 'the window file has no regime column' };
-  const prediction = predictions ? attempt(() => d.detectPredictionDrift(predictions)) : { skipped: 'the window file has no predictedLabel/confidence columns' };
+  const regime = regimes
+    ? attempt(() => d.detectRegimeDrift(regimes))
+    : { skipped: 'the window file has no regime column' };
+  const prediction = predictions
+    ? attempt(() => d.detectPredictionDrift(predictions))
+    : { skipped: 'the window file has no predictedLabel/confidence columns' };
   const report: DriftCheckReport = {
-    driftDetected: feature.driftDetected || (!isSkipped(regime) && regime.driftDetected) || (!isSkipped(prediction) && prediction.driftDetected),
+    driftDetected:
+      feature.driftDetected ||
+      (!isSkipped(regime) && regime.driftDetected) ||
+      (!isSkipped(prediction) && prediction.driftDetected),
     rows: table.rows.length,
     window: n,
     recorded: false,
@@ -89,16 +111,29 @@ function printCheck(r: DriftCheckReport, ctx: CommandContext<DriftOptions>): voi
   const { io, num, pct } = ctx;
   const f = r.feature;
   io.stdout.write(`window: ${r.window} row(s)${r.window < r.rows ? ` (the last of ${r.rows})` : ''}\n`);
-  io.stdout.write(`feature drift: ${f.driftDetected ? `DETECTED in ${f.driftedFeatureNames.join(', ')}` : 'none'} (max D ${num(f.ksStatistic)}, rule ${f.rule})\n`);
+  io.stdout.write(
+    `feature drift: ${f.driftDetected ? `DETECTED in ${f.driftedFeatureNames.join(', ')}` : 'none'} (max D ${num(f.ksStatistic)}, rule ${f.rule})\n`,
+  );
   ctx.printTable(
     ['feature', 'D', 'p-value', 'corrected p', 'threshold', 'drifted'],
-    f.features.map((x) => [x.feature, num(x.statistic), x.pValue.toExponential(2), x.correctedPValue.toExponential(2), num(x.threshold), x.drifted ? 'yes' : 'no']),
+    f.features.map((x) => [
+      x.feature,
+      num(x.statistic),
+      x.pValue.toExponential(2),
+      x.correctedPValue.toExponential(2),
+      num(x.threshold),
+      x.drifted ? 'yes' : 'no',
+    ]),
   );
   const rg = r.regime;
   if (isSkipped(rg)) io.stdout.write(`regime drift: skipped (${rg.skipped})\n`);
   else {
-    const mixes = Object.keys(rg.windowMix).map((k) => `${k} ${pct(rg.baselineMix[k] ?? 0)} -> ${pct(rg.windowMix[k])}`);
-    io.stdout.write(`regime drift: ${rg.driftDetected ? `DETECTED (${rg.regimeShift})` : 'none'} (TV distance ${num(rg.distributionChange)}, p ${rg.pValue.toExponential(2)}; ${mixes.join(', ')})\n`);
+    const mixes = Object.keys(rg.windowMix).map(
+      (k) => `${k} ${pct(rg.baselineMix[k] ?? 0)} -> ${pct(rg.windowMix[k])}`,
+    );
+    io.stdout.write(
+      `regime drift: ${rg.driftDetected ? `DETECTED (${rg.regimeShift})` : 'none'} (TV distance ${num(rg.distributionChange)}, p ${rg.pValue.toExponential(2)}; ${mixes.join(', ')})\n`,
+    );
   }
   const p = r.prediction;
   if (isSkipped(p)) io.stdout.write(`prediction drift: skipped (${p.skipped})\n`);

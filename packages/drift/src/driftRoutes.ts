@@ -8,19 +8,31 @@ import type { DriftOptions } from './config.js';
 /** `GET /api/drift`: drift checks over time from drift_monitoring (docs/api.md, Drift). */
 export function driftRoutes(history: DriftHistory, options: DriftOptions): PluginRoutes {
   return async (app: FastifyInstance) => {
-    app.get('', { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } }, async (req) => {
-      const q = req.query as QueryString;
-      const events = await history.read({ ...(q.type !== undefined ? { type: q.type } : {}), limit: intParam(q, 'limit', 500, 1, 10_000) });
-      const t = options.alertThreshold;
-      return {
-        events,
-        // The line a statistic is judged against, where there is one. Feature checks judge each
-        // feature against its own calibrated threshold (in details.features), so the max-D headline
-        // has none when calibration is on. Regime and prediction alerts need a distance above
-        // alertThreshold (and a significant test). CUSUM rows are alarms only, their statistic in
-        // baseline standard deviations against h.
-        thresholds: { feature: options.calibration ? null : t, regime: t, prediction: t, cusum: options.cusum ? options.cusum.h : null },
-      };
-    });
+    app.get(
+      '',
+      { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },
+      async (req) => {
+        const q = req.query as QueryString;
+        const events = await history.read({
+          ...(q.type !== undefined ? { type: q.type } : {}),
+          limit: intParam(q, 'limit', 500, 1, 10_000),
+        });
+        const t = options.alertThreshold;
+        return {
+          events,
+          // The line a statistic is judged against, where there is one. Feature checks judge each
+          // feature against its own calibrated threshold (in details.features), so the max-D headline
+          // has none when calibration is on. Regime and prediction alerts need a distance above
+          // alertThreshold (and a significant test). CUSUM rows are alarms only, their statistic in
+          // baseline standard deviations against h.
+          thresholds: {
+            feature: options.calibration ? null : t,
+            regime: t,
+            prediction: t,
+            cusum: options.cusum ? options.cusum.h : null,
+          },
+        };
+      },
+    );
   };
 }

@@ -10,14 +10,34 @@ export const DRIFT_EPISODE_EVENTS = [DRIFT_EPISODE_ONSET, DRIFT_EPISODE_END] as 
  * rows, so a subscriber's outbox row (webhooks) commits with them or not at all. Updates of an
  * open episode (a new peak) are not events. `occurredAt` is the step (data time), not the clock.
  */
-export async function emitEpisodeEvents(bus: EventBus | undefined, tx: TxContext, changes: readonly { model: string; change: EpisodeChange }[]): Promise<void> {
+export async function emitEpisodeEvents(
+  bus: EventBus | undefined,
+  tx: TxContext,
+  changes: readonly { model: string; change: EpisodeChange }[],
+): Promise<void> {
   if (!bus) return;
   for (const { model, change } of changes) {
     const e = change.episode;
     if (change.kind === 'onset') {
-      await bus.emit(tx, { type: DRIFT_EPISODE_ONSET, occurredAt: e.onsetTimestamp, data: { model, step: e.onset, reasons: [...e.reasons], features: [...e.statistics], score: e.peak } });
+      await bus.emit(tx, {
+        type: DRIFT_EPISODE_ONSET,
+        occurredAt: e.onsetTimestamp,
+        data: { model, step: e.onset, reasons: [...e.reasons], features: [...e.statistics], score: e.peak },
+      });
     } else if (change.kind === 'end') {
-      await bus.emit(tx, { type: DRIFT_EPISODE_END, occurredAt: change.step, data: { model, onset: e.onset, end: change.step, peak: e.peak, peakStep: e.peakStep, steps: e.steps, reasons: [...e.reasons] } });
+      await bus.emit(tx, {
+        type: DRIFT_EPISODE_END,
+        occurredAt: change.step,
+        data: {
+          model,
+          onset: e.onset,
+          end: change.step,
+          peak: e.peak,
+          peakStep: e.peakStep,
+          steps: e.steps,
+          reasons: [...e.reasons],
+        },
+      });
     }
   }
 }

@@ -24,7 +24,18 @@ export interface FeatureTable {
  * Columns that are not features: the fields of a prediction record (so a file of predictions, as
  * `vigil observe` reads it, works as-is) plus `date`. Every other column is a feature.
  */
-export const NON_FEATURE_COLUMNS: ReadonlySet<string> = new Set(['id', 'timestamp', 'date', 'symbol', 'regime', 'predictedLabel', 'confidence', 'modelVersion', 'actualLabel', 'resolvedAt']);
+export const NON_FEATURE_COLUMNS: ReadonlySet<string> = new Set([
+  'id',
+  'timestamp',
+  'date',
+  'symbol',
+  'regime',
+  'predictedLabel',
+  'confidence',
+  'modelVersion',
+  'actualLabel',
+  'resolvedAt',
+]);
 
 type Raw = { line: number; fields: Record<string, unknown>; features: Record<string, unknown> | undefined };
 
@@ -47,7 +58,9 @@ function jsonlRecords(text: string, issues: Issue[]): Raw[] {
     const o = v as Record<string, unknown>;
     // A prediction record nests its features; a flat row has them beside the fixed fields.
     const nested = typeof o.features === 'object' && o.features !== null && !Array.isArray(o.features);
-    const features = nested ? (o.features as Record<string, unknown>) : Object.fromEntries(Object.entries(o).filter(([k]) => !NON_FEATURE_COLUMNS.has(k)));
+    const features = nested
+      ? (o.features as Record<string, unknown>)
+      : Object.fromEntries(Object.entries(o).filter(([k]) => !NON_FEATURE_COLUMNS.has(k)));
     out.push({ line, fields: o, features });
   });
   return out;
@@ -58,7 +71,10 @@ function csvRecords(text: string, issues: Issue[]): Raw[] {
   try {
     parsed = csvObjects(text);
   } catch (e) {
-    issues.push({ path: `line ${(e as { lines?: number }).lines ?? '?'}`, message: `not valid CSV: ${(e as Error).message}` });
+    issues.push({
+      path: `line ${(e as { lines?: number }).lines ?? '?'}`,
+      message: `not valid CSV: ${(e as Error).message}`,
+    });
     return [];
   }
   const num = new Set(['predictedLabel', 'confidence', 'actualLabel']);
@@ -86,7 +102,11 @@ export function parseFeatureRows(text: string, format: 'jsonl' | 'csv', what = '
   if (raws.length === 0 && issues.length === 0) issues.push({ path: '(file)', message: 'holds no rows' });
   const first = raws[0];
   const names = first ? Object.keys(first.features ?? {}) : [];
-  if (first && names.length === 0) issues.push({ path: `line ${first.line}`, message: 'has no feature columns (every column other than the prediction fields and date is a feature)' });
+  if (first && names.length === 0)
+    issues.push({
+      path: `line ${first.line}`,
+      message: 'has no feature columns (every column other than the prediction fields and date is a feature)',
+    });
   const hasRegime = first?.fields.regime !== undefined;
   const hasPrediction = first?.fields.predictedLabel !== undefined || first?.fields.confidence !== undefined;
   const rows: FeatureRow[] = [];
@@ -97,21 +117,67 @@ export function parseFeatureRows(text: string, format: 'jsonl' | 'csv', what = '
     const features: Record<string, number> = {};
     for (const n of names) {
       const v = f[n];
-      if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${at}: ${n}`, message: v === undefined ? 'is missing (every row must have the features of the first row)' : `must be a finite number, got ${describeValue(v)}`, value: v });
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        issues.push({
+          path: `${at}: ${n}`,
+          message:
+            v === undefined
+              ? 'is missing (every row must have the features of the first row)'
+              : `must be a finite number, got ${describeValue(v)}`,
+          value: v,
+        });
       else features[n] = v;
     }
-    for (const k of Object.keys(f)) if (!names.includes(k)) issues.push({ path: `${at}: ${k}`, message: `is not a feature of the first row (${names.join(', ')})`, value: k });
+    for (const k of Object.keys(f))
+      if (!names.includes(k))
+        issues.push({
+          path: `${at}: ${k}`,
+          message: `is not a feature of the first row (${names.join(', ')})`,
+          value: k,
+        });
     const regime = r.fields.regime;
-    if (hasRegime !== (regime !== undefined)) issues.push({ path: `${at}: regime`, message: hasRegime ? 'is missing (the first row has one, so every row needs one)' : 'is given but the first row has none', value: regime });
-    else if (regime !== undefined && (typeof regime !== 'string' || regime === '')) issues.push({ path: `${at}: regime`, message: `must be a non-empty string, got ${describeValue(regime)}`, value: regime });
+    if (hasRegime !== (regime !== undefined))
+      issues.push({
+        path: `${at}: regime`,
+        message: hasRegime
+          ? 'is missing (the first row has one, so every row needs one)'
+          : 'is given but the first row has none',
+        value: regime,
+      });
+    else if (regime !== undefined && (typeof regime !== 'string' || regime === ''))
+      issues.push({
+        path: `${at}: regime`,
+        message: `must be a non-empty string, got ${describeValue(regime)}`,
+        value: regime,
+      });
     const label = r.fields.predictedLabel;
     const confidence = r.fields.confidence;
     if (hasPrediction) {
-      if (typeof label !== 'number' || !Number.isFinite(label)) issues.push({ path: `${at}: predictedLabel`, message: `must be a number (the first row has a prediction), got ${describeValue(label)}`, value: label });
-      if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) issues.push({ path: `${at}: confidence`, message: `must be a number in [0, 1] (the first row has a prediction), got ${describeValue(confidence)}`, value: confidence });
-    } else if (label !== undefined || confidence !== undefined) issues.push({ path: `${at}: predictedLabel`, message: 'is given but the first row has no prediction', value: label });
+      if (typeof label !== 'number' || !Number.isFinite(label))
+        issues.push({
+          path: `${at}: predictedLabel`,
+          message: `must be a number (the first row has a prediction), got ${describeValue(label)}`,
+          value: label,
+        });
+      if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1))
+        issues.push({
+          path: `${at}: confidence`,
+          message: `must be a number in [0, 1] (the first row has a prediction), got ${describeValue(confidence)}`,
+          value: confidence,
+        });
+    } else if (label !== undefined || confidence !== undefined)
+      issues.push({
+        path: `${at}: predictedLabel`,
+        message: 'is given but the first row has no prediction',
+        value: label,
+      });
     const date = r.fields.date ?? r.fields.timestamp;
-    if (date !== undefined && (typeof date !== 'string' || Number.isNaN(Date.parse(date)))) issues.push({ path: `${at}: date`, message: `must be an ISO-8601 date, got ${describeValue(date)}`, value: date });
+    if (date !== undefined && (typeof date !== 'string' || Number.isNaN(Date.parse(date))))
+      issues.push({
+        path: `${at}: date`,
+        message: `must be an ISO-8601 date, got ${describeValue(date)}`,
+        value: date,
+      });
     if (issues.length > before) continue;
     rows.push({
       line: r.line,
@@ -126,7 +192,9 @@ export function parseFeatureRows(text: string, format: 'jsonl' | 'csv', what = '
     names,
     rows,
     regimes: hasRegime ? rows.map((r) => r.regime as string) : undefined,
-    predictions: hasPrediction ? rows.map((r) => ({ ...(r.prediction as { label: number; confidence: number }) })) : undefined,
+    predictions: hasPrediction
+      ? rows.map((r) => ({ ...(r.prediction as { label: number; confidence: number }) }))
+      : undefined,
   };
 }
 
@@ -136,7 +204,12 @@ export function featureColumns(t: Pick<FeatureTable, 'names' | 'rows'>): Record<
 }
 
 /** Reads a feature file (or stdin for `-`/no file) and parses it. */
-export async function readFeatureRows(file: string | undefined, format: 'jsonl' | 'csv', ctx: Pick<CommandContext, 'readInput'>, what?: string): Promise<FeatureTable> {
+export async function readFeatureRows(
+  file: string | undefined,
+  format: 'jsonl' | 'csv',
+  ctx: Pick<CommandContext, 'readInput'>,
+  what?: string,
+): Promise<FeatureTable> {
   const text = await ctx.readInput(file);
   return parseFeatureRows(text, format, what ?? `rows in ${file ?? 'stdin'}`);
 }

@@ -6,7 +6,15 @@ export { DRIFT_TYPES, DriftHistory, type DriftEpisode, type DriftEvent, type Dri
 export { driftView } from './view.js';
 export { DriftEvents, type DriftCheckEvent, type RetrainingRequest } from './DriftEvents.js';
 export { ANY_MODEL, DriftMonitor } from './DriftMonitor.js';
-export { PanelDrift, type ClosedStep, type PanelDriftOptions, type PanelRecord, type StepCusumOptions, type StepCusumResult, type StepStats } from './PanelDrift.js';
+export {
+  PanelDrift,
+  type ClosedStep,
+  type PanelDriftOptions,
+  type PanelRecord,
+  type StepCusumOptions,
+  type StepCusumResult,
+  type StepStats,
+} from './PanelDrift.js';
 export { updateEpisode, type EpisodeChange, type EpisodeState } from './Episode.js';
 export { stepOf } from './steps.js';
 export {
@@ -38,7 +46,16 @@ export { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 export { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001100.js';
 export { driftStateEntity, DRIFT_STATE_TABLE, type DriftStateRow } from './entities/DriftState.js';
 export { driftStepEntity, DRIFT_STEPS_TABLE, type DriftStepRow } from './entities/DriftStep.js';
-export { ks2Samp, ks2SampSorted, ksExtremesSorted, ksPValue, MAX_AUTO_N, type KsMethod, type KsOptions, type KsResult } from './stats/ks.js';
+export {
+  ks2Samp,
+  ks2SampSorted,
+  ksExtremesSorted,
+  ksPValue,
+  MAX_AUTO_N,
+  type KsMethod,
+  type KsOptions,
+  type KsResult,
+} from './stats/ks.js';
 export type { KsAlternative } from './stats/ksExact.js';
 export { kolmogorovSf, smirnovSf } from './stats/kolmogorov.js';
 export { chi2Contingency, chiSquare, type ChiSquareResult } from './stats/chiSquare.js';
@@ -51,5 +68,10 @@ export { meanSd } from './stats/meanSd.js';
 export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';
-export { MARKET_FEATURES, defaultKsMarketDetector, recommendedMarketDetector, specMarketDetector } from './market/marketDetectors.js';
+export {
+  MARKET_FEATURES,
+  defaultKsMarketDetector,
+  recommendedMarketDetector,
+  specMarketDetector,
+} from './market/marketDetectors.js';
 export { SortedSample } from './stats/SortedSample.js';

@@ -48,12 +48,26 @@ function compareMix<T extends string | number>(base: readonly T[], win: readonly
 
 const argmax = (m: Record<string, number>): string => Object.entries(m).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
 
-export function regimeDrift(base: readonly string[], win: readonly string[], o: { alpha: number; threshold: number; minWindowSize: number }): RegimeDriftResult {
+export function regimeDrift(
+  base: readonly string[],
+  win: readonly string[],
+  o: { alpha: number; threshold: number; minWindowSize: number },
+): RegimeDriftResult {
   const issues: Issue[] = [];
-  if (!Array.isArray(win) || win.length < o.minWindowSize) issues.push({ path: 'regimes', message: `must hold at least ${o.minWindowSize} regime names, got ${Array.isArray(win) ? win.length : describeValue(win)}`, value: win });
+  if (!Array.isArray(win) || win.length < o.minWindowSize)
+    issues.push({
+      path: 'regimes',
+      message: `must hold at least ${o.minWindowSize} regime names, got ${Array.isArray(win) ? win.length : describeValue(win)}`,
+      value: win,
+    });
   else
     win.forEach((r, i) => {
-      if (typeof r !== 'string' || r.length === 0) issues.push({ path: `regimes[${i}]`, message: `must be a non-empty string, got ${describeValue(r)}`, value: r });
+      if (typeof r !== 'string' || r.length === 0)
+        issues.push({
+          path: `regimes[${i}]`,
+          message: `must be a non-empty string, got ${describeValue(r)}`,
+          value: r,
+        });
     });
   throwIfIssues('regime window', issues);
   const m = compareMix(base, win);
@@ -63,14 +77,28 @@ export function regimeDrift(base: readonly string[], win: readonly string[], o: 
   if (driftDetected) {
     const from = argmax(m.bm);
     let to = argmax(m.wm);
-    if (newRegimes.length > 0) to = newRegimes.map(String).reduce((a, b) => ((m.wm[b] as number) > (m.wm[a] as number) ? b : a));
+    if (newRegimes.length > 0)
+      to = newRegimes.map(String).reduce((a, b) => ((m.wm[b] as number) > (m.wm[a] as number) ? b : a));
     else if (to === from) {
       // the regime whose share grew the most
-      to = m.keys.map(String).reduce((a, b) => ((m.wm[b] as number) - (m.bm[b] as number) > (m.wm[a] as number) - (m.bm[a] as number) ? b : a));
+      to = m.keys
+        .map(String)
+        .reduce((a, b) =>
+          (m.wm[b] as number) - (m.bm[b] as number) > (m.wm[a] as number) - (m.bm[a] as number) ? b : a,
+        );
     }
     regimeShift = `${from} -> ${to}`;
   }
-  return { driftDetected, regimeShift, distributionChange: m.tvd, chiSquare: m.stat, pValue: m.p, baselineMix: m.bm, windowMix: m.wm, newRegimes };
+  return {
+    driftDetected,
+    regimeShift,
+    distributionChange: m.tvd,
+    chiSquare: m.stat,
+    pValue: m.p,
+    baselineMix: m.bm,
+    windowMix: m.wm,
+    newRegimes,
+  };
 }
 
 export interface PredictionDriftResult {
@@ -79,13 +107,30 @@ export interface PredictionDriftResult {
   readonly predictionShift: number;
   /** Window mean confidence minus baseline mean confidence. */
   readonly avgConfidenceChange: number;
-  readonly classMix: { readonly distributionChange: number; readonly chiSquare: number; readonly pValue: number; readonly baseline: Record<string, number>; readonly window: Record<string, number> };
+  readonly classMix: {
+    readonly distributionChange: number;
+    readonly chiSquare: number;
+    readonly pValue: number;
+    readonly baseline: Record<string, number>;
+    readonly window: Record<string, number>;
+  };
   readonly confidence: { readonly statistic: number; readonly pValue: number };
 }
 
-export function predictionDrift(base: readonly PredictionSample[], win: readonly PredictionSample[], o: { alpha: number; threshold: number }): PredictionDriftResult {
-  const m = compareMix(base.map((p) => p.label), win.map((p) => p.label));
-  const ks = ks2Samp(base.map((p) => p.confidence), win.map((p) => p.confidence), { method: monitorKsMethod(base.length, win.length) });
+export function predictionDrift(
+  base: readonly PredictionSample[],
+  win: readonly PredictionSample[],
+  o: { alpha: number; threshold: number },
+): PredictionDriftResult {
+  const m = compareMix(
+    base.map((p) => p.label),
+    win.map((p) => p.label),
+  );
+  const ks = ks2Samp(
+    base.map((p) => p.confidence),
+    win.map((p) => p.confidence),
+    { method: monitorKsMethod(base.length, win.length) },
+  );
   const mean = (xs: readonly PredictionSample[]) => xs.reduce((s, p) => s + p.confidence, 0) / xs.length;
   const classDrift = m.p < o.alpha && m.tvd > o.threshold;
   const confDrift = ks.pValue < o.alpha && ks.statistic > o.threshold;

@@ -1,4 +1,12 @@
-import { clockToken, dataSourceToken, definePlugin, eventBusToken, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import {
+  clockToken,
+  dataSourceToken,
+  definePlugin,
+  eventBusToken,
+  loggerToken,
+  predictionLogToken,
+  transactorToken,
+} from '@vigil/core';
 import { driftCommands } from './commands.js';
 import { DriftEvents } from './DriftEvents.js';
 import { DriftHistory } from './DriftHistory.js';
@@ -23,7 +31,14 @@ export const driftPlugin = definePlugin({
   entities: [driftMonitoringEntity, driftBaselineEntity, driftStateEntity, driftStepEntity],
   migrations: [DriftInit1700000001000, DriftEpisodes1700000001100],
   criterionIds: [DRIFT_SCORE_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, log: predictionLogToken, clock: clockToken, logger: loggerToken, bus: eventBusToken },
+  deps: {
+    dataSource: dataSourceToken,
+    transactor: transactorToken,
+    log: predictionLogToken,
+    clock: clockToken,
+    logger: loggerToken,
+    bus: eventBusToken,
+  },
   init(deps, options) {
     deps.bus.declare(...DRIFT_EPISODE_EVENTS);
     const events = new DriftEvents();

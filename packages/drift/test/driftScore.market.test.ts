@@ -22,15 +22,26 @@ function marketFeatures(): { date: string; f: Record<string, number> }[] {
     const v = vix.get((spy[i] as Bar).date);
     const v5 = vix.get((spy[i - 5] as Bar).date);
     if (v === undefined || v5 === undefined) continue;
-    out.push({ date: (spy[i] as Bar).date, f: { spy_ret_1d: rets[0] as number, spy_ret_5d: Math.log(c(0) / c(5)), spy_vol_20d: Math.sqrt((rets.reduce((s, x) => s + (x - m) ** 2, 0) / 19) * 252), vix: v, vix_chg_5d: Math.log(v / v5) } });
+    out.push({
+      date: (spy[i] as Bar).date,
+      f: {
+        spy_ret_1d: rets[0] as number,
+        spy_ret_5d: Math.log(c(0) / c(5)),
+        spy_vol_20d: Math.sqrt((rets.reduce((s, x) => s + (x - m) ** 2, 0) / 19) * 252),
+        vix: v,
+        vix_chg_5d: Math.log(v / v5),
+      },
+    });
   }
   return out;
 }
 
 const rows = marketFeatures();
 const between = (from: string, to: string) => rows.filter((r) => r.date >= from && r.date <= to);
-const columns = (rs: typeof rows) => Object.fromEntries(Object.keys(rs[0]?.f ?? {}).map((k) => [k, rs.map((r) => r.f[k] as number)]));
-const predictions = (rs: typeof rows): ValidationPrediction[] => rs.map((r) => ({ symbol: 'SPY', regime: 'normal', predicted: 1, actual: 1, confidence: 0.6, features: r.f }));
+const columns = (rs: typeof rows) =>
+  Object.fromEntries(Object.keys(rs[0]?.f ?? {}).map((k) => [k, rs.map((r) => r.f[k] as number)]));
+const predictions = (rs: typeof rows): ValidationPrediction[] =>
+  rs.map((r) => ({ symbol: 'SPY', regime: 'normal', predicted: 1, actual: 1, confidence: 0.6, features: r.f }));
 
 // the monitor is not consulted when the candidate's training features are given
 const criterion = driftScoreCriterion({ detector: undefined } as unknown as DriftMonitor, {
@@ -43,7 +54,10 @@ const criterion = driftScoreCriterion({ detector: undefined } as unknown as Drif
 });
 const ctx = (train: typeof rows, validation: typeof rows): CriterionContext => ({
   modelPath: 'm.json',
-  validation: { predictions: predictions(validation), trainingFeatures: columns(train) } as CriterionContext['validation'],
+  validation: {
+    predictions: predictions(validation),
+    trainingFeatures: columns(train),
+  } as CriterionContext['validation'],
   threshold: undefined,
   container: {} as DependencyContainer,
   now: new Date(),
@@ -57,7 +71,15 @@ describe('drift.drift_score on SPY and VIX around the February 2020 regime chang
     const recent = await criterion.evaluate(ctx(between('2019-12-02', '2020-03-31'), after));
     if (process.env.VIGIL_PRINT_FIGURES) console.log(stale.message, '\n', recent.message);
     // stale: SPY's daily moves, its 20-day volatility and the VIX level all beyond their calibrated noise
-    expect(stale).toMatchObject({ status: 'fail', value: 0.6, details: { rule: 'calibrated', source: "candidate's training features vs validation features", drifted: ['spy_ret_1d', 'spy_vol_20d', 'vix'] } });
+    expect(stale).toMatchObject({
+      status: 'fail',
+      value: 0.6,
+      details: {
+        rule: 'calibrated',
+        source: "candidate's training features vs validation features",
+        drifted: ['spy_ret_1d', 'spy_vol_20d', 'vix'],
+      },
+    });
     // recent (December 2019 to March 2020, the crash included): nothing beyond its noise
     expect(recent).toMatchObject({ status: 'pass', value: 0 });
     // each feature is judged against its own calibrated threshold: the VIX level needs a far larger D than a daily return
@@ -69,7 +91,8 @@ describe('drift.drift_score on SPY and VIX around the February 2020 regime chang
     const train = between('2018-03-01', '2020-02-14');
     expect((await criterion.evaluate({ ...ctx(train, after), threshold: 0.6 })).status).toBe('fail');
     expect((await criterion.evaluate({ ...ctx(train, after), threshold: 0.61 })).status).toBe('pass');
-    const given = (driftScore: number, threshold?: number) => criterion.evaluate({ ...ctx(train, after), validation: { driftScore }, threshold });
+    const given = (driftScore: number, threshold?: number) =>
+      criterion.evaluate({ ...ctx(train, after), validation: { driftScore }, threshold });
     expect(await given(0.19)).toMatchObject({ status: 'pass', value: 0.19, threshold: 0.2 });
     expect(await given(0.2)).toMatchObject({ status: 'fail' });
     expect((await given(Number.NaN)).status).toBe('error');

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { driftPlugin } from '../src/index.js';
 import { dayOf, makePanel } from './panel.js';
 
-const config = { plugins: { drift: { options: { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, checkEvery: 1 } } } };
+const config = {
+  plugins: {
+    drift: { options: { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, checkEvery: 1 } },
+  },
+};
 
 describe.each(testDatabases())('drift episode events (%s)', (database) => {
   it('announces one onset for a shift and its end once it calms, as its rows say', async () => {
@@ -12,14 +16,18 @@ describe.each(testDatabases())('drift episode events (%s)', (database) => {
     const committed: VigilEvent[] = [];
     host.container.resolve(eventBusToken).subscribe(async (e, tx) => tx.afterCommit(() => void committed.push(e)));
     try {
-      expect([...host.container.resolve(eventBusToken).types]).toEqual(expect.arrayContaining(['drift.episode.onset', 'drift.episode.end']));
+      expect([...host.container.resolve(eventBusToken).types]).toEqual(
+        expect.arrayContaining(['drift.episode.onset', 'drift.episode.end']),
+      );
       // 30 symbols: calm for 60 days, a 3-sd shift of f1 for 10 days, calm again
       const shifted = makePanel({ symbols: 30, days: 110, seed: 5, shiftDay: 60, shiftFeature: 'f1', shift: 3 });
       const back = makePanel({ symbols: 30, days: 110, seed: 5 });
       const panel = shifted.map((r, i) => (r.timestamp >= `${dayOf(70)}` ? (back[i] as typeof r) : r));
       for (let i = 0; i < panel.length; i += 300) await host.observe(panel.slice(i, i + 300));
 
-      const rows = (await host.dataSource.query(`SELECT step, episode_status, episode_end FROM drift_monitoring WHERE drift_type = 'cusum' ORDER BY step`)) as { step: string; episode_end: string | null }[];
+      const rows = (await host.dataSource.query(
+        `SELECT step, episode_status, episode_end FROM drift_monitoring WHERE drift_type = 'cusum' ORDER BY step`,
+      )) as { step: string; episode_end: string | null }[];
       const onsets = committed.filter((e) => e.type === 'drift.episode.onset');
       const ends = committed.filter((e) => e.type === 'drift.episode.end');
       // one event per episode row, carrying what the row says
@@ -30,7 +38,6 @@ describe.each(testDatabases())('drift episode events (%s)', (database) => {
       expect(String(first?.data.step) >= dayOf(60) && String(first?.data.step) <= dayOf(65)).toBe(true);
       expect(first?.occurredAt.startsWith(String(first?.data.step))).toBe(true);
       expect(ends.length).toBeGreaterThanOrEqual(1);
-
     } finally {
       await host.dispose();
     }

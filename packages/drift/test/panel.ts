@@ -30,7 +30,8 @@ export function makePanel(p: PanelSpec): PredictionRecord[] {
       const features: Record<string, number> = {};
       for (let f = 0; f < nf; f++) {
         const name = `f${f}`;
-        const shift = p.shiftDay !== undefined && d >= p.shiftDay && name === (p.shiftFeature ?? 'f0') ? (p.shift ?? 1) : 0;
+        const shift =
+          p.shiftDay !== undefined && d >= p.shiftDay && name === (p.shiftFeature ?? 'f0') ? (p.shift ?? 1) : 0;
         if (p.walk) {
           level[s * nf + f] = (level[s * nf + f] as number) + z() + shift;
           features[name] = level[s * nf + f] as number;

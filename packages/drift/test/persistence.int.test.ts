@@ -5,13 +5,34 @@ import { driftPlugin } from '../src/plugin.js';
 import { makePanel } from './panel.js';
 
 // Small windows so the runs are short; the episode logic, KS checks and CUSUMs all take part.
-const config = { plugins: { drift: { options: { windowSteps: 5, baselineSteps: 20, referenceSteps: 30, minRecords: 10, checkEvery: 1, retrainOn: ['cusum', 'feature'], transforms: { f2: 'diff' } } } } };
-const COLUMNS = 'timestamp, drift_type, ks_statistic, drift_detected, details_json, model_version, step, episode_status, episode_peak_step, episode_end';
+const config = {
+  plugins: {
+    drift: {
+      options: {
+        windowSteps: 5,
+        baselineSteps: 20,
+        referenceSteps: 30,
+        minRecords: 10,
+        checkEvery: 1,
+        retrainOn: ['cusum', 'feature'],
+        transforms: { f2: 'diff' },
+      },
+    },
+  },
+};
+const COLUMNS =
+  'timestamp, drift_type, ks_statistic, drift_detected, details_json, model_version, step, episode_status, episode_peak_step, episode_end';
 const rowsOf = async (h: TestHost, model?: string): Promise<unknown[]> =>
-  h.dataSource.query(`SELECT ${COLUMNS} FROM drift_monitoring ${model ? `WHERE model_version = '${model}'` : ''} ORDER BY model_version, drift_type, step`);
+  h.dataSource.query(
+    `SELECT ${COLUMNS} FROM drift_monitoring ${model ? `WHERE model_version = '${model}'` : ''} ORDER BY model_version, drift_type, step`,
+  );
 
 /** Observes `batches` in order, each on a fresh host over the same database when `restartAt` holds its index. */
-async function run(database: Parameters<typeof createTestDatabase>[0], batches: readonly PredictionRecord[][], restartAt: readonly number[] = []): Promise<{ rows: unknown[]; byModel: Map<string, unknown[]>; cleanup: () => Promise<void> }> {
+async function run(
+  database: Parameters<typeof createTestDatabase>[0],
+  batches: readonly PredictionRecord[][],
+  restartAt: readonly number[] = [],
+): Promise<{ rows: unknown[]; byModel: Map<string, unknown[]>; cleanup: () => Promise<void> }> {
   const db = await createTestDatabase(database);
   let host = await createTestHost({ database: db, plugins: [driftPlugin], config });
   for (const [i, b] of batches.entries()) {
@@ -28,7 +49,8 @@ async function run(database: Parameters<typeof createTestDatabase>[0], batches: 
   return { rows, byModel, cleanup: () => db.cleanup() };
 }
 
-const chunks = <T>(xs: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+const chunks = <T>(xs: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 
 describe.each(testDatabases())('drift state on %s', (database) => {
   // 80 days of 6 symbols; a scale shift of f1 from day 50 (an episode open across the restarts)
@@ -40,7 +62,9 @@ describe.each(testDatabases())('drift state on %s', (database) => {
     const split = await run(database, chunks(panel, 25), [5, 9, 13, 17]);
     try {
       expect(one.rows.length).toBeGreaterThan(50);
-      expect((one.rows as { drift_type: string }[]).filter((r) => r.drift_type === 'cusum').length).toBeGreaterThanOrEqual(1);
+      expect(
+        (one.rows as { drift_type: string }[]).filter((r) => r.drift_type === 'cusum').length,
+      ).toBeGreaterThanOrEqual(1);
       expect(split.rows).toEqual(one.rows);
     } finally {
       await one.cleanup();

@@ -3,7 +3,14 @@ import { createTestDatabase, createTestHost, testDatabases } from '@vigil/host/t
 import { describe, expect, it } from 'vitest';
 import { driftPlugin } from '../src/plugin.js';
 
-const options = { windowSteps: 5, baselineSteps: 20, calibration: null, alertThreshold: 0.3, cusum: null, retrainOn: ['feature', 'regime'] };
+const options = {
+  windowSteps: 5,
+  baselineSteps: 20,
+  calibration: null,
+  alertThreshold: 0.3,
+  cusum: null,
+  retrainOn: ['feature', 'regime'],
+};
 
 // Two hosts on one PostgreSQL database collecting their first baseline at the same time: both
 // deleted "the" baseline (none visible yet) and inserted theirs, and the second insert hit
@@ -13,15 +20,26 @@ describe.each(testDatabases())('two drift hosts on one %s database', (database) 
   it('both save an auto baseline at once without failing; one whole baseline is stored', async () => {
     const db = await createTestDatabase(database);
     const config = { plugins: { drift: { options } } };
-    const hosts = [await createTestHost({ database: db, plugins: [driftPlugin], config }), await createTestHost({ database: db, plugins: [driftPlugin], config })];
+    const hosts = [
+      await createTestHost({ database: db, plugins: [driftPlugin], config }),
+      await createTestHost({ database: db, plugins: [driftPlugin], config }),
+    ];
     try {
       for (let round = 0; round < 5; round++) {
         // 8 symbols a day: 200 records close 24 days, so both collect a 20-step baseline of 160 values
-        const batches = [0, 1].map((w) => makePredictions(200, { features: 3, seed: 10 * round + w, idPrefix: `r${round}w${w}-` }));
+        const batches = [0, 1].map((w) =>
+          makePredictions(200, { features: 3, seed: 10 * round + w, idPrefix: `r${round}w${w}-` }),
+        );
         const results = await Promise.allSettled(hosts.map((h, i) => h.observe(batches[i] ?? [])));
         expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
-        const rows = (await hosts[0]?.dataSource.query("SELECT name, size FROM drift_baseline WHERE kind = 'feature' ORDER BY name")) as { name: string; size: unknown }[];
-        expect(rows.map((r) => [r.name, Number(r.size)])).toEqual([['f0', 160], ['f1', 160], ['f2', 160]]);
+        const rows = (await hosts[0]?.dataSource.query(
+          "SELECT name, size FROM drift_baseline WHERE kind = 'feature' ORDER BY name",
+        )) as { name: string; size: unknown }[];
+        expect(rows.map((r) => [r.name, Number(r.size)])).toEqual([
+          ['f0', 160],
+          ['f1', 160],
+          ['f2', 160],
+        ]);
         // Fresh hosts over an emptied baseline table, so the next round collects a first baseline again.
         if (round < 4) {
           await hosts[0]?.dataSource.query('DELETE FROM drift_baseline');

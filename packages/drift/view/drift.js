@@ -14,7 +14,8 @@ export const DRIFT_LIMIT = 5000;
 
 export async function renderDrift(root, ctx) {
   const uPlot = window.uPlot;
-  if (typeof uPlot !== 'function') throw new Error('the chart library did not load from vendor/uplot/uPlot.iife.min.js');
+  if (typeof uPlot !== 'function')
+    throw new Error('the chart library did not load from vendor/uplot/uPlot.iife.min.js');
   const answers = await Promise.all(DRIFT_TYPES.map((t) => getJson(`api/drift?type=${t.type}&limit=${DRIFT_LIMIT}`)));
 
   const all = answers.flatMap((a) => a?.events ?? []);
@@ -25,7 +26,12 @@ export async function renderDrift(root, ctx) {
       'div',
       { class: 'stats' },
       stat('Checks recorded', count(all.length), 'drift-total-checks'),
-      stat('Alerts', count(alerts.length), 'drift-total-alerts', alerts.length ? `latest ${dateTime(alerts[0].timestamp)}` : 'none raised'),
+      stat(
+        'Alerts',
+        count(alerts.length),
+        'drift-total-alerts',
+        alerts.length ? `latest ${dateTime(alerts[0].timestamp)}` : 'none raised',
+      ),
       stat('Last check', last ? dateTime(last) : '—', 'drift-last-check'),
     ),
   );
@@ -40,9 +46,19 @@ export async function renderDrift(root, ctx) {
       'div',
       { class: 'chart-meta' },
       h('span', {}, 'checks ', h('b', { testid: `drift-check-count-${t.type}` }, count(events.length))),
-      h('span', { class: nAlerts ? 'alerting' : '' }, 'alerts ', h('b', { testid: `drift-alert-count-${t.type}` }, count(nAlerts))),
+      h(
+        'span',
+        { class: nAlerts ? 'alerting' : '' },
+        'alerts ',
+        h('b', { testid: `drift-alert-count-${t.type}` }, count(nAlerts)),
+      ),
       h('span', {}, 'threshold ', h('b', { testid: `drift-threshold-${t.type}` }, num(threshold))),
-      h('span', {}, 'latest ', h('b', { testid: `drift-latest-${t.type}` }, events.length ? num(events[events.length - 1].statistic) : '—')),
+      h(
+        'span',
+        {},
+        'latest ',
+        h('b', { testid: `drift-latest-${t.type}` }, events.length ? num(events[events.length - 1].statistic) : '—'),
+      ),
     );
     root.append(panel(t.title, t.statistic, head, chartBox));
     if (events.length === 0) {
@@ -90,12 +106,25 @@ function timeline(uPlot, { box, events, threshold, label }) {
     series: [
       {},
       { label, stroke: '#2563eb', width: 1.5, fill: 'rgba(37,99,235,0.07)', points: { show: false }, value: fmt },
-      { label: 'alert', stroke: '#dc2626', width: 0, paths: () => null, points: { show: true, size: 9, width: 1.5, stroke: '#ffffff', fill: '#dc2626' }, value: fmt },
+      {
+        label: 'alert',
+        stroke: '#dc2626',
+        width: 0,
+        paths: () => null,
+        points: { show: true, size: 9, width: 1.5, stroke: '#ffffff', fill: '#dc2626' },
+        value: fmt,
+      },
       { label: 'threshold', stroke: '#6b7280', width: 1, dash: [6, 4], points: { show: false }, value: fmt },
     ],
     axes: [
       { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' } },
-      { stroke: '#6b7280', size: 56, grid: { stroke: '#eef0f3' }, ticks: { stroke: '#e5e7eb' }, values: (_u, vals) => vals.map((v) => v.toFixed(2)) },
+      {
+        stroke: '#6b7280',
+        size: 56,
+        grid: { stroke: '#eef0f3' },
+        ticks: { stroke: '#e5e7eb' },
+        values: (_u, vals) => vals.map((v) => v.toFixed(2)),
+      },
     ],
   };
   const plot = new uPlot(opts, [xs, stat, marks, thr], box);
@@ -105,7 +134,8 @@ function timeline(uPlot, { box, events, threshold, label }) {
 }
 
 function alertsTable(alerts) {
-  if (alerts.length === 0) return emptyState('drift-alerts-empty', 'No drift alerts.', 'Every recorded check stayed under its threshold.');
+  if (alerts.length === 0)
+    return emptyState('drift-alerts-empty', 'No drift alerts.', 'Every recorded check stayed under its threshold.');
   const wrap = table(
     [['Time'], ['Type'], ['Statistic', 'num'], ['Details']],
     alerts.map((e) =>
@@ -129,9 +159,11 @@ function detailsText(d) {
   if (!d || typeof d !== 'object') return '—';
   const parts = [];
   for (const [k, v] of Object.entries(d)) {
-    if (typeof v === 'number') parts.push(`${k}=${Number.isInteger(v) ? v : Math.abs(v) < 0.001 ? v.toExponential(1) : v.toFixed(3)}`);
+    if (typeof v === 'number')
+      parts.push(`${k}=${Number.isInteger(v) ? v : Math.abs(v) < 0.001 ? v.toExponential(1) : v.toFixed(3)}`);
     else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${k}=${v}`);
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) parts.push(`${k}=${v.slice(0, 4).join(', ')}${v.length > 4 ? '…' : ''}`);
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string'))
+      parts.push(`${k}=${v.slice(0, 4).join(', ')}${v.length > 4 ? '…' : ''}`);
   }
   const s = parts.join(' · ');
   return s.length > 160 ? `${s.slice(0, 159)}…` : s || '—';

@@ -23,8 +23,18 @@ export class HistoryReader {
     const limit = o.limit ?? 50;
     const offset = o.offset ?? 0;
     const issues: Issue[] = [];
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) issues.push({ path: 'limit', message: `must be an integer in [1, 1000], got ${describeValue(limit)}`, value: limit });
-    if (!Number.isInteger(offset) || offset < 0) issues.push({ path: 'offset', message: `must be a non-negative integer, got ${describeValue(offset)}`, value: offset });
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      issues.push({
+        path: 'limit',
+        message: `must be an integer in [1, 1000], got ${describeValue(limit)}`,
+        value: limit,
+      });
+    if (!Number.isInteger(offset) || offset < 0)
+      issues.push({
+        path: 'offset',
+        message: `must be a non-negative integer, got ${describeValue(offset)}`,
+        value: offset,
+      });
     throwIfIssues('history query', issues);
     const m = this.#ds.manager;
     const [total, rows] = await Promise.all([countHistory(m), readHistory(m, limit, offset)]);
@@ -42,12 +52,20 @@ export class HistoryReader {
    * altered or the row after one removed. `head`: a head recorded earlier must still be in it.
    */
   async verifyHistory(options: { head?: string } = {}): Promise<ChainReport> {
-    return verifyChain(await readAllHistory(this.#ds.manager), { key: this.#key, keyedFrom: this.#keyedFrom, head: options.head });
+    return verifyChain(await readAllHistory(this.#ds.manager), {
+      key: this.#key,
+      keyedFrom: this.#keyedFrom,
+      head: options.head,
+    });
   }
 
   /** The newest row's id and hash (the chain's head), for an auditor to keep outside the database. */
   async historyHead(): Promise<{ id: number | null; head: string; keyed: boolean }> {
     const [last] = await readHistory(this.#ds.manager, 1, 0);
-    return { id: last?.id ?? null, head: last?.row_hash ?? GENESIS_HASH, keyed: Boolean(last?.row_hash?.startsWith(KEYED_PREFIX)) };
+    return {
+      id: last?.id ?? null,
+      head: last?.row_hash ?? GENESIS_HASH,
+      keyed: Boolean(last?.row_hash?.startsWith(KEYED_PREFIX)),
+    };
   }
 }

@@ -28,21 +28,44 @@ export class HistoryWriter {
   async append(t: TxContext, row: NewHistoryRow): Promise<HistoryRow> {
     const r = await appendHistory(t.manager, row, this.#key);
     await emitHistoryEvents(this.#events, t, r);
-    t.afterCommit(() => this.#log.info('promotion history head', { id: r.id, action: r.action, approved: r.approved === 1, promoted: r.promoted_to_production === 1, head: r.row_hash }));
+    t.afterCommit(() =>
+      this.#log.info('promotion history head', {
+        id: r.id,
+        action: r.action,
+        approved: r.approved === 1,
+        promoted: r.promoted_to_production === 1,
+        head: r.row_hash,
+      }),
+    );
     return r;
   }
 
   /** Logs a refused attempt as a rejected row (as far as it got), never masking the refusal. */
-  async logRefusal(action: HistoryAction, given: unknown, model: ConfinedModel | undefined, sha: string | null, now: Date, error: unknown, o: AttemptOptions): Promise<void> {
+  async logRefusal(
+    action: HistoryAction,
+    given: unknown,
+    model: ConfinedModel | undefined,
+    sha: string | null,
+    now: Date,
+    error: unknown,
+    o: AttemptOptions,
+  ): Promise<void> {
     try {
       await this.#tx.run((t) =>
         this.append(t, {
           ...figuresOf(undefined),
           checks_failed: JSON.stringify(['input']),
-          model_path: storableText(model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given))),
+          model_path: storableText(
+            model?.path ?? (typeof given === 'string' ? given.slice(0, 4096) : describeValue(given)),
+          ),
           validation_timestamp: now.toISOString(),
           promoted_to_production: 0,
-          notes: storableText(`refused: ${(error as Error)?.message ?? String(error)}${typeof o.notes === 'string' ? `\n${o.notes}` : ''}`.slice(0, MAX_TEXT * 2)),
+          notes: storableText(
+            `refused: ${(error as Error)?.message ?? String(error)}${typeof o.notes === 'string' ? `\n${o.notes}` : ''}`.slice(
+              0,
+              MAX_TEXT * 2,
+            ),
+          ),
           model_sha256: sha,
           criteria_json: JSON.stringify({ refused: errorJson(error) }),
           actor: typeof o.actor === 'string' ? storableText(o.actor.slice(0, MAX_TEXT)) : null,

@@ -3,7 +3,14 @@ import { HistoryReader } from './HistoryReader.js';
 import { HistoryWriter } from './HistoryWriter.js';
 import { ModelValidator } from './ModelValidator.js';
 import { ProductionInstaller } from './ProductionInstaller.js';
-import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
+import type {
+  AttemptOptions,
+  GateDeps,
+  OverrideOptions,
+  PromoteOptions,
+  PromotionResult,
+  RollbackResult,
+} from './gateTypes.js';
 import type { ChainReport } from './historyChain.js';
 import { loadHistoryKey } from './historyKey.js';
 import { type GatePaths, type ModelKind, resolveGatePaths } from './paths.js';

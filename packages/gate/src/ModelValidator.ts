@@ -1,4 +1,14 @@
-import { type GateCriterion, type Issue, type ValidationResults, VigilError, assertCriterion, criterionPluginId, gateCriterionToken, isVigilError, throwIfIssues } from '@vigil/core';
+import {
+  type GateCriterion,
+  type Issue,
+  type ValidationResults,
+  VigilError,
+  assertCriterion,
+  criterionPluginId,
+  gateCriterionToken,
+  isVigilError,
+  throwIfIssues,
+} from '@vigil/core';
 import type { HistoryWriter } from './HistoryWriter.js';
 import { checkValidation } from './checkValidation.js';
 import { disabledCriteria, requiredIds } from './checkWiring.js';
@@ -7,9 +17,20 @@ import { FIGURES, checkOptionalText, criteriaJson } from './historyRows.js';
 import { hashModel } from './modelFiles.js';
 import { type ConfinedModel, type GatePaths, confineModelPath } from './paths.js';
 import type { GateReport } from './report.js';
-import { type CriterionOutcome, type RangedCriterion, assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce } from './runCriteria.js';
+import {
+  type CriterionOutcome,
+  type RangedCriterion,
+  assertUniqueCriteria,
+  decide,
+  evaluateCriterion,
+  missingCriterionReason,
+  thresholdsInForce,
+} from './runCriteria.js';
 
-type ValidatorDeps = Pick<GateDeps, 'container' | 'options' | 'config' | 'installed' | 'transactor' | 'clock' | 'logger'>;
+type ValidatorDeps = Pick<
+  GateDeps,
+  'container' | 'options' | 'config' | 'installed' | 'transactor' | 'clock' | 'logger'
+>;
 
 /**
  * Validation: runs every registered criterion against a candidate, decides, and records the
@@ -31,7 +52,11 @@ export class ModelValidator {
    * path outside the models directory, malformed validation results, thresholds out of range,
    * a criterion id registered twice) throws a `VigilError` after logging the attempt as rejected.
    */
-  async validateModel(modelPath: string, validation: ValidationResults, options: AttemptOptions = {}): Promise<GateReport> {
+  async validateModel(
+    modelPath: string,
+    validation: ValidationResults,
+    options: AttemptOptions = {},
+  ): Promise<GateReport> {
     const o = options ?? {};
     const { options: opts, config } = this.#d;
     const tx = this.#d.transactor;
@@ -54,7 +79,14 @@ export class ModelValidator {
       const t = thresholdsInForce(criteria, opts.thresholds);
       thresholds = t.thresholds;
       issues.push(...t.issues);
-      if (pathError) throw isVigilError(pathError) && issues.length ? new VigilError(pathError.code, `${pathError.message}\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues: [...pathError.issues, ...issues], cause: pathError }) : pathError;
+      if (pathError)
+        throw isVigilError(pathError) && issues.length
+          ? new VigilError(
+              pathError.code,
+              `${pathError.message}\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+              { issues: [...pathError.issues, ...issues], cause: pathError },
+            )
+          : pathError;
       throwIfIssues('validation attempt', issues);
       sha = await hashModel((model as ConfinedModel).path, (model as ConfinedModel).kind);
     } catch (e) {
@@ -65,16 +97,46 @@ export class ModelValidator {
     const candidate = model as ConfinedModel;
     const required = requiredIds(criteria, opts);
     const base = { modelPath: candidate.path, validation, container: this.#d.container, now };
-    const results = await Promise.all(criteria.map((c) => evaluateCriterion(c, { ...base, threshold: thresholds.get(c.id) }, required.has(c.id), opts.criterionTimeoutMs)));
+    const results = await Promise.all(
+      criteria.map((c) =>
+        evaluateCriterion(c, { ...base, threshold: thresholds.get(c.id) }, required.has(c.id), opts.criterionTimeoutMs),
+      ),
+    );
     const registered = new Set(criteria.map((c) => c.id));
-    const missing = new Map([...required].filter((id) => !registered.has(id)).map((id) => [id, missingCriterionReason(id, config)]));
+    const missing = new Map(
+      [...required].filter((id) => !registered.has(id)).map((id) => [id, missingCriterionReason(id, config)]),
+    );
     const disabled = disabledCriteria(this.#d.installed, registered).flatMap((d) =>
-      d.criterionIds.map((id): CriterionOutcome => ({ id, description: `not evaluated: plugin '${d.plugin}' is disabled`, required: false, status: 'insufficient', value: null, threshold: opts.thresholds[id] ?? null, message: `criterion '${id}' was not evaluated: plugin '${d.plugin}', which provides it, is disabled; enable ${d.plugin} to run it`, durationMs: 0, details: { missing: true, disabled: true, plugin: d.plugin } })),
+      d.criterionIds.map(
+        (id): CriterionOutcome => ({
+          id,
+          description: `not evaluated: plugin '${d.plugin}' is disabled`,
+          required: false,
+          status: 'insufficient',
+          value: null,
+          threshold: opts.thresholds[id] ?? null,
+          message: `criterion '${id}' was not evaluated: plugin '${d.plugin}', which provides it, is disabled; enable ${d.plugin} to run it`,
+          durationMs: 0,
+          details: { missing: true, disabled: true, plugin: d.plugin },
+        }),
+      ),
     );
     const decision = decide(results, missing);
     const all: CriterionOutcome[] = [
       ...results,
-      ...[...missing].map(([id, message]): CriterionOutcome => ({ id, description: `not registered (plugin '${criterionPluginId(id)}')`, required: true, status: 'error', value: null, threshold: opts.thresholds[id] ?? null, message, durationMs: 0, details: { missing: true, plugin: criterionPluginId(id) } })),
+      ...[...missing].map(
+        ([id, message]): CriterionOutcome => ({
+          id,
+          description: `not registered (plugin '${criterionPluginId(id)}')`,
+          required: true,
+          status: 'error',
+          value: null,
+          threshold: opts.thresholds[id] ?? null,
+          message,
+          durationMs: 0,
+          details: { missing: true, plugin: criterionPluginId(id) },
+        }),
+      ),
       ...disabled,
     ];
     const details = Object.fromEntries(all.map((r) => [r.id, r]));
@@ -102,7 +164,12 @@ export class ModelValidator {
         action: 'validate',
       }),
     );
-    this.#d.logger.info(decision.approved ? 'model approved' : 'model rejected', { modelPath: candidate.path, sha256: sha, historyId: row.id, failed: decision.checksFailed });
+    this.#d.logger.info(decision.approved ? 'model approved' : 'model rejected', {
+      modelPath: candidate.path,
+      sha256: sha,
+      historyId: row.id,
+      failed: decision.checksFailed,
+    });
     return {
       approved: decision.approved,
       recommendation: decision.approved ? 'PROMOTE' : 'REJECT',

@@ -2,10 +2,25 @@ import { stat } from 'node:fs/promises';
 import { type Issue, type Transactor, VigilError, describeValue, throwIfIssues } from '@vigil/core';
 import type { HistoryWriter } from './HistoryWriter.js';
 import { latestHistory } from './PromotionHistory.js';
-import type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
+import type {
+  AttemptOptions,
+  GateDeps,
+  OverrideOptions,
+  PromoteOptions,
+  PromotionResult,
+  RollbackResult,
+} from './gateTypes.js';
 import type { HistoryRow } from './historyChain.js';
 import { checkOptionalText, figuresOf } from './historyRows.js';
-import { type BackupEntry, backupStamp, listBackups, nextBackupPath, removeLeftovers, restoreBackup, stageModel } from './installModel.js';
+import {
+  type BackupEntry,
+  backupStamp,
+  listBackups,
+  nextBackupPath,
+  removeLeftovers,
+  restoreBackup,
+  stageModel,
+} from './installModel.js';
 import { hashModel } from './modelFiles.js';
 import { type ConfinedModel, type GatePaths, type ModelKind, confineModelPath, productionPath } from './paths.js';
 import { withPromotionLock } from './promotionLock.js';
@@ -61,21 +76,46 @@ export class ProductionInstaller {
       const issues: Issue[] = [];
       checkOptionalText(issues, 'actor', o.actor);
       checkOptionalText(issues, 'notes', o.notes);
-      if (o.backupOld !== undefined && typeof o.backupOld !== 'boolean') issues.push({ path: 'backupOld', message: `must be a boolean, got ${describeValue(o.backupOld)}`, value: o.backupOld });
+      if (o.backupOld !== undefined && typeof o.backupOld !== 'boolean')
+        issues.push({
+          path: 'backupOld',
+          message: `must be a boolean, got ${describeValue(o.backupOld)}`,
+          value: o.backupOld,
+        });
       throwIfIssues('promotion', issues);
       model = await confineModelPath(modelPath, this.#paths);
       sha = await hashModel(model.path, model.kind);
       const decision = await latestHistory(this.#d.dataSource.manager, ['validate', 'override'], sha);
       if (!decision) {
-        throw new VigilError('VIGIL_NOT_FOUND', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; run validateModel first; nothing was copied`, { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] });
+        throw new VigilError(
+          'VIGIL_NOT_FOUND',
+          `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; run validateModel first; nothing was copied`,
+          { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] },
+        );
       }
       if (decision.action === 'validate' && decision.approved !== 1) {
-        throw new VigilError('VIGIL_INVALID_INPUT', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was rejected by its latest validation (history row ${decision.id}; failed ${decision.checks_failed}); fix it and validate again, or use overrideModel; nothing was copied`, {
-          issues: [{ path: 'modelPath', message: `latest validation (row ${decision.id}) was rejected`, value: modelPath }],
-          details: { historyId: decision.id },
-        });
+        throw new VigilError(
+          'VIGIL_INVALID_INPUT',
+          `model ${model.path} (sha256 ${sha.slice(0, 12)}) was rejected by its latest validation (history row ${decision.id}; failed ${decision.checks_failed}); fix it and validate again, or use overrideModel; nothing was copied`,
+          {
+            issues: [
+              { path: 'modelPath', message: `latest validation (row ${decision.id}) was rejected`, value: modelPath },
+            ],
+            details: { historyId: decision.id },
+          },
+        );
       }
-      return await this.#install({ action: 'promote', model, sha, decision, now, backupOld: o.backupOld ?? true, actor: o.actor ?? null, notes: o.notes ?? null, extra: {} });
+      return await this.#install({
+        action: 'promote',
+        model,
+        sha,
+        decision,
+        now,
+        backupOld: o.backupOld ?? true,
+        actor: o.actor ?? null,
+        notes: o.notes ?? null,
+        extra: {},
+      });
     } catch (e) {
       await this.#history.logRefusal('promote', modelPath, model, sha, now, e, o);
       throw e;
@@ -91,7 +131,12 @@ export class ProductionInstaller {
     const issues: Issue[] = [];
     checkOptionalText(issues, 'actor', o?.actor, true);
     checkOptionalText(issues, 'reason', o?.reason, true);
-    if (o?.backupOld !== undefined && typeof o.backupOld !== 'boolean') issues.push({ path: 'backupOld', message: `must be a boolean, got ${describeValue(o.backupOld)}`, value: o.backupOld });
+    if (o?.backupOld !== undefined && typeof o.backupOld !== 'boolean')
+      issues.push({
+        path: 'backupOld',
+        message: `must be a boolean, got ${describeValue(o.backupOld)}`,
+        value: o.backupOld,
+      });
     throwIfIssues('override', issues);
     let model: ConfinedModel | undefined;
     let sha: string | null = null;
@@ -100,11 +145,25 @@ export class ProductionInstaller {
       sha = await hashModel(model.path, model.kind);
       const validation = await latestHistory(this.#d.dataSource.manager, ['validate'], sha);
       if (!validation) {
-        throw new VigilError('VIGIL_NOT_FOUND', `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; validate it first so the override records which checks it overrides; nothing was copied`, { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] });
+        throw new VigilError(
+          'VIGIL_NOT_FOUND',
+          `model ${model.path} (sha256 ${sha.slice(0, 12)}) was never validated; validate it first so the override records which checks it overrides; nothing was copied`,
+          { issues: [{ path: 'modelPath', message: 'never validated', value: modelPath }] },
+        );
       }
       const overridden = toHistoryEntry(validation);
       const reasons = (overridden.criteria as { reasons?: string[] } | null)?.reasons ?? [];
-      return await this.#install({ action: 'override', model, sha, decision: validation, now, backupOld: o.backupOld ?? true, actor: o.actor, notes: o.reason, extra: { overrides: validation.id, overriddenReasons: reasons } });
+      return await this.#install({
+        action: 'override',
+        model,
+        sha,
+        decision: validation,
+        now,
+        backupOld: o.backupOld ?? true,
+        actor: o.actor,
+        notes: o.reason,
+        extra: { overrides: validation.id, overriddenReasons: reasons },
+      });
     } catch (e) {
       await this.#history.logRefusal('override', modelPath, model, sha, now, e, { actor: o.actor, notes: o.reason });
       throw e;
@@ -118,13 +177,26 @@ export class ProductionInstaller {
     const issues: Issue[] = [];
     checkOptionalText(issues, 'actor', o.actor);
     checkOptionalText(issues, 'notes', o.notes);
-    if (o.kind !== undefined && o.kind !== 'file' && o.kind !== 'directory') issues.push({ path: 'kind', message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`, value: o.kind });
+    if (o.kind !== undefined && o.kind !== 'file' && o.kind !== 'directory')
+      issues.push({
+        path: 'kind',
+        message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`,
+        value: o.kind,
+      });
     throwIfIssues('rollback', issues);
     return this.#withLock(async (compromised) => {
       await this.#recover(now);
       return this.#rollback(this.#d.transactor, now, o, compromised);
     }).catch(async (e: unknown) => {
-      await this.#history.logRefusal('rollback', o.kind ? productionPath(this.#paths, o.kind) : this.#paths.backupsDir, undefined, null, now, e, o);
+      await this.#history.logRefusal(
+        'rollback',
+        o.kind ? productionPath(this.#paths, o.kind) : this.#paths.backupsDir,
+        undefined,
+        null,
+        now,
+        e,
+        o,
+      );
       throw e;
     });
   }
@@ -139,10 +211,16 @@ export class ProductionInstaller {
     return (await this.#withLock(() => this.#recover(now))).map(toHistoryEntry);
   }
 
-  async #rollback(tx: Transactor, now: Date, o: AttemptOptions & { kind?: ModelKind }, compromised: () => boolean): Promise<RollbackResult> {
+  async #rollback(
+    tx: Transactor,
+    now: Date,
+    o: AttemptOptions & { kind?: ModelKind },
+    compromised: () => boolean,
+  ): Promise<RollbackResult> {
     const kinds: ModelKind[] = o.kind ? [o.kind] : ['file', 'directory'];
     const backups: BackupEntry[] = [];
-    for (const k of kinds) backups.push(...(await listBackups(this.#paths.backupsDir, productionPath(this.#paths, k), k)));
+    for (const k of kinds)
+      backups.push(...(await listBackups(this.#paths.backupsDir, productionPath(this.#paths, k), k)));
     backups.sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : 0));
     const b = backups[0];
     if (!b) throw new VigilError('VIGIL_NOT_FOUND', `no backup to roll back to in ${this.#paths.backupsDir}`);
@@ -158,15 +236,35 @@ export class ProductionInstaller {
         promoted_to_production: 1,
         notes: o.notes ?? null,
         model_sha256: sha,
-        criteria_json: JSON.stringify({ restoredFrom: b.path, replacedPath, kind: b.kind, decisionId: decision?.id ?? null }),
+        criteria_json: JSON.stringify({
+          restoredFrom: b.path,
+          replacedPath,
+          kind: b.kind,
+          decisionId: decision?.id ?? null,
+        }),
         actor: o.actor ?? null,
         action: 'rollback',
       });
-      if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rollback; nothing was changed');
+      if (compromised())
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          'the promotion lock was lost (stale or removed) before the rollback; nothing was changed',
+        );
       return { row: r, ...(await restoreBackup(b, target, replacedPath)) };
     });
-    this.#d.logger.warn('production model rolled back', { productionPath: target, restoredFrom: b.path, sha256: sha, historyId: row.id });
-    return { productionPath: target, restoredFrom: b.path, modelSha256: sha, replacedPath: replaced ? replacedPath : null, historyId: row.id };
+    this.#d.logger.warn('production model rolled back', {
+      productionPath: target,
+      restoredFrom: b.path,
+      sha256: sha,
+      historyId: row.id,
+    });
+    return {
+      productionPath: target,
+      restoredFrom: b.path,
+      modelSha256: sha,
+      replacedPath: replaced ? replacedPath : null,
+      historyId: row.id,
+    };
   }
 
   async #install(i: InstallRequest): Promise<PromotionResult> {
@@ -176,20 +274,35 @@ export class ProductionInstaller {
     const steps = c.isRegistered(gatePromotionStepsToken, true) ? c.resolve(gatePromotionStepsToken) : undefined;
     return this.#withLock(async (compromised) => {
       const leftovers = await removeLeftovers(target);
-      if (leftovers.length) this.#d.logger.warn('removed temporary copies left by an interrupted promotion', { leftovers });
+      if (leftovers.length)
+        this.#d.logger.warn('removed temporary copies left by an interrupted promotion', { leftovers });
       await this.#recover(now);
       const staged = await stageModel(model.path, model.kind, target, steps);
       try {
         if (staged.sha256 !== sha) {
-          throw new VigilError('VIGIL_CONFLICT', `model ${model.path} changed while it was being promoted (sha256 ${sha.slice(0, 12)} when checked, ${staged.sha256.slice(0, 12)} when copied); validate the new content; nothing was changed`);
+          throw new VigilError(
+            'VIGIL_CONFLICT',
+            `model ${model.path} changed while it was being promoted (sha256 ${sha.slice(0, 12)} when checked, ${staged.sha256.slice(0, 12)} when copied); validate the new content; nothing was changed`,
+          );
         }
-        const existsNow = await stat(target).then(() => true, () => false);
-        const backupPath = backupOld && existsNow ? await nextBackupPath(this.#paths.backupsDir, target, backupStamp(now)) : null;
+        const existsNow = await stat(target).then(
+          () => true,
+          () => false,
+        );
+        const backupPath =
+          backupOld && existsNow ? await nextBackupPath(this.#paths.backupsDir, target, backupStamp(now)) : null;
         const row = await this.#d.transactor.run(async (t) => {
           // A validation logged since the check (say, a rejection of the same bytes) wins.
-          const latest = await latestHistory(t.manager, action === 'override' ? ['validate'] : ['validate', 'override'], sha);
+          const latest = await latestHistory(
+            t.manager,
+            action === 'override' ? ['validate'] : ['validate', 'override'],
+            sha,
+          );
           if (latest?.id !== decision.id) {
-            throw new VigilError('VIGIL_CONFLICT', `model ${model.path} was validated again (history row ${latest?.id}) while it was being promoted; promote again to act on the latest verdict; nothing was changed`);
+            throw new VigilError(
+              'VIGIL_CONFLICT',
+              `model ${model.path} was validated again (history row ${latest?.id}) while it was being promoted; promote again to act on the latest verdict; nothing was changed`,
+            );
           }
           const r = await this.#history.append(t, {
             ...figuresOf(decision),
@@ -198,16 +311,38 @@ export class ProductionInstaller {
             promoted_to_production: 1,
             notes,
             model_sha256: sha,
-            criteria_json: JSON.stringify({ ...extra, decisionId: decision.id, productionPath: target, backupPath, kind: model.kind }),
+            criteria_json: JSON.stringify({
+              ...extra,
+              decisionId: decision.id,
+              productionPath: target,
+              backupPath,
+              kind: model.kind,
+            }),
             actor,
             action,
           });
-          if (compromised()) throw new VigilError('VIGIL_CONFLICT', 'the promotion lock was lost (stale or removed) before the rename; nothing was changed');
+          if (compromised())
+            throw new VigilError(
+              'VIGIL_CONFLICT',
+              'the promotion lock was lost (stale or removed) before the rename; nothing was changed',
+            );
           await staged.install(backupPath);
           return r;
         });
-        this.#d.logger[action === 'override' ? 'warn' : 'info'](action === 'override' ? 'model promoted by manual override' : 'model promoted', { modelPath: model.path, sha256: sha, productionPath: target, backupPath, historyId: row.id, actor });
-        return { action, modelPath: model.path, modelSha256: sha, kind: model.kind, productionPath: target, backupPath, decisionId: decision.id, historyId: row.id };
+        this.#d.logger[action === 'override' ? 'warn' : 'info'](
+          action === 'override' ? 'model promoted by manual override' : 'model promoted',
+          { modelPath: model.path, sha256: sha, productionPath: target, backupPath, historyId: row.id, actor },
+        );
+        return {
+          action,
+          modelPath: model.path,
+          modelSha256: sha,
+          kind: model.kind,
+          productionPath: target,
+          backupPath,
+          decisionId: decision.id,
+          historyId: row.id,
+        };
       } finally {
         await staged.discard();
       }
@@ -216,7 +351,10 @@ export class ProductionInstaller {
 
   #recover(now: Date): Promise<HistoryRow[]> {
     const { dataSource, transactor, logger } = this.#d;
-    return recordInterruptedPromotions({ paths: this.#paths, dataSource, transactor, logger, history: this.#history }, now);
+    return recordInterruptedPromotions(
+      { paths: this.#paths, dataSource, transactor, logger, history: this.#history },
+      now,
+    );
   }
 
   #withLock<T>(fn: (lost: () => boolean) => Promise<T>): Promise<T> {

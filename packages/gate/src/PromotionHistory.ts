@@ -6,9 +6,25 @@ import { GENESIS_HASH, type HistoryAction, type HistoryRow, normalizeRow, rowHas
 export type NewHistoryRow = Omit<HistoryRow, 'id' | 'prev_hash' | 'row_hash'>;
 
 const COLUMNS = [
-  'id', 'model_path', 'validation_timestamp', 'approved', 'overall_accuracy', 'crash_accuracy', 'min_sector_accuracy', 'drift_score',
-  'replay_improvement', 'checks_passed', 'checks_failed', 'promoted_to_production', 'notes', 'model_sha256', 'criteria_json', 'actor',
-  'action', 'prev_hash', 'row_hash',
+  'id',
+  'model_path',
+  'validation_timestamp',
+  'approved',
+  'overall_accuracy',
+  'crash_accuracy',
+  'min_sector_accuracy',
+  'drift_score',
+  'replay_improvement',
+  'checks_passed',
+  'checks_failed',
+  'promoted_to_production',
+  'notes',
+  'model_sha256',
+  'criteria_json',
+  'actor',
+  'action',
+  'prev_hash',
+  'row_hash',
 ] as const satisfies readonly (keyof HistoryRow)[];
 
 const T = quoteIdent(HISTORY_TABLE);
@@ -22,7 +38,9 @@ const SELECT = `SELECT ${COLUMNS.map(quoteIdent).join(', ')} FROM ${T}`;
  */
 export async function appendHistory(manager: EntityManager, row: NewHistoryRow, key?: Uint8Array): Promise<HistoryRow> {
   if (dialectOf(manager.connection) === 'postgres') await manager.query(`LOCK TABLE ${T} IN SHARE ROW EXCLUSIVE MODE`);
-  const [last] = (await manager.query(`SELECT ${quoteIdent('id')}, ${quoteIdent('row_hash')} FROM ${T} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`)) as { id: unknown; row_hash: string | null }[];
+  const [last] = (await manager.query(
+    `SELECT ${quoteIdent('id')}, ${quoteIdent('row_hash')} FROM ${T} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
+  )) as { id: unknown; row_hash: string | null }[];
   const base = { ...row, id: last ? Number(last.id) + 1 : 1, prev_hash: last?.row_hash ?? GENESIS_HASH };
   const full: HistoryRow = { ...base, row_hash: rowHash(base, key) };
   await bulkInsert(manager, HISTORY_TABLE, COLUMNS, [COLUMNS.map((c) => full[c])]);
@@ -37,7 +55,10 @@ export async function countHistory(manager: EntityManager): Promise<number> {
 /** Newest first, for the dashboard. */
 export async function readHistory(manager: EntityManager, limit: number, offset: number): Promise<HistoryRow[]> {
   const ph = placeholder(dialectOf(manager.connection));
-  const rows = (await manager.query(`${SELECT} ORDER BY ${quoteIdent('id')} DESC LIMIT ${ph(1)} OFFSET ${ph(2)}`, [limit, offset])) as Record<string, unknown>[];
+  const rows = (await manager.query(`${SELECT} ORDER BY ${quoteIdent('id')} DESC LIMIT ${ph(1)} OFFSET ${ph(2)}`, [
+    limit,
+    offset,
+  ])) as Record<string, unknown>[];
   return rows.map(normalizeRow);
 }
 
@@ -48,7 +69,11 @@ export async function readAllHistory(manager: EntityManager): Promise<HistoryRow
 }
 
 /** The newest row with one of `actions`, optionally for one model SHA-256. */
-export async function latestHistory(manager: EntityManager, actions: readonly HistoryAction[], sha256?: string): Promise<HistoryRow | undefined> {
+export async function latestHistory(
+  manager: EntityManager,
+  actions: readonly HistoryAction[],
+  sha256?: string,
+): Promise<HistoryRow | undefined> {
   const ph = placeholder(dialectOf(manager.connection));
   const params: unknown[] = [...actions];
   const inList = actions.map((_, i) => ph(i + 1)).join(', ');
@@ -57,6 +82,9 @@ export async function latestHistory(manager: EntityManager, actions: readonly Hi
     params.push(sha256);
     where += ` AND ${quoteIdent('model_sha256')} = ${ph(params.length)}`;
   }
-  const [row] = (await manager.query(`${SELECT} WHERE ${where} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`, params)) as Record<string, unknown>[];
+  const [row] = (await manager.query(
+    `${SELECT} WHERE ${where} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
+    params,
+  )) as Record<string, unknown>[];
   return row ? normalizeRow(row) : undefined;
 }

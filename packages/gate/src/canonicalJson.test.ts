@@ -4,7 +4,9 @@ import { canonicalJson } from './canonicalJson.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, 'x', null], c: true }, u: undefined })).toBe('{"a":{"c":true,"d":[1,"x",null]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, 'x', null], c: true }, u: undefined })).toBe(
+      '{"a":{"c":true,"d":[1,"x",null]},"b":1}',
+    );
   });
 
   it('refuses non-finite numbers rather than writing null', () => {
@@ -14,12 +16,24 @@ describe('canonicalJson', () => {
 
   it('is independent of key order and round-trips through JSON.parse', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string(), fc.boolean(), fc.constant(null))), (o) => {
-        const reversed = Object.fromEntries(Object.entries(o).reverse());
-        const text = canonicalJson(o);
-        expect(canonicalJson(reversed)).toBe(text);
-        expect(canonicalJson(JSON.parse(text))).toBe(text);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string(),
+          fc.oneof(
+            fc.integer(),
+            fc.double({ noNaN: true, noDefaultInfinity: true }),
+            fc.string(),
+            fc.boolean(),
+            fc.constant(null),
+          ),
+        ),
+        (o) => {
+          const reversed = Object.fromEntries(Object.entries(o).reverse());
+          const text = canonicalJson(o);
+          expect(canonicalJson(reversed)).toBe(text);
+          expect(canonicalJson(JSON.parse(text))).toBe(text);
+        },
+      ),
     );
   });
 });

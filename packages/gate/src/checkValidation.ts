@@ -12,7 +12,8 @@ const inUnit = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 
 
 function checkFraction(issues: Issue[], path: string, v: unknown, lo = 0, hi = 1): void {
   if (v === undefined) return;
-  if (typeof v !== 'number' || !(v >= lo && v <= hi)) issues.push({ path, message: `must be a number in [${lo}, ${hi}], got ${describeValue(v)}`, value: v });
+  if (typeof v !== 'number' || !(v >= lo && v <= hi))
+    issues.push({ path, message: `must be a number in [${lo}, ${hi}], got ${describeValue(v)}`, value: v });
 }
 
 function checkFractionMap(issues: Issue[], path: string, v: unknown): void {
@@ -26,7 +27,11 @@ function checkFractionMap(issues: Issue[], path: string, v: unknown): void {
 
 function checkText(issues: Issue[], path: string, v: unknown): boolean {
   if (typeof v === 'string' && v.length > 0 && v.length <= 100) return true;
-  issues.push({ path, message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`, value: v });
+  issues.push({
+    path,
+    message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`,
+    value: v,
+  });
   return false;
 }
 
@@ -50,7 +55,11 @@ function checkPredictions(issues: Issue[], path: string, list: unknown, rules: V
 const isText = (v: unknown): boolean => typeof v === 'string' && v.length > 0 && v.length <= 100;
 
 /** The fast path: one pass of cheap tests that every good row passes. */
-function isWellFormed(p: Record<string, unknown>, labels: ReadonlySet<unknown>, regimes: ReadonlySet<unknown> | undefined): boolean {
+function isWellFormed(
+  p: Record<string, unknown>,
+  labels: ReadonlySet<unknown>,
+  regimes: ReadonlySet<unknown> | undefined,
+): boolean {
   const c = p.confidence;
   return (
     p.features === undefined &&
@@ -67,32 +76,67 @@ function isWellFormed(p: Record<string, unknown>, labels: ReadonlySet<unknown>, 
 }
 
 /** The slow path: says what is wrong with a row (or checks its features). */
-function checkRow(issues: Issue[], at: string, p: Record<string, unknown> | null, labels: ReadonlySet<unknown>, labelText: string, regimes: ReadonlySet<unknown> | undefined, rules: ValidationRules): void {
+function checkRow(
+  issues: Issue[],
+  at: string,
+  p: Record<string, unknown> | null,
+  labels: ReadonlySet<unknown>,
+  labelText: string,
+  regimes: ReadonlySet<unknown> | undefined,
+  rules: ValidationRules,
+): void {
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
     issues.push({ path: at, message: `must be an object, got ${describeValue(p)}`, value: p });
     return;
   }
   checkText(issues, `${at}.symbol`, p.symbol);
   if (checkText(issues, `${at}.regime`, p.regime) && regimes && !regimes.has(p.regime as string)) {
-    issues.push({ path: `${at}.regime`, message: `must be one of the configured regimes [${rules.regimes?.join(', ')}], got ${describeValue(p.regime)}`, value: p.regime });
+    issues.push({
+      path: `${at}.regime`,
+      message: `must be one of the configured regimes [${rules.regimes?.join(', ')}], got ${describeValue(p.regime)}`,
+      value: p.regime,
+    });
   }
   for (const k of LABEL_FIELDS) {
-    if (!labels.has(p[k])) issues.push({ path: `${at}.${k}`, message: `must be one of the configured labels ${labelText}, got ${describeValue(p[k])}`, value: p[k] });
+    if (!labels.has(p[k]))
+      issues.push({
+        path: `${at}.${k}`,
+        message: `must be one of the configured labels ${labelText}, got ${describeValue(p[k])}`,
+        value: p[k],
+      });
   }
   if (!inUnit(p.confidence)) checkFraction(issues, `${at}.confidence`, p.confidence);
   const f = p.features;
   if (f !== undefined) {
-    if (typeof f !== 'object' || f === null || Array.isArray(f)) issues.push({ path: `${at}.features`, message: `must be an object of named numbers, got ${describeValue(f)}`, value: f });
-    else for (const k in f) {
-      const x = (f as Record<string, unknown>)[k];
-      if (typeof x !== 'number' || !Number.isFinite(x)) issues.push({ path: `${at}.features.${k}`, message: `must be a finite number, got ${describeValue(x)}`, value: x });
-    }
+    if (typeof f !== 'object' || f === null || Array.isArray(f))
+      issues.push({
+        path: `${at}.features`,
+        message: `must be an object of named numbers, got ${describeValue(f)}`,
+        value: f,
+      });
+    else
+      for (const k in f) {
+        const x = (f as Record<string, unknown>)[k];
+        if (typeof x !== 'number' || !Number.isFinite(x))
+          issues.push({
+            path: `${at}.features.${k}`,
+            message: `must be a finite number, got ${describeValue(x)}`,
+            value: x,
+          });
+      }
   }
 }
 
 const LABEL_FIELDS = ['predicted', 'actual'] as const;
 
-const FIGURES = ['accuracy', 'regimeAccuracy', 'sectorAccuracy', 'driftScore', 'replayImprovement', 'predictions'] as const;
+const FIGURES = [
+  'accuracy',
+  'regimeAccuracy',
+  'sectorAccuracy',
+  'driftScore',
+  'replayImprovement',
+  'predictions',
+] as const;
 
 /**
  * Checks a candidate's validation results before any criterion sees them: fractions in [0, 1]
@@ -102,11 +146,20 @@ const FIGURES = ['accuracy', 'regimeAccuracy', 'sectorAccuracy', 'driftScore', '
 export function checkValidation(v: unknown, rules: ValidationRules): Issue[] {
   const issues: Issue[] = [];
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    return [{ path: 'validation', message: `must be an object of validation figures and/or predictions, got ${describeValue(v)}`, value: v }];
+    return [
+      {
+        path: 'validation',
+        message: `must be an object of validation figures and/or predictions, got ${describeValue(v)}`,
+        value: v,
+      },
+    ];
   }
   const o = v as Record<string, unknown>;
   if (!FIGURES.some((k) => o[k] !== undefined)) {
-    issues.push({ path: 'validation', message: `has none of ${FIGURES.join(', ')}; give the precomputed figures or the raw predictions` });
+    issues.push({
+      path: 'validation',
+      message: `has none of ${FIGURES.join(', ')}; give the precomputed figures or the raw predictions`,
+    });
   }
   checkFraction(issues, 'validation.accuracy', o.accuracy);
   checkFractionMap(issues, 'validation.regimeAccuracy', o.regimeAccuracy);
@@ -115,8 +168,16 @@ export function checkValidation(v: unknown, rules: ValidationRules): Issue[] {
   checkFraction(issues, 'validation.replayImprovement', o.replayImprovement, -1, 1);
   checkPredictions(issues, 'validation.predictions', o.predictions, rules);
   checkPredictions(issues, 'validation.baselinePredictions', o.baselinePredictions, rules);
-  if (Array.isArray(o.predictions) && Array.isArray(o.baselinePredictions) && o.predictions.length !== o.baselinePredictions.length) {
-    issues.push({ path: 'validation.baselinePredictions', message: `must pair with predictions one to one: ${o.baselinePredictions.length} vs ${o.predictions.length}`, value: o.baselinePredictions.length });
+  if (
+    Array.isArray(o.predictions) &&
+    Array.isArray(o.baselinePredictions) &&
+    o.predictions.length !== o.baselinePredictions.length
+  ) {
+    issues.push({
+      path: 'validation.baselinePredictions',
+      message: `must pair with predictions one to one: ${o.baselinePredictions.length} vs ${o.predictions.length}`,
+      value: o.baselinePredictions.length,
+    });
   }
   return issues;
 }

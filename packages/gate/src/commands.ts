@@ -8,7 +8,11 @@ import { gateToken } from './tokens.js';
 type Ctx = CommandContext<GateOptions>;
 
 /** A page of history as the API returns it; promote/override rows show the checks of the validation they acted on. */
-export async function historyReports(gate: ModelPromotionGate, limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> {
+export async function historyReports(
+  gate: ModelPromotionGate,
+  limit: number,
+  offset: number,
+): Promise<{ rows: ReportView[]; total: number }> {
   const page = await gate.getHistory({ limit, offset });
   const context = await gate.getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
   return { rows: reportViews(page.entries, new Map(context.entries.map((e) => [e.id, e]))), total: page.total };
@@ -27,7 +31,10 @@ async function readValidation(file: string, { usageError }: Ctx): Promise<Valida
   } catch (e) {
     throw usageError(`--validation: ${file} is not JSON: ${(e as Error).message}`);
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw usageError(`--validation: ${file} must hold a JSON object (accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or predictions)`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw usageError(
+      `--validation: ${file} must hold a JSON object (accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or predictions)`,
+    );
   return v as ValidationResults;
 }
 
@@ -35,13 +42,21 @@ function printChecks(checks: readonly CheckView[], ctx: Ctx): void {
   const { num } = ctx;
   ctx.printTable(
     ['check', 'required', 'status', 'value', 'threshold', 'message'],
-    checks.map((c) => [c.id, c.required ? 'yes' : 'no', c.status.toUpperCase(), num(c.value), num(c.threshold), c.message]),
+    checks.map((c) => [
+      c.id,
+      c.required ? 'yes' : 'no',
+      c.status.toUpperCase(),
+      num(c.value),
+      num(c.threshold),
+      c.message,
+    ]),
   );
 }
 
 /** `vigil gate validate|promote|rollback|override|history|verify|head`. */
 export const gateCommands: PluginCommands<GateOptions> = {
-  description: 'the model promotion gate (gate plugin); model paths resolve against plugins.gate.options.root and must lie inside its modelsDir',
+  description:
+    'the model promotion gate (gate plugin); model paths resolve against plugins.gate.options.root and must lie inside its modelsDir',
   register(gate, ctx) {
     registerGate(gate, ctx);
   },
@@ -59,18 +74,30 @@ function registerGate(gate: any, ctx: Ctx): void {
   gate
     .command('validate <modelPath>')
     .description('run every registered criterion on a candidate model and log the attempt; exit 1 when rejected')
-    .requiredOption('--validation <file>', 'JSON validation results: accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or raw predictions')
+    .requiredOption(
+      '--validation <file>',
+      'JSON validation results: accuracy, regimeAccuracy, sectorAccuracy, driftScore, replayImprovement and/or raw predictions',
+    )
     .option('--actor <name>', 'who asks (written to history)')
     .option('--notes <text>', 'notes (written to history)')
     .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string }) =>
       run(async () => {
         const validation = await readValidation(opts.validation, ctx);
         return ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          const r = validationView(await gate.validateModel(modelPath, validation, { actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') }));
+          const r = validationView(
+            await gate.validateModel(modelPath, validation, {
+              actor: text(opts.actor, '--actor'),
+              notes: text(opts.notes, '--notes'),
+            }),
+          );
           if (ctx.json()) ctx.printJson(r);
           else {
             printChecks(r.checks, ctx);
-            io.stdout.write(r.approved ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n` : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`);
+            io.stdout.write(
+              r.approved
+                ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n`
+                : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`,
+            );
           }
           return r.approved ? EXIT.ok : EXIT.rejected;
         });
@@ -79,7 +106,9 @@ function registerGate(gate: any, ctx: Ctx): void {
 
   gate
     .command('promote <modelPath>')
-    .description('copy an approved model into production atomically (its latest validation must have approved it); exit 1 when its validation rejected it')
+    .description(
+      'copy an approved model into production atomically (its latest validation must have approved it); exit 1 when its validation rejected it',
+    )
     .option('--no-backup', 'do not keep the replaced production model as a backup')
     .option('--actor <name>', 'who promotes (written to history)')
     .option('--notes <text>', 'notes (written to history)')
@@ -88,7 +117,11 @@ function registerGate(gate: any, ctx: Ctx): void {
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
           try {
-            r = await gate.promoteModel(modelPath, { backupOld: opts.backup, actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes') });
+            r = await gate.promoteModel(modelPath, {
+              backupOld: opts.backup,
+              actor: text(opts.actor, '--actor'),
+              notes: text(opts.notes, '--notes'),
+            });
           } catch (e) {
             // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
             if (isVigilError(e, 'VIGIL_INVALID_INPUT') && typeof e.details.historyId === 'number') {
@@ -97,9 +130,19 @@ function registerGate(gate: any, ctx: Ctx): void {
             }
             throw e;
           }
-          const out = { promoted: true, productionPath: r.productionPath, backupPath: r.backupPath, historyId: r.historyId, decisionId: r.decisionId, modelSha256: r.modelSha256 };
+          const out = {
+            promoted: true,
+            productionPath: r.productionPath,
+            backupPath: r.backupPath,
+            historyId: r.historyId,
+            decisionId: r.decisionId,
+            modelSha256: r.modelSha256,
+          };
           if (ctx.json()) ctx.printJson(out);
-          else io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
+          else
+            io.stdout.write(
+              `promoted ${r.modelPath} to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
+            );
           return EXIT.ok;
         }),
       ),
@@ -114,11 +157,25 @@ function registerGate(gate: any, ctx: Ctx): void {
     .action((opts: { kind?: string; actor?: string; notes?: string }) =>
       run(() =>
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'directory') throw usageError(`--kind must be file or directory, got ${JSON.stringify(opts.kind)}`);
-          const r = await gate.rollback({ actor: text(opts.actor, '--actor'), notes: text(opts.notes, '--notes'), ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}) });
-          const out = { restored: r.restoredFrom, productionPath: r.productionPath, replacedPath: r.replacedPath, historyId: r.historyId, modelSha256: r.modelSha256 };
+          if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'directory')
+            throw usageError(`--kind must be file or directory, got ${JSON.stringify(opts.kind)}`);
+          const r = await gate.rollback({
+            actor: text(opts.actor, '--actor'),
+            notes: text(opts.notes, '--notes'),
+            ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}),
+          });
+          const out = {
+            restored: r.restoredFrom,
+            productionPath: r.productionPath,
+            replacedPath: r.replacedPath,
+            historyId: r.historyId,
+            modelSha256: r.modelSha256,
+          };
           if (ctx.json()) ctx.printJson(out);
-          else io.stdout.write(`restored ${r.restoredFrom} to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`);
+          else
+            io.stdout.write(
+              `restored ${r.restoredFrom} to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`,
+            );
           return EXIT.ok;
         }),
       ),
@@ -126,19 +183,35 @@ function registerGate(gate: any, ctx: Ctx): void {
 
   gate
     .command('override <modelPath>')
-    .description('emergency: promote a model its validation rejected; needs --actor and --reason, both recorded with the checks it overrides')
+    .description(
+      'emergency: promote a model its validation rejected; needs --actor and --reason, both recorded with the checks it overrides',
+    )
     .requiredOption('--actor <name>', 'who takes responsibility')
     .requiredOption('--reason <text>', 'why the failed checks are accepted')
     .option('--no-backup', 'do not keep the replaced production model as a backup')
     .action((modelPath: string, opts: { actor: string; reason: string; backup: boolean }) =>
       run(() =>
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          const r = await gate.overrideModel(modelPath, { actor: opts.actor, reason: opts.reason, backupOld: opts.backup });
+          const r = await gate.overrideModel(modelPath, {
+            actor: opts.actor,
+            reason: opts.reason,
+            backupOld: opts.backup,
+          });
           const report = (await historyReports(gate, 50, 0)).rows.find((x) => x.id === r.historyId);
-          if (ctx.json()) ctx.printJson({ ...report, productionPath: r.productionPath, backupPath: r.backupPath, overrides: r.decisionId });
+          if (ctx.json())
+            ctx.printJson({
+              ...report,
+              productionPath: r.productionPath,
+              backupPath: r.backupPath,
+              overrides: r.decisionId,
+            });
           else {
-            io.stdout.write(`OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`);
-            io.stdout.write(`promoted ${r.modelPath} to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`);
+            io.stdout.write(
+              `OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`,
+            );
+            io.stdout.write(
+              `promoted ${r.modelPath} to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
+            );
             const failed = (report?.checks ?? []).filter((c) => c.status !== 'pass');
             if (failed.length) {
               io.stdout.write('overridden checks:\n');
@@ -168,10 +241,19 @@ function registerGate(gate: any, ctx: Ctx): void {
                 r.timestamp,
                 r.action,
                 r.modelPath,
-                r.action === 'override' ? 'OVERRIDE' : r.approved ? 'APPROVED' : r.action === 'validate' ? 'REJECTED' : 'REFUSED',
+                r.action === 'override'
+                  ? 'OVERRIDE'
+                  : r.approved
+                    ? 'APPROVED'
+                    : r.action === 'validate'
+                      ? 'REJECTED'
+                      : 'REFUSED',
                 r.promotedToProduction ? 'yes' : 'no',
                 r.actor ?? '-',
-                r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).join(', ') || '-',
+                r.checks
+                  .filter((c) => c.status !== 'pass')
+                  .map((c) => c.id)
+                  .join(', ') || '-',
                 r.notes ?? '-',
               ]),
             );
@@ -184,15 +266,35 @@ function registerGate(gate: any, ctx: Ctx): void {
 
   gate
     .command('verify')
-    .description("verify the history's hash chain (HMAC-keyed rows with VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile); exit 1 naming the first altered or missing row")
-    .option('--head <hash>', 'a head recorded earlier (`vigil gate head`, or the log line of a decision): it must still be in the chain')
+    .description(
+      "verify the history's hash chain (HMAC-keyed rows with VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile); exit 1 naming the first altered or missing row",
+    )
+    .option(
+      '--head <hash>',
+      'a head recorded earlier (`vigil gate head`, or the log line of a decision): it must still be in the chain',
+    )
     .action((opts: { head?: string }) =>
       run(() =>
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           const v = await gate.verifyHistory({ head: text(opts.head, '--head') });
-          if (ctx.json()) ctx.printJson({ ok: v.ok, rows: v.rows, keyedRows: v.keyedRows, legacyRows: v.legacyRows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null, head: v.head });
-          else if (v.ok) io.stdout.write(`history chain intact: ${v.rows} row(s) (${v.keyedRows} keyed)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}${opts.head ? '; the recorded head is in it' : ''}; head ${v.head}\n`);
-          else io.stdout.write(`history chain BROKEN${v.firstBadId === null ? '' : ` at row ${v.firstBadId}`}: ${v.reason}\n`);
+          if (ctx.json())
+            ctx.printJson({
+              ok: v.ok,
+              rows: v.rows,
+              keyedRows: v.keyedRows,
+              legacyRows: v.legacyRows,
+              firstBadId: v.firstBadId ?? null,
+              reason: v.reason ?? null,
+              head: v.head,
+            });
+          else if (v.ok)
+            io.stdout.write(
+              `history chain intact: ${v.rows} row(s) (${v.keyedRows} keyed)${v.legacyRows ? ` plus ${v.legacyRows} legacy row(s) before the chain` : ''}${opts.head ? '; the recorded head is in it' : ''}; head ${v.head}\n`,
+            );
+          else
+            io.stdout.write(
+              `history chain BROKEN${v.firstBadId === null ? '' : ` at row ${v.firstBadId}`}: ${v.reason}\n`,
+            );
           return v.ok ? EXIT.ok : EXIT.rejected;
         }),
       ),
@@ -200,7 +302,9 @@ function registerGate(gate: any, ctx: Ctx): void {
 
   gate
     .command('head')
-    .description("print the history chain's head (newest row id and hash) for an auditor to keep outside the database; --append adds it to a file")
+    .description(
+      "print the history chain's head (newest row id and hash) for an auditor to keep outside the database; --append adds it to a file",
+    )
     .option('--append <file>', 'append "<time> <id> <head>" to this file')
     .action((opts: { append?: string }) =>
       run(() =>

@@ -19,14 +19,44 @@ describe('gate options: every threshold problem at once', () => {
   it('lists every malformed threshold together with the other config problems', () => {
     const p = problems({
       database: { type: 'mysql' },
-      plugins: { gate: { options: { minSamples: 0, thresholds: { 'gate.overall_accuracy': 7, 'sectors.crash_accuracy': 'high', 'Bad Id': 0.5, 'acme.turnover': Number.NaN, 'acme.x': null } } } },
+      plugins: {
+        gate: {
+          options: {
+            minSamples: 0,
+            thresholds: {
+              'gate.overall_accuracy': 7,
+              'sectors.crash_accuracy': 'high',
+              'Bad Id': 0.5,
+              'acme.turnover': Number.NaN,
+              'acme.x': null,
+            },
+          },
+        },
+      },
     });
     expect(p.map((x) => x.split(':')[0]).sort()).toEqual(
-      ['database.type', 'plugins.gate.options.minSamples', 'plugins.gate.options.thresholds.Bad Id', 'plugins.gate.options.thresholds.acme.turnover', 'plugins.gate.options.thresholds.acme.x', 'plugins.gate.options.thresholds.sectors.crash_accuracy'].sort(),
+      [
+        'database.type',
+        'plugins.gate.options.minSamples',
+        'plugins.gate.options.thresholds.Bad Id',
+        'plugins.gate.options.thresholds.acme.turnover',
+        'plugins.gate.options.thresholds.acme.x',
+        'plugins.gate.options.thresholds.sectors.crash_accuracy',
+      ].sort(),
     );
   });
 
   it('accepts any finite threshold keyed by a criterion id', () => {
-    expect(problems({ plugins: { gate: { options: { thresholds: { 'gate.overall_accuracy': 0.7, 'replay.replay_improvement': -0.05, 'acme.custom': 40 } } } } })).toEqual([]);
+    expect(
+      problems({
+        plugins: {
+          gate: {
+            options: {
+              thresholds: { 'gate.overall_accuracy': 0.7, 'replay.replay_improvement': -0.05, 'acme.custom': 40 },
+            },
+          },
+        },
+      }),
+    ).toEqual([]);
   });
 });

@@ -4,7 +4,10 @@ import { z } from 'zod';
 const insideModelsDir = z
   .string()
   .min(1)
-  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'), 'must be a relative path inside modelsDir, without ".." segments');
+  .refine(
+    (p) => !p.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(p) && !p.split(/[\\/]/).includes('..'),
+    'must be a relative path inside modelsDir, without ".." segments',
+  );
 
 const CRITERION_ID = /^[a-z][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_-]*$/;
 const criterionId = z.string().regex(CRITERION_ID, "must be a criterion id '<pluginId>.<name>'");
@@ -19,8 +22,10 @@ const thresholdsSchema = z
   .record(z.string(), z.unknown())
   .superRefine((t, ctx) => {
     for (const [id, v] of Object.entries(t)) {
-      if (!CRITERION_ID.test(id)) ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
-      else if (typeof v !== 'number' || !Number.isFinite(v)) ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
+      if (!CRITERION_ID.test(id))
+        ctx.addIssue({ code: 'custom', path: [id], message: "must be keyed by a criterion id '<pluginId>.<name>'" });
+      else if (typeof v !== 'number' || !Number.isFinite(v))
+        ctx.addIssue({ code: 'custom', path: [id], message: 'must be a finite number' });
     }
   })
   .transform((t) => t as Record<string, number>);
@@ -75,7 +80,10 @@ export const gateOptionsSchema = z
     lockStaleMs: z.number().int().min(2_000).default(30_000),
   })
   .strict()
-  .refine((o) => o.productionFile !== o.productionDir, { message: 'productionFile and productionDir must differ', path: ['productionDir'] });
+  .refine((o) => o.productionFile !== o.productionDir, {
+    message: 'productionFile and productionDir must differ',
+    path: ['productionDir'],
+  });
 
 export type GateOptionsInput = z.input<typeof gateOptionsSchema>;
 export type GateOptions = z.output<typeof gateOptionsSchema>;

@@ -16,8 +16,12 @@ export interface SignedRows {
  * positive outcome, e.g. "up"). A row's optional `realized` must be a finite number.
  * Returns a message instead when the labels are not binary or a `realized` is malformed.
  */
-export function signedRows(predictions: readonly ValidationPrediction[], labels: readonly number[]): SignedRows | string {
-  if (!(labels.length === 2 && labels.includes(0) && labels.includes(1))) return `needs the binary labels [0, 1], the configured labels are [${labels.join(', ')}]`;
+export function signedRows(
+  predictions: readonly ValidationPrediction[],
+  labels: readonly number[],
+): SignedRows | string {
+  if (!(labels.length === 2 && labels.includes(0) && labels.includes(1)))
+    return `needs the binary labels [0, 1], the configured labels are [${labels.join(', ')}]`;
   const conviction: number[] = [];
   const realized: number[] = [];
   const outcome: number[] = [];
@@ -28,7 +32,8 @@ export function signedRows(predictions: readonly ValidationPrediction[], labels:
     conviction.push(2 * p1 - 1);
     outcome.push(p.actual === 1 ? 1 : -1);
     if (p.realized !== undefined) {
-      if (typeof p.realized !== 'number' || !Number.isFinite(p.realized)) return `validation.predictions[${i}].realized must be a finite number, got ${String(p.realized)}`;
+      if (typeof p.realized !== 'number' || !Number.isFinite(p.realized))
+        return `validation.predictions[${i}].realized must be a finite number, got ${String(p.realized)}`;
       withRealized++;
       realized.push(p.realized);
     }

@@ -42,7 +42,17 @@ export function gateMetrics(ds: DataSource): MetricDefinition[] {
         const out: MetricSample[] = [];
         for (const kind of ['file', 'directory'] as const) {
           const r = lastProductionRow(all, kind);
-          if (r) out.push({ labels: { kind, model_sha256: r.model_sha256 ?? '', model_path: r.model_path, history_id: String(r.id), action: r.action }, value: 1 });
+          if (r)
+            out.push({
+              labels: {
+                kind,
+                model_sha256: r.model_sha256 ?? '',
+                model_path: r.model_path,
+                history_id: String(r.id),
+                action: r.action,
+              },
+              value: 1,
+            });
         }
         return out;
       },

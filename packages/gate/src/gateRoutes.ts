@@ -1,4 +1,10 @@
-import { type PluginRoutes, type QueryString as Q, intParam, textSchema as text, wordsSchema as words } from '@vigil/core';
+import {
+  type PluginRoutes,
+  type QueryString as Q,
+  intParam,
+  textSchema as text,
+  wordsSchema as words,
+} from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
@@ -44,66 +50,142 @@ const auth = (a: onRequestHookHandler) => ({ onRequest: a });
 /** `/api/gate/*`: reports, history, verification and the write operations (docs/api.md, Promotion gate). */
 export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
   return async (app: FastifyInstance, opts: { writeAuth: unknown }) => {
-  const writeAuth = opts.writeAuth as onRequestHookHandler;
-  const gate = () => g;
-  const reports = async (limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> => {
-    const page = await gate().getHistory({ limit, offset });
-    // promote/override rows show the checks of the validation they acted on, which may be older than the page
-    const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
-    const lookup = new Map(context.entries.map((e) => [e.id, e]));
-    return { rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)).map(withoutPathsInText), total: page.total };
-  };
+    const writeAuth = opts.writeAuth as onRequestHookHandler;
+    const gate = () => g;
+    const reports = async (limit: number, offset: number): Promise<{ rows: ReportView[]; total: number }> => {
+      const page = await gate().getHistory({ limit, offset });
+      // promote/override rows show the checks of the validation they acted on, which may be older than the page
+      const context = await gate().getHistory({ limit: Math.min(1000, offset + limit + 200), offset: 0 });
+      const lookup = new Map(context.entries.map((e) => [e.id, e]));
+      return {
+        rows: reportViews(page.entries, lookup, pathBelow(gate().paths.root)).map(withoutPathsInText),
+        total: page.total,
+      };
+    };
 
-  app.get('/latest', { schema: { tags: ['gate'], summary: 'the latest validation or override report' } }, async () => {
-    const { rows } = await reports(50, 0);
-    return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
-  });
-  app.get('/history', { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } }, async (req) => {
-    const q = req.query as Q;
-    return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
-  });
-  app.get('/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
-    const v = await gate().verifyHistory();
-    return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
-  });
+    app.get(
+      '/latest',
+      { schema: { tags: ['gate'], summary: 'the latest validation or override report' } },
+      async () => {
+        const { rows } = await reports(50, 0);
+        return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
+      },
+    );
+    app.get(
+      '/history',
+      { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } },
+      async (req) => {
+        const q = req.query as Q;
+        return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
+      },
+    );
+    app.get('/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
+      const v = await gate().verifyHistory();
+      return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
+    });
 
-  const one = async (historyId: number): Promise<ReportView> => {
-    const { rows } = await reports(50, 0);
-    return rows.find((r) => r.id === historyId) as ReportView;
-  };
-  app.post('/validate', {
-    ...auth(writeAuth),
-    schema: { tags: ['gate'], summary: 'validate a candidate model against every criterion; logged', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'validation'], properties: { modelPath: str, validation: validationResults, actor: str, notes: str }, additionalProperties: false } },
-  }, async (req) => {
-    const b = req.body as { modelPath: string; validation: Record<string, unknown>; actor?: string; notes?: string };
-    const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
-    return one(r.historyId);
-  });
-  app.post('/promote', {
-    ...auth(writeAuth),
-    schema: { tags: ['gate'], summary: 'copy an approved model to production atomically', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath'], properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str }, additionalProperties: false } },
-  }, async (req) => {
-    const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string };
-    const r = await gate().promoteModel(b.modelPath, { backupOld: b.backupOld ?? true, actor: b.actor });
-    const shown = pathBelow(gate().paths.root);
-    return { promoted: true, productionPath: shown(r.productionPath), backupPath: r.backupPath === null ? null : shown(r.backupPath), historyId: r.historyId };
-  });
-  app.post('/override', {
-    ...auth(writeAuth),
-    schema: { tags: ['gate'], summary: 'emergency: promote a rejected model, with an actor and a reason', security: [{ bearer: [] }], body: { type: 'object', required: ['modelPath', 'actor', 'reason'], properties: { modelPath: str, actor: words(200), reason: words(2000) }, additionalProperties: false } },
-  }, async (req) => {
-    const b = req.body as { modelPath: string; actor: string; reason: string };
-    const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
-    return one(r.historyId);
-  });
-  app.post('/rollback', {
-    ...auth(writeAuth),
-    schema: { tags: ['gate'], summary: 'restore the previous production model', security: [{ bearer: [] }], body: { type: 'object', properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] } }, additionalProperties: false } },
-  }, async (req) => {
-    const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory' };
-    const r = await gate().rollback({ actor: b.actor, ...(b.kind ? { kind: b.kind } : {}) });
-    const shown = pathBelow(gate().paths.root);
-    return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
-  });
+    const one = async (historyId: number): Promise<ReportView> => {
+      const { rows } = await reports(50, 0);
+      return rows.find((r) => r.id === historyId) as ReportView;
+    };
+    app.post(
+      '/validate',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: 'validate a candidate model against every criterion; logged',
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            required: ['modelPath', 'validation'],
+            properties: { modelPath: str, validation: validationResults, actor: str, notes: str },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const b = req.body as {
+          modelPath: string;
+          validation: Record<string, unknown>;
+          actor?: string;
+          notes?: string;
+        };
+        const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
+        return one(r.historyId);
+      },
+    );
+    app.post(
+      '/promote',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: 'copy an approved model to production atomically',
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            required: ['modelPath'],
+            properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string };
+        const r = await gate().promoteModel(b.modelPath, { backupOld: b.backupOld ?? true, actor: b.actor });
+        const shown = pathBelow(gate().paths.root);
+        return {
+          promoted: true,
+          productionPath: shown(r.productionPath),
+          backupPath: r.backupPath === null ? null : shown(r.backupPath),
+          historyId: r.historyId,
+        };
+      },
+    );
+    app.post(
+      '/override',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: 'emergency: promote a rejected model, with an actor and a reason',
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            required: ['modelPath', 'actor', 'reason'],
+            properties: { modelPath: str, actor: words(200), reason: words(2000) },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const b = req.body as { modelPath: string; actor: string; reason: string };
+        const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
+        return one(r.historyId);
+      },
+    );
+    app.post(
+      '/rollback',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: 'restore the previous production model',
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] } },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory' };
+        const r = await gate().rollback({ actor: b.actor, ...(b.kind ? { kind: b.kind } : {}) });
+        const shown = pathBelow(gate().paths.root);
+        return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
+      },
+    );
   };
 }

@@ -59,4 +59,3 @@ export interface RollbackResult {
   readonly replacedPath: string | null;
   readonly historyId: number;
 }
-

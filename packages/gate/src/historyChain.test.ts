@@ -6,10 +6,24 @@ function chain(n: number, startId = 1, key?: Uint8Array, from: HistoryRow[] = []
   let prev = from.at(-1)?.row_hash ?? GENESIS_HASH;
   for (let i = 0; i < n; i++) {
     const base = {
-      id: startId + from.length + i, model_path: `m${i}.pkl`, validation_timestamp: `2026-01-0${(i % 9) + 1}T00:00:00.000Z`, approved: i % 2,
-      overall_accuracy: 0.6 + i / 100, crash_accuracy: null, min_sector_accuracy: 0.55, drift_score: 0.1, replay_improvement: -0.01,
-      checks_passed: '["gate.overall_accuracy"]', checks_failed: '[]', promoted_to_production: 0, notes: null,
-      model_sha256: 'ab'.repeat(32), criteria_json: '{}', actor: null, action: 'validate' as const, prev_hash: prev,
+      id: startId + from.length + i,
+      model_path: `m${i}.pkl`,
+      validation_timestamp: `2026-01-0${(i % 9) + 1}T00:00:00.000Z`,
+      approved: i % 2,
+      overall_accuracy: 0.6 + i / 100,
+      crash_accuracy: null,
+      min_sector_accuracy: 0.55,
+      drift_score: 0.1,
+      replay_improvement: -0.01,
+      checks_passed: '["gate.overall_accuracy"]',
+      checks_failed: '[]',
+      promoted_to_production: 0,
+      notes: null,
+      model_sha256: 'ab'.repeat(32),
+      criteria_json: '{}',
+      actor: null,
+      action: 'validate' as const,
+      prev_hash: prev,
     };
     const row = { ...base, row_hash: rowHash(base, key) };
     rows.push(row);
@@ -21,11 +35,25 @@ function chain(n: number, startId = 1, key?: Uint8Array, from: HistoryRow[] = []
 describe('verifyChain', () => {
   it('accepts an intact chain and reports its head', () => {
     const rows = chain(5);
-    expect(verifyChain(rows)).toEqual({ ok: true, rows: 5, legacyRows: 0, firstBadId: null, reason: null, head: rows[4]!.row_hash, keyedRows: 0 });
+    expect(verifyChain(rows)).toEqual({
+      ok: true,
+      rows: 5,
+      legacyRows: 0,
+      firstBadId: null,
+      reason: null,
+      head: rows[4]!.row_hash,
+      keyedRows: 0,
+    });
   });
 
   it('names an altered row, whichever column changed', () => {
-    for (const [k, v] of [['approved', 1], ['overall_accuracy', 0.99], ['notes', 'x'], ['checks_failed', '[]x'], ['action', 'override']] as const) {
+    for (const [k, v] of [
+      ['approved', 1],
+      ['overall_accuracy', 0.99],
+      ['notes', 'x'],
+      ['checks_failed', '[]x'],
+      ['action', 'override'],
+    ] as const) {
       const rows = chain(5);
       const changed = { ...rows[2]!, [k]: k === 'approved' ? 1 - rows[2]!.approved : v };
       rows[2] = changed as HistoryRow;
@@ -38,7 +66,11 @@ describe('verifyChain', () => {
   it('names the row after a removed one, and the missing id', () => {
     const rows = chain(5);
     rows.splice(1, 1);
-    expect(verifyChain(rows)).toMatchObject({ ok: false, firstBadId: 3, reason: expect.stringContaining('row 2 is missing') });
+    expect(verifyChain(rows)).toMatchObject({
+      ok: false,
+      firstBadId: 3,
+      reason: expect.stringContaining('row 2 is missing'),
+    });
   });
 
   it('catches a removed row even when ids are renumbered to hide the gap', () => {
@@ -52,7 +84,11 @@ describe('verifyChain', () => {
 
   it('catches removal of the first row', () => {
     const rows = chain(3).slice(1);
-    expect(verifyChain(rows)).toMatchObject({ ok: false, firstBadId: 2, reason: expect.stringContaining('earlier rows were removed') });
+    expect(verifyChain(rows)).toMatchObject({
+      ok: false,
+      firstBadId: 2,
+      reason: expect.stringContaining('earlier rows were removed'),
+    });
   });
 
   it('skips legacy rows written before the chain began, but not unhashed rows after it', () => {
@@ -80,7 +116,10 @@ describe('keyed chains and recorded heads', () => {
     const out = rows.slice(0, at);
     let prev = out.at(-1)?.row_hash ?? GENESIS_HASH;
     for (const r of rows.slice(at)) {
-      const base = { ...r, prev_hash: prev, approved: r.id === at + 1 ? 1 - r.approved : r.approved } as Omit<HistoryRow, 'row_hash'> & { row_hash?: string };
+      const base = { ...r, prev_hash: prev, approved: r.id === at + 1 ? 1 - r.approved : r.approved } as Omit<
+        HistoryRow,
+        'row_hash'
+      > & { row_hash?: string };
       delete base.row_hash;
       const row = { ...base, row_hash: rowHash(base, forgerKey) } as HistoryRow;
       out.push(row);
@@ -94,11 +133,18 @@ describe('keyed chains and recorded heads', () => {
     const keyed = chain(5, 1, key);
     expect(keyed.every((r) => r.row_hash.startsWith(KEYED_PREFIX))).toBe(true);
     expect(verifyChain(keyed, { key })).toMatchObject({ ok: true, rows: 5, keyedRows: 5 });
-    expect(verifyChain(forge(keyed, 2, Buffer.from('x'.repeat(40))), { key })).toMatchObject({ ok: false, firstBadId: 3, reason: expect.stringContaining('another key') });
+    expect(verifyChain(forge(keyed, 2, Buffer.from('x'.repeat(40))), { key })).toMatchObject({
+      ok: false,
+      firstBadId: 3,
+      reason: expect.stringContaining('another key'),
+    });
     // recomputing without a key: every row is unkeyed again, so the head an auditor kept is gone
     const rewritten = forge(keyed, 0);
     expect(verifyChain(rewritten, { key })).toMatchObject({ ok: false, firstBadId: 1 });
-    expect(verifyChain(rewritten, { head: keyed[4]!.row_hash })).toMatchObject({ ok: false, reason: expect.stringContaining('recorded head') });
+    expect(verifyChain(rewritten, { head: keyed[4]!.row_hash })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('recorded head'),
+    });
   });
 
   it('accepts unkeyed rows written before the key was set, and none after the first keyed row', () => {
@@ -106,19 +152,34 @@ describe('keyed chains and recorded heads', () => {
     expect(verifyChain(mixed, { key, keyedFrom: 3 })).toMatchObject({ ok: true, rows: 5, keyedRows: 3 });
     // by default every row must be keyed: a chain rewritten whole without the key fails
     expect(verifyChain(mixed, { key })).toMatchObject({ ok: false, firstBadId: 1 });
-    expect(verifyChain(forge(chain(5, 1, key), 0), { key })).toMatchObject({ ok: false, firstBadId: 1, reason: expect.stringContaining('without the history key') });
+    expect(verifyChain(forge(chain(5, 1, key), 0), { key })).toMatchObject({
+      ok: false,
+      firstBadId: 1,
+      reason: expect.stringContaining('without the history key'),
+    });
     const forged = forge(mixed, 3);
-    expect(verifyChain(forged, { key, keyedFrom: 3 })).toMatchObject({ ok: false, firstBadId: 4, reason: expect.stringContaining('without the history key') });
+    expect(verifyChain(forged, { key, keyedFrom: 3 })).toMatchObject({
+      ok: false,
+      firstBadId: 4,
+      reason: expect.stringContaining('without the history key'),
+    });
   });
 
   it('without the key a keyed chain cannot be verified, and says how to set it', () => {
-    expect(verifyChain(chain(2, 1, key))).toMatchObject({ ok: false, firstBadId: 1, reason: expect.stringContaining('VIGIL_HISTORY_KEY') });
+    expect(verifyChain(chain(2, 1, key))).toMatchObject({
+      ok: false,
+      firstBadId: 1,
+      reason: expect.stringContaining('VIGIL_HISTORY_KEY'),
+    });
   });
 
   it('a recorded head catches removal of the newest rows and rewriting of an unkeyed chain', () => {
     const rows = chain(5);
     expect(verifyChain(rows, { head: rows[2]!.row_hash }).ok).toBe(true);
-    expect(verifyChain(rows.slice(0, 4), { head: rows[4]!.row_hash })).toMatchObject({ ok: false, reason: expect.stringContaining('not in the chain') });
+    expect(verifyChain(rows.slice(0, 4), { head: rows[4]!.row_hash })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not in the chain'),
+    });
     expect(verifyChain(forge(rows, 1), { head: rows[3]!.row_hash }).ok).toBe(false);
   });
 });

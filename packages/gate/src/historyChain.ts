@@ -29,8 +29,28 @@ export interface HistoryRow {
 /** The chain's anchor: the first hashed row links to this. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-const NUMERIC = ['id', 'approved', 'overall_accuracy', 'crash_accuracy', 'min_sector_accuracy', 'drift_score', 'replay_improvement', 'promoted_to_production'] as const;
-const TEXT = ['model_path', 'validation_timestamp', 'checks_passed', 'checks_failed', 'notes', 'model_sha256', 'criteria_json', 'actor', 'action', 'prev_hash'] as const;
+const NUMERIC = [
+  'id',
+  'approved',
+  'overall_accuracy',
+  'crash_accuracy',
+  'min_sector_accuracy',
+  'drift_score',
+  'replay_improvement',
+  'promoted_to_production',
+] as const;
+const TEXT = [
+  'model_path',
+  'validation_timestamp',
+  'checks_passed',
+  'checks_failed',
+  'notes',
+  'model_sha256',
+  'criteria_json',
+  'actor',
+  'action',
+  'prev_hash',
+] as const;
 
 /**
  * A row as the database hands it back, with drivers' differences removed (PostgreSQL gives
@@ -56,7 +76,8 @@ export const KEYED_PREFIX = 'hmac-sha256:';
 export function rowHash(row: Omit<HistoryRow, 'row_hash'>, key?: Uint8Array): string {
   const content: Record<string, unknown> = {};
   for (const k of [...NUMERIC, ...TEXT]) content[k] = row[k] ?? null;
-  if (key) return `${KEYED_PREFIX}${createHmac('sha256', key).update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex')}`;
+  if (key)
+    return `${KEYED_PREFIX}${createHmac('sha256', key).update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex')}`;
   return createHash('sha256').update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex');
 }
 
@@ -102,34 +123,61 @@ export function verifyChain(rows: readonly HistoryRow[], options: VerifyOptions 
   let legacy = 0;
   let keyed = 0;
   let headSeen = options.head === undefined;
-  const bad = (row: HistoryRow, reason: string): ChainReport => ({ ok: false, rows: checked, legacyRows: legacy, firstBadId: row.id, reason, head: prev, keyedRows: keyed });
+  const bad = (row: HistoryRow, reason: string): ChainReport => ({
+    ok: false,
+    rows: checked,
+    legacyRows: legacy,
+    firstBadId: row.id,
+    reason,
+    head: prev,
+    keyedRows: keyed,
+  });
   for (const row of rows) {
     if (row.row_hash === null || row.row_hash === undefined) {
       if (prevId === null) {
         legacy++;
         continue;
       }
-      return bad(row, `row ${row.id} has no row_hash after the chain began: it was written or altered outside the gate`);
+      return bad(
+        row,
+        `row ${row.id} has no row_hash after the chain began: it was written or altered outside the gate`,
+      );
     }
     if (prevId !== null && row.id !== prevId + 1) {
-      const gap = row.id - prevId - 1 === 1 ? `row ${prevId + 1} is missing` : `rows ${prevId + 1}..${row.id - 1} are missing`;
+      const gap =
+        row.id - prevId - 1 === 1 ? `row ${prevId + 1} is missing` : `rows ${prevId + 1}..${row.id - 1} are missing`;
       return bad(row, `${gap} (removed); row ${row.id} follows row ${prevId}`);
     }
     if (row.prev_hash !== prev) {
-      return bad(row, prevId === null
-        ? `row ${row.id} is the first hashed row but does not link to the chain's start: earlier rows were removed`
-        : `row ${row.id} does not link to row ${prevId} (prev_hash differs): a row between them was removed or row ${prevId} was replaced`);
+      return bad(
+        row,
+        prevId === null
+          ? `row ${row.id} is the first hashed row but does not link to the chain's start: earlier rows were removed`
+          : `row ${row.id} does not link to row ${prevId} (prev_hash differs): a row between them was removed or row ${prevId} was replaced`,
+      );
     }
     const isKeyed = row.row_hash.startsWith(KEYED_PREFIX);
     if (isKeyed) {
-      if (!options.key) return bad(row, `row ${row.id} is keyed (HMAC): set the history key (VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile) to verify it`);
-      if (rowHash(row, options.key) !== row.row_hash) return bad(row, `row ${row.id} was altered, or hashed with another key: its content no longer matches its keyed row_hash`);
+      if (!options.key)
+        return bad(
+          row,
+          `row ${row.id} is keyed (HMAC): set the history key (VIGIL_HISTORY_KEY or plugins.gate.options.historyKeyFile) to verify it`,
+        );
+      if (rowHash(row, options.key) !== row.row_hash)
+        return bad(
+          row,
+          `row ${row.id} was altered, or hashed with another key: its content no longer matches its keyed row_hash`,
+        );
       keyed++;
     } else {
       if (options.key && (keyed > 0 || row.id >= (options.keyedFrom ?? 1))) {
-        return bad(row, `row ${row.id} is not keyed although ${keyed > 0 ? 'keyed rows come before it' : `every row from ${options.keyedFrom ?? 1} on must be (historyKeyedFrom)`}: it was written or rewritten without the history key`);
+        return bad(
+          row,
+          `row ${row.id} is not keyed although ${keyed > 0 ? 'keyed rows come before it' : `every row from ${options.keyedFrom ?? 1} on must be (historyKeyedFrom)`}: it was written or rewritten without the history key`,
+        );
       }
-      if (rowHash(row) !== row.row_hash) return bad(row, `row ${row.id} was altered: its content no longer matches its row_hash`);
+      if (rowHash(row) !== row.row_hash)
+        return bad(row, `row ${row.id} was altered: its content no longer matches its row_hash`);
     }
     if (row.row_hash === options.head) headSeen = true;
     prev = row.row_hash;
@@ -137,7 +185,15 @@ export function verifyChain(rows: readonly HistoryRow[], options: VerifyOptions 
     checked++;
   }
   if (!headSeen) {
-    return { ok: false, rows: checked, legacyRows: legacy, firstBadId: null, reason: `the recorded head ${options.head} is not in the chain: rows were rewritten or the newest were removed`, head: prev, keyedRows: keyed };
+    return {
+      ok: false,
+      rows: checked,
+      legacyRows: legacy,
+      firstBadId: null,
+      reason: `the recorded head ${options.head} is not in the chain: rows were rewritten or the newest were removed`,
+      head: prev,
+      keyedRows: keyed,
+    };
   }
   return { ok: true, rows: checked, legacyRows: legacy, firstBadId: null, reason: null, head: prev, keyedRows: keyed };
 }

@@ -21,7 +21,15 @@ const list = (s: string | null): string[] => {
  */
 export async function emitHistoryEvents(events: EventBus | undefined, tx: TxContext, r: HistoryRow): Promise<void> {
   if (!events) return;
-  const base = { historyId: r.id, action: r.action, modelPath: r.model_path, modelSha256: r.model_sha256, actor: r.actor, notes: r.notes, rowHash: r.row_hash };
+  const base = {
+    historyId: r.id,
+    action: r.action,
+    modelPath: r.model_path,
+    modelSha256: r.model_sha256,
+    actor: r.actor,
+    notes: r.notes,
+    rowHash: r.row_hash,
+  };
   if (r.action === 'validate' || r.action === 'override') {
     await events.emit(tx, {
       type: GATE_DECISION_EVENT,
@@ -32,7 +40,13 @@ export async function emitHistoryEvents(events: EventBus | undefined, tx: TxCont
         recommendation: r.approved === 1 ? 'PROMOTE' : 'REJECT',
         checksPassed: list(r.checks_passed),
         checksFailed: list(r.checks_failed),
-        figures: { overall_accuracy: r.overall_accuracy, crash_accuracy: r.crash_accuracy, min_sector_accuracy: r.min_sector_accuracy, drift_score: r.drift_score, replay_improvement: r.replay_improvement },
+        figures: {
+          overall_accuracy: r.overall_accuracy,
+          crash_accuracy: r.crash_accuracy,
+          min_sector_accuracy: r.min_sector_accuracy,
+          drift_score: r.drift_score,
+          replay_improvement: r.replay_improvement,
+        },
       },
     });
   }

@@ -10,7 +10,11 @@ export const MIN_HISTORY_KEY_LENGTH = 32;
  * `historyKeyFile` (relative to the gate root), else VIGIL_HISTORY_KEY, else none (an unkeyed
  * chain, as before). Surrounding whitespace in the file is ignored. The key is never echoed.
  */
-export function loadHistoryKey(o: { historyKeyFile?: string | undefined }, root: string, env: Readonly<Record<string, string | undefined>> = process.env): Buffer | undefined {
+export function loadHistoryKey(
+  o: { historyKeyFile?: string | undefined },
+  root: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Buffer | undefined {
   let key: string | undefined;
   let source: string;
   if (o.historyKeyFile !== undefined) {
@@ -18,7 +22,11 @@ export function loadHistoryKey(o: { historyKeyFile?: string | undefined }, root:
     try {
       key = readFileSync(resolve(root, o.historyKeyFile), 'utf8').trim();
     } catch (cause) {
-      throw new VigilError('VIGIL_CONFIG_INVALID', `cannot read the history key file ${o.historyKeyFile}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause, issues: [{ path: 'plugins.gate.options.historyKeyFile', message: 'cannot be read' }] });
+      throw new VigilError(
+        'VIGIL_CONFIG_INVALID',
+        `cannot read the history key file ${o.historyKeyFile}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`,
+        { cause, issues: [{ path: 'plugins.gate.options.historyKeyFile', message: 'cannot be read' }] },
+      );
     }
   } else {
     source = 'VIGIL_HISTORY_KEY';
@@ -26,7 +34,11 @@ export function loadHistoryKey(o: { historyKeyFile?: string | undefined }, root:
   }
   if (key === undefined) return undefined;
   if (key.length < MIN_HISTORY_KEY_LENGTH) {
-    throw new VigilError('VIGIL_CONFIG_INVALID', `the history key from ${source} must be at least ${MIN_HISTORY_KEY_LENGTH} characters (got ${key.length}; the value is not shown)`, { issues: [{ path: source, message: `must be at least ${MIN_HISTORY_KEY_LENGTH} characters` }] });
+    throw new VigilError(
+      'VIGIL_CONFIG_INVALID',
+      `the history key from ${source} must be at least ${MIN_HISTORY_KEY_LENGTH} characters (got ${key.length}; the value is not shown)`,
+      { issues: [{ path: source, message: `must be at least ${MIN_HISTORY_KEY_LENGTH} characters` }] },
+    );
   }
   return Buffer.from(key, 'utf8');
 }

@@ -18,9 +18,16 @@ export const MAX_TEXT = 10_000;
 /** A free-text argument (actor, notes, reason): a non-empty string of bounded length. */
 export function checkOptionalText(issues: Issue[], path: string, v: unknown, required = false): void {
   if (v === undefined && !required) return;
-  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
-  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
-  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
+  if (typeof v !== 'string' || v.trim().length === 0)
+    issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > MAX_TEXT)
+    issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v.length });
+  else if (UNSTORABLE_TEXT.test(v))
+    issues.push({
+      path,
+      message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`,
+      value: v,
+    });
 }
 
 /**
@@ -29,14 +36,29 @@ export function checkOptionalText(issues: Issue[], path: string, v: unknown, req
  * so the refusal row is still written.
  */
 export const storableText = (s: string): string =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this escapes
-  s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  s.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this escapes
+    /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 /** A refusal as it is kept in `criteria_json`. */
 export const errorJson = (e: unknown): Record<string, unknown> =>
-  isVigilError(e) ? { code: e.code, message: e.message, issues: e.issues.map(({ path, message }) => ({ path, message })) } : { message: (e as Error)?.message ?? String(e) };
+  isVigilError(e)
+    ? { code: e.code, message: e.message, issues: e.issues.map(({ path, message }) => ({ path, message })) }
+    : { message: (e as Error)?.message ?? String(e) };
 
-type DecisionFigures = Pick<HistoryRow, 'approved' | 'overall_accuracy' | 'crash_accuracy' | 'min_sector_accuracy' | 'drift_score' | 'replay_improvement' | 'checks_passed' | 'checks_failed'>;
+type DecisionFigures = Pick<
+  HistoryRow,
+  | 'approved'
+  | 'overall_accuracy'
+  | 'crash_accuracy'
+  | 'min_sector_accuracy'
+  | 'drift_score'
+  | 'replay_improvement'
+  | 'checks_passed'
+  | 'checks_failed'
+>;
 
 /**
  * The figures a promote/override/rollback row repeats from the validation that allowed it, so

@@ -2,11 +2,36 @@ export { gatePlugin } from './plugin.js';
 export { gateOptionsSchema, type GateOptions, type GateOptionsInput } from './config.js';
 export { gatePromotionStepsToken, gateToken } from './tokens.js';
 export { ModelPromotionGate } from './ModelPromotionGate.js';
-export type { AttemptOptions, GateDeps, OverrideOptions, PromoteOptions, PromotionResult, RollbackResult } from './gateTypes.js';
+export type {
+  AttemptOptions,
+  GateDeps,
+  OverrideOptions,
+  PromoteOptions,
+  PromotionResult,
+  RollbackResult,
+} from './gateTypes.js';
 export { DEFAULT_MIN_OVERALL_ACCURACY, overallAccuracyCriterion, predictionAccuracy } from './overallAccuracy.js';
 export { checkValidation, type ValidationRules } from './checkValidation.js';
-export { assertUniqueCriteria, decide, evaluateCriterion, missingCriterionReason, thresholdsInForce, type CriterionOutcome, type Decision, type RangedCriterion } from './runCriteria.js';
-export { GENESIS_HASH, KEYED_PREFIX, rowHash, verifyChain, type ChainReport, type HistoryAction, type HistoryRow, type VerifyOptions } from './historyChain.js';
+export {
+  assertUniqueCriteria,
+  decide,
+  evaluateCriterion,
+  missingCriterionReason,
+  thresholdsInForce,
+  type CriterionOutcome,
+  type Decision,
+  type RangedCriterion,
+} from './runCriteria.js';
+export {
+  GENESIS_HASH,
+  KEYED_PREFIX,
+  rowHash,
+  verifyChain,
+  type ChainReport,
+  type HistoryAction,
+  type HistoryRow,
+  type VerifyOptions,
+} from './historyChain.js';
 export { MIN_HISTORY_KEY_LENGTH, loadHistoryKey } from './historyKey.js';
 export { canonicalJson } from './canonicalJson.js';
 export { backupStamp, type PromotionSteps } from './installModel.js';

@@ -45,7 +45,13 @@ describe('stageModel / install', () => {
   it('a throw from the staged step removes the temporary copy', async () => {
     const src = join(dir, 's.pkl');
     writeFileSync(src, 's');
-    await expect(stageModel(src, 'file', join(dir, 'p.pkl'), { staged: () => { throw new Error('disk full'); } })).rejects.toThrow('disk full');
+    await expect(
+      stageModel(src, 'file', join(dir, 'p.pkl'), {
+        staged: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
     expect(readdirSync(dir)).toEqual(['s.pkl']);
   });
 
@@ -53,9 +59,20 @@ describe('stageModel / install', () => {
     const b = join(dir, 'backups');
     const target = join(dir, 'prod.pkl');
     mkdirSync(b);
-    for (const [n, body] of [['prod.pkl.20260101T000000000Z', 'jan'], ['prod.pkl.20260201T000000000Z', 'feb'], ['prod.pkl.20260201T000000000Z-1', 'feb2'], ['prod.pkl.20260301T000000000Z.replaced', 'x'], ['other.pkl.20260401T000000000Z', 'o']] as const) writeFileSync(join(b, n), body);
+    for (const [n, body] of [
+      ['prod.pkl.20260101T000000000Z', 'jan'],
+      ['prod.pkl.20260201T000000000Z', 'feb'],
+      ['prod.pkl.20260201T000000000Z-1', 'feb2'],
+      ['prod.pkl.20260301T000000000Z.replaced', 'x'],
+      ['other.pkl.20260401T000000000Z', 'o'],
+    ] as const)
+      writeFileSync(join(b, n), body);
     const list = await listBackups(b, target, 'file');
-    expect(list.map((e) => e.path.slice(b.length + 1))).toEqual(['prod.pkl.20260201T000000000Z-1', 'prod.pkl.20260201T000000000Z', 'prod.pkl.20260101T000000000Z']);
+    expect(list.map((e) => e.path.slice(b.length + 1))).toEqual([
+      'prod.pkl.20260201T000000000Z-1',
+      'prod.pkl.20260201T000000000Z',
+      'prod.pkl.20260101T000000000Z',
+    ]);
     writeFileSync(target, 'current');
     const replaced = await nextBackupPath(b, target, '20260501T000000000Z', '.replaced');
     await restoreBackup(list[0]!, target, replaced);

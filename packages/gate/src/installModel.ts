@@ -18,7 +18,11 @@ export interface PromotionSteps {
 /** `2026-11-30T10:58:48.123Z` -> `20261130T105848123Z`: sortable, safe in file names. */
 export const backupStamp = (d: Date): string => d.toISOString().replace(/[-:.]/g, '');
 
-const exists = async (p: string): Promise<boolean> => stat(p).then(() => true, () => false);
+const exists = async (p: string): Promise<boolean> =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** `<backups>/<name>.<stamp>[suffix]`, with `-n` added when that name is taken. Call under the promotion lock. */
 export async function nextBackupPath(backupsDir: string, target: string, stamp: string, suffix = ''): Promise<string> {
@@ -40,7 +44,12 @@ export interface StagedModel {
   discard(): Promise<void>;
 }
 
-export async function stageModel(source: string, kind: ModelKind, target: string, steps: PromotionSteps = {}): Promise<StagedModel> {
+export async function stageModel(
+  source: string,
+  kind: ModelKind,
+  target: string,
+  steps: PromotionSteps = {},
+): Promise<StagedModel> {
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   const tempPath = join(dir, `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -62,7 +71,11 @@ export async function stageModel(source: string, kind: ModelKind, target: string
       await steps.beforeRename?.(tempPath, target);
       const current = await stat(target).catch(() => undefined);
       if (current && current.isFile() !== (kind === 'file')) {
-        throw new VigilError('VIGIL_CONFLICT', `production path ${target} holds a ${current.isFile() ? 'file' : 'directory'}, but the candidate is a ${kind}; move it aside by hand`, { details: { retryable: false } });
+        throw new VigilError(
+          'VIGIL_CONFLICT',
+          `production path ${target} holds a ${current.isFile() ? 'file' : 'directory'}, but the candidate is a ${kind}; move it aside by hand`,
+          { details: { retryable: false } },
+        );
       }
       if (kind === 'file') {
         if (current && backupPath) {
@@ -131,7 +144,11 @@ export async function listBackups(backupsDir: string, target: string, kind: Mode
  * Puts a backup back into production by rename (atomic for a file). The model it replaces is
  * kept at `replacedPath` (in the backups directory), so a rollback loses nothing.
  */
-export async function restoreBackup(b: BackupEntry, target: string, replacedPath: string): Promise<{ replaced: boolean }> {
+export async function restoreBackup(
+  b: BackupEntry,
+  target: string,
+  replacedPath: string,
+): Promise<{ replaced: boolean }> {
   const dir = dirname(target);
   const current = await stat(target).catch(() => undefined);
   if (b.kind === 'file') {

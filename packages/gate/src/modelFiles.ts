@@ -51,11 +51,24 @@ export async function fsyncDir(dir: string): Promise<void> {
  * `relative path + content hash` lines, so the same tree always has the same SHA-256.
  * Symlinks inside a model directory are refused: they could point anywhere.
  */
-async function walkTree(from: string, to: string | undefined, rel: string, manifest: string[], dirs: string[]): Promise<void> {
-  const entries = (await readdir(join(from, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+async function walkTree(
+  from: string,
+  to: string | undefined,
+  rel: string,
+  manifest: string[],
+  dirs: string[],
+): Promise<void> {
+  const entries = (await readdir(join(from, rel), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const e of entries) {
     const r = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isSymbolicLink()) throw new VigilError('VIGIL_PATH_REFUSED', `model directory ${from} contains a symlink (${r}); copy the real files into the model directory`, { issues: [{ path: 'modelPath', message: `contains symlink ${r}`, value: from }] });
+    if (e.isSymbolicLink())
+      throw new VigilError(
+        'VIGIL_PATH_REFUSED',
+        `model directory ${from} contains a symlink (${r}); copy the real files into the model directory`,
+        { issues: [{ path: 'modelPath', message: `contains symlink ${r}`, value: from }] },
+      );
     if (e.isDirectory()) {
       manifest.push(`d ${r}`);
       if (to) {
@@ -66,7 +79,11 @@ async function walkTree(from: string, to: string | undefined, rel: string, manif
     } else if (e.isFile()) {
       manifest.push(`f ${r} ${await hashAndCopy(join(from, r), to ? join(to, r) : undefined)}`);
     } else {
-      throw new VigilError('VIGIL_PATH_REFUSED', `model directory ${from} contains ${r}, which is neither a file nor a directory`, { issues: [{ path: 'modelPath', message: `contains special file ${r}`, value: from }] });
+      throw new VigilError(
+        'VIGIL_PATH_REFUSED',
+        `model directory ${from} contains ${r}, which is neither a file nor a directory`,
+        { issues: [{ path: 'modelPath', message: `contains special file ${r}`, value: from }] },
+      );
     }
   }
 }

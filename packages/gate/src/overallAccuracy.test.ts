@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { overallAccuracyCriterion } from './overallAccuracy.js';
 
 const run = (validation: Record<string, unknown>, threshold?: number, min = 10) =>
-  overallAccuracyCriterion(min).evaluate({ modelPath: 'm', validation, threshold, container: {} as DependencyContainer, now: new Date(0) });
+  overallAccuracyCriterion(min).evaluate({
+    modelPath: 'm',
+    validation,
+    threshold,
+    container: {} as DependencyContainer,
+    now: new Date(0),
+  });
 const preds = (right: number, wrong: number) => [
   ...Array.from({ length: right }, () => ({ symbol: 'A', regime: 'normal', predicted: 1, actual: 1, confidence: 0.9 })),
   ...Array.from({ length: wrong }, () => ({ symbol: 'A', regime: 'normal', predicted: 1, actual: 0, confidence: 0.9 })),
@@ -17,9 +23,17 @@ describe('gate.overall_accuracy', () => {
   });
 
   it('computes accuracy from raw predictions when no figure is given; a precomputed figure wins', async () => {
-    expect(await run({ predictions: preds(66, 34) })).toMatchObject({ status: 'pass', value: 0.66, details: { correct: 66, total: 100 } });
+    expect(await run({ predictions: preds(66, 34) })).toMatchObject({
+      status: 'pass',
+      value: 0.66,
+      details: { correct: 66, total: 100 },
+    });
     expect(await run({ predictions: preds(64, 36) })).toMatchObject({ status: 'fail', value: 0.64 });
-    expect(await run({ accuracy: 0.5, predictions: preds(90, 10) })).toMatchObject({ status: 'fail', value: 0.5, details: { source: 'accuracy' } });
+    expect(await run({ accuracy: 0.5, predictions: preds(90, 10) })).toMatchObject({
+      status: 'fail',
+      value: 0.5,
+      details: { source: 'accuracy' },
+    });
   });
 
   it('is insufficient below the minimum sample count or with nothing to measure', async () => {

@@ -29,19 +29,43 @@ export function overallAccuracyCriterion(minSamples: number): GateCriterion {
       const v = ctx.validation;
       if (typeof v.accuracy === 'number') {
         const ok = v.accuracy > threshold;
-        return { status: ok ? 'pass' : 'fail', value: v.accuracy, threshold, message: `overall accuracy ${pct(v.accuracy)} ${ok ? '>' : '<='} ${pct(threshold)}`, details: { source: 'accuracy' } };
+        return {
+          status: ok ? 'pass' : 'fail',
+          value: v.accuracy,
+          threshold,
+          message: `overall accuracy ${pct(v.accuracy)} ${ok ? '>' : '<='} ${pct(threshold)}`,
+          details: { source: 'accuracy' },
+        };
       }
       if (v.predictions === undefined) {
-        return { status: 'insufficient', value: null, threshold, message: 'no overall accuracy: validation has neither accuracy nor predictions', details: { source: 'none' } };
+        return {
+          status: 'insufficient',
+          value: null,
+          threshold,
+          message: 'no overall accuracy: validation has neither accuracy nor predictions',
+          details: { source: 'none' },
+        };
       }
       const { correct, total } = predictionAccuracy(v.predictions);
       const value = total === 0 ? null : correct / total;
       if (total < minSamples) {
-        return { status: 'insufficient', value, threshold, message: `only ${total} validation predictions; at least ${minSamples} needed to judge overall accuracy`, details: { source: 'predictions', correct, total, minSamples } };
+        return {
+          status: 'insufficient',
+          value,
+          threshold,
+          message: `only ${total} validation predictions; at least ${minSamples} needed to judge overall accuracy`,
+          details: { source: 'predictions', correct, total, minSamples },
+        };
       }
       const acc = value as number;
       const ok = acc > threshold;
-      return { status: ok ? 'pass' : 'fail', value: acc, threshold, message: `overall accuracy ${pct(acc)} (${correct}/${total}) ${ok ? '>' : '<='} ${pct(threshold)}`, details: { source: 'predictions', correct, total } };
+      return {
+        status: ok ? 'pass' : 'fail',
+        value: acc,
+        threshold,
+        message: `overall accuracy ${pct(acc)} (${correct}/${total}) ${ok ? '>' : '<='} ${pct(threshold)}`,
+        details: { source: 'predictions', correct, total },
+      };
     },
   });
 }

@@ -16,7 +16,11 @@ symlinkSync(join(models, 'a.pkl'), join(models, 'in.pkl'));
 const paths = resolveGatePaths(gateOptionsSchema.parse({}), root);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (isVigilError(e) ? e.code : String(e)));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (e) => (isVigilError(e) ? e.code : String(e)),
+  );
 
 describe('gate paths', () => {
   it('defaults to the spec production paths under the root', () => {
@@ -31,9 +35,15 @@ describe('gate paths', () => {
   });
 
   it('accepts files and directories inside, relative to the root or absolute, and in-tree symlinks', async () => {
-    expect(await confineModelPath('backend/data/ml_models/a.pkl', paths)).toEqual({ path: join(models, 'a.pkl'), kind: 'file' });
+    expect(await confineModelPath('backend/data/ml_models/a.pkl', paths)).toEqual({
+      path: join(models, 'a.pkl'),
+      kind: 'file',
+    });
     expect(await confineModelPath(join(models, 'dir_model'), paths)).toMatchObject({ kind: 'directory' });
-    expect(await confineModelPath(join(models, 'in.pkl'), paths)).toEqual({ path: join(models, 'a.pkl'), kind: 'file' });
+    expect(await confineModelPath(join(models, 'in.pkl'), paths)).toEqual({
+      path: join(models, 'a.pkl'),
+      kind: 'file',
+    });
   });
 
   it('refuses ../ escapes, absolute paths elsewhere, symlinks out, the models dir itself, and missing files', async () => {

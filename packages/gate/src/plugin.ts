@@ -1,4 +1,14 @@
-import { clockToken, configToken, containerToken, dataSourceToken, definePlugin, eventBusToken, installedPluginsToken, loggerToken, transactorToken } from '@vigil/core';
+import {
+  clockToken,
+  configToken,
+  containerToken,
+  dataSourceToken,
+  definePlugin,
+  eventBusToken,
+  installedPluginsToken,
+  loggerToken,
+  transactorToken,
+} from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
 import { checkWiring } from './checkWiring.js';
 import { gateCommands } from './commands.js';
@@ -9,7 +19,11 @@ import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js
 import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken } from './tokens.js';
-import { highConvictionHitRateCriterion, informationCoefficientCriterion, turnoverCriterion } from './tradingCriteria.js';
+import {
+  highConvictionHitRateCriterion,
+  informationCoefficientCriterion,
+  turnoverCriterion,
+} from './tradingCriteria.js';
 import { GATE_EVENTS } from './historyEvents.js';
 import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
@@ -39,7 +53,16 @@ export const gatePlugin = definePlugin({
     const trading = { ...options.trading, labels: deps.config.labels };
     return {
       provides: [[gateToken, gate]],
-      criteria: [overallAccuracyCriterion(options.minSamples), ...(options.trading.enabled ? [informationCoefficientCriterion(trading), highConvictionHitRateCriterion(trading), turnoverCriterion(trading)] : [])],
+      criteria: [
+        overallAccuracyCriterion(options.minSamples),
+        ...(options.trading.enabled
+          ? [
+              informationCoefficientCriterion(trading),
+              highConvictionHitRateCriterion(trading),
+              turnoverCriterion(trading),
+            ]
+          : []),
+      ],
       metrics: gateMetrics(deps.dataSource),
       routes: gateRoutes(gate),
       view: gateView,
@@ -47,7 +70,11 @@ export const gatePlugin = definePlugin({
         // every plugin has run init: the criteria are all registered now
         checkWiring(gate.criteria(), options, deps.installed);
         const report = await gate.verifyHistory();
-        if (!report.ok) deps.logger.error('model_promotion_history hash chain is broken', { firstBadId: report.firstBadId, reason: report.reason });
+        if (!report.ok)
+          deps.logger.error('model_promotion_history hash chain is broken', {
+            firstBadId: report.firstBadId,
+            reason: report.reason,
+          });
         await reconcileAtStart(gate, deps.logger);
       },
     };

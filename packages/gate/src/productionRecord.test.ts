@@ -4,7 +4,28 @@ import { decisionFor, lastProductionRow } from './productionRecord.js';
 
 let id = 0;
 const row = (o: Partial<HistoryRow>): HistoryRow =>
-  ({ id: ++id, model_path: 'm', validation_timestamp: '', approved: 0, overall_accuracy: null, crash_accuracy: null, min_sector_accuracy: null, drift_score: null, replay_improvement: null, checks_passed: '[]', checks_failed: '[]', promoted_to_production: 0, notes: null, model_sha256: null, criteria_json: null, actor: null, action: 'validate', prev_hash: '', row_hash: '', ...o }) as HistoryRow;
+  ({
+    id: ++id,
+    model_path: 'm',
+    validation_timestamp: '',
+    approved: 0,
+    overall_accuracy: null,
+    crash_accuracy: null,
+    min_sector_accuracy: null,
+    drift_score: null,
+    replay_improvement: null,
+    checks_passed: '[]',
+    checks_failed: '[]',
+    promoted_to_production: 0,
+    notes: null,
+    model_sha256: null,
+    criteria_json: null,
+    actor: null,
+    action: 'validate',
+    prev_hash: '',
+    row_hash: '',
+    ...o,
+  }) as HistoryRow;
 
 describe('lastProductionRow', () => {
   it('takes the newest promotion of the same kind, skipping refusals and the other kind', () => {
@@ -22,7 +43,11 @@ describe('lastProductionRow', () => {
 
 describe('decisionFor', () => {
   it('finds the newest approved validation or override of the content, never a rejection', () => {
-    const rows = [row({ model_sha256: 'x', approved: 1 }), row({ model_sha256: 'x', approved: 0 }), row({ model_sha256: 'y', approved: 0 })];
+    const rows = [
+      row({ model_sha256: 'x', approved: 1 }),
+      row({ model_sha256: 'x', approved: 0 }),
+      row({ model_sha256: 'y', approved: 0 }),
+    ];
     expect(decisionFor(rows, 'x')?.id).toBe(rows[0]?.id);
     expect(decisionFor(rows, 'y')).toBeUndefined();
     expect(decisionFor([...rows, row({ action: 'override', model_sha256: 'y' })], 'y')?.action).toBe('override');

@@ -8,7 +8,12 @@ import lockfile from 'proper-lockfile';
  * turns true if the lock was lost (taken over as stale, or removed) so it can stop before the
  * irreversible step.
  */
-export async function withPromotionLock<T>(dir: string, lockPath: string, staleMs: number, fn: (lost: () => boolean) => Promise<T>): Promise<T> {
+export async function withPromotionLock<T>(
+  dir: string,
+  lockPath: string,
+  staleMs: number,
+  fn: (lost: () => boolean) => Promise<T>,
+): Promise<T> {
   await mkdir(dir, { recursive: true });
   let lost: Error | undefined;
   let release: () => Promise<void>;
@@ -24,7 +29,11 @@ export async function withPromotionLock<T>(dir: string, lockPath: string, staleM
     });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new VigilError('VIGIL_CONFLICT', `another promotion or rollback is in progress (lock ${lockPath} is held); try again when it finishes; nothing was changed`, { cause: e });
+      throw new VigilError(
+        'VIGIL_CONFLICT',
+        `another promotion or rollback is in progress (lock ${lockPath} is held); try again when it finishes; nothing was changed`,
+        { cause: e },
+      );
     }
     throw e;
   }

@@ -13,7 +13,8 @@ export async function reconcileAtStart(gate: ModelPromotionGate, logger: Logger)
   try {
     await gate.reconcileProduction();
   } catch (e) {
-    if (isVigilError(e, 'VIGIL_CONFLICT')) logger.debug('promotion lock held elsewhere; production reconciled by its holder or the next promotion');
+    if (isVigilError(e, 'VIGIL_CONFLICT'))
+      logger.debug('promotion lock held elsewhere; production reconciled by its holder or the next promotion');
     else logger.error('could not reconcile the production model with the history', { error: String(e) });
   }
 }

@@ -28,7 +28,10 @@ export async function recordInterruptedPromotions(d: RecoveryDeps, now: Date): P
   const appended: HistoryRow[] = [];
   for (const kind of ['file', 'directory'] as const) {
     const target = productionPath(d.paths, kind);
-    const present = await stat(target).then((s) => (kind === 'file' ? s.isFile() : s.isDirectory()), () => false);
+    const present = await stat(target).then(
+      (s) => (kind === 'file' ? s.isFile() : s.isDirectory()),
+      () => false,
+    );
     if (!present) continue;
     const sha = await hashModel(target, kind);
     const rows = await readAllHistory(d.dataSource.manager);
@@ -36,7 +39,12 @@ export async function recordInterruptedPromotions(d: RecoveryDeps, now: Date): P
     if (last?.model_sha256 === sha) continue;
     const decision = decisionFor(rows, sha);
     if (!decision) {
-      if (last) d.logger.warn('production holds a model no gate decision covers (changed outside the gate?)', { productionPath: target, sha256: sha, historyNames: last.model_sha256 });
+      if (last)
+        d.logger.warn('production holds a model no gate decision covers (changed outside the gate?)', {
+          productionPath: target,
+          sha256: sha,
+          historyNames: last.model_sha256,
+        });
       continue;
     }
     const row = await d.transactor.run((t) =>
@@ -47,12 +55,22 @@ export async function recordInterruptedPromotions(d: RecoveryDeps, now: Date): P
         promoted_to_production: 1,
         notes: `recovered: production held this model, but no history row named it (a promotion was interrupted after replacing the file and before its row was committed); recorded at ${now.toISOString()}`,
         model_sha256: sha,
-        criteria_json: JSON.stringify({ recovered: true, decisionId: decision.id, productionPath: target, kind, previousRowId: last?.id ?? null }),
+        criteria_json: JSON.stringify({
+          recovered: true,
+          decisionId: decision.id,
+          productionPath: target,
+          kind,
+          previousRowId: last?.id ?? null,
+        }),
         actor: null,
         action: decision.action === 'override' ? 'override' : 'promote',
       }),
     );
-    d.logger.warn('recorded a promotion an interrupted process had completed on disk', { productionPath: target, sha256: sha, historyId: row.id });
+    d.logger.warn('recorded a promotion an interrupted process had completed on disk', {
+      productionPath: target,
+      sha256: sha,
+      historyId: row.id,
+    });
     appended.push(row);
   }
   return appended;

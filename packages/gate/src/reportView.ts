@@ -46,7 +46,11 @@ export const checkView = (r: Partial<CheckView>): CheckView => ({
  * of the validation it acted on (found in `lookup`), so an override never hides what failed.
  * `shownPath` lets an open endpoint show paths relative to the gate root.
  */
-export function reportViews(entries: readonly HistoryEntry[], lookup: ReadonlyMap<number, HistoryEntry>, shownPath: (p: string) => string = (p) => p): ReportView[] {
+export function reportViews(
+  entries: readonly HistoryEntry[],
+  lookup: ReadonlyMap<number, HistoryEntry>,
+  shownPath: (p: string) => string = (p) => p,
+): ReportView[] {
   return entries.map((e) => {
     const c = (e.criteria ?? {}) as Criteria;
     const decision = c.results ? e : lookup.get(c.overrides ?? c.decisionId ?? -1);
@@ -69,7 +73,10 @@ export function reportViews(entries: readonly HistoryEntry[], lookup: ReadonlyMa
 }
 
 /** A fresh validation's report in the same shape, with the reasons it was rejected. */
-export function validationView(r: GateReport, shownPath: (p: string) => string = (p) => p): ReportView & { readonly reasons: readonly string[] } {
+export function validationView(
+  r: GateReport,
+  shownPath: (p: string) => string = (p) => p,
+): ReportView & { readonly reasons: readonly string[] } {
   return {
     id: r.historyId,
     modelPath: shownPath(r.modelPath),

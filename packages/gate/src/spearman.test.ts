@@ -10,7 +10,9 @@ describe('spearman', () => {
     expect(r.rho).toBeCloseTo(0.8381163549234938, 12);
     expect(r.lower).toBeCloseTo(0.4236338889939335, 12);
     expect(r.upper).toBeCloseTo(0.9624034384876148, 12);
-    expect(spearman([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9], [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4]).rho).toBeCloseTo(0.17916174391114706, 12);
+    expect(
+      spearman([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9], [2, 7, 1, 8, 2, 8, 1, 8, 2, 8, 4, 5, 9, 0, 4]).rho,
+    ).toBeCloseTo(0.17916174391114706, 12);
   });
 
   it('averages tied ranks and is null for constant input or n < 3', () => {

@@ -24,7 +24,11 @@ describe.each(testDatabases())('gate events on %s', (database) => {
   beforeEach(async () => {
     seen.length = 0;
     ws = workspace();
-    host = await createTestHost({ database, plugins: [gatePlugin, ...standIns, listener], config: { plugins: { gate: { options: ws.options } } } });
+    host = await createTestHost({
+      database,
+      plugins: [gatePlugin, ...standIns, listener],
+      config: { plugins: { gate: { options: ws.options } } },
+    });
   });
   afterEach(async () => {
     await host.dispose();
@@ -43,7 +47,12 @@ describe.each(testDatabases())('gate events on %s', (database) => {
       ['gate.decision', 'validate', false, 2],
       ['gate.promotion', 'promote', undefined, 3],
     ]);
-    expect(seen[0]!.event.data).toMatchObject({ historyId: v.historyId, modelSha256: v.modelSha256, recommendation: 'PROMOTE', checksFailed: [] });
+    expect(seen[0]!.event.data).toMatchObject({
+      historyId: v.historyId,
+      modelSha256: v.modelSha256,
+      recommendation: 'PROMOTE',
+      checksFailed: [],
+    });
     expect(seen[1]!.event.data).toMatchObject({ recommendation: 'REJECT', checksFailed: ['sectors.crash_accuracy'] });
     expect(seen[2]!.event.data).toMatchObject({ actor: 'ci', modelSha256: v.modelSha256 });
   });

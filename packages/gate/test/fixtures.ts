@@ -1,7 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CriterionResult, type GateCriterion, type ValidationPrediction, type ValidationResults, defineCriterion, definePlugin } from '@vigil/core';
+import {
+  type CriterionResult,
+  type GateCriterion,
+  type ValidationPrediction,
+  type ValidationResults,
+  defineCriterion,
+  definePlugin,
+} from '@vigil/core';
 
 /** The spec's five criterion ids (the gate's own and the ones its stand-ins provide). */
 export const B = {
@@ -19,9 +26,19 @@ export const B = {
  */
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-const SECTOR_OF: Record<string, string> = { AAPL: 'Information Technology', MSFT: 'Information Technology', JPM: 'Financials', BAC: 'Financials', XOM: 'Energy', JNJ: 'Health Care' };
+const SECTOR_OF: Record<string, string> = {
+  AAPL: 'Information Technology',
+  MSFT: 'Information Technology',
+  JPM: 'Financials',
+  BAC: 'Financials',
+  XOM: 'Energy',
+  JNJ: 'Health Care',
+};
 
-function accuracyBy(preds: readonly ValidationPrediction[], key: (p: ValidationPrediction) => string | undefined): Map<string, { n: number; ok: number }> {
+function accuracyBy(
+  preds: readonly ValidationPrediction[],
+  key: (p: ValidationPrediction) => string | undefined,
+): Map<string, { n: number; ok: number }> {
   const m = new Map<string, { n: number; ok: number }>();
   for (const p of preds) {
     const k = key(p);
@@ -43,11 +60,23 @@ export const crashAccuracy = defineCriterion({
     let value = v.regimeAccuracy?.crash;
     if (value === undefined && v.predictions) {
       const e = accuracyBy(v.predictions, (p) => (p.regime === 'crash' ? 'crash' : undefined)).get('crash');
-      if (!e || e.n < 30) return { status: 'insufficient', value: e ? e.ok / e.n : null, threshold, message: `only ${e?.n ?? 0} crash-regime samples; 30 needed` };
+      if (!e || e.n < 30)
+        return {
+          status: 'insufficient',
+          value: e ? e.ok / e.n : null,
+          threshold,
+          message: `only ${e?.n ?? 0} crash-regime samples; 30 needed`,
+        };
       value = e.ok / e.n;
     }
-    if (value === undefined) return { status: 'insufficient', value: null, threshold, message: 'no crash-regime accuracy' };
-    return { status: value > threshold ? 'pass' : 'fail', value, threshold, message: `crash accuracy ${pct(value)} vs ${pct(threshold)}` };
+    if (value === undefined)
+      return { status: 'insufficient', value: null, threshold, message: 'no crash-regime accuracy' };
+    return {
+      status: value > threshold ? 'pass' : 'fail',
+      value,
+      threshold,
+      message: `crash accuracy ${pct(value)} vs ${pct(threshold)}`,
+    };
   },
 });
 
@@ -58,11 +87,20 @@ export const minSectorAccuracy = defineCriterion({
   defaultThreshold: 0.55,
   async evaluate({ validation: v, threshold = 0.55 }): Promise<CriterionResult> {
     let by: Record<string, number> | undefined = v.sectorAccuracy ? { ...v.sectorAccuracy } : undefined;
-    if (!by && v.predictions) by = Object.fromEntries([...accuracyBy(v.predictions, (p) => SECTOR_OF[p.symbol])].map(([k, e]) => [k, e.ok / e.n]));
+    if (!by && v.predictions)
+      by = Object.fromEntries(
+        [...accuracyBy(v.predictions, (p) => SECTOR_OF[p.symbol])].map(([k, e]) => [k, e.ok / e.n]),
+      );
     const entries = Object.entries(by ?? {});
     if (entries.length === 0) return { status: 'insufficient', value: null, threshold, message: 'no sector accuracy' };
     const [worst, value] = entries.reduce((a, b) => (b[1] < a[1] ? b : a));
-    return { status: value >= threshold ? 'pass' : 'fail', value, threshold, message: `weakest sector ${worst} at ${pct(value)} vs ${pct(threshold)}`, details: { worst, bySector: by } };
+    return {
+      status: value >= threshold ? 'pass' : 'fail',
+      value,
+      threshold,
+      message: `weakest sector ${worst} at ${pct(value)} vs ${pct(threshold)}`,
+      details: { worst, bySector: by },
+    };
   },
 });
 
@@ -72,8 +110,14 @@ export const driftScore = defineCriterion({
   requiredByDefault: true,
   defaultThreshold: 0.2,
   async evaluate({ validation: v, threshold = 0.2 }): Promise<CriterionResult> {
-    if (v.driftScore === undefined) return { status: 'insufficient', value: null, threshold, message: 'no drift score' };
-    return { status: v.driftScore < threshold ? 'pass' : 'fail', value: v.driftScore, threshold, message: `drift ${v.driftScore} vs ${threshold}` };
+    if (v.driftScore === undefined)
+      return { status: 'insufficient', value: null, threshold, message: 'no drift score' };
+    return {
+      status: v.driftScore < threshold ? 'pass' : 'fail',
+      value: v.driftScore,
+      threshold,
+      message: `drift ${v.driftScore} vs ${threshold}`,
+    };
   },
 });
 
@@ -84,8 +128,14 @@ export const replayImprovement = Object.assign(
     requiredByDefault: true,
     defaultThreshold: 0,
     async evaluate({ validation: v, threshold = 0 }): Promise<CriterionResult> {
-      if (v.replayImprovement === undefined) return { status: 'insufficient', value: null, threshold, message: 'no replay improvement' };
-      return { status: v.replayImprovement > threshold ? 'pass' : 'fail', value: v.replayImprovement, threshold, message: `replay improvement ${v.replayImprovement} vs ${threshold}` };
+      if (v.replayImprovement === undefined)
+        return { status: 'insufficient', value: null, threshold, message: 'no replay improvement' };
+      return {
+        status: v.replayImprovement > threshold ? 'pass' : 'fail',
+        value: v.replayImprovement,
+        threshold,
+        message: `replay improvement ${v.replayImprovement} vs ${threshold}`,
+      };
     },
   }),
   { thresholdRange: [-1, 1] as const },

@@ -9,10 +9,15 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   let host: TestHost;
   let candidate: string;
   const start = async (config: Record<string, unknown> = {}, plugins = [gatePlugin, ...standIns]) => {
-    host = await createTestHost({ database, plugins, config: { plugins: { gate: { options: ws.options }, ...config } } });
+    host = await createTestHost({
+      database,
+      plugins,
+      config: { plugins: { gate: { options: ws.options }, ...config } },
+    });
     return host.container.resolve(gateToken);
   };
-  const rows = async () => (await host.dataSource.query('SELECT * FROM model_promotion_history ORDER BY id')) as Record<string, unknown>[];
+  const rows = async () =>
+    (await host.dataSource.query('SELECT * FROM model_promotion_history ORDER BY id')) as Record<string, unknown>[];
 
   beforeEach(() => {
     ws = workspace();
@@ -40,7 +45,12 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     ['overall accuracy < 65%', { accuracy: 0.64 }, B.overallAccuracy, 0.64],
     ['overall accuracy exactly 65% (the spec says > 65%)', { accuracy: 0.65 }, B.overallAccuracy, 0.65],
     ['crash accuracy < 65%', { regimeAccuracy: { normal: 0.8, crash: 0.6 } }, B.crashAccuracy, 0.6],
-    ['any sector < 55%', { sectorAccuracy: { 'Information Technology': 0.8, Financials: 0.54, Energy: 0.7 } }, B.minSectorAccuracy, 0.54],
+    [
+      'any sector < 55%',
+      { sectorAccuracy: { 'Information Technology': 0.8, Financials: 0.54, Energy: 0.7 } },
+      B.minSectorAccuracy,
+      0.54,
+    ],
     ['drift score >= 0.20', { driftScore: 0.25 }, B.driftScore, 0.25],
     ['no replay improvement', { replayImprovement: 0 }, B.replayImprovement, 0],
   ])('rejects a model with %s', async (_label, over, failed, value) => {
@@ -67,17 +77,35 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     }
     const ok = preds.filter((p) => p.predicted === p.actual).length / preds.length;
     const r = await gate.validateModel(candidate, { predictions: preds, driftScore: 0.1, replayImprovement: 0.01 });
-    expect(r.details[B.overallAccuracy]).toMatchObject({ status: ok > 0.65 ? 'pass' : 'fail', value: ok, details: { source: 'predictions', total: 400 } });
-    expect(r.details[B.minSectorAccuracy]).toMatchObject({ status: 'fail', value: 0.5, details: { worst: 'Health Care' } });
+    expect(r.details[B.overallAccuracy]).toMatchObject({
+      status: ok > 0.65 ? 'pass' : 'fail',
+      value: ok,
+      details: { source: 'predictions', total: 400 },
+    });
+    expect(r.details[B.minSectorAccuracy]).toMatchObject({
+      status: 'fail',
+      value: 0.5,
+      details: { worst: 'Health Care' },
+    });
     expect(r.approved).toBe(false);
     expect(r.checksFailed).toEqual([B.minSectorAccuracy]);
   });
 
   it('calls too few raw predictions insufficient, which rejects', async () => {
     const gate = await start({ gate: { options: { ...ws.options, minSamples: 50 } } });
-    const preds = Array.from({ length: 49 }, () => ({ symbol: 'AAPL', regime: 'normal', predicted: 1, actual: 1, confidence: 0.9 }));
+    const preds = Array.from({ length: 49 }, () => ({
+      symbol: 'AAPL',
+      regime: 'normal',
+      predicted: 1,
+      actual: 1,
+      confidence: 0.9,
+    }));
     const r = await gate.validateModel(candidate, { ...goodFigures(), accuracy: undefined, predictions: preds });
-    expect(r.details[B.overallAccuracy]).toMatchObject({ status: 'insufficient', value: 1, message: expect.stringContaining('only 49') });
+    expect(r.details[B.overallAccuracy]).toMatchObject({
+      status: 'insufficient',
+      value: 1,
+      message: expect.stringContaining('only 49'),
+    });
     expect(r.approved).toBe(false);
   });
 
@@ -88,7 +116,15 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     await expect(gate.validateModel('../outside.pkl', goodFigures())).rejects.toThrow(/outside the models directory/);
     const all = await rows();
     expect(all).toHaveLength(3);
-    expect(all[0]).toMatchObject({ id: a.historyId, model_path: candidate, approved: 1, actor: 'trainer', notes: 'nightly', action: 'validate', model_sha256: a.modelSha256 });
+    expect(all[0]).toMatchObject({
+      id: a.historyId,
+      model_path: candidate,
+      approved: 1,
+      actor: 'trainer',
+      notes: 'nightly',
+      action: 'validate',
+      model_sha256: a.modelSha256,
+    });
     expect(Number(all[0]!.overall_accuracy)).toBe(0.7);
     expect(Number(all[0]!.crash_accuracy)).toBe(0.68);
     expect(Number(all[0]!.min_sector_accuracy)).toBe(0.58);
@@ -97,7 +133,9 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(Number(all[0]!.promoted_to_production)).toBe(0);
     expect(JSON.parse(all[1]!.checks_failed as string)).toEqual([B.crashAccuracy]);
     expect(Number(all[1]!.approved)).toBe(0);
-    expect(JSON.parse(all[1]!.criteria_json as string).results.find((x: { id: string }) => x.id === B.crashAccuracy)).toMatchObject({ status: 'fail', value: 0.5 });
+    expect(
+      JSON.parse(all[1]!.criteria_json as string).results.find((x: { id: string }) => x.id === B.crashAccuracy),
+    ).toMatchObject({ status: 'fail', value: 0.5 });
     expect(all[2]).toMatchObject({ model_path: '../outside.pkl', action: 'validate', model_sha256: null });
     expect(Number(all[2]!.approved)).toBe(0);
     expect(all[2]!.notes).toContain('refused');
@@ -107,24 +145,45 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     expect(latest).toMatchObject({ historyId: 3, approved: false, recommendation: 'REJECT', checksFailed: ['input'] });
     expect(latest?.reasons[0]).toContain('outside the models directory');
     const second = (await gate.getHistory({ limit: 1, offset: 1 })).entries[0];
-    expect((second!.criteria as { results: { id: string; status: string }[] }).results.find((x) => x.id === B.crashAccuracy)).toMatchObject({ status: 'fail', value: 0.5 });
+    expect(
+      (second!.criteria as { results: { id: string; status: string }[] }).results.find((x) => x.id === B.crashAccuracy),
+    ).toMatchObject({ status: 'fail', value: 0.5 });
     const page = await gate.getHistory({ limit: 2, offset: 0 });
     expect(page.total).toBe(3);
     expect(page.entries.map((e) => e.id)).toEqual([3, 2]);
-    expect(page.entries[1]).toMatchObject({ approved: false, crashAccuracy: 0.5, checksFailed: [B.crashAccuracy], action: 'validate' });
+    expect(page.entries[1]).toMatchObject({
+      approved: false,
+      crashAccuracy: 0.5,
+      checksFailed: [B.crashAccuracy],
+      action: 'validate',
+    });
   });
 
   it('rejects with the error in details when a criterion throws', async () => {
     const broken = definePlugin({
       id: 'drift',
       deps: {},
-      init: () => ({ criteria: [defineCriterion({ id: B.driftScore, description: 'drift', requiredByDefault: true, async evaluate() { throw new Error('baseline window empty'); } })] }),
+      init: () => ({
+        criteria: [
+          defineCriterion({
+            id: B.driftScore,
+            description: 'drift',
+            requiredByDefault: true,
+            async evaluate() {
+              throw new Error('baseline window empty');
+            },
+          }),
+        ],
+      }),
     });
     const gate = await start({}, [gatePlugin, standIns[0], standIns[2], broken]);
     const r = await gate.validateModel(candidate, goodFigures());
     expect(r.approved).toBe(false);
     expect(r.checksFailed).toEqual([B.driftScore]);
-    expect(r.details[B.driftScore]).toMatchObject({ status: 'error', message: `criterion '${B.driftScore}' threw: baseline window empty` });
+    expect(r.details[B.driftScore]).toMatchObject({
+      status: 'error',
+      message: `criterion '${B.driftScore}' threw: baseline window empty`,
+    });
     expect(r.reasons[0]).toContain('baseline window empty');
   });
 
@@ -133,20 +192,37 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     const r = await gate.validateModel(candidate, goodFigures());
     expect(r.approved).toBe(true);
     expect([...r.checksPassed].sort()).toEqual([B.crashAccuracy, B.overallAccuracy, B.minSectorAccuracy].sort());
-    expect(r.details[B.driftScore]).toMatchObject({ status: 'insufficient', required: false, details: { missing: true, disabled: true, plugin: 'drift' } });
-    expect(r.details[B.driftScore]?.message).toBe(`criterion '${B.driftScore}' was not evaluated: plugin 'drift', which provides it, is disabled; enable drift to run it`);
+    expect(r.details[B.driftScore]).toMatchObject({
+      status: 'insufficient',
+      required: false,
+      details: { missing: true, disabled: true, plugin: 'drift' },
+    });
+    expect(r.details[B.driftScore]?.message).toBe(
+      `criterion '${B.driftScore}' was not evaluated: plugin 'drift', which provides it, is disabled; enable drift to run it`,
+    );
   });
 
   it('fails start, naming the plugin and the fix, when config requires a criterion no enabled plugin provides', async () => {
-    const err = await start({ drift: { enabled: false }, gate: { options: { ...ws.options, require: [B.driftScore, B.replayImprovement] } } }, [gatePlugin, standIns[0], standIns[1]]).catch((e) => e);
+    const err = await start(
+      { drift: { enabled: false }, gate: { options: { ...ws.options, require: [B.driftScore, B.replayImprovement] } } },
+      [gatePlugin, standIns[0], standIns[1]],
+    ).catch((e) => e);
     expect(isVigilError(err, 'VIGIL_PLUGIN_WIRING')).toBe(true);
-    expect(err.message).toContain(`plugins.gate.options.require: '${B.driftScore}' is required but plugin 'drift', which provides it, is disabled; enable drift, or remove it from plugins.gate.options.require`);
-    expect(err.message).toContain(`'${B.replayImprovement}' is required but plugin 'replay', which provides it, is not installed`);
+    expect(err.message).toContain(
+      `plugins.gate.options.require: '${B.driftScore}' is required but plugin 'drift', which provides it, is disabled; enable drift, or remove it from plugins.gate.options.require`,
+    );
+    expect(err.message).toContain(
+      `'${B.replayImprovement}' is required but plugin 'replay', which provides it, is not installed`,
+    );
   });
 
   it('lets config drop a criterion from required (it then only reports) and move thresholds', async () => {
     const required = [B.overallAccuracy, B.crashAccuracy, B.minSectorAccuracy, B.driftScore];
-    const gate = await start({ gate: { options: { ...ws.options, required, thresholds: { [B.overallAccuracy]: 0.75, [B.replayImprovement]: -0.05 } } } });
+    const gate = await start({
+      gate: {
+        options: { ...ws.options, required, thresholds: { [B.overallAccuracy]: 0.75, [B.replayImprovement]: -0.05 } },
+      },
+    });
     const r = await gate.validateModel(candidate, goodFigures({ accuracy: 0.8, replayImprovement: -0.1 }));
     expect(r.approved).toBe(true);
     expect(r.checksFailed).toEqual([B.replayImprovement]);
@@ -160,30 +236,63 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     const stuck = definePlugin({
       id: 'replay',
       deps: {},
-      init: () => ({ criteria: [defineCriterion({ id: B.replayImprovement, description: 'hangs', requiredByDefault: true, evaluate: () => new Promise(() => undefined) })] }),
+      init: () => ({
+        criteria: [
+          defineCriterion({
+            id: B.replayImprovement,
+            description: 'hangs',
+            requiredByDefault: true,
+            evaluate: () => new Promise(() => undefined),
+          }),
+        ],
+      }),
     });
-    const gate = await start({ gate: { options: { ...ws.options, criterionTimeoutMs: 50 } } }, [gatePlugin, standIns[0], standIns[1], stuck]);
+    const gate = await start({ gate: { options: { ...ws.options, criterionTimeoutMs: 50 } } }, [
+      gatePlugin,
+      standIns[0],
+      standIns[1],
+      stuck,
+    ]);
     const r = await gate.validateModel(candidate, goodFigures());
     expect(r).toMatchObject({ approved: false, checksFailed: [B.replayImprovement] });
-    expect(r.details[B.replayImprovement]).toMatchObject({ status: 'error', message: expect.stringContaining('did not answer within 50 ms') });
+    expect(r.details[B.replayImprovement]).toMatchObject({
+      status: 'error',
+      message: expect.stringContaining('did not answer within 50 ms'),
+    });
   });
 
   it('keeps the row when a criterion returns details JSON cannot hold', async () => {
     const odd = definePlugin({
       id: 'replay',
       deps: {},
-      init: () => ({ criteria: [defineCriterion({ id: B.replayImprovement, description: 'odd', requiredByDefault: true, async evaluate() { return { status: 'pass', value: 0.1, message: 'ok', details: { n: 10n } }; } })] }),
+      init: () => ({
+        criteria: [
+          defineCriterion({
+            id: B.replayImprovement,
+            description: 'odd',
+            requiredByDefault: true,
+            async evaluate() {
+              return { status: 'pass', value: 0.1, message: 'ok', details: { n: 10n } };
+            },
+          }),
+        ],
+      }),
     });
     const gate = await start({}, [gatePlugin, standIns[0], standIns[1], odd]);
     const r = await gate.validateModel(candidate, goodFigures());
     expect(r.approved).toBe(true);
-    const stored = (await gate.getHistory({ limit: 1 })).entries[0]?.criteria as { results: { id: string; details: Record<string, string> }[] };
-    expect(stored.results.find((x) => x.id === B.replayImprovement)?.details.unserializable).toContain('could not be stored as JSON');
+    const stored = (await gate.getHistory({ limit: 1 })).entries[0]?.criteria as {
+      results: { id: string; details: Record<string, string> }[];
+    };
+    expect(stored.results.find((x) => x.id === B.replayImprovement)?.details.unserializable).toContain(
+      'could not be stored as JSON',
+    );
   });
 
   it('getHistory refuses bad paging', async () => {
     const gate = await start();
-    for (const q of [{ limit: 0 }, { limit: 1.5 }, { offset: -1 }]) expect(isVigilError(await gate.getHistory(q).catch((e) => e), 'VIGIL_INVALID_INPUT')).toBe(true);
+    for (const q of [{ limit: 0 }, { limit: 1.5 }, { offset: -1 }])
+      expect(isVigilError(await gate.getHistory(q).catch((e) => e), 'VIGIL_INVALID_INPUT')).toBe(true);
   });
 
   it('a third-party criterion registered by its own plugin changes the decision', async () => {
@@ -200,9 +309,15 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     const acme = definePlugin({ id: 'acme', deps: {}, init: () => ({ criteria: [maxTurnover] }) });
     // optional by default: it reports but does not decide until config requires it
     const optional = await start({}, [gatePlugin, ...standIns, acme]);
-    expect((await optional.validateModel(candidate, goodFigures({ turnover: 0.5 }))).details['acme.max_turnover']).toMatchObject({ status: 'fail', required: false });
+    expect(
+      (await optional.validateModel(candidate, goodFigures({ turnover: 0.5 }))).details['acme.max_turnover'],
+    ).toMatchObject({ status: 'fail', required: false });
     await host.dispose();
-    const gate = await start({ gate: { options: { ...ws.options, require: ['acme.max_turnover'] } } }, [gatePlugin, ...standIns, acme]);
+    const gate = await start({ gate: { options: { ...ws.options, require: ['acme.max_turnover'] } } }, [
+      gatePlugin,
+      ...standIns,
+      acme,
+    ]);
     expect((await gate.validateModel(candidate, goodFigures({ turnover: 0.1 }))).approved).toBe(true);
     const r = await gate.validateModel(candidate, goodFigures({ turnover: 0.5 }));
     expect(r).toMatchObject({ approved: false, checksFailed: ['acme.max_turnover'] });
@@ -211,22 +326,55 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   it('refuses bad input with a VigilError naming the field, and logs the attempt as rejected', async () => {
     const gate = await start();
     const cases: [string, () => Promise<unknown>, string, string][] = [
-      ['fraction out of range', () => gate.validateModel(candidate, goodFigures({ accuracy: 1.2 })), 'VIGIL_INVALID_INPUT', 'validation.accuracy'],
-      ['NaN sector', () => gate.validateModel(candidate, goodFigures({ sectorAccuracy: { Energy: Number.NaN } })), 'VIGIL_INVALID_INPUT', 'validation.sectorAccuracy.Energy'],
-      ['label not configured', () => gate.validateModel(candidate, { predictions: [{ symbol: 'A', regime: 'normal', predicted: 2, actual: 1, confidence: 0.5 }] }), 'VIGIL_INVALID_INPUT', 'validation.predictions[0].predicted'],
+      [
+        'fraction out of range',
+        () => gate.validateModel(candidate, goodFigures({ accuracy: 1.2 })),
+        'VIGIL_INVALID_INPUT',
+        'validation.accuracy',
+      ],
+      [
+        'NaN sector',
+        () => gate.validateModel(candidate, goodFigures({ sectorAccuracy: { Energy: Number.NaN } })),
+        'VIGIL_INVALID_INPUT',
+        'validation.sectorAccuracy.Energy',
+      ],
+      [
+        'label not configured',
+        () =>
+          gate.validateModel(candidate, {
+            predictions: [{ symbol: 'A', regime: 'normal', predicted: 2, actual: 1, confidence: 0.5 }],
+          }),
+        'VIGIL_INVALID_INPUT',
+        'validation.predictions[0].predicted',
+      ],
       ['no figures at all', () => gate.validateModel(candidate, {}), 'VIGIL_INVALID_INPUT', 'validation'],
-      ['missing model', () => gate.validateModel(`${ws.models}/nope.pkl`, goodFigures()), 'VIGIL_NOT_FOUND', 'modelPath'],
-      ['escaping path', () => gate.validateModel(`${ws.models}/../../etc/passwd`, goodFigures()), 'VIGIL_PATH_REFUSED', 'modelPath'],
+      [
+        'missing model',
+        () => gate.validateModel(`${ws.models}/nope.pkl`, goodFigures()),
+        'VIGIL_NOT_FOUND',
+        'modelPath',
+      ],
+      [
+        'escaping path',
+        () => gate.validateModel(`${ws.models}/../../etc/passwd`, goodFigures()),
+        'VIGIL_PATH_REFUSED',
+        'modelPath',
+      ],
       ['absolute outside', () => gate.validateModel('/etc/hostname', goodFigures()), 'VIGIL_PATH_REFUSED', 'modelPath'],
     ];
     for (const [label, run, code, path] of cases) {
       const err = (await run().catch((e) => e)) as { issues: { path: string }[] };
       expect(isVigilError(err, code as never), `${label}: ${err}`).toBe(true);
-      expect(err.issues.map((i) => i.path), label).toContain(path);
+      expect(
+        err.issues.map((i) => i.path),
+        label,
+      ).toContain(path);
     }
     const all = await rows();
     expect(all).toHaveLength(cases.length);
-    expect(all.every((r) => Number(r.approved) === 0 && JSON.parse(r.checks_failed as string)[0] === 'input')).toBe(true);
+    expect(all.every((r) => Number(r.approved) === 0 && JSON.parse(r.checks_failed as string)[0] === 'input')).toBe(
+      true,
+    );
     expect(all[0]!.model_sha256).toBeNull();
   });
 
@@ -241,15 +389,36 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
   });
 
   it('fails start on out-of-range thresholds from config and on duplicate criterion ids, naming the plugin', async () => {
-    const err = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } }).catch((e) => e);
+    const err = await start({ gate: { options: { ...ws.options, thresholds: { [B.overallAccuracy]: 65 } } } }).catch(
+      (e) => e,
+    );
     expect(isVigilError(err, 'VIGIL_PLUGIN_WIRING')).toBe(true);
     expect(err.message).toContain("plugin 'gate'");
-    expect(err.message).toContain(`plugins.gate.options.thresholds.${B.overallAccuracy}: must be a number in [0, 1], got 65`);
+    expect(err.message).toContain(
+      `plugins.gate.options.thresholds.${B.overallAccuracy}: must be a number in [0, 1], got 65`,
+    );
 
-    const dup = definePlugin({ id: 'copycat', deps: {}, init: () => ({ criteria: [defineCriterion({ id: B.driftScore, description: 'again', requiredByDefault: true, async evaluate() { return { status: 'pass', message: 'always' }; } })] }) });
+    const dup = definePlugin({
+      id: 'copycat',
+      deps: {},
+      init: () => ({
+        criteria: [
+          defineCriterion({
+            id: B.driftScore,
+            description: 'again',
+            requiredByDefault: true,
+            async evaluate() {
+              return { status: 'pass', message: 'always' };
+            },
+          }),
+        ],
+      }),
+    });
     const e2 = await start({}, [gatePlugin, ...standIns, dup]).catch((e) => e);
     expect(isVigilError(e2, 'VIGIL_DUPLICATE_CRITERION')).toBe(true);
-    expect(e2.message).toBe(`plugin 'copycat': gate criterion '${B.driftScore}' is already registered by plugin 'drift'; each id must be registered once (rename one, or disable one of the plugins)`);
+    expect(e2.message).toBe(
+      `plugin 'copycat': gate criterion '${B.driftScore}' is already registered by plugin 'drift'; each id must be registered once (rename one, or disable one of the plugins)`,
+    );
   });
 });
 
@@ -258,10 +427,18 @@ describe('gate on an existing spec table', () => {
     const db = await createTestDatabase('sqlite-file');
     const ws = workspace();
     const bare = await createTestHost({ database: db, plugins: [] });
-    await bare.dataSource.query(`CREATE TABLE model_promotion_history (id INTEGER PRIMARY KEY AUTOINCREMENT, model_path TEXT NOT NULL, validation_timestamp TEXT NOT NULL, approved INTEGER NOT NULL, overall_accuracy REAL, crash_accuracy REAL, min_sector_accuracy REAL, drift_score REAL, replay_improvement REAL, checks_passed TEXT, checks_failed TEXT, promoted_to_production INTEGER DEFAULT 0, notes TEXT)`);
-    await bare.dataSource.query(`INSERT INTO model_promotion_history (model_path, validation_timestamp, approved, overall_accuracy) VALUES ('old.pkl', '2025-01-01T00:00:00', 1, 0.7)`);
+    await bare.dataSource.query(
+      `CREATE TABLE model_promotion_history (id INTEGER PRIMARY KEY AUTOINCREMENT, model_path TEXT NOT NULL, validation_timestamp TEXT NOT NULL, approved INTEGER NOT NULL, overall_accuracy REAL, crash_accuracy REAL, min_sector_accuracy REAL, drift_score REAL, replay_improvement REAL, checks_passed TEXT, checks_failed TEXT, promoted_to_production INTEGER DEFAULT 0, notes TEXT)`,
+    );
+    await bare.dataSource.query(
+      `INSERT INTO model_promotion_history (model_path, validation_timestamp, approved, overall_accuracy) VALUES ('old.pkl', '2025-01-01T00:00:00', 1, 0.7)`,
+    );
     await bare.stop();
-    const host = await createTestHost({ database: db, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: ws.options } } } });
+    const host = await createTestHost({
+      database: db,
+      plugins: [gatePlugin, ...standIns],
+      config: { plugins: { gate: { options: ws.options } } },
+    });
     try {
       const gate = host.container.resolve(gateToken);
       const r = await gate.validateModel(ws.write('m.pkl', 'x'), goodFigures());

@@ -13,12 +13,19 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The child processes run the built dist; rebuild it when any source file is newer. */
 function ensureBuilt(): void {
-  const newest = (dir: string): number => Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  const newest = (dir: string): number =>
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
   let built = 0;
   try {
     built = statSync(join(pkg, 'dist', 'index.js')).mtimeMs;
   } catch {}
-  if (built < newest(join(pkg, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'inherit' });
+  if (built < newest(join(pkg, 'src')))
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'inherit' });
 }
 
 describe.each(testDatabases())('gate promotion across processes on %s', (database) => {
@@ -27,7 +34,11 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
   it('two processes promoting at once: exactly one promotion, production byte-identical to one candidate', async () => {
     const ws = workspace();
     const db = await createTestDatabase(database);
-    const host = await createTestHost({ database: db, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: ws.options } } } });
+    const host = await createTestHost({
+      database: db,
+      plugins: [gatePlugin, ...standIns],
+      config: { plugins: { gate: { options: ws.options } } },
+    });
     try {
       ws.write('meta_learner_production.pkl', 'old');
       const bodies = ['A', 'B'].map((t) => Buffer.alloc(256 * 1024, t));
@@ -36,7 +47,15 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
       for (const c of cands) await gate.validateModel(c, goodFigures());
       const barrier = join(ws.root, 'barrier');
       mkdirSync(barrier);
-      const outs = await Promise.all(cands.map((c, i) => run(process.execPath, [join(pkg, 'test', 'promoteChild.mjs'), JSON.stringify(db.config), ws.root, c, barrier, String(i), '800'], { cwd: pkg })));
+      const outs = await Promise.all(
+        cands.map((c, i) =>
+          run(
+            process.execPath,
+            [join(pkg, 'test', 'promoteChild.mjs'), JSON.stringify(db.config), ws.root, c, barrier, String(i), '800'],
+            { cwd: pkg },
+          ),
+        ),
+      );
       const results = outs.map((o) => JSON.parse(o.stdout.trim()));
       const winners = results.filter((r) => r.ok);
       const losers = results.filter((r) => !r.ok);
@@ -46,7 +65,9 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
       const prod = readFileSync(join(ws.models, 'meta_learner_production.pkl'));
       const winner = results.findIndex((r) => r.ok);
       expect(prod.equals(bodies[winner] as Buffer)).toBe(true);
-      const promoted = (await host.dataSource.query('SELECT actor FROM model_promotion_history WHERE promoted_to_production = 1')) as { actor: string }[];
+      const promoted = (await host.dataSource.query(
+        'SELECT actor FROM model_promotion_history WHERE promoted_to_production = 1',
+      )) as { actor: string }[];
       expect(promoted).toEqual([{ actor: `child-${winner}` }]);
       expect(await gate.verifyHistory()).toMatchObject({ ok: true, rows: 4 });
     } finally {
@@ -59,7 +80,11 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
   it('a process killed between copy and rename leaves the old production model intact; the next promotion cleans up', async () => {
     const ws = workspace();
     const db = await createTestDatabase(database);
-    const host = await createTestHost({ database: db, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: { ...ws.options, lockStaleMs: 2000 } } } } });
+    const host = await createTestHost({
+      database: db,
+      plugins: [gatePlugin, ...standIns],
+      config: { plugins: { gate: { options: { ...ws.options, lockStaleMs: 2000 } } } },
+    });
     try {
       ws.write('meta_learner_production.pkl', 'old production');
       const cand = ws.write('v2.pkl', Buffer.alloc(64 * 1024, 'n'));
@@ -67,12 +92,18 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
       await gate.validateModel(cand, goodFigures());
       const barrier = join(ws.root, 'barrier');
       mkdirSync(barrier);
-      const died = await run(process.execPath, [join(pkg, 'test', 'promoteChild.mjs'), JSON.stringify(db.config), ws.root, cand, barrier, '0', 'crash'], { cwd: pkg }).catch((e) => e);
+      const died = await run(
+        process.execPath,
+        [join(pkg, 'test', 'promoteChild.mjs'), JSON.stringify(db.config), ws.root, cand, barrier, '0', 'crash'],
+        { cwd: pkg },
+      ).catch((e) => e);
       expect(died.signal).toBe('SIGKILL');
       expect(readFileSync(join(ws.models, 'meta_learner_production.pkl'), 'utf8')).toBe('old production');
       const leftovers = readdirSync(ws.models).filter((n) => n.includes('.tmp-'));
       expect(leftovers).toHaveLength(1);
-      expect(await host.dataSource.query('SELECT id FROM model_promotion_history WHERE promoted_to_production = 1')).toEqual([]);
+      expect(
+        await host.dataSource.query('SELECT id FROM model_promotion_history WHERE promoted_to_production = 1'),
+      ).toEqual([]);
       // The dead process's lock goes stale (lockStaleMs 2000); until then promotions are refused.
       let r: Awaited<ReturnType<typeof gate.promoteModel>> | undefined;
       for (let i = 0; i < 100 && !r; i++) {
@@ -82,7 +113,9 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
         });
       }
       expect(r?.action).toBe('promote');
-      expect(readFileSync(join(ws.models, 'meta_learner_production.pkl')).equals(Buffer.alloc(64 * 1024, 'n'))).toBe(true);
+      expect(readFileSync(join(ws.models, 'meta_learner_production.pkl')).equals(Buffer.alloc(64 * 1024, 'n'))).toBe(
+        true,
+      );
       expect(readdirSync(ws.models).filter((n) => n.includes('.tmp-'))).toEqual([]);
       expect(await gate.verifyHistory()).toMatchObject({ ok: true });
     } finally {

@@ -8,13 +8,20 @@ import { createHost } from '@vigil/host';
 const [dbJson, root, candidate, barrier, id, holdMs] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const host = createHost({
-  config: { database: JSON.parse(dbJson), log: { level: 'silent' }, plugins: { gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000 } } } },
+  config: {
+    database: JSON.parse(dbJson),
+    log: { level: 'silent' },
+    plugins: { gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000 } } },
+  },
   plugins: [gatePlugin],
 });
 await host.start();
 // Hold the lock a while once the copy is staged, so the two processes surely overlap; or, with
 // 'crash', die by SIGKILL between copy and rename (no cleanup, no lock release, no commit).
-const steps = holdMs === 'crash' ? { beforeRename: () => process.kill(process.pid, 'SIGKILL') } : { staged: () => sleep(Number(holdMs)) };
+const steps =
+  holdMs === 'crash'
+    ? { beforeRename: () => process.kill(process.pid, 'SIGKILL') }
+    : { staged: () => sleep(Number(holdMs)) };
 host.container.register(gatePromotionStepsToken, { useValue: steps });
 const gate = host.container.resolve(gateToken);
 writeFileSync(join(barrier, `ready-${id}`), '');

@@ -12,13 +12,21 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
   let gate: ModelPromotionGate;
   let clock: ManualClock;
   const prod = () => join(ws.models, 'meta_learner_production.pkl');
-  const rows = async () => (await host.dataSource.query('SELECT id, action, approved, promoted_to_production, model_sha256, actor, notes, checks_failed FROM model_promotion_history ORDER BY id')) as Record<string, unknown>[];
+  const rows = async () =>
+    (await host.dataSource.query(
+      'SELECT id, action, approved, promoted_to_production, model_sha256, actor, notes, checks_failed FROM model_promotion_history ORDER BY id',
+    )) as Record<string, unknown>[];
   const promotions = async () => (await rows()).filter((r) => Number(r.promoted_to_production) === 1);
 
   beforeEach(async () => {
     ws = workspace();
     clock = new ManualClock('2026-03-02T14:30:00.000Z');
-    host = await createTestHost({ database, clock, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: ws.options } } } });
+    host = await createTestHost({
+      database,
+      clock,
+      plugins: [gatePlugin, ...standIns],
+      config: { plugins: { gate: { options: ws.options } } },
+    });
     gate = host.container.resolve(gateToken);
   });
   afterEach(async () => {
@@ -32,7 +40,13 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     const v = await gate.validateModel(cand, goodFigures());
     const r = await gate.promoteModel(cand, { actor: 'pipeline' });
     expect(readFileSync(prod())).toEqual(Buffer.from([0, 1, 2, 255, 254]));
-    expect(r).toMatchObject({ action: 'promote', kind: 'file', productionPath: prod(), decisionId: v.historyId, modelSha256: v.modelSha256 });
+    expect(r).toMatchObject({
+      action: 'promote',
+      kind: 'file',
+      productionPath: prod(),
+      decisionId: v.historyId,
+      modelSha256: v.modelSha256,
+    });
     expect(r.backupPath).toBe(join(ws.models, 'backups', 'meta_learner_production.pkl.20260302T143000000Z'));
     expect(readFileSync(r.backupPath as string, 'utf8')).toBe('old production');
     expect(readdirSync(ws.models).filter((n) => n.includes('.tmp-'))).toEqual([]);
@@ -114,7 +128,10 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
 
   it('rollback restores the most recent file backup and records it; with none it says so', async () => {
     expect(isVigilError(await gate.rollback().catch((e) => e), 'VIGIL_NOT_FOUND')).toBe(true);
-    expect((await rows()).at(-1)).toMatchObject({ action: 'rollback', notes: expect.stringContaining('no backup to roll back to') });
+    expect((await rows()).at(-1)).toMatchObject({
+      action: 'rollback',
+      notes: expect.stringContaining('no backup to roll back to'),
+    });
     ws.write('meta_learner_production.pkl', 'v1');
     for (const v of ['v2', 'v3']) {
       const p = ws.write(`${v}.pkl`, v);
@@ -128,7 +145,9 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     expect(readFileSync(r.replacedPath as string, 'utf8')).toBe('v3');
     await gate.rollback();
     expect(readFileSync(prod(), 'utf8')).toBe('v1');
-    expect((await rows()).filter((x) => x.action === 'rollback' && Number(x.promoted_to_production) === 1)).toHaveLength(2);
+    expect(
+      (await rows()).filter((x) => x.action === 'rollback' && Number(x.promoted_to_production) === 1),
+    ).toHaveLength(2);
     expect(await gate.verifyHistory()).toMatchObject({ ok: true });
   });
 
@@ -142,12 +161,25 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
       expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
     }
     expect(readFileSync(prod(), 'utf8')).toBe('old');
-    const r = await gate.overrideModel(cand, { actor: 'ana.lopez', reason: 'old model broken by data vendor outage; drift is the outage itself' });
+    const r = await gate.overrideModel(cand, {
+      actor: 'ana.lopez',
+      reason: 'old model broken by data vendor outage; drift is the outage itself',
+    });
     expect(r.action).toBe('override');
     expect(readFileSync(prod(), 'utf8')).toBe('emergency');
     const entry = (await gate.getHistory({ limit: 1 })).entries[0];
-    expect(entry).toMatchObject({ action: 'override', approved: false, promotedToProduction: true, actor: 'ana.lopez', checksFailed: ['drift.drift_score'], notes: expect.stringContaining('vendor outage') });
-    expect(entry?.criteria).toMatchObject({ overrides: v.historyId, overriddenReasons: [expect.stringContaining('drift.drift_score')] });
+    expect(entry).toMatchObject({
+      action: 'override',
+      approved: false,
+      promotedToProduction: true,
+      actor: 'ana.lopez',
+      checksFailed: ['drift.drift_score'],
+      notes: expect.stringContaining('vendor outage'),
+    });
+    expect(entry?.criteria).toMatchObject({
+      overrides: v.historyId,
+      overriddenReasons: [expect.stringContaining('drift.drift_score')],
+    });
     // once overridden, a later re-promotion of the same bytes is allowed, and recorded as not approved
     await gate.rollback();
     const again = await gate.promoteModel(cand);
@@ -161,10 +193,21 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     await gate.validateModel(a, goodFigures());
     await gate.validateModel(b, goodFigures());
     let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     let staged!: () => void;
-    const isStaged = new Promise<void>((r) => { staged = r; });
-    host.container.register(gatePromotionStepsToken, { useValue: { async staged() { staged(); await held; } } });
+    const isStaged = new Promise<void>((r) => {
+      staged = r;
+    });
+    host.container.register(gatePromotionStepsToken, {
+      useValue: {
+        async staged() {
+          staged();
+          await held;
+        },
+      },
+    });
     const first = gate.promoteModel(a);
     await isStaged;
     const second = await gate.promoteModel(b).catch((e) => e);
@@ -184,7 +227,9 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     ws.write('meta_learner_production.pkl', 'old');
     const cand = ws.write('v5.pkl', 'v5');
     await gate.validateModel(cand, goodFigures());
-    host.container.register(gatePromotionStepsToken, { useValue: { staged: async () => void (await gate.validateModel(cand, goodFigures({ accuracy: 0.5 }))) } });
+    host.container.register(gatePromotionStepsToken, {
+      useValue: { staged: async () => void (await gate.validateModel(cand, goodFigures({ accuracy: 0.5 }))) },
+    });
     const err = await gate.promoteModel(cand).catch((e) => e);
     expect(isVigilError(err, 'VIGIL_CONFLICT')).toBe(true);
     expect(err.message).toContain('validated again');
@@ -239,7 +284,11 @@ describe('gate promotion setup', () => {
   it('exists only once the host has started', async () => {
     const ws = workspace();
     mkdirSync(join(ws.models, 'x'), { recursive: true });
-    const host = await createTestHost({ plugins: [gatePlugin], start: false, config: { plugins: { gate: { options: ws.options } } } });
+    const host = await createTestHost({
+      plugins: [gatePlugin],
+      start: false,
+      config: { plugins: { gate: { options: ws.options } } },
+    });
     // the gate is built by its plugin's init, with the data source already open: before start there is none to misuse
     expect(host.container.isRegistered(gateToken, true)).toBe(false);
     await host.start();

@@ -6,7 +6,9 @@ import { gatePlugin, gateToken } from '../src/index.js';
 import { goodFigures, standIns, workspace } from './fixtures.js';
 
 const history = async (host: { dataSource: { query(sql: string): Promise<unknown> } }) =>
-  (await host.dataSource.query('SELECT id, action, promoted_to_production, model_sha256, actor, criteria_json FROM model_promotion_history ORDER BY id')) as {
+  (await host.dataSource.query(
+    'SELECT id, action, promoted_to_production, model_sha256, actor, criteria_json FROM model_promotion_history ORDER BY id',
+  )) as {
     id: number;
     action: string;
     promoted_to_production: number;
@@ -39,14 +41,26 @@ describe.each(testDatabases())('gate recovery of an interrupted promotion on %s'
       const after = await history(host);
       expect(after).toHaveLength(3);
       const recovered = after[2];
-      expect(recovered).toMatchObject({ action: 'promote', promoted_to_production: 1, model_sha256: va.modelSha256, actor: null });
-      expect(JSON.parse(recovered?.criteria_json ?? '{}')).toMatchObject({ recovered: true, decisionId: va.historyId, kind: 'file' });
+      expect(recovered).toMatchObject({
+        action: 'promote',
+        promoted_to_production: 1,
+        model_sha256: va.modelSha256,
+        actor: null,
+      });
+      expect(JSON.parse(recovered?.criteria_json ?? '{}')).toMatchObject({
+        recovered: true,
+        decisionId: va.historyId,
+        kind: 'file',
+      });
 
       // Nothing more to record on the next start; a promotion of b now follows the recovered row.
       const gate2 = host.container.resolve(gateToken);
       expect(await gate2.reconcileProduction()).toEqual([]);
       await gate2.promoteModel(b);
-      expect((await history(host)).filter((r) => Number(r.promoted_to_production) === 1).map((r) => r.action)).toEqual(['promote', 'promote']);
+      expect((await history(host)).filter((r) => Number(r.promoted_to_production) === 1).map((r) => r.action)).toEqual([
+        'promote',
+        'promote',
+      ]);
       expect(await gate2.verifyHistory()).toMatchObject({ ok: true, rows: 4 });
     } finally {
       await host.dispose();
@@ -57,7 +71,11 @@ describe.each(testDatabases())('gate recovery of an interrupted promotion on %s'
 
   it('a production model no gate decision covers (placed by hand) is left alone, not recorded', async () => {
     const ws = workspace();
-    const host = await createTestHost({ database, plugins: [gatePlugin, ...standIns], config: { plugins: { gate: { options: ws.options } } } });
+    const host = await createTestHost({
+      database,
+      plugins: [gatePlugin, ...standIns],
+      config: { plugins: { gate: { options: ws.options } } },
+    });
     try {
       ws.write('meta_learner_production.pkl', 'hand-placed');
       expect(await host.container.resolve(gateToken).reconcileProduction()).toEqual([]);

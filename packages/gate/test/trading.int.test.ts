@@ -13,7 +13,13 @@ const predictions = Array.from({ length: 300 }, (_, i) => {
   const t = Math.floor(i / 3);
   const predicted = Math.floor(t / 10) % 2;
   const right = i % 5 !== 0;
-  return { symbol: ['AAPL', 'XOM', 'JPM'][i % 3] as string, regime: 'normal', predicted, actual: right ? predicted : 1 - predicted, confidence: right ? 0.8 : 0.6 };
+  return {
+    symbol: ['AAPL', 'XOM', 'JPM'][i % 3] as string,
+    regime: 'normal',
+    predicted,
+    actual: right ? predicted : 1 - predicted,
+    confidence: right ? 0.8 : 0.6,
+  };
 });
 
 describe.each(testDatabases())('trading criteria through the gate on %s', (database) => {
@@ -28,7 +34,11 @@ describe.each(testDatabases())('trading criteria through the gate on %s', (datab
   const start = async (gate: object) => {
     root = mkdtempSync(join(tmpdir(), 'vigil-trading-'));
     writeFileSync(join(root, 'm.json'), '{}');
-    host = await createTestHost({ database, plugins: [gatePlugin], config: { plugins: { gate: { options: { root, modelsDir: '.', ...gate } } } } });
+    host = await createTestHost({
+      database,
+      plugins: [gatePlugin],
+      config: { plugins: { gate: { options: { root, modelsDir: '.', ...gate } } } },
+    });
     return host.container.resolve(gateToken);
   };
 
@@ -50,7 +60,11 @@ describe.each(testDatabases())('trading criteria through the gate on %s', (datab
     expect(report.details['gate.turnover']?.value).toBeCloseTo(27 / 297, 12);
     expect(report.approved).toBe(true);
     // a high-churn copy: every position flips each step -> turnover fails; required, it blocks
-    const churn = predictions.map((p, i) => ({ ...p, predicted: Math.floor(i / 3) % 2, actual: Math.floor(i / 3) % 2 }));
+    const churn = predictions.map((p, i) => ({
+      ...p,
+      predicted: Math.floor(i / 3) % 2,
+      actual: Math.floor(i / 3) % 2,
+    }));
     const optional = await gate.validateModel('m.json', { predictions: churn });
     expect(optional.details['gate.turnover']?.status).toBe('fail');
     expect(optional.approved).toBe(true);

@@ -10,7 +10,11 @@ export const HISTORY_LIMIT = 20;
 let flash = null;
 
 export async function renderGate(root, ctx) {
-  const [latest, history, verify] = await Promise.all([getJson('api/gate/latest'), getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`), getJson('api/gate/verify')]);
+  const [latest, history, verify] = await Promise.all([
+    getJson('api/gate/latest'),
+    getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`),
+    getJson('api/gate/verify'),
+  ]);
 
   root.append(h('div', { class: 'grid-gate' }, latestPanel(latest, history?.rows ?? []), verifyPanel(verify)));
   if (latest) root.append(panel('Checks', `report #${latest.id} · ${latest.action}`, checksTable(latest.checks ?? [])));
@@ -38,7 +42,16 @@ function productionNow(r, rows) {
 }
 
 function latestPanel(r, historyRows) {
-  if (!r) return panel('Latest decision', null, emptyState('gate-latest-empty', 'No validation report yet.', 'Reports appear here once a candidate model is validated.'));
+  if (!r)
+    return panel(
+      'Latest decision',
+      null,
+      emptyState(
+        'gate-latest-empty',
+        'No validation report yet.',
+        'Reports appear here once a candidate model is validated.',
+      ),
+    );
   const counts = statusCounts(r.checks ?? []);
   const rows = [
     ['Report', h('span', { testid: 'gate-latest-id' }, `#${r.id}`)],
@@ -97,7 +110,11 @@ function verifyPanel(v) {
     'each report is chained to the previous one by SHA-256',
     h(
       'div',
-      { class: `verify verify-${ok ? 'ok' : 'bad'}`, testid: 'gate-verify', data: { ok: String(ok), rows: String(v?.rows ?? 0) } },
+      {
+        class: `verify verify-${ok ? 'ok' : 'bad'}`,
+        testid: 'gate-verify',
+        data: { ok: String(ok), rows: String(v?.rows ?? 0) },
+      },
       badge(ok ? 'verified' : 'broken', ok ? 'pass' : 'fail', 'gate-verify-status'),
       h('p', { testid: 'gate-verify-text' }, text),
     ),
@@ -112,11 +129,30 @@ function checksTable(checks) {
       h(
         'tr',
         { testid: `check-row-${c.id}`, class: `status-${c.status}` },
-        h('td', { class: 'name' }, h('div', { class: 'mono' }, c.id), c.description ? h('div', { class: 'sub' }, c.description) : null),
+        h(
+          'td',
+          { class: 'name' },
+          h('div', { class: 'mono' }, c.id),
+          c.description ? h('div', { class: 'sub' }, c.description) : null,
+        ),
         h('td', {}, badge(c.status, c.status, `check-status-${c.id}`)),
-        h('td', { class: 'num strong', testid: `check-value-${c.id}`, data: { value: c.value ?? '' } }, checkFigure(c.id, c.value)),
-        h('td', { class: 'num', testid: `check-threshold-${c.id}`, data: { value: c.threshold ?? '' } }, checkFigure(c.id, c.threshold)),
-        h('td', {}, c.required === false ? h('span', { class: 'tag' }, 'advisory') : h('span', { class: 'tag tag-strong' }, 'required')),
+        h(
+          'td',
+          { class: 'num strong', testid: `check-value-${c.id}`, data: { value: c.value ?? '' } },
+          checkFigure(c.id, c.value),
+        ),
+        h(
+          'td',
+          { class: 'num', testid: `check-threshold-${c.id}`, data: { value: c.threshold ?? '' } },
+          checkFigure(c.id, c.threshold),
+        ),
+        h(
+          'td',
+          {},
+          c.required === false
+            ? h('span', { class: 'tag' }, 'advisory')
+            : h('span', { class: 'tag tag-strong' }, 'required'),
+        ),
         h('td', { class: 'message' }, c.message ?? DASH),
       ),
     ),
@@ -127,13 +163,32 @@ function checksTable(checks) {
 function historyPanel(history) {
   const rows = history?.rows ?? [];
   const total = history?.total ?? 0;
-  const sub = h('span', {}, 'showing ', count(rows.length), ' of ', h('b', { testid: 'gate-history-total' }, count(total)), ' reports, newest first');
-  if (rows.length === 0) return panel('History', sub, emptyState('gate-history-empty', 'No promotion attempts recorded yet.'));
+  const sub = h(
+    'span',
+    {},
+    'showing ',
+    count(rows.length),
+    ' of ',
+    h('b', { testid: 'gate-history-total' }, count(total)),
+    ' reports, newest first',
+  );
+  if (rows.length === 0)
+    return panel('History', sub, emptyState('gate-history-empty', 'No promotion attempts recorded yet.'));
   return panel(
     'History',
     sub,
     table(
-      [['Report', 'num'], ['Time'], ['Action'], ['Model'], ['Decision'], ['Checks'], ['Actor'], ['Notes'], ['Production']],
+      [
+        ['Report', 'num'],
+        ['Time'],
+        ['Action'],
+        ['Model'],
+        ['Decision'],
+        ['Checks'],
+        ['Actor'],
+        ['Notes'],
+        ['Production'],
+      ],
       rows.map((r) => {
         const c = statusCounts(r.checks ?? []);
         return h(
@@ -144,7 +199,11 @@ function historyPanel(history) {
           h('td', { testid: `history-action-${r.id}` }, r.action),
           h('td', { class: 'mono ellipsis', title: r.modelPath }, r.modelPath),
           h('td', { testid: `history-recommendation-${r.id}` }, decisionBadge(r)),
-          h('td', { class: 'mono' }, `${c.pass}✓ ${c.fail}✗${c.insufficient ? ` ${c.insufficient}?` : ''}${c.error ? ` ${c.error}!` : ''}`),
+          h(
+            'td',
+            { class: 'mono' },
+            `${c.pass}✓ ${c.fail}✗${c.insufficient ? ` ${c.insufficient}?` : ''}${c.error ? ` ${c.error}!` : ''}`,
+          ),
           h('td', {}, r.actor ?? DASH),
           h('td', { class: 'ellipsis', title: r.notes ?? '' }, r.notes ?? DASH),
           h('td', {}, r.promotedToProduction ? badge('promoted', 'pass') : DASH),
@@ -156,11 +215,43 @@ function historyPanel(history) {
 }
 
 function overridePanel(latest, ctx) {
-  const field = (label, input, hint) => h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), input, hint ? h('span', { class: 'field-hint' }, hint) : null);
-  const modelPath = h('input', { type: 'text', name: 'modelPath', testid: 'override-model-path', value: latest?.modelPath ?? '', placeholder: 'candidates/model.json', autocomplete: 'off', spellcheck: 'false' });
-  const actor = h('input', { type: 'text', name: 'actor', testid: 'override-actor', autocomplete: 'off', placeholder: 'who authorises this' });
-  const reason = h('textarea', { name: 'reason', testid: 'override-reason', rows: 2, placeholder: 'why the gate is overridden' });
-  const token = h('input', { type: 'password', name: 'token', testid: 'override-token', autocomplete: 'off', placeholder: 'Bearer token' });
+  const field = (label, input, hint) =>
+    h(
+      'label',
+      { class: 'field' },
+      h('span', { class: 'field-label' }, label),
+      input,
+      hint ? h('span', { class: 'field-hint' }, hint) : null,
+    );
+  const modelPath = h('input', {
+    type: 'text',
+    name: 'modelPath',
+    testid: 'override-model-path',
+    value: latest?.modelPath ?? '',
+    placeholder: 'candidates/model.json',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  const actor = h('input', {
+    type: 'text',
+    name: 'actor',
+    testid: 'override-actor',
+    autocomplete: 'off',
+    placeholder: 'who authorises this',
+  });
+  const reason = h('textarea', {
+    name: 'reason',
+    testid: 'override-reason',
+    rows: 2,
+    placeholder: 'why the gate is overridden',
+  });
+  const token = h('input', {
+    type: 'password',
+    name: 'token',
+    testid: 'override-token',
+    autocomplete: 'off',
+    placeholder: 'Bearer token',
+  });
   const submit = h('button', { type: 'submit', class: 'btn btn-danger', testid: 'override-submit' }, 'Record override');
   const result = h('div', { class: 'result', testid: 'override-result', data: { outcome: 'none' } });
   if (flash) {
@@ -171,7 +262,14 @@ function overridePanel(latest, ctx) {
   const form = h(
     'form',
     { class: 'override-form', testid: 'override-form', novalidate: true },
-    h('div', { class: 'form-grid' }, field('Model path', modelPath), field('Actor', actor), field('API token', token, 'sent as a bearer token, not stored'), field('Reason', reason)),
+    h(
+      'div',
+      { class: 'form-grid' },
+      field('Model path', modelPath),
+      field('Actor', actor),
+      field('API token', token, 'sent as a bearer token, not stored'),
+      field('Reason', reason),
+    ),
     h('div', { class: 'form-actions' }, submit, result),
   );
   form.addEventListener('submit', async (e) => {
@@ -181,7 +279,10 @@ function overridePanel(latest, ctx) {
     try {
       const body = { modelPath: modelPath.value.trim(), actor: actor.value.trim(), reason: reason.value.trim() };
       const report = await postJson('api/gate/override', body, token.value.trim());
-      flash = { outcome: 'success', text: `Override recorded as report #${report.id} (${report.recommendation}) by ${report.actor}.` };
+      flash = {
+        outcome: 'success',
+        text: `Override recorded as report #${report.id} (${report.recommendation}) by ${report.actor}.`,
+      };
       await ctx.reload();
     } catch (err) {
       // The server is the authority on who may override and what a valid request is: show its answer.

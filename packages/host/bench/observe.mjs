@@ -7,11 +7,18 @@ import { definePlugin } from '@vigil/core';
 import { createHost } from '@vigil/host';
 import { makePredictions, rawSqliteInsertRate, reportBench } from '@vigil/test-utils';
 
-const noop = definePlugin({ id: 'noop', deps: {}, init: () => ({ hooks: { async observe() {}, async resolve() {} } }) });
+const noop = definePlugin({
+  id: 'noop',
+  deps: {},
+  init: () => ({ hooks: { async observe() {}, async resolve() {} } }),
+});
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 
 async function hostRate(records, batch) {
-  const host = createHost({ config: { database: { type: 'sqlite', path: join(dir, `host-${batch}.db`) }, log: { level: 'silent' } }, plugins: [noop] });
+  const host = createHost({
+    config: { database: { type: 'sqlite', path: join(dir, `host-${batch}.db`) }, log: { level: 'silent' } },
+    plugins: [noop],
+  });
   await host.start();
   const t0 = performance.now();
   for (let i = 0; i < records.length; i += batch) await host.observe(records.slice(i, i + batch));
@@ -21,7 +28,11 @@ async function hostRate(records, batch) {
 }
 
 const figures = [];
-for (const { batch, total } of [{ batch: 1, total: 3_000 }, { batch: 100, total: 50_000 }, { batch: 10_000, total: 200_000 }]) {
+for (const { batch, total } of [
+  { batch: 1, total: 3_000 },
+  { batch: 100, total: 50_000 },
+  { batch: 10_000, total: 200_000 },
+]) {
   const records = makePredictions(total, { seed: 11, idPrefix: `b${batch}-` });
   const raw = await rawSqliteInsertRate(records, batch, dir);
   figures.push({
@@ -38,5 +49,7 @@ reportBench({
   name: 'host-observe',
   title: 'Host observe throughput (SQLite file, WAL, no-op plugin)',
   figures,
-  notes: ['Each host batch is one transaction: validation, the prediction log insert and every plugin hook. The raw driver writes the same rows into the same table shape with the same pragmas.'],
+  notes: [
+    'Each host batch is one transaction: validation, the prediction log insert and every plugin hook. The raw driver writes the same rows into the same table shape with the same pragmas.',
+  ],
 });

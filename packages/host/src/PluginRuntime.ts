@@ -30,7 +30,10 @@ export interface ViewManifest extends PluginView {
 }
 
 const fail = (plugin: string, message: string, cause?: unknown): VigilError =>
-  new VigilError('VIGIL_PLUGIN_WIRING', `plugin '${plugin}': ${message}`, { ...(cause ? { cause } : {}), details: { plugin } });
+  new VigilError('VIGIL_PLUGIN_WIRING', `plugin '${plugin}': ${message}`, {
+    ...(cause ? { cause } : {}),
+    details: { plugin },
+  });
 
 /**
  * The plugin lifecycle: `init` each enabled plugin in dependency order with the services it
@@ -64,7 +67,10 @@ export class PluginRuntime {
           continue;
         }
         if (!this.container.isRegistered(token, true)) {
-          throw fail(p.id, `deps.${name} asks for '${tokenId(token)}', which no core service or enabled plugin initialised before it provides; enable the plugin that provides it and list it in dependsOn`);
+          throw fail(
+            p.id,
+            `deps.${name} asks for '${tokenId(token)}', which no core service or enabled plugin initialised before it provides; enable the plugin that provides it and list it in dependsOn`,
+          );
         }
         deps[name] = this.container.resolve(token);
       }
@@ -73,12 +79,19 @@ export class PluginRuntime {
         instance = (await p.init(deps, this.config.plugins[p.id]?.options)) ?? {};
       } catch (cause) {
         if (isVigilError(cause) && cause.code === 'VIGIL_PLUGIN_WIRING') throw cause;
-        throw new VigilError('VIGIL_PLUGIN_START_FAILED', `plugin '${p.id}' failed to initialise: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: p.id } });
+        throw new VigilError(
+          'VIGIL_PLUGIN_START_FAILED',
+          `plugin '${p.id}' failed to initialise: ${(cause as Error)?.message ?? cause}`,
+          { cause, details: { plugin: p.id } },
+        );
       }
       for (const [token, value] of instance.provides ?? []) {
         const other = providers.get(token);
         if (other !== undefined || this.container.isRegistered(token, false)) {
-          throw fail(p.id, `provides '${tokenId(token)}', which ${other ? `plugin '${other}'` : 'the host'} already provides; a token has one provider`);
+          throw fail(
+            p.id,
+            `provides '${tokenId(token)}', which ${other ? `plugin '${other}'` : 'the host'} already provides; a token has one provider`,
+          );
         }
         providers.set(token, p.id);
         this.container.register(token, { useValue: value });
@@ -92,7 +105,11 @@ export class PluginRuntime {
         }
         const owner = criteria.get(c.id);
         if (owner !== undefined) {
-          throw new VigilError('VIGIL_DUPLICATE_CRITERION', `plugin '${p.id}': gate criterion '${c.id}' is already registered by plugin '${owner}'; each id must be registered once (rename one, or disable one of the plugins)`, { details: { ids: [c.id], plugins: [owner, p.id] } });
+          throw new VigilError(
+            'VIGIL_DUPLICATE_CRITERION',
+            `plugin '${p.id}': gate criterion '${c.id}' is already registered by plugin '${owner}'; each id must be registered once (rename one, or disable one of the plugins)`,
+            { details: { ids: [c.id], plugins: [owner, p.id] } },
+          );
         }
         criteria.set(c.id, p.id);
         ids.push(c.id);
@@ -101,7 +118,11 @@ export class PluginRuntime {
       if (p.criterionIds) {
         const declared = [...p.criterionIds].sort().join(', ');
         const given = [...ids].sort().join(', ');
-        if (declared !== given) throw fail(p.id, `declares criterionIds [${declared}] but init returned criteria [${given}]; make them match`);
+        if (declared !== given)
+          throw fail(
+            p.id,
+            `declares criterionIds [${declared}] but init returned criteria [${given}]; make them match`,
+          );
       }
       this.#initialized.push({ plugin: p, instance });
     }
@@ -113,7 +134,11 @@ export class PluginRuntime {
         await i.instance.start?.();
       } catch (cause) {
         if (isVigilError(cause) && cause.code === 'VIGIL_PLUGIN_WIRING') throw cause;
-        throw new VigilError('VIGIL_PLUGIN_START_FAILED', `plugin '${i.plugin.id}' failed to start: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: i.plugin.id } });
+        throw new VigilError(
+          'VIGIL_PLUGIN_START_FAILED',
+          `plugin '${i.plugin.id}' failed to start: ${(cause as Error)?.message ?? cause}`,
+          { cause, details: { plugin: i.plugin.id } },
+        );
       }
     }
   }
@@ -127,7 +152,11 @@ export class PluginRuntime {
         try {
           await instance.stop?.();
         } catch (cause) {
-          throw new VigilError('VIGIL_PLUGIN_STOP_FAILED', `plugin '${plugin.id}' failed to stop: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: plugin.id } });
+          throw new VigilError(
+            'VIGIL_PLUGIN_STOP_FAILED',
+            `plugin '${plugin.id}' failed to stop: ${(cause as Error)?.message ?? cause}`,
+            { cause, details: { plugin: plugin.id } },
+          );
         }
       }),
     );
@@ -143,7 +172,11 @@ export class PluginRuntime {
         await hook.call(instance.hooks, records, { ...tx, logger: this.logger.child({ plugin: plugin.id }) });
       } catch (cause) {
         if (isVigilError(cause) && cause.code === 'VIGIL_INVALID_INPUT') throw cause;
-        throw new VigilError('VIGIL_HOOK_FAILED', `plugin '${plugin.id}' ${which} hook failed; the batch was rolled back: ${(cause as Error)?.message ?? cause}`, { cause, details: { plugin: plugin.id } });
+        throw new VigilError(
+          'VIGIL_HOOK_FAILED',
+          `plugin '${plugin.id}' ${which} hook failed; the batch was rolled back: ${(cause as Error)?.message ?? cause}`,
+          { cause, details: { plugin: plugin.id } },
+        );
       }
     }
   }
@@ -151,7 +184,9 @@ export class PluginRuntime {
   /** The enabled plugins' dashboard tabs, in tab order. */
   views(): ViewManifest[] {
     return this.#initialized
-      .flatMap(({ plugin, instance }) => (instance.view ? [{ ...instance.view, pluginId: plugin.id, route: instance.view.route ?? plugin.id }] : []))
+      .flatMap(({ plugin, instance }) =>
+        instance.view ? [{ ...instance.view, pluginId: plugin.id, route: instance.view.route ?? plugin.id }] : [],
+      )
       .sort((a, b) => (a.order ?? 100) - (b.order ?? 100));
   }
 }

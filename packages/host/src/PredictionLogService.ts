@@ -21,11 +21,17 @@ export class PredictionLogService implements PredictionLog {
   async recent(limit: number, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
     if (!(Number.isInteger(limit) && limit > 0)) return [];
     const ph = placeholder(dialectOf(manager.connection));
-    const rows = (await manager.query(`SELECT * FROM ${PREDICTIONS_TABLE} ORDER BY observed_at DESC, id DESC LIMIT ${ph(1)}`, [limit])) as PredictionRow[];
+    const rows = (await manager.query(
+      `SELECT * FROM ${PREDICTIONS_TABLE} ORDER BY observed_at DESC, id DESC LIMIT ${ph(1)}`,
+      [limit],
+    )) as PredictionRow[];
     return rows.reverse().map(toLogged);
   }
 
-  async range(q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean }, manager: EntityManager = this.ds.manager): Promise<LoggedPrediction[]> {
+  async range(
+    q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean },
+    manager: EntityManager = this.ds.manager,
+  ): Promise<LoggedPrediction[]> {
     const ph = placeholder(dialectOf(manager.connection));
     const where: string[] = [];
     const params: unknown[] = [];
@@ -40,7 +46,10 @@ export class PredictionLogService implements PredictionLog {
   }
 
   async counts(manager: EntityManager = this.ds.manager): Promise<{ logged: number; resolved: number }> {
-    const [r] = (await manager.query(`SELECT COUNT(*) AS n, COUNT(actual_label) AS r FROM ${PREDICTIONS_TABLE}`)) as { n: unknown; r: unknown }[];
+    const [r] = (await manager.query(`SELECT COUNT(*) AS n, COUNT(actual_label) AS r FROM ${PREDICTIONS_TABLE}`)) as {
+      n: unknown;
+      r: unknown;
+    }[];
     return { logged: Number(r?.n ?? 0), resolved: Number(r?.r ?? 0) };
   }
 }

@@ -96,7 +96,9 @@ export interface VigilHost {
    */
   prune(policy?: RetentionPolicy, options?: { readonly dryRun?: boolean }): Promise<PruneResult>;
   /** One logged prediction with its outcome, if any. */
-  getPrediction(id: string): Promise<(PredictionRecord & { actualLabel: number | null; resolvedAt: string | null }) | undefined>;
+  getPrediction(
+    id: string,
+  ): Promise<(PredictionRecord & { actualLabel: number | null; resolvedAt: string | null }) | undefined>;
 }
 
 const isNormalized = (c: VigilConfigInput | NormalizedConfig): c is NormalizedConfig =>
@@ -121,7 +123,11 @@ export function createHost(options: HostOptions): VigilHost {
   const plugins = config.order.map((id) => byId.get(id) as AnyPlugin);
   const container = (options.container ?? rootContainer).createChildContainer();
 
-  const installed: InstalledPlugin[] = options.plugins.map((p) => ({ id: p.id, enabled: config.order.includes(p.id), criterionIds: [...(p.criterionIds ?? [])] }));
+  const installed: InstalledPlugin[] = options.plugins.map((p) => ({
+    id: p.id,
+    enabled: config.order.includes(p.id),
+    criterionIds: [...(p.criterionIds ?? [])],
+  }));
   const bindBase = (): void => {
     container.register(configToken, { useValue: config });
     container.register(loggerToken, { useValue: logger });
@@ -138,7 +144,8 @@ export function createHost(options: HostOptions): VigilHost {
   let transactor: SerialTransactor | undefined;
 
   const requireStarted = (what: string): SerialTransactor => {
-    if (state !== 'started' || !transactor) throw new VigilError('VIGIL_HOST_STATE', `cannot ${what}: the host is ${state}; call start() first`);
+    if (state !== 'started' || !transactor)
+      throw new VigilError('VIGIL_HOST_STATE', `cannot ${what}: the host is ${state}; call start() first`);
     return transactor;
   };
 
@@ -168,13 +175,15 @@ export function createHost(options: HostOptions): VigilHost {
       return state;
     },
     get dataSource(): DataSource {
-      if (!ds?.isInitialized) throw new VigilError('VIGIL_HOST_STATE', `the data source is not open: the host is ${state}`);
+      if (!ds?.isInitialized)
+        throw new VigilError('VIGIL_HOST_STATE', `the data source is not open: the host is ${state}`);
       return ds;
     },
 
     async start() {
       if (state === 'started') return;
-      if (state === 'starting' || state === 'stopping') throw new VigilError('VIGIL_HOST_STATE', `cannot start while ${state}`);
+      if (state === 'starting' || state === 'stopping')
+        throw new VigilError('VIGIL_HOST_STATE', `cannot start while ${state}`);
       state = 'starting';
       try {
         ds = (await openDataSource(config, plugins, logger)).ds;
@@ -204,7 +213,11 @@ export function createHost(options: HostOptions): VigilHost {
       state = 'stopped';
       if (errors.length === 1) throw errors[0];
       if (errors.length > 1) {
-        throw new VigilError('VIGIL_PLUGIN_STOP_FAILED', `${errors.length} plugins failed to stop:\n${errors.map((e) => `  ${(e as Error).message}`).join('\n')}`, { details: { errors } });
+        throw new VigilError(
+          'VIGIL_PLUGIN_STOP_FAILED',
+          `${errors.length} plugins failed to stop:\n${errors.map((e) => `  ${(e as Error).message}`).join('\n')}`,
+          { details: { errors } },
+        );
       }
     },
 
@@ -224,15 +237,26 @@ export function createHost(options: HostOptions): VigilHost {
         if (isVigilError(e) || !isUniqueViolation(e)) throw e;
       }
       // Some ids are logged already: identical records are a retried batch (no-op); others are an error.
-      const existing = new Map((await loadPredictions(host.dataSource.manager, records.map((r) => r.id))).map((r) => [r.id, r]));
+      const existing = new Map(
+        (
+          await loadPredictions(
+            host.dataSource.manager,
+            records.map((r) => r.id),
+          )
+        ).map((r) => [r.id, r]),
+      );
       const fresh: PredictionRecord[] = [];
       records.forEach((r, i) => {
         const row = existing.get(r.id);
         if (!row) fresh.push(r);
         else if (!sameRecord(row, r)) {
-          throw new VigilError('VIGIL_DUPLICATE_PREDICTION', `records[${i}].id: prediction ${describeValue(r.id)} is already logged with different content; nothing was written`, {
-            issues: [{ path: `records[${i}].id`, message: 'already logged with different content', value: r.id }],
-          });
+          throw new VigilError(
+            'VIGIL_DUPLICATE_PREDICTION',
+            `records[${i}].id: prediction ${describeValue(r.id)} is already logged with different content; nothing was written`,
+            {
+              issues: [{ path: `records[${i}].id`, message: 'already logged with different content', value: r.id }],
+            },
+          );
         }
       });
       if (fresh.length) await write(fresh);
@@ -245,12 +269,26 @@ export function createHost(options: HostOptions): VigilHost {
       if (outcomes.length === 0) return { resolved: 0, unchanged: 0 };
       const now = clock.now().toISOString();
       return tx.run(async (t) => {
-        const rows = new Map((await loadPredictions(t.manager, outcomes.map((o) => o.id))).map((r) => [r.id, r]));
+        const rows = new Map(
+          (
+            await loadPredictions(
+              t.manager,
+              outcomes.map((o) => o.id),
+            )
+          ).map((r) => [r.id, r]),
+        );
         const unknown = outcomes.filter((o) => !rows.has(o.id)).map((o) => o.id);
         if (unknown.length) {
-          throw new VigilError('VIGIL_UNKNOWN_PREDICTION', `${unknown.length} outcome(s) name predictions that were never observed: ${unknown.slice(0, 5).map((id) => describeValue(id)).join(', ')}${unknown.length > 5 ? ', ...' : ''}; nothing was written`, {
-            issues: unknown.map((id) => ({ path: 'outcomes.id', message: 'no such prediction', value: id })),
-          });
+          throw new VigilError(
+            'VIGIL_UNKNOWN_PREDICTION',
+            `${unknown.length} outcome(s) name predictions that were never observed: ${unknown
+              .slice(0, 5)
+              .map((id) => describeValue(id))
+              .join(', ')}${unknown.length > 5 ? ', ...' : ''}; nothing was written`,
+            {
+              issues: unknown.map((id) => ({ path: 'outcomes.id', message: 'no such prediction', value: id })),
+            },
+          );
         }
         const resolved: ResolvedPrediction[] = [];
         let unchanged = 0;
@@ -261,12 +299,27 @@ export function createHost(options: HostOptions): VigilHost {
               unchanged++;
               continue;
             }
-            throw new VigilError('VIGIL_CONFLICTING_OUTCOME', `prediction ${describeValue(o.id)} was already resolved with label ${row.actual_label}, not ${o.actualLabel}; nothing was written`, {
-              issues: [{ path: 'outcomes.actualLabel', message: `already resolved with ${row.actual_label}`, value: o.actualLabel }],
-            });
+            throw new VigilError(
+              'VIGIL_CONFLICTING_OUTCOME',
+              `prediction ${describeValue(o.id)} was already resolved with label ${row.actual_label}, not ${o.actualLabel}; nothing was written`,
+              {
+                issues: [
+                  {
+                    path: 'outcomes.actualLabel',
+                    message: `already resolved with ${row.actual_label}`,
+                    value: o.actualLabel,
+                  },
+                ],
+              },
+            );
           }
           const rec = rowToRecord(row);
-          resolved.push({ ...rec, actualLabel: o.actualLabel, resolvedAt: o.resolvedAt ?? now, correct: rec.predictedLabel === o.actualLabel });
+          resolved.push({
+            ...rec,
+            actualLabel: o.actualLabel,
+            resolvedAt: o.resolvedAt ?? now,
+            correct: rec.predictedLabel === o.actualLabel,
+          });
         }
         if (resolved.length) {
           await markResolved(t.manager, resolved);
@@ -278,7 +331,9 @@ export function createHost(options: HostOptions): VigilHost {
 
     async prune(policy, options) {
       const tx = requireStarted('prune');
-      return tx.run((t) => prunePredictions(t.manager, policy ?? config.retention, clock.now(), options?.dryRun ?? false));
+      return tx.run((t) =>
+        prunePredictions(t.manager, policy ?? config.retention, clock.now(), options?.dryRun ?? false),
+      );
     },
 
     async getPrediction(id) {

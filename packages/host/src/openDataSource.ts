@@ -1,4 +1,11 @@
-import { type AnyPlugin, type Logger, type NormalizedConfig, createDataSource, dialectOf, tuneDataSource } from '@vigil/core';
+import {
+  type AnyPlugin,
+  type Logger,
+  type NormalizedConfig,
+  createDataSource,
+  dialectOf,
+  tuneDataSource,
+} from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
 import { PredictionLogEntity } from './predictionLog.js';
@@ -9,7 +16,11 @@ import { PredictionLogEntity } from './predictionLog.js';
  * that already holds Phase 1 tables, or Phase 2 tables made by the original Python schema
  * script, keeps its rows; TypeORM's migration log makes a second run a no-op.
  */
-export async function openDataSource(config: NormalizedConfig, plugins: readonly AnyPlugin[], logger: Logger): Promise<{ ds: DataSource; applied: string[] }> {
+export async function openDataSource(
+  config: NormalizedConfig,
+  plugins: readonly AnyPlugin[],
+  logger: Logger,
+): Promise<{ ds: DataSource; applied: string[] }> {
   const ds = createDataSource(config.database, {
     entities: [PredictionLogEntity, ...plugins.flatMap((p) => (p.entities ?? []) as never[])],
     migrations: [HostPredictionLog1700000000000, ...plugins.flatMap((p) => p.migrations ?? [])],

@@ -45,10 +45,34 @@ export const PredictionLogEntity = new EntitySchema<PredictionRow>({
   },
 });
 
-const COLUMNS = ['id', 'timestamp', 'symbol', 'regime', 'features_json', 'predicted_label', 'confidence', 'model_version', 'observed_at'] as const;
+const COLUMNS = [
+  'id',
+  'timestamp',
+  'symbol',
+  'regime',
+  'features_json',
+  'predicted_label',
+  'confidence',
+  'model_version',
+  'observed_at',
+] as const;
 
-export async function insertPredictions(m: EntityManager, records: readonly PredictionRecord[], observedAt: string): Promise<void> {
-  const rows = records.map((r) => [r.id, r.timestamp, r.symbol, r.regime, JSON.stringify(r.features), r.predictedLabel, r.confidence, r.modelVersion, observedAt]);
+export async function insertPredictions(
+  m: EntityManager,
+  records: readonly PredictionRecord[],
+  observedAt: string,
+): Promise<void> {
+  const rows = records.map((r) => [
+    r.id,
+    r.timestamp,
+    r.symbol,
+    r.regime,
+    JSON.stringify(r.features),
+    r.predictedLabel,
+    r.confidence,
+    r.modelVersion,
+    observedAt,
+  ]);
   await bulkInsert(m, PREDICTIONS_TABLE, COLUMNS, rows);
 }
 

@@ -22,7 +22,12 @@ export interface PruneResult {
  * episodes, drift baselines and gate history keep their rows. One statement per limit, on the
  * observed_at index, inside the caller's transaction.
  */
-export async function prunePredictions(m: EntityManager, policy: RetentionPolicy, now: Date, dryRun = false): Promise<PruneResult> {
+export async function prunePredictions(
+  m: EntityManager,
+  policy: RetentionPolicy,
+  now: Date,
+  dryRun = false,
+): Promise<PruneResult> {
   checkPolicy(policy);
   const ph = placeholder(dialectOf(m.connection));
   const T = PREDICTIONS_TABLE;
@@ -43,10 +48,10 @@ export async function prunePredictions(m: EntityManager, policy: RetentionPolicy
     const models = (await m.query(`SELECT DISTINCT model_version FROM ${T}`)) as { model_version: string }[];
     for (const { model_version: model } of models) {
       // the newest row past the limit: it and every older resolved row of this model go
-      const [edge] = (await m.query(`SELECT observed_at, id FROM ${T} WHERE model_version = ${ph(1)} ORDER BY observed_at DESC, id DESC LIMIT 1 OFFSET ${ph(2)}`, [
-        model,
-        policy.rowsPerModel,
-      ])) as { observed_at: string; id: string }[];
+      const [edge] = (await m.query(
+        `SELECT observed_at, id FROM ${T} WHERE model_version = ${ph(1)} ORDER BY observed_at DESC, id DESC LIMIT 1 OFFSET ${ph(2)}`,
+        [model, policy.rowsPerModel],
+      )) as { observed_at: string; id: string }[];
       if (!edge) continue;
       const age = cutoff === null ? '' : ` AND observed_at >= ${ph(5)}`; // not counted twice on a dry run
       byRows += await run(
@@ -62,14 +67,22 @@ function checkPolicy(p: RetentionPolicy): void {
   for (const key of ['days', 'rowsPerModel'] as const) {
     const v = p[key];
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) {
-      throw new VigilError('VIGIL_INVALID_INPUT', `retention.${key} must be a positive integer, got ${String(v)}; nothing was deleted`, {
-        issues: [{ path: `retention.${key}`, message: 'must be a positive integer', value: v }],
-      });
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `retention.${key} must be a positive integer, got ${String(v)}; nothing was deleted`,
+        {
+          issues: [{ path: `retention.${key}`, message: 'must be a positive integer', value: v }],
+        },
+      );
     }
   }
   if (p.days === undefined && p.rowsPerModel === undefined) {
-    throw new VigilError('VIGIL_INVALID_INPUT', 'retention needs days or rowsPerModel (config key `retention`, or `vigil prune --days N --rows-per-model N`); nothing was deleted', {
-      issues: [{ path: 'retention', message: 'needs days or rowsPerModel', value: p }],
-    });
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      'retention needs days or rowsPerModel (config key `retention`, or `vigil prune --days N --rows-per-model N`); nothing was deleted',
+      {
+        issues: [{ path: 'retention', message: 'needs days or rowsPerModel', value: p }],
+      },
+    );
   }
 }

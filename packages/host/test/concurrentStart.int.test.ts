@@ -10,10 +10,14 @@ import { auditPlugin, laterPlugin } from './fixtures.js';
 describe.each(testDatabases())('hosts starting at once on one fresh %s database', (database) => {
   it('all start; every migration is applied once', async () => {
     const db = await createTestDatabase(database);
-    const hosts = Array.from({ length: 4 }, () => createHost({ config: { database: db.config, log: { level: 'silent' } }, plugins: [auditPlugin, laterPlugin] }));
+    const hosts = Array.from({ length: 4 }, () =>
+      createHost({ config: { database: db.config, log: { level: 'silent' } }, plugins: [auditPlugin, laterPlugin] }),
+    );
     try {
       const results = await Promise.allSettled(hosts.map((h) => h.start()));
-      expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      expect(
+        results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
+      ).toEqual([]);
       const log = (await hosts[0]?.dataSource.query('SELECT name FROM vigil_migrations')) as { name: string }[];
       expect(new Set(log.map((r) => r.name)).size).toBe(log.length);
     } finally {

@@ -21,7 +21,9 @@ describe('a full disk (SQLITE_FULL)', () => {
         (e: Error) => e,
       );
       expect(String(err?.message)).toMatch(/SQLITE_FULL/);
-      expect(logger.lines.filter((l) => l.level === 'error').map((l) => `${l.msg} ${JSON.stringify(l.ctx)}`)).toEqual([]);
+      expect(logger.lines.filter((l) => l.level === 'error').map((l) => `${l.msg} ${JSON.stringify(l.ctx)}`)).toEqual(
+        [],
+      );
       expect(Number((await host.dataSource.query('SELECT COUNT(*) AS n FROM vigil_predictions'))[0].n)).toBe(10);
       await host.dataSource.query('PRAGMA max_page_count = 1073741823');
       expect(await host.observe(makePredictions(5000, { idPrefix: 'b' }))).toEqual({ accepted: 5000, duplicates: 0 });

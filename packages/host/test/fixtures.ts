@@ -6,20 +6,33 @@ import { z } from 'zod';
 export const auditRows = new EntitySchema<{ id: number; prediction_id: string; kind: string }>({
   name: 'AuditRow',
   tableName: 'audit_rows',
-  columns: { id: { type: 'integer', primary: true, generated: 'increment' }, prediction_id: { type: 'text' }, kind: { type: 'text' } },
+  columns: {
+    id: { type: 'integer', primary: true, generated: 'increment' },
+    prediction_id: { type: 'text' },
+    kind: { type: 'text' },
+  },
 });
 
 export class AuditInit1700000000100 implements MigrationInterface {
   name = 'AuditInit1700000000100';
   async up(qr: QueryRunner): Promise<void> {
-    await qr.createTable(new Table({
-      name: 'audit_rows',
-      columns: [
-        { name: 'id', type: columnTypes.integer, isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-        { name: 'prediction_id', type: columnTypes.text },
-        { name: 'kind', type: columnTypes.text },
-      ],
-    }), true);
+    await qr.createTable(
+      new Table({
+        name: 'audit_rows',
+        columns: [
+          {
+            name: 'id',
+            type: columnTypes.integer,
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
+          { name: 'prediction_id', type: columnTypes.text },
+          { name: 'kind', type: columnTypes.text },
+        ],
+      }),
+      true,
+    );
   }
   async down(qr: QueryRunner): Promise<void> {
     await qr.dropTable('audit_rows', true);
@@ -42,15 +55,26 @@ export const auditPlugin = definePlugin({
       hooks: {
         async observe(records: readonly PredictionRecord[], { manager, afterCommit }) {
           callLog.push(`audit.observe:${records.length}`);
-          await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, 'observe']));
-          if (options.failOn && records.some((r) => r.id === options.failOn)) throw new Error(`audit refuses ${options.failOn}`);
+          await bulkInsert(
+            manager,
+            'audit_rows',
+            ['prediction_id', 'kind'],
+            records.map((r) => [r.id, 'observe']),
+          );
+          if (options.failOn && records.some((r) => r.id === options.failOn))
+            throw new Error(`audit refuses ${options.failOn}`);
           afterCommit(() => {
             state.seen += records.length;
           });
         },
         async resolve(records, { manager }) {
           callLog.push(`audit.resolve:${records.length}`);
-          await bulkInsert(manager, 'audit_rows', ['prediction_id', 'kind'], records.map((r) => [r.id, r.correct ? 'right' : 'wrong']));
+          await bulkInsert(
+            manager,
+            'audit_rows',
+            ['prediction_id', 'kind'],
+            records.map((r) => [r.id, r.correct ? 'right' : 'wrong']),
+          );
         },
       },
     };

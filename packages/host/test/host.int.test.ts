@@ -39,11 +39,19 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
     await expect(host.resolve(outcomes)).resolves.toEqual({ resolved: 10, unchanged: 0 });
     expect(callLog.slice(-2)).toEqual(['audit.resolve:10', 'later.resolve:10']);
     const right = recs.filter((r, i) => r.predictedLabel === i % 2).length;
-    const rows = await host.dataSource.query(`SELECT kind, COUNT(*) AS n FROM audit_rows WHERE kind <> 'observe' GROUP BY kind ORDER BY kind`);
-    expect(rows.map((r: { kind: string; n: unknown }) => [r.kind, Number(r.n)])).toEqual(
-      [['right', right], ['wrong', 10 - right]].filter(([, n]) => n !== 0),
+    const rows = await host.dataSource.query(
+      `SELECT kind, COUNT(*) AS n FROM audit_rows WHERE kind <> 'observe' GROUP BY kind ORDER BY kind`,
     );
-    expect(await host.getPrediction(recs[3]!.id)).toMatchObject({ actualLabel: 1, resolvedAt: '2020-02-01T00:00:00.000Z' });
+    expect(rows.map((r: { kind: string; n: unknown }) => [r.kind, Number(r.n)])).toEqual(
+      [
+        ['right', right],
+        ['wrong', 10 - right],
+      ].filter(([, n]) => n !== 0),
+    );
+    expect(await host.getPrediction(recs[3]!.id)).toMatchObject({
+      actualLabel: 1,
+      resolvedAt: '2020-02-01T00:00:00.000Z',
+    });
 
     await expect(host.resolve(outcomes.slice(0, 3))).resolves.toEqual({ resolved: 0, unchanged: 3 });
     const err = await host.resolve({ id: recs[0]!.id, actualLabel: 1 }).catch((e) => e);
@@ -54,7 +62,12 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
   it('refuses outcomes for unknown ids and writes nothing from that batch', async () => {
     const recs = makePredictions(3);
     await host.observe(recs);
-    const err = await host.resolve([{ id: recs[0]!.id, actualLabel: 1 }, { id: 'nope', actualLabel: 0 }]).catch((e) => e);
+    const err = await host
+      .resolve([
+        { id: recs[0]!.id, actualLabel: 1 },
+        { id: 'nope', actualLabel: 0 },
+      ])
+      .catch((e) => e);
     expect(isVigilError(err, 'VIGIL_UNKNOWN_PREDICTION')).toBe(true);
     expect(err.message).toContain('"nope"');
     expect((await host.getPrediction(recs[0]!.id))?.actualLabel).toBeNull();
@@ -63,7 +76,11 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
   it('rolls the whole batch back when a hook fails, in-memory state included', async () => {
     await host.stop();
     const recs = makePredictions(50);
-    const failing = await createTestHost({ database: host.db, plugins: [auditPlugin, laterPlugin], config: { plugins: { audit: { options: { failOn: recs[49]!.id } } } } });
+    const failing = await createTestHost({
+      database: host.db,
+      plugins: [auditPlugin, laterPlugin],
+      config: { plugins: { audit: { options: { failOn: recs[49]!.id } } } },
+    });
     try {
       const err = await failing.observe(recs).catch((e) => e);
       expect(isVigilError(err, 'VIGIL_HOOK_FAILED')).toBe(true);
@@ -135,8 +152,25 @@ describe('host lifecycle', () => {
 
   it('names the plugin whose start throws, stops those already started, and can be stopped after', async () => {
     const stopped: string[] = [];
-    const ok = { id: 'ok', deps: {}, init: () => ({ async stop() { stopped.push('ok'); } }) };
-    const boom = { id: 'boom', dependsOn: ['ok'], deps: {}, init: () => ({ async start() { throw new Error('no market data'); } }) };
+    const ok = {
+      id: 'ok',
+      deps: {},
+      init: () => ({
+        async stop() {
+          stopped.push('ok');
+        },
+      }),
+    };
+    const boom = {
+      id: 'boom',
+      dependsOn: ['ok'],
+      deps: {},
+      init: () => ({
+        async start() {
+          throw new Error('no market data');
+        },
+      }),
+    };
     const host = await createTestHost({ plugins: [ok, boom], start: false });
     const err = await host.start().catch((e) => e);
     expect(isVigilError(err, 'VIGIL_PLUGIN_START_FAILED')).toBe(true);
@@ -151,8 +185,15 @@ describe('host lifecycle', () => {
   it('stops plugins in reverse order and aggregates every stop error', async () => {
     const order: string[] = [];
     const mk = (id: string, dependsOn: string[], fail: boolean) => ({
-      id, dependsOn, deps: {},
-      init: () => ({ async stop() { order.push(id); if (fail) throw new Error(`${id} stuck`); } }),
+      id,
+      dependsOn,
+      deps: {},
+      init: () => ({
+        async stop() {
+          order.push(id);
+          if (fail) throw new Error(`${id} stuck`);
+        },
+      }),
     });
     const host = await createTestHost({ plugins: [mk('c', ['b'], true), mk('b', ['a'], false), mk('a', [], true)] });
     const err = await host.stop().catch((e) => e);

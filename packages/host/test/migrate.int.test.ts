@@ -50,7 +50,9 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
       expect((runs as { accuracy: number }[]).map((r) => Number(r.accuracy))).toEqual([0.61, 0.66]);
       expect((legacy as { prediction_id: string }[]).map((r) => r.prediction_id)).toEqual(['legacy']);
       const names = (schemaAfterSecond as { name: string }[]).map((r) => r.name);
-      expect(names).toEqual(expect.arrayContaining(['training_runs', 'audit_rows', 'vigil_predictions', 'vigil_migrations']));
+      expect(names).toEqual(
+        expect.arrayContaining(['training_runs', 'audit_rows', 'vigil_predictions', 'vigil_migrations']),
+      );
 
       // and a host over the upgraded database works with the old rows in place
       const host = await createTestHost({ database: db, plugins: [auditPlugin] });
@@ -65,7 +67,10 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
   it('creates no table for a disabled plugin', async () => {
     const db = await createTestDatabase(kind);
     try {
-      const applied = await migrateDatabase({ config: { database: db.config, log: { level: 'silent' }, plugins: { audit: { enabled: false } } }, plugins: [auditPlugin] });
+      const applied = await migrateDatabase({
+        config: { database: db.config, log: { level: 'silent' }, plugins: { audit: { enabled: false } } },
+        plugins: [auditPlugin],
+      });
       expect(applied).toEqual(['HostPredictionLog1700000000000']);
       const [schema] = await raw(db.config, [tablesSql(db.config)]);
       expect((schema as { name: string }[]).map((r) => r.name)).not.toContain('audit_rows');

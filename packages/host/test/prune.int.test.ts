@@ -4,8 +4,10 @@ import { makePredictions } from '@vigil/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditPlugin } from './fixtures.js';
 
-const ids = async (h: TestHost): Promise<string[]> => ((await h.dataSource.query('SELECT id FROM vigil_predictions ORDER BY id')) as { id: string }[]).map((r) => r.id);
-const count = async (h: TestHost, table: string): Promise<number> => Number((await h.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+const ids = async (h: TestHost): Promise<string[]> =>
+  ((await h.dataSource.query('SELECT id FROM vigil_predictions ORDER BY id')) as { id: string }[]).map((r) => r.id);
+const count = async (h: TestHost, table: string): Promise<number> =>
+  Number((await h.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
 describe.each(testDatabases())('retention of the prediction log on %s', (database) => {
   let host: TestHost;
@@ -16,7 +18,10 @@ describe.each(testDatabases())('retention of the prediction log on %s', (databas
     const clock = new ManualClock('2024-03-01T12:00:00.000Z');
     host = await createTestHost({ database, plugins: [auditPlugin], clock, config });
     for (let d = 0; d < 5; d++) {
-      const recs = [...makePredictions(10, { idPrefix: `d${d}-m1-`, modelVersion: 'm1' }), ...makePredictions(5, { idPrefix: `d${d}-m2-`, modelVersion: 'm2' })];
+      const recs = [
+        ...makePredictions(10, { idPrefix: `d${d}-m1-`, modelVersion: 'm1' }),
+        ...makePredictions(5, { idPrefix: `d${d}-m2-`, modelVersion: 'm2' }),
+      ];
       await host.observe(recs);
       if (d <= 2) await host.resolve(recs.slice(1).map((r) => ({ id: r.id, actualLabel: 1 })));
       clock.advance(86_400_000);
@@ -28,15 +33,30 @@ describe.each(testDatabases())('retention of the prediction log on %s', (databas
     await fiveDays();
     const audit = await count(host, 'audit_rows');
     // cut-off at day 2 noon: days 0 and 1 go, except their unresolved row of each day
-    await expect(host.prune({ days: 3 }, { dryRun: true })).resolves.toMatchObject({ deleted: 28, byAge: 28, byRows: 0 });
+    await expect(host.prune({ days: 3 }, { dryRun: true })).resolves.toMatchObject({
+      deleted: 28,
+      byAge: 28,
+      byRows: 0,
+    });
     expect(await count(host, 'vigil_predictions')).toBe(75); // a dry run deletes nothing
-    await expect(host.prune({ days: 3 })).resolves.toEqual({ deleted: 28, byAge: 28, byRows: 0, cutoff: '2024-03-03T12:00:00.000Z' });
+    await expect(host.prune({ days: 3 })).resolves.toEqual({
+      deleted: 28,
+      byAge: 28,
+      byRows: 0,
+      cutoff: '2024-03-03T12:00:00.000Z',
+    });
     const left = await ids(host);
     expect(left).toHaveLength(47);
-    expect(left.filter((id) => id.startsWith('d0-') || id.startsWith('d1-'))).toEqual(['d0-m1-000000000', 'd1-m1-000000000']);
+    expect(left.filter((id) => id.startsWith('d0-') || id.startsWith('d1-'))).toEqual([
+      'd0-m1-000000000',
+      'd1-m1-000000000',
+    ]);
     expect(await count(host, 'audit_rows')).toBe(audit);
     // an outcome for a kept, unresolved old prediction still resolves
-    await expect(host.resolve({ id: 'd0-m1-000000000', actualLabel: 0 })).resolves.toEqual({ resolved: 1, unchanged: 0 });
+    await expect(host.resolve({ id: 'd0-m1-000000000', actualLabel: 0 })).resolves.toEqual({
+      resolved: 1,
+      unchanged: 0,
+    });
     await expect(host.prune({ days: 3 })).resolves.toMatchObject({ deleted: 1 });
   });
 
@@ -68,7 +88,10 @@ describe.each(testDatabases())('retention of the prediction log on %s', (databas
       [{}, 'retention'],
     ] as const) {
       const e = await host.prune(policy).catch((x: unknown) => x);
-      expect(isVigilError(e) && e.code === 'VIGIL_INVALID_INPUT' && e.issues[0]?.path === path, JSON.stringify(policy)).toBe(true);
+      expect(
+        isVigilError(e) && e.code === 'VIGIL_INVALID_INPUT' && e.issues[0]?.path === path,
+        JSON.stringify(policy),
+      ).toBe(true);
     }
     expect(await count(host, 'vigil_predictions')).toBe(75);
   });

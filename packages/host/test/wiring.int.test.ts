@@ -13,19 +13,34 @@ import { makePredictions } from '@vigil/test-utils';
 import { describe, expect, it } from 'vitest';
 import { createTestHost, testDatabases } from '../src/testing/testHost.js';
 
-const pass = (id: string) => defineCriterion({ id, description: id, requiredByDefault: false, evaluate: async () => ({ status: 'pass', message: 'ok' }) });
+const pass = (id: string) =>
+  defineCriterion({
+    id,
+    description: id,
+    requiredByDefault: false,
+    evaluate: async () => ({ status: 'pass', message: 'ok' }),
+  });
 const counterToken = defineToken<{ n: number }>('counter.state');
 
 describe.each(testDatabases())('plugin wiring on %s', (database) => {
-  it("init gets the core services it declares, with the data source open and migrated", async () => {
+  it('init gets the core services it declares, with the data source open and migrated', async () => {
     let seen: { open: boolean; tables: number; logged: number; tagged: boolean } | undefined;
     const probe = definePlugin({
       id: 'probe',
       deps: { ds: dataSourceToken, tx: transactorToken, log: predictionLogToken, logger: loggerToken },
       async init({ ds, tx, log, logger }) {
-        const tables = (await ds.query(ds.options.type === 'postgres' ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'vigil_predictions' AND table_schema = current_schema()" : "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'vigil_predictions'")) as { n: unknown }[];
+        const tables = (await ds.query(
+          ds.options.type === 'postgres'
+            ? "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = 'vigil_predictions' AND table_schema = current_schema()"
+            : "SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'vigil_predictions'",
+        )) as { n: unknown }[];
         logger.info('probing');
-        seen = { open: ds.isInitialized, tables: Number(tables[0]?.n), logged: (await log.counts()).logged, tagged: typeof tx.run === 'function' };
+        seen = {
+          open: ds.isInitialized,
+          tables: Number(tables[0]?.n),
+          logged: (await log.counts()).logged,
+          tagged: typeof tx.run === 'function',
+        };
         return {};
       },
     });
@@ -41,7 +56,11 @@ describe.each(testDatabases())('plugin wiring on %s', (database) => {
   it("hands a plugin another plugin's service, initialised first by dependsOn", async () => {
     const counter = definePlugin({ id: 'counter', deps: {}, init: () => ({ provides: [[counterToken, { n: 41 }]] }) });
     let got: number | undefined;
-    const reader = definePlugin({ id: 'reader', dependsOn: ['counter'], deps: { c: counterToken }, init: ({ c }) => {
+    const reader = definePlugin({
+      id: 'reader',
+      dependsOn: ['counter'],
+      deps: { c: counterToken },
+      init: ({ c }) => {
         got = c.n + 1;
         return {};
       },
@@ -59,17 +78,25 @@ describe.each(testDatabases())('plugin wiring on %s', (database) => {
     const host = await createTestHost({ database, plugins: [reader], start: false });
     const err = await host.start().catch((e) => e);
     expect(isVigilError(err, 'VIGIL_PLUGIN_WIRING')).toBe(true);
-    expect(err.message).toBe("plugin 'reader': deps.c asks for 'counter.state', which no core service or enabled plugin initialised before it provides; enable the plugin that provides it and list it in dependsOn");
+    expect(err.message).toBe(
+      "plugin 'reader': deps.c asks for 'counter.state', which no core service or enabled plugin initialised before it provides; enable the plugin that provides it and list it in dependsOn",
+    );
     expect(host.state).toBe('failed');
     await host.dispose();
   });
 
   it('fails start when two plugins provide one token, or register one criterion id, or a plugin returns criteria it did not declare', async () => {
-    const a = definePlugin({ id: 'a', deps: {}, init: () => ({ provides: [[counterToken, { n: 1 }]], criteria: [pass('a.x')] }) });
+    const a = definePlugin({
+      id: 'a',
+      deps: {},
+      init: () => ({ provides: [[counterToken, { n: 1 }]], criteria: [pass('a.x')] }),
+    });
     const b = definePlugin({ id: 'b', deps: {}, init: () => ({ provides: [[counterToken, { n: 2 }]] }) });
     const twice = await createTestHost({ database, plugins: [a, b], start: false });
     const e1 = await twice.start().catch((e) => e);
-    expect(e1.message).toBe("plugin 'b': provides 'counter.state', which plugin 'a' already provides; a token has one provider");
+    expect(e1.message).toBe(
+      "plugin 'b': provides 'counter.state', which plugin 'a' already provides; a token has one provider",
+    );
     await twice.dispose();
 
     const c = definePlugin({ id: 'c', deps: {}, init: () => ({ criteria: [pass('a.x')] }) });
@@ -79,16 +106,27 @@ describe.each(testDatabases())('plugin wiring on %s', (database) => {
     expect(e2.message).toContain("plugin 'c': gate criterion 'a.x' is already registered by plugin 'a'");
     await dup.dispose();
 
-    const liar = definePlugin({ id: 'liar', criterionIds: ['liar.one'], deps: {}, init: () => ({ criteria: [pass('liar.two')] }) });
+    const liar = definePlugin({
+      id: 'liar',
+      criterionIds: ['liar.one'],
+      deps: {},
+      init: () => ({ criteria: [pass('liar.two')] }),
+    });
     const mismatch = await createTestHost({ database, plugins: [liar], start: false });
     const e3 = await mismatch.start().catch((e) => e);
-    expect(e3.message).toBe("plugin 'liar': declares criterionIds [liar.one] but init returned criteria [liar.two]; make them match");
+    expect(e3.message).toBe(
+      "plugin 'liar': declares criterionIds [liar.one] but init returned criteria [liar.two]; make them match",
+    );
     await mismatch.dispose();
   });
 
   it('restarts cleanly: stop unbinds what init bound, start binds it afresh', async () => {
     let inits = 0;
-    const counter = definePlugin({ id: 'counter', deps: {}, init: () => ({ provides: [[counterToken, { n: ++inits }]], criteria: [pass('counter.ok')] }) });
+    const counter = definePlugin({
+      id: 'counter',
+      deps: {},
+      init: () => ({ provides: [[counterToken, { n: ++inits }]], criteria: [pass('counter.ok')] }),
+    });
     const host = await createTestHost({ database, plugins: [counter] });
     try {
       expect(host.container.resolve(counterToken).n).toBe(1);

@@ -6,7 +6,8 @@ describe('market data loaders', () => {
     const vix = loadVix();
     expect(vix.length).toBeGreaterThan(9000);
     expect(vix.every((b, i) => i === 0 || vix[i - 1]!.date < b.date)).toBe(true);
-    const peak = (from: string, to: string) => Math.max(...vix.filter((b) => b.date >= from && b.date <= to).map((b) => b.close));
+    const peak = (from: string, to: string) =>
+      Math.max(...vix.filter((b) => b.date >= from && b.date <= to).map((b) => b.close));
     expect(peak('2008-10-01', '2008-12-31')).toBeCloseTo(80.86, 1);
     expect(peak('2020-03-01', '2020-03-31')).toBeCloseTo(82.69, 1);
   });

@@ -23,7 +23,10 @@ const read = (file: string) => parseCsv(readFileSync(join(dataDir, file), 'utf8'
 const num = (s: string | undefined): number => (s === undefined || s === '' ? Number.NaN : Number(s));
 const byDate = (a: Bar, b: Bar) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
-function bars(rows: Record<string, string>[], col: (r: Record<string, string>, k: string) => string | undefined): Bar[] {
+function bars(
+  rows: Record<string, string>[],
+  col: (r: Record<string, string>, k: string) => string | undefined,
+): Bar[] {
   return rows
     .map((r) => ({
       date: (col(r, 'date') ?? '').slice(0, 10),
@@ -55,7 +58,8 @@ export const loadSp500 = (): Bar[] =>
 
 /** One of the nine large caps, daily 2013-02-08 .. 2018-02-07, split-adjusted. */
 export function loadStock(symbol: StockSymbol): Bar[] {
-  if (!STOCK_SYMBOLS.includes(symbol)) throw new RangeError(`no data for ${JSON.stringify(symbol)}; have ${STOCK_SYMBOLS.join(', ')}`);
+  if (!STOCK_SYMBOLS.includes(symbol))
+    throw new RangeError(`no data for ${JSON.stringify(symbol)}; have ${STOCK_SYMBOLS.join(', ')}`);
   return bars(read(`stocks-2013-2018/${symbol}_data.csv`), lower);
 }
 

@@ -68,18 +68,31 @@ const totalS = (performance.now() - t0) / 1000;
 const q = async (sql) => (await host.dataSource.query(sql))[0];
 const preds = await q('SELECT COUNT(*) AS n, COUNT(actual_label) AS r FROM vigil_predictions');
 const tracked = await q('SELECT COUNT(*) AS n FROM sector_performance');
-const cells = await host.dataSource.query('SELECT sector, regime, COUNT(*) AS t, COUNT(actual_label) AS r, SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS c FROM sector_performance GROUP BY sector, regime');
+const cells = await host.dataSource.query(
+  'SELECT sector, regime, COUNT(*) AS t, COUNT(actual_label) AS r, SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS c FROM sector_performance GROUP BY sector, regime',
+);
 const perf = host.container.resolve(sectorTrackerToken).getSectorPerformance();
 const sectorsAgree = cells.every((c) => {
   const m = perf[c.sector]?.by_regime[c.regime];
   return m && m.tracked === Number(c.t) && m.total === Number(c.r) && m.correct === Number(c.c);
 });
 const buffer = host.container.resolve(errorReplayBufferToken);
-const stored = (await host.dataSource.query('SELECT id, error_score FROM error_replay_buffer ORDER BY error_score DESC, id')).map((r) => `${r.id}:${r.error_score}`);
-const ranking = buffer.ranking().sort((a, b) => b.score - a.score || a.id - b.id).map((r) => `${r.id}:${r.score}`);
+const stored = (
+  await host.dataSource.query('SELECT id, error_score FROM error_replay_buffer ORDER BY error_score DESC, id')
+).map((r) => `${r.id}:${r.error_score}`);
+const ranking = buffer
+  .ranking()
+  .sort((a, b) => b.score - a.score || a.id - b.id)
+  .map((r) => `${r.id}:${r.score}`);
 const replayAgrees = stored.join() === ranking.join();
 const dbBytes = pgDb
-  ? Number((await q(`SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS b FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`)).b)
+  ? Number(
+      (
+        await q(
+          `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) AS b FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`,
+        )
+      ).b,
+    )
   : statSync(database.path).size;
 await host.stop();
 const dbMiB = mb(dbBytes);
@@ -94,10 +107,21 @@ const resolveRate = (s) => s.resolved / (s.resolveMs / 1000);
 const peakKernel = process.resourceUsage().maxRSS * 1024;
 const ok = Number(preds.n) === N && Number(preds.r) === N && Number(tracked.n) === N && sectorsAgree && replayAgrees;
 const label = pgDb ? 'PostgreSQL 15' : 'SQLite file, WAL';
-console.log(`\nsoak (${label}): ${N.toLocaleString('en-US')} observations and resolves in ${totalS.toFixed(0)} s; rows ${preds.n}/${preds.r}/${tracked.n}; sectors ${sectorsAgree ? 'agree' : 'DISAGREE'}; replay ${replayAgrees ? 'agrees' : 'DISAGREES'}; database ${dbMiB.toFixed(0)} MiB`);
+console.log(
+  `\nsoak (${label}): ${N.toLocaleString('en-US')} observations and resolves in ${totalS.toFixed(0)} s; rows ${preds.n}/${preds.r}/${tracked.n}; sectors ${sectorsAgree ? 'agree' : 'DISAGREE'}; replay ${replayAgrees ? 'agrees' : 'DISAGREES'}; database ${dbMiB.toFixed(0)} MiB`,
+);
 const flat = (label, rate) => [
   { label: `${label}, first 10%`, value: rate(first), unit: 'records/s', better: 'higher' },
-  { label: `${label}, last 10%`, value: rate(last), unit: 'records/s', reference: rate(first), referenceLabel: 'first 10%', better: 'higher', target: '>= 90% of the first 10%', met: rate(last) >= 0.9 * rate(first) },
+  {
+    label: `${label}, last 10%`,
+    value: rate(last),
+    unit: 'records/s',
+    reference: rate(first),
+    referenceLabel: 'first 10%',
+    better: 'higher',
+    target: '>= 90% of the first 10%',
+    met: rate(last) >= 0.9 * rate(first),
+  },
 ];
 reportBench({
   name: `reliability-soak-${pgDb ? 'postgres' : 'sqlite'}`,
@@ -113,7 +137,11 @@ reportBench({
   ],
   notes: [
     `${FEATURES} features per record; every prediction resolved one batch after it was observed (40% wrong, so the replay buffer of 1,000 churns). Throughput per tenth: ${segments.map((s) => `${(observeRate(s) / 1000).toFixed(1)}k/${(resolveRate(s) / 1000).toFixed(1)}k`).join(', ')} (observe/resolve records per second).`,
-    ...(N < 10_000_000 ? ['A 10M run (VIGIL_SOAK_N=10000000) was not part of this run; the per-million database size and the flat first/last tenths are what it extrapolates from.'] : []),
+    ...(N < 10_000_000
+      ? [
+          'A 10M run (VIGIL_SOAK_N=10000000) was not part of this run; the per-million database size and the flat first/last tenths are what it extrapolates from.',
+        ]
+      : []),
     `End state checked: ${Number(preds.n).toLocaleString('en-US')} predictions, all resolved; sector_performance has as many rows; in-memory sector counts ${sectorsAgree ? 'equal' : 'DIFFER FROM'} a GROUP BY; replay ranking ${replayAgrees ? 'equals' : 'DIFFERS FROM'} the table. Database ${dbMiB.toFixed(0)} MiB.`,
   ],
 });

@@ -25,13 +25,32 @@ export async function memoryVersusTables(host: VigilHost) {
     'SELECT sector, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS correct FROM sector_performance GROUP BY sector, regime',
   )) as { sector: string; regime: string; tracked: unknown; resolved: unknown; correct: unknown }[];
   const table: Record<string, Cell> = {};
-  for (const r of rows) table[`${r.sector}|${r.regime}`] = { tracked: Number(r.tracked), resolved: Number(r.resolved), correct: Number(r.correct ?? 0) };
+  for (const r of rows)
+    table[`${r.sector}|${r.regime}`] = {
+      tracked: Number(r.tracked),
+      resolved: Number(r.resolved),
+      correct: Number(r.correct ?? 0),
+    };
 
   const buffer = host.container.resolve(errorReplayBufferToken);
-  const byRank = (a: { id: number; score: number }, b: { id: number; score: number }) => b.score - a.score || a.id - b.id;
+  const byRank = (a: { id: number; score: number }, b: { id: number; score: number }) =>
+    b.score - a.score || a.id - b.id;
   const ranking = buffer.ranking().sort(byRank);
-  const stored = ((await host.dataSource.query('SELECT id, error_score FROM error_replay_buffer')) as { id: unknown; error_score: unknown }[])
+  const stored = (
+    (await host.dataSource.query('SELECT id, error_score FROM error_replay_buffer')) as {
+      id: unknown;
+      error_score: unknown;
+    }[]
+  )
     .map((r) => ({ id: Number(r.id), score: Number(r.error_score) }))
     .sort(byRank);
-  return { sectors: { memory, table }, replay: { ranking, stored: stored.slice(0, buffer.options.maxSize), storedRows: stored.length, maxSize: buffer.options.maxSize } };
+  return {
+    sectors: { memory, table },
+    replay: {
+      ranking,
+      stored: stored.slice(0, buffer.options.maxSize),
+      storedRows: stored.length,
+      maxSize: buffer.options.maxSize,
+    },
+  };
 }

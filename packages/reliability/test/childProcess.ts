@@ -16,7 +16,10 @@ export interface RunningChild {
 
 /** Starts `node children/<script> ...args` and collects its stdout lines. */
 export function startChild(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningChild {
-  const proc = spawn(process.execPath, [join(childrenDir, script), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [join(childrenDir, script), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const lines: string[] = [];
   const waiters: { match: (l: string) => boolean; resolve: (l: string) => void }[] = [];
   let buf = '';
@@ -40,7 +43,9 @@ export function startChild(script: string, args: readonly string[], env: NodeJS.
   proc.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
   return {
     proc,
     lines,
@@ -50,7 +55,9 @@ export function startChild(script: string, args: readonly string[], env: NodeJS.
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
         waiters.push({ match, resolve });
-        void exited.then((x) => reject(new Error(`child exited (${x.code ?? x.signal}) before the expected line; stderr:\n${x.stderr}`)));
+        void exited.then((x) =>
+          reject(new Error(`child exited (${x.code ?? x.signal}) before the expected line; stderr:\n${x.stderr}`)),
+        );
       });
     },
   };

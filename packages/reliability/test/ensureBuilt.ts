@@ -6,7 +6,16 @@ import { fileURLToPath } from 'node:url';
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const newest = (dir: string): number =>
-  Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : e.name.endsWith('.test.ts') ? 0 : statSync(join(dir, e.name)).mtimeMs)));
+  Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+      e.isDirectory()
+        ? newest(join(dir, e.name))
+        : e.name.endsWith('.test.ts')
+          ? 0
+          : statSync(join(dir, e.name)).mtimeMs,
+    ),
+  );
 
 /** The child processes run the BUILT dists: rebuild any package whose source is newer than its dist. */
 export function ensureBuilt(names: readonly string[] = ['core', 'host', 'drift', 'replay', 'sectors', 'gate']): void {
@@ -16,6 +25,7 @@ export function ensureBuilt(names: readonly string[] = ['core', 'host', 'drift',
     try {
       built = statSync(join(pkg, 'dist', 'index.js')).mtimeMs;
     } catch {}
-    if (built < newest(join(pkg, 'src'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'inherit' });
+    if (built < newest(join(pkg, 'src')))
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'inherit' });
   }
 }

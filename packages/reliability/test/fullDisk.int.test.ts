@@ -17,15 +17,31 @@ describe.skipIf(process.platform === 'win32')('a disk that fills up during inges
     const dir = mkdtempSync(join(tmpdir(), 'vigil-full-'));
     const path = join(dir, 'vigil.db');
     try {
-      const r = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 6000; exec "${process.execPath}" "${join(childrenDir, 'fullDiskChild.mjs')}" "${path}"`], { encoding: 'utf8' });
-      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as { committed: number; error?: { code: string; message: string }; errors: string[] };
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `trap '' XFSZ; ulimit -f 6000; exec "${process.execPath}" "${join(childrenDir, 'fullDiskChild.mjs')}" "${path}"`,
+        ],
+        { encoding: 'utf8' },
+      );
+      const out = JSON.parse(r.stdout.trim().split('\n').pop() as string) as {
+        committed: number;
+        error?: { code: string; message: string };
+        errors: string[];
+      };
       expect(out.error?.message).toMatch(/SQLITE_(FULL|IOERR)/);
       expect(out.committed).toBeGreaterThan(0);
       expect(out.errors).toEqual([]);
       // with room again, the file opens and holds exactly the committed batches
-      const host = await createTestHost({ plugins: [], database: { config: { type: 'sqlite', path, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} } });
+      const host = await createTestHost({
+        plugins: [],
+        database: { config: { type: 'sqlite', path, wal: true, busyTimeoutMs: 10_000 }, cleanup: async () => {} },
+      });
       try {
-        expect(Number((await host.dataSource.query('SELECT COUNT(*) AS n FROM vigil_predictions'))[0].n)).toBe(out.committed * 2000);
+        expect(Number((await host.dataSource.query('SELECT COUNT(*) AS n FROM vigil_predictions'))[0].n)).toBe(
+          out.committed * 2000,
+        );
         expect((await host.dataSource.query('PRAGMA integrity_check'))[0].integrity_check).toBe('ok');
       } finally {
         await host.dispose();

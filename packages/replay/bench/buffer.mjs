@@ -8,7 +8,15 @@ import { createHost } from '@vigil/host';
 import { errorReplayBufferToken, mulberry32, prioritizedSample, replayPlugin } from '@vigil/replay';
 import { reportBench, timeMedian } from '@vigil/test-utils';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silent;
+  },
+};
 
 function stream(n, seed, start = 0) {
   const rand = mulberry32(seed);
@@ -25,7 +33,9 @@ function stream(n, seed, start = 0) {
 
 /** The obvious SQL-only top-N on a table of the same shape and indexes: insert the batch, then delete what falls below the top maxSize. */
 async function naiveTopN(ds, maxSize, batches) {
-  await ds.query('CREATE TABLE IF NOT EXISTS naive_buffer (id INTEGER PRIMARY KEY AUTOINCREMENT, symbol text, date text, regime text, features_json text, true_label integer, predicted_label integer, confidence double precision, error_score double precision, added_at text, replayed_count integer)');
+  await ds.query(
+    'CREATE TABLE IF NOT EXISTS naive_buffer (id INTEGER PRIMARY KEY AUTOINCREMENT, symbol text, date text, regime text, features_json text, true_label integer, predicted_label integer, confidence double precision, error_score double precision, added_at text, replayed_count integer)',
+  );
   await ds.query('CREATE INDEX IF NOT EXISTS idx_naive_score ON naive_buffer (error_score DESC)');
   await ds.query('CREATE INDEX IF NOT EXISTS idx_naive_regime ON naive_buffer (regime)');
   await ds.query('DELETE FROM naive_buffer');
@@ -36,10 +46,23 @@ async function naiveTopN(ds, maxSize, batches) {
       const chunk = batch.slice(s, s + 500);
       await qr.query(
         `INSERT INTO naive_buffer (symbol, date, regime, features_json, true_label, predicted_label, confidence, error_score, added_at, replayed_count) VALUES ${chunk.map(() => '(?,?,?,?,?,?,?,?,?,0)').join(',')}`,
-        chunk.flatMap((e) => [e.symbol, e.date, e.regime, JSON.stringify(e.features), e.label, e.prediction, e.confidence, e.confidence, new Date().toISOString()]),
+        chunk.flatMap((e) => [
+          e.symbol,
+          e.date,
+          e.regime,
+          JSON.stringify(e.features),
+          e.label,
+          e.prediction,
+          e.confidence,
+          e.confidence,
+          new Date().toISOString(),
+        ]),
       );
     }
-    await qr.query('DELETE FROM naive_buffer WHERE id IN (SELECT id FROM naive_buffer ORDER BY error_score ASC, id DESC LIMIT max(0, (SELECT COUNT(*) FROM naive_buffer) - ?))', [maxSize]);
+    await qr.query(
+      'DELETE FROM naive_buffer WHERE id IN (SELECT id FROM naive_buffer ORDER BY error_score ASC, id DESC LIMIT max(0, (SELECT COUNT(*) FROM naive_buffer) - ?))',
+      [maxSize],
+    );
     await qr.commitTransaction();
     await qr.release();
   };
@@ -49,7 +72,11 @@ async function naiveTopN(ds, maxSize, batches) {
 async function measure(maxSize, batchSize, total) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-bench-'));
   const host = createHost({
-    config: { database: { type: 'sqlite', path: join(dir, 'vigil.db') }, log: { level: 'silent' }, plugins: { replay: { options: { maxSize, symbolWindowDays: 0 } } } },
+    config: {
+      database: { type: 'sqlite', path: join(dir, 'vigil.db') },
+      log: { level: 'silent' },
+      plugins: { replay: { options: { maxSize, symbolWindowDays: 0 } } },
+    },
     plugins: [replayPlugin],
     logger: silent,
   });
@@ -72,7 +99,8 @@ async function measure(maxSize, batchSize, total) {
     for (let r = 0; r < rounds; r++) {
       const part = incoming.slice(r * per, (r + 1) * per);
       let t = performance.now();
-      for (let i = 0; i < part.length; i += batchSize) stored += (await buffer.addErrors(part.slice(i, i + batchSize))).stored;
+      for (let i = 0; i < part.length; i += batchSize)
+        stored += (await buffer.addErrors(part.slice(i, i + batchSize))).stored;
       oursMs += performance.now() - t;
       t = performance.now();
       for (let i = 0; i < part.length; i += batchSize) await naive(part.slice(i, i + batchSize));
@@ -84,7 +112,8 @@ async function measure(maxSize, batchSize, total) {
     // same result: the two tables hold the same scores
     const a = await host.dataSource.query('SELECT error_score FROM error_replay_buffer ORDER BY error_score DESC');
     const b = await host.dataSource.query('SELECT error_score FROM naive_buffer ORDER BY error_score DESC');
-    if (a.length !== b.length || a.some((r, i) => r.error_score !== b[i].error_score)) throw new Error('naive and buffer tables differ');
+    if (a.length !== b.length || a.some((r, i) => r.error_score !== b[i].error_score))
+      throw new Error('naive and buffer tables differ');
     return { ours, reference, admitted: stored / total, host, dir };
   } catch (e) {
     await host.stop();
@@ -110,17 +139,34 @@ for (const [maxSize, batchSize, total] of [
     referenceLabel: 'SQL-only top-N (insert + ORDER BY delete)',
     better: 'higher',
   });
-  notes.push(`maxSize ${maxSize}, ${total} offered in batches of ${batchSize}: ${(r.admitted * 100).toFixed(1)}% entered the buffer`);
+  notes.push(
+    `maxSize ${maxSize}, ${total} offered in batches of ${batchSize}: ${(r.admitted * 100).toFixed(1)}% entered the buffer`,
+  );
   if (maxSize === 100_000 && batchSize === 1_000) {
     const buffer = r.host.container.resolve(errorReplayBufferToken);
     let seed = 0;
     const sampleMs = await timeMedian(() => buffer.getReplaySamples(1_000, { seed: ++seed }), 7);
-    figures.push({ label: 'getReplaySamples(1,000) from 100,000 (draw, fetch features, bump replayed_count)', value: sampleMs, unit: 'ms', better: 'lower' });
+    figures.push({
+      label: 'getReplaySamples(1,000) from 100,000 (draw, fetch features, bump replayed_count)',
+      value: sampleMs,
+      unit: 'ms',
+      better: 'lower',
+    });
     const scores = Float64Array.from({ length: 100_000 }, mulberry32(5));
     const drawMs = await timeMedian(() => prioritizedSample(scores, 1_000, 0.6, 0.4, mulberry32(++seed)), 21);
-    figures.push({ label: 'prioritized draw only (1,000 of 100,000, in memory)', value: drawMs, unit: 'ms', better: 'lower' });
+    figures.push({
+      label: 'prioritized draw only (1,000 of 100,000, in memory)',
+      value: drawMs,
+      unit: 'ms',
+      better: 'lower',
+    });
   }
   await r.host.stop();
   rmSync(r.dir, { recursive: true, force: true });
 }
-reportBench({ name: 'replay-buffer', title: 'Error replay buffer: top-N inserts and prioritized sampling (SQLite file, WAL)', figures, notes });
+reportBench({
+  name: 'replay-buffer',
+  title: 'Error replay buffer: top-N inserts and prioritized sampling (SQLite file, WAL)',
+  figures,
+  notes,
+});

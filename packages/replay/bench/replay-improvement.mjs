@@ -11,7 +11,15 @@ import { STOCK_SYMBOLS, loadSpy, loadStock } from '@vigil/market-data';
 import { errorReplayBufferToken, mcnemar, replayPlugin, trainLogistic } from '@vigil/replay';
 import { reportBench } from '@vigil/test-utils';
 
-const silent = { debug() {}, info() {}, warn() {}, error() {}, child() { return silent; } };
+const silent = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silent;
+  },
+};
 const HORIZON = 5;
 const TRAIN_END = '2015-07-01';
 const PROD_END = '2016-07-01';
@@ -33,7 +41,11 @@ function spyContext() {
     const vol = std(rets);
     const r20 = spy[t].close / spy[t - 20].close - 1;
     const r5 = spy[t].close / spy[t - 5].close - 1;
-    out.set(spy[t].date, { r5, vol, regime: r20 < -0.05 ? 'crash' : vol * Math.sqrt(252) > 0.2 ? 'volatile' : 'normal' });
+    out.set(spy[t].date, {
+      r5,
+      vol,
+      regime: r20 < -0.05 ? 'crash' : vol * Math.sqrt(252) > 0.2 ? 'volatile' : 'normal',
+    });
   }
   return out;
 }
@@ -62,7 +74,13 @@ function rowsFor(symbol, spy) {
       spy_r5: ctx.r5,
       spy_vol20: ctx.vol,
     };
-    rows.push({ symbol, date: b.date, regime: ctx.regime, x: FEATURES.map((k) => f[k]), y: bars[t + HORIZON].close > b.close ? 1 : 0 });
+    rows.push({
+      symbol,
+      date: b.date,
+      regime: ctx.regime,
+      x: FEATURES.map((k) => f[k]),
+      y: bars[t + HORIZON].close > b.close ? 1 : 0,
+    });
   }
   return rows;
 }
@@ -74,7 +92,11 @@ const prod = all.filter((r) => r.date >= TRAIN_END && r.date < PROD_END);
 const test = all.filter((r) => r.date >= TEST_START);
 const acc = (m, rows) => rows.filter((r) => m.predict(r.x) === r.y).length / rows.length;
 
-const m0 = trainLogistic(train.map((r) => r.x), train.map((r) => r.y), { l2: 1e-3 });
+const m0 = trainLogistic(
+  train.map((r) => r.x),
+  train.map((r) => r.y),
+  { l2: 1e-3 },
+);
 /** Out-of-sample repeat errors: of the first model's held-out errors, the share model m gets right. */
 const fixedShare = (m, rows) => {
   const wrong = rows.filter((r) => m0.predict(r.x) !== r.y);
@@ -84,14 +106,26 @@ const prodErrors = prod
   .map((r) => {
     const p = m0.predictProba(r.x);
     const prediction = p >= 0.5 ? 1 : 0;
-    return { features: r.x, label: r.y, prediction, confidence: prediction === 1 ? p : 1 - p, symbol: r.symbol, date: r.date, regime: r.regime };
+    return {
+      features: r.x,
+      label: r.y,
+      prediction,
+      confidence: prediction === 1 ? p : 1 - p,
+      symbol: r.symbol,
+      date: r.date,
+      regime: r.regime,
+    };
   })
   .filter((e) => e.label !== e.prediction);
 
 async function experiment(options, seeds) {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-replay-exp-'));
   const host = createHost({
-    config: { database: { type: 'sqlite', path: join(dir, 'vigil.db') }, log: { level: 'silent' }, plugins: { replay: { options } } },
+    config: {
+      database: { type: 'sqlite', path: join(dir, 'vigil.db') },
+      log: { level: 'silent' },
+      plugins: { replay: { options } },
+    },
     plugins: [replayPlugin],
     logger: silent,
   });
@@ -159,7 +193,11 @@ for (const [name, options] of [
   const relative = mean(r.runs.map((x) => 1 - x.withReplay.repeatErrors / Math.max(1, r.plain.repeatErrors)));
   figures.push(
     { label: `[${name}] buffered errors`, value: r.buffered.length, unit: 'rows' },
-    { label: `[${name}] repeat-error reduction, retrained WITHOUT replay`, value: pct(r.plain.repeatErrorReduction), unit: '% of buffered errors now right' },
+    {
+      label: `[${name}] repeat-error reduction, retrained WITHOUT replay`,
+      value: pct(r.plain.repeatErrorReduction),
+      unit: '% of buffered errors now right',
+    },
     {
       label: `[${name}] repeat-error reduction, retrained WITH replay (mean of ${seeds.length} seeds)`,
       value: pct(withRed),
@@ -168,7 +206,13 @@ for (const [name, options] of [
       referenceLabel: 'without replay',
       better: 'higher',
     },
-    { label: `[${name}] repeat errors cut by replay relative to plain retraining`, value: pct(relative), unit: '%', target: '>= 30% (spec)', met: relative >= 0.3 },
+    {
+      label: `[${name}] repeat errors cut by replay relative to plain retraining`,
+      value: pct(relative),
+      unit: '%',
+      target: '>= 30% (spec)',
+      met: relative >= 0.3,
+    },
     {
       label: `[${name}] production-year accuracy (all rows, in-sample) WITH replay (mean)`,
       value: pct(mean(r.runs.map((x) => x.prodAcc))),
@@ -185,7 +229,14 @@ for (const [name, options] of [
       referenceLabel: 'without replay',
       better: 'higher',
     },
-    { label: `[${name}] held-out accuracy WITH replay (mean)`, value: pct(mean(r.runs.map((x) => x.testAcc))), unit: '%', reference: pct(acc(r.m1, test)), referenceLabel: 'without replay', better: 'higher' },
+    {
+      label: `[${name}] held-out accuracy WITH replay (mean)`,
+      value: pct(mean(r.runs.map((x) => x.testAcc))),
+      unit: '%',
+      reference: pct(acc(r.m1, test)),
+      referenceLabel: 'without replay',
+      better: 'higher',
+    },
   );
   const mcn = r.runs[0].vsPlain.mcnemar;
   const tm = r.runs[0].testMcnemar;
@@ -194,4 +245,9 @@ for (const [name, options] of [
     `[${name}] buffer: ${r.stats.totalErrors} errors, avg confidence ${r.stats.avgConfidence?.toFixed(3)}, ${r.stats.highConfidenceErrors} with confidence > 0.8; share of replay draws > 0.8: ${(r.highDrawn * 100).toFixed(1)}% vs ${((r.stats.highConfidenceErrors / Math.max(1, r.stats.totalErrors)) * 100).toFixed(1)}% of the buffer`,
   );
 }
-reportBench({ name: 'replay-improvement', title: 'Replay improvement: logistic regression on nine large caps, retrained with and without the replay mix', figures, notes });
+reportBench({
+  name: 'replay-improvement',
+  title: 'Replay improvement: logistic regression on nine large caps, retrained with and without the replay mix',
+  figures,
+  notes,
+});

@@ -83,7 +83,9 @@ describe('BufferIndex', () => {
     for (const seed of [5, 6, 7]) {
       const index = run({ maxSize: 40, symbolWindowDays: 4, regimeQuotas: {} }, seed, 3000);
       const entries = [...index.entries.values()];
-      for (const a of entries) for (const b of entries) if (a !== b && a.symbol === b.symbol) expect(Math.abs(a.day - b.day)).toBeGreaterThanOrEqual(4);
+      for (const a of entries)
+        for (const b of entries)
+          if (a !== b && a.symbol === b.symbol) expect(Math.abs(a.day - b.day)).toBeGreaterThanOrEqual(4);
     }
   });
 
@@ -98,7 +100,10 @@ describe('BufferIndex', () => {
 
   it('trims to a smaller size by dropping the lowest-ranked entries', () => {
     const index = new BufferIndex({ maxSize: 10, symbolWindowDays: 0, regimeQuotas: {} });
-    index.reset(Array.from({ length: 10 }, (_, i) => ({ id: i + 1, score: i % 3, symbol: 'X', day: 0, regime: null })), 1);
+    index.reset(
+      Array.from({ length: 10 }, (_, i) => ({ id: i + 1, score: i % 3, symbol: 'X', day: 0, regime: null })),
+      1,
+    );
     expect(index.nextId).toBe(11);
     const plan = index.plan();
     plan.trimTo(4);

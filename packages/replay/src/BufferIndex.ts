@@ -14,7 +14,8 @@ export interface IndexEntry {
  * The buffer's total order, worst-kept first: lower error score ranks lower; on equal scores the
  * later arrival (higher id) ranks lower, so ties keep the entry that came first.
  */
-export const ranksBelow = (a: IndexEntry, b: IndexEntry): boolean => a.score < b.score || (a.score === b.score && a.id > b.id);
+export const ranksBelow = (a: IndexEntry, b: IndexEntry): boolean =>
+  a.score < b.score || (a.score === b.score && a.id > b.id);
 
 export interface IndexRules {
   readonly maxSize: number;

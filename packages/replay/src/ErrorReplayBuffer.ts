@@ -155,12 +155,26 @@ export class ErrorReplayBuffer {
     readonly options: BufferOptions,
   ) {
     const issues = [];
-    if (!(Number.isInteger(options.maxSize) && options.maxSize >= 1)) issues.push({ path: 'maxSize', message: `must be an integer >= 1, got ${describeValue(options.maxSize)}`, value: options.maxSize });
+    if (!(Number.isInteger(options.maxSize) && options.maxSize >= 1))
+      issues.push({
+        path: 'maxSize',
+        message: `must be an integer >= 1, got ${describeValue(options.maxSize)}`,
+        value: options.maxSize,
+      });
     for (const [r, q] of Object.entries(options.regimeQuotas)) {
-      if (!(Number.isInteger(q) && q >= 0)) issues.push({ path: `regimeQuotas.${r}`, message: `must be an integer >= 0, got ${describeValue(q)}`, value: q });
+      if (!(Number.isInteger(q) && q >= 0))
+        issues.push({
+          path: `regimeQuotas.${r}`,
+          message: `must be an integer >= 0, got ${describeValue(q)}`,
+          value: q,
+        });
     }
     throwIfIssues('replay buffer options', issues);
-    this.#index = new BufferIndex({ maxSize: options.maxSize, symbolWindowDays: options.symbolWindowDays, regimeQuotas: options.regimeQuotas });
+    this.#index = new BufferIndex({
+      maxSize: options.maxSize,
+      symbolWindowDays: options.symbolWindowDays,
+      regimeQuotas: options.regimeQuotas,
+    });
     this.#fixedLayout = new FeatureLayout(options.featureNames ?? null);
     this.#layout = this.#fixedLayout;
     this.#rand = mulberry32(options.seed);
@@ -216,7 +230,8 @@ export class ErrorReplayBuffer {
   }
 
   #requireLoaded(): void {
-    if (!this.#loaded) throw new VigilError('VIGIL_HOST_STATE', 'the replay buffer is not loaded; start the host first');
+    if (!this.#loaded)
+      throw new VigilError('VIGIL_HOST_STATE', 'the replay buffer is not loaded; start the host first');
   }
 
   /** Checks inputs (throws `VIGIL_INVALID_INPUT` naming each bad field); writes nothing. */
@@ -243,12 +258,21 @@ export class ErrorReplayBuffer {
    * the index follows via `afterCommit`. Call at most once per transaction.
    */
   async writeErrors(tx: TxContext, errors: readonly NormalizedError[], layout: FeatureLayout): Promise<AddResult> {
-    if (!errors.some((e) => e.score > 0)) return { stored: 0, evicted: 0, rejected: errors.length ? { correct: errors.length } : {}, outcomes: errors.map(() => ({ reason: 'correct' as const })) };
+    if (!errors.some((e) => e.score > 0))
+      return {
+        stored: 0,
+        evicted: 0,
+        rejected: errors.length ? { correct: errors.length } : {},
+        outcomes: errors.map(() => ({ reason: 'correct' as const })),
+      };
     const { index, generation } = await this.#syncedIndex(tx);
     const plan = index.plan();
     const payload = new Map<number, NormalizedError>();
     const offered: AddOutcome[] = errors.map((e) => {
-      const r: AddOutcome = e.score > 0 ? plan.offer({ score: e.score, symbol: e.symbol, day: e.day, regime: e.regime }) : { reason: 'correct' };
+      const r: AddOutcome =
+        e.score > 0
+          ? plan.offer({ score: e.score, symbol: e.symbol, day: e.day, regime: e.regime })
+          : { reason: 'correct' };
       if ('id' in r) payload.set(r.id, e);
       return r;
     });
@@ -263,7 +287,8 @@ export class ErrorReplayBuffer {
     if (inserts.length) await insertErrors(tx.manager, inserts, this.deps.clock.now().toISOString());
     // Ids must never be reused after a restart (callers hold buffer ids). The next id is MAX(id) + 1
     // unless the newest row is gone; only then is it persisted, which keeps the hot path to two statements.
-    if (plan.nextId !== index.nextId && !plan.added.has(plan.nextId - 1)) await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
+    if (plan.nextId !== index.nextId && !plan.added.has(plan.nextId - 1))
+      await writeMeta(tx.manager, NEXT_ID_KEY, String(plan.nextId));
     const layoutChanged = layout !== this.#layout && inserts.length > 0;
     if (layoutChanged) await writeMeta(tx.manager, LAYOUT_KEY, JSON.stringify(layout));
     tx.afterCommit(() => {
@@ -299,9 +324,15 @@ export class ErrorReplayBuffer {
    * Spec 8.3: records one validation fold's predictions and offers its `validationTopK` worst
    * errors (highest confidence among the wrong ones; ties by input order) to the buffer.
    */
-  async recordValidationFold(predictions: readonly ErrorInput[], topK = this.options.validationTopK): Promise<FoldResult> {
+  async recordValidationFold(
+    predictions: readonly ErrorInput[],
+    topK = this.options.validationTopK,
+  ): Promise<FoldResult> {
     this.#requireLoaded();
-    if (!(Number.isInteger(topK) && topK >= 1)) throwIfIssues('fold', [{ path: 'topK', message: `must be an integer >= 1, got ${describeValue(topK)}`, value: topK }]);
+    if (!(Number.isInteger(topK) && topK >= 1))
+      throwIfIssues('fold', [
+        { path: 'topK', message: `must be an integer >= 1, got ${describeValue(topK)}`, value: topK },
+      ]);
     return this.deps.transactor.run(async (tx) => {
       const { errors, layout } = this.validate(predictions, 'predictions');
       const wrong = errors.map((e, i) => ({ e, i })).filter(({ e }) => e.score > 0);
@@ -320,10 +351,12 @@ export class ErrorReplayBuffer {
   async getReplaySamples(n?: number, o: SampleOptions = {}): Promise<ReplaySamples> {
     this.#requireLoaded();
     const issues = [];
-    if (n !== undefined && !(Number.isInteger(n) && n >= 0)) issues.push({ path: 'n', message: `must be an integer >= 0, got ${describeValue(n)}`, value: n });
+    if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+      issues.push({ path: 'n', message: `must be an integer >= 0, got ${describeValue(n)}`, value: n });
     for (const k of ['alpha', 'beta'] as const) {
       const v = o[k];
-      if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v))) issues.push({ path: k, message: `must be a finite number >= 0, got ${describeValue(v)}`, value: v });
+      if (v !== undefined && !(typeof v === 'number' && v >= 0 && Number.isFinite(v)))
+        issues.push({ path: k, message: `must be a finite number >= 0, got ${describeValue(v)}`, value: v });
     }
     throwIfIssues('replay sample request', issues);
     const rand = o.seed === undefined ? this.#rand : mulberry32(o.seed);
@@ -331,7 +364,13 @@ export class ErrorReplayBuffer {
       // The index map iterates in ascending id order (loaded by id, new ids always larger).
       const entries = [...this.#index.entries.values()].filter((e) => !this.isHeldOut(e.id));
       const scores = entries.map((e) => e.score);
-      const draw = prioritizedSample(scores, n ?? entries.length, o.alpha ?? this.options.alpha, o.beta ?? this.options.beta, rand);
+      const draw = prioritizedSample(
+        scores,
+        n ?? entries.length,
+        o.alpha ?? this.options.alpha,
+        o.beta ?? this.options.beta,
+        rand,
+      );
       const ids = draw.indices.map((i) => (entries[i] as IndexEntry).id);
       const counts = new Map<number, number>();
       for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -354,21 +393,43 @@ export class ErrorReplayBuffer {
    * mixed batch (all original rows are kept) at `replayWeight` times the weight (times the IS weight
    * when `importanceWeighting`). An empty buffer returns the batch with weights unchanged.
    */
-  async buildTrainingMix(batch: TrainingBatch, o: SampleOptions & { replayFraction?: number; replayWeight?: number } = {}): Promise<MixedBatch> {
+  async buildTrainingMix(
+    batch: TrainingBatch,
+    o: SampleOptions & { replayFraction?: number; replayWeight?: number } = {},
+  ): Promise<MixedBatch> {
     const fraction = o.replayFraction ?? this.options.replayFraction;
     const weight = o.replayWeight ?? this.options.replayWeight;
     const issues = [];
-    if (!(fraction > 0 && fraction < 1)) issues.push({ path: 'replayFraction', message: `must be in (0, 1), got ${describeValue(fraction)}`, value: fraction });
-    if (!(weight > 0 && Number.isFinite(weight))) issues.push({ path: 'replayWeight', message: `must be a positive number, got ${describeValue(weight)}`, value: weight });
+    if (!(fraction > 0 && fraction < 1))
+      issues.push({
+        path: 'replayFraction',
+        message: `must be in (0, 1), got ${describeValue(fraction)}`,
+        value: fraction,
+      });
+    if (!(weight > 0 && Number.isFinite(weight)))
+      issues.push({
+        path: 'replayWeight',
+        message: `must be a positive number, got ${describeValue(weight)}`,
+        value: weight,
+      });
     if (this.#layout.dim !== null) {
       batch.features.forEach((r, i) => {
-        if (r.length !== this.#layout.dim) issues.push({ path: `batch.features[${i}]`, message: `must have ${this.#layout.dim} features (the buffer's feature length), got ${r.length}`, value: r.length });
+        if (r.length !== this.#layout.dim)
+          issues.push({
+            path: `batch.features[${i}]`,
+            message: `must have ${this.#layout.dim} features (the buffer's feature length), got ${r.length}`,
+            value: r.length,
+          });
       });
     }
     throwIfIssues('training mix', issues);
     const n = this.trainingSize === 0 ? 0 : replayCount(batch.labels.length, fraction);
     const replay = n === 0 ? { features: [], labels: [], weights: [] } : await this.getReplaySamples(n, o);
-    return mixReplay(batch, replay, { replayFraction: fraction, replayWeight: weight, importanceWeighting: this.options.importanceWeighting });
+    return mixReplay(batch, replay, {
+      replayFraction: fraction,
+      replayWeight: weight,
+      importanceWeighting: this.options.importanceWeighting,
+    });
   }
 
   /** Buffered rows a training export may hand out (the held-out part excluded). */
@@ -444,21 +505,43 @@ export class ErrorReplayBuffer {
    * Repeat-error reduction and McNemar's test of a new model against the old one on the buffered
    * rows. Old predictions default to the buffered `predicted_label` (the mistakes themselves).
    */
-  async evaluateReplay(newPredictions: readonly BufferedPrediction[], oldPredictions?: readonly BufferedPrediction[]): Promise<ReplayEvaluation> {
+  async evaluateReplay(
+    newPredictions: readonly BufferedPrediction[],
+    oldPredictions?: readonly BufferedPrediction[],
+  ): Promise<ReplayEvaluation> {
     this.#requireLoaded();
     const issues: { path: string; message: string; value?: unknown }[] = [];
     const check = (list: readonly BufferedPrediction[], what: string): Map<number, number> => {
       const m = new Map<number, number>();
       if (!Array.isArray(list)) {
-        issues.push({ path: what, message: `must be an array of { bufferId, predicted }, got ${describeValue(list)}`, value: list });
+        issues.push({
+          path: what,
+          message: `must be an array of { bufferId, predicted }, got ${describeValue(list)}`,
+          value: list,
+        });
         return m;
       }
       list.forEach((p, i) => {
         const id = (p as { bufferId?: unknown })?.bufferId;
         const pred = (p as { predicted?: unknown })?.predicted;
-        if (typeof id !== 'number' || !Number.isInteger(id)) issues.push({ path: `${what}[${i}].bufferId`, message: `must be an integer row id, got ${describeValue(id)}`, value: id });
-        else if (m.has(id)) issues.push({ path: `${what}[${i}].bufferId`, message: `duplicates an earlier prediction for row ${id}`, value: id });
-        if (typeof pred !== 'number' || !this.options.labels.includes(pred)) issues.push({ path: `${what}[${i}].predicted`, message: `must be one of the configured labels [${this.options.labels.join(', ')}], got ${describeValue(pred)}`, value: pred });
+        if (typeof id !== 'number' || !Number.isInteger(id))
+          issues.push({
+            path: `${what}[${i}].bufferId`,
+            message: `must be an integer row id, got ${describeValue(id)}`,
+            value: id,
+          });
+        else if (m.has(id))
+          issues.push({
+            path: `${what}[${i}].bufferId`,
+            message: `duplicates an earlier prediction for row ${id}`,
+            value: id,
+          });
+        if (typeof pred !== 'number' || !this.options.labels.includes(pred))
+          issues.push({
+            path: `${what}[${i}].predicted`,
+            message: `must be one of the configured labels [${this.options.labels.join(', ')}], got ${describeValue(pred)}`,
+            value: pred,
+          });
         if (typeof id === 'number' && typeof pred === 'number') m.set(id, pred);
       });
       return m;
@@ -471,10 +554,20 @@ export class ErrorReplayBuffer {
       const rows = await loadSamples(tx.manager, ids);
       const pairs: PairedPrediction[] = ids.map((id) => {
         const r = rows.get(id) as StoredSample;
-        return { label: r.label, oldPredicted: old ? (old.get(id) as number) : r.predicted, newPredicted: fresh.get(id) as number };
+        return {
+          label: r.label,
+          oldPredicted: old ? (old.get(id) as number) : r.predicted,
+          newPredicted: fresh.get(id) as number,
+        };
       });
       const heldOut = ids.filter((id) => this.isHeldOut(id)).length;
-      return { ...replayImprovement(pairs), matched: pairs.length, heldOut, bufferSize: this.#index.size, unmatched: fresh.size - pairs.length };
+      return {
+        ...replayImprovement(pairs),
+        matched: pairs.length,
+        heldOut,
+        bufferSize: this.#index.size,
+        unmatched: fresh.size - pairs.length,
+      };
     });
   }
 
@@ -483,4 +576,3 @@ export class ErrorReplayBuffer {
     return this.#index.sortedDesc().map((e) => ({ id: e.id, score: e.score }));
   }
 }
-

@@ -26,25 +26,39 @@ export class FeatureLayout {
     const before = issues.length;
     if (Array.isArray(f)) {
       if (this.dim !== null && f.length !== this.dim) {
-        issues.push({ path: at, message: `must have ${this.dim} features (the buffer's feature length), got ${f.length}`, value: f.length });
+        issues.push({
+          path: at,
+          message: `must have ${this.dim} features (the buffer's feature length), got ${f.length}`,
+          value: f.length,
+        });
         return undefined;
       }
-      if (f.length === 0) issues.push({ path: at, message: 'must have at least one feature, got an empty array', value: f });
+      if (f.length === 0)
+        issues.push({ path: at, message: 'must have at least one feature, got an empty array', value: f });
       f.forEach((v, i) => {
-        if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${at}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          issues.push({ path: `${at}[${i}]`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
       });
       if (issues.length > before) return undefined;
       return { vector: f as number[], layout: this.dim === null ? new FeatureLayout(null, f.length) : this };
     }
     if (typeof f !== 'object' || f === null) {
-      issues.push({ path: at, message: `must be an array of numbers or an object of named numbers, got ${describeValue(f)}`, value: f });
+      issues.push({
+        path: at,
+        message: `must be an array of numbers or an object of named numbers, got ${describeValue(f)}`,
+        value: f,
+      });
       return undefined;
     }
     const rec = f as Record<string, unknown>;
     const keys = Object.keys(rec);
     const names = this.names ?? [...keys].sort();
     if (this.dim !== null && keys.length !== this.dim) {
-      issues.push({ path: at, message: `must have ${this.dim} features (the buffer's feature length), got ${keys.length}`, value: keys.length });
+      issues.push({
+        path: at,
+        message: `must have ${this.dim} features (the buffer's feature length), got ${keys.length}`,
+        value: keys.length,
+      });
       return undefined;
     }
     if (names.length === 0) {
@@ -63,7 +77,12 @@ export class FeatureLayout {
     }
     const vector = names.map((n) => rec[n] as number);
     vector.forEach((v, i) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) issues.push({ path: `${at}.${names[i]}`, message: `must be a finite number, got ${describeValue(v)}`, value: v });
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        issues.push({
+          path: `${at}.${names[i]}`,
+          message: `must be a finite number, got ${describeValue(v)}`,
+          value: v,
+        });
     });
     if (issues.length > before) return undefined;
     return { vector, layout: this.names ? this : new FeatureLayout(names, names.length) };

@@ -9,14 +9,42 @@ const T = quoteIdent(ERROR_REPLAY_TABLE);
 const M = quoteIdent(REPLAY_META_TABLE);
 const DAY_MS = 86_400_000;
 
-const INSERT_COLUMNS = ['id', 'symbol', 'date', 'regime', 'features_json', 'true_label', 'predicted_label', 'confidence', 'error_score', 'added_at', 'replayed_count'];
+const INSERT_COLUMNS = [
+  'id',
+  'symbol',
+  'date',
+  'regime',
+  'features_json',
+  'true_label',
+  'predicted_label',
+  'confidence',
+  'error_score',
+  'added_at',
+  'replayed_count',
+];
 
-export async function insertErrors(manager: EntityManager, rows: readonly { id: number; e: NormalizedError }[], addedAt: string): Promise<void> {
+export async function insertErrors(
+  manager: EntityManager,
+  rows: readonly { id: number; e: NormalizedError }[],
+  addedAt: string,
+): Promise<void> {
   await bulkInsert(
     manager,
     ERROR_REPLAY_TABLE,
     INSERT_COLUMNS,
-    rows.map(({ id, e }) => [id, e.symbol, e.date, e.regime, JSON.stringify(e.features), e.label, e.prediction, e.confidence, e.score, addedAt, 0]),
+    rows.map(({ id, e }) => [
+      id,
+      e.symbol,
+      e.date,
+      e.regime,
+      JSON.stringify(e.features),
+      e.label,
+      e.prediction,
+      e.confidence,
+      e.score,
+      addedAt,
+      0,
+    ]),
   );
 }
 
@@ -25,7 +53,10 @@ export async function deleteIds(manager: EntityManager, ids: readonly number[]):
   const ph = placeholder(dialectOf(manager.connection));
   for (let start = 0; start < ids.length; start += 10_000) {
     const chunk = ids.slice(start, start + 10_000);
-    await manager.query(`DELETE FROM ${T} WHERE id IN (${chunk.map((_, i) => ph(i + 1)).join(', ')})`, chunk as number[]);
+    await manager.query(
+      `DELETE FROM ${T} WHERE id IN (${chunk.map((_, i) => ph(i + 1)).join(', ')})`,
+      chunk as number[],
+    );
   }
 }
 
@@ -40,7 +71,13 @@ export async function loadIndexEntries(manager: EntityManager): Promise<IndexEnt
   )) as { id: unknown; symbol: string; date: string; regime: string | null; score: unknown }[];
   return rows.map((r) => {
     const t = Date.parse(r.date.length === 10 ? `${r.date}T00:00:00Z` : r.date);
-    return { id: Number(r.id), symbol: r.symbol, day: Number.isFinite(t) ? Math.floor(t / DAY_MS) : 0, regime: r.regime ?? null, score: Number(r.score) };
+    return {
+      id: Number(r.id),
+      symbol: r.symbol,
+      day: Number.isFinite(t) ? Math.floor(t / DAY_MS) : 0,
+      regime: r.regime ?? null,
+      score: Number(r.score),
+    };
   });
 }
 
@@ -58,7 +95,8 @@ export interface StoredSample {
 export async function loadSamples(manager: EntityManager, ids: readonly number[]): Promise<Map<number, StoredSample>> {
   const rows = await selectIn<Record<string, unknown>>(
     manager,
-    (list) => `SELECT id, features_json, true_label, predicted_label, confidence, symbol, date, regime FROM ${T} WHERE id IN (${list})`,
+    (list) =>
+      `SELECT id, features_json, true_label, predicted_label, confidence, symbol, date, regime FROM ${T} WHERE id IN (${list})`,
     ids,
   );
   return new Map(
@@ -108,7 +146,10 @@ export async function readMeta(manager: EntityManager): Promise<Map<string, stri
 
 export async function writeMeta(manager: EntityManager, key: string, value: string): Promise<void> {
   const ph = placeholder(dialectOf(manager.connection));
-  await manager.query(`INSERT INTO ${M} (key, value) VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, [key, value]);
+  await manager.query(
+    `INSERT INTO ${M} (key, value) VALUES (${ph(1)}, ${ph(2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    [key, value],
+  );
 }
 
 /**
@@ -123,7 +164,9 @@ export async function bumpGeneration(manager: EntityManager): Promise<number> {
     `INSERT INTO ${M} (key, value) VALUES (${ph(1)}, '1') ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(${M}.value AS INTEGER) + 1 AS TEXT)`,
     [GENERATION_KEY],
   );
-  const [row] = (await manager.query(`SELECT value FROM ${M} WHERE key = ${ph(1)}`, [GENERATION_KEY])) as { value: string }[];
+  const [row] = (await manager.query(`SELECT value FROM ${M} WHERE key = ${ph(1)}`, [GENERATION_KEY])) as {
+    value: string;
+  }[];
   return Number(row?.value) - 1;
 }
 
@@ -151,8 +194,14 @@ export async function readStats(manager: EntityManager, highConfidence: number):
        SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}`,
     [highConfidence],
   )) as Record<string, unknown>[];
-  const regimes = (await manager.query(`SELECT regime, COUNT(*) AS n FROM ${T} GROUP BY regime`)) as { regime: string | null; n: unknown }[];
-  const labels = (await manager.query(`SELECT true_label AS label, COUNT(*) AS n FROM ${T} GROUP BY true_label`)) as { label: unknown; n: unknown }[];
+  const regimes = (await manager.query(`SELECT regime, COUNT(*) AS n FROM ${T} GROUP BY regime`)) as {
+    regime: string | null;
+    n: unknown;
+  }[];
+  const labels = (await manager.query(`SELECT true_label AS label, COUNT(*) AS n FROM ${T} GROUP BY true_label`)) as {
+    label: unknown;
+    n: unknown;
+  }[];
   const total = Number(agg?.n ?? 0);
   return {
     total,

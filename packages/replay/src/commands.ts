@@ -22,7 +22,16 @@ function printStats(r: ReplayReport, ctx: CommandContext<ReplayOptions>): void {
   if (r.top.length) {
     ctx.printTable(
       ['id', 'symbol', 'date', 'regime', 'true', 'predicted', 'confidence', 'replayed'],
-      r.top.map((t) => [t.id, t.symbol, t.date, t.regime ?? '-', t.trueLabel, t.predictedLabel, num(t.confidence), t.replayedCount]),
+      r.top.map((t) => [
+        t.id,
+        t.symbol,
+        t.date,
+        t.regime ?? '-',
+        t.trueLabel,
+        t.predictedLabel,
+        num(t.confidence),
+        t.replayedCount,
+      ]),
     );
   }
 }
@@ -53,24 +62,41 @@ export const replayCommands: PluginCommands<ReplayOptions> = {
         'write the buffered errors (worst first) as JSON Lines or CSV to a file or stdout, for a training pipeline in any language; with --sample, a prioritized sample with importance-sampling weights instead (one row per draw; counts as a replay)',
       )
       .option('--format <format>', 'jsonl or csv (default: by file extension, else jsonl)')
-      .option('--sample <n>', 'draw n rows with replacement, P(i) ~ error_score^alpha, with IS weights', ctx.args.int(1, 10_000_000))
+      .option(
+        '--sample <n>',
+        'draw n rows with replacement, P(i) ~ error_score^alpha, with IS weights',
+        ctx.args.int(1, 10_000_000),
+      )
       .option('--seed <s>', 'seed of the draw (default: plugins.replay.options.seed)', ctx.args.int(0, 2 ** 32 - 1))
       .option('--alpha <a>', 'prioritisation exponent (default: plugins.replay.options.alpha)', ctx.args.nonNegative)
       .option('--beta <b>', 'importance-sampling exponent (default: plugins.replay.options.beta)', ctx.args.nonNegative)
-      .action((file: string | undefined, opts: { format?: string; sample?: number; seed?: number; alpha?: number; beta?: number }) =>
-        ctx.run(async () => {
-          const format = ctx.formatOf(file, opts.format);
-          return ctx.withService(errorReplayBufferToken, async (buffer) => {
-            const set = await exportSet(buffer, opts.sample === undefined ? undefined : { n: opts.sample, ...opts });
-            await writeLines(exportLines(set, format), file, ctx);
-            const summary = { rows: set.rows.length, format, file: file ?? '-', sampled: set.sampled, features: set.featureNames };
-            const toStdout = file === undefined || file === '-';
-            if (toStdout) ctx.io.stderr.write(`exported ${summary.rows} row(s)\n`);
-            else if (ctx.json()) ctx.printJson(summary);
-            else ctx.io.stdout.write(`wrote ${summary.rows} ${set.sampled ? 'sampled ' : ''}row(s) to ${file} (${format}; features: ${set.featureNames.join(', ') || '-'})\n`);
-            return ctx.exit.ok;
-          });
-        }),
+      .action(
+        (
+          file: string | undefined,
+          opts: { format?: string; sample?: number; seed?: number; alpha?: number; beta?: number },
+        ) =>
+          ctx.run(async () => {
+            const format = ctx.formatOf(file, opts.format);
+            return ctx.withService(errorReplayBufferToken, async (buffer) => {
+              const set = await exportSet(buffer, opts.sample === undefined ? undefined : { n: opts.sample, ...opts });
+              await writeLines(exportLines(set, format), file, ctx);
+              const summary = {
+                rows: set.rows.length,
+                format,
+                file: file ?? '-',
+                sampled: set.sampled,
+                features: set.featureNames,
+              };
+              const toStdout = file === undefined || file === '-';
+              if (toStdout) ctx.io.stderr.write(`exported ${summary.rows} row(s)\n`);
+              else if (ctx.json()) ctx.printJson(summary);
+              else
+                ctx.io.stdout.write(
+                  `wrote ${summary.rows} ${set.sampled ? 'sampled ' : ''}row(s) to ${file} (${format}; features: ${set.featureNames.join(', ') || '-'})\n`,
+                );
+              return ctx.exit.ok;
+            });
+          }),
       );
   },
 };

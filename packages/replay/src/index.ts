@@ -23,7 +23,14 @@ export { FeatureLayout, type FeatureInput } from './FeatureLayout.js';
 export type { ErrorInput, NormalizedError } from './validateErrors.js';
 export { replayImprovementCriterion, type ReplayValidationFields } from './replayImprovementCriterion.js';
 export { prioritizedSample, priorityProbabilities, type PrioritizedDraw } from './prioritizedSample.js';
-export { mixReplay, replayCount, type MixOptions, type MixedBatch, type ReplayRows, type TrainingBatch } from './trainingMix.js';
+export {
+  mixReplay,
+  replayCount,
+  type MixOptions,
+  type MixedBatch,
+  type ReplayRows,
+  type TrainingBatch,
+} from './trainingMix.js';
 export { trainLogistic, type LogisticModel, type LogisticOptions } from './trainLogistic.js';
 export { mcnemar, type McNemarResult } from './stats/mcnemar.js';
 export { replayImprovement, type PairedPrediction, type ReplayImprovement } from './stats/replayImprovement.js';

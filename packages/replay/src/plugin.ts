@@ -35,7 +35,11 @@ export const replayPlugin = definePlugin({
       view: replayView,
       hooks: options.captureResolved
         ? {
-            observe: (records, ctx) => buffer.checkFeatures(ctx, records.map((r) => r.features)),
+            observe: (records, ctx) =>
+              buffer.checkFeatures(
+                ctx,
+                records.map((r) => r.features),
+              ),
             async resolve(records, ctx) {
               const wrong = records.filter((r) => !r.correct);
               if (wrong.length === 0) return;

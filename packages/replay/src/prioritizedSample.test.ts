@@ -25,9 +25,19 @@ describe('prioritizedSample', () => {
     const expected = scores.map((s) => (n * s ** alpha) / total);
     expect(chiSquareP(counts, expected)).toBeGreaterThan(0.01);
     // the test has power: the same draws are far from uniform and from alpha = 3
-    expect(chiSquareP(counts, scores.map(() => n / scores.length))).toBeLessThan(1e-6);
+    expect(
+      chiSquareP(
+        counts,
+        scores.map(() => n / scores.length),
+      ),
+    ).toBeLessThan(1e-6);
     const t3 = scores.reduce((s, x) => s + x ** 3, 0);
-    expect(chiSquareP(counts, scores.map((s) => (n * s ** 3) / t3))).toBeLessThan(1e-6);
+    expect(
+      chiSquareP(
+        counts,
+        scores.map((s) => (n * s ** 3) / t3),
+      ),
+    ).toBeLessThan(1e-6);
     // high-confidence errors (> 0.8) are drawn more often than their share of the buffer
     const high = scores.map((s, i) => (s > 0.8 ? (counts[i] as number) : 0)).reduce((a, b) => a + b, 0) / n;
     expect(high).toBeGreaterThan(scores.filter((s) => s > 0.8).length / scores.length);
@@ -55,7 +65,9 @@ describe('prioritizedSample', () => {
     const u = prioritizedSample(scores, 10, 0, 0, mulberry32(5));
     expect(u.probabilities.every((p) => Math.abs(p - 1 / scores.length) < 1e-15)).toBe(true);
     expect(u.weights.every((w) => w === 1)).toBe(true);
-    expect(prioritizedSample(scores, 50, 0.6, 0.4, mulberry32(9)).indices).toEqual(prioritizedSample(scores, 50, 0.6, 0.4, mulberry32(9)).indices);
+    expect(prioritizedSample(scores, 50, 0.6, 0.4, mulberry32(9)).indices).toEqual(
+      prioritizedSample(scores, 50, 0.6, 0.4, mulberry32(9)).indices,
+    );
     const z = prioritizedSample([0, 0.5, 0, 0.5, 0], 5000, 1, 0.5, mulberry32(2));
     expect(new Set(z.indices)).toEqual(new Set([1, 3]));
     expect(prioritizedSample([0, 0], 5, 1, 1, mulberry32(1)).indices).toEqual([]);

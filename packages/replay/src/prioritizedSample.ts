@@ -27,7 +27,13 @@ export function priorityProbabilities(scores: ArrayLike<number>, alpha: number):
  * w_i = (N * P(i))^-beta normalised by the largest weight any buffered item could get, so
  * weights only scale updates down. O(N + n log N).
  */
-export function prioritizedSample(scores: ArrayLike<number>, n: number, alpha: number, beta: number, rand: () => number): PrioritizedDraw {
+export function prioritizedSample(
+  scores: ArrayLike<number>,
+  n: number,
+  alpha: number,
+  beta: number,
+  rand: () => number,
+): PrioritizedDraw {
   const probs = priorityProbabilities(scores, alpha);
   const N = probs.length;
   const cum = new Float64Array(N);

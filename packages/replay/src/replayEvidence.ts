@@ -16,7 +16,11 @@ export interface HeldOutFixRate {
 }
 
 /** The candidate's record on the buffer's held-out rows (rows no training export handed out). */
-export async function heldOutFixRate(buffer: ErrorReplayBuffer, predictions: readonly BufferedPrediction[], labelCount: number): Promise<HeldOutFixRate> {
+export async function heldOutFixRate(
+  buffer: ErrorReplayBuffer,
+  predictions: readonly BufferedPrediction[],
+  labelCount: number,
+): Promise<HeldOutFixRate> {
   const byId = new Map(predictions.map((p) => [p.bufferId, p.predicted]));
   let rows = 0;
   let fixed = 0;
@@ -27,7 +31,13 @@ export async function heldOutFixRate(buffer: ErrorReplayBuffer, predictions: rea
     if (p === s.label) fixed++;
   }
   const chance = 1 / Math.max(1, labelCount);
-  return { rows, fixed, fixRate: rows ? fixed / rows : null, chance, pAboveChance: binomialUpperTail(fixed, rows, chance) };
+  return {
+    rows,
+    fixed,
+    fixRate: rows ? fixed / rows : null,
+    chance,
+    pAboveChance: binomialUpperTail(fixed, rows, chance),
+  };
 }
 
 /**
@@ -35,17 +45,28 @@ export async function heldOutFixRate(buffer: ErrorReplayBuffer, predictions: rea
  * rows (`baselinePredictions`); null when either is missing. A row whose symbol or outcome
  * differs between the two is not the same row: a VigilError naming it.
  */
-export function recentWindowPairs(candidate: readonly ValidationPrediction[] | undefined, live: readonly ValidationPrediction[] | undefined): PairedPrediction[] | VigilError | null {
+export function recentWindowPairs(
+  candidate: readonly ValidationPrediction[] | undefined,
+  live: readonly ValidationPrediction[] | undefined,
+): PairedPrediction[] | VigilError | null {
   if (!candidate?.length || !live?.length) return null;
   if (candidate.length !== live.length) {
-    return new VigilError('VIGIL_INVALID_INPUT', `validation.baselinePredictions must pair with validation.predictions one to one: ${live.length} vs ${candidate.length}`, { details: { path: 'validation.baselinePredictions' } });
+    return new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `validation.baselinePredictions must pair with validation.predictions one to one: ${live.length} vs ${candidate.length}`,
+      { details: { path: 'validation.baselinePredictions' } },
+    );
   }
   const pairs: PairedPrediction[] = [];
   for (let i = 0; i < candidate.length; i++) {
     const c = candidate[i] as ValidationPrediction;
     const l = live[i] as ValidationPrediction;
     if (c.symbol !== l.symbol || c.actual !== l.actual) {
-      return new VigilError('VIGIL_INVALID_INPUT', `validation.baselinePredictions[${i}] is not the same row as validation.predictions[${i}]: ${l.symbol}/${l.actual} vs ${c.symbol}/${c.actual}`, { details: { path: `validation.baselinePredictions[${i}]` } });
+      return new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `validation.baselinePredictions[${i}] is not the same row as validation.predictions[${i}]: ${l.symbol}/${l.actual} vs ${c.symbol}/${c.actual}`,
+        { details: { path: `validation.baselinePredictions[${i}]` } },
+      );
     }
     pairs.push({ label: c.actual, oldPredicted: l.predicted, newPredicted: c.predicted });
   }

@@ -7,8 +7,30 @@ const set = (named: boolean, sampled = false): ExportSet => ({
   named,
   sampled,
   rows: [
-    { id: 7, symbol: 'BRK.B', date: '2015-08-24', regime: 'crash, deep', true_label: 1, predicted_label: 0, confidence: 0.93, error_score: 0.93, features: [0.5, -1e-9], ...(sampled ? { draw: 0, weight: 1, probability: 0.25 } : {}) },
-    { id: 9, symbol: 'XOM', date: '2015-08-25', regime: null, true_label: 0, predicted_label: 1, confidence: 0.81, error_score: 0.81, features: [0.25, 3], ...(sampled ? { draw: 1, weight: 0.5, probability: 0.75 } : {}) },
+    {
+      id: 7,
+      symbol: 'BRK.B',
+      date: '2015-08-24',
+      regime: 'crash, deep',
+      true_label: 1,
+      predicted_label: 0,
+      confidence: 0.93,
+      error_score: 0.93,
+      features: [0.5, -1e-9],
+      ...(sampled ? { draw: 0, weight: 1, probability: 0.25 } : {}),
+    },
+    {
+      id: 9,
+      symbol: 'XOM',
+      date: '2015-08-25',
+      regime: null,
+      true_label: 0,
+      predicted_label: 1,
+      confidence: 0.81,
+      error_score: 0.81,
+      features: [0.25, 3],
+      ...(sampled ? { draw: 1, weight: 0.5, probability: 0.75 } : {}),
+    },
   ],
 });
 
@@ -16,8 +38,22 @@ describe('replay export lines', () => {
   it('CSV quotes cells that need it, prefixes feature names that collide with fixed columns, and parses back exactly', () => {
     expect(csvFeatureHeaders(['confidence', 'ret', 'weight'])).toEqual(['feature_confidence', 'ret', 'feature_weight']);
     const [head, ...lines] = [...exportLines(set(true), 'csv')].map(csvCells);
-    const back = lines.map((cells) => Object.fromEntries((head ?? []).map((h, i) => [h, cells[i]]))) as Record<string, string>[];
-    expect(Object.keys(back[0] as object)).toEqual(['id', 'symbol', 'date', 'regime', 'true_label', 'predicted_label', 'confidence', 'error_score', 'feature_confidence', 'ret']);
+    const back = lines.map((cells) => Object.fromEntries((head ?? []).map((h, i) => [h, cells[i]]))) as Record<
+      string,
+      string
+    >[];
+    expect(Object.keys(back[0] as object)).toEqual([
+      'id',
+      'symbol',
+      'date',
+      'regime',
+      'true_label',
+      'predicted_label',
+      'confidence',
+      'error_score',
+      'feature_confidence',
+      'ret',
+    ]);
     expect(back[0]).toMatchObject({ regime: 'crash, deep', feature_confidence: '0.5', ret: String(-1e-9) });
     expect(Number(back[0]?.ret)).toBe(-1e-9);
     expect(back[1]?.regime).toBe('');
@@ -25,9 +61,21 @@ describe('replay export lines', () => {
 
   it('JSON Lines writes named features as an object, positional ones as an array, and sample columns when sampled', () => {
     const named = [...exportLines(set(true), 'jsonl')].map((l) => JSON.parse(l));
-    expect(named[0]).toEqual({ id: 7, symbol: 'BRK.B', date: '2015-08-24', regime: 'crash, deep', true_label: 1, predicted_label: 0, confidence: 0.93, error_score: 0.93, features: { confidence: 0.5, ret: -1e-9 } });
+    expect(named[0]).toEqual({
+      id: 7,
+      symbol: 'BRK.B',
+      date: '2015-08-24',
+      regime: 'crash, deep',
+      true_label: 1,
+      predicted_label: 0,
+      confidence: 0.93,
+      error_score: 0.93,
+      features: { confidence: 0.5, ret: -1e-9 },
+    });
     const positional = [...exportLines(set(false, true), 'jsonl')].map((l) => JSON.parse(l));
     expect(positional[1]).toMatchObject({ regime: null, draw: 1, weight: 0.5, probability: 0.75, features: [0.25, 3] });
-    expect([...exportLines(set(false, true), 'csv')][0]).toBe('id,symbol,date,regime,true_label,predicted_label,confidence,error_score,draw,weight,probability,f0,f1');
+    expect([...exportLines(set(false, true), 'csv')][0]).toBe(
+      'id,symbol,date,regime,true_label,predicted_label,confidence,error_score,draw,weight,probability,f0,f1',
+    );
   });
 });

@@ -36,7 +36,10 @@ const SAMPLE = ['draw', 'weight', 'probability'] as const;
  * The rows to export: every buffered error, worst first (not counted as a replay), or a
  * prioritized sample of n draws with importance-sampling weights (counted: replayed_count goes up).
  */
-export async function exportSet(buffer: ErrorReplayBuffer, sample: { n: number; seed?: number; alpha?: number; beta?: number } | undefined): Promise<ExportSet> {
+export async function exportSet(
+  buffer: ErrorReplayBuffer,
+  sample: { n: number; seed?: number; alpha?: number; beta?: number } | undefined,
+): Promise<ExportSet> {
   const layout = buffer.featureLayout;
   const named = layout.names !== null;
   const stored = await buffer.getBufferedSamples();
@@ -55,14 +58,22 @@ export async function exportSet(buffer: ErrorReplayBuffer, sample: { n: number; 
     features: s.features,
   });
   if (!sample) return { featureNames, named, rows: stored.map(row), sampled: false };
-  if (stored.length === 0) throw new VigilError('VIGIL_INVALID_INPUT', 'the replay buffer is empty: nothing to sample', { issues: [{ path: 'sample', message: 'the replay buffer is empty', value: sample.n }] });
+  if (stored.length === 0)
+    throw new VigilError('VIGIL_INVALID_INPUT', 'the replay buffer is empty: nothing to sample', {
+      issues: [{ path: 'sample', message: 'the replay buffer is empty', value: sample.n }],
+    });
   const byId = new Map(stored.map((s) => [s.id, s]));
   const draw = await buffer.getReplaySamples(sample.n, {
     ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
     ...(sample.alpha !== undefined ? { alpha: sample.alpha } : {}),
     ...(sample.beta !== undefined ? { beta: sample.beta } : {}),
   });
-  const rows = draw.ids.map((id, i) => ({ ...row(byId.get(id) as StoredSample), draw: i, weight: draw.weights[i] as number, probability: draw.probabilities[i] as number }));
+  const rows = draw.ids.map((id, i) => ({
+    ...row(byId.get(id) as StoredSample),
+    draw: i,
+    weight: draw.weights[i] as number,
+    probability: draw.probabilities[i] as number,
+  }));
   return { featureNames, named, rows, sampled: true };
 }
 
@@ -83,7 +94,8 @@ export function* exportLines(set: ExportSet, format: 'jsonl' | 'csv'): Generator
   const extra = set.sampled ? SAMPLE : [];
   if (format === 'csv') {
     yield [...FIXED, ...extra, ...csvFeatureHeaders(set.featureNames)].map(csvCell).join(',');
-    for (const r of set.rows) yield [...FIXED.map((k) => r[k]), ...extra.map((k) => r[k]), ...r.features].map(csvCell).join(',');
+    for (const r of set.rows)
+      yield [...FIXED.map((k) => r[k]), ...extra.map((k) => r[k]), ...r.features].map(csvCell).join(',');
     return;
   }
   for (const r of set.rows) {
@@ -94,7 +106,11 @@ export function* exportLines(set: ExportSet, format: 'jsonl' | 'csv'): Generator
 }
 
 /** Writes lines to a file or to stdout, honouring back-pressure; a file that cannot be written is a usage error. */
-export async function writeLines(lines: Iterable<string>, file: string | undefined, ctx: Pick<CommandContext, 'io' | 'usageError'>): Promise<void> {
+export async function writeLines(
+  lines: Iterable<string>,
+  file: string | undefined,
+  ctx: Pick<CommandContext, 'io' | 'usageError'>,
+): Promise<void> {
   const toStdout = file === undefined || file === '-';
   const out = toStdout ? ctx.io.stdout : createWriteStream(file, { encoding: 'utf8' });
   // A persistent listener: an open or write error may fire while no other wait is pending.

@@ -48,34 +48,63 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
     id: REPLAY_IMPROVEMENT_CRITERION,
     requiredByDefault: true,
     thresholdRange: [-1, 1],
-    description: 'Out of sample, the candidate beats the live model on recent rows (paired, significant) and gets its held-out buffered mistakes right more often than chance.',
+    description:
+      'Out of sample, the candidate beats the live model on recent rows (paired, significant) and gets its held-out buffered mistakes right more often than chance.',
     defaultThreshold: 0,
     async evaluate(ctx): Promise<CriterionResult> {
       const threshold = ctx.threshold ?? 0;
       const v = ctx.validation as typeof ctx.validation & ReplayValidationFields;
       const given = v.replayImprovement;
       if (given !== undefined && (typeof given !== 'number' || !Number.isFinite(given))) {
-        return { status: 'error', value: null, threshold, message: `validation.replayImprovement must be a finite number, got ${String(given)}` };
+        return {
+          status: 'error',
+          value: null,
+          threshold,
+          message: `validation.replayImprovement must be a finite number, got ${String(given)}`,
+        };
       }
-      const replay = v.replayPredictions === undefined ? null : await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
-      const heldOut = v.replayPredictions === undefined ? null : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length);
+      const replay =
+        v.replayPredictions === undefined
+          ? null
+          : await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
+      const heldOut =
+        v.replayPredictions === undefined ? null : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length);
       const pairs = recentWindowPairs(v.predictions, v.baselinePredictions);
       if (pairs instanceof VigilError) throw pairs;
       const recent = pairs ? replayImprovement(pairs) : null;
       const details = {
         significance: o.significance,
         minSamples: o.minReplaySamples,
-        recentWindow: recent && { rows: recent.samples, liveAccuracy: recent.oldAccuracy, candidateAccuracy: recent.newAccuracy, improvement: recent.improvement, mcnemar: recent.mcnemar },
+        recentWindow: recent && {
+          rows: recent.samples,
+          liveAccuracy: recent.oldAccuracy,
+          candidateAccuracy: recent.newAccuracy,
+          improvement: recent.improvement,
+          mcnemar: recent.mcnemar,
+        },
         heldOutBuffer: heldOut,
         ...(given !== undefined ? { givenReplayImprovement: given } : {}),
         inSample: {
-          ...(replay ? { bufferedRows: replay.matched - replay.heldOut, repeatErrorReduction: replay.repeatErrorReduction, improvement: replay.improvement, note: 'rows training could draw, and all of them the live model got wrong: reported, never decisive' } : {}),
+          ...(replay
+            ? {
+                bufferedRows: replay.matched - replay.heldOut,
+                repeatErrorReduction: replay.repeatErrorReduction,
+                improvement: replay.improvement,
+                note: 'rows training could draw, and all of them the live model got wrong: reported, never decisive',
+              }
+            : {}),
         },
       };
       if ((!recent || recent.samples < o.minReplaySamples) && given !== undefined) {
         // the spec's contract: a pipeline may hand over its own figure; the gate cannot check how it was measured
         const pass = given > threshold;
-        return { status: pass ? 'pass' : 'fail', value: given, threshold, message: `replay improvement ${pct(given)} (given by the caller, who must measure it out of sample; no paired recent rows to check it) ${pass ? '>' : '<='} ${pct(threshold)}`, details: { ...details, source: 'validation.replayImprovement' } };
+        return {
+          status: pass ? 'pass' : 'fail',
+          value: given,
+          threshold,
+          message: `replay improvement ${pct(given)} (given by the caller, who must measure it out of sample; no paired recent rows to check it) ${pass ? '>' : '<='} ${pct(threshold)}`,
+          details: { ...details, source: 'validation.replayImprovement' },
+        };
       }
       if (!recent || recent.samples < o.minReplaySamples) {
         const n = recent?.samples ?? 0;
@@ -96,7 +125,13 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
       const heldLine = !heldOut
         ? 'no held-out buffered rows given'
         : `held-out buffered errors fixed ${heldOut.fixed}/${heldOut.rows} = ${heldOut.fixRate === null ? '-' : pct(heldOut.fixRate)} vs chance ${pct(heldOut.chance)} (p=${p3(heldOut.pAboveChance)}; ${heldJudged ? 'required' : o.heldOutRule === 'require' ? `fewer than ${o.minReplaySamples}: not judged` : 'reported'})`;
-      return { status: recentOk && heldOk ? 'pass' : 'fail', value: improvement, threshold, message: `${recentLine}; ${heldLine}`, details };
+      return {
+        status: recentOk && heldOk ? 'pass' : 'fail',
+        value: improvement,
+        threshold,
+        message: `${recentLine}; ${heldLine}`,
+        details,
+      };
     },
   });
 }

@@ -23,7 +23,17 @@ export interface ReplayReport {
 export async function replayReport(buffer: ErrorReplayBuffer, top: number): Promise<ReplayReport> {
   const s = await buffer.getErrorStats();
   return {
-    stats: { total: s.totalErrors, maxSize: s.maxSize, byRegime: s.byRegime, byLabel: s.byLabel, avgConfidence: s.avgConfidence, replayed: s.replayedErrors, totalReplays: s.totalReplays, highConfidence: s.highConfidenceErrors, heldOutErrors: s.heldOutErrors },
+    stats: {
+      total: s.totalErrors,
+      maxSize: s.maxSize,
+      byRegime: s.byRegime,
+      byLabel: s.byLabel,
+      avgConfidence: s.avgConfidence,
+      replayed: s.replayedErrors,
+      totalReplays: s.totalReplays,
+      highConfidence: s.highConfidenceErrors,
+      heldOutErrors: s.heldOutErrors,
+    },
     top: await buffer.topErrors(top),
   };
 }

@@ -8,8 +8,10 @@ import { replayReport } from './replayReport.js';
 /** `GET /api/replay`: the error replay buffer (docs/api.md, Replay buffer). */
 export function replayRoutes(buffer: ErrorReplayBuffer): PluginRoutes {
   return async (app: FastifyInstance) => {
-    app.get('', { schema: { tags: ['replay'], summary: 'error replay buffer: stats and the worst errors' } }, async (req) =>
-      replayReport(buffer, intParam(req.query as QueryString, 'top', 20, 0, 1000)),
+    app.get(
+      '',
+      { schema: { tags: ['replay'], summary: 'error replay buffer: stats and the worst errors' } },
+      async (req) => replayReport(buffer, intParam(req.query as QueryString, 'top', 20, 0, 1000)),
     );
   };
 }

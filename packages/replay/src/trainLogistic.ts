@@ -55,9 +55,14 @@ function solveSpd(A: number[][], b: number[]): number[] {
  * Weighted, L2-regularised logistic regression fitted by Newton's method (IRLS): deterministic,
  * no learning rate to tune, converges in a handful of iterations for a few dozen features.
  */
-export function trainLogistic(X: readonly (readonly number[])[], y: readonly number[], o: LogisticOptions = {}): LogisticModel {
+export function trainLogistic(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  o: LogisticOptions = {},
+): LogisticModel {
   const n = X.length;
-  if (n === 0 || n !== y.length) throw new RangeError(`trainLogistic: need as many labels as rows (${n} rows, ${y.length} labels), at least one`);
+  if (n === 0 || n !== y.length)
+    throw new RangeError(`trainLogistic: need as many labels as rows (${n} rows, ${y.length} labels), at least one`);
   const d = (X[0] as readonly number[]).length;
   const w = o.weights ?? new Array<number>(n).fill(1);
   if (w.length !== n) throw new RangeError(`trainLogistic: ${w.length} weights for ${n} rows`);
@@ -65,8 +70,14 @@ export function trainLogistic(X: readonly (readonly number[])[], y: readonly num
   const totalW = w.reduce((a, b) => a + b, 0);
   const means = new Array<number>(d).fill(0);
   const scales = new Array<number>(d).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) means[j] = (means[j] as number) + ((w[i] as number) * ((X[i] as number[])[j] as number)) / totalW;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scales[j] = (scales[j] as number) + ((w[i] as number) * (((X[i] as number[])[j] as number) - (means[j] as number)) ** 2) / totalW;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      means[j] = (means[j] as number) + ((w[i] as number) * ((X[i] as number[])[j] as number)) / totalW;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++)
+      scales[j] =
+        (scales[j] as number) +
+        ((w[i] as number) * (((X[i] as number[])[j] as number) - (means[j] as number)) ** 2) / totalW;
   for (let j = 0; j < d; j++) scales[j] = Math.sqrt(scales[j] as number) || 1;
   const Z = X.map((row) => [1, ...row.map((v, j) => (v - (means[j] as number)) / (scales[j] as number))]);
   const l2 = (o.l2 ?? 1e-4) * totalW;
@@ -92,7 +103,8 @@ export function trainLogistic(X: readonly (readonly number[])[], y: readonly num
         for (let k = 0; k <= j; k++) Hj[k] = (Hj[k] as number) + v * (z[j] as number) * (z[k] as number);
       }
     }
-    for (let j = 0; j <= d; j++) for (let k = j + 1; k <= d; k++) (H[j] as number[])[k] = (H[k] as number[])[j] as number;
+    for (let j = 0; j <= d; j++)
+      for (let k = j + 1; k <= d; k++) (H[j] as number[])[k] = (H[k] as number[])[j] as number;
     for (let j = 1; j <= d; j++) {
       g[j] = (g[j] as number) - l2 * (beta[j] as number);
       (H[j] as number[])[j] = ((H[j] as number[])[j] as number) + l2;
@@ -109,8 +121,17 @@ export function trainLogistic(X: readonly (readonly number[])[], y: readonly num
   const intercept = beta[0] as number;
   const predictProba = (x: readonly number[]): number => {
     let eta = intercept;
-    for (let j = 0; j < d; j++) eta += (coefficients[j] as number) * (((x[j] as number) - (means[j] as number)) / (scales[j] as number));
+    for (let j = 0; j < d; j++)
+      eta += (coefficients[j] as number) * (((x[j] as number) - (means[j] as number)) / (scales[j] as number));
     return sigmoid(eta);
   };
-  return { coefficients, intercept, means, scales, iterations, predictProba, predict: (x) => (predictProba(x) >= 0.5 ? 1 : 0) };
+  return {
+    coefficients,
+    intercept,
+    means,
+    scales,
+    iterations,
+    predictProba,
+    predict: (x) => (predictProba(x) >= 0.5 ? 1 : 0),
+  };
 }

@@ -31,18 +31,24 @@ export interface MixedBatch {
 }
 
 /** How many replay rows make up `fraction` of a batch that keeps all `batchSize` original rows. */
-export const replayCount = (batchSize: number, fraction: number): number => Math.round((batchSize * fraction) / (1 - fraction));
+export const replayCount = (batchSize: number, fraction: number): number =>
+  Math.round((batchSize * fraction) / (1 - fraction));
 
 /**
  * Appends replay rows to a batch with weight `replayWeight` (times the IS weight when asked);
  * original rows keep their weight (1 when none is given).
  */
 export function mixReplay(batch: TrainingBatch, replay: ReplayRows, o: MixOptions): MixedBatch {
-  if (batch.features.length !== batch.labels.length) throw new RangeError(`batch has ${batch.features.length} rows but ${batch.labels.length} labels`);
-  if (batch.weights && batch.weights.length !== batch.labels.length) throw new RangeError(`batch has ${batch.labels.length} labels but ${batch.weights.length} weights`);
+  if (batch.features.length !== batch.labels.length)
+    throw new RangeError(`batch has ${batch.features.length} rows but ${batch.labels.length} labels`);
+  if (batch.weights && batch.weights.length !== batch.labels.length)
+    throw new RangeError(`batch has ${batch.labels.length} labels but ${batch.weights.length} weights`);
   const features = [...batch.features.map((r) => [...r]), ...replay.features.map((r) => [...r])];
   const labels = [...batch.labels, ...replay.labels];
-  const weights = [...(batch.weights ?? batch.labels.map(() => 1)), ...replay.weights.map((w) => o.replayWeight * (o.importanceWeighting ? w : 1))];
+  const weights = [
+    ...(batch.weights ?? batch.labels.map(() => 1)),
+    ...replay.weights.map((w) => o.replayWeight * (o.importanceWeighting ? w : 1)),
+  ];
   const isReplay = [...batch.labels.map(() => false), ...replay.labels.map(() => true)];
   return { features, labels, weights, isReplay };
 }

@@ -40,7 +40,8 @@ const DAY_MS = 86_400_000;
 function toDay(v: unknown): { date: string; day: number } | undefined {
   let t: number;
   if (v instanceof Date) t = v.getTime();
-  else if (typeof v === 'string' && v.length >= 10 && v.length <= 40) t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  else if (typeof v === 'string' && v.length >= 10 && v.length <= 40)
+    t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
   else return undefined;
   if (!Number.isFinite(t)) return undefined;
   const day = Math.floor(t / DAY_MS);
@@ -50,8 +51,17 @@ function toDay(v: unknown): { date: string; day: number } | undefined {
 const text = (issues: Issue[], path: string, v: unknown, optional: boolean): void => {
   if (optional && (v === undefined || v === null)) return;
   if (typeof v !== 'string' || v.trim().length === 0 || v.length > 100) {
-    issues.push({ path, message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`, value: v });
-  } else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
+    issues.push({
+      path,
+      message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`,
+      value: v,
+    });
+  } else if (UNSTORABLE_TEXT.test(v))
+    issues.push({
+      path,
+      message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`,
+      value: v,
+    });
 };
 
 /**
@@ -78,15 +88,29 @@ export function validateErrors(
     for (const k of ['label', 'prediction'] as const) {
       const v = o[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
-        issues.push({ path: `${at}.${k}`, message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`, value: v });
+        issues.push({
+          path: `${at}.${k}`,
+          message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`,
+          value: v,
+        });
       }
     }
     const c = o.confidence;
-    if (typeof c !== 'number' || !(c >= 0 && c <= 1)) issues.push({ path: `${at}.confidence`, message: `must be a number in [0, 1], got ${describeValue(c)}`, value: c });
+    if (typeof c !== 'number' || !(c >= 0 && c <= 1))
+      issues.push({
+        path: `${at}.confidence`,
+        message: `must be a number in [0, 1], got ${describeValue(c)}`,
+        value: c,
+      });
     text(issues, `${at}.symbol`, o.symbol, false);
     text(issues, `${at}.regime`, o.regime, true);
     const d = toDay(o.date);
-    if (!d) issues.push({ path: `${at}.date`, message: `must be a YYYY-MM-DD or ISO-8601 date, got ${describeValue(o.date)}`, value: o.date });
+    if (!d)
+      issues.push({
+        path: `${at}.date`,
+        message: `must be a YYYY-MM-DD or ISO-8601 date, got ${describeValue(o.date)}`,
+        value: o.date,
+      });
     const vec = current.vectorize(issues, `${at}.features`, o.features);
     if (issues.length > before || !vec || !d) return;
     current = vec.layout;

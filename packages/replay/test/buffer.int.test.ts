@@ -68,7 +68,10 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
   it('fixes the feature length with the first write, even for calls made concurrently', async () => {
     host = await startReplayHost(database, { symbolWindowDays: 0 });
     const buffer = bufferOf(host);
-    const [a, b] = await Promise.allSettled([buffer.addError(err({ features: [1, 2] })), buffer.addError(err({ symbol: 'B', features: [1, 2, 3] }))]);
+    const [a, b] = await Promise.allSettled([
+      buffer.addError(err({ features: [1, 2] })),
+      buffer.addError(err({ symbol: 'B', features: [1, 2, 3] })),
+    ]);
     expect(a.status).toBe('fulfilled');
     expect(b.status).toBe('rejected');
     expect(isVigilError((b as PromiseRejectedResult).reason, 'VIGIL_INVALID_INPUT')).toBe(true);
@@ -80,7 +83,15 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(isVigilError(e, 'VIGIL_CONFIG_INVALID')).toBe(true);
     expect(e.message).toContain('plugins.replay.options.maxSize');
     host = await startReplayHost(database);
-    const deps = { dataSource: host.dataSource, transactor: { run: async () => { throw new Error('no write expected'); } }, clock: { now: () => new Date() } };
+    const deps = {
+      dataSource: host.dataSource,
+      transactor: {
+        run: async () => {
+          throw new Error('no write expected');
+        },
+      },
+      clock: { now: () => new Date() },
+    };
     const direct = (() => {
       try {
         return new ErrorReplayBuffer(deps, { ...bufferOf(host).options, maxSize: 0 });
@@ -105,7 +116,13 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(r.stored).toBe(2);
     expect(r.evicted).toBe(0);
     expect(r.rejected).toEqual({ correct: 1, superseded: 1, 'below-top-n': 1 });
-    expect(r.outcomes.map((o) => ('id' in o ? 'id' : o.reason))).toEqual(['superseded', 'correct', 'id', 'id', 'below-top-n']);
+    expect(r.outcomes.map((o) => ('id' in o ? 'id' : o.reason))).toEqual([
+      'superseded',
+      'correct',
+      'id',
+      'id',
+      'below-top-n',
+    ]);
     const rows = await tableRows(host);
     expect(rows.map((x) => [x.symbol, x.score, x.confidence, x.label, x.predicted])).toEqual([
       ['D', 0.95, 0.95, 0, 1],
@@ -148,7 +165,10 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     host = await startReplayHost(database, { symbolWindowDays: 0 });
     const recs = makePredictions(40, { features: 4 });
     await host.observe(recs);
-    const outcomes = recs.map((r, i) => ({ id: r.id, actualLabel: i % 3 === 0 ? r.predictedLabel : 1 - r.predictedLabel }));
+    const outcomes = recs.map((r, i) => ({
+      id: r.id,
+      actualLabel: i % 3 === 0 ? r.predictedLabel : 1 - r.predictedLabel,
+    }));
     await host.resolve(outcomes);
     const wrong = recs.filter((_, i) => i % 3 !== 0);
     const rows = await tableRows(host);
@@ -175,7 +195,9 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
   it('with captureResolved off, the hooks neither fill the buffer nor check features', async () => {
     host = await startReplayHost(database, { captureResolved: false });
     await host.observe([...makePredictions(3, { features: 2 }), ...makePredictions(2, { features: 6, idPrefix: 'q' })]);
-    const r = await host.resolve(makePredictions(3, { features: 2 }).map((p) => ({ id: p.id, actualLabel: 1 - p.predictedLabel })));
+    const r = await host.resolve(
+      makePredictions(3, { features: 2 }).map((p) => ({ id: p.id, actualLabel: 1 - p.predictedLabel })),
+    );
     expect(r.resolved).toBe(3);
     expect(await tableRows(host)).toEqual([]);
     expect(bufferOf(host).featureLayout.established).toBe(false);
@@ -186,13 +208,19 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
       id: 'failing',
       dependsOn: ['replay'],
       deps: {},
-      init: () => ({ hooks: {
-        async resolve() {
-          throw new Error('downstream refuses');
+      init: () => ({
+        hooks: {
+          async resolve() {
+            throw new Error('downstream refuses');
+          },
         },
-      } }),
+      }),
     });
-    host = await createTestHost({ database, plugins: [replayPlugin, failing], config: { plugins: { replay: { options: { symbolWindowDays: 0 } } } } });
+    host = await createTestHost({
+      database,
+      plugins: [replayPlugin, failing],
+      config: { plugins: { replay: { options: { symbolWindowDays: 0 } } } },
+    });
     const recs = makePredictions(10, { features: 3 });
     await host.observe(recs);
     const e = await host.resolve(recs.map((r) => ({ id: r.id, actualLabel: 1 - r.predictedLabel }))).catch((x) => x);
@@ -201,7 +229,11 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(bufferOf(host).size).toBe(0);
     // the next batch still gets consistent ids and a consistent index
     await bufferOf(host).addErrors([err({ features: { f0: 1, f1: 2, f2: 3 } })]);
-    expect(bufferOf(host).ranking().map((r) => r.id)).toEqual((await tableRows(host)).map((r) => r.id));
+    expect(
+      bufferOf(host)
+        .ranking()
+        .map((r) => r.id),
+    ).toEqual((await tableRows(host)).map((r) => r.id));
   });
 
   it('samples by priority with a seed, increments replayed_count and reports stats', async () => {
@@ -226,13 +258,19 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(stats.highConfidenceErrors).toBe(rows.filter((r) => r.confidence > 0.8).length);
     expect(stats.avgConfidence).toBeCloseTo(rows.reduce((s, r) => s + r.confidence, 0) / 500, 10);
     expect(Object.values(stats.byRegime).reduce((s, n) => s + n, 0)).toBe(500);
-    expect(stats.byLabel).toEqual({ '0': rows.filter((r) => r.label === 0).length, '1': rows.filter((r) => r.label === 1).length });
+    expect(stats.byLabel).toEqual({
+      '0': rows.filter((r) => r.label === 0).length,
+      '1': rows.filter((r) => r.label === 1).length,
+    });
   });
 
   it('mixes replay into a training batch at 20% with 3x (IS-scaled) weight', async () => {
     host = await startReplayHost(database, { symbolWindowDays: 0 });
     const buffer = bufferOf(host);
-    const batch = { features: Array.from({ length: 80 }, (_, i) => [i, -i]), labels: Array.from({ length: 80 }, (_, i) => i % 2) };
+    const batch = {
+      features: Array.from({ length: 80 }, (_, i) => [i, -i]),
+      labels: Array.from({ length: 80 }, (_, i) => i % 2),
+    };
     const empty = await buffer.buildTrainingMix(batch);
     expect(empty.labels).toHaveLength(80);
     expect(empty.weights.every((w) => w === 1)).toBe(true);

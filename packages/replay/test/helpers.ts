@@ -6,12 +6,31 @@ import { mulberry32 } from '../src/random.js';
 import type { ErrorReplayBuffer } from '../src/ErrorReplayBuffer.js';
 import type { ReplayOptionsInput } from '../src/config.js';
 
-export const startReplayHost = (database: TestDatabase | TestDatabaseHandle, options: ReplayOptionsInput = {}, extra: object = {}): Promise<TestHost> =>
+export const startReplayHost = (
+  database: TestDatabase | TestDatabaseHandle,
+  options: ReplayOptionsInput = {},
+  extra: object = {},
+): Promise<TestHost> =>
   createTestHost({ database, plugins: [replayPlugin], config: { plugins: { replay: { options } } }, ...extra });
 
 export const bufferOf = (h: TestHost): ErrorReplayBuffer => h.container.resolve(errorReplayBufferToken);
 
-export const tableRows = async (h: TestHost): Promise<{ id: number; symbol: string; date: string; regime: string | null; score: number; replayed: number; features: number[]; label: number; predicted: number; confidence: number }[]> =>
+export const tableRows = async (
+  h: TestHost,
+): Promise<
+  {
+    id: number;
+    symbol: string;
+    date: string;
+    regime: string | null;
+    score: number;
+    replayed: number;
+    features: number[];
+    label: number;
+    predicted: number;
+    confidence: number;
+  }[]
+> =>
   (
     (await h.dataSource.query(
       'SELECT id, symbol, date, regime, error_score, replayed_count, features_json, true_label, predicted_label, confidence FROM error_replay_buffer ORDER BY error_score DESC, id ASC',

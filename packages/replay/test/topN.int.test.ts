@@ -14,41 +14,44 @@ function bruteTop(all: readonly ErrorInput[], n: number): string[] {
 }
 
 describe.each(testDatabases())('top-N exactness on %s', (database) => {
-  it.each([11, 22, 33])('after 100,000 random addError calls the table is the brute-force top 1,000, also after a restart (seed %i)', async (seed) => {
-    const db = await createTestDatabase(database);
-    const options = { maxSize: 1000, symbolWindowDays: 0 };
-    let host = await startReplayHost(db, options);
-    try {
-      const all = randomErrors(100_000, seed);
-      const buffer = bufferOf(host);
-      for (let i = 0; i < all.length; i += 5_000) await buffer.addErrors(all.slice(i, i + 5_000));
-      // a few single calls on the same path
-      for (const e of randomErrors(10, seed + 1, 100_000)) {
-        await buffer.addError(e);
-        all.push(e);
-      }
-      let rows = await tableRows(host);
-      expect(rows.map((r) => r.symbol)).toEqual(bruteTop(all, 1000));
-      expect(buffer.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
+  it.each([11, 22, 33])(
+    'after 100,000 random addError calls the table is the brute-force top 1,000, also after a restart (seed %i)',
+    async (seed) => {
+      const db = await createTestDatabase(database);
+      const options = { maxSize: 1000, symbolWindowDays: 0 };
+      let host = await startReplayHost(db, options);
+      try {
+        const all = randomErrors(100_000, seed);
+        const buffer = bufferOf(host);
+        for (let i = 0; i < all.length; i += 5_000) await buffer.addErrors(all.slice(i, i + 5_000));
+        // a few single calls on the same path
+        for (const e of randomErrors(10, seed + 1, 100_000)) {
+          await buffer.addError(e);
+          all.push(e);
+        }
+        let rows = await tableRows(host);
+        expect(rows.map((r) => r.symbol)).toEqual(bruteTop(all, 1000));
+        expect(buffer.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
 
-      await host.stop();
-      host = await startReplayHost(db, options);
-      const restarted = bufferOf(host);
-      expect(restarted.size).toBe(1000);
-      expect(restarted.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
-      const more = randomErrors(20_000, seed + 2, 100_010);
-      for (let i = 0; i < more.length; i += 5_000) await restarted.addErrors(more.slice(i, i + 5_000));
-      all.push(...more);
-      rows = await tableRows(host);
-      expect(rows.map((r) => r.symbol)).toEqual(bruteTop(all, 1000));
-      expect(restarted.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
-      // ids keep arrival order across the restart: later rows never reuse an earlier id
-      expect(new Set(rows.map((r) => r.id)).size).toBe(1000);
-    } finally {
-      await host.dispose();
-      await db.cleanup();
-    }
-  });
+        await host.stop();
+        host = await startReplayHost(db, options);
+        const restarted = bufferOf(host);
+        expect(restarted.size).toBe(1000);
+        expect(restarted.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
+        const more = randomErrors(20_000, seed + 2, 100_010);
+        for (let i = 0; i < more.length; i += 5_000) await restarted.addErrors(more.slice(i, i + 5_000));
+        all.push(...more);
+        rows = await tableRows(host);
+        expect(rows.map((r) => r.symbol)).toEqual(bruteTop(all, 1000));
+        expect(restarted.ranking().map((r) => r.id)).toEqual(rows.map((r) => r.id));
+        // ids keep arrival order across the restart: later rows never reuse an earlier id
+        expect(new Set(rows.map((r) => r.id)).size).toBe(1000);
+      } finally {
+        await host.dispose();
+        await db.cleanup();
+      }
+    },
+  );
 
   it('a smaller maxSize on restart trims the table to the new top', async () => {
     const db = await createTestDatabase(database);

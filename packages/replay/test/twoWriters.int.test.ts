@@ -17,16 +17,29 @@ describe.each(testDatabases())('two buffer writers on one %s database', (databas
       const all = randomErrors(400, 7);
       for (let i = 0; i < all.length; i += 20) {
         const [w, o] = (i / 20) % 3 === 0 ? [a, b] : [b, a];
-        await Promise.all([bufferOf(w).addErrors(all.slice(i, i + 10)), bufferOf(o).addErrors(all.slice(i + 10, i + 20))]);
+        await Promise.all([
+          bufferOf(w).addErrors(all.slice(i, i + 10)),
+          bufferOf(o).addErrors(all.slice(i + 10, i + 20)),
+        ]);
       }
       const rows = await tableRows(a);
       expect(rows).toHaveLength(40);
       // The table holds exactly the 40 highest scores of everything offered.
-      const scores = all.filter((e) => e.prediction !== e.label).map((e) => e.confidence).sort((x, y) => y - x);
+      const scores = all
+        .filter((e) => e.prediction !== e.label)
+        .map((e) => e.confidence)
+        .sort((x, y) => y - x);
       expect(rows.map((r) => r.score)).toEqual(scores.slice(0, 40));
       // Each writer's index follows the other's writes at its next write.
-      await bufferOf(a).addErrors(randomErrors(1, 99, 1000).map((e) => ({ ...e, prediction: 1 - e.label, confidence: 1 })));
-      expect(bufferOf(a).ranking().map((r) => r.id).sort()).toEqual((await tableRows(a)).map((r) => r.id).sort());
+      await bufferOf(a).addErrors(
+        randomErrors(1, 99, 1000).map((e) => ({ ...e, prediction: 1 - e.label, confidence: 1 })),
+      );
+      expect(
+        bufferOf(a)
+          .ranking()
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual((await tableRows(a)).map((r) => r.id).sort());
     } finally {
       await b.stop();
       await a.stop();

@@ -17,15 +17,35 @@ export async function renderReplay(root) {
     h(
       'div',
       { class: 'stats' },
-      stat('Samples held', count(s.total), 'replay-total', h('span', {}, 'of ', h('b', { testid: 'replay-max-size' }, count(s.maxSize)), ' capacity')),
-      stat('Buffer fill', pct(fill), 'replay-fill', h('div', { class: 'meter' }, h('span', { style: { width: `${Math.min(1, fill ?? 0) * 100}%` } }))),
+      stat(
+        'Samples held',
+        count(s.total),
+        'replay-total',
+        h('span', {}, 'of ', h('b', { testid: 'replay-max-size' }, count(s.maxSize)), ' capacity'),
+      ),
+      stat(
+        'Buffer fill',
+        pct(fill),
+        'replay-fill',
+        h('div', { class: 'meter' }, h('span', { style: { width: `${Math.min(1, fill ?? 0) * 100}%` } })),
+      ),
       stat('Mean confidence', pct(s.avgConfidence), 'replay-avg-confidence', 'of the model on the samples held'),
       stat('Replayed', count(s.replayed), 'replay-replayed', 'samples used in retraining so far'),
     ),
   );
 
   if (!s.total) {
-    root.append(panel('Buffer contents', null, emptyState('replay-empty', 'The replay buffer is empty.', 'Mispredicted samples are added once outcomes resolve.')));
+    root.append(
+      panel(
+        'Buffer contents',
+        null,
+        emptyState(
+          'replay-empty',
+          'The replay buffer is empty.',
+          'Mispredicted samples are added once outcomes resolve.',
+        ),
+      ),
+    );
     return;
   }
 
@@ -35,8 +55,16 @@ export async function renderReplay(root) {
     h(
       'div',
       { class: 'grid-2' },
-      panel('By regime', 'samples held per market regime', breakdown(regimes, s.byRegime, s.total, 'replay-regime', regimeLabel)),
-      panel('By true label', 'samples held per actual outcome', breakdown(labels, s.byLabel, s.total, 'replay-label', (l) => `label ${l}`)),
+      panel(
+        'By regime',
+        'samples held per market regime',
+        breakdown(regimes, s.byRegime, s.total, 'replay-regime', regimeLabel),
+      ),
+      panel(
+        'By true label',
+        'samples held per actual outcome',
+        breakdown(labels, s.byLabel, s.total, 'replay-label', (l) => `label ${l}`),
+      ),
     ),
   );
   root.append(panel('Top errors', `the ${count(top.length)} samples with the highest error score`, topTable(top)));
@@ -44,7 +72,12 @@ export async function renderReplay(root) {
 
 function breakdown(keys, counts, total, prefix, label) {
   return table(
-    [['', ''], ['Samples', 'num'], ['Share', 'num'], ['', 'bar-col']],
+    [
+      ['', ''],
+      ['Samples', 'num'],
+      ['Share', 'num'],
+      ['', 'bar-col'],
+    ],
     keys.map((k) => {
       const n = counts[k] ?? 0;
       return h(
@@ -53,7 +86,11 @@ function breakdown(keys, counts, total, prefix, label) {
         h('td', { class: 'name' }, label(k)),
         h('td', { class: 'num', testid: `${prefix}-${k}` }, count(n)),
         h('td', { class: 'num muted' }, pct(total ? n / total : null)),
-        h('td', { class: 'bar-col' }, h('div', { class: 'hbar' }, h('span', { style: { width: `${total ? (n / total) * 100 : 0}%` } }))),
+        h(
+          'td',
+          { class: 'bar-col' },
+          h('div', { class: 'hbar' }, h('span', { style: { width: `${total ? (n / total) * 100 : 0}%` } })),
+        ),
       );
     }),
     { class: 'data compact' },
@@ -63,7 +100,17 @@ function breakdown(keys, counts, total, prefix, label) {
 function topTable(top) {
   if (top.length === 0) return emptyState('replay-top-empty', 'No errors recorded.');
   return table(
-    [['#', 'num'], ['Symbol'], ['Date'], ['Regime'], ['True', 'num'], ['Predicted', 'num'], ['Confidence', 'num'], ['Error score', 'num'], ['Replayed', 'num']],
+    [
+      ['#', 'num'],
+      ['Symbol'],
+      ['Date'],
+      ['Regime'],
+      ['True', 'num'],
+      ['Predicted', 'num'],
+      ['Confidence', 'num'],
+      ['Error score', 'num'],
+      ['Replayed', 'num'],
+    ],
     top.map((e, i) =>
       h(
         'tr',

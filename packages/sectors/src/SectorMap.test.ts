@@ -13,7 +13,9 @@ const csv = (text: string): string => {
 
 describe('SectorMap', () => {
   it('user map wins over user CSV, which wins over the GICS table', () => {
-    const path = csv('symbol,name,sector,sub_industry\nAAPL,Apple,Consumer Staples,x\nshop-ca,Shopify,Information Technology,y\nRIO,Rio,Materials,z\n');
+    const path = csv(
+      'symbol,name,sector,sub_industry\nAAPL,Apple,Consumer Staples,x\nshop-ca,Shopify,Information Technology,y\nRIO,Rio,Materials,z\n',
+    );
     const m = new SectorMap({ symbolsCsv: path, symbols: { rio: 'Energy' } });
     expect(m.lookup('AAPL')).toBe('Consumer Staples');
     expect(m.lookup('SHOP.CA')).toBe('Information Technology');
@@ -49,16 +51,27 @@ describe('SectorMap', () => {
       }
     })();
     expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
-    expect((err as { issues: { path: string; value: unknown }[] }).issues.map((i) => [i.path, i.value])).toEqual([['symbols[1]', 'ZZZZ'], ['symbols[2]', 'QQQQ']]);
+    expect((err as { issues: { path: string; value: unknown }[] }).issues.map((i) => [i.path, i.value])).toEqual([
+      ['symbols[1]', 'ZZZZ'],
+      ['symbols[2]', 'QQQQ'],
+    ]);
     expect(m.unknownSymbols().size).toBe(0);
   });
 
   it("'track' maps unknown symbols to Unknown, warns once per symbol and counts lookups", () => {
     const logger = new MemoryLogger();
     const m = new SectorMap({ unknownSymbols: 'track', logger });
-    expect(m.resolveAll(['ZZZZ', 'AAPL', 'zzzz', 'QQQQ'])).toEqual(['Unknown', 'Information Technology', 'Unknown', 'Unknown']);
+    expect(m.resolveAll(['ZZZZ', 'AAPL', 'zzzz', 'QQQQ'])).toEqual([
+      'Unknown',
+      'Information Technology',
+      'Unknown',
+      'Unknown',
+    ]);
     expect(m.resolve('ZZZZ')).toBe('Unknown');
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.ctx.symbol)).toEqual(['ZZZZ', 'QQQQ']);
-    expect([...m.unknownSymbols()]).toEqual([['ZZZZ', 3], ['QQQQ', 1]]);
+    expect([...m.unknownSymbols()]).toEqual([
+      ['ZZZZ', 3],
+      ['QQQQ', 1],
+    ]);
   });
 });

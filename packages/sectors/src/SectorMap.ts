@@ -61,7 +61,11 @@ export class SectorMap {
       const issues: Issue[] = [];
       out.forEach((s, i) => {
         if (s === undefined) {
-          issues.push({ path: path(i), message: `no sector is known for symbol ${describeValue(symbols[i])}; add it to the sectors plugin's 'symbols' or 'symbolsCsv' option, or set unknownSymbols: 'track'`, value: symbols[i] });
+          issues.push({
+            path: path(i),
+            message: `no sector is known for symbol ${describeValue(symbols[i])}; add it to the sectors plugin's 'symbols' or 'symbolsCsv' option, or set unknownSymbols: 'track'`,
+            value: symbols[i],
+          });
         }
       });
       throwIfIssues('symbols', issues);
@@ -71,7 +75,10 @@ export class SectorMap {
       if (s !== undefined) return s;
       const key = canonicalSymbol(symbols[i] as string);
       const seen = this.#unknown.get(key) ?? 0;
-      if (seen === 0) this.#options.logger?.warn(`symbol ${key} has no known sector; tracking it under '${UNKNOWN_SECTOR}'`, { symbol: key });
+      if (seen === 0)
+        this.#options.logger?.warn(`symbol ${key} has no known sector; tracking it under '${UNKNOWN_SECTOR}'`, {
+          symbol: key,
+        });
       this.#unknown.set(key, seen + 1);
       return UNKNOWN_SECTOR;
     });
@@ -98,19 +105,37 @@ export class SectorMap {
       try {
         text = readFileSync(path, 'utf8');
       } catch (cause) {
-        throw new VigilError('VIGIL_CONFIG_INVALID', `cannot read the sector CSV ${path}: ${(cause as Error).message}`, { cause });
+        throw new VigilError(
+          'VIGIL_CONFIG_INVALID',
+          `cannot read the sector CSV ${path}: ${(cause as Error).message}`,
+          { cause },
+        );
       }
       for (const r of parseSectorCsv(text, path, allowed)) table.set(r.symbol, r.sector);
     }
     const issues: Issue[] = [];
     for (const [symbol, sector] of Object.entries(this.#options.symbols ?? {})) {
       const key = canonicalSymbol(symbol);
-      if (key.length === 0) issues.push({ path: `symbols.${JSON.stringify(symbol)}`, message: 'the symbol must be non-empty', value: symbol });
-      else if (!allowed.has(sector)) issues.push({ path: `symbols.${key}`, message: `must be one of [${this.sectors.join(', ')}], got ${describeValue(sector)}`, value: sector });
+      if (key.length === 0)
+        issues.push({
+          path: `symbols.${JSON.stringify(symbol)}`,
+          message: 'the symbol must be non-empty',
+          value: symbol,
+        });
+      else if (!allowed.has(sector))
+        issues.push({
+          path: `symbols.${key}`,
+          message: `must be one of [${this.sectors.join(', ')}], got ${describeValue(sector)}`,
+          value: sector,
+        });
       else table.set(key, sector);
     }
     if (issues.length) {
-      throw new VigilError('VIGIL_CONFIG_INVALID', `invalid sector overrides:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, { issues });
+      throw new VigilError(
+        'VIGIL_CONFIG_INVALID',
+        `invalid sector overrides:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+        { issues },
+      );
     }
     this.#overrides = table;
     return table;

@@ -1,9 +1,22 @@
 import type { Clock, PredictionRecord, RecordRules, Transactor, TxContext, ValidationPrediction } from '@vigil/core';
 import { type CandidateBreakdown, evaluateCandidate } from './evaluateCandidate.js';
-import { type SectorPerformance, type SymbolPerformance, type WeakestSectors, sectorPerformance, symbolPerformance, weakestSectors } from './performance.js';
+import {
+  type SectorPerformance,
+  type SymbolPerformance,
+  type WeakestSectors,
+  sectorPerformance,
+  symbolPerformance,
+  weakestSectors,
+} from './performance.js';
 import { SectorAggregates } from './SectorAggregates.js';
 import type { SectorMap } from './SectorMap.js';
-import { type ResolvedCell, type TrackedRow, insertTracked, queryAggregateRows, resolveTracked } from './sectorPerformanceTable.js';
+import {
+  type ResolvedCell,
+  type TrackedRow,
+  insertTracked,
+  queryAggregateRows,
+  resolveTracked,
+} from './sectorPerformanceTable.js';
 import { canonicalSymbol } from './symbols.js';
 import { type TrackInput, type TrackOutcome, validateTrackInputs, validateTrackOutcomes } from './validateInput.js';
 
@@ -42,7 +55,10 @@ export class SectorTracker {
   /** A batch in one transaction; any bad input refuses the whole batch before anything is written. */
   async trackPredictions(batch: readonly TrackInput[]): Promise<void> {
     validateTrackInputs(batch, this.rules);
-    const sectors = this.sectorMap.resolveAll(batch.map((p) => p.symbol), (i) => `predictions[${i}].symbol`);
+    const sectors = this.sectorMap.resolveAll(
+      batch.map((p) => p.symbol),
+      (i) => `predictions[${i}].symbol`,
+    );
     const now = this.options.clock.now().toISOString();
     // Batches usually share a handful of timestamps: normalise each distinct one once.
     const isoOf = new Map<string | Date, string>();
@@ -57,7 +73,17 @@ export class SectorTracker {
     const rows = batch.map((p, i): TrackedRow => {
       const actual = p.actualLabel ?? null;
       const ts = p.timestamp === undefined ? now : iso(p.timestamp);
-      return [p.predictionId ?? null, canonicalSymbol(p.symbol), sectors[i] as string, p.regime, p.predictedLabel, actual, p.confidence, actual === null ? null : actual === p.predictedLabel ? 1 : 0, ts];
+      return [
+        p.predictionId ?? null,
+        canonicalSymbol(p.symbol),
+        sectors[i] as string,
+        p.regime,
+        p.predictedLabel,
+        actual,
+        p.confidence,
+        actual === null ? null : actual === p.predictedLabel ? 1 : 0,
+        ts,
+      ];
     });
     await this.transactor.run((tx) => this.#insert(tx, rows));
   }
@@ -70,14 +96,35 @@ export class SectorTracker {
 
   /** The observe hook: tracks the host's new predictions as pending, in the host's transaction. */
   async observeInTx(records: readonly PredictionRecord[], tx: TxContext): Promise<void> {
-    const sectors = this.sectorMap.resolveAll(records.map((r) => r.symbol), (i) => `records[${i}].symbol`);
-    const rows = records.map((r, i): TrackedRow => [r.id, canonicalSymbol(r.symbol), sectors[i] as string, r.regime, r.predictedLabel, null, r.confidence, null, r.timestamp]);
+    const sectors = this.sectorMap.resolveAll(
+      records.map((r) => r.symbol),
+      (i) => `records[${i}].symbol`,
+    );
+    const rows = records.map(
+      (r, i): TrackedRow => [
+        r.id,
+        canonicalSymbol(r.symbol),
+        sectors[i] as string,
+        r.regime,
+        r.predictedLabel,
+        null,
+        r.confidence,
+        null,
+        r.timestamp,
+      ],
+    );
     await this.#insert(tx, rows);
   }
 
   /** The resolve hook: scores the rows of predictions whose outcome just arrived. */
-  async resolveInTx(records: readonly { readonly id: string; readonly actualLabel: number }[], tx: TxContext): Promise<void> {
-    await this.#resolve(tx, records.map((r) => ({ predictionId: r.id, actualLabel: r.actualLabel })));
+  async resolveInTx(
+    records: readonly { readonly id: string; readonly actualLabel: number }[],
+    tx: TxContext,
+  ): Promise<void> {
+    await this.#resolve(
+      tx,
+      records.map((r) => ({ predictionId: r.id, actualLabel: r.actualLabel })),
+    );
   }
 
   /** Recomputes every aggregate from the table (serialised with writes, so nothing is missed). */
@@ -94,14 +141,24 @@ export class SectorTracker {
   getSectorPerformance(sector: string): SectorPerformance;
   getSectorPerformance(sector?: string): Record<string, SectorPerformance> | SectorPerformance {
     if (sector !== undefined) return sectorPerformance(this.#agg, sector);
-    return Object.fromEntries(this.#agg.sectors().sort().map((s) => [s, sectorPerformance(this.#agg, s)]));
+    return Object.fromEntries(
+      this.#agg
+        .sectors()
+        .sort()
+        .map((s) => [s, sectorPerformance(this.#agg, s)]),
+    );
   }
 
   getSymbolPerformance(): Record<string, SymbolPerformance>;
   getSymbolPerformance(symbol: string): SymbolPerformance;
   getSymbolPerformance(symbol?: string): Record<string, SymbolPerformance> | SymbolPerformance {
     if (symbol !== undefined) return symbolPerformance(this.#agg, canonicalSymbol(symbol));
-    return Object.fromEntries(this.#agg.symbols().sort().map((s) => [s, symbolPerformance(this.#agg, s)]));
+    return Object.fromEntries(
+      this.#agg
+        .symbols()
+        .sort()
+        .map((s) => [s, symbolPerformance(this.#agg, s)]),
+    );
   }
 
   /** The n weakest sectors among those with enough evidence, and those without (see `weakestSectors`). */
@@ -110,8 +167,15 @@ export class SectorTracker {
   }
 
   /** The same breakdown for a candidate model's validation predictions; touches no table. */
-  evaluateCandidate(predictions: readonly ValidationPrediction[], o: { readonly minResolved?: number } = {}): CandidateBreakdown {
-    return evaluateCandidate(predictions, { sectorMap: this.sectorMap, rules: this.rules, minResolved: o.minResolved ?? this.options.minResolved });
+  evaluateCandidate(
+    predictions: readonly ValidationPrediction[],
+    o: { readonly minResolved?: number } = {},
+  ): CandidateBreakdown {
+    return evaluateCandidate(predictions, {
+      sectorMap: this.sectorMap,
+      rules: this.rules,
+      minResolved: o.minResolved ?? this.options.minResolved,
+    });
   }
 
   /** Symbols tracked under `Unknown` (each warned once), with their lookup counts. */

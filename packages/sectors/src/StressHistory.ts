@@ -23,8 +23,21 @@ export class StressHistory {
   ) {}
 
   async rows(o: { regime?: string; modelVersion?: string; limit?: number } = {}): Promise<StressRow[]> {
-    const rows = await this.log.range({ regime: o.regime ?? this.regime, resolved: true, ...(o.modelVersion !== undefined ? { modelVersion: o.modelVersion } : {}), ...(o.limit !== undefined ? { limit: o.limit } : {}) });
-    return rows.map((r) => ({ id: r.id, timestamp: r.timestamp, symbol: r.symbol, regime: r.regime, features: r.features as Record<string, number>, actual: r.actualLabel as number, modelVersion: r.modelVersion }));
+    const rows = await this.log.range({
+      regime: o.regime ?? this.regime,
+      resolved: true,
+      ...(o.modelVersion !== undefined ? { modelVersion: o.modelVersion } : {}),
+      ...(o.limit !== undefined ? { limit: o.limit } : {}),
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      timestamp: r.timestamp,
+      symbol: r.symbol,
+      regime: r.regime,
+      features: r.features as Record<string, number>,
+      actual: r.actualLabel as number,
+      modelVersion: r.modelVersion,
+    }));
   }
 
   /** The logged outcomes of the given ids that are in the stress regime and resolved. */

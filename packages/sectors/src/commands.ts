@@ -31,14 +31,26 @@ export function sectorsReport(tracker: SectorTracker, options: SectorsOptions | 
       pending: p.pending,
       accuracy: p.accuracy,
       ci: ci(p),
-      byRegime: Object.fromEntries(Object.entries(p.by_regime).map(([r, s]) => [r, { resolved: s.total, correct: s.correct, accuracy: s.accuracy, ci: ci(s) }])),
+      byRegime: Object.fromEntries(
+        Object.entries(p.by_regime).map(([r, s]) => [
+          r,
+          { resolved: s.total, correct: s.correct, accuracy: s.accuracy, ci: ci(s) },
+        ]),
+      ),
     };
   });
   let symbols: ReturnType<typeof symbolRows> | undefined;
-  if (o.symbols !== undefined && o.symbols !== false) symbols = symbolRows(tracker, typeof o.symbols === 'string' ? o.symbols : undefined);
+  if (o.symbols !== undefined && o.symbols !== false)
+    symbols = symbolRows(tracker, typeof o.symbols === 'string' ? o.symbols : undefined);
   return {
     sectors,
-    weakest: weakest.sectors.map((s) => ({ sector: s.sector, accuracy: s.accuracy, ci: [s.interval.lower, s.interval.upper] as [number, number], upper: s.interval.upper, resolved: s.total })),
+    weakest: weakest.sectors.map((s) => ({
+      sector: s.sector,
+      accuracy: s.accuracy,
+      ci: [s.interval.lower, s.interval.upper] as [number, number],
+      upper: s.interval.upper,
+      resolved: s.total,
+    })),
     insufficient: weakest.insufficientEvidence.map((s) => s.sector),
     minResolved: weakest.minResolved,
     ...(symbols ? { symbols } : {}),
@@ -47,8 +59,15 @@ export function sectorsReport(tracker: SectorTracker, options: SectorsOptions | 
 
 function symbolRows(tracker: SectorTracker, sector: string | undefined) {
   const all = tracker.getSymbolPerformance();
-  if (sector !== undefined && !(GICS_SECTORS as readonly string[]).includes(sector) && !Object.values(all).some((s) => s.sectors.includes(sector))) {
-    throw new VigilError('VIGIL_NOT_FOUND', `no sector ${JSON.stringify(sector)}; GICS sectors are: ${GICS_SECTORS.join(', ')}`);
+  if (
+    sector !== undefined &&
+    !(GICS_SECTORS as readonly string[]).includes(sector) &&
+    !Object.values(all).some((s) => s.sectors.includes(sector))
+  ) {
+    throw new VigilError(
+      'VIGIL_NOT_FOUND',
+      `no sector ${JSON.stringify(sector)}; GICS sectors are: ${GICS_SECTORS.join(', ')}`,
+    );
   }
   return Object.entries(all)
     .filter(([, s]) => sector === undefined || s.sectors.includes(sector))
@@ -63,7 +82,12 @@ function symbolRows(tracker: SectorTracker, sector: string | undefined) {
       accuracy: s.accuracy,
       ci: ci(s),
       bestRegime: s.best_regime,
-      byRegime: Object.fromEntries(Object.entries(s.by_regime).map(([r, x]) => [r, { resolved: x.total, correct: x.correct, accuracy: x.accuracy, ci: ci(x) }])),
+      byRegime: Object.fromEntries(
+        Object.entries(s.by_regime).map(([r, x]) => [
+          r,
+          { resolved: x.total, correct: x.correct, accuracy: x.accuracy, ci: ci(x) },
+        ]),
+      ),
     }));
 }
 
@@ -73,11 +97,20 @@ function printReport(r: Report, ctx: CommandContext<SectorsOptions>): void {
   const { pct } = ctx;
   const out = ctx.io.stdout;
   const showCi = (c: [number, number] | null): string => (c ? `[${pct(c[0])}, ${pct(c[1])}]` : '-');
-  const cell = (s: { resolved: number; accuracy: number | null } | undefined): string => (s && s.resolved > 0 ? `${pct(s.accuracy)} (${s.resolved})` : '-');
+  const cell = (s: { resolved: number; accuracy: number | null } | undefined): string =>
+    s && s.resolved > 0 ? `${pct(s.accuracy)} (${s.resolved})` : '-';
   const regimes = [...new Set(r.sectors.flatMap((s) => Object.keys(s.byRegime)))].sort();
   ctx.printTable(
     ['sector', 'resolved', 'correct', 'accuracy', '95% CI', 'pending', ...regimes],
-    r.sectors.map((s) => [s.sector, s.resolved, s.correct, pct(s.accuracy), showCi(s.ci), s.pending, ...regimes.map((g) => cell(s.byRegime[g]))]),
+    r.sectors.map((s) => [
+      s.sector,
+      s.resolved,
+      s.correct,
+      pct(s.accuracy),
+      showCi(s.ci),
+      s.pending,
+      ...regimes.map((g) => cell(s.byRegime[g])),
+    ]),
   );
   if (r.weakest.length) {
     out.write(`weakest sectors (lowest upper bound of the 95% interval; at least ${r.minResolved} resolved):\n`);
@@ -85,12 +118,23 @@ function printReport(r: Report, ctx: CommandContext<SectorsOptions>): void {
       out.write(`  ${i + 1}. ${w.sector}: ${pct(w.accuracy)} ${showCi(w.ci)}, ${w.resolved} resolved\n`);
     });
   } else out.write(`weakest sectors: none ranked yet (no sector has ${r.minResolved} resolved predictions)\n`);
-  if (r.insufficient.length) out.write(`too little evidence to rank (< ${r.minResolved} resolved): ${r.insufficient.join(', ')}\n`);
+  if (r.insufficient.length)
+    out.write(`too little evidence to rank (< ${r.minResolved} resolved): ${r.insufficient.join(', ')}\n`);
   if (r.symbols) {
     const symRegimes = [...new Set(r.symbols.flatMap((s) => Object.keys(s.byRegime)))].sort();
     ctx.printTable(
       ['symbol', 'sector', 'resolved', 'correct', 'accuracy', '95% CI', 'pending', 'best regime', ...symRegimes],
-      r.symbols.map((s) => [s.symbol, s.sectors.join(', '), s.resolved, s.correct, pct(s.accuracy), showCi(s.ci), s.pending, s.bestRegime ?? '-', ...symRegimes.map((g) => cell(s.byRegime[g]))]),
+      r.symbols.map((s) => [
+        s.symbol,
+        s.sectors.join(', '),
+        s.resolved,
+        s.correct,
+        pct(s.accuracy),
+        showCi(s.ci),
+        s.pending,
+        s.bestRegime ?? '-',
+        ...symRegimes.map((g) => cell(s.byRegime[g])),
+      ]),
     );
   }
 }
@@ -101,10 +145,16 @@ export const sectorsCommands: PluginCommands<SectorsOptions> = {
   register(group, ctx) {
     group
       .command('report')
-      .description('accuracy by sector with its Wilson 95% interval and resolved count, by regime; the weakest sectors; --symbols for the symbol table')
+      .description(
+        'accuracy by sector with its Wilson 95% interval and resolved count, by regime; the weakest sectors; --symbols for the symbol table',
+      )
       .option('--symbols [sector]', "also print the symbol table (every symbol, or one sector's)")
       .option('--weakest <n>', 'how many weakest sectors to list', ctx.args.int(0), 3)
-      .option('--min-resolved <n>', 'resolved predictions a sector needs to be ranked (default: plugins.sectors.options.minResolved)', ctx.args.int(1))
+      .option(
+        '--min-resolved <n>',
+        'resolved predictions a sector needs to be ranked (default: plugins.sectors.options.minResolved)',
+        ctx.args.int(1),
+      )
       .action((opts: SectorsReportOptions) =>
         ctx.run(() =>
           ctx.withService(sectorTrackerToken, async (tracker, options) => {

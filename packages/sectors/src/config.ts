@@ -26,7 +26,12 @@ export const sectorsOptionsSchema = z
     const allowed = new Set<string>([...GICS_SECTORS, ...o.customSectors]);
     for (const [symbol, sector] of Object.entries(o.symbols)) {
       if (!allowed.has(sector)) {
-        ctx.addIssue({ code: 'custom', path: ['symbols', symbol], input: sector, message: `'${sector}' is not a GICS sector (${GICS_SECTORS.join(', ')}); list it in customSectors to allow it` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['symbols', symbol],
+          input: sector,
+          message: `'${sector}' is not a GICS sector (${GICS_SECTORS.join(', ')}); list it in customSectors to allow it`,
+        });
       }
     }
   });

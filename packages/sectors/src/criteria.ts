@@ -1,4 +1,13 @@
-import { type CriterionResult, type GateCriterion, type RecordRules, type ValidationPrediction, type ValidationResults, defineCriterion, describeValue, throwIfIssues } from '@vigil/core';
+import {
+  type CriterionResult,
+  type GateCriterion,
+  type RecordRules,
+  type ValidationPrediction,
+  type ValidationResults,
+  defineCriterion,
+  describeValue,
+  throwIfIssues,
+} from '@vigil/core';
 import type { StressHistory } from './StressHistory.js';
 import { evaluateCandidate } from './evaluateCandidate.js';
 import { UNKNOWN_SECTOR } from './gics.js';
@@ -25,7 +34,12 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
 function badFigures(name: string, figures: Readonly<Record<string, unknown>>): CriterionResult | undefined {
   const bad = Object.entries(figures).filter(([, v]) => typeof v !== 'number' || !(v >= 0 && v <= 1));
   if (bad.length === 0) return undefined;
-  return { status: 'error', value: null, message: `${name} has values outside [0, 1]: ${bad.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`, details: { invalid: Object.fromEntries(bad) } };
+  return {
+    status: 'error',
+    value: null,
+    message: `${name} has values outside [0, 1]: ${bad.map(([k, v]) => `${k}=${String(v)}`).join(', ')}`,
+    details: { invalid: Object.fromEntries(bad) },
+  };
 }
 
 /** "No sector < 55%": fails if any sector with enough evidence is below the threshold. */
@@ -54,20 +68,50 @@ export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriter
           details: { source: 'validation.sectorAccuracy', below, sectors: v.sectorAccuracy },
         };
       }
-      if (!v.predictions?.length) return { status: 'insufficient', value: null, threshold, message: 'no validation.sectorAccuracy and no validation.predictions to compute it from' };
-      const b = evaluateCandidate(v.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples });
-      const judged = Object.entries(b.sectors).filter(([s, p]) => s !== UNKNOWN_SECTOR && p.total >= o.minSectorSamples && p.accuracy !== null);
+      if (!v.predictions?.length)
+        return {
+          status: 'insufficient',
+          value: null,
+          threshold,
+          message: 'no validation.sectorAccuracy and no validation.predictions to compute it from',
+        };
+      const b = evaluateCandidate(v.predictions, {
+        sectorMap: o.sectorMap,
+        rules: o.rules,
+        minResolved: o.minSectorSamples,
+      });
+      const judged = Object.entries(b.sectors).filter(
+        ([s, p]) => s !== UNKNOWN_SECTOR && p.total >= o.minSectorSamples && p.accuracy !== null,
+      );
       const insufficientEvidence = b.weakest.insufficientEvidence.filter((s) => s.total > 0);
-      const sectors = Object.fromEntries(Object.entries(b.sectors).map(([s, p]) => [s, { accuracy: p.accuracy, total: p.total, interval: p.interval }]));
-      const details = { source: 'validation.predictions', minSamples: o.minSectorSamples, insufficientEvidence, unknownSymbols: b.unknownSymbols, sectors };
+      const sectors = Object.fromEntries(
+        Object.entries(b.sectors).map(([s, p]) => [s, { accuracy: p.accuracy, total: p.total, interval: p.interval }]),
+      );
+      const details = {
+        source: 'validation.predictions',
+        minSamples: o.minSectorSamples,
+        insufficientEvidence,
+        unknownSymbols: b.unknownSymbols,
+        sectors,
+      };
       if (judged.length === 0) {
-        return { status: 'insufficient', value: null, threshold, message: `no sector has ${o.minSectorSamples}+ validation predictions (${insufficientEvidence.map((s) => `${s.sector}: ${s.total}`).join(', ') || 'none mapped'})`, details: { ...details, below: [] } };
+        return {
+          status: 'insufficient',
+          value: null,
+          threshold,
+          message: `no sector has ${o.minSectorSamples}+ validation predictions (${insufficientEvidence.map((s) => `${s.sector}: ${s.total}`).join(', ') || 'none mapped'})`,
+          details: { ...details, below: [] },
+        };
       }
       judged.sort((x, y) => (x[1].accuracy as number) - (y[1].accuracy as number));
       const [worst, worstP] = judged[0] as [string, { accuracy: number | null; total: number }];
       const value = worstP.accuracy as number;
-      const below = judged.filter(([, p]) => (p.accuracy as number) < threshold).map(([sector, p]) => ({ sector, accuracy: p.accuracy, total: p.total, interval: p.interval }));
-      const skipped = insufficientEvidence.length ? `; ${insufficientEvidence.length} sector(s) with fewer than ${o.minSectorSamples} samples not judged` : '';
+      const below = judged
+        .filter(([, p]) => (p.accuracy as number) < threshold)
+        .map(([sector, p]) => ({ sector, accuracy: p.accuracy, total: p.total, interval: p.interval }));
+      const skipped = insufficientEvidence.length
+        ? `; ${insufficientEvidence.length} sector(s) with fewer than ${o.minSectorSamples} samples not judged`
+        : '';
       return {
         status: below.length ? 'fail' : 'pass',
         value,
@@ -82,7 +126,11 @@ export function minSectorAccuracyCriterion(o: SectorCriteriaOptions): GateCriter
 }
 
 /** What a crash-accuracy verdict rests on, in the order tried. */
-export type CrashEvidenceSource = 'validation.regimeAccuracy' | 'validation.predictions' | 'validation.stressSet' | 'prediction log stress episodes';
+export type CrashEvidenceSource =
+  | 'validation.regimeAccuracy'
+  | 'validation.predictions'
+  | 'validation.stressSet'
+  | 'prediction log stress episodes';
 
 /**
  * Extra `ValidationResults` fields sectors.crash_accuracy reads when the validation set holds
@@ -129,20 +177,36 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
       // each source in turn; the first with enough rows decides
       const tried: { source: CrashEvidenceSource; name?: string; samples: number; correct: number }[] = [];
       if (v.predictions?.length) {
-        const crash = evaluateCandidate(v.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples }).regimes[o.crashRegime];
+        const crash = evaluateCandidate(v.predictions, {
+          sectorMap: o.sectorMap,
+          rules: o.rules,
+          minResolved: o.minSectorSamples,
+        }).regimes[o.crashRegime];
         tried.push({ source: 'validation.predictions', samples: crash?.total ?? 0, correct: crash?.correct ?? 0 });
       }
       if (v.stressSet !== undefined && tried.every((t) => t.samples < o.minCrashSamples)) {
         const set = v.stressSet;
         if (typeof set?.name !== 'string' || !set.name || !Array.isArray(set.predictions)) {
-          return { status: 'error', value: null, threshold, message: `validation.stressSet must be { name, predictions }, got ${describeValue(set)}` };
+          return {
+            status: 'error',
+            value: null,
+            threshold,
+            message: `validation.stressSet must be { name, predictions }, got ${describeValue(set)}`,
+          };
         }
-        const all = evaluateCandidate(set.predictions, { sectorMap: o.sectorMap, rules: o.rules, minResolved: o.minSectorSamples }).overall;
+        const all = evaluateCandidate(set.predictions, {
+          sectorMap: o.sectorMap,
+          rules: o.rules,
+          minResolved: o.minSectorSamples,
+        }).overall;
         tried.push({ source: 'validation.stressSet', name: set.name, samples: all.total, correct: all.correct });
       }
       if (v.stressPredictions !== undefined && tried.every((t) => t.samples < o.minCrashSamples)) {
         const given = checkStressPredictions(v.stressPredictions, o.rules.labels);
-        const logged = await o.stress.outcomes(given.map((p) => p.id), o.crashRegime);
+        const logged = await o.stress.outcomes(
+          given.map((p) => p.id),
+          o.crashRegime,
+        );
         let samples = 0;
         let correct = 0;
         for (const p of given) {
@@ -154,11 +218,25 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
         tried.push({ source: 'prediction log stress episodes', samples, correct });
       }
       const used = tried.find((t) => t.samples >= o.minCrashSamples);
-      const evidence = tried.map((t) => ({ ...t, accuracy: t.samples ? t.correct / t.samples : null, interval: wilsonInterval(t.correct, t.samples) }));
-      const details = { regime: o.crashRegime, minSamples: o.minCrashSamples, evidence, insufficientCrashEvidence: o.insufficientCrashEvidence };
+      const evidence = tried.map((t) => ({
+        ...t,
+        accuracy: t.samples ? t.correct / t.samples : null,
+        interval: wilsonInterval(t.correct, t.samples),
+      }));
+      const details = {
+        regime: o.crashRegime,
+        minSamples: o.minCrashSamples,
+        evidence,
+        insufficientCrashEvidence: o.insufficientCrashEvidence,
+      };
       if (!used) {
-        const best = evidence.reduce<(typeof evidence)[number] | undefined>((a, t) => (!a || t.samples > a.samples ? t : a), undefined);
-        const had = evidence.map((t) => `${t.source}${t.name ? ` '${t.name}'` : ''}: ${t.samples}`).join(', ') || 'no validation predictions, stress set or logged stress predictions';
+        const best = evidence.reduce<(typeof evidence)[number] | undefined>(
+          (a, t) => (!a || t.samples > a.samples ? t : a),
+          undefined,
+        );
+        const had =
+          evidence.map((t) => `${t.source}${t.name ? ` '${t.name}'` : ''}: ${t.samples}`).join(', ') ||
+          'no validation predictions, stress set or logged stress predictions';
         return {
           status: 'insufficient',
           value: best?.accuracy ?? null,
@@ -176,7 +254,14 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
         value: accuracy,
         threshold,
         message: `'${o.crashRegime}' accuracy ${pct(accuracy)} (n=${used.samples}, on ${where}) ${pass ? '>' : '<='} ${pct(threshold)}`,
-        details: { ...details, source: used.source, ...(used.name ? { stressSet: used.name } : {}), samples: used.samples, correct: used.correct, interval: wilsonInterval(used.correct, used.samples) },
+        details: {
+          ...details,
+          source: used.source,
+          ...(used.name ? { stressSet: used.name } : {}),
+          samples: used.samples,
+          correct: used.correct,
+          interval: wilsonInterval(used.correct, used.samples),
+        },
       };
     },
   });
@@ -185,14 +270,34 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
 /** `validation.stressPredictions` must be `{ id: string, predicted: <label> }[]`, ids unique: a VigilError naming the first bad field. */
 function checkStressPredictions(list: unknown, labels: readonly number[]): { id: string; predicted: number }[] {
   const issues: { path: string; message: string; value?: unknown }[] = [];
-  if (!Array.isArray(list)) issues.push({ path: 'validation.stressPredictions', message: `must be an array of { id, predicted }, got ${describeValue(list)}`, value: list });
+  if (!Array.isArray(list))
+    issues.push({
+      path: 'validation.stressPredictions',
+      message: `must be an array of { id, predicted }, got ${describeValue(list)}`,
+      value: list,
+    });
   const seen = new Set<string>();
   (Array.isArray(list) ? list : []).forEach((p: unknown, i: number) => {
     const r = (p ?? {}) as { id?: unknown; predicted?: unknown };
-    if (typeof r.id !== 'string' || !r.id) issues.push({ path: `validation.stressPredictions[${i}].id`, message: `must be a logged prediction id, got ${describeValue(r.id)}`, value: r.id });
-    else if (seen.has(r.id)) issues.push({ path: `validation.stressPredictions[${i}].id`, message: `duplicates an earlier prediction for '${r.id}'`, value: r.id });
+    if (typeof r.id !== 'string' || !r.id)
+      issues.push({
+        path: `validation.stressPredictions[${i}].id`,
+        message: `must be a logged prediction id, got ${describeValue(r.id)}`,
+        value: r.id,
+      });
+    else if (seen.has(r.id))
+      issues.push({
+        path: `validation.stressPredictions[${i}].id`,
+        message: `duplicates an earlier prediction for '${r.id}'`,
+        value: r.id,
+      });
     else seen.add(r.id);
-    if (typeof r.predicted !== 'number' || !labels.includes(r.predicted)) issues.push({ path: `validation.stressPredictions[${i}].predicted`, message: `must be one of the labels [${labels.join(', ')}], got ${describeValue(r.predicted)}`, value: r.predicted });
+    if (typeof r.predicted !== 'number' || !labels.includes(r.predicted))
+      issues.push({
+        path: `validation.stressPredictions[${i}].predicted`,
+        message: `must be one of the labels [${labels.join(', ')}], got ${describeValue(r.predicted)}`,
+        value: r.predicted,
+      });
   });
   throwIfIssues('stress predictions', issues);
   return list as { id: string; predicted: number }[];

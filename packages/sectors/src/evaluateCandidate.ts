@@ -1,6 +1,15 @@
 import { type Issue, type RecordRules, type ValidationPrediction, describeValue, throwIfIssues } from '@vigil/core';
 import { UNKNOWN_SECTOR } from './gics.js';
-import { type AccuracyStats, type SectorPerformance, type SymbolPerformance, type WeakestSectors, accuracyStats, sectorPerformance, symbolPerformance, weakestSectors } from './performance.js';
+import {
+  type AccuracyStats,
+  type SectorPerformance,
+  type SymbolPerformance,
+  type WeakestSectors,
+  accuracyStats,
+  sectorPerformance,
+  symbolPerformance,
+  weakestSectors,
+} from './performance.js';
 import { type Counts, SectorAggregates } from './SectorAggregates.js';
 import type { SectorMap } from './SectorMap.js';
 import { canonicalSymbol } from './symbols.js';
@@ -25,7 +34,10 @@ export interface CandidateOptions {
 }
 
 /** Every validation prediction is resolved (it has `actual`); unknown symbols follow the map's policy. */
-export function evaluateCandidate(predictions: readonly ValidationPrediction[], o: CandidateOptions): CandidateBreakdown {
+export function evaluateCandidate(
+  predictions: readonly ValidationPrediction[],
+  o: CandidateOptions,
+): CandidateBreakdown {
   validateCandidatePredictions(predictions, o.rules);
   const agg = new SectorAggregates();
   const regimes = new Map<string, Counts>();
@@ -37,7 +49,11 @@ export function evaluateCandidate(predictions: readonly ValidationPrediction[], 
     let sector = o.sectorMap.lookup(symbol);
     if (sector === undefined) {
       if (o.sectorMap.policy === 'reject') {
-        issues.push({ path: `validation.predictions[${i}].symbol`, message: `no sector is known for symbol ${describeValue(p.symbol)}`, value: p.symbol });
+        issues.push({
+          path: `validation.predictions[${i}].symbol`,
+          message: `no sector is known for symbol ${describeValue(p.symbol)}`,
+          value: p.symbol,
+        });
         return;
       }
       unknown.add(symbol);
@@ -57,7 +73,8 @@ export function evaluateCandidate(predictions: readonly ValidationPrediction[], 
     }
   });
   throwIfIssues('validation predictions', issues);
-  const byName = <T>(names: string[], f: (n: string) => T): Record<string, T> => Object.fromEntries(names.sort().map((n) => [n, f(n)]));
+  const byName = <T>(names: string[], f: (n: string) => T): Record<string, T> =>
+    Object.fromEntries(names.sort().map((n) => [n, f(n)]));
   return {
     overall: accuracyStats(overall),
     sectors: byName(agg.sectors(), (s) => sectorPerformance(agg, s)),

@@ -7,7 +7,12 @@ import { GICS_SECTORS, gicsTable, sectorOf } from './gics.js';
 const shipped = fileURLToPath(new URL('../data/gics-sectors.csv', import.meta.url));
 const shared = '/work/shared/data/gics/gics-sectors.csv';
 // Read the CSV independently of the module under test.
-const rows = parse(readFileSync(shipped), { columns: true }) as { symbol: string; name: string; sector: string; sub_industry: string }[];
+const rows = parse(readFileSync(shipped), { columns: true }) as {
+  symbol: string;
+  name: string;
+  sector: string;
+  sub_industry: string;
+}[];
 
 describe('the shipped GICS table', () => {
   it('has 503 rows and every symbol maps to the sector its row gives', () => {
@@ -18,7 +23,19 @@ describe('the shipped GICS table', () => {
   });
 
   it('uses exactly the 11 official sector names', () => {
-    const official = ['Communication Services', 'Consumer Discretionary', 'Consumer Staples', 'Energy', 'Financials', 'Health Care', 'Industrials', 'Information Technology', 'Materials', 'Real Estate', 'Utilities'];
+    const official = [
+      'Communication Services',
+      'Consumer Discretionary',
+      'Consumer Staples',
+      'Energy',
+      'Financials',
+      'Health Care',
+      'Industrials',
+      'Information Technology',
+      'Materials',
+      'Real Estate',
+      'Utilities',
+    ];
     expect([...new Set(rows.map((r) => r.sector))].sort()).toEqual(official);
     expect([...GICS_SECTORS].sort()).toEqual(official);
   });

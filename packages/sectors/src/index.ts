@@ -33,6 +33,10 @@ export {
   type StressValidationFields,
 } from './criteria.js';
 export type { TrackInput, TrackOutcome } from './validateInput.js';
-export { SECTOR_PERFORMANCE_TABLE, SectorPerformanceEntity, type SectorPerformanceRow } from './entities/SectorPerformanceEntity.js';
+export {
+  SECTOR_PERFORMANCE_TABLE,
+  SectorPerformanceEntity,
+  type SectorPerformanceRow,
+} from './entities/SectorPerformanceEntity.js';
 export { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 export { queryAggregateRows } from './sectorPerformanceTable.js';

@@ -7,7 +7,8 @@ import { wilsonInterval } from './wilson.js';
 /** Sector -> [resolved, correct] */
 function build(cells: Record<string, [number, number]>, pending = 0): SectorAggregates {
   const agg = new SectorAggregates();
-  for (const [sector, [n, k]] of Object.entries(cells)) agg.add(sector, `${sector.slice(0, 3).toUpperCase()}X`, 'normal', n + pending, n, k);
+  for (const [sector, [n, k]] of Object.entries(cells))
+    agg.add(sector, `${sector.slice(0, 3).toUpperCase()}X`, 'normal', n + pending, n, k);
   return agg;
 }
 
@@ -22,7 +23,13 @@ describe('weakestSectors', () => {
     });
     const w = weakestSectors(agg, 3, 30, GICS_SECTORS);
     expect(w.sectors.map((s) => s.sector)).toEqual(['Financials', 'Health Care', 'Information Technology']);
-    expect(w.sectors[0]).toEqual({ sector: 'Financials', accuracy: 0.55, total: 400, correct: 220, interval: wilsonInterval(220, 400) });
+    expect(w.sectors[0]).toEqual({
+      sector: 'Financials',
+      accuracy: 0.55,
+      total: 400,
+      correct: 220,
+      interval: wilsonInterval(220, 400),
+    });
     // ranked by the upper bound: Health Care's point estimate is lower, its evidence is not
     expect(w.sectors[1]!.accuracy).toBeLessThan(w.sectors[0]!.accuracy);
     expect(w.sectors[1]!.interval.upper).toBeGreaterThan(w.sectors[0]!.interval.upper);
@@ -34,7 +41,9 @@ describe('weakestSectors', () => {
     expect(w.minResolved).toBe(30);
     // by point accuracy Energy (0 of 3) is the lowest; even with no minimum the upper bound
     // (0.56 for 0 of 3) does not put it first
-    const byPoint = weakestSectors(agg, 10, 1).sectors.slice().sort((a, b) => a.accuracy - b.accuracy);
+    const byPoint = weakestSectors(agg, 10, 1)
+      .sectors.slice()
+      .sort((a, b) => a.accuracy - b.accuracy);
     expect(byPoint[0]!.sector).toBe('Energy');
     expect(weakestSectors(agg, 1, 1).sectors[0]!.sector).toBe('Utilities');
   });
@@ -53,7 +62,14 @@ describe('sector and symbol reports', () => {
     agg.add('Energy', 'CVX', 'crash', 5, 5, 1);
     agg.add('Energy', 'XOM', 'crash', 3, 0, 0);
     const p = sectorPerformance(agg, 'Energy');
-    expect(p).toMatchObject({ tracked: 20, total: 15, correct: 8, pending: 5, accuracy: 8 / 15, interval: wilsonInterval(8, 15) });
+    expect(p).toMatchObject({
+      tracked: 20,
+      total: 15,
+      correct: 8,
+      pending: 5,
+      accuracy: 8 / 15,
+      interval: wilsonInterval(8, 15),
+    });
     expect(Object.keys(p.by_regime)).toEqual(['crash', 'normal']);
     expect(p.by_regime.crash).toMatchObject({ tracked: 8, total: 5, correct: 1, accuracy: 0.2 });
     const xom = symbolPerformance(agg, 'XOM');

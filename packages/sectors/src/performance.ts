@@ -93,7 +93,12 @@ export function symbolPerformance(agg: SectorAggregates, symbol: string): Symbol
  * lists sectors to consider even if nothing was tracked for them (reported as lacking evidence);
  * the `Unknown` bucket is not a sector and is never ranked.
  */
-export function weakestSectors(agg: SectorAggregates, n: number, minResolved: number, sectors: readonly string[] = []): WeakestSectors {
+export function weakestSectors(
+  agg: SectorAggregates,
+  n: number,
+  minResolved: number,
+  sectors: readonly string[] = [],
+): WeakestSectors {
   const names = [...new Set([...sectors, ...agg.sectors()])].filter((s) => s !== UNKNOWN_SECTOR).sort();
   const ranked: RankedSector[] = [];
   const insufficientEvidence: { sector: string; total: number }[] = [];
@@ -102,6 +107,8 @@ export function weakestSectors(agg: SectorAggregates, n: number, minResolved: nu
     if (p.total < minResolved || p.accuracy === null) insufficientEvidence.push({ sector, total: p.total });
     else ranked.push({ sector, accuracy: p.accuracy, total: p.total, correct: p.correct, interval: p.interval });
   }
-  ranked.sort((a, b) => a.interval.upper - b.interval.upper || a.accuracy - b.accuracy || a.sector.localeCompare(b.sector));
+  ranked.sort(
+    (a, b) => a.interval.upper - b.interval.upper || a.accuracy - b.accuracy || a.sector.localeCompare(b.sector),
+  );
   return { sectors: ranked.slice(0, Math.max(0, n)), insufficientEvidence, minResolved };
 }

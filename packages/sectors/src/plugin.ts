@@ -1,7 +1,12 @@
 import { clockToken, configToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
 import { sectorsCommands } from './commands.js';
 import { sectorsOptionsSchema } from './config.js';
-import { CRASH_ACCURACY_CRITERION, MIN_SECTOR_ACCURACY_CRITERION, crashAccuracyCriterion, minSectorAccuracyCriterion } from './criteria.js';
+import {
+  CRASH_ACCURACY_CRITERION,
+  MIN_SECTOR_ACCURACY_CRITERION,
+  crashAccuracyCriterion,
+  minSectorAccuracyCriterion,
+} from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
@@ -19,20 +24,35 @@ export const sectorsPlugin = definePlugin({
   entities: [SectorPerformanceEntity],
   migrations: [SectorPerformance1700000003000],
   criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
-  deps: { transactor: transactorToken, clock: clockToken, config: configToken, logger: loggerToken, log: predictionLogToken },
+  deps: {
+    transactor: transactorToken,
+    clock: clockToken,
+    config: configToken,
+    logger: loggerToken,
+    log: predictionLogToken,
+  },
   init({ transactor, clock, config, logger, log }, options) {
     const sectorMap = new SectorMap({ ...options, logger });
     const rules = { labels: config.labels, regimes: config.regimes };
     const tracker = new SectorTracker(transactor, sectorMap, rules, { minResolved: options.minResolved, clock });
     const stress = new StressHistory(log, options.crashRegime);
-    const criteria = { sectorMap, rules, minSectorSamples: options.minSectorSamples, minCrashSamples: options.minCrashSamples, crashRegime: options.crashRegime };
+    const criteria = {
+      sectorMap,
+      rules,
+      minSectorSamples: options.minSectorSamples,
+      minCrashSamples: options.minCrashSamples,
+      crashRegime: options.crashRegime,
+    };
     return {
       provides: [
         [sectorMapToken, sectorMap],
         [sectorTrackerToken, tracker],
         [stressHistoryToken, stress],
       ],
-      criteria: [minSectorAccuracyCriterion(criteria), crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence })],
+      criteria: [
+        minSectorAccuracyCriterion(criteria),
+        crashAccuracyCriterion({ ...criteria, stress, insufficientCrashEvidence: options.insufficientCrashEvidence }),
+      ],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker),

@@ -21,12 +21,17 @@ export function parseSectorCsv(text: string, source: string, allowedSectors: Rea
   try {
     records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
   } catch (cause) {
-    throw new VigilError('VIGIL_CONFIG_INVALID', `${source} is not a readable CSV: ${(cause as Error).message}`, { cause });
+    throw new VigilError('VIGIL_CONFIG_INVALID', `${source} is not a readable CSV: ${(cause as Error).message}`, {
+      cause,
+    });
   }
   const issues: Issue[] = [];
   const first = records[0];
   if (first && (!('symbol' in first) || !('sector' in first))) {
-    throw new VigilError('VIGIL_CONFIG_INVALID', `${source}: the header must name the columns 'symbol' and 'sector' (got ${Object.keys(first).join(', ')})`);
+    throw new VigilError(
+      'VIGIL_CONFIG_INVALID',
+      `${source}: the header must name the columns 'symbol' and 'sector' (got ${Object.keys(first).join(', ')})`,
+    );
   }
   const rows: SectorRow[] = [];
   const seen = new Map<string, number>();
@@ -34,14 +39,33 @@ export function parseSectorCsv(text: string, source: string, allowedSectors: Rea
     const at = `${source}:${i + 2}`;
     const symbol = canonicalSymbol(r.symbol ?? '');
     const sector = r.sector ?? '';
-    if (symbol.length === 0) issues.push({ path: `${at}.symbol`, message: `must be non-empty, got ${describeValue(r.symbol)}`, value: r.symbol });
+    if (symbol.length === 0)
+      issues.push({
+        path: `${at}.symbol`,
+        message: `must be non-empty, got ${describeValue(r.symbol)}`,
+        value: r.symbol,
+      });
     if (!allowedSectors.has(sector)) {
-      issues.push({ path: `${at}.sector`, message: `must be one of [${[...allowedSectors].join(', ')}], got ${describeValue(sector)}`, value: sector });
+      issues.push({
+        path: `${at}.sector`,
+        message: `must be one of [${[...allowedSectors].join(', ')}], got ${describeValue(sector)}`,
+        value: sector,
+      });
     }
     const prev = seen.get(symbol);
-    if (symbol.length > 0 && prev !== undefined) issues.push({ path: `${at}.symbol`, message: `${describeValue(symbol)} is listed again (first on line ${prev})`, value: symbol });
+    if (symbol.length > 0 && prev !== undefined)
+      issues.push({
+        path: `${at}.symbol`,
+        message: `${describeValue(symbol)} is listed again (first on line ${prev})`,
+        value: symbol,
+      });
     seen.set(symbol, i + 2);
-    rows.push({ symbol, sector, ...(r.name ? { name: r.name } : {}), ...(r.sub_industry ? { subIndustry: r.sub_industry } : {}) });
+    rows.push({
+      symbol,
+      sector,
+      ...(r.name ? { name: r.name } : {}),
+      ...(r.sub_industry ? { subIndustry: r.sub_industry } : {}),
+    });
   });
   if (issues.length) {
     const shown = issues.slice(0, 20).map((i) => `  ${i.path}: ${i.message}`);

@@ -4,7 +4,17 @@ import { SECTOR_PERFORMANCE_TABLE } from './entities/SectorPerformanceEntity.js'
 import type { AggregateRow } from './SectorAggregates.js';
 
 const T = quoteIdent(SECTOR_PERFORMANCE_TABLE);
-const COLUMNS = ['prediction_id', 'symbol', 'sector', 'regime', 'predicted_label', 'actual_label', 'confidence', 'correct', 'timestamp'] as const;
+const COLUMNS = [
+  'prediction_id',
+  'symbol',
+  'sector',
+  'regime',
+  'predicted_label',
+  'actual_label',
+  'confidence',
+  'correct',
+  'timestamp',
+] as const;
 
 /** A row to insert, in `COLUMNS` order. */
 export type TrackedRow = readonly [
@@ -19,12 +29,25 @@ export type TrackedRow = readonly [
   timestamp: string,
 ];
 
-const PENDING_COLUMNS = ['prediction_id', 'symbol', 'sector', 'regime', 'predicted_label', 'confidence', 'timestamp'] as const;
+const PENDING_COLUMNS = [
+  'prediction_id',
+  'symbol',
+  'sector',
+  'regime',
+  'predicted_label',
+  'confidence',
+  'timestamp',
+] as const;
 
 /** One multi-row insert per chunk; a batch with no outcomes leaves actual_label/correct to their NULL default (fewer bound parameters on the hot path). */
 export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Promise<void> {
   if (rows.every((r) => r[5] === null)) {
-    return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, PENDING_COLUMNS, rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[8]]));
+    return bulkInsert(
+      m,
+      SECTOR_PERFORMANCE_TABLE,
+      PENDING_COLUMNS,
+      rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[8]]),
+    );
   }
   return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, COLUMNS, rows);
 }
@@ -44,7 +67,10 @@ export interface ResolvedCell {
  * WITH so TypeORM's SQLite runner fetches the RETURNING rows (it `run`s statements starting
  * with UPDATE and drops their rows); PostgreSQL returns [rows, count] for an UPDATE.
  */
-export async function resolveTracked(m: EntityManager, outcomes: readonly { readonly predictionId: string; readonly actualLabel: number }[]): Promise<ResolvedCell[]> {
+export async function resolveTracked(
+  m: EntityManager,
+  outcomes: readonly { readonly predictionId: string; readonly actualLabel: number }[],
+): Promise<ResolvedCell[]> {
   const ph = placeholder(dialectOf(m.connection));
   const out: ResolvedCell[] = [];
   const size = 1_000;
@@ -71,8 +97,14 @@ export async function resolveTracked(m: EntityManager, outcomes: readonly { read
       `WHERE ${T}.prediction_id IN (SELECT pid FROM v) AND ${T}.actual_label IS NULL ` +
       'RETURNING sector, symbol, regime, correct';
     const raw = (await m.query(sql, params)) as unknown[];
-    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as { sector: string; symbol: string; regime: string; correct: unknown }[];
-    for (const r of rows) out.push({ sector: r.sector, symbol: r.symbol, regime: r.regime, correct: Number(r.correct) });
+    const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as {
+      sector: string;
+      symbol: string;
+      regime: string;
+      correct: unknown;
+    }[];
+    for (const r of rows)
+      out.push({ sector: r.sector, symbol: r.symbol, regime: r.regime, correct: Number(r.correct) });
   }
   return out;
 }
@@ -84,5 +116,12 @@ export async function queryAggregateRows(m: EntityManager): Promise<AggregateRow
       `SUM(CASE WHEN actual_label IS NOT NULL AND correct = 1 THEN 1 ELSE 0 END) AS correct ` +
       `FROM ${T} GROUP BY sector, symbol, regime`,
   )) as { sector: string; symbol: string; regime: string; tracked: unknown; resolved: unknown; correct: unknown }[];
-  return rows.map((r) => ({ sector: r.sector, symbol: r.symbol, regime: r.regime, tracked: Number(r.tracked), resolved: Number(r.resolved), correct: Number(r.correct) }));
+  return rows.map((r) => ({
+    sector: r.sector,
+    symbol: r.symbol,
+    regime: r.regime,
+    tracked: Number(r.tracked),
+    resolved: Number(r.resolved),
+    correct: Number(r.correct),
+  }));
 }

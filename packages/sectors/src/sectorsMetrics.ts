@@ -23,9 +23,33 @@ function samples(tracker: SectorTracker, field: Field): MetricSample[] {
 export function sectorsMetrics(tracker: SectorTracker): MetricDefinition[] {
   const labelNames = ['sector', 'regime'];
   return [
-    { name: 'vigil_sectors_accuracy', type: 'gauge', labelNames, help: 'Share of resolved predictions that were correct, by sector and regime (regime="all": the sector); absent until one resolves', collect: () => samples(tracker, 'accuracy') },
-    { name: 'vigil_sectors_resolved', type: 'gauge', labelNames, help: 'Resolved predictions by sector and regime (the count accuracy is over)', collect: () => samples(tracker, 'total') },
-    { name: 'vigil_sectors_correct', type: 'gauge', labelNames, help: 'Correct resolved predictions by sector and regime', collect: () => samples(tracker, 'correct') },
-    { name: 'vigil_sectors_pending', type: 'gauge', labelNames, help: 'Tracked predictions still waiting for their outcome, by sector and regime', collect: () => samples(tracker, 'pending') },
+    {
+      name: 'vigil_sectors_accuracy',
+      type: 'gauge',
+      labelNames,
+      help: 'Share of resolved predictions that were correct, by sector and regime (regime="all": the sector); absent until one resolves',
+      collect: () => samples(tracker, 'accuracy'),
+    },
+    {
+      name: 'vigil_sectors_resolved',
+      type: 'gauge',
+      labelNames,
+      help: 'Resolved predictions by sector and regime (the count accuracy is over)',
+      collect: () => samples(tracker, 'total'),
+    },
+    {
+      name: 'vigil_sectors_correct',
+      type: 'gauge',
+      labelNames,
+      help: 'Correct resolved predictions by sector and regime',
+      collect: () => samples(tracker, 'correct'),
+    },
+    {
+      name: 'vigil_sectors_pending',
+      type: 'gauge',
+      labelNames,
+      help: 'Tracked predictions still waiting for their outcome, by sector and regime',
+      collect: () => samples(tracker, 'pending'),
+    },
   ];
 }

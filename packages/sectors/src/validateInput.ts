@@ -1,4 +1,11 @@
-import { type Issue, type RecordRules, UNSTORABLE_TEXT, type ValidationPrediction, describeValue, throwIfIssues } from '@vigil/core';
+import {
+  type Issue,
+  type RecordRules,
+  UNSTORABLE_TEXT,
+  type ValidationPrediction,
+  describeValue,
+  throwIfIssues,
+} from '@vigil/core';
 
 /** One prediction handed to `SectorTracker.trackPredictions` directly (the host path uses its own records). */
 export interface TrackInput {
@@ -23,26 +30,42 @@ export interface TrackOutcome {
 const MAX_TEXT = 200;
 
 function text(issues: Issue[], path: string, v: unknown): void {
-  if (typeof v !== 'string' || v.trim().length === 0) issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
-  else if (v.length > MAX_TEXT) issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v });
-  else if (UNSTORABLE_TEXT.test(v)) issues.push({ path, message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`, value: v });
+  if (typeof v !== 'string' || v.trim().length === 0)
+    issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
+  else if (v.length > MAX_TEXT)
+    issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v });
+  else if (UNSTORABLE_TEXT.test(v))
+    issues.push({
+      path,
+      message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`,
+      value: v,
+    });
 }
 
 function label(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
-    issues.push({ path, message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`, value: v });
+    issues.push({
+      path,
+      message: `must be one of the configured labels [${rules.labels.join(', ')}], got ${describeValue(v)}`,
+      value: v,
+    });
   }
 }
 
 function regime(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
   text(issues, path, v);
   if (typeof v === 'string' && rules.regimes && !rules.regimes.includes(v)) {
-    issues.push({ path, message: `must be one of the configured regimes [${rules.regimes.join(', ')}], got ${describeValue(v)}`, value: v });
+    issues.push({
+      path,
+      message: `must be one of the configured regimes [${rules.regimes.join(', ')}], got ${describeValue(v)}`,
+      value: v,
+    });
   }
 }
 
 function confidence(issues: Issue[], path: string, v: unknown): void {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) issues.push({ path, message: `must be a number in [0, 1], got ${describeValue(v)}`, value: v });
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+    issues.push({ path, message: `must be a number in [0, 1], got ${describeValue(v)}`, value: v });
 }
 
 function record(issues: Issue[], path: string, r: unknown): r is Record<string, unknown> {
@@ -61,7 +84,12 @@ export function validateTrackInputs(input: readonly TrackInput[], rules: RecordR
     if (r.predictionId !== undefined) {
       text(issues, `${at}.predictionId`, r.predictionId);
       const prev = ids.get(r.predictionId as string);
-      if (prev !== undefined) issues.push({ path: `${at}.predictionId`, message: `duplicates predictions[${prev}].predictionId in the same batch`, value: r.predictionId });
+      if (prev !== undefined)
+        issues.push({
+          path: `${at}.predictionId`,
+          message: `duplicates predictions[${prev}].predictionId in the same batch`,
+          value: r.predictionId,
+        });
       ids.set(r.predictionId as string, i);
     }
     text(issues, `${at}.symbol`, r.symbol);
@@ -70,7 +98,10 @@ export function validateTrackInputs(input: readonly TrackInput[], rules: RecordR
     if (r.actualLabel !== undefined && r.actualLabel !== null) label(issues, `${at}.actualLabel`, r.actualLabel, rules);
     confidence(issues, `${at}.confidence`, r.confidence);
     const t = r.timestamp;
-    if (t !== undefined && Number.isNaN(t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : Number.NaN)) {
+    if (
+      t !== undefined &&
+      Number.isNaN(t instanceof Date ? t.getTime() : typeof t === 'string' ? Date.parse(t) : Number.NaN)
+    ) {
       issues.push({ path: `${at}.timestamp`, message: `must be an ISO-8601 date, got ${describeValue(t)}`, value: t });
     }
   });
@@ -86,7 +117,12 @@ export function validateTrackOutcomes(input: readonly TrackOutcome[], rules: Rec
     text(issues, `${at}.predictionId`, r.predictionId);
     label(issues, `${at}.actualLabel`, r.actualLabel, rules);
     const prev = ids.get(r.predictionId as string);
-    if (prev !== undefined) issues.push({ path: `${at}.predictionId`, message: `duplicates outcomes[${prev}].predictionId in the same batch`, value: r.predictionId });
+    if (prev !== undefined)
+      issues.push({
+        path: `${at}.predictionId`,
+        message: `duplicates outcomes[${prev}].predictionId in the same batch`,
+        value: r.predictionId,
+      });
     ids.set(r.predictionId as string, i);
   });
   throwIfIssues('sector outcomes', issues);

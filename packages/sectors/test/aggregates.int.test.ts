@@ -12,11 +12,13 @@ const refuser = definePlugin({
   id: 'refuser',
   dependsOn: ['sectors'],
   deps: {},
-  init: () => ({ hooks: {
-    async observe(records) {
-      if (records.some((r) => r.id === refuse.id)) throw new Error('refused');
+  init: () => ({
+    hooks: {
+      async observe(records) {
+        if (records.some((r) => r.id === refuse.id)) throw new Error('refused');
+      },
     },
-  } }),
+  }),
 });
 
 type Op =
@@ -28,10 +30,30 @@ type Op =
   | { kind: 'rebuild' };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('observe' as const), n: fc.integer({ min: 1, max: 40 }), seed: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('observeRolledBack' as const), n: fc.integer({ min: 1, max: 20 }), seed: fc.nat() }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('resolve' as const), share: fc.double({ min: 0, max: 1, noNaN: true }), seed: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('direct' as const), n: fc.integer({ min: 1, max: 10 }), seed: fc.nat() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('observe' as const), n: fc.integer({ min: 1, max: 40 }), seed: fc.nat() }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('observeRolledBack' as const),
+      n: fc.integer({ min: 1, max: 20 }),
+      seed: fc.nat(),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('resolve' as const),
+      share: fc.double({ min: 0, max: 1, noNaN: true }),
+      seed: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('direct' as const), n: fc.integer({ min: 1, max: 10 }), seed: fc.nat() }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'rebuild' as const }) },
 );
@@ -51,7 +73,13 @@ describe.each(testDatabases())('aggregates on %s', (database) => {
         try {
           for (const o of ops) {
             if (o.kind === 'observe' || o.kind === 'observeRolledBack') {
-              const recs = makePredictions(o.n, { seed: o.seed, symbols: SYMBOLS, regimes: REGIMES, features: 1, idPrefix: `p${next++}-` });
+              const recs = makePredictions(o.n, {
+                seed: o.seed,
+                symbols: SYMBOLS,
+                regimes: REGIMES,
+                features: 1,
+                idPrefix: `p${next++}-`,
+              });
               if (o.kind === 'observe') {
                 await host.observe(recs);
                 pending.push(...recs.map((r) => r.id));

@@ -1,4 +1,10 @@
-import { type CriterionContext, type GateCriterion, type PredictionRecord, type ValidationResults, gateCriterionToken } from '@vigil/core';
+import {
+  type CriterionContext,
+  type GateCriterion,
+  type PredictionRecord,
+  type ValidationResults,
+  gateCriterionToken,
+} from '@vigil/core';
 import { createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sectorsPlugin } from '../src/plugin.js';
@@ -9,17 +15,38 @@ const criterionOf = (h: TestHost): GateCriterion => {
   if (!c) throw new Error('crash criterion not registered');
   return c;
 };
-const ctx = (h: TestHost, validation: ValidationResults, threshold?: number): CriterionContext => ({ modelPath: 'm.json', validation, threshold, container: h.container, now: new Date() });
+const ctx = (h: TestHost, validation: ValidationResults, threshold?: number): CriterionContext => ({
+  modelPath: 'm.json',
+  validation,
+  threshold,
+  container: h.container,
+  now: new Date(),
+});
 
 /** A calm validation window: 200 normal-regime rows, nothing from a crash. */
-const calm = Array.from({ length: 200 }, (_, i) => ({ symbol: 'AAPL', regime: 'normal', predicted: i % 2, actual: i % 2, confidence: 0.7 }));
+const calm = Array.from({ length: 200 }, (_, i) => ({
+  symbol: 'AAPL',
+  regime: 'normal',
+  predicted: i % 2,
+  actual: i % 2,
+  confidence: 0.7,
+}));
 
 /** Logs n predictions per regime (outcome = i % 2) and resolves all but the last `pending` crash rows. */
 async function logHistory(h: TestHost, n: number, pending = 0): Promise<PredictionRecord[]> {
   const recs: PredictionRecord[] = [];
   for (const regime of ['normal', 'crash']) {
     for (let i = 0; i < n; i++) {
-      recs.push({ id: `${regime}-${i}`, timestamp: `2020-03-${String(1 + (i % 28)).padStart(2, '0')}T21:00:00.000Z`, symbol: ['XOM', 'JPM', 'AAPL'][i % 3] as string, regime, features: { vix: 40 }, predictedLabel: 1, confidence: 0.8, modelVersion: 'live-7' });
+      recs.push({
+        id: `${regime}-${i}`,
+        timestamp: `2020-03-${String(1 + (i % 28)).padStart(2, '0')}T21:00:00.000Z`,
+        symbol: ['XOM', 'JPM', 'AAPL'][i % 3] as string,
+        regime,
+        features: { vix: 40 },
+        predictedLabel: 1,
+        confidence: 0.8,
+        modelVersion: 'live-7',
+      });
     }
   }
   await h.observe(recs);
@@ -46,29 +73,70 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     const c = criterionOf(host);
     // right on k of the 36 logged crash rows: 24/36 = 66.7% > 65% passes, 23/36 = 63.9% fails
     const predict = (k: number) => stress.map((r, i) => ({ id: r.id, predicted: i < k ? r.actual : 1 - r.actual }));
-    const pass = await c.evaluate(ctx(host, { predictions: calm, stressPredictions: predict(24) } as ValidationResults));
-    expect(pass).toMatchObject({ status: 'pass', value: 24 / 36, details: { source: 'prediction log stress episodes', samples: 36, correct: 24 } });
+    const pass = await c.evaluate(
+      ctx(host, { predictions: calm, stressPredictions: predict(24) } as ValidationResults),
+    );
+    expect(pass).toMatchObject({
+      status: 'pass',
+      value: 24 / 36,
+      details: { source: 'prediction log stress episodes', samples: 36, correct: 24 },
+    });
     expect(pass.message).toContain('prediction log stress episodes');
-    expect(await c.evaluate(ctx(host, { predictions: calm, stressPredictions: predict(23) } as ValidationResults))).toMatchObject({ status: 'fail', value: 23 / 36 });
-    expect(await c.evaluate(ctx(host, { predictions: calm, stressPredictions: predict(23) } as ValidationResults, 0.6))).toMatchObject({ status: 'pass', threshold: 0.6 });
+    expect(
+      await c.evaluate(ctx(host, { predictions: calm, stressPredictions: predict(23) } as ValidationResults)),
+    ).toMatchObject({ status: 'fail', value: 23 / 36 });
+    expect(
+      await c.evaluate(ctx(host, { predictions: calm, stressPredictions: predict(23) } as ValidationResults, 0.6)),
+    ).toMatchObject({ status: 'pass', threshold: 0.6 });
     // ids of normal-regime or unresolved rows do not count
-    const extra = [...predict(36), { id: 'normal-1', predicted: 1 }, { id: 'crash-39', predicted: 1 }, { id: 'nope', predicted: 0 }];
-    expect(await c.evaluate(ctx(host, { predictions: calm, stressPredictions: extra } as ValidationResults))).toMatchObject({ status: 'pass', value: 1, details: { samples: 36 } });
+    const extra = [
+      ...predict(36),
+      { id: 'normal-1', predicted: 1 },
+      { id: 'crash-39', predicted: 1 },
+      { id: 'nope', predicted: 0 },
+    ];
+    expect(
+      await c.evaluate(ctx(host, { predictions: calm, stressPredictions: extra } as ValidationResults)),
+    ).toMatchObject({ status: 'pass', value: 1, details: { samples: 36 } });
     // bad input names the field
-    await expect(c.evaluate(ctx(host, { predictions: calm, stressPredictions: [{ id: 'crash-1', predicted: 7 }] } as ValidationResults))).rejects.toThrow(/stressPredictions\[0\]\.predicted/);
+    await expect(
+      c.evaluate(
+        ctx(host, { predictions: calm, stressPredictions: [{ id: 'crash-1', predicted: 7 }] } as ValidationResults),
+      ),
+    ).rejects.toThrow(/stressPredictions\[0\]\.predicted/);
   });
 
   it('with too little crash history anywhere: rejects by default, or reports insufficient as advisory when configured', async () => {
     host = await createTestHost({ database, plugins: [sectorsPlugin], config: { regimes: ['normal', 'crash'] } });
     await logHistory(host, 20);
     const stress = await host.container.resolve(stressHistoryToken).rows();
-    const v = { predictions: calm, stressPredictions: stress.map((r) => ({ id: r.id, predicted: r.actual })) } as ValidationResults;
+    const v = {
+      predictions: calm,
+      stressPredictions: stress.map((r) => ({ id: r.id, predicted: r.actual })),
+    } as ValidationResults;
     const r = await criterionOf(host).evaluate(ctx(host, v));
-    expect(r).toMatchObject({ status: 'insufficient', value: 1, details: { source: null, evidence: [{ source: 'validation.predictions', samples: 0 }, { source: 'prediction log stress episodes', samples: 20 }] } });
+    expect(r).toMatchObject({
+      status: 'insufficient',
+      value: 1,
+      details: {
+        source: null,
+        evidence: [
+          { source: 'validation.predictions', samples: 0 },
+          { source: 'prediction log stress episodes', samples: 20 },
+        ],
+      },
+    });
     expect(r.advisory).toBeUndefined();
     expect(r.message).toMatch(/rejects/);
     await host.dispose();
-    host = await createTestHost({ database, plugins: [sectorsPlugin], config: { regimes: ['normal', 'crash'], plugins: { sectors: { options: { insufficientCrashEvidence: 'advisory' } } } } });
+    host = await createTestHost({
+      database,
+      plugins: [sectorsPlugin],
+      config: {
+        regimes: ['normal', 'crash'],
+        plugins: { sectors: { options: { insufficientCrashEvidence: 'advisory' } } },
+      },
+    });
     await logHistory(host, 20);
     const a = await criterionOf(host).evaluate(ctx(host, v));
     expect(a).toMatchObject({ status: 'insufficient', advisory: true });

@@ -24,18 +24,32 @@ export async function renderSectors(root, ctx) {
       { class: 'stats' },
       stat('Predictions tracked', count(tracked), 'sectors-total-tracked'),
       stat('Resolved', count(resolved), 'sectors-total-resolved'),
-      stat('Overall accuracy', resolved > 0 ? pct(correct / resolved) : '—', 'sectors-overall-accuracy', 'all sectors, all regimes'),
+      stat(
+        'Overall accuracy',
+        resolved > 0 ? pct(correct / resolved) : '—',
+        'sectors-overall-accuracy',
+        'all sectors, all regimes',
+      ),
       stat(
         'Weakest sector',
         weakestRow ? `${weakestRow.sector} · ${pct(weakestRow.accuracy)}` : '—',
         'sectors-weakest',
-        weakestRow ? `upper 95% bound ${pct(weakestRow.upper)}, n=${count(weakestRow.resolved)}` : `needs ${count(minResolved)} resolved per sector`,
+        weakestRow
+          ? `upper 95% bound ${pct(weakestRow.upper)}, n=${count(weakestRow.resolved)}`
+          : `needs ${count(minResolved)} resolved per sector`,
       ),
     ),
   );
 
   if (tracked === 0) {
-    root.append(h('div', { class: 'notice', testid: 'sectors-empty' }, h('strong', {}, 'No predictions tracked yet. '), 'Accuracy appears here once predictions are observed and their outcomes resolved.'));
+    root.append(
+      h(
+        'div',
+        { class: 'notice', testid: 'sectors-empty' },
+        h('strong', {}, 'No predictions tracked yet. '),
+        'Accuracy appears here once predictions are observed and their outcomes resolved.',
+      ),
+    );
     if (sectors.length === 0) return;
   }
 
@@ -50,7 +64,9 @@ export async function renderSectors(root, ctx) {
     ...regimes.map((r) => [regimeLabel(r), 'num', `accuracy in the ${r} regime (resolved count)`]),
     ['Status'],
   ];
-  const rows = sectors.map((s) => sectorRow(s, regimes, weakRank.get(s.sector), weakRank.size, insufficient.has(s.sector), ctx.param === s.sector));
+  const rows = sectors.map((s) =>
+    sectorRow(s, regimes, weakRank.get(s.sector), weakRank.size, insufficient.has(s.sector), ctx.param === s.sector),
+  );
   root.append(
     panel(
       'Accuracy by sector',
@@ -93,14 +109,24 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
     h('td', { class: 'num', testid: `sector-tracked-${name}` }, count(s.tracked)),
     h('td', { class: 'num', testid: `sector-resolved-${name}` }, count(s.resolved)),
     h('td', { class: 'num', testid: `sector-correct-${name}` }, count(s.correct)),
-    h('td', { class: 'num strong', testid: `sector-accuracy-${name}`, data: { value: s.accuracy ?? '' } }, pct(s.accuracy)),
+    h(
+      'td',
+      { class: 'num strong', testid: `sector-accuracy-${name}`, data: { value: s.accuracy ?? '' } },
+      pct(s.accuracy),
+    ),
     h('td', { class: 'num muted', testid: `sector-ci-${name}` }, interval(s.ci)),
     h('td', { class: 'ci-col' }, ciBar(s.accuracy, s.ci)),
     regimes.map((r) => {
       const g = s.byRegime?.[r];
       return h(
         'td',
-        { class: 'num', testid: `sector-regime-${name}-${r}`, title: g ? `${r}: ${count(g.correct)} of ${count(g.resolved)} correct, 95% ${interval(g.ci)}` : `${r}: no resolved predictions` },
+        {
+          class: 'num',
+          testid: `sector-regime-${name}-${r}`,
+          title: g
+            ? `${r}: ${count(g.correct)} of ${count(g.resolved)} correct, 95% ${interval(g.ci)}`
+            : `${r}: no resolved predictions`,
+        },
         g ? pct(g.accuracy) : '—',
         g ? h('span', { class: 'n' }, ` (${count(g.resolved)})`) : null,
       );
@@ -112,7 +138,7 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
 // The mini chart spans 30–90% accuracy (where directional models live), with 50% marked.
 const LO = 0.3;
 const HI = 0.9;
-const at = (v) => `${(Math.min(HI, Math.max(LO, v)) - LO) / (HI - LO) * 100}%`;
+const at = (v) => `${((Math.min(HI, Math.max(LO, v)) - LO) / (HI - LO)) * 100}%`;
 
 /** Accuracy as a dot on a 30–90% track with its 95% interval as a band and 50% marked. */
 function ciBar(acc, ci) {
@@ -120,7 +146,13 @@ function ciBar(acc, ci) {
   const band = Array.isArray(ci)
     ? h('span', { class: 'band', style: { left: at(ci[0]), width: `calc(${at(ci[1])} - ${at(ci[0])})` } })
     : null;
-  return h('div', { class: 'cibar', title: `${pct(acc)} (95% ${interval(ci)})` }, h('span', { class: 'mid', style: { left: at(0.5) } }), band, h('span', { class: 'dot', style: { left: at(acc) } }));
+  return h(
+    'div',
+    { class: 'cibar', title: `${pct(acc)} (95% ${interval(ci)})` },
+    h('span', { class: 'mid', style: { left: at(0.5) } }),
+    band,
+    h('span', { class: 'dot', style: { left: at(acc) } }),
+  );
 }
 
 async function symbolsPanel(sector) {
@@ -130,7 +162,11 @@ async function symbolsPanel(sector) {
   } catch (err) {
     // A sector the API has no symbol breakdown for (404): say so instead of failing the view.
     if (err.status !== 404) throw err;
-    const p = panel(`${sector}: symbols`, null, emptyState('symbols-empty', `No symbol breakdown for ${sector}.`, err.message));
+    const p = panel(
+      `${sector}: symbols`,
+      null,
+      emptyState('symbols-empty', `No symbol breakdown for ${sector}.`, err.message),
+    );
     p.dataset.testid = 'symbols-panel';
     p.dataset.sector = sector;
     return p;
@@ -139,7 +175,16 @@ async function symbolsPanel(sector) {
   const close = h('a', { href: '#/sectors', class: 'btn btn-ghost', testid: 'symbols-close' }, 'Close');
   const body = symbols.length
     ? table(
-        [['Symbol'], ['Tracked', 'num'], ['Resolved', 'num'], ['Correct', 'num'], ['Accuracy', 'num'], ['95% interval', 'num'], ['30% · 50% · 90%', 'ci-col scale'], ['Best regime']],
+        [
+          ['Symbol'],
+          ['Tracked', 'num'],
+          ['Resolved', 'num'],
+          ['Correct', 'num'],
+          ['Accuracy', 'num'],
+          ['95% interval', 'num'],
+          ['30% · 50% · 90%', 'ci-col scale'],
+          ['Best regime'],
+        ],
         symbols.map((y) =>
           h(
             'tr',

@@ -26,7 +26,11 @@ const features = Number(process.argv[3] ?? 8);
 const token = 'probe-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'vigil-probe-'));
 const host = createHost({
-  config: { database: { type: 'sqlite', path: join(dir, 'vigil.db') }, log: { level: 'error' }, plugins: { gate: { options: { root: dir, modelsDir: '.' } } } },
+  config: {
+    database: { type: 'sqlite', path: join(dir, 'vigil.db') },
+    log: { level: 'error' },
+    plugins: { gate: { options: { root: dir, modelsDir: '.' } } },
+  },
   plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
 });
 await host.start();

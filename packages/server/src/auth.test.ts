@@ -15,7 +15,12 @@ const EXPECTED = 'expected-token-with-forty-characters-abc';
 async function call(token: string | undefined, header: string | undefined): Promise<number> {
   const app = Fastify();
   app.post('/w', { onRequest: bearerAuth(token) }, async () => ({ ok: true }));
-  const r = await app.inject({ method: 'POST', url: '/w', headers: header === undefined ? {} : { authorization: header }, payload: {} });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/w',
+    headers: header === undefined ? {} : { authorization: header },
+    payload: {},
+  });
   await app.close();
   return r.statusCode;
 }
@@ -25,19 +30,34 @@ describe('bearerAuth', () => {
 
   it('accepts exactly the configured token', async () => {
     expect(await call(EXPECTED, `Bearer ${EXPECTED}`)).toBe(200);
-    for (const h of [`Bearer ${EXPECTED} x`, `Bearer${EXPECTED}`, `Basic ${EXPECTED}`, EXPECTED, `Bearer ${EXPECTED.slice(1)}`, undefined, '']) {
+    for (const h of [
+      `Bearer ${EXPECTED} x`,
+      `Bearer${EXPECTED}`,
+      `Basic ${EXPECTED}`,
+      EXPECTED,
+      `Bearer ${EXPECTED.slice(1)}`,
+      undefined,
+      '',
+    ]) {
       expect(await call(EXPECTED, h), String(h)).toBe(401);
     }
   });
 
   // Issue 16 item 8: the auth scheme is case-insensitive (RFC 7235 section 2.1), and RFC 6750 allows 1*SP after it.
   it('accepts the scheme in any case and one or more spaces before the token', async () => {
-    for (const h of [`bearer ${EXPECTED}`, `BEARER ${EXPECTED}`, `BeArEr ${EXPECTED}`, `Bearer  ${EXPECTED}`]) expect(await call(EXPECTED, h), h).toBe(200);
+    for (const h of [`bearer ${EXPECTED}`, `BEARER ${EXPECTED}`, `BeArEr ${EXPECTED}`, `Bearer  ${EXPECTED}`])
+      expect(await call(EXPECTED, h), h).toBe(200);
   });
 
   it('compares in constant time: both sides hashed to 32 bytes, then timingSafeEqual, whatever the lengths', async () => {
     const timingSafeEqual = vi.mocked(crypto.timingSafeEqual);
-    for (const given of ['x', EXPECTED.slice(0, 39), EXPECTED, `${EXPECTED}-and-much-longer-than-expected`, 'é'.repeat(100)]) {
+    for (const given of [
+      'x',
+      EXPECTED.slice(0, 39),
+      EXPECTED,
+      `${EXPECTED}-and-much-longer-than-expected`,
+      'é'.repeat(100),
+    ]) {
       timingSafeEqual.mockClear();
       const status = await call(EXPECTED, `Bearer ${given}`);
       expect(status, given).toBe(given === EXPECTED ? 200 : 401);
@@ -53,7 +73,8 @@ describe('bearerAuth', () => {
   });
 
   it('refuses every request when no token is configured, without comparing anything', async () => {
-    for (const h of ['Bearer ', 'Bearer undefined', `Bearer ${EXPECTED}`, undefined]) expect(await call(undefined, h)).toBe(401);
+    for (const h of ['Bearer ', 'Bearer undefined', `Bearer ${EXPECTED}`, undefined])
+      expect(await call(undefined, h)).toBe(401);
     expect(await call('', 'Bearer ')).toBe(401);
     expect(vi.mocked(crypto.timingSafeEqual)).not.toHaveBeenCalled();
   });
@@ -62,10 +83,22 @@ describe('bearerAuth', () => {
 // Issue 16 item 1: one rule for every source, the secret never echoed.
 describe('resolveApiToken', () => {
   it('takes the explicit token, then config, then VIGIL_API_TOKEN, naming where it came from', () => {
-    expect(resolveApiToken({ explicit: EXPECTED, config: undefined, env: {} })).toEqual({ token: EXPECTED, source: 'options.token' });
-    expect(resolveApiToken({ explicit: undefined, config: EXPECTED, env: { VIGIL_API_TOKEN: 'x' } })).toEqual({ token: EXPECTED, source: 'server.token' });
-    expect(resolveApiToken({ explicit: undefined, config: undefined, env: { VIGIL_API_TOKEN: EXPECTED } })).toEqual({ token: EXPECTED, source: 'VIGIL_API_TOKEN' });
-    expect(resolveApiToken({ explicit: undefined, config: undefined, env: { VIGIL_API_TOKEN: '' } })).toEqual({ token: undefined, source: undefined });
+    expect(resolveApiToken({ explicit: EXPECTED, config: undefined, env: {} })).toEqual({
+      token: EXPECTED,
+      source: 'options.token',
+    });
+    expect(resolveApiToken({ explicit: undefined, config: EXPECTED, env: { VIGIL_API_TOKEN: 'x' } })).toEqual({
+      token: EXPECTED,
+      source: 'server.token',
+    });
+    expect(resolveApiToken({ explicit: undefined, config: undefined, env: { VIGIL_API_TOKEN: EXPECTED } })).toEqual({
+      token: EXPECTED,
+      source: 'VIGIL_API_TOKEN',
+    });
+    expect(resolveApiToken({ explicit: undefined, config: undefined, env: { VIGIL_API_TOKEN: '' } })).toEqual({
+      token: undefined,
+      source: undefined,
+    });
   });
 
   it('refuses a short or whitespace token from every source with a message that names the source, not the secret', () => {

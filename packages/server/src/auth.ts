@@ -33,7 +33,10 @@ export function resolveApiToken(s: TokenSources): { token: string | undefined; s
   if (!found) return { token: undefined, source: undefined };
   const [token, source] = found as [string, string];
   const problem = apiTokenProblem(token);
-  if (problem) throw new VigilError('VIGIL_CONFIG_INVALID', `the API token from ${source} ${problem}`, { issues: [{ path: source, message: problem }] });
+  if (problem)
+    throw new VigilError('VIGIL_CONFIG_INVALID', `the API token from ${source} ${problem}`, {
+      issues: [{ path: source, message: problem }],
+    });
   return { token, source };
 }
 
@@ -48,12 +51,17 @@ export function bearerAuth(token: string | undefined) {
     const given = BEARER.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const ok = expected !== undefined && given.length > 0 && timingSafeEqual(digest(given), expected);
     if (!ok) {
-      await reply.code(401).header('www-authenticate', 'Bearer').send({
-        error: {
-          code: 'VIGIL_UNAUTHORIZED',
-          message: expected ? 'a valid bearer token is required for write endpoints' : 'writes are disabled: no API token is configured (server.token or VIGIL_API_TOKEN)',
-        },
-      });
+      await reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({
+          error: {
+            code: 'VIGIL_UNAUTHORIZED',
+            message: expected
+              ? 'a valid bearer token is required for write endpoints'
+              : 'writes are disabled: no API token is configured (server.token or VIGIL_API_TOKEN)',
+          },
+        });
     }
   };
 }

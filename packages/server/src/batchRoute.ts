@@ -15,12 +15,15 @@ export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImme
 const ajv = new Ajv({ coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: true });
 
 const validationError = (errors: readonly ErrorObject[]): Error =>
-  Object.assign(new Error(errors.map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`).join('; ')), {
-    validation: errors,
-    validationContext: 'body',
-    statusCode: 400,
-    code: 'FST_ERR_VALIDATION',
-  });
+  Object.assign(
+    new Error(errors.map((e) => `body${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}`).join('; ')),
+    {
+      validation: errors,
+      validationContext: 'body',
+      statusCode: 400,
+      code: 'FST_ERR_VALIDATION',
+    },
+  );
 
 /**
  * A fastify `validatorCompiler` for a batch body `{ [key]: [item, ...] }` whose JSON schema (kept
@@ -39,10 +42,18 @@ export function batchBodyValidator(key: string): FastifySchemaCompiler<FastifySc
       if (!shallow(data)) throw validationError(shallow.errors ?? []);
       const items = (data as Record<string, unknown[]>)[key] as unknown[];
       if (items.length > MAX_BATCH) {
-        throw Object.assign(new Error(`body.${key} has ${items.length} items; at most ${MAX_BATCH} are accepted per request: split the batch`), { statusCode: 413, code: 'VIGIL_BATCH_TOO_LARGE' });
+        throw Object.assign(
+          new Error(
+            `body.${key} has ${items.length} items; at most ${MAX_BATCH} are accepted per request: split the batch`,
+          ),
+          { statusCode: 413, code: 'VIGIL_BATCH_TOO_LARGE' },
+        );
       }
       for (let i = 0; i < items.length; i++) {
-        if (!item(items[i])) throw validationError((item.errors ?? []).map((e) => ({ ...e, instancePath: `/${key}/${i}${e.instancePath}` })));
+        if (!item(items[i]))
+          throw validationError(
+            (item.errors ?? []).map((e) => ({ ...e, instancePath: `/${key}/${i}${e.instancePath}` })),
+          );
         if ((i + 1) % BATCH_CHUNK === 0) await yieldToLoop();
       }
       return data;
@@ -56,15 +67,27 @@ const INDEXED = /\b(records|outcomes)\[(\d+)\]/g;
 function sliceError(e: unknown, offset: number, slices: number): unknown {
   if (!isVigilError(e)) {
     if (offset === 0) return e;
-    return new VigilError('VIGIL_DATABASE', `writing the batch failed after ${offset} item(s) were committed in ${slices} transaction(s) of up to ${BATCH_CHUNK}; re-send the whole batch (committed items are no-ops)`, { cause: e, details: { committed: offset } });
+    return new VigilError(
+      'VIGIL_DATABASE',
+      `writing the batch failed after ${offset} item(s) were committed in ${slices} transaction(s) of up to ${BATCH_CHUNK}; re-send the whole batch (committed items are no-ops)`,
+      { cause: e, details: { committed: offset } },
+    );
   }
-  const renumber = (s: string): string => s.replace(INDEXED, (_m, what: string, i: string) => `${what}[${Number(i) + offset}]`);
-  const committed = offset === 0 ? '' : `; ${offset} item(s) before it were committed in ${slices} transaction(s) of up to ${BATCH_CHUNK}, and re-sending the whole batch is safe (committed items are no-ops)`;
-  return new VigilError(e.code, `${renumber(e.message).replace(/nothing was written/g, offset === 0 ? 'nothing was written' : 'nothing of its slice was written')}${committed}`, {
-    cause: e,
-    issues: e.issues.map((i) => ({ ...i, path: renumber(i.path) })),
-    details: { ...e.details, committed: offset },
-  });
+  const renumber = (s: string): string =>
+    s.replace(INDEXED, (_m, what: string, i: string) => `${what}[${Number(i) + offset}]`);
+  const committed =
+    offset === 0
+      ? ''
+      : `; ${offset} item(s) before it were committed in ${slices} transaction(s) of up to ${BATCH_CHUNK}, and re-sending the whole batch is safe (committed items are no-ops)`;
+  return new VigilError(
+    e.code,
+    `${renumber(e.message).replace(/nothing was written/g, offset === 0 ? 'nothing was written' : 'nothing of its slice was written')}${committed}`,
+    {
+      cause: e,
+      issues: e.issues.map((i) => ({ ...i, path: renumber(i.path) })),
+      details: { ...e.details, committed: offset },
+    },
+  );
 }
 
 /**
@@ -74,7 +97,11 @@ function sliceError(e: unknown, offset: number, slices: number): unknown {
  * before it stay committed and the error says how many items that was; because the host treats a
  * re-sent item as a no-op, re-sending the batch completes it.
  */
-export async function writeInSlices<R extends object>(items: readonly unknown[], validator: BatchValidator<unknown>, write: (slice: unknown[]) => Promise<R>): Promise<R> {
+export async function writeInSlices<R extends object>(
+  items: readonly unknown[],
+  validator: BatchValidator<unknown>,
+  write: (slice: unknown[]) => Promise<R>,
+): Promise<R> {
   for (let i = 0; i < items.length; i++) {
     validator.add(items[i], i);
     if ((i + 1) % BATCH_CHUNK === 0) await yieldToLoop();

@@ -32,8 +32,16 @@ export interface ServerOptions {
  */
 export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promise<void> {
   // one rule for every source; a bad token stops the server from starting, naming the source, never the token
-  const { token } = resolveApiToken({ explicit: o.token, ...(o.tokenSource ? { explicitSource: o.tokenSource } : {}), config: o.host.config.server.token, env: process.env });
-  if (token === undefined) o.host.logger.warn('no API token is set (server.token, VIGIL_API_TOKEN or --token): writes are disabled; every write endpoint answers 401');
+  const { token } = resolveApiToken({
+    explicit: o.token,
+    ...(o.tokenSource ? { explicitSource: o.tokenSource } : {}),
+    config: o.host.config.server.token,
+    env: process.env,
+  });
+  if (token === undefined)
+    o.host.logger.warn(
+      'no API token is set (server.token, VIGIL_API_TOKEN or --token): writes are disabled; every write endpoint answers 401',
+    );
   const auth = bearerAuth(token);
   installErrorHandler(app);
   installJsonParser(app);

@@ -14,8 +14,15 @@ export function installCsvParser(app: FastifyInstance): void {
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, async (req: FastifyRequest, body: string) => {
     const url = req.routeOptions?.url ?? '';
     const key = Object.entries(CSV_ROUTES).find(([path]) => url.endsWith(path))?.[1];
-    if (!key) throw Object.assign(new Error(`text/csv is accepted only by ${Object.keys(CSV_ROUTES).join(' and ')}; send application/json`), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
-    if (body.includes('\u0000')) throw new VigilError('VIGIL_INVALID_INPUT', 'body: CSV must not contain NUL characters', { issues: [{ path: 'body', message: 'contains NUL', value: null }] });
+    if (!key)
+      throw Object.assign(
+        new Error(`text/csv is accepted only by ${Object.keys(CSV_ROUTES).join(' and ')}; send application/json`),
+        { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+      );
+    if (body.includes('\u0000'))
+      throw new VigilError('VIGIL_INVALID_INPUT', 'body: CSV must not contain NUL characters', {
+        issues: [{ path: 'body', message: 'contains NUL', value: null }],
+      });
     return { [key]: csvDocument(body) };
   });
 }

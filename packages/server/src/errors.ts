@@ -38,9 +38,13 @@ export function installErrorHandler(app: FastifyInstance): void {
       const status = STATUS[err.code] ?? 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
       const message = withoutAbsolutePaths(err.message);
-      const issues = err.issues.map(({ path, message }) => ({ path: requestPath(path, req.method), message: withoutAbsolutePaths(message) }));
+      const issues = err.issues.map(({ path, message }) => ({
+        path: requestPath(path, req.method),
+        message: withoutAbsolutePaths(message),
+      }));
       // a refusal of a write that names no field is about the request body as a whole
-      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD') issues.push({ path: 'body', message });
+      if (issues.length === 0 && status < 500 && req.method !== 'GET' && req.method !== 'HEAD')
+        issues.push({ path: 'body', message });
       return reply.code(status).send({ error: { code: err.code, message, issues } });
     }
     if (err.validation) {
@@ -48,7 +52,13 @@ export function installErrorHandler(app: FastifyInstance): void {
         path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}${(v.params as { missingProperty?: string })?.missingProperty ? `.${(v.params as { missingProperty: string }).missingProperty}` : ''}`,
         message: v.message ?? 'is invalid',
       }));
-      return reply.code(400).send({ error: { code: 'VIGIL_INVALID_INPUT', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues } });
+      return reply.code(400).send({
+        error: {
+          code: 'VIGIL_INVALID_INPUT',
+          message: issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+          issues,
+        },
+      });
     }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) {
@@ -57,7 +67,15 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     // fastify's own refusals (unparsable JSON, empty body, unsupported content type, body too large,
     // prototype poisoning) are about the body as a whole
-    return reply.code(status).send({ error: { code: err.code ?? 'VIGIL_BAD_REQUEST', message: err.message, issues: [{ path: 'body', message: err.message }] } });
+    return reply.code(status).send({
+      error: {
+        code: err.code ?? 'VIGIL_BAD_REQUEST',
+        message: err.message,
+        issues: [{ path: 'body', message: err.message }],
+      },
+    });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url}` } }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: { code: 'VIGIL_NOT_FOUND', message: `no route ${req.method} ${req.url}` } }),
+  );
 }

@@ -10,7 +10,10 @@ describe('bodyProblem', () => {
   });
 
   it('names the place nested too deep', () => {
-    expect(bodyProblem(JSON.parse(`${'['.repeat(33)}${']'.repeat(33)}`))).toEqual({ path: 'body.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0', message: 'is nested deeper than 32 levels' });
+    expect(bodyProblem(JSON.parse(`${'['.repeat(33)}${']'.repeat(33)}`))).toEqual({
+      path: 'body.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0',
+      message: 'is nested deeper than 32 levels',
+    });
     expect(bodyProblem({ validation: { a: { b: 1 } } }, 2)?.path).toBe('body.validation.a');
   });
 
@@ -21,7 +24,10 @@ describe('bodyProblem', () => {
   });
 
   it('names a string or key holding a lone surrogate', () => {
-    expect(bodyProblem({ records: [{ id: 'ok' }, { id: 'x\ud800' }] })).toEqual({ path: 'body.records.1.id', message: 'is not well-formed Unicode (lone surrogate)' });
+    expect(bodyProblem({ records: [{ id: 'ok' }, { id: 'x\ud800' }] })).toEqual({
+      path: 'body.records.1.id',
+      message: 'is not well-formed Unicode (lone surrogate)',
+    });
     expect(bodyProblem({ modelPath: 'a\udfffb' })?.path).toBe('body.modelPath');
     expect(bodyProblem({ records: [{ features: { 'f\udc00': 1 } }] })?.path).toBe('body.records.0.features');
     expect(bodyProblem('\ud800')?.path).toBe('body');

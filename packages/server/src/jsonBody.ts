@@ -122,7 +122,8 @@ export function invalidUtf8Problem(bytes: Uint8Array): BodyProblem {
   return { path: 'body', message };
 }
 
-const invalidBody = (p: BodyProblem): VigilError => new VigilError('VIGIL_INVALID_INPUT', `${p.path}: ${p.message}`, { issues: [{ ...p, value: undefined }] });
+const invalidBody = (p: BodyProblem): VigilError =>
+  new VigilError('VIGIL_INVALID_INPUT', `${p.path}: ${p.message}`, { issues: [{ ...p, value: undefined }] });
 const poisoning = { protoAction: 'error', constructorAction: 'error' } as const;
 
 /** A small body, parsed here: strict UTF-8, fastify's JSON rules (prototype poisoning refused), `bodyProblem`. */
@@ -177,7 +178,12 @@ parentPort.once('message', (bytes) => {
   parentPort.on('message', () => parentPort.postMessage(slices.shift() || { kind: 'end' }));
 });`;
 
-type WorkerMessage = { kind: 'problem'; problem: BodyProblem } | { kind: 'json' } | { kind: 'head'; value: unknown } | { kind: 'items'; key: string; items: unknown[] } | { kind: 'end' };
+type WorkerMessage =
+  | { kind: 'problem'; problem: BodyProblem }
+  | { kind: 'json' }
+  | { kind: 'head'; value: unknown }
+  | { kind: 'items'; key: string; items: unknown[] }
+  | { kind: 'end' };
 
 /**
  * A large body, parsed on a worker thread: this thread only receives the result, slice by slice
@@ -185,7 +191,10 @@ type WorkerMessage = { kind: 'problem'; problem: BodyProblem } | { kind: 'json' 
  */
 export function parseJsonOffThread(bytes: Uint8Array): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { secureJsonPath, maxDepth: MAX_BODY_DEPTH, slice: PARSE_SLICE } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { secureJsonPath, maxDepth: MAX_BODY_DEPTH, slice: PARSE_SLICE },
+    });
     let head: Record<string, unknown[]> | undefined;
     let settled = false;
     const finish = (err: unknown, value?: unknown): void => {
@@ -209,7 +218,8 @@ export function parseJsonOffThread(bytes: Uint8Array): Promise<unknown> {
     worker.on('error', (e) => finish(e));
     worker.on('exit', (code) => finish(new Error(`the JSON parsing thread exited with code ${code}`)));
     // hand the bytes over without a copy when they own their whole buffer (a large body always does)
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+    const whole =
+      bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
     worker.postMessage(bytes, whole ? [bytes.buffer as ArrayBuffer] : []);
   });
 }

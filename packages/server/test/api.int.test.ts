@@ -6,13 +6,27 @@ import { makePredictions } from '@vigil/test-utils';
 import { testDatabases } from '@vigil/host/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/index.js';
-import { AUTH, BAD_VALIDATION, GOOD_VALIDATION, type Served, TOKEN, count, dumpDatabase, post, serve, snapshotDir, writeModel } from './helpers.js';
+import {
+  AUTH,
+  BAD_VALIDATION,
+  GOOD_VALIDATION,
+  type Served,
+  TOKEN,
+  count,
+  dumpDatabase,
+  post,
+  serve,
+  snapshotDir,
+  writeModel,
+} from './helpers.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const apiDoc = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
 
 /** The routes docs/api.md defines, e.g. `GET /api/sectors/:sector/symbols`. */
-const documentedRoutes = [...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+|\/metrics)/g)].map((m) => `${m[1]} ${m[2]}`))].sort();
+const documentedRoutes = [
+  ...new Set([...apiDoc.matchAll(/`(GET|POST) (\/api\/[a-z/:]+|\/metrics)/g)].map((m) => `${m[1]} ${m[2]}`)),
+].sort();
 const WRITE_ROUTES = documentedRoutes.filter((r) => r.startsWith('POST '));
 
 const isoDay = (s: string): boolean => !Number.isNaN(Date.parse(s));
@@ -21,7 +35,12 @@ const ratio = (v: unknown): boolean => v === null || (typeof v === 'number' && v
 const interval = (ci: unknown, acc: unknown): boolean =>
   ci === null
     ? acc === null
-    : Array.isArray(ci) && ci.length === 2 && ratio(ci[0]) && ratio(ci[1]) && (ci[0] as number) <= (acc as number) + 1e-12 && (acc as number) <= (ci[1] as number) + 1e-12;
+    : Array.isArray(ci) &&
+      ci.length === 2 &&
+      ratio(ci[0]) &&
+      ratio(ci[1]) &&
+      (ci[0] as number) <= (acc as number) + 1e-12 &&
+      (acc as number) <= (ci[1] as number) + 1e-12;
 
 describe.each(testDatabases())('HTTP API on %s', (database) => {
   let s: Served;
@@ -51,7 +70,12 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
     const r = await s.app.inject({ method: 'GET', url: '/api/health' });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ status: 'ok', plugins: expect.arrayContaining(['drift', 'replay', 'sectors', 'gate', 'webhooks']), database: database === 'postgres' ? 'postgres' : 'sqlite', version: pkg.version });
+    expect(r.json()).toEqual({
+      status: 'ok',
+      plugins: expect.arrayContaining(['drift', 'replay', 'sectors', 'gate', 'webhooks']),
+      database: database === 'postgres' ? 'postgres' : 'sqlite',
+      version: pkg.version,
+    });
     expect(r.json().plugins).toHaveLength(5);
   });
 
@@ -60,23 +84,42 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     const first = await post(s.app, '/api/observe', { records: recs });
     expect(first.statusCode).toBe(200);
     expect(first.json()).toEqual({ accepted: 40, duplicates: 0 });
-    expect((await post(s.app, '/api/observe', { records: recs.slice(0, 10) })).json()).toEqual({ accepted: 0, duplicates: 10 });
+    expect((await post(s.app, '/api/observe', { records: recs.slice(0, 10) })).json()).toEqual({
+      accepted: 0,
+      duplicates: 10,
+    });
     expect(await count(s.host, 'vigil_predictions')).toBe(40);
 
-    const outcomes = recs.map((r, i) => ({ id: r.id, actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel, resolvedAt: '2020-03-01T00:00:00Z' }));
+    const outcomes = recs.map((r, i) => ({
+      id: r.id,
+      actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel,
+      resolvedAt: '2020-03-01T00:00:00Z',
+    }));
     const res = await post(s.app, '/api/resolve', { outcomes });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ resolved: 40, unchanged: 0 });
-    expect((await post(s.app, '/api/resolve', { outcomes: outcomes.slice(0, 5) })).json()).toEqual({ resolved: 0, unchanged: 5 });
-    expect(await s.host.getPrediction(recs[4]!.id)).toMatchObject({ ...recs[4], actualLabel: outcomes[4]!.actualLabel, resolvedAt: '2020-03-01T00:00:00.000Z' });
+    expect((await post(s.app, '/api/resolve', { outcomes: outcomes.slice(0, 5) })).json()).toEqual({
+      resolved: 0,
+      unchanged: 5,
+    });
+    expect(await s.host.getPrediction(recs[4]!.id)).toMatchObject({
+      ...recs[4],
+      actualLabel: outcomes[4]!.actualLabel,
+      resolvedAt: '2020-03-01T00:00:00.000Z',
+    });
 
-    const sectors = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json() as { sectors: { resolved: number; correct: number; tracked: number }[] };
+    const sectors = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json() as {
+      sectors: { resolved: number; correct: number; tracked: number }[];
+    };
     const wrong = outcomes.filter((_, i) => i % 3 === 0).length;
     expect(sectors.sectors.reduce((a, x) => a + x.resolved, 0)).toBe(40);
     expect(sectors.sectors.reduce((a, x) => a + x.correct, 0)).toBe(40 - wrong);
     expect(sectors.sectors.reduce((a, x) => a + x.tracked, 0)).toBe(40);
     // the wrong predictions are the replay buffer's errors
-    const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=100' })).json() as { stats: { total: number }; top: unknown[] };
+    const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=100' })).json() as {
+      stats: { total: number };
+      top: unknown[];
+    };
     // (the buffer keeps at most one error per symbol within its window, so it may hold fewer)
     expect(replay.stats.total).toBe(await count(s.host, 'error_replay_buffer'));
     expect(replay.stats.total).toBeGreaterThan(0);
@@ -128,10 +171,16 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       const bodies = validBodies(modelPath);
       const before = await dumpDatabase(s.host);
       for (const route of WRITE_ROUTES) {
-        for (const h of [{}, AUTH, { authorization: 'Bearer ' }, { authorization: 'Bearer undefined' }] as Record<string, string>[]) {
+        for (const h of [{}, AUTH, { authorization: 'Bearer ' }, { authorization: 'Bearer undefined' }] as Record<
+          string,
+          string
+        >[]) {
           const r = await post(open, route.slice(5), bodies[route], h);
           expect(r.statusCode, route).toBe(401);
-          expect(r.json().error).toMatchObject({ code: 'VIGIL_UNAUTHORIZED', message: expect.stringContaining('no API token is configured') });
+          expect(r.json().error).toMatchObject({
+            code: 'VIGIL_UNAUTHORIZED',
+            message: expect.stringContaining('no API token is configured'),
+          });
         }
       }
       expect(await dumpDatabase(s.host)).toEqual(before);
@@ -150,7 +199,16 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     try {
       const recs = makePredictions(2);
       expect((await post(envServer, '/api/observe', { records: recs }, AUTH)).statusCode).toBe(401);
-      expect((await post(envServer, '/api/observe', { records: recs }, { authorization: 'Bearer from-the-environment-0123456789' })).json()).toEqual({ accepted: 2, duplicates: 0 });
+      expect(
+        (
+          await post(
+            envServer,
+            '/api/observe',
+            { records: recs },
+            { authorization: 'Bearer from-the-environment-0123456789' },
+          )
+        ).json(),
+      ).toEqual({ accepted: 2, duplicates: 0 });
     } finally {
       await envServer.close();
     }
@@ -172,16 +230,36 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/observe', [rec], 'body'],
       // these pass the schema and are refused by the host's own checks: same path style
       ['/api/observe', { records: [{ ...rec, predictedLabel: 7 }] }, 'body.records.0.predictedLabel'],
-      ['/api/observe', { records: [rec, { ...rec, id: 'other', timestamp: 'not a date' }] }, 'body.records.1.timestamp'],
+      [
+        '/api/observe',
+        { records: [rec, { ...rec, id: 'other', timestamp: 'not a date' }] },
+        'body.records.1.timestamp',
+      ],
       ['/api/observe', { records: [{ ...rec, symbol: '   ' }] }, 'body.records.0.symbol'],
       ['/api/observe', { records: [rec, rec] }, 'body.records.1.id'],
       ['/api/resolve', { outcomes: [{ id: 'seed000000000', actualLabel: '1' }] }, 'body.outcomes.0.actualLabel'],
       ['/api/resolve', { outcomes: [{ id: 'seed000000000', actualLabel: 3 }] }, 'body.outcomes.0.actualLabel'],
       ['/api/resolve', { outcomes: [{ id: 'seed000000000' }] }, 'body.outcomes.0.actualLabel'],
-      ['/api/resolve', { outcomes: [{ id: 'seed000000000', actualLabel: 1, resolvedAt: 'yesterday' }] }, 'body.outcomes.0.resolvedAt'],
-      ['/api/gate/validate', { modelPath, validation: { ...GOOD_VALIDATION, accuracy: '0.9' } }, 'body.validation.accuracy'],
-      ['/api/gate/validate', { modelPath, validation: { regimeAccuracy: { crash: null } } }, 'body.validation.regimeAccuracy.crash'],
-      ['/api/gate/validate', { modelPath, validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predicted: 1, actual: 0 }] } }, 'body.validation.predictions.0.confidence'],
+      [
+        '/api/resolve',
+        { outcomes: [{ id: 'seed000000000', actualLabel: 1, resolvedAt: 'yesterday' }] },
+        'body.outcomes.0.resolvedAt',
+      ],
+      [
+        '/api/gate/validate',
+        { modelPath, validation: { ...GOOD_VALIDATION, accuracy: '0.9' } },
+        'body.validation.accuracy',
+      ],
+      [
+        '/api/gate/validate',
+        { modelPath, validation: { regimeAccuracy: { crash: null } } },
+        'body.validation.regimeAccuracy.crash',
+      ],
+      [
+        '/api/gate/validate',
+        { modelPath, validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predicted: 1, actual: 0 }] } },
+        'body.validation.predictions.0.confidence',
+      ],
       ['/api/gate/validate', { modelPath }, 'body.validation'],
       ['/api/gate/validate', { modelPath: '', validation: GOOD_VALIDATION }, 'body.modelPath'],
       ['/api/gate/promote', { modelPath: 42 }, 'body.modelPath'],
@@ -203,7 +281,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(r.statusCode, what).toBe(400);
       const error = r.json().error;
       expect(error.code, what).toBe('VIGIL_INVALID_INPUT');
-      expect(error.issues.map((i: { path: string }) => i.path), what).toContain(path);
+      expect(
+        error.issues.map((i: { path: string }) => i.path),
+        what,
+      ).toContain(path);
     }
     expect(await dumpDatabase(s.host)).toEqual(before);
     expect(snapshotDir(s.modelsDir)).toEqual({ 'cand.json': expect.any(String) });
@@ -223,9 +304,17 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['application/xml', '<records/>', 415],
     ];
     for (const [type, payload, status] of raw) {
-      const r = await s.app.inject({ method: 'POST', url: '/api/observe', headers: { ...AUTH, 'content-type': type }, payload });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/observe',
+        headers: { ...AUTH, 'content-type': type },
+        payload,
+      });
       expect(r.statusCode, `${type} ${payload}`).toBe(status);
-      expect(r.json().error.issues.map((i: { path: string }) => i.path.split('.')[0]), `${type} ${payload}`).toContain('body');
+      expect(
+        r.json().error.issues.map((i: { path: string }) => i.path.split('.')[0]),
+        `${type} ${payload}`,
+      ).toContain('body');
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await dumpDatabase(s.host)).toEqual(before);
@@ -237,14 +326,30 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     await post(s.app, '/api/resolve', { outcomes: [{ id: recs[0]!.id, actualLabel: 1 }] });
     const before = await dumpDatabase(s.host);
 
-    const unknown = await post(s.app, '/api/resolve', { outcomes: [{ id: recs[1]!.id, actualLabel: 0 }, { id: 'never-observed', actualLabel: 1 }] });
+    const unknown = await post(s.app, '/api/resolve', {
+      outcomes: [
+        { id: recs[1]!.id, actualLabel: 0 },
+        { id: 'never-observed', actualLabel: 1 },
+      ],
+    });
     expect(unknown.statusCode).toBe(404);
-    expect(unknown.json().error).toMatchObject({ code: 'VIGIL_UNKNOWN_PREDICTION', message: expect.stringContaining('"never-observed"') });
+    expect(unknown.json().error).toMatchObject({
+      code: 'VIGIL_UNKNOWN_PREDICTION',
+      message: expect.stringContaining('"never-observed"'),
+    });
     expect(unknown.json().error.issues[0].path).toMatch(/^body\.outcomes/);
 
-    const conflict = await post(s.app, '/api/resolve', { outcomes: [{ id: recs[2]!.id, actualLabel: 1 }, { id: recs[0]!.id, actualLabel: 0 }] });
+    const conflict = await post(s.app, '/api/resolve', {
+      outcomes: [
+        { id: recs[2]!.id, actualLabel: 1 },
+        { id: recs[0]!.id, actualLabel: 0 },
+      ],
+    });
     expect(conflict.statusCode).toBe(409);
-    expect(conflict.json().error).toMatchObject({ code: 'VIGIL_CONFLICTING_OUTCOME', message: expect.stringContaining(recs[0]!.id) });
+    expect(conflict.json().error).toMatchObject({
+      code: 'VIGIL_CONFLICTING_OUTCOME',
+      message: expect.stringContaining(recs[0]!.id),
+    });
 
     expect(await dumpDatabase(s.host)).toEqual(before);
     expect((await s.host.getPrediction(recs[0]!.id))?.actualLabel).toBe(1);
@@ -264,12 +369,17 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect((await post(s.app, '/api/observe', { records: batch })).statusCode).toBe(200);
     }
     const all = [...calm, ...shifted];
-    const outcomes = all.map((r, i) => ({ id: r.id, actualLabel: i % 4 === 0 ? 1 - r.predictedLabel : r.predictedLabel }));
+    const outcomes = all.map((r, i) => ({
+      id: r.id,
+      actualLabel: i % 4 === 0 ? 1 - r.predictedLabel : r.predictedLabel,
+    }));
     expect((await post(s.app, '/api/resolve', { outcomes })).json()).toEqual({ resolved: 600, unchanged: 0 });
 
     const sectors = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json();
     expect(Object.keys(sectors).sort()).toEqual(['insufficient', 'minResolved', 'sectors', 'weakest']);
-    expect(sectors.sectors.slice(0, GICS_SECTORS.length).map((x: { sector: string }) => x.sector)).toEqual([...GICS_SECTORS]);
+    expect(sectors.sectors.slice(0, GICS_SECTORS.length).map((x: { sector: string }) => x.sector)).toEqual([
+      ...GICS_SECTORS,
+    ]);
     expect(sectors.sectors.length).toBeLessThanOrEqual(GICS_SECTORS.length + 1);
     for (const x of sectors.sectors) {
       expect(Object.keys(x).sort()).toEqual(['accuracy', 'byRegime', 'ci', 'correct', 'resolved', 'sector', 'tracked']);
@@ -277,7 +387,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(x.resolved).toBeLessThanOrEqual(x.tracked);
       expect(x.accuracy).toBe(x.resolved ? x.correct / x.resolved : null);
       expect(interval(x.ci, x.accuracy), x.sector).toBe(true);
-      for (const [, g] of Object.entries(x.byRegime) as [string, { resolved: number; correct: number; accuracy: number | null; ci: unknown }][]) {
+      for (const [, g] of Object.entries(x.byRegime) as [
+        string,
+        { resolved: number; correct: number; accuracy: number | null; ci: unknown },
+      ][]) {
         expect(g.accuracy).toBe(g.resolved ? g.correct / g.resolved : null);
         expect(interval(g.ci, g.accuracy), JSON.stringify(g)).toBe(true);
       }
@@ -289,15 +402,28 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(w).toEqual({ sector: w.sector, accuracy: row.accuracy, upper: row.ci[1], resolved: row.resolved });
       expect(w.resolved).toBeGreaterThanOrEqual(sectors.minResolved);
     }
-    for (const name of sectors.insufficient) expect(sectors.sectors.find((x: { sector: string }) => x.sector === name).resolved).toBeLessThan(sectors.minResolved);
+    for (const name of sectors.insufficient)
+      expect(sectors.sectors.find((x: { sector: string }) => x.sector === name).resolved).toBeLessThan(
+        sectors.minResolved,
+      );
 
     const tracked = sectors.sectors.find((x: { tracked: number }) => x.tracked > 0);
-    const symbols = (await s.app.inject({ method: 'GET', url: `/api/sectors/${encodeURIComponent(tracked.sector)}/symbols` })).json();
+    const symbols = (
+      await s.app.inject({ method: 'GET', url: `/api/sectors/${encodeURIComponent(tracked.sector)}/symbols` })
+    ).json();
     expect(symbols.sector).toBe(tracked.sector);
     expect(symbols.symbols.length).toBeGreaterThan(0);
     expect(symbols.symbols.reduce((a: number, x: { tracked: number }) => a + x.tracked, 0)).toBe(tracked.tracked);
     for (const y of symbols.symbols) {
-      expect(Object.keys(y).sort()).toEqual(['accuracy', 'bestRegime', 'ci', 'correct', 'resolved', 'symbol', 'tracked']);
+      expect(Object.keys(y).sort()).toEqual([
+        'accuracy',
+        'bestRegime',
+        'ci',
+        'correct',
+        'resolved',
+        'symbol',
+        'tracked',
+      ]);
       expect(interval(y.ci, y.accuracy)).toBe(true);
     }
     const notASector = await s.app.inject({ method: 'GET', url: '/api/sectors/Crypto/symbols' });
@@ -315,7 +441,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(drift.events).toHaveLength(Number(rows[0].n));
     expect(drift.events.length).toBeGreaterThan(0);
     expect(drift.events.filter((e: { detected: boolean }) => e.detected)).toHaveLength(Number(rows[0].d));
-    expect(drift.events.some((e: { detected: boolean; type: string }) => e.detected && e.type === 'feature')).toBe(true);
+    expect(drift.events.some((e: { detected: boolean; type: string }) => e.detected && e.type === 'feature')).toBe(
+      true,
+    );
     expect(drift.events.some((e: { type: string }) => e.type === 'cusum')).toBe(true);
     for (const e of drift.events) {
       expect(Object.keys(e).sort()).toEqual(['details', 'detected', 'id', 'statistic', 'timestamp', 'type']);
@@ -324,13 +452,22 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(isoDay(e.timestamp)).toBe(true);
       expect(typeof e.detected).toBe('boolean');
     }
-    expect(drift.events.map((e: { id: number }) => e.id)).toEqual([...drift.events.map((e: { id: number }) => e.id)].sort((a, b) => a - b));
+    expect(drift.events.map((e: { id: number }) => e.id)).toEqual(
+      [...drift.events.map((e: { id: number }) => e.id)].sort((a, b) => a - b),
+    );
     // a limit keeps the newest rows, still oldest first (the default 500)
     expect(drift.events.length).toBeGreaterThan(100);
     expect(byDefault.events).toEqual(drift.events.slice(-500));
-    expect((await s.app.inject({ method: 'GET', url: '/api/drift?limit=100' })).json().events).toEqual(drift.events.slice(-100));
+    expect((await s.app.inject({ method: 'GET', url: '/api/drift?limit=100' })).json().events).toEqual(
+      drift.events.slice(-100),
+    );
     const features = (await s.app.inject({ method: 'GET', url: '/api/drift?type=feature&limit=3' })).json();
-    expect(features.events.map((e: { id: number }) => e.id)).toEqual(drift.events.filter((e: { type: string }) => e.type === 'feature').slice(-3).map((e: { id: number }) => e.id));
+    expect(features.events.map((e: { id: number }) => e.id)).toEqual(
+      drift.events
+        .filter((e: { type: string }) => e.type === 'feature')
+        .slice(-3)
+        .map((e: { id: number }) => e.id),
+    );
     for (const q of ['type=features', 'limit=0', 'limit=abc', 'limit=1e9', "type=feature'--"]) {
       const r = await s.app.inject({ method: 'GET', url: `/api/drift?${q}` });
       expect(r.statusCode, q).toBe(400);
@@ -339,15 +476,33 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
 
     const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=5' })).json();
     expect(Object.keys(replay).sort()).toEqual(['stats', 'top']);
-    expect(replay.stats).toMatchObject({ total: await count(s.host, 'error_replay_buffer'), maxSize: 200, replayed: expect.any(Number) });
+    expect(replay.stats).toMatchObject({
+      total: await count(s.host, 'error_replay_buffer'),
+      maxSize: 200,
+      replayed: expect.any(Number),
+    });
     expect(replay.stats.total).toBeGreaterThan(5);
     expect(replay.stats.total).toBeLessThanOrEqual(150);
-    expect(Object.values(replay.stats.byRegime as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(replay.stats.total);
-    expect(Object.values(replay.stats.byLabel as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(replay.stats.total);
+    expect(Object.values(replay.stats.byRegime as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      replay.stats.total,
+    );
+    expect(Object.values(replay.stats.byLabel as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      replay.stats.total,
+    );
     expect(ratio(replay.stats.avgConfidence)).toBe(true);
     expect(replay.top).toHaveLength(5);
     for (const t of replay.top) {
-      expect(Object.keys(t).sort()).toEqual(['confidence', 'date', 'errorScore', 'id', 'predictedLabel', 'regime', 'replayedCount', 'symbol', 'trueLabel']);
+      expect(Object.keys(t).sort()).toEqual([
+        'confidence',
+        'date',
+        'errorScore',
+        'id',
+        'predictedLabel',
+        'regime',
+        'replayedCount',
+        'symbol',
+        'trueLabel',
+      ]);
       expect(t.trueLabel).not.toBe(t.predictedLabel);
     }
     const scores = replay.top.map((t: { errorScore: number }) => t.errorScore);
@@ -357,7 +512,12 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     // gate reads before any attempt
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/latest' })).json()).toBeNull();
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json()).toEqual({ rows: [], total: 0 });
-    expect((await s.app.inject({ method: 'GET', url: '/api/gate/verify' })).json()).toEqual({ ok: true, rows: 0, firstBadId: null, reason: null });
+    expect((await s.app.inject({ method: 'GET', url: '/api/gate/verify' })).json()).toEqual({
+      ok: true,
+      rows: 0,
+      firstBadId: null,
+      reason: null,
+    });
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/history?limit=0' })).statusCode).toBe(400);
     expect((await s.app.inject({ method: 'GET', url: '/api/nothing-here' })).statusCode).toBe(404);
   });
@@ -368,25 +528,74 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     const bad = writeModel(s, 'bad.json', '{"weights":[9,9]}');
     const production = join(s.modelsDir, 'meta_learner_production.pkl');
 
-    const v1 = await post(s.app, '/api/gate/validate', { modelPath: good1, validation: GOOD_VALIDATION, actor: 'trainer' });
+    const v1 = await post(s.app, '/api/gate/validate', {
+      modelPath: good1,
+      validation: GOOD_VALIDATION,
+      actor: 'trainer',
+    });
     expect(v1.statusCode).toBe(200);
     const report = v1.json();
-    expect(Object.keys(report).sort()).toEqual(['action', 'actor', 'approved', 'checks', 'id', 'modelPath', 'modelSha256', 'notes', 'promotedToProduction', 'recommendation', 'timestamp']);
-    expect(report).toMatchObject({ modelPath: good1, action: 'validate', approved: true, recommendation: 'PROMOTE', actor: 'trainer', promotedToProduction: false, modelSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(report.checks.map((c: { id: string }) => c.id).sort()).toEqual(['drift.drift_score', 'gate.overall_accuracy', 'replay.replay_improvement', 'sectors.crash_accuracy', 'sectors.min_sector_accuracy']);
+    expect(Object.keys(report).sort()).toEqual([
+      'action',
+      'actor',
+      'approved',
+      'checks',
+      'id',
+      'modelPath',
+      'modelSha256',
+      'notes',
+      'promotedToProduction',
+      'recommendation',
+      'timestamp',
+    ]);
+    expect(report).toMatchObject({
+      modelPath: good1,
+      action: 'validate',
+      approved: true,
+      recommendation: 'PROMOTE',
+      actor: 'trainer',
+      promotedToProduction: false,
+      modelSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(report.checks.map((c: { id: string }) => c.id).sort()).toEqual([
+      'drift.drift_score',
+      'gate.overall_accuracy',
+      'replay.replay_improvement',
+      'sectors.crash_accuracy',
+      'sectors.min_sector_accuracy',
+    ]);
     for (const c of report.checks) {
-      expect(Object.keys(c).sort()).toEqual(['description', 'id', 'message', 'required', 'status', 'threshold', 'value']);
-      expect(c).toMatchObject({ status: 'pass', required: true, value: expect.any(Number), threshold: expect.any(Number) });
+      expect(Object.keys(c).sort()).toEqual([
+        'description',
+        'id',
+        'message',
+        'required',
+        'status',
+        'threshold',
+        'value',
+      ]);
+      expect(c).toMatchObject({
+        status: 'pass',
+        required: true,
+        value: expect.any(Number),
+        threshold: expect.any(Number),
+      });
     }
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/latest' })).json()).toEqual(report);
 
     const p1 = await post(s.app, '/api/gate/promote', { modelPath: good1 });
     expect(p1.statusCode).toBe(200);
     // paths are shown relative to the gate's root, as a client gives them
-    expect(p1.json()).toMatchObject({ promoted: true, productionPath: 'models/meta_learner_production.pkl', backupPath: null });
+    expect(p1.json()).toMatchObject({
+      promoted: true,
+      productionPath: 'models/meta_learner_production.pkl',
+      backupPath: null,
+    });
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
-    expect((await post(s.app, '/api/gate/validate', { modelPath: good2, validation: GOOD_VALIDATION })).json().approved).toBe(true);
+    expect(
+      (await post(s.app, '/api/gate/validate', { modelPath: good2, validation: GOOD_VALIDATION })).json().approved,
+    ).toBe(true);
     const p2 = (await post(s.app, '/api/gate/promote', { modelPath: good2, backupOld: true })).json();
     expect(p2.backupPath).toMatch(/^models\/backups\/meta_learner_production\.pkl\./);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.3,0.4]}');
@@ -395,44 +604,100 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     const rb = await post(s.app, '/api/gate/rollback', { actor: 'ops' });
     expect(rb.statusCode).toBe(200);
     expect(rb.json()).toMatchObject({ restored: p2.backupPath, productionPath: 'models/meta_learner_production.pkl' });
-    expect(JSON.stringify((await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json())).not.toContain(s.root);
+    expect(JSON.stringify((await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json())).not.toContain(
+      s.root,
+    );
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
     // a rejected model is not promoted; an override needs an actor and a reason, then records both
     const rejected = (await post(s.app, '/api/gate/validate', { modelPath: bad, validation: BAD_VALIDATION })).json();
     expect(rejected).toMatchObject({ approved: false, recommendation: 'REJECT' });
-    const failed = rejected.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id).sort();
+    const failed = rejected.checks
+      .filter((c: { status: string }) => c.status === 'fail')
+      .map((c: { id: string }) => c.id)
+      .sort();
     expect(failed).toEqual(['sectors.crash_accuracy', 'sectors.min_sector_accuracy']);
     const refusedPromotion = await post(s.app, '/api/gate/promote', { modelPath: bad });
     expect(refusedPromotion.statusCode).toBe(400);
     expect(refusedPromotion.json().error.message).toContain('rejected');
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
     const historyBefore = await count(s.host, 'model_promotion_history');
-    for (const body of [{ modelPath: bad }, { modelPath: bad, actor: 'ana' }, { modelPath: bad, reason: 'outage' }, { modelPath: bad, actor: ' ', reason: 'outage' }, { modelPath: bad, actor: 'ana', reason: '' }]) {
+    for (const body of [
+      { modelPath: bad },
+      { modelPath: bad, actor: 'ana' },
+      { modelPath: bad, reason: 'outage' },
+      { modelPath: bad, actor: ' ', reason: 'outage' },
+      { modelPath: bad, actor: 'ana', reason: '' },
+    ]) {
       const r = await post(s.app, '/api/gate/override', body);
       expect(r.statusCode, JSON.stringify(body)).toBe(400);
-      expect(r.json().error.issues.map((i: { path: string }) => i.path).some((p: string) => p === 'body.actor' || p === 'body.reason')).toBe(true);
+      expect(
+        r
+          .json()
+          .error.issues.map((i: { path: string }) => i.path)
+          .some((p: string) => p === 'body.actor' || p === 'body.reason'),
+      ).toBe(true);
     }
     expect(await count(s.host, 'model_promotion_history')).toBe(historyBefore);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.1,0.2]}');
 
-    const ov = await post(s.app, '/api/gate/override', { modelPath: bad, actor: 'ana', reason: 'data vendor outage; manual check done' });
+    const ov = await post(s.app, '/api/gate/override', {
+      modelPath: bad,
+      actor: 'ana',
+      reason: 'data vendor outage; manual check done',
+    });
     expect(ov.statusCode).toBe(200);
-    expect(ov.json()).toMatchObject({ action: 'override', actor: 'ana', approved: false, recommendation: 'REJECT', promotedToProduction: true, notes: expect.stringContaining('data vendor outage') });
+    expect(ov.json()).toMatchObject({
+      action: 'override',
+      actor: 'ana',
+      approved: false,
+      recommendation: 'REJECT',
+      promotedToProduction: true,
+      notes: expect.stringContaining('data vendor outage'),
+    });
     // the override shows the checks it overrode
-    expect(ov.json().checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id).sort()).toEqual(failed);
+    expect(
+      ov
+        .json()
+        .checks.filter((c: { status: string }) => c.status === 'fail')
+        .map((c: { id: string }) => c.id)
+        .sort(),
+    ).toEqual(failed);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[9,9]}');
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/latest' })).json().id).toBe(ov.json().id);
 
     const history = (await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json();
-    expect(history.rows.map((r: { action: string }) => r.action)).toEqual(['override', 'promote', 'validate', 'rollback', 'promote', 'validate', 'promote', 'validate']);
-    expect(history.rows.map((r: { recommendation: string }) => r.recommendation)).toEqual(['REJECT', 'REJECT', 'REJECT', 'PROMOTE', 'PROMOTE', 'PROMOTE', 'PROMOTE', 'PROMOTE']);
+    expect(history.rows.map((r: { action: string }) => r.action)).toEqual([
+      'override',
+      'promote',
+      'validate',
+      'rollback',
+      'promote',
+      'validate',
+      'promote',
+      'validate',
+    ]);
+    expect(history.rows.map((r: { recommendation: string }) => r.recommendation)).toEqual([
+      'REJECT',
+      'REJECT',
+      'REJECT',
+      'PROMOTE',
+      'PROMOTE',
+      'PROMOTE',
+      'PROMOTE',
+      'PROMOTE',
+    ]);
     expect(history.total).toBe(8);
     const ids = history.rows.map((r: { id: number }) => r.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     const page = (await s.app.inject({ method: 'GET', url: '/api/gate/history?limit=3&offset=2' })).json();
     expect(page).toEqual({ rows: history.rows.slice(2, 5), total: 8 });
-    expect((await s.app.inject({ method: 'GET', url: '/api/gate/verify' })).json()).toEqual({ ok: true, rows: 8, firstBadId: null, reason: null });
+    expect((await s.app.inject({ method: 'GET', url: '/api/gate/verify' })).json()).toEqual({
+      ok: true,
+      rows: 8,
+      firstBadId: null,
+      reason: null,
+    });
   });
 
   it('refuses model paths that escape the models dir (../, absolute, symlink out) with 403 and copies nothing', async () => {
@@ -442,13 +707,26 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     symlinkSync(outsideFile, join(s.modelsDir, 'link.json'));
     symlinkSync(join(s.root, 'outside'), join(s.modelsDir, 'linkdir'));
     const good = writeModel(s, 'good.json', '{"weights":[1]}');
-    expect((await post(s.app, '/api/gate/validate', { modelPath: good, validation: GOOD_VALIDATION })).json().approved).toBe(true);
+    expect(
+      (await post(s.app, '/api/gate/validate', { modelPath: good, validation: GOOD_VALIDATION })).json().approved,
+    ).toBe(true);
     expect((await post(s.app, '/api/gate/promote', { modelPath: good })).statusCode).toBe(200);
     const files = snapshotDir(s.modelsDir);
     const outside = snapshotDir(join(s.root, 'outside'));
     const historyBefore = await count(s.host, 'model_promotion_history');
 
-    const escapes = ['models/../sibling.json', '../sibling.json', 'models/../../etc/passwd', outsideFile, '/etc/passwd', 'models/link.json', 'models/linkdir/evil.json', 'models/linkdir', 'sibling.json', 'models/./../outside/evil.json'];
+    const escapes = [
+      'models/../sibling.json',
+      '../sibling.json',
+      'models/../../etc/passwd',
+      outsideFile,
+      '/etc/passwd',
+      'models/link.json',
+      'models/linkdir/evil.json',
+      'models/linkdir',
+      'sibling.json',
+      'models/./../outside/evil.json',
+    ];
     let attempts = 0;
     for (const modelPath of escapes) {
       for (const [url, body] of [
@@ -467,9 +745,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(snapshotDir(join(s.root, 'outside'))).toEqual(outside);
     expect(readFileSync(join(s.modelsDir, 'meta_learner_production.pkl'), 'utf8')).toBe('{"weights":[1]}');
     // every refused attempt is on the record (the gate logs attempts), none approved or promoted
-    const logged: { approved: unknown; promoted_to_production: unknown; model_sha256: unknown }[] = await s.host.dataSource.query(
-      `SELECT approved, promoted_to_production, model_sha256 FROM model_promotion_history ORDER BY id`,
-    );
+    const logged: { approved: unknown; promoted_to_production: unknown; model_sha256: unknown }[] =
+      await s.host.dataSource.query(
+        `SELECT approved, promoted_to_production, model_sha256 FROM model_promotion_history ORDER BY id`,
+      );
     expect(logged).toHaveLength(historyBefore + attempts);
     for (const row of logged.slice(historyBefore)) {
       expect(Number(row.approved)).toBe(0);
@@ -477,23 +756,50 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(row.model_sha256).toBeNull();
     }
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/verify' })).json().ok).toBe(true);
-    expect(readdirSync(s.modelsDir).sort()).toEqual(Object.keys(files).map((f) => f.split('/')[0]).filter((f, i, a) => a.indexOf(f) === i).sort());
+    expect(readdirSync(s.modelsDir).sort()).toEqual(
+      Object.keys(files)
+        .map((f) => f.split('/')[0])
+        .filter((f, i, a) => a.indexOf(f) === i)
+        .sort(),
+    );
   });
 
   it('stores SQL-ish strings verbatim (statements are parameterised)', async () => {
-    const nasty = ["x'); DROP TABLE vigil_predictions; --", 'Robert"); DELETE FROM error_replay_buffer; --', "' OR '1'='1", '$1; SELECT pg_sleep(1)', '\\x00 %s ?', '🦊 ünï ℂ𝕠𝕕𝕖 \u202e'];
+    const nasty = [
+      "x'); DROP TABLE vigil_predictions; --",
+      'Robert"); DELETE FROM error_replay_buffer; --',
+      "' OR '1'='1",
+      '$1; SELECT pg_sleep(1)',
+      '\\x00 %s ?',
+      '🦊 ünï ℂ𝕠𝕕𝕖 \u202e',
+    ];
     const base = makePredictions(nasty.length);
-    const recs = base.map((r, i) => ({ ...r, id: nasty[i]!, symbol: nasty[(i + 1) % nasty.length]!, regime: nasty[(i + 2) % nasty.length]!, modelVersion: nasty[(i + 3) % nasty.length]! }));
+    const recs = base.map((r, i) => ({
+      ...r,
+      id: nasty[i]!,
+      symbol: nasty[(i + 1) % nasty.length]!,
+      regime: nasty[(i + 2) % nasty.length]!,
+      modelVersion: nasty[(i + 3) % nasty.length]!,
+    }));
     // a NUL character cannot be stored in PostgreSQL text: refused on both databases, naming the field
     const nul = await post(s.app, '/api/observe', { records: [{ ...recs[0], symbol: 'AB\u0000C' }] });
     expect(nul.statusCode).toBe(400);
     expect(nul.json().error.issues[0].path).toBe('body.records.0.symbol');
-    expect((await post(s.app, '/api/observe', { records: recs })).json()).toEqual({ accepted: nasty.length, duplicates: 0 });
+    expect((await post(s.app, '/api/observe', { records: recs })).json()).toEqual({
+      accepted: nasty.length,
+      duplicates: 0,
+    });
     expect(await count(s.host, 'vigil_predictions')).toBe(nasty.length);
-    for (const rec of recs) expect(await s.host.getPrediction(rec.id)).toMatchObject({ ...rec, timestamp: rec.timestamp });
-    const res = await post(s.app, '/api/resolve', { outcomes: recs.map((x) => ({ id: x.id, actualLabel: 1 - x.predictedLabel })) });
+    for (const rec of recs)
+      expect(await s.host.getPrediction(rec.id)).toMatchObject({ ...rec, timestamp: rec.timestamp });
+    const res = await post(s.app, '/api/resolve', {
+      outcomes: recs.map((x) => ({ id: x.id, actualLabel: 1 - x.predictedLabel })),
+    });
     expect(res.json()).toEqual({ resolved: nasty.length, unchanged: 0 });
-    const top = (await s.app.inject({ method: 'GET', url: '/api/replay?top=50' })).json().top as { symbol: string; regime: string }[];
+    const top = (await s.app.inject({ method: 'GET', url: '/api/replay?top=50' })).json().top as {
+      symbol: string;
+      regime: string;
+    }[];
     expect(top.map((t) => t.symbol).sort()).toEqual(recs.map((x) => x.symbol).sort());
     expect(await count(s.host, 'error_replay_buffer')).toBe(nasty.length);
   });
@@ -501,9 +807,15 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
   it('serves an OpenAPI document listing every route of docs/api.md, write routes marked bearer with a request schema', async () => {
     const r = await s.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(r.statusCode).toBe(200);
-    const doc = r.json() as { openapi: string; paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown }>>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = r.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown; requestBody?: unknown }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(doc.openapi).toMatch(/^3\./);
-    const listed = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`)).sort();
+    const listed = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`))
+      .sort();
     expect(documentedRoutes.length).toBeGreaterThanOrEqual(14);
     expect(listed).toEqual(documentedRoutes);
     expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });

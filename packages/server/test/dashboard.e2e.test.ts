@@ -56,7 +56,10 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(summary.sectors.symbols).toBeGreaterThan(0);
     for (const type of ['cusum', 'feature', 'regime', 'prediction'] as const) {
       const d = await api(`api/drift?type=${type}&limit=5000`);
-      expect(summary.drift[type], type).toEqual({ events: d.events.length, alerts: d.events.filter((e: { detected: boolean }) => e.detected).length });
+      expect(summary.drift[type], type).toEqual({
+        events: d.events.length,
+        alerts: d.events.filter((e: { detected: boolean }) => e.detected).length,
+      });
     }
     // the retraining triggers of Aug 2015 and Feb 2018 are on the chart
     expect(summary.drift.cusum.alerts).toBeGreaterThan(0);
@@ -67,10 +70,22 @@ describe('dashboard over the demo data, in Chromium', () => {
     // exactly one override was written, by the check, with the token; the chain still verifies
     const after = await api('api/gate/history?limit=5');
     expect(after.total).toBe(before.total + 1);
-    expect(after.rows[0]).toMatchObject({ id: summary.gate.overrideReportId, action: 'override', actor: 'dashboard-check' });
+    expect(after.rows[0]).toMatchObject({
+      id: summary.gate.overrideReportId,
+      action: 'override',
+      actor: 'dashboard-check',
+    });
     expect(await api('api/gate/verify')).toMatchObject({ ok: true, rows: after.total });
 
-    const expected = ['sectors.png', 'sectors-drilldown.png', 'drift.png', 'replay.png', 'gate.png', 'gate-override-refused.png', 'gate-override-recorded.png'];
+    const expected = [
+      'sectors.png',
+      'sectors-drilldown.png',
+      'drift.png',
+      'replay.png',
+      'gate.png',
+      'gate-override-refused.png',
+      'gate-override-recorded.png',
+    ];
     expect(summary.screenshots.map((p) => p.split('/').pop()).sort()).toEqual([...expected].sort());
     for (const p of summary.screenshots) {
       expect(readFileSync(p).subarray(1, 4).toString()).toBe('PNG');

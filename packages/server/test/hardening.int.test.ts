@@ -25,14 +25,25 @@ describe.each(testDatabases())('HTTP hardening on %s', (database) => {
     const json = JSON.stringify({ records: [{ ...one, id: 'AAPL-XX' }] });
     const at = Buffer.from(json).indexOf('XX');
     for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xc0, 0xaf]]) {
-      const bytes = Buffer.concat([Buffer.from(json).subarray(0, at), Buffer.from(bad), Buffer.from(json).subarray(at + 2)]);
+      const bytes = Buffer.concat([
+        Buffer.from(json).subarray(0, at),
+        Buffer.from(bad),
+        Buffer.from(json).subarray(at + 2),
+      ]);
       const r = await postBytes(s, '/api/observe', bytes);
       expect(r.statusCode, JSON.stringify(bad)).toBe(400);
       expect(r.json().error.code).toBe('VIGIL_INVALID_INPUT');
-      expect(r.json().error.issues[0]).toMatchObject({ path: 'body.records.0.id', message: expect.stringMatching(/UTF-8/) });
+      expect(r.json().error.issues[0]).toMatchObject({
+        path: 'body.records.0.id',
+        message: expect.stringMatching(/UTF-8/),
+      });
     }
     // outside any string: the body as a whole
-    const r = await postBytes(s, '/api/observe', Buffer.concat([Buffer.from('{"records":'), Buffer.from([0xff]), Buffer.from('[]}')]));
+    const r = await postBytes(
+      s,
+      '/api/observe',
+      Buffer.concat([Buffer.from('{"records":'), Buffer.from([0xff]), Buffer.from('[]}')]),
+    );
     expect(r.statusCode).toBe(400);
     expect(r.json().error.issues[0].path).toBe('body');
     expect(await count(s.host, 'vigil_predictions')).toBe(0);
@@ -51,7 +62,9 @@ describe.each(testDatabases())('HTTP hardening on %s', (database) => {
     }
     expect(await count(s.host, 'vigil_predictions')).toBe(0);
     expect((await post(s.app, '/api/observe', { records: [one] })).statusCode).toBe(200);
-    const r = await post(s.app, '/api/resolve', { outcomes: [{ id: one.id, actualLabel: 1, resolvedAt: '2023-02-29' }] });
+    const r = await post(s.app, '/api/resolve', {
+      outcomes: [{ id: one.id, actualLabel: 1, resolvedAt: '2023-02-29' }],
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.issues.map((i: { path: string }) => i.path)).toEqual(['body.outcomes.0.resolvedAt']);
   });
@@ -64,7 +77,16 @@ describe.each(testDatabases())('HTTP hardening on %s', (database) => {
   });
 
   it('item 7: refuses a batch above the documented maximum with 413, before looking at its records', async () => {
-    const tiny = { id: 'x', timestamp: '2020-01-01', symbol: 'A', regime: 'n', features: {}, predictedLabel: 0, confidence: 0.5, modelVersion: 'm' };
+    const tiny = {
+      id: 'x',
+      timestamp: '2020-01-01',
+      symbol: 'A',
+      regime: 'n',
+      features: {},
+      predictedLabel: 0,
+      confidence: 0.5,
+      modelVersion: 'm',
+    };
     const r = await post(s.app, '/api/observe', { records: Array.from({ length: MAX_BATCH + 1 }, () => tiny) });
     expect(r.statusCode).toBe(413);
     expect(r.json().error.message).toMatch(new RegExp(`at most ${MAX_BATCH}.*split`));
@@ -96,18 +118,28 @@ describe.each(testDatabases())('HTTP hardening on %s', (database) => {
     expect(r.json()).toEqual({ accepted: n, duplicates: 0 });
     expect(await count(s.host, 'vigil_predictions')).toBe(n);
     const chunks = events.filter((e) => e.startsWith('observe'));
-    expect(chunks).toEqual([`observe ${BATCH_CHUNK}`, `observe ${BATCH_CHUNK}`, `observe ${BATCH_CHUNK}`, 'observe 17']);
+    expect(chunks).toEqual([
+      `observe ${BATCH_CHUNK}`,
+      `observe ${BATCH_CHUNK}`,
+      `observe ${BATCH_CHUNK}`,
+      'observe 17',
+    ]);
     // between consecutive chunks the event loop served health checks
     const at = events.map((e, i) => (e.startsWith('observe') ? i : -1)).filter((i) => i >= 0);
-    for (let k = 1; k < at.length; k++) expect(events.slice(at[k - 1]! + 1, at[k]).includes('health'), `between chunk ${k} and ${k + 1}`).toBe(true);
+    for (let k = 1; k < at.length; k++)
+      expect(events.slice(at[k - 1]! + 1, at[k]).includes('health'), `between chunk ${k} and ${k + 1}`).toBe(true);
   });
 
   it('item 7: a malformed record anywhere in a large batch refuses the whole batch before any chunk is written', async () => {
-    const records = makePredictions(BATCH_CHUNK * 2 + 5, { features: 2 }).map((r, i) => (i === BATCH_CHUNK * 2 + 3 ? { ...r, confidence: 1.5 } : r));
+    const records = makePredictions(BATCH_CHUNK * 2 + 5, { features: 2 }).map((r, i) =>
+      i === BATCH_CHUNK * 2 + 3 ? { ...r, confidence: 1.5 } : r,
+    );
     const r = await post(s.app, '/api/observe', { records });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.issues[0].path).toBe(`body.records.${BATCH_CHUNK * 2 + 3}.confidence`);
-    const late = makePredictions(BATCH_CHUNK * 2 + 5, { features: 2 }).map((r, i) => (i === BATCH_CHUNK + 1 ? { ...r, timestamp: '2024-02-30' } : r));
+    const late = makePredictions(BATCH_CHUNK * 2 + 5, { features: 2 }).map((r, i) =>
+      i === BATCH_CHUNK + 1 ? { ...r, timestamp: '2024-02-30' } : r,
+    );
     const r2 = await post(s.app, '/api/observe', { records: late });
     expect(r2.statusCode).toBe(400);
     expect(r2.json().error.issues[0].path).toBe(`body.records.${BATCH_CHUNK + 1}.timestamp`);
@@ -120,10 +152,18 @@ describe('item 1: the token at server start', () => {
     const s = await serve('sqlite-memory', { token: null });
     const saved = process.env.VIGIL_API_TOKEN;
     try {
-      for (const [token, env] of [['short123', undefined], [' '.repeat(16), undefined], [undefined, 'short-env']] as const) {
+      for (const [token, env] of [
+        ['short123', undefined],
+        [' '.repeat(16), undefined],
+        [undefined, 'short-env'],
+      ] as const) {
         if (env === undefined) delete process.env.VIGIL_API_TOKEN;
         else process.env.VIGIL_API_TOKEN = env;
-        const err = await buildServer({ host: s.host, dashboard: false, ...(token === undefined ? {} : { token }) }).then(
+        const err = await buildServer({
+          host: s.host,
+          dashboard: false,
+          ...(token === undefined ? {} : { token }),
+        }).then(
           () => undefined,
           (e: Error) => e,
         );
@@ -142,7 +182,9 @@ describe('item 1: the token at server start', () => {
     delete process.env.VIGIL_API_TOKEN;
     const s = await serve('sqlite-memory', { token: null });
     try {
-      expect(s.host.memoryLogger?.lines.some((l) => l.level === 'warn' && /writes are disabled/.test(l.msg))).toBe(true);
+      expect(s.host.memoryLogger?.lines.some((l) => l.level === 'warn' && /writes are disabled/.test(l.msg))).toBe(
+        true,
+      );
       expect((await post(s.app, '/api/observe', { records: [one] })).statusCode).toBe(401);
     } finally {
       if (saved !== undefined) process.env.VIGIL_API_TOKEN = saved;
@@ -159,9 +201,14 @@ describe('item 9: no absolute paths on open read endpoints or in 403s', () => {
     try {
       const a = await serve(db, { root: rootA });
       const model = writeModel(a, 'm1.json', '{"w":[1]}');
-      expect((await post(a.app, '/api/gate/validate', { modelPath: model, validation: GOOD_VALIDATION })).statusCode).toBe(200);
+      expect(
+        (await post(a.app, '/api/gate/validate', { modelPath: model, validation: GOOD_VALIDATION })).statusCode,
+      ).toBe(200);
       expect((await post(a.app, '/api/gate/promote', { modelPath: model })).statusCode).toBe(200);
-      const refused = await post(a.app, '/api/gate/validate', { modelPath: '../../etc/passwd', validation: GOOD_VALIDATION });
+      const refused = await post(a.app, '/api/gate/validate', {
+        modelPath: '../../etc/passwd',
+        validation: GOOD_VALIDATION,
+      });
       expect(refused.statusCode).toBe(403);
       expect(refused.body).not.toContain(rootA);
       await a.app.close();
@@ -175,7 +222,9 @@ describe('item 9: no absolute paths on open read endpoints or in 403s', () => {
         expect(r.body, url).not.toContain(rootB);
         expect(r.body, url).not.toMatch(/"modelPath":"\//);
       }
-      const paths = (await b.app.inject({ method: 'GET', url: '/api/gate/history' })).json().rows.map((r: { modelPath: string }) => r.modelPath);
+      const paths = (await b.app.inject({ method: 'GET', url: '/api/gate/history' }))
+        .json()
+        .rows.map((r: { modelPath: string }) => r.modelPath);
       expect(paths).toEqual(['../../etc/passwd', '…/m1.json', '…/m1.json']);
       const promote = await post(b.app, '/api/gate/promote', { modelPath: `${rootA}/models/m1.json` });
       expect(promote.statusCode).toBe(403);

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { driftPlugin } from '@vigil/drift';
@@ -24,7 +33,11 @@ export const GOOD_VALIDATION = {
 } as const;
 
 /** The same, with crash-regime accuracy and the weakest sector below their thresholds. */
-export const BAD_VALIDATION = { ...GOOD_VALIDATION, regimeAccuracy: { normal: 0.74, crash: 0.52 }, sectorAccuracy: { Energy: 0.41 } } as const;
+export const BAD_VALIDATION = {
+  ...GOOD_VALIDATION,
+  regimeAccuracy: { normal: 0.74, crash: 0.52 },
+  sectorAccuracy: { Energy: 0.41 },
+} as const;
 
 export interface Served {
   readonly host: TestHost;
@@ -36,7 +49,10 @@ export interface Served {
 }
 
 /** A started host with every first-party plugin and the server over it (not listening). */
-export async function serve(database: TestDatabase | TestDatabaseHandle, o: { token?: string | null; drift?: Record<string, unknown>; root?: string } = {}): Promise<Served> {
+export async function serve(
+  database: TestDatabase | TestDatabaseHandle,
+  o: { token?: string | null; drift?: Record<string, unknown>; root?: string } = {},
+): Promise<Served> {
   const root = o.root ?? mkdtempSync(join(tmpdir(), 'vigil-server-'));
   const modelsDir = join(root, 'models');
   mkdirSync(modelsDir);
@@ -47,7 +63,9 @@ export async function serve(database: TestDatabase | TestDatabaseHandle, o: { to
     config: {
       plugins: {
         gate: { options: { root, modelsDir: 'models' } },
-        drift: { options: { baselineSteps: 10, windowSteps: 5, referenceSteps: 20, minRecords: 10, checkEvery: 1, ...o.drift } },
+        drift: {
+          options: { baselineSteps: 10, windowSteps: 5, referenceSteps: 20, minRecords: 10, checkEvery: 1, ...o.drift },
+        },
         replay: { options: { maxSize: 200 } },
       },
     },
@@ -82,7 +100,11 @@ export async function dumpDatabase(host: TestHost): Promise<Record<string, strin
   const out: Record<string, string[]> = {};
   for (const { name } of tables) {
     const rows: Record<string, unknown>[] = await host.dataSource.query(`SELECT * FROM "${name.replace(/"/g, '""')}"`);
-    out[name] = rows.map((r) => JSON.stringify(Object.entries(r).map(([k, v]) => [k, typeof v, v instanceof Date ? v.toISOString() : v]))).sort();
+    out[name] = rows
+      .map((r) =>
+        JSON.stringify(Object.entries(r).map(([k, v]) => [k, typeof v, v instanceof Date ? v.toISOString() : v])),
+      )
+      .sort();
   }
   return out;
 }
@@ -104,7 +126,13 @@ export function snapshotDir(dir: string): Record<string, string> {
   return out;
 }
 
-export const count = async (host: TestHost, table: string): Promise<number> => Number((await host.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+export const count = async (host: TestHost, table: string): Promise<number> =>
+  Number((await host.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
-export const post = (app: FastifyInstance, url: string, payload: unknown, headers: Record<string, string> = AUTH): Promise<LightMyRequestResponse> =>
+export const post = (
+  app: FastifyInstance,
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = AUTH,
+): Promise<LightMyRequestResponse> =>
   app.inject({ method: 'POST', url, payload: payload as InjectOptions['payload'], headers });

@@ -33,15 +33,26 @@ function parseExposition(text: string): Map<string, Family> {
       fams.get(current!)!.type = m[2]!;
       continue;
     }
-    m = new RegExp(`^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (\\S+)$`).exec(line);
+    m = new RegExp(`^(${NAME})(?:\\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*",?)*)\\})? (\\S+)$`).exec(
+      line,
+    );
     expect(m, `not a valid exposition line: ${line}`).not.toBeNull();
     const [, name, labelText, raw] = m!;
     const fam = fams.get(current!)!;
-    expect(name === current || (fam.type !== 'counter' && fam.type !== 'gauge' && name!.startsWith(current!)), `sample ${name} outside its family ${current}`).toBe(true);
+    expect(
+      name === current || (fam.type !== 'counter' && fam.type !== 'gauge' && name!.startsWith(current!)),
+      `sample ${name} outside its family ${current}`,
+    ).toBe(true);
     const labels: Record<string, string> = {};
-    for (const l of (labelText ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
+    for (const l of (labelText ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
+      labels[l[1]!] = l[2]!.replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1');
     // values parse as Go's strconv.ParseFloat does in Prometheus (NaN and Inf in any case; prom-client writes 'Nan')
-    const special: Record<string, number> = { nan: Number.NaN, '+inf': Number.POSITIVE_INFINITY, inf: Number.POSITIVE_INFINITY, '-inf': Number.NEGATIVE_INFINITY };
+    const special: Record<string, number> = {
+      nan: Number.NaN,
+      '+inf': Number.POSITIVE_INFINITY,
+      inf: Number.POSITIVE_INFINITY,
+      '-inf': Number.NEGATIVE_INFINITY,
+    };
     const value = raw!.toLowerCase() in special ? special[raw!.toLowerCase()]! : Number(raw);
     expect(Number.isNaN(value) && raw!.toLowerCase() !== 'nan', `bad value in ${line}`).toBe(false);
     fam.samples.push({ name: name!, labels, value });
@@ -50,7 +61,13 @@ function parseExposition(text: string): Map<string, Family> {
 }
 
 const value = (f: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined =>
-  f.get(name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === Object.keys(labels).length)?.value;
+  f
+    .get(name)
+    ?.samples.find(
+      (s) =>
+        Object.entries(labels).every(([k, v]) => s.labels[k] === v) &&
+        Object.keys(s.labels).length === Object.keys(labels).length,
+    )?.value;
 
 describe.each(testDatabases())('GET /metrics on %s', (database) => {
   let s: Served;
@@ -69,13 +86,17 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
   it('reports the figures the API reports: accuracy by sector and regime, buffer, gate decisions, production, host counts', async () => {
     const recs = makePredictions(120, { seed: 7 });
     expect((await post(s.app, '/api/observe', { records: recs })).statusCode).toBe(200);
-    const outcomes = recs.slice(0, 90).map((r, i) => ({ id: r.id, actualLabel: i % 4 === 0 ? 1 - r.predictedLabel : r.predictedLabel }));
+    const outcomes = recs
+      .slice(0, 90)
+      .map((r, i) => ({ id: r.id, actualLabel: i % 4 === 0 ? 1 - r.predictedLabel : r.predictedLabel }));
     expect((await post(s.app, '/api/resolve', { outcomes })).statusCode).toBe(200);
     const good = writeModel(s, 'good.json', '{"w":[1]}');
     const bad = writeModel(s, 'bad.json', '{"w":[2]}');
     const v = (await post(s.app, '/api/gate/validate', { modelPath: good, validation: GOOD_VALIDATION })).json();
     expect(v.approved).toBe(true);
-    expect((await post(s.app, '/api/gate/validate', { modelPath: bad, validation: BAD_VALIDATION })).json().approved).toBe(false);
+    expect(
+      (await post(s.app, '/api/gate/validate', { modelPath: bad, validation: BAD_VALIDATION })).json().approved,
+    ).toBe(false);
     const promoted = (await post(s.app, '/api/gate/promote', { modelPath: good }, AUTH)).json();
 
     const m = await scrape();
@@ -85,7 +106,15 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
     }
 
     // sectors: every sector and regime the API lists, the same counts and accuracy
-    const api = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json() as { sectors: { sector: string; resolved: number; correct: number; accuracy: number | null; byRegime: Record<string, { resolved: number; correct: number; accuracy: number | null }> }[] };
+    const api = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json() as {
+      sectors: {
+        sector: string;
+        resolved: number;
+        correct: number;
+        accuracy: number | null;
+        byRegime: Record<string, { resolved: number; correct: number; accuracy: number | null }>;
+      }[];
+    };
     let checked = 0;
     for (const sec of api.sectors.filter((x) => x.resolved > 0)) {
       expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime: 'all' })).toBe(sec.resolved);
@@ -93,20 +122,27 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
       expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime: 'all' })).toBeCloseTo(sec.accuracy!, 12);
       for (const [regime, r] of Object.entries(sec.byRegime)) {
         expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime })).toBe(r.resolved);
-        if (r.accuracy !== null) expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime })).toBeCloseTo(r.accuracy, 12);
+        if (r.accuracy !== null)
+          expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime })).toBeCloseTo(r.accuracy, 12);
         checked++;
       }
     }
     expect(checked).toBeGreaterThan(3);
-    const totalResolved = m.get('vigil_sectors_resolved')!.samples.filter((x) => x.labels.regime === 'all').reduce((a, x) => a + x.value, 0);
+    const totalResolved = m
+      .get('vigil_sectors_resolved')!
+      .samples.filter((x) => x.labels.regime === 'all')
+      .reduce((a, x) => a + x.value, 0);
     expect(totalResolved).toBe(90);
 
     // replay buffer
-    const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=0' })).json() as { stats: { total: number; maxSize: number; byRegime: Record<string, number>; highConfidence: number } };
+    const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=0' })).json() as {
+      stats: { total: number; maxSize: number; byRegime: Record<string, number>; highConfidence: number };
+    };
     expect(replay.stats.total).toBeGreaterThan(0);
     expect(value(m, 'vigil_replay_buffer_size')).toBe(replay.stats.total);
     expect(value(m, 'vigil_replay_buffer_max_size')).toBe(200);
-    for (const [regime, n] of Object.entries(replay.stats.byRegime)) expect(value(m, 'vigil_replay_buffer_errors', { regime })).toBe(n);
+    for (const [regime, n] of Object.entries(replay.stats.byRegime))
+      expect(value(m, 'vigil_replay_buffer_errors', { regime })).toBe(n);
     expect(value(m, 'vigil_replay_buffer_high_confidence_errors')).toBe(replay.stats.highConfidence);
 
     // gate
@@ -117,7 +153,17 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
     expect(value(m, 'vigil_gate_decisions_total', { action: 'promote', result: 'approved' })).toBe(1);
     expect(m.get('vigil_gate_decisions_total')!.samples.reduce((a, x) => a + x.value, 0)).toBe(history.total);
     expect(m.get('vigil_gate_production_info')!.samples).toEqual([
-      { name: 'vigil_gate_production_info', labels: { kind: 'file', model_sha256: v.modelSha256, model_path: expect.stringContaining('good.json'), history_id: String(promoted.historyId), action: 'promote' }, value: 1 },
+      {
+        name: 'vigil_gate_production_info',
+        labels: {
+          kind: 'file',
+          model_sha256: v.modelSha256,
+          model_path: expect.stringContaining('good.json'),
+          history_id: String(promoted.historyId),
+          action: 'promote',
+        },
+        value: 1,
+      },
     ]);
     expect(value(m, 'vigil_gate_last_validation_approved')).toBe(0);
 

@@ -29,8 +29,16 @@ const BIG = 10_000;
  * Matched against the statement text.
  */
 const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[] = [
-  { table: 'model_promotion_history', sql: /FROM "?model_promotion_history"?\s*(ORDER BY|$)/i, why: 'verify reads the whole hash chain; one row per promotion attempt' },
-  { table: 'drift_baseline', sql: /^DELETE FROM "?drift_baseline"?$/, why: 'setBaseline replaces the one stored baseline (not a per-prediction path)' },
+  {
+    table: 'model_promotion_history',
+    sql: /FROM "?model_promotion_history"?\s*(ORDER BY|$)/i,
+    why: 'verify reads the whole hash chain; one row per promotion attempt',
+  },
+  {
+    table: 'drift_baseline',
+    sql: /^DELETE FROM "?drift_baseline"?$/,
+    why: 'setBaseline replaces the one stored baseline (not a per-prediction path)',
+  },
   {
     table: 'error_replay_buffer',
     sql: /^SELECT (regime|true_label AS label|COUNT\(\*\) AS n, AVG\(confidence\))/,
@@ -52,7 +60,8 @@ async function record(ds: DataSource, fn: () => Promise<void>): Promise<Statemen
   const logger = ds.logger;
   const original = logger.logQuery.bind(logger);
   logger.logQuery = (sql, params, qr) => {
-    if (/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) && !seen.has(sql)) seen.set(sql, { sql, params: params ?? [] });
+    if (/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) && !seen.has(sql))
+      seen.set(sql, { sql, params: params ?? [] });
     return original(sql, params, qr);
   };
   try {
@@ -70,7 +79,9 @@ async function workload(s: Served, tag: string): Promise<void> {
     const records = makePredictions(size, { seed: next + 7, idPrefix: `${tag}${next}-` });
     next++;
     await host.observe(records);
-    await host.resolve(records.map((r, i) => ({ id: r.id, actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel })));
+    await host.resolve(
+      records.map((r, i) => ({ id: r.id, actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel })),
+    );
   }
   const modelPath = writeModel(s, 'cand.json', '{"weights":[1]}');
   expect((await post(app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION })).statusCode).toBe(200);
@@ -97,7 +108,11 @@ async function tables(ds: DataSource, pg: boolean): Promise<string[]> {
 }
 
 /** Columns of `table` that are in some index: [name, unique, integer primary key]. */
-async function indexedColumns(ds: DataSource, pg: boolean, table: string): Promise<Map<string, { unique: boolean; rowid: boolean }>> {
+async function indexedColumns(
+  ds: DataSource,
+  pg: boolean,
+  table: string,
+): Promise<Map<string, { unique: boolean; rowid: boolean }>> {
   const out = new Map<string, { unique: boolean; rowid: boolean }>();
   const add = (c: string, unique: boolean, rowid = false): void => {
     const prev = out.get(c);
@@ -114,11 +129,16 @@ async function indexedColumns(ds: DataSource, pg: boolean, table: string): Promi
     for (const r of rows) add(r.col, r.uniq, r.serial === true);
     return out;
   }
-  for (const c of (await ds.query(`PRAGMA table_info(${ident(table)})`)) as { name: string; type: string; pk: number }[]) {
+  for (const c of (await ds.query(`PRAGMA table_info(${ident(table)})`)) as {
+    name: string;
+    type: string;
+    pk: number;
+  }[]) {
     if (c.pk > 0) add(c.name, true, /^integer$/i.test(c.type));
   }
   for (const ix of (await ds.query(`PRAGMA index_list(${ident(table)})`)) as { name: string; unique: number }[]) {
-    for (const c of (await ds.query(`PRAGMA index_info(${ident(ix.name)})`)) as { name: string }[]) add(c.name, ix.unique === 1);
+    for (const c of (await ds.query(`PRAGMA index_info(${ident(ix.name)})`)) as { name: string }[])
+      add(c.name, ix.unique === 1);
   }
   return out;
 }
@@ -133,7 +153,10 @@ async function grow(ds: DataSource, pg: boolean): Promise<Map<string, number>> {
   for (const table of await tables(ds, pg)) {
     const have = Number((await ds.query(`SELECT COUNT(*) AS n FROM ${ident(table)}`))[0].n);
     const cols: { name: string; type: string }[] = pg
-      ? await ds.query(`SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`, [table])
+      ? await ds.query(
+          `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1`,
+          [table],
+        )
       : await ds.query(`PRAGMA table_info(${ident(table)})`);
     const indexed = await indexedColumns(ds, pg, table);
     const add = LARGE - have;
@@ -169,7 +192,12 @@ interface FullScan {
 }
 
 /** The big tables each statement's plan reads in full. */
-async function fullScans(ds: DataSource, pg: boolean, statements: readonly Statement[], sizes: Map<string, number>): Promise<FullScan[]> {
+async function fullScans(
+  ds: DataSource,
+  pg: boolean,
+  statements: readonly Statement[],
+  sizes: Map<string, number>,
+): Promise<FullScan[]> {
   const out: FullScan[] = [];
   for (const st of statements) {
     let lines: string[];
@@ -183,7 +211,8 @@ async function fullScans(ds: DataSource, pg: boolean, statements: readonly State
     const plan = lines.join('\n');
     // An ordered read under a LIMIT (no sort step: rows come in index or rowid order) stops
     // after LIMIT rows: SQLite prints it as `SCAN t` (rowid) or `SCAN t USING INDEX i`.
-    const ordered = /\bORDER BY\b[^()]*\bLIMIT\b/i.test(st.sql) && !lines.some((l) => /TEMP B-TREE FOR ORDER BY/.test(l));
+    const ordered =
+      /\bORDER BY\b[^()]*\bLIMIT\b/i.test(st.sql) && !lines.some((l) => /TEMP B-TREE FOR ORDER BY/.test(l));
     for (const line of lines) {
       // SQLite: `SCAN t`, `SCAN t USING [COVERING] INDEX i` (the whole table or index).
       // PostgreSQL: `Seq Scan on t`.
@@ -236,7 +265,12 @@ describe.each(testDatabases())('query plans on %s', (database) => {
     await s.host.observe(makePredictions(3));
     const sizes = await grow(ds, pg);
     if (pg) await ds.query('ANALYZE');
-    const scans = await fullScans(ds, pg, [{ sql: 'SELECT COUNT(*) AS n FROM vigil_predictions WHERE confidence > 0.9', params: [] }], sizes);
+    const scans = await fullScans(
+      ds,
+      pg,
+      [{ sql: 'SELECT COUNT(*) AS n FROM vigil_predictions WHERE confidence > 0.9', params: [] }],
+      sizes,
+    );
     expect(scans.map((x) => x.table)).toEqual(['vigil_predictions']);
   });
 });

@@ -64,14 +64,24 @@ const ALLOWED = [
 
 describe('SQL behind the API is built only from parameters', () => {
   const sqlOf = (paths: string[], root: string) =>
-    paths.flatMap((f) => templates(readFileSync(f, 'utf8')).filter((t) => SQL.test(t.text)).map((t) => ({ file: f.slice(root.length), ...t })));
-  const sql = sqlOf(QUERY_FILES.map((f) => join(PACKAGES, f)), PACKAGES);
+    paths.flatMap((f) =>
+      templates(readFileSync(f, 'utf8'))
+        .filter((t) => SQL.test(t.text))
+        .map((t) => ({ file: f.slice(root.length), ...t })),
+    );
+  const sql = sqlOf(
+    QUERY_FILES.map((f) => join(PACKAGES, f)),
+    PACKAGES,
+  );
 
   it('the server itself holds no SQL and names no table: each table is read through its owner', () => {
     const server = files(SRC);
     expect(server.length).toBeGreaterThan(3);
     expect(sqlOf(server, SRC)).toEqual([]);
-    for (const f of server) expect(readFileSync(f, 'utf8'), f).not.toMatch(/drift_monitoring|drift_baseline|error_replay_buffer|replay_meta|sector_performance|model_promotion_history|vigil_predictions/);
+    for (const f of server)
+      expect(readFileSync(f, 'utf8'), f).not.toMatch(
+        /drift_monitoring|drift_baseline|error_replay_buffer|replay_meta|sector_performance|model_promotion_history|vigil_predictions/,
+      );
   });
 
   it('finds the SQL statements (the scan works)', () => {
@@ -80,7 +90,9 @@ describe('SQL behind the API is built only from parameters', () => {
   });
 
   it('interpolates nothing but placeholders and table-name constants into any SQL template', () => {
-    const bad = sql.flatMap((s) => s.expressions.filter((e) => !ALLOWED.some((a) => a.test(e))).map((e) => `${s.file}: \${${e}} in ${s.text}`));
+    const bad = sql.flatMap((s) =>
+      s.expressions.filter((e) => !ALLOWED.some((a) => a.test(e))).map((e) => `${s.file}: \${${e}} in ${s.text}`),
+    );
     expect(bad).toEqual([]);
   });
 

@@ -39,7 +39,8 @@ const fmt = (v: number): string =>
 export function ratioText(f: BenchFigure): string {
   if (f.reference === undefined || f.reference === 0) return '';
   const r = f.value / f.reference;
-  if (f.better === 'lower') return `${fmt(1 / r)}x ${1 / r >= 1 ? 'faster than' : 'the speed of'} ${f.referenceLabel ?? 'reference'}`;
+  if (f.better === 'lower')
+    return `${fmt(1 / r)}x ${1 / r >= 1 ? 'faster than' : 'the speed of'} ${f.referenceLabel ?? 'reference'}`;
   return `${(r * 100).toFixed(0)}% of ${f.referenceLabel ?? 'reference'}`;
 }
 
@@ -47,7 +48,10 @@ export function ratioText(f: BenchFigure): string {
 export function reportBench(report: BenchReport): void {
   const lines = [`\n## ${report.title}`];
   for (const f of report.figures) {
-    const ref = f.reference === undefined ? '' : ` | ${f.referenceLabel ?? 'reference'}: ${fmt(f.reference)} ${f.unit} | ${ratioText(f)}`;
+    const ref =
+      f.reference === undefined
+        ? ''
+        : ` | ${f.referenceLabel ?? 'reference'}: ${fmt(f.reference)} ${f.unit} | ${ratioText(f)}`;
     const target = f.target ? ` | target ${f.target}${f.met === undefined ? '' : f.met ? ' (met)' : ' (NOT met)'}` : '';
     lines.push(`  ${f.label}: ${fmt(f.value)} ${f.unit}${ref}${target}`);
   }
@@ -55,7 +59,10 @@ export function reportBench(report: BenchReport): void {
   console.log(lines.join('\n'));
   const dir = join(repoRoot, 'bench-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${report.name}.json`), `${JSON.stringify({ ...report, machine: machine(), at: new Date().toISOString(), load: loadavg()[1] }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, `${report.name}.json`),
+    `${JSON.stringify({ ...report, machine: machine(), at: new Date().toISOString(), load: loadavg()[1] }, null, 2)}\n`,
+  );
 }
 
 /** Median of repeated timings of `fn`, in milliseconds. */

@@ -23,15 +23,30 @@ const PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PR
  * same table shape and index with the same pragmas, one transaction per batch, best of a prepared one-row
  * statement and 2,000-row multi-row INSERTs. Returns rows per second.
  */
-export async function rawSqliteInsertRate(records: readonly PredictionRecord[], batch: number, dir: string): Promise<number> {
+export async function rawSqliteInsertRate(
+  records: readonly PredictionRecord[],
+  batch: number,
+  dir: string,
+): Promise<number> {
   const sqlite3 = require('sqlite3') as { Database: new (path: string) => Db };
   const rates: number[] = [];
   for (const mode of ['prepared', 'multirow'] as const) {
     const db = new sqlite3.Database(join(dir, `raw-${mode}-${batch}-${Date.now()}.db`));
-    const run = (sql: string, params: unknown[] = []) => new Promise<void>((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
+    const run = (sql: string, params: unknown[] = []) =>
+      new Promise<void>((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
     for (const p of [...PRAGMAS, ...SCHEMA]) await run(p);
     const now = new Date().toISOString();
-    const row = (r: PredictionRecord) => [r.id, r.timestamp, r.symbol, r.regime, JSON.stringify(r.features), r.predictedLabel, r.confidence, r.modelVersion, now];
+    const row = (r: PredictionRecord) => [
+      r.id,
+      r.timestamp,
+      r.symbol,
+      r.regime,
+      JSON.stringify(r.features),
+      r.predictedLabel,
+      r.confidence,
+      r.modelVersion,
+      now,
+    ];
     const t0 = performance.now();
     for (let i = 0; i < records.length; i += batch) {
       const chunk = records.slice(i, i + batch);
@@ -43,7 +58,10 @@ export async function rawSqliteInsertRate(records: readonly PredictionRecord[], 
       } else {
         for (let j = 0; j < chunk.length; j += 2000) {
           const part = chunk.slice(j, j + 2000);
-          await run(`INSERT INTO t (${COLUMNS}) VALUES ${part.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`, part.flatMap(row));
+          await run(
+            `INSERT INTO t (${COLUMNS}) VALUES ${part.map(() => '(?,?,?,?,?,?,?,?,?)').join(',')}`,
+            part.flatMap(row),
+          );
         }
       }
       await run('COMMIT');
@@ -75,7 +93,18 @@ export function betterSqliteInsertRate(records: readonly PredictionRecord[], bat
   const st = db.prepare(`INSERT INTO t (${COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?)`);
   const now = new Date().toISOString();
   const insert = db.transaction((chunk: readonly PredictionRecord[]) => {
-    for (const r of chunk) st.run(r.id, r.timestamp, r.symbol, r.regime, JSON.stringify(r.features), r.predictedLabel, r.confidence, r.modelVersion, now);
+    for (const r of chunk)
+      st.run(
+        r.id,
+        r.timestamp,
+        r.symbol,
+        r.regime,
+        JSON.stringify(r.features),
+        r.predictedLabel,
+        r.confidence,
+        r.modelVersion,
+        now,
+      );
   });
   const t0 = performance.now();
   for (let i = 0; i < records.length; i += batch) insert(records.slice(i, i + batch));

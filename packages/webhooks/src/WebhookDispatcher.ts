@@ -53,10 +53,26 @@ export class WebhookDispatcher {
     if (targets.length === 0) return;
     const eventId = randomUUID();
     const now = iso(this.#now());
-    const body = JSON.stringify({ id: eventId, type: event.type, occurredAt: event.occurredAt, createdAt: now, data: event.data });
+    const body = JSON.stringify({
+      id: eventId,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      createdAt: now,
+      data: event.data,
+    });
     const rows = targets.map((e) => ({
-      event_id: eventId, event_type: event.type, endpoint_id: e.id, url: e.url, payload_json: body,
-      status: 'pending' as const, attempts: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, delivered_at: null,
+      event_id: eventId,
+      event_type: event.type,
+      endpoint_id: e.id,
+      url: e.url,
+      payload_json: body,
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      last_status_code: null,
+      last_error: null,
+      created_at: now,
+      delivered_at: null,
     }));
     await tx.manager.getRepository(WebhookDeliveryEntity).insert(rows);
     tx.afterCommit(() => this.kick());
@@ -106,7 +122,8 @@ export class WebhookDispatcher {
   async #drain(): Promise<void> {
     for (;;) {
       this.#again = false;
-      const due = await this.#d.dataSource.getRepository(WebhookDeliveryEntity)
+      const due = await this.#d.dataSource
+        .getRepository(WebhookDeliveryEntity)
         .createQueryBuilder('d')
         .where('d.status = :s AND d.next_attempt_at <= :now', { s: 'pending', now: iso(this.#now()) })
         .orderBy('d.id', 'ASC')
@@ -125,7 +142,8 @@ export class WebhookDispatcher {
 
   async #scheduleNext(): Promise<void> {
     if (!this.#running) return;
-    const next = await this.#d.dataSource.getRepository(WebhookDeliveryEntity)
+    const next = await this.#d.dataSource
+      .getRepository(WebhookDeliveryEntity)
       .createQueryBuilder('d')
       .select('MIN(d.next_attempt_at)', 'at')
       .where('d.status = :s', { s: 'pending' })
@@ -133,10 +151,13 @@ export class WebhookDispatcher {
       .catch(() => undefined);
     if (!this.#running || !next?.at || this.#loop) return;
     const wait = Math.max(0, Date.parse(next.at) - this.#now());
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      this.kick();
-    }, Math.min(wait, 2 ** 31 - 1));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = null;
+        this.kick();
+      },
+      Math.min(wait, 2 ** 31 - 1),
+    );
     this.#timer.unref?.();
   }
 
@@ -145,8 +166,16 @@ export class WebhookDispatcher {
     const o = this.#d.options;
     const lease = iso(this.#now() + o.timeoutMs + 5_000);
     const claimed = await this.#d.transactor.run(async (t) => {
-      const r = await t.manager.createQueryBuilder().update(WebhookDeliveryEntity).set({ next_attempt_at: lease })
-        .where('id = :id AND status = :s AND next_attempt_at = :at', { id: row.id, s: 'pending', at: row.next_attempt_at }).execute();
+      const r = await t.manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({ next_attempt_at: lease })
+        .where('id = :id AND status = :s AND next_attempt_at = :at', {
+          id: row.id,
+          s: 'pending',
+          at: row.next_attempt_at,
+        })
+        .execute();
       return (r.affected ?? 0) > 0;
     });
     if (!claimed) return true;
@@ -184,19 +213,38 @@ export class WebhookDispatcher {
     const ok = error === null;
     const final = !ok && (attempt >= o.maxAttempts || !endpoint);
     await this.#d.transactor.run(async (t) => {
-      const log: Omit<WebhookAttemptRow, 'id'> = { delivery_id: row.id, attempt, attempted_at: iso(started), status_code: status, error, duration_ms: Math.max(0, ended - started) };
+      const log: Omit<WebhookAttemptRow, 'id'> = {
+        delivery_id: row.id,
+        attempt,
+        attempted_at: iso(started),
+        status_code: status,
+        error,
+        duration_ms: Math.max(0, ended - started),
+      };
       await t.manager.getRepository(WebhookAttemptEntity).insert(log);
-      await t.manager.createQueryBuilder().update(WebhookDeliveryEntity).set({
-        attempts: attempt,
-        status: ok ? 'delivered' : final ? 'failed' : 'pending',
-        next_attempt_at: ok || final ? iso(ended) : iso(ended + backoffMs(attempt, o)),
-        last_status_code: status,
-        last_error: error,
-        delivered_at: ok ? iso(ended) : null,
-      }).where('id = :id', { id: row.id }).execute();
+      await t.manager
+        .createQueryBuilder()
+        .update(WebhookDeliveryEntity)
+        .set({
+          attempts: attempt,
+          status: ok ? 'delivered' : final ? 'failed' : 'pending',
+          next_attempt_at: ok || final ? iso(ended) : iso(ended + backoffMs(attempt, o)),
+          last_status_code: status,
+          last_error: error,
+          delivered_at: ok ? iso(ended) : null,
+        })
+        .where('id = :id', { id: row.id })
+        .execute();
     });
     if (ok) this.#d.logger.debug('webhook delivered', { endpoint: row.endpoint_id, event: row.event_type, attempt });
-    else this.#d.logger.warn(final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry', { endpoint: row.endpoint_id, event: row.event_type, eventId: row.event_id, attempt, error });
+    else
+      this.#d.logger.warn(final ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry', {
+        endpoint: row.endpoint_id,
+        event: row.event_type,
+        eventId: row.event_id,
+        attempt,
+        error,
+      });
     return ok;
   }
 }

@@ -11,13 +11,20 @@ import { webhooksRoutes } from './webhooksRoutes.js';
 
 export const webhooksPlugin = definePlugin({
   id: 'webhooks',
-  description: 'Signed webhook deliveries of the events plugins emit (drift episodes, gate decisions and promotions), from a transactional outbox',
+  description:
+    'Signed webhook deliveries of the events plugins emit (drift episodes, gate decisions and promotions), from a transactional outbox',
   options: webhooksOptionsSchema,
   entities: [WebhookDeliveryEntity, WebhookAttemptEntity],
   migrations: [WebhooksInit1700000009000],
   deps: { dataSource: dataSourceToken, transactor: transactorToken, logger: loggerToken, events: eventBusToken },
   init({ dataSource, transactor, logger, events }, options) {
-    const dispatcher = new WebhookDispatcher({ dataSource, transactor, logger, options, endpoints: resolveEndpoints(options) });
+    const dispatcher = new WebhookDispatcher({
+      dataSource,
+      transactor,
+      logger,
+      options,
+      endpoints: resolveEndpoints(options),
+    });
     const unsubscribe = events.subscribe(dispatcher.enqueue);
     const log = new DeliveryLog(() => dataSource);
     return {

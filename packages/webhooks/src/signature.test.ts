@@ -7,7 +7,9 @@ describe('signature', () => {
   const body = '{"id":"e1","type":"gate.decision"}';
   it('signs "<t>.<body>" with HMAC-SHA256, as a receiver recomputes it with node:crypto', () => {
     const h = signPayload('k'.repeat(16), body, 1_700_000_000);
-    expect(h).toBe(`t=1700000000,v1=${createHmac('sha256', 'k'.repeat(16)).update(`1700000000.${body}`).digest('hex')}`);
+    expect(h).toBe(
+      `t=1700000000,v1=${createHmac('sha256', 'k'.repeat(16)).update(`1700000000.${body}`).digest('hex')}`,
+    );
   });
   it('verifies within the tolerance only, and refuses another key or body', () => {
     const h = signPayload('secret-secret-secret', body, 1000);

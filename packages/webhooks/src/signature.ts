@@ -13,7 +13,13 @@ export function signPayload(secret: string, body: string, unixSeconds: number): 
 }
 
 /** The receiver's side: true when the header signs `body` with `secret` within `toleranceSeconds` of `nowSeconds`. */
-export function verifySignature(secret: string, body: string, header: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || typeof parts.v1 !== 'string' || Math.abs(nowSeconds - t) > toleranceSeconds) return false;

@@ -14,29 +14,51 @@ const STATUSES = ['pending', 'delivered', 'failed'];
  */
 export function webhooksRoutes(log: DeliveryLog): PluginRoutes {
   return async (app: FastifyInstance) => {
-    app.get('/deliveries', { schema: { tags: ['webhooks'], summary: 'webhook deliveries, newest first, with every attempt' } }, async (req) => {
-      const q = req.query as QueryString;
-      if (q.status !== undefined && !STATUSES.includes(q.status)) {
-        throw new VigilError('VIGIL_INVALID_INPUT', `querystring.status: must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(q.status)}`, { issues: [{ path: 'querystring.status', message: `must be one of ${STATUSES.join(', ')}`, value: q.status }] });
-      }
-      const rows = await log.list({ status: q.status as DeliveryStatus | undefined, endpoint: q.endpoint || undefined, limit: intParam(q, 'limit', 100, 1, 1000) });
-      return {
-        deliveries: rows.map((d) => ({
-          id: d.id,
-          eventId: d.event_id,
-          eventType: d.event_type,
-          endpoint: d.endpoint_id,
-          status: d.status,
-          attempts: d.attempts,
-          nextAttemptAt: d.status === 'pending' ? d.next_attempt_at : null,
-          lastStatusCode: d.last_status_code,
-          lastError: d.last_error,
-          createdAt: d.created_at,
-          deliveredAt: d.delivered_at,
-          payload: JSON.parse(d.payload_json) as unknown,
-          attemptLog: d.attemptLog.map((a) => ({ attempt: a.attempt, at: a.attempted_at, statusCode: a.status_code, error: a.error, durationMs: a.duration_ms })),
-        })),
-      };
-    });
+    app.get(
+      '/deliveries',
+      { schema: { tags: ['webhooks'], summary: 'webhook deliveries, newest first, with every attempt' } },
+      async (req) => {
+        const q = req.query as QueryString;
+        if (q.status !== undefined && !STATUSES.includes(q.status)) {
+          throw new VigilError(
+            'VIGIL_INVALID_INPUT',
+            `querystring.status: must be one of ${STATUSES.join(', ')}, got ${JSON.stringify(q.status)}`,
+            {
+              issues: [
+                { path: 'querystring.status', message: `must be one of ${STATUSES.join(', ')}`, value: q.status },
+              ],
+            },
+          );
+        }
+        const rows = await log.list({
+          status: q.status as DeliveryStatus | undefined,
+          endpoint: q.endpoint || undefined,
+          limit: intParam(q, 'limit', 100, 1, 1000),
+        });
+        return {
+          deliveries: rows.map((d) => ({
+            id: d.id,
+            eventId: d.event_id,
+            eventType: d.event_type,
+            endpoint: d.endpoint_id,
+            status: d.status,
+            attempts: d.attempts,
+            nextAttemptAt: d.status === 'pending' ? d.next_attempt_at : null,
+            lastStatusCode: d.last_status_code,
+            lastError: d.last_error,
+            createdAt: d.created_at,
+            deliveredAt: d.delivered_at,
+            payload: JSON.parse(d.payload_json) as unknown,
+            attemptLog: d.attemptLog.map((a) => ({
+              attempt: a.attempt,
+              at: a.attempted_at,
+              statusCode: a.status_code,
+              error: a.error,
+              durationMs: a.duration_ms,
+            })),
+          })),
+        };
+      },
+    );
   };
 }

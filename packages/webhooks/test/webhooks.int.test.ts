@@ -2,10 +2,21 @@ import { createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type EventBus, type Transactor, defineToken, definePlugin, eventBusToken, transactorToken } from '@vigil/core';
-import { type TestDatabaseHandle, type TestHost, createTestDatabase, createTestHost, testDatabases } from '@vigil/host/testing';
+import {
+  type TestDatabaseHandle,
+  type TestHost,
+  createTestDatabase,
+  createTestHost,
+  testDatabases,
+} from '@vigil/host/testing';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type DeliveryWithAttempts, webhookDeliveryLogToken, webhookDispatcherToken, webhooksPlugin } from '../src/index.js';
+import {
+  type DeliveryWithAttempts,
+  webhookDeliveryLogToken,
+  webhookDispatcherToken,
+  webhooksPlugin,
+} from '../src/index.js';
 
 const SECRET = 'test-secret-0123456789abcdef';
 
@@ -34,7 +45,10 @@ interface Received {
 }
 
 /** A receiver on 127.0.0.1 answering `status()` to every POST. */
-async function receiver(port = 0, status: () => number = () => 200): Promise<{ server: Server; port: number; got: Received[] }> {
+async function receiver(
+  port = 0,
+  status: () => number = () => 200,
+): Promise<{ server: Server; port: number; got: Received[] }> {
   const got: Received[] = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -72,16 +86,32 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
-  const start = async (url: string, options: Record<string, unknown> = {}, db?: TestDatabaseHandle): Promise<TestHost> => {
+  const start = async (
+    url: string,
+    options: Record<string, unknown> = {},
+    db?: TestDatabaseHandle,
+  ): Promise<TestHost> => {
     const h = await createTestHost({
       database: db ?? database,
       plugins: [emitterPlugin, webhooksPlugin],
-      config: { plugins: { webhooks: { options: { endpoints: [{ id: 'ops', url, events: ['emitter.*'], secret: SECRET }], initialBackoffMs: 50, maxBackoffMs: 200, ...options } } } },
+      config: {
+        plugins: {
+          webhooks: {
+            options: {
+              endpoints: [{ id: 'ops', url, events: ['emitter.*'], secret: SECRET }],
+              initialBackoffMs: 50,
+              maxBackoffMs: 200,
+              ...options,
+            },
+          },
+        },
+      },
     });
     cleanups.push(() => h.dispose());
     return h;
   };
-  const deliveries = (h: TestHost): Promise<DeliveryWithAttempts[]> => h.container.resolve(webhookDeliveryLogToken).list();
+  const deliveries = (h: TestHost): Promise<DeliveryWithAttempts[]> =>
+    h.container.resolve(webhookDeliveryLogToken).list();
 
   it('delivers a signed JSON payload after commit, and nothing for a rolled-back write', async () => {
     const rx = await receiver();
@@ -106,7 +136,14 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
 
     const log = await deliveries(h);
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatchObject({ status: 'delivered', attempts: 1, endpoint_id: 'ops', event_type: 'emitter.thing', last_status_code: 200, payload_json: r!.body });
+    expect(log[0]).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      endpoint_id: 'ops',
+      event_type: 'emitter.thing',
+      last_status_code: 200,
+      payload_json: r!.body,
+    });
     expect(log[0]!.attemptLog.map((a) => [a.attempt, a.status_code, a.error])).toEqual([[1, 200, null]]);
   });
 
@@ -127,7 +164,8 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
     expect(attempts.at(-1)).toMatchObject({ status_code: 200, error: null });
     // the waits grow: each gap between attempt starts is at least the jittered backoff (0.8 x 50 ms x 2^(k-1))
     const starts = attempts.map((a) => Date.parse(a.attempted_at));
-    for (let k = 1; k < 3; k++) expect(starts[k]! - starts[k - 1]!).toBeGreaterThanOrEqual(Math.floor(0.8 * 50 * 2 ** (k - 1)) - 2);
+    for (let k = 1; k < 3; k++)
+      expect(starts[k]! - starts[k - 1]!).toBeGreaterThanOrEqual(Math.floor(0.8 * 50 * 2 ** (k - 1)) - 2);
     expect(rx.got).toHaveLength(1);
     expect(signatureValid(rx.got[0]!, SECRET)).toBe(true);
     expect(rx.got[0]!.headers['vigil-delivery-attempt']).toBe(String(attempts.length));
@@ -156,9 +194,19 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
     expect(r.statusCode).toBe(200);
     expect(r.body).not.toContain('do-not-publish');
     expect(r.json().deliveries).toEqual([
-      expect.objectContaining({ eventType: 'emitter.thing', endpoint: 'ops', status: 'delivered', attempts: 1, lastStatusCode: 200, payload: expect.objectContaining({ data: { n: 9 } }), attemptLog: [expect.objectContaining({ attempt: 1, statusCode: 200, error: null })] }),
+      expect.objectContaining({
+        eventType: 'emitter.thing',
+        endpoint: 'ops',
+        status: 'delivered',
+        attempts: 1,
+        lastStatusCode: 200,
+        payload: expect.objectContaining({ data: { n: 9 } }),
+        attemptLog: [expect.objectContaining({ attempt: 1, statusCode: 200, error: null })],
+      }),
     ]);
-    expect((await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=failed' })).json().deliveries).toEqual([]);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=failed' })).json().deliveries,
+    ).toEqual([]);
     const bad = await app.inject({ method: 'GET', url: '/api/webhooks/deliveries?status=lost' });
     expect(bad.statusCode).not.toBe(200);
     expect(bad.body).toMatch(/querystring.status: must be one of pending, delivered, failed/);
@@ -202,7 +250,17 @@ describe.each(testDatabases())('webhooks on %s', (database) => {
   it('refuses bad endpoint config naming the field', async () => {
     await expect(start('ftp://example.com/x')).rejects.toThrow(/endpoints\[0\]\.url: must be an http\(s\) URL/);
     await expect(
-      createTestHost({ database, plugins: [webhooksPlugin], config: { plugins: { webhooks: { options: { endpoints: [{ id: 'a', url: 'http://127.0.0.1:1/', secretEnv: 'VIGIL_TEST_UNSET_SECRET' }] } } } } }),
+      createTestHost({
+        database,
+        plugins: [webhooksPlugin],
+        config: {
+          plugins: {
+            webhooks: {
+              options: { endpoints: [{ id: 'a', url: 'http://127.0.0.1:1/', secretEnv: 'VIGIL_TEST_UNSET_SECRET' }] },
+            },
+          },
+        },
+      }),
     ).rejects.toThrow(/endpoints\[0\]\.secretEnv: environment variable VIGIL_TEST_UNSET_SECRET is not set/);
   });
 });

@@ -3,7 +3,16 @@ import type { Command } from 'commander';
 import { withHost } from '../context.js';
 import { exitCodeFor } from '../exitCode.js';
 import { type CliIO, EXIT, num, pct, printJson, printTable, readInput } from '../io.js';
-import { type Run, collect, formatOf, globalsOf, intArg, nonNegative, requirePlugin, usageError } from './cliSupport.js';
+import {
+  type Run,
+  collect,
+  formatOf,
+  globalsOf,
+  intArg,
+  nonNegative,
+  requirePlugin,
+  usageError,
+} from './cliSupport.js';
 
 /**
  * `vigil <plugin-id> ...` for every installed plugin that declares `commands`: the plugin adds
@@ -29,7 +38,12 @@ export function contributedCommands(program: Command, io: CliIO, run: Run, plugi
       pct,
       num,
       printJson: (v) => printJson(io, v),
-      printTable: (head, rows) => printTable(io, [...head], rows.map((r) => r.map((c) => (typeof c === 'number' ? c : String(c ?? '-'))))),
+      printTable: (head, rows) =>
+        printTable(
+          io,
+          [...head],
+          rows.map((r) => r.map((c) => (typeof c === 'number' ? c : String(c ?? '-')))),
+        ),
       withService: (token, fn) =>
         withHost(
           g(),

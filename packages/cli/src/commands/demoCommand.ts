@@ -20,12 +20,17 @@ interface DemoFlags {
 export function demoCommand(program: Command, io: CliIO, run: (fn: () => Promise<number>) => Promise<void>): void {
   program
     .command('demo')
-    .description('run the end-to-end monitoring scenario on real market history (2015-2018), print its summary, then serve the dashboard')
+    .description(
+      'run the end-to-end monitoring scenario on real market history (2015-2018), print its summary, then serve the dashboard',
+    )
     .option('--no-serve', 'exit after the summary instead of serving the dashboard')
     .option('--port <port>', 'dashboard port (default 8787)', (v) => Number.parseInt(v, 10))
     .option('--host <host>', 'interface to bind (default 127.0.0.1)')
     .option('--work-dir <dir>', 'folder for model files', '.vigil/demo')
-    .option('--token <token>', 'API token for the dashboard override form (default: VIGIL_API_TOKEN or a printed random one)')
+    .option(
+      '--token <token>',
+      'API token for the dashboard override form (default: VIGIL_API_TOKEN or a printed random one)',
+    )
     .action((flags: DemoFlags) => run(() => demo(program.opts<GlobalOptions>(), flags, io)));
 }
 
@@ -34,7 +39,9 @@ async function demo(g: GlobalOptions, f: DemoFlags, io: CliIO): Promise<number> 
   const workDir = resolve(f.workDir);
   mkdirSync(workDir, { recursive: true });
   io.stderr.write(`vigil demo: database ${database}, model files in ${workDir}\n`);
-  const bar = io.stderr.isTTY ? new SingleBar({ format: 'trading days {bar} {value}/{total} {date}', stream: io.stderr, hideCursor: true }) : undefined;
+  const bar = io.stderr.isTTY
+    ? new SingleBar({ format: 'trading days {bar} {value}/{total} {date}', stream: io.stderr, hideCursor: true })
+    : undefined;
   let lastPrinted = 0;
   const t0 = Date.now();
   const { summary, host } = await runDemo({
@@ -60,7 +67,10 @@ async function demo(g: GlobalOptions, f: DemoFlags, io: CliIO): Promise<number> 
   const token = f.token ?? process.env.VIGIL_API_TOKEN ?? cryptoToken();
   const app = await buildServer({ host, token });
   try {
-    const address = await app.listen({ host: f.host ?? host.config.server.host, port: f.port ?? host.config.server.port });
+    const address = await app.listen({
+      host: f.host ?? host.config.server.host,
+      port: f.port ?? host.config.server.port,
+    });
     io.stderr.write(`\nDashboard: ${address}/   (API token for the override form: ${token})\nStop with Ctrl-C.\n`);
     await new Promise<void>((done) => {
       process.once('SIGINT', done);
@@ -74,5 +84,7 @@ async function demo(g: GlobalOptions, f: DemoFlags, io: CliIO): Promise<number> 
 }
 
 function cryptoToken(): string {
-  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(globalThis.crypto.getRandomValues(new Uint8Array(18)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }

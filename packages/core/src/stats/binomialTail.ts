@@ -5,7 +5,8 @@ import { logGamma } from './gamma.js';
  * far in the tail, where 1 - cdf would lose everything). 1 for k <= 0, 0 for k > n.
  */
 export function binomialUpperTail(k: number, n: number, p: number): number {
-  if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 0 && p >= 0 && p <= 1)) throw new RangeError(`binomialUpperTail: need integers k, n >= 0 and p in [0, 1], got ${k}, ${n}, ${p}`);
+  if (!(Number.isInteger(k) && Number.isInteger(n) && n >= 0 && p >= 0 && p <= 1))
+    throw new RangeError(`binomialUpperTail: need integers k, n >= 0 and p in [0, 1], got ${k}, ${n}, ${p}`);
   if (k <= 0) return 1;
   if (k > n) return 0;
   if (p === 0) return 0;

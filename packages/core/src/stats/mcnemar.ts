@@ -18,11 +18,19 @@ export interface McNemarResult {
 }
 
 export function mcnemar(b: number, c: number): McNemarResult {
-  if (!(Number.isInteger(b) && Number.isInteger(c) && b >= 0 && c >= 0)) throw new RangeError(`mcnemar: b and c must be non-negative integers, got ${b}, ${c}`);
+  if (!(Number.isInteger(b) && Number.isInteger(c) && b >= 0 && c >= 0))
+    throw new RangeError(`mcnemar: b and c must be non-negative integers, got ${b}, ${c}`);
   const n = b + c;
   if (n === 0) return { b, c, chiSquare: 0, pChiSquare: 1, pExact: 1, pBetter: 1 };
   const chiSquare = (Math.abs(b - c) - 1) ** 2 / n;
   // P(X <= min) for X ~ Bin(n, 1/2) equals P(X >= n - min) by symmetry
   const tail = binomialUpperTail(n - Math.min(b, c), n, 0.5);
-  return { b, c, chiSquare, pChiSquare: chi2Sf(chiSquare, 1), pExact: Math.min(1, 2 * tail), pBetter: binomialUpperTail(b, n, 0.5) };
+  return {
+    b,
+    c,
+    chiSquare,
+    pChiSquare: chi2Sf(chiSquare, 1),
+    pExact: Math.min(1, 2 * tail),
+    pBetter: binomialUpperTail(b, n, 0.5),
+  };
 }

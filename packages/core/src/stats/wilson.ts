@@ -19,5 +19,8 @@ export function wilsonInterval(correct: number, n: number, z = Z_95): Interval {
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
   // At p = 0 or 1 the bound is exactly 0 or 1; floating point lands a hair inside (0.9999999999999999),
   // which would put the point estimate outside its own interval.
-  return { lower: correct === 0 ? 0 : Math.max(0, center - half), upper: correct === n ? 1 : Math.min(1, center + half) };
+  return {
+    lower: correct === 0 ? 0 : Math.max(0, center - half),
+    upper: correct === n ? 1 : Math.min(1, center + half),
+  };
 }

@@ -34,7 +34,12 @@ export function panel(title, subtitle, ...body) {
   return h(
     'section',
     { class: 'panel' },
-    h('header', { class: 'panel-head' }, h('h2', {}, title), subtitle ? h('p', { class: 'panel-sub' }, subtitle) : null),
+    h(
+      'header',
+      { class: 'panel-head' },
+      h('h2', {}, title),
+      subtitle ? h('p', { class: 'panel-sub' }, subtitle) : null,
+    ),
     h('div', { class: 'panel-body' }, ...body),
   );
 }
@@ -68,7 +73,15 @@ export function table(head, rows, attrs = {}) {
     h(
       'table',
       attrs,
-      h('thead', {}, h('tr', {}, head.map(([label, cls, title]) => h('th', { class: cls, title }, label)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map(([label, cls, title]) => h('th', { class: cls, title }, label)),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
   );

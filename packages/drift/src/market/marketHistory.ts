@@ -11,7 +11,12 @@ export interface DailyClose {
  * `absRet` (its absolute value), `rv20` (20-day realised volatility, annualised; a level),
  * `vix` (VIX close; a level) and `vixChange` (VIX log change).
  */
-export function buildMarketHistory(spy: readonly DailyClose[], vix: readonly DailyClose[], from = '2000-01-01', to = '2020-12-31'): HistoryRow[] {
+export function buildMarketHistory(
+  spy: readonly DailyClose[],
+  vix: readonly DailyClose[],
+  from = '2000-01-01',
+  to = '2020-12-31',
+): HistoryRow[] {
   const vixBy = new Map(vix.map((b) => [b.date, b.close]));
   const days = spy.filter((b) => vixBy.has(b.date) && b.date >= from && b.date <= to);
   const rows: HistoryRow[] = [];

@@ -16,14 +16,28 @@ export class DriftEpisodes1700000001100 implements MigrationInterface {
   async up(qr: QueryRunner): Promise<void> {
     const { integer, text } = columnTypes;
     for (const name of ['model_version', 'step', 'episode_status', 'episode_peak_step', 'episode_end', 'updated_at']) {
-      if (!(await qr.hasColumn(DRIFT_MONITORING_TABLE, name))) await qr.addColumn(DRIFT_MONITORING_TABLE, new TableColumn({ name, type: text, isNullable: true }));
+      if (!(await qr.hasColumn(DRIFT_MONITORING_TABLE, name)))
+        await qr.addColumn(DRIFT_MONITORING_TABLE, new TableColumn({ name, type: text, isNullable: true }));
     }
-    await ensureIndex(qr, 'idx_drift_monitoring_model_type_step', DRIFT_MONITORING_TABLE, ['model_version', 'drift_type', 'step']);
+    await ensureIndex(qr, 'idx_drift_monitoring_model_type_step', DRIFT_MONITORING_TABLE, [
+      'model_version',
+      'drift_type',
+      'step',
+    ]);
     if (!(await qr.hasColumn(DRIFT_BASELINE_TABLE, 'model_version'))) {
-      await qr.addColumn(DRIFT_BASELINE_TABLE, new TableColumn({ name: 'model_version', type: text, isNullable: false, default: "'*'" }));
+      await qr.addColumn(
+        DRIFT_BASELINE_TABLE,
+        new TableColumn({ name: 'model_version', type: text, isNullable: false, default: "'*'" }),
+      );
     }
     await qr.query('DROP INDEX IF EXISTS idx_drift_baseline_kind_name');
-    await ensureIndex(qr, 'idx_drift_baseline_model_kind_name', DRIFT_BASELINE_TABLE, ['model_version', 'kind', 'name'], true);
+    await ensureIndex(
+      qr,
+      'idx_drift_baseline_model_kind_name',
+      DRIFT_BASELINE_TABLE,
+      ['model_version', 'kind', 'name'],
+      true,
+    );
     await qr.createTable(
       new Table({
         name: DRIFT_STATE_TABLE,
@@ -56,6 +70,7 @@ export class DriftEpisodes1700000001100 implements MigrationInterface {
     await qr.query('DROP INDEX IF EXISTS idx_drift_monitoring_model_type_step');
     await qr.dropColumn(DRIFT_BASELINE_TABLE, 'model_version');
     await ensureIndex(qr, 'idx_drift_baseline_kind_name', DRIFT_BASELINE_TABLE, ['kind', 'name'], true);
-    for (const name of ['updated_at', 'episode_end', 'episode_peak_step', 'episode_status', 'step', 'model_version']) await qr.dropColumn(DRIFT_MONITORING_TABLE, name);
+    for (const name of ['updated_at', 'episode_end', 'episode_peak_step', 'episode_status', 'step', 'model_version'])
+      await qr.dropColumn(DRIFT_MONITORING_TABLE, name);
   }
 }

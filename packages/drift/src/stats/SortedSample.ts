@@ -41,7 +41,8 @@ export class SortedSample {
       const b = this.#bucket(sorted[i] as number);
       this.#starts[b + 1] = (this.#starts[b + 1] as number) + 1;
     }
-    for (let b = 0; b < this.#buckets; b++) this.#starts[b + 1] = (this.#starts[b + 1] as number) + (this.#starts[b] as number);
+    for (let b = 0; b < this.#buckets; b++)
+      this.#starts[b + 1] = (this.#starts[b + 1] as number) + (this.#starts[b] as number);
   }
 
   /**
@@ -100,7 +101,9 @@ export class SortedSample {
   }
 
   #bucket(v: number): number {
-    const b = Number.isFinite(this.#scale) ? Math.floor((v - this.#min) * this.#scale) : Math.floor(((v - this.#min) / this.#range) * this.#buckets);
+    const b = Number.isFinite(this.#scale)
+      ? Math.floor((v - this.#min) * this.#scale)
+      : Math.floor(((v - this.#min) / this.#range) * this.#buckets);
     return b < 0 ? 0 : b >= this.#buckets ? this.#buckets - 1 : b;
   }
 

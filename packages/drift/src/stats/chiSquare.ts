@@ -13,7 +13,11 @@ function checkCounts(path: string, xs: readonly number[], issues: Issue[], posit
   }
   xs.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (positive && v === 0)) {
-      issues.push({ path: `${path}[${i}]`, message: `must be a finite number ${positive ? '> 0' : '>= 0'}, got ${describeValue(v)}`, value: v });
+      issues.push({
+        path: `${path}[${i}]`,
+        message: `must be a finite number ${positive ? '> 0' : '>= 0'}, got ${describeValue(v)}`,
+        value: v,
+      });
     }
   });
 }
@@ -24,13 +28,20 @@ export function chiSquare(observed: readonly number[], expected: readonly number
   checkCounts('observed', observed, issues, false);
   checkCounts('expected', expected, issues, true);
   if (issues.length === 0 && observed.length !== expected.length) {
-    issues.push({ path: 'expected', message: `has ${expected.length} values but observed has ${observed.length}`, value: expected.length });
+    issues.push({
+      path: 'expected',
+      message: `has ${expected.length} values but observed has ${observed.length}`,
+      value: expected.length,
+    });
   }
   throwIfIssues('chi-square input', issues);
   const so = observed.reduce((s, v) => s + v, 0);
   const se = expected.reduce((s, v) => s + v, 0);
   if (Math.abs(so - se) > 1e-8 * Math.max(so, se)) {
-    throw new VigilError('VIGIL_INVALID_INPUT', `observed and expected must have the same sum (within 1e-8 relative): ${so} vs ${se}`);
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `observed and expected must have the same sum (within 1e-8 relative): ${so} vs ${se}`,
+    );
   }
   let stat = 0;
   for (let i = 0; i < observed.length; i++) {
@@ -47,13 +58,17 @@ export function chiSquare(observed: readonly number[], expected: readonly number
  * (scipy.stats.chi2_contingency(table, correction=False)). Rows or columns that sum to zero
  * are refused, since their expected frequencies are zero.
  */
-export function chi2Contingency(table: readonly (readonly number[])[]): ChiSquareResult & { readonly expected: number[][] } {
+export function chi2Contingency(
+  table: readonly (readonly number[])[],
+): ChiSquareResult & { readonly expected: number[][] } {
   const issues: Issue[] = [];
-  if (!Array.isArray(table) || table.length === 0) issues.push({ path: 'table', message: 'must be a non-empty array of rows', value: table });
+  if (!Array.isArray(table) || table.length === 0)
+    issues.push({ path: 'table', message: 'must be a non-empty array of rows', value: table });
   else {
     const cols = table[0]?.length ?? 0;
     table.forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== cols || cols === 0) issues.push({ path: `table[${r}]`, message: `must have ${cols} counts`, value: row });
+      if (!Array.isArray(row) || row.length !== cols || cols === 0)
+        issues.push({ path: `table[${r}]`, message: `must have ${cols} counts`, value: row });
       else checkCounts(`table[${r}]`, row as number[], issues, false);
     });
   }
@@ -63,8 +78,15 @@ export function chi2Contingency(table: readonly (readonly number[])[]): ChiSquar
   const rowSums = table.map((r) => r.reduce((s, v) => s + v, 0));
   const colSums = Array.from({ length: cols }, (_, c) => table.reduce((s, r) => s + (r[c] as number), 0));
   const total = rowSums.reduce((s, v) => s + v, 0);
-  const zero = [...rowSums.map((v, i) => (v === 0 ? `row ${i}` : '')), ...colSums.map((v, i) => (v === 0 ? `column ${i}` : ''))].filter(Boolean);
-  if (zero.length) throw new VigilError('VIGIL_INVALID_INPUT', `contingency table has zero expected frequencies (${zero.join(', ')} sum to 0)`);
+  const zero = [
+    ...rowSums.map((v, i) => (v === 0 ? `row ${i}` : '')),
+    ...colSums.map((v, i) => (v === 0 ? `column ${i}` : '')),
+  ].filter(Boolean);
+  if (zero.length)
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `contingency table has zero expected frequencies (${zero.join(', ')} sum to 0)`,
+    );
   const expected = rowSums.map((rs) => colSums.map((cs) => (rs * cs) / total));
   let stat = 0;
   for (let r = 0; r < rows; r++) {

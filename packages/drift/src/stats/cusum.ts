@@ -35,7 +35,8 @@ export class Cusum {
     this.h = o.h ?? 5;
     this.cap = o.cap ?? 2 * this.h;
     this.direction = o.direction ?? 'both';
-    if (!(this.k >= 0 && this.h > 0 && this.cap >= this.h)) throw new RangeError(`CUSUM needs k >= 0, h > 0 and cap >= h, got k=${this.k}, h=${this.h}, cap=${this.cap}`);
+    if (!(this.k >= 0 && this.h > 0 && this.cap >= this.h))
+      throw new RangeError(`CUSUM needs k >= 0, h > 0 and cap >= h, got k=${this.k}, h=${this.h}, cap=${this.cap}`);
     this.#up = state.up;
     this.#down = state.down;
   }

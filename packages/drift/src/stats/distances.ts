@@ -29,10 +29,16 @@ export function wassersteinSorted(a: ArrayLike<number>, b: ArrayLike<number>): n
 }
 
 function checkDistribution(path: string, p: readonly number[], issues: Issue[]): void {
-  if (!Array.isArray(p) || p.length === 0) issues.push({ path, message: `must be a non-empty array, got ${describeValue(p)}`, value: p });
+  if (!Array.isArray(p) || p.length === 0)
+    issues.push({ path, message: `must be a non-empty array, got ${describeValue(p)}`, value: p });
   else
     p.forEach((v, i) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) issues.push({ path: `${path}[${i}]`, message: `must be a finite number >= 0, got ${describeValue(v)}`, value: v });
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        issues.push({
+          path: `${path}[${i}]`,
+          message: `must be a finite number >= 0, got ${describeValue(v)}`,
+          value: v,
+        });
     });
 }
 
@@ -41,7 +47,8 @@ export function jensenShannonDistance(p: readonly number[], q: readonly number[]
   const issues: Issue[] = [];
   checkDistribution('p', p, issues);
   checkDistribution('q', q, issues);
-  if (issues.length === 0 && p.length !== q.length) issues.push({ path: 'q', message: `has ${q.length} values but p has ${p.length}`, value: q.length });
+  if (issues.length === 0 && p.length !== q.length)
+    issues.push({ path: 'q', message: `has ${q.length} values but p has ${p.length}`, value: q.length });
   throwIfIssues('distributions', issues);
   const sp = p.reduce((s, v) => s + v, 0);
   const sq = q.reduce((s, v) => s + v, 0);

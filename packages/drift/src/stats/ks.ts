@@ -40,7 +40,9 @@ export interface KsExtremes {
 export function ksExtremesSorted(a: ArrayLike<number>, b: ArrayLike<number>): KsExtremes {
   if (a.length >= 8 * b.length) return gallopExtremes(a, b, false);
   if (b.length >= 8 * a.length) return gallopExtremes(b, a, true);
-  return a instanceof Float64Array && b instanceof Float64Array ? mergeExtremes(a, b) : mergeExtremes(Float64Array.from(a), Float64Array.from(b));
+  return a instanceof Float64Array && b instanceof Float64Array
+    ? mergeExtremes(a, b)
+    : mergeExtremes(Float64Array.from(a), Float64Array.from(b));
 }
 
 function mergeExtremes(a: Float64Array, b: Float64Array): KsExtremes {
@@ -179,7 +181,13 @@ function gallopExtremes(big: ArrayLike<number>, small: ArrayLike<number>, swappe
 }
 
 /** The p-value of an observed statistic for samples of sizes n1 and n2, with scipy's branches. */
-export function ksPValue(d: number, n1: number, n2: number, alternative: KsAlternative = 'two-sided', method: KsMethod = 'auto'): KsResult {
+export function ksPValue(
+  d: number,
+  n1: number,
+  n2: number,
+  alternative: KsAlternative = 'two-sided',
+  method: KsMethod = 'auto',
+): KsResult {
   const g = gcd(n1, n2);
   let mode: KsMethod = method;
   if (mode === 'auto') mode = Math.max(n1, n2) <= MAX_AUTO_N ? 'exact' : 'asymp';
@@ -228,10 +236,16 @@ export function ks2Samp(a: ArrayLike<number>, b: ArrayLike<number>, options: KsO
   const alternative = options.alternative ?? 'two-sided';
   const method = options.method ?? 'auto';
   if (!['two-sided', 'less', 'greater'].includes(alternative)) {
-    throw new VigilError('VIGIL_INVALID_INPUT', `alternative must be 'two-sided', 'less' or 'greater', got ${JSON.stringify(alternative)}`);
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `alternative must be 'two-sided', 'less' or 'greater', got ${JSON.stringify(alternative)}`,
+    );
   }
   if (!['auto', 'exact', 'asymp'].includes(method)) {
-    throw new VigilError('VIGIL_INVALID_INPUT', `method must be 'auto', 'exact' or 'asymp', got ${JSON.stringify(method)}`);
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `method must be 'auto', 'exact' or 'asymp', got ${JSON.stringify(method)}`,
+    );
   }
   // no sort: the extremes come from bucket counts and the few buckets that can hold them
   const d = ksStatistic(ksExtremesUnsorted(sa, sb), alternative);

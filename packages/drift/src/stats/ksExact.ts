@@ -165,7 +165,13 @@ export function countPathsOutsideMethod(m0: number, n0: number, g: number, h: nu
 export type KsAlternative = 'two-sided' | 'less' | 'greater';
 
 /** scipy's `_attempt_exact_2kssamp`: the exact p-value, or `undefined` when it cannot be computed in doubles. */
-export function attemptExact(n1: number, n2: number, g: number, d: number, alternative: KsAlternative): { d: number; p: number } | undefined {
+export function attemptExact(
+  n1: number,
+  n2: number,
+  g: number,
+  d: number,
+  alternative: KsAlternative,
+): { d: number; p: number } | undefined {
   const lcm = (n1 / g) * n2;
   const h = roundHalfEven(d * lcm);
   const dq = h / lcm;

@@ -13,7 +13,8 @@ it('gives the extremes of the sorted merge, bit for bit, for any data past the s
     fc.double({ min: -1, max: 1, noNaN: true }),
     fc.constantFrom(0, -0, 5e-324, -5e-324, 1e300),
   );
-  const sample = (n: number) => fc.array(value, { minLength: n, maxLength: n + 1500 }).map((xs) => Float64Array.from(xs));
+  const sample = (n: number) =>
+    fc.array(value, { minLength: n, maxLength: n + 1500 }).map((xs) => Float64Array.from(xs));
   fc.assert(
     fc.property(sample(1_000), sample(1_100), (a, b) => {
       const before = [a.slice(), b.slice()];

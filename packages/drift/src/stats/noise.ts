@@ -16,7 +16,12 @@ export function ksNoiseLevel(window: number, baseline: number, rate = 0.05): num
 }
 
 /** Pr(D > threshold) for one feature under the null, and for any of `features` independent ones. */
-export function ksFalseAlarmRate(threshold: number, window: number, baseline: number, features = 1): { perFeature: number; any: number } {
+export function ksFalseAlarmRate(
+  threshold: number,
+  window: number,
+  baseline: number,
+  features = 1,
+): { perFeature: number; any: number } {
   // D takes values on the lattice of 1/lcm; P(D > t) = P(D >= next lattice point above t).
   const perFeature = ksPValue(Math.min(1, threshold + 1e-12), window, baseline).pValue;
   return { perFeature, any: 1 - (1 - perFeature) ** features };

@@ -43,7 +43,8 @@ export function psi(reference: ArrayLike<number>, current: ArrayLike<number>, op
   assertSample('current', current);
   const bins = options.bins ?? 10;
   const eps = options.epsilon ?? 1e-4;
-  if (!Number.isInteger(bins) || bins < 2) throw new VigilError('VIGIL_INVALID_INPUT', `bins must be an integer >= 2, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 2)
+    throw new VigilError('VIGIL_INVALID_INPUT', `bins must be an integer >= 2, got ${bins}`);
   const ref = Float64Array.from(reference).sort();
   const cur = Float64Array.from(current).sort();
   const edges: number[] = [];
@@ -54,6 +55,7 @@ export function psi(reference: ArrayLike<number>, current: ArrayLike<number>, op
   const r = shares(ref, edges, eps);
   const c = shares(cur, edges, eps);
   let stat = 0;
-  for (let i = 0; i < r.length; i++) stat += ((c[i] as number) - (r[i] as number)) * Math.log((c[i] as number) / (r[i] as number));
+  for (let i = 0; i < r.length; i++)
+    stat += ((c[i] as number) - (r[i] as number)) * Math.log((c[i] as number) / (r[i] as number));
   return { statistic: stat, edges, reference: r, current: c };
 }

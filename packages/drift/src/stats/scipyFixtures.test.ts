@@ -19,7 +19,15 @@ export function expectP(actual: number, expected: number, what: string): void {
 export const expectStat = (actual: number, expected: number, what: string): void =>
   expect(Math.abs(actual - expected), `${what}: statistic ${actual} vs scipy ${expected}`).toBeLessThanOrEqual(1e-12);
 
-interface KsCase { tag: string; a: number[]; b: number[]; method: KsMethod; alternative: KsAlternative; statistic: number; pvalue: number }
+interface KsCase {
+  tag: string;
+  a: number[];
+  b: number[];
+  method: KsMethod;
+  alternative: KsAlternative;
+  statistic: number;
+  pvalue: number;
+}
 
 for (const file of ['stats-scipy.json', 'stats-scipy-extra.json']) {
   let data: Record<string, unknown>;
@@ -30,24 +38,37 @@ for (const file of ['stats-scipy.json', 'stats-scipy-extra.json']) {
   }
   describe(`scipy agreement: ${file} (${String(data.generator)})`, () => {
     const ks = (data.ks_2samp ?? []) as KsCase[];
-    it.each(ks.map((c, i) => [`${i} ${c.tag} n=${c.a.length}/${c.b.length} ${c.method} ${c.alternative}`, c] as const))('ks_2samp %s', (name, c) => {
-      const r = ks2Samp(c.a, c.b, { alternative: c.alternative, method: c.method });
-      expectStat(r.statistic, c.statistic, name);
-      expectP(r.pValue, c.pvalue, name);
-    });
+    it.each(ks.map((c, i) => [`${i} ${c.tag} n=${c.a.length}/${c.b.length} ${c.method} ${c.alternative}`, c] as const))(
+      'ks_2samp %s',
+      (name, c) => {
+        const r = ks2Samp(c.a, c.b, { alternative: c.alternative, method: c.method });
+        expectStat(r.statistic, c.statistic, name);
+        expectP(r.pValue, c.pvalue, name);
+      },
+    );
     const kstwo = (data.kstwo_sf ?? []) as { n: number; x: number; sf: number }[];
     if (kstwo.length) {
       it('kstwo.sf in every region of kolmogn', () => {
         for (const c of kstwo) expectP(kolmogorovSf(c.n, c.x), c.sf, `kstwo.sf(${c.x}, ${c.n})`);
       });
     }
-    const chis = (data.chisquare ?? []) as { observed: number[]; expected: number[]; statistic: number; pvalue: number }[];
+    const chis = (data.chisquare ?? []) as {
+      observed: number[];
+      expected: number[];
+      statistic: number;
+      pvalue: number;
+    }[];
     it.each(chis.map((c, i) => [i, c] as const))('chisquare #%s', (i, c) => {
       const r = chiSquare(c.observed, c.expected);
       expect(Math.abs(r.statistic - c.statistic)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(c.statistic)));
       expectP(r.pValue, c.pvalue, `chisquare ${i}`);
     });
-    const cont = (data.chi2_contingency_nocorrection ?? []) as { table: number[][]; statistic: number; pvalue: number; dof: number }[];
+    const cont = (data.chi2_contingency_nocorrection ?? []) as {
+      table: number[][];
+      statistic: number;
+      pvalue: number;
+      dof: number;
+    }[];
     it.each(cont.map((c, i) => [i, c] as const))('chi2_contingency(correction=False) #%s', (i, c) => {
       const r = chi2Contingency(c.table);
       expect(r.dof).toBe(c.dof);

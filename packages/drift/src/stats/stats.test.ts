@@ -26,7 +26,9 @@ describe('ks2Samp input', () => {
   it('refuses empty samples, NaN and infinities, naming the sample and index', () => {
     expect(invalid(() => ks2Samp([], [1, 2]))).toContain('a: must not be empty');
     expect(invalid(() => ks2Samp([1, Number.NaN], [1, 2]))).toContain('a[1]: must be a finite number, got NaN');
-    expect(invalid(() => ks2Samp([1, 2], [Number.POSITIVE_INFINITY]))).toContain('b[0]: must be a finite number, got Infinity');
+    expect(invalid(() => ks2Samp([1, 2], [Number.POSITIVE_INFINITY]))).toContain(
+      'b[0]: must be a finite number, got Infinity',
+    );
     expect(invalid(() => ks2Samp([1], [2], { method: 'fast' as never }))).toContain('method');
   });
 
@@ -41,7 +43,10 @@ describe('ks2Samp input', () => {
           plus = Math.max(plus, F(a, v) - F(b, v));
           minus = Math.max(minus, F(b, v) - F(a, v));
         }
-        const e = ksExtremesSorted([...a].sort((x, y) => x - y), [...b].sort((x, y) => x - y));
+        const e = ksExtremesSorted(
+          [...a].sort((x, y) => x - y),
+          [...b].sort((x, y) => x - y),
+        );
         expect(e.dPlus).toBeCloseTo(plus, 14);
         expect(e.dMinus).toBeCloseTo(minus, 14);
         const ab = ks2Samp(a, b);
@@ -71,7 +76,12 @@ describe('chi-square', () => {
     expect(() => chiSquare([1, 2], [1, 1])).toThrow(/same sum/);
     expect(invalid(() => chiSquare([1, 2], [3]))).toContain('expected: has 1 values but observed has 2');
     expect(invalid(() => chiSquare([1, -2], [1, 1]))).toContain('observed[1]');
-    expect(() => chi2Contingency([[0, 1], [0, 3]])).toThrow(/column 0 sum to 0/);
+    expect(() =>
+      chi2Contingency([
+        [0, 1],
+        [0, 3],
+      ]),
+    ).toThrow(/column 0 sum to 0/);
   });
   it('a 2x1 table has no degrees of freedom: statistic 0, p 1', () => {
     expect(chi2Contingency([[4], [6]])).toMatchObject({ statistic: 0, pValue: 1, dof: 0 });
@@ -82,15 +92,22 @@ describe('multiple-testing corrections', () => {
   // reference values from R: p.adjust(c(0.01, 0.04, 0.03, 0.005), 'holm' / 'BH')
   const p = [0.01, 0.04, 0.03, 0.005];
   it('Holm', () => expect(holm(p).map((x) => +x.toFixed(10))).toEqual([0.03, 0.06, 0.06, 0.02]));
-  it('Benjamini-Hochberg', () => expect(benjaminiHochberg(p).map((x) => +x.toFixed(10))).toEqual([0.02, 0.04, 0.04, 0.02]));
+  it('Benjamini-Hochberg', () =>
+    expect(benjaminiHochberg(p).map((x) => +x.toFixed(10))).toEqual([0.02, 0.04, 0.04, 0.02]));
 });
 
 describe('psi', () => {
   it('is 0 for identical samples and grows with a shift; empty bins stay finite', () => {
     const ref = Array.from({ length: 1000 }, (_, i) => i / 1000);
     expect(psi(ref, ref).statistic).toBeCloseTo(0, 12);
-    const small = psi(ref, ref.map((x) => x + 0.05)).statistic;
-    const large = psi(ref, ref.map((x) => x + 0.5)).statistic;
+    const small = psi(
+      ref,
+      ref.map((x) => x + 0.05),
+    ).statistic;
+    const large = psi(
+      ref,
+      ref.map((x) => x + 0.5),
+    ).statistic;
     expect(small).toBeGreaterThan(0);
     expect(large).toBeGreaterThan(small);
     expect(Number.isFinite(psi(ref, [5, 6, 7]).statistic)).toBe(true);
@@ -175,7 +192,10 @@ describe('SortedSample (bucket-indexed baseline)', () => {
   });
 
   it('gives the same extremes as the full merge, bit for bit, for any data (property)', () => {
-    const vals = fc.array(fc.oneof(fc.integer({ min: -30, max: 30 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 300 });
+    const vals = fc.array(
+      fc.oneof(fc.integer({ min: -30, max: 30 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+      { minLength: 1, maxLength: 300 },
+    );
     fc.assert(
       fc.property(vals, vals, (base, win) => {
         const bs = Float64Array.from(base).sort();
@@ -190,15 +210,26 @@ describe('SortedSample (bucket-indexed baseline)', () => {
 describe('distance of a baseline segment against the rest of the baseline', () => {
   it('equals a brute-force KS of the segment against the baseline with the segment removed (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -15, max: 15 }), { minLength: 12, maxLength: 200 }), fc.nat(), fc.integer({ min: 1, max: 10 }), (xs, at, w) => {
-        const start = at % (xs.length - w);
-        const seg = xs.slice(start, start + w);
-        const rest = [...xs.slice(0, start), ...xs.slice(start + w)];
-        const e = ksExtremesSorted([...seg].sort((a, b) => a - b), [...rest].sort((a, b) => a - b));
-        const base = new SortedSample(Float64Array.from(xs).sort());
-        expect(base.distanceExcluding(Float64Array.from(seg).sort())).toBeCloseTo(Math.max(e.dPlus, e.dMinus), 12);
-        expect(ksAgainstRest(base.values, Float64Array.from(seg).sort())).toBeCloseTo(Math.max(e.dPlus, e.dMinus), 12);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -15, max: 15 }), { minLength: 12, maxLength: 200 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 10 }),
+        (xs, at, w) => {
+          const start = at % (xs.length - w);
+          const seg = xs.slice(start, start + w);
+          const rest = [...xs.slice(0, start), ...xs.slice(start + w)];
+          const e = ksExtremesSorted(
+            [...seg].sort((a, b) => a - b),
+            [...rest].sort((a, b) => a - b),
+          );
+          const base = new SortedSample(Float64Array.from(xs).sort());
+          expect(base.distanceExcluding(Float64Array.from(seg).sort())).toBeCloseTo(Math.max(e.dPlus, e.dMinus), 12);
+          expect(ksAgainstRest(base.values, Float64Array.from(seg).sort())).toBeCloseTo(
+            Math.max(e.dPlus, e.dMinus),
+            12,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -29,7 +29,8 @@ export function applyTransform(x: ArrayLike<number>, t: Transform, path: string,
 export function transformValue(prev: number, cur: number, t: Transform): number | string {
   if (t === 'none') return cur;
   if (t === 'diff') return cur - prev;
-  if (t === 'pct_change') return prev === 0 ? `pct_change needs non-zero values, got ${describeValue(prev)}` : cur / prev - 1;
+  if (t === 'pct_change')
+    return prev === 0 ? `pct_change needs non-zero values, got ${describeValue(prev)}` : cur / prev - 1;
   if (!(prev > 0 && cur > 0)) return `log_return needs positive values, got ${describeValue(prev > 0 ? cur : prev)}`;
   return Math.log(cur / prev);
 }

@@ -35,7 +35,8 @@ export class GatePromotionHistory1700000004000 implements MigrationInterface {
       true,
     );
     for (const name of AUDIT_COLUMNS) {
-      if (!(await qr.hasColumn(HISTORY_TABLE, name))) await qr.addColumn(HISTORY_TABLE, new TableColumn({ name, type: text, isNullable: true }));
+      if (!(await qr.hasColumn(HISTORY_TABLE, name)))
+        await qr.addColumn(HISTORY_TABLE, new TableColumn({ name, type: text, isNullable: true }));
     }
     await ensureIndex(qr, 'idx_model_promotion_history_sha', HISTORY_TABLE, ['model_sha256', 'id']);
     await ensureIndex(qr, 'idx_model_promotion_history_action', HISTORY_TABLE, ['action', 'id']);

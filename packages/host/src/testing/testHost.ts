@@ -1,14 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AnyPlugin, type Clock, type DatabaseConfig, type Logger, MemoryLogger, type VigilConfigInput } from '@vigil/core';
+import {
+  type AnyPlugin,
+  type Clock,
+  type DatabaseConfig,
+  type Logger,
+  MemoryLogger,
+  type VigilConfigInput,
+} from '@vigil/core';
 import { type VigilHost, createHost } from '../createHost.js';
 import pg from 'pg';
 
 export type TestDatabase = 'sqlite-memory' | 'sqlite-file' | 'postgres';
 
 /** The PostgreSQL URL tests may use (CI sets it); undefined means PostgreSQL tests skip. */
-export const postgresUrl = (): string | undefined => process.env.VIGIL_TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
+export const postgresUrl = (): string | undefined =>
+  process.env.VIGIL_TEST_DATABASE_URL || process.env.DATABASE_URL || undefined;
 
 /** The databases a suite should run on here: SQLite always, PostgreSQL when a URL is set. */
 export const testDatabases = (): TestDatabase[] => (postgresUrl() ? ['sqlite-file', 'postgres'] : ['sqlite-file']);
@@ -21,7 +29,8 @@ export interface TestDatabaseHandle {
 
 /** A fresh, isolated database: a temp SQLite file, or a new PostgreSQL schema (via search_path). */
 export async function createTestDatabase(kind: TestDatabase = 'sqlite-file'): Promise<TestDatabaseHandle> {
-  if (kind === 'sqlite-memory') return { config: { type: 'sqlite', path: ':memory:', wal: false, busyTimeoutMs: 10_000 }, cleanup: async () => {} };
+  if (kind === 'sqlite-memory')
+    return { config: { type: 'sqlite', path: ':memory:', wal: false, busyTimeoutMs: 10_000 }, cleanup: async () => {} };
   if (kind === 'sqlite-file') {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-test-'));
     return {
@@ -30,7 +39,8 @@ export async function createTestDatabase(kind: TestDatabase = 'sqlite-file'): Pr
     };
   }
   const url = postgresUrl();
-  if (!url) throw new Error('postgres test database requested but neither VIGIL_TEST_DATABASE_URL nor DATABASE_URL is set');
+  if (!url)
+    throw new Error('postgres test database requested but neither VIGIL_TEST_DATABASE_URL nor DATABASE_URL is set');
   const schema = `t_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6).toString(36)}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -6,7 +6,11 @@ import { createHost } from '@vigil/host';
 import { makePredictions } from '@vigil/test-utils';
 
 const logger = new MemoryLogger();
-const host = createHost({ config: { database: { type: 'sqlite', path: process.argv[2] }, log: { level: 'debug' } }, plugins: [], logger });
+const host = createHost({
+  config: { database: { type: 'sqlite', path: process.argv[2] }, log: { level: 'debug' } },
+  plugins: [],
+  logger,
+});
 await host.start();
 let committed = 0;
 let error;
@@ -19,4 +23,10 @@ for (let i = 0; i < 1000 && !error; i++) {
   }
 }
 await host.stop().catch(() => undefined);
-console.log(JSON.stringify({ committed, error, errors: logger.lines.filter((l) => l.level === 'error').map((l) => `${l.msg} ${JSON.stringify(l.ctx)}`) }));
+console.log(
+  JSON.stringify({
+    committed,
+    error,
+    errors: logger.lines.filter((l) => l.level === 'error').map((l) => `${l.msg} ${JSON.stringify(l.ctx)}`),
+  }),
+);

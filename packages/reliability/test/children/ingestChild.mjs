@@ -10,7 +10,10 @@ import { sectorsPlugin } from '@vigil/sectors';
 import { fullConfig, makeBatch, outcomesOf } from './workload.mjs';
 
 const [dbJson, root, writer, first, size, last] = process.argv.slice(2);
-const host = createHost({ config: fullConfig(JSON.parse(dbJson), root), plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin] });
+const host = createHost({
+  config: fullConfig(JSON.parse(dbJson), root),
+  plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
+});
 await host.start();
 const say = (line) => process.stdout.write(`${line}\n`);
 say('ready');

@@ -27,11 +27,19 @@ fsp.link = async (...args) => {
 syncBuiltinESMExports();
 
 const host = createHost({
-  config: { database: JSON.parse(dbJson), log: { level: 'silent' }, plugins: { gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000, required: ['gate.overall_accuracy'] } } } },
+  config: {
+    database: JSON.parse(dbJson),
+    log: { level: 'silent' },
+    plugins: {
+      gate: { options: { root, modelsDir: 'models', lockStaleMs: 2000, required: ['gate.overall_accuracy'] } },
+    },
+  },
   plugins: [gatePlugin],
 });
 await host.start();
-host.container.register(gatePromotionStepsToken, { useValue: { staged: () => maybeDie('staged'), beforeRename: () => maybeDie('beforeRename') } });
+host.container.register(gatePromotionStepsToken, {
+  useValue: { staged: () => maybeDie('staged'), beforeRename: () => maybeDie('beforeRename') },
+});
 const gate = host.container.resolve(gateToken);
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {

@@ -31,7 +31,10 @@ export function makeBatch(writer, k, size, features = 5) {
 
 /** The outcomes of batch k: about 40% of predictions wrong, so the replay buffer keeps churning. */
 export function outcomesOf(batch) {
-  return batch.map((r, j) => ({ id: r.id, actualLabel: (j * 2654435761) % 5 < 2 ? 1 - r.predictedLabel : r.predictedLabel }));
+  return batch.map((r, j) => ({
+    id: r.id,
+    actualLabel: (j * 2654435761) % 5 < 2 ? 1 - r.predictedLabel : r.predictedLabel,
+  }));
 }
 
 /** Host config with every first-party plugin on; `root` holds the gate's models directory. */

@@ -19,7 +19,12 @@ export class SectorPerformance1700000003000 implements MigrationInterface {
       new Table({
         name: SECTOR_PERFORMANCE_TABLE,
         columns: [
-          { name: 'id', type: integer, isPrimary: true, ...(generated ? { isGenerated: true, generationStrategy: 'increment' as const } : {}) },
+          {
+            name: 'id',
+            type: integer,
+            isPrimary: true,
+            ...(generated ? { isGenerated: true, generationStrategy: 'increment' as const } : {}),
+          },
           { name: 'symbol', type: text, isNullable: false },
           { name: 'sector', type: text, isNullable: false },
           { name: 'regime', type: text, isNullable: false },
@@ -34,7 +39,10 @@ export class SectorPerformance1700000003000 implements MigrationInterface {
       true,
     );
     if (!(await qr.hasColumn(SECTOR_PERFORMANCE_TABLE, 'prediction_id'))) {
-      await qr.addColumn(SECTOR_PERFORMANCE_TABLE, new TableColumn({ name: 'prediction_id', type: text, isNullable: true }));
+      await qr.addColumn(
+        SECTOR_PERFORMANCE_TABLE,
+        new TableColumn({ name: 'prediction_id', type: text, isNullable: true }),
+      );
     }
     await ensureIndex(qr, 'idx_sector_performance', SECTOR_PERFORMANCE_TABLE, ['sector', 'regime']);
     await ensureIndex(qr, 'idx_symbol_performance', SECTOR_PERFORMANCE_TABLE, ['symbol', 'regime']);

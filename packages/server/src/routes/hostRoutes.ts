@@ -34,21 +34,51 @@ export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onReques
     version,
   }));
 
-  app.post('/api/observe', {
-    onRequest: auth,
-    validatorCompiler: batchBodyValidator('records'),
-    schema: {
-      tags: ['host'], summary: 'log predictions and hand them to every plugin (in transactions of up to 2,000 records)', security: [{ bearer: [] }], consumes: ['application/json', 'text/csv'],
-      body: { type: 'object', required: ['records'], properties: { records: { type: 'array', items: record, minItems: 1, maxItems: MAX_BATCH } }, additionalProperties: false },
+  app.post(
+    '/api/observe',
+    {
+      onRequest: auth,
+      validatorCompiler: batchBodyValidator('records'),
+      schema: {
+        tags: ['host'],
+        summary: 'log predictions and hand them to every plugin (in transactions of up to 2,000 records)',
+        security: [{ bearer: [] }],
+        consumes: ['application/json', 'text/csv'],
+        body: {
+          type: 'object',
+          required: ['records'],
+          properties: { records: { type: 'array', items: record, minItems: 1, maxItems: MAX_BATCH } },
+          additionalProperties: false,
+        },
+      },
     },
-  }, async (req) => writeInSlices((req.body as { records: unknown[] }).records, predictionValidator(host.config), (slice) => host.observe(slice as never[])));
+    async (req) =>
+      writeInSlices((req.body as { records: unknown[] }).records, predictionValidator(host.config), (slice) =>
+        host.observe(slice as never[]),
+      ),
+  );
 
-  app.post('/api/resolve', {
-    onRequest: auth,
-    validatorCompiler: batchBodyValidator('outcomes'),
-    schema: {
-      tags: ['host'], summary: 'record the actual labels of earlier predictions', security: [{ bearer: [] }], consumes: ['application/json', 'text/csv'],
-      body: { type: 'object', required: ['outcomes'], properties: { outcomes: { type: 'array', items: outcome, minItems: 1, maxItems: MAX_BATCH } }, additionalProperties: false },
+  app.post(
+    '/api/resolve',
+    {
+      onRequest: auth,
+      validatorCompiler: batchBodyValidator('outcomes'),
+      schema: {
+        tags: ['host'],
+        summary: 'record the actual labels of earlier predictions',
+        security: [{ bearer: [] }],
+        consumes: ['application/json', 'text/csv'],
+        body: {
+          type: 'object',
+          required: ['outcomes'],
+          properties: { outcomes: { type: 'array', items: outcome, minItems: 1, maxItems: MAX_BATCH } },
+          additionalProperties: false,
+        },
+      },
     },
-  }, async (req) => writeInSlices((req.body as { outcomes: unknown[] }).outcomes, outcomeValidator(host.config), (slice) => host.resolve(slice as never[])));
+    async (req) =>
+      writeInSlices((req.body as { outcomes: unknown[] }).outcomes, outcomeValidator(host.config), (slice) =>
+        host.resolve(slice as never[]),
+      ),
+  );
 }

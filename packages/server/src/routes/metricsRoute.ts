@@ -7,9 +7,29 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 function hostMetrics(host: VigilHost): MetricDefinition[] {
   const counts = () => host.container.resolve(predictionLogToken).counts();
   return [
-    { name: 'vigil_host_predictions_logged', type: 'gauge', help: 'Predictions in the prediction log; falls when retention prunes', collect: async () => [{ value: (await counts()).logged }] },
-    { name: 'vigil_host_predictions_resolved', type: 'gauge', help: 'Logged predictions whose outcome is recorded', collect: async () => [{ value: (await counts()).resolved }] },
-    { name: 'vigil_host_plugin_enabled', type: 'gauge', help: 'Installed plugins: 1 enabled, 0 disabled', labelNames: ['plugin'], collect: () => host.installed.map((p) => ({ labels: { plugin: p.id }, value: host.plugins.some((e) => e.id === p.id) ? 1 : 0 })) },
+    {
+      name: 'vigil_host_predictions_logged',
+      type: 'gauge',
+      help: 'Predictions in the prediction log; falls when retention prunes',
+      collect: async () => [{ value: (await counts()).logged }],
+    },
+    {
+      name: 'vigil_host_predictions_resolved',
+      type: 'gauge',
+      help: 'Logged predictions whose outcome is recorded',
+      collect: async () => [{ value: (await counts()).resolved }],
+    },
+    {
+      name: 'vigil_host_plugin_enabled',
+      type: 'gauge',
+      help: 'Installed plugins: 1 enabled, 0 disabled',
+      labelNames: ['plugin'],
+      collect: () =>
+        host.installed.map((p) => ({
+          labels: { plugin: p.id },
+          value: host.plugins.some((e) => e.id === p.id) ? 1 : 0,
+        })),
+    },
   ];
 }
 
@@ -29,9 +49,25 @@ function register(registry: Registry, m: MetricDefinition): void {
     }
   };
   if (m.type === 'gauge') {
-    new Gauge({ name: m.name, help: m.help, labelNames, registers: [registry], async collect() { await fill(this); } });
+    new Gauge({
+      name: m.name,
+      help: m.help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        await fill(this);
+      },
+    });
   } else {
-    new Counter({ name: m.name, help: m.help, labelNames, registers: [registry], async collect() { await fill(this); } });
+    new Counter({
+      name: m.name,
+      help: m.help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        await fill(this);
+      },
+    });
   }
 }
 
@@ -50,8 +86,18 @@ export function metricsRoute(app: FastifyInstance, host: VigilHost): void {
       register(registry, m);
     }
   }
-  app.get('/metrics', { schema: { tags: ['host'], summary: 'Prometheus metrics (text exposition format 0.0.4): drift, accuracy, buffer, gate, host; see docs/api.md' } }, async (_req, reply) => {
-    const text = await registry.metrics();
-    return reply.type(registry.contentType).send(text);
-  });
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['host'],
+        summary:
+          'Prometheus metrics (text exposition format 0.0.4): drift, accuracy, buffer, gate, host; see docs/api.md',
+      },
+    },
+    async (_req, reply) => {
+      const text = await registry.metrics();
+      return reply.type(registry.contentType).send(text);
+    },
+  );
 }

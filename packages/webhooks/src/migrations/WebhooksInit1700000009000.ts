@@ -9,7 +9,13 @@ export class WebhooksInit1700000009000 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     const { text, integer } = columnTypes;
-    const id = { name: 'id', type: integer, isPrimary: true, isGenerated: true, generationStrategy: 'increment' as const };
+    const id = {
+      name: 'id',
+      type: integer,
+      isPrimary: true,
+      isGenerated: true,
+      generationStrategy: 'increment' as const,
+    };
     await qr.createTable(
       new Table({
         name: DELIVERY_TABLE,
