@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { VigilError } from './errors.js';
 
 /** Columns that are record or outcome fields; every other column is a feature. */
-const FIXED = new Set([
+export const RECORD_COLUMNS: ReadonlySet<string> = new Set([
   'id',
   'timestamp',
   'symbol',
@@ -26,11 +26,11 @@ export function csvRow(header: readonly string[], cells: readonly string[]): Rec
   const features: Record<string, number> = {};
   header.forEach((h, i) => {
     const v = cells[i] ?? '';
-    if (FIXED.has(h)) {
+    if (RECORD_COLUMNS.has(h)) {
       if (v !== '') out[h] = NUMERIC.has(h) ? Number(v) : v;
     } else features[h] = v === '' ? Number.NaN : Number(v);
   });
-  if (header.some((h) => !FIXED.has(h))) out.features = features;
+  if (header.some((h) => !RECORD_COLUMNS.has(h))) out.features = features;
   return out;
 }
 

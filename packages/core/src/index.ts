@@ -28,7 +28,7 @@ export {
   type ValidationPrediction,
   type ValidationResults,
 } from './criterion.js';
-export { csvCells, csvDocument, csvObjects, csvRow } from './csvRecords.js';
+export { RECORD_COLUMNS, csvCells, csvDocument, csvObjects, csvRow } from './csvRecords.js';
 export { MIGRATIONS_TABLE, createDataSource, dialectOf, tuneDataSource, type Dialect } from './datasource.js';
 export {
   ERROR_CODES,

@@ -39,6 +39,18 @@ type Obs = Pick<
   'timestamp' | 'symbol' | 'regime' | 'features' | 'predictedLabel' | 'confidence' | 'modelVersion'
 >;
 
+/** drift_monitoring columns a window check writes; an episode row adds its episode columns. */
+const CHECK_COLUMNS = [
+  'timestamp',
+  'drift_type',
+  'ks_statistic',
+  'drift_detected',
+  'details_json',
+  'created_at',
+  'model_version',
+  'step',
+] as const;
+
 /** The baseline every model without its own uses. */
 export const ANY_MODEL = '*';
 
@@ -560,16 +572,7 @@ export class DriftMonitor {
     await bulkInsert(
       manager,
       DRIFT_MONITORING_TABLE,
-      [
-        'timestamp',
-        'drift_type',
-        'ks_statistic',
-        'drift_detected',
-        'details_json',
-        'created_at',
-        'model_version',
-        'step',
-      ],
+      CHECK_COLUMNS,
       rows.map((r) => {
         const { result: _omit, ...details } = r.details;
         return [r.timestamp, r.type, r.statistic, r.detected ? 1 : 0, JSON.stringify(details), now, r.model, r.step];
@@ -652,20 +655,7 @@ export class DriftMonitor {
       await bulkInsert(
         manager,
         DRIFT_MONITORING_TABLE,
-        [
-          'timestamp',
-          'drift_type',
-          'ks_statistic',
-          'drift_detected',
-          'details_json',
-          'created_at',
-          'model_version',
-          'step',
-          'episode_status',
-          'episode_peak_step',
-          'episode_end',
-          'updated_at',
-        ],
+        [...CHECK_COLUMNS, 'episode_status', 'episode_peak_step', 'episode_end', 'updated_at'],
         inserts,
       );
     }

@@ -1,4 +1,4 @@
-import { type CommandContext, type Issue, csvObjects, describeValue, throwIfIssues } from '@vigil/core';
+import { type CommandContext, type Issue, RECORD_COLUMNS, csvObjects, describeValue, throwIfIssues } from '@vigil/core';
 
 /** One row of a feature file: its numeric features and, when given, its date, regime and prediction. */
 export interface FeatureRow {
@@ -24,18 +24,7 @@ export interface FeatureTable {
  * Columns that are not features: the fields of a prediction record (so a file of predictions, as
  * `vigil observe` reads it, works as-is) plus `date`. Every other column is a feature.
  */
-export const NON_FEATURE_COLUMNS: ReadonlySet<string> = new Set([
-  'id',
-  'timestamp',
-  'date',
-  'symbol',
-  'regime',
-  'predictedLabel',
-  'confidence',
-  'modelVersion',
-  'actualLabel',
-  'resolvedAt',
-]);
+export const NON_FEATURE_COLUMNS: ReadonlySet<string> = new Set([...RECORD_COLUMNS, 'date']);
 
 type Raw = { line: number; fields: Record<string, unknown>; features: Record<string, unknown> | undefined };
 
