@@ -69,6 +69,7 @@ export {
   ISO_DATE_RULE,
   UNSTORABLE_TEXT,
   checkPrediction,
+  checkText,
   outcomeValidator,
   predictionValidator,
   type BatchValidator,

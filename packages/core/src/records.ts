@@ -98,7 +98,8 @@ export function parseIsoDate(v: unknown): string | undefined {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this refuses
 export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function checkText(issues: Issue[], path: string, v: unknown, max: number): void {
+/** A text field that will be stored: a non-empty string of at most `max` characters that the database can hold verbatim. */
+export function checkText(issues: Issue[], path: string, v: unknown, max: number): void {
   if (typeof v !== 'string' || v.trim().length === 0)
     issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
   else if (v.length > max)

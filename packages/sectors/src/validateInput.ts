@@ -1,8 +1,8 @@
 import {
   type Issue,
   type RecordRules,
-  UNSTORABLE_TEXT,
   type ValidationPrediction,
+  checkText,
   describeValue,
   throwIfIssues,
 } from '@vigil/core';
@@ -29,18 +29,7 @@ export interface TrackOutcome {
 
 const MAX_TEXT = 200;
 
-function text(issues: Issue[], path: string, v: unknown): void {
-  if (typeof v !== 'string' || v.trim().length === 0)
-    issues.push({ path, message: `must be a non-empty string, got ${describeValue(v)}`, value: v });
-  else if (v.length > MAX_TEXT)
-    issues.push({ path, message: `must be at most ${MAX_TEXT} characters, got ${v.length}`, value: v });
-  else if (UNSTORABLE_TEXT.test(v))
-    issues.push({
-      path,
-      message: `must not contain NUL characters or unpaired surrogates, got ${describeValue(v)}`,
-      value: v,
-    });
-}
+const text = (issues: Issue[], path: string, v: unknown): void => checkText(issues, path, v, MAX_TEXT);
 
 function label(issues: Issue[], path: string, v: unknown, rules: RecordRules): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
