@@ -15,6 +15,12 @@ export function placeholder(dialect: Dialect): (n: number) => string {
 /**
  * Multi-row INSERT with bound parameters, chunked under the parameter limit. The fast path
  * for batches (TypeORM's insert builder costs ~16-20 us of JavaScript per row; this does not).
+ * Inside a transaction (a manager bound to one connection) every chunk is submitted before the
+ * first is awaited: the connection runs them in order (PostgreSQL's client queues them; SQLite
+ * connections are serialized, see createDataSource), so the database works on the next chunk
+ * while JavaScript binds the one after, and a caller that does not await at once (the host's
+ * prediction-log insert) has the whole insert in flight. Every chunk has settled when this
+ * returns or throws (the first chunk's error), so nothing is left running at commit or rollback.
  */
 export async function bulkInsert(
   manager: EntityManager,
@@ -29,6 +35,8 @@ export async function bulkInsert(
   const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
   const width = columns.length;
   const sqliteTuple = `(${new Array(width).fill('?').join(', ')})`;
+  const pipelined = manager.queryRunner !== undefined;
+  const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const end = Math.min(rows.length, start + perStatement);
     const params = new Array<unknown>((end - start) * width);
@@ -36,8 +44,13 @@ export async function bulkInsert(
     let n = 0;
     for (let i = start; i < end; i++) {
       const row = rows[i] as readonly unknown[];
-      if (row.length !== width)
-        throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
+      if (row.length !== width) {
+        const error = new RangeError(
+          `bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`,
+        );
+        await Promise.allSettled(inFlight);
+        throw error;
+      }
       if (dialect === 'sqlite') tuples[i - start] = sqliteTuple;
       else {
         const slots = new Array<string>(width);
@@ -46,8 +59,14 @@ export async function bulkInsert(
       }
       for (let c = 0; c < width; c++) params[n++] = row[c];
     }
-    await manager.query(head + tuples.join(', '), params);
+    const done = manager.query(head + tuples.join(', '), params);
+    if (pipelined) inFlight.push(done);
+    else await done;
   }
+  if (inFlight.length === 0) return;
+  const settled = await Promise.allSettled(inFlight);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** `IN (...)` lookups chunked under the parameter limit. */

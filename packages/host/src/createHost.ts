@@ -227,8 +227,18 @@ export function createHost(options: HostOptions): VigilHost {
       if (records.length === 0) return { accepted: 0, duplicates: 0 };
       const write = (batch: readonly PredictionRecord[]) =>
         tx.run(async (t) => {
-          await insertPredictions(t.manager, batch, clock.now().toISOString());
-          await runtime.runHooks('observe', batch, t);
+          // The log insert stays in flight while the hooks compute: the connection runs statements
+          // in submission order, so any statement a hook issues runs after it (and sees the rows).
+          // Its error (a logged id: the retry path below) comes before any hook's.
+          const logged = insertPredictions(t.manager, batch, clock.now().toISOString());
+          logged.catch(() => undefined);
+          try {
+            await runtime.runHooks('observe', batch, t);
+          } catch (e) {
+            await logged;
+            throw e;
+          }
+          await logged;
         });
       try {
         await write(records);
