@@ -15,12 +15,12 @@ export function placeholder(dialect: Dialect): (n: number) => string {
 /**
  * Multi-row INSERT with bound parameters, chunked under the parameter limit. The fast path
  * for batches (TypeORM's insert builder costs ~16-20 us of JavaScript per row; this does not).
- * Inside a transaction (a manager bound to one connection) every chunk is submitted before the
- * first is awaited: the connection runs them in order (PostgreSQL's client queues them; SQLite
- * connections are serialized, see createDataSource), so the database works on the next chunk
- * while JavaScript binds the one after, and a caller that does not await at once (the host's
- * prediction-log insert) has the whole insert in flight. Every chunk has settled when this
- * returns or throws (the first chunk's error), so nothing is left running at commit or rollback.
+ * On SQLite, inside a transaction, every chunk is submitted before the first is awaited: the
+ * connection is serialized (see createDataSource) and runs them in order, so a caller that does
+ * not await at once (the host's prediction-log insert) has the whole insert in flight. Every chunk
+ * has settled when this returns or throws (the first chunk's error), so nothing is left running at
+ * commit or rollback. PostgreSQL's client wants one query at a time (pg 9 drops its queue): there,
+ * chunks go one after another.
  */
 export async function bulkInsert(
   manager: EntityManager,
@@ -35,7 +35,7 @@ export async function bulkInsert(
   const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
   const width = columns.length;
   const sqliteTuple = `(${new Array(width).fill('?').join(', ')})`;
-  const pipelined = manager.queryRunner !== undefined;
+  const pipelined = dialect === 'sqlite' && manager.queryRunner !== undefined;
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const end = Math.min(rows.length, start + perStatement);

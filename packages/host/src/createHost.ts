@@ -17,6 +17,7 @@ import {
   createLogger,
   dataSourceToken,
   describeValue,
+  dialectOf,
   eventBusToken,
   TransactionalEventBus,
   installedPluginsToken,
@@ -227,10 +228,12 @@ export function createHost(options: HostOptions): VigilHost {
       if (records.length === 0) return { accepted: 0, duplicates: 0 };
       const write = (batch: readonly PredictionRecord[]) =>
         tx.run(async (t) => {
-          // The log insert stays in flight while the hooks compute: the connection runs statements
-          // in submission order, so any statement a hook issues runs after it (and sees the rows).
+          // SQLite: the log insert stays in flight while the hooks compute; the connection runs
+          // statements in submission order, so any statement a hook issues runs after it (and sees
+          // the rows). PostgreSQL's client takes one query at a time, so there it is awaited first.
           // Its error (a logged id: the retry path below) comes before any hook's.
           const logged = insertPredictions(t.manager, batch, clock.now().toISOString());
+          if (dialectOf(t.manager.connection) === 'postgres') await logged;
           logged.catch(() => undefined);
           try {
             await runtime.runHooks('observe', batch, t);
