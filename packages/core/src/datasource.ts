@@ -9,24 +9,13 @@ let quietSqlite3: unknown;
 /**
  * sqlite3 without `verbose()`: TypeORM calls it on the driver it is given, and verbose mode
  * wraps every statement call to capture a stack trace -- the largest single cost in an observe
- * profile. Error messages still carry the SQL and the driver's code. Connections are serialized
- * (see below).
+ * profile. Error messages still carry the SQL and the driver's code.
  */
 function sqlite3Driver(): unknown {
   if (!quietSqlite3) {
-    const sqlite3 = require('sqlite3') as { Database: new (...args: never[]) => { serialize(): unknown } };
+    const sqlite3 = require('sqlite3') as object;
     const quiet: Record<string, unknown> = Object.create(sqlite3);
     quiet.verbose = () => quiet;
-    // Serialized: statements run in the order they were submitted, one at a time. A caller may then
-    // submit a statement without awaiting it and the next one is still ordered after it (the host
-    // keeps the prediction-log insert in flight while plugin hooks compute); SQLite runs one
-    // statement per connection at a time anyway, so nothing that ran in parallel is lost.
-    quiet.Database = class SerializedDatabase extends sqlite3.Database {
-      constructor(...args: never[]) {
-        super(...args);
-        this.serialize();
-      }
-    };
     quietSqlite3 = quiet;
   }
   return quietSqlite3;

@@ -27,11 +27,7 @@ export interface HookContext extends TxContext {
 }
 
 export interface PluginHooks {
-  /**
-   * New predictions, inside the transaction that logs them. Throwing rolls the batch back. The log
-   * insert may still be running when the hook starts (the hook's computing overlaps it); every
-   * statement the hook issues through `ctx.manager` runs after it and sees the batch's rows.
-   */
+  /** New predictions, inside the transaction that logs them. Throwing rolls the batch back. */
   observe?(records: readonly PredictionRecord[], ctx: HookContext): Promise<void>;
   /** Predictions joined with their outcomes, inside the transaction that records them. */
   resolve?(records: readonly ResolvedPrediction[], ctx: HookContext): Promise<void>;

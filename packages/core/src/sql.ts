@@ -15,12 +15,6 @@ export function placeholder(dialect: Dialect): (n: number) => string {
 /**
  * Multi-row INSERT with bound parameters, chunked under the parameter limit. The fast path
  * for batches (TypeORM's insert builder costs ~16-20 us of JavaScript per row; this does not).
- * On SQLite, inside a transaction, every chunk is submitted before the first is awaited: the
- * connection is serialized (see createDataSource) and runs them in order, so a caller that does
- * not await at once (the host's prediction-log insert) has the whole insert in flight. Every chunk
- * has settled when this returns or throws (the first chunk's error), so nothing is left running at
- * commit or rollback. PostgreSQL's client wants one query at a time (pg 9 drops its queue): there,
- * chunks go one after another.
  */
 export async function bulkInsert(
   manager: EntityManager,
@@ -35,8 +29,6 @@ export async function bulkInsert(
   const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
   const width = columns.length;
   const sqliteTuple = `(${new Array(width).fill('?').join(', ')})`;
-  const pipelined = dialect === 'sqlite' && manager.queryRunner !== undefined;
-  const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < rows.length; start += perStatement) {
     const end = Math.min(rows.length, start + perStatement);
     const params = new Array<unknown>((end - start) * width);
@@ -44,13 +36,8 @@ export async function bulkInsert(
     let n = 0;
     for (let i = start; i < end; i++) {
       const row = rows[i] as readonly unknown[];
-      if (row.length !== width) {
-        const error = new RangeError(
-          `bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`,
-        );
-        await Promise.allSettled(inFlight);
-        throw error;
-      }
+      if (row.length !== width)
+        throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
       if (dialect === 'sqlite') tuples[i - start] = sqliteTuple;
       else {
         const slots = new Array<string>(width);
@@ -59,14 +46,8 @@ export async function bulkInsert(
       }
       for (let c = 0; c < width; c++) params[n++] = row[c];
     }
-    const done = manager.query(head + tuples.join(', '), params);
-    if (pipelined) inFlight.push(done);
-    else await done;
+    await manager.query(head + tuples.join(', '), params);
   }
-  if (inFlight.length === 0) return;
-  const settled = await Promise.allSettled(inFlight);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
 }
 
 /** `IN (...)` lookups chunked under the parameter limit. */

@@ -17,7 +17,6 @@ import {
   createLogger,
   dataSourceToken,
   describeValue,
-  dialectOf,
   eventBusToken,
   TransactionalEventBus,
   installedPluginsToken,
@@ -228,20 +227,8 @@ export function createHost(options: HostOptions): VigilHost {
       if (records.length === 0) return { accepted: 0, duplicates: 0 };
       const write = (batch: readonly PredictionRecord[]) =>
         tx.run(async (t) => {
-          // SQLite: the log insert stays in flight while the hooks compute; the connection runs
-          // statements in submission order, so any statement a hook issues runs after it (and sees
-          // the rows). PostgreSQL's client takes one query at a time, so there it is awaited first.
-          // Its error (a logged id: the retry path below) comes before any hook's.
-          const logged = insertPredictions(t.manager, batch, clock.now().toISOString());
-          if (dialectOf(t.manager.connection) === 'postgres') await logged;
-          logged.catch(() => undefined);
-          try {
-            await runtime.runHooks('observe', batch, t);
-          } catch (e) {
-            await logged;
-            throw e;
-          }
-          await logged;
+          await insertPredictions(t.manager, batch, clock.now().toISOString());
+          await runtime.runHooks('observe', batch, t);
         });
       try {
         await write(records);

@@ -119,7 +119,7 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
     expect(callLog).toEqual([]);
   });
 
-  it("a hook's statements see the batch's rows, though the log insert is still in flight when the hook starts", async () => {
+  it("a hook's statements see the batch's rows, in the batch's transaction", async () => {
     await host.stop();
     const seen: number[] = [];
     // reads the log through the host's service, in the batch's transaction, before writing anything itself
