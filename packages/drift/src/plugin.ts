@@ -22,6 +22,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { driftMetrics } from './driftMetrics.js';
 import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
@@ -63,6 +64,7 @@ export const driftPlugin = definePlugin({
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
       routes: driftRoutes(history, options),
+      metrics: driftMetrics(monitor, history, options),
       view: driftView,
     };
   },
