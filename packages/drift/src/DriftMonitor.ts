@@ -177,15 +177,17 @@ export class DriftMonitor {
       ...(b.predictions ? { predictions: b.predictions } : {}),
     });
     const cal = o.calibration;
-    if (b.calibration) d.setCalibration(b.calibration);
+    const records = b.steps?.map((s) => s.stats.n);
+    if (cal && records && records.length > o.windowSteps) d.calibrateMix(records, o.windowSteps);
+    // a calibration stored before design effects (quantiles of row windows) is redone
+    if (b.calibration?.designEffects) d.setCalibration(b.calibration);
     else if (cal) {
       try {
-        const c = d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
-        if (c.inSampleRate === 0)
-          this.deps.logger.warn(
-            'drift calibration is coarser than its target: thresholds sit at the largest replayed D',
-            { replays: c.replays, features: d.featureNames.length, target: c.targetRate },
-          );
+        const counts = stepCounts(b);
+        d.calibrate(cal.targetFalseAlarmRate, {
+          maxReplays: cal.maxReplays,
+          ...(counts ? { stepCounts: counts, windowSteps: o.windowSteps } : {}),
+        });
       } catch (e) {
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }
@@ -454,6 +456,7 @@ export class DriftMonitor {
         steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [],
       });
     }
+    this.#retire(byModel, models, episodeChanges, saves);
     const now = this.deps.clock.now().toISOString();
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
     for (const s of saves) await saveModel(tx.manager, s.model, s.state, s.steps, this.#keepSteps, now);
@@ -482,6 +485,41 @@ export class DriftMonitor {
         );
       this.#announce(checks, episodeChanges);
     });
+  }
+
+  /**
+   * Ends the open episode of every model absent from the batch that has been silent while the batch's models closed
+   * `retireAfterSteps` later steps: a replaced model stops predicting, and its episode would otherwise stay open
+   * forever. The episode ends at the model's last step with predictions, reason 'retired'; the model's CUSUM sums
+   * restart from zero and its still-open last step is dropped unscored.
+   */
+  #retire(
+    batch: ReadonlyMap<string, unknown>,
+    models: Map<string, ModelState>,
+    changes: { model: string; change: EpisodeChange; cusum: StepCusumResult }[],
+    saves: { model: string; state: PersistedModelState; steps: ClosedStep[] }[],
+  ): void {
+    const after = this.deps.options.retireAfterSteps;
+    for (const [model, m] of this.#models) {
+      if (batch.has(model) || !m.episode) continue;
+      const last = m.engine.core.open?.step ?? m.engine.history.at(-1)?.step;
+      if (last === undefined) continue;
+      let later = 0;
+      for (const other of models.values()) {
+        let n = 0;
+        for (const h of other.engine.history) if (h.step > last) n++;
+        later = Math.max(later, n);
+      }
+      if (later < after) continue;
+      const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
+      changes.push({ model, change: { kind: 'end', episode: m.episode, step: last, reason: 'retired' }, cusum: none });
+      // should it predict again, its CUSUMs start over, and its last step (still open: no later record closed it)
+      // is left unscored, rather than raise a request for a step weeks old when the model comes back
+      const core = { ...structuredClone(m.engine.core), cusum: {}, open: null };
+      const engine = new PanelDrift(m.engine.options, core, [...m.engine.history]);
+      models.set(model, { engine, features: m.features, episode: null });
+      saves.push({ model, state: { features: m.features, core, episode: null }, steps: [] });
+    }
   }
 
   /** Collects a model's baseline from its first closed steps' values. */
@@ -531,6 +569,7 @@ export class DriftMonitor {
             distribution_change: r.distributionChange,
             chi_square: r.chiSquare,
             p_value: r.pValue,
+            ...(r.designEffect !== undefined ? { design_effect: r.designEffect } : {}),
             baseline_mix: r.baselineMix,
             window_mix: r.windowMix,
             new_regimes: r.newRegimes,
@@ -613,6 +652,7 @@ export class DriftMonitor {
         reasons: e.reasons,
         statistics: e.statistics,
         status,
+        ...(change.kind === 'end' ? { end_reason: change.reason ?? 'quiet' } : {}),
       };
       if (atOnset) {
         inserts.push([
@@ -723,6 +763,18 @@ export class DriftMonitor {
   }
 }
 
+/** Per feature, the baseline's values per step (when its steps are known and account for every value). */
+function stepCounts(b: StoredBaseline): Map<string, number[]> | undefined {
+  if (!b.steps?.length) return undefined;
+  const out = new Map<string, number[]>();
+  for (const [f, values] of b.features) {
+    const counts = b.steps.map((s) => s.stats.features[f]?.[0] ?? 0);
+    if (counts.reduce((a, c) => a + c, 0) !== values.length) return undefined;
+    out.set(f, counts);
+  }
+  return out;
+}
+
 /** One feature's values over steps, oldest first. */
 function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
   let n = 0;
@@ -754,6 +806,9 @@ function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number):
       p_value: f.pValue,
       corrected_p_value: f.correctedPValue,
       threshold: f.threshold,
+      ...(d.calibration?.designEffects?.[f.feature] !== undefined
+        ? { design_effect: d.calibration.designEffects[f.feature] }
+        : {}),
       drifted: f.drifted,
     })),
   };
