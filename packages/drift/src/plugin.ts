@@ -13,6 +13,7 @@ import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
 import { driftOptionsSchema } from './config.js';
 import { driftRoutes } from './driftRoutes.js';
+import { driftReportSections } from './driftReportSection.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
@@ -63,6 +64,7 @@ export const driftPlugin = definePlugin({
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
       routes: driftRoutes(history, options),
+      report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,
     };
   },
