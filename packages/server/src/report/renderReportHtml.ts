@@ -85,7 +85,7 @@ nav ul{columns:2;padding-left:18px;margin:8px 0}
 .figures{display:flex;flex-wrap:wrap;gap:8px}.figure{border:1px solid #ddd;border-radius:6px;padding:6px 10px;min-width:130px}
 .figure .label{font-size:12px;color:#555}.figure .value{font-size:18px;font-weight:600}.figure .detail{font-size:12px;color:#555;max-width:320px}
 .figure.alert,.figure.error{border-color:#d9534f}.figure.warning{border-color:#e0a800}.figure.ok{border-color:#5cb85c}
-.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px;min-width:50%}th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;white-space:nowrap}
+.scroll{overflow-x:auto}table{border-collapse:collapse;font-size:13px;min-width:50%}th,td{border-bottom:1px solid #eee;padding:3px 8px;text-align:left;vertical-align:top}td{max-width:420px;overflow-wrap:anywhere}th,td.num{white-space:nowrap}
 th{background:#f6f6f8}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.empty,.note{color:#666;font-style:italic}
 figure.chart{margin:12px 0}figcaption{font-weight:600;font-size:13px;margin-bottom:4px}svg{max-width:100%;height:auto}
 @media print{section{break-inside:avoid-page}nav{display:none}}
