@@ -23,10 +23,17 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
   const lookup = new Map(entries.map((e) => [e.id, e]));
   const all = reportViews(entries, lookup, shown).map(withoutPathsInText); // newest first
   const chain = await gate.verifyHistory();
-  const installs = all.filter((r) => r.promotedToProduction);
-  const current = installs[0];
+  const now = await gate.productionNow();
+  const current = now && {
+    modelPath: shown(now.modelPath),
+    action: now.action,
+    timestamp: now.asOf ?? now.recordedAt,
+    actor: now.actor,
+    modelSha256: now.modelSha256,
+  };
+  // a decision's data time (as-of) when it recorded one, else when it was recorded
   const rows = all.filter(
-    (r) => inReportRange(q, r.timestamp) && (q.model === undefined || versionOf(r.modelPath) === q.model),
+    (r) => inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || versionOf(r.modelPath) === q.model),
   );
   const decisions = rows.filter((r) => r.action === 'validate' || r.action === 'override');
   const promotions = rows.filter((r) => r.promotedToProduction);
@@ -76,7 +83,8 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
           title: 'Promotion history (production changes, newest first)',
           columns: [
             { key: 'id', label: 'row' },
-            { key: 'time', label: 'time' },
+            { key: 'time', label: 'recorded' },
+            { key: 'asOf', label: 'data as of' },
             { key: 'action', label: 'action' },
             { key: 'model', label: 'model' },
             { key: 'sha256', label: 'sha256' },
@@ -86,6 +94,7 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
           rows: promotions.map((r) => ({
             id: r.id,
             time: r.timestamp,
+            asOf: r.asOf,
             action: r.action,
             model: r.modelPath,
             sha256: r.modelSha256?.slice(0, 12) ?? null,
@@ -108,7 +117,8 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
           title: 'Decisions, newest first',
           columns: [
             { key: 'id', label: 'row' },
-            { key: 'time', label: 'time' },
+            { key: 'time', label: 'recorded' },
+            { key: 'asOf', label: 'data as of' },
             { key: 'model', label: 'model' },
             { key: 'action', label: 'action' },
             { key: 'recommendation', label: 'decision' },
@@ -117,6 +127,7 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
           rows: decisions.map((r) => ({
             id: r.id,
             time: r.timestamp,
+            asOf: r.asOf,
             model: r.modelPath,
             action: r.action,
             recommendation: r.action === 'override' ? 'OVERRIDE' : r.recommendation,

@@ -94,15 +94,15 @@ describe('the report over the demo data, in Chromium', () => {
         page.on('pageerror', (e) => errors.push(String(e)));
         page.on('request', (r) => requests.push(r.url()));
         await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-        const seen = await page.evaluate(() => ({
+        // evaluated in the page (a string, so this file needs no DOM types)
+        const seen = (await page.evaluate(`({
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
           svgs: document.querySelectorAll('figure.chart svg').length,
           sections: [...document.querySelectorAll('main > section')].map((s) => s.id),
           // every chart is drawn (has marks), not an empty frame
-          drawn: [...document.querySelectorAll('figure.chart svg')].filter((s) => s.querySelectorAll('path').length > 2)
-            .length,
-        }));
+          drawn: [...document.querySelectorAll('figure.chart svg')].filter((s) => s.querySelectorAll('path').length > 2).length,
+        })`)) as { scrollWidth: number; innerWidth: number; svgs: number; sections: string[]; drawn: number };
         expect(errors, name).toEqual([]);
         expect(requests, name).toEqual([pathToFileURL(file).href]);
         expect(seen.scrollWidth, `${name}: no page-wide horizontal scroll`).toBeLessThanOrEqual(seen.innerWidth);
