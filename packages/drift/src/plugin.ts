@@ -15,6 +15,7 @@ import { DriftMonitor } from './DriftMonitor.js';
 import { DriftSeries } from './DriftSeries.js';
 import { driftOptionsSchema } from './config.js';
 import { driftRoutes } from './driftRoutes.js';
+import { driftReportSections } from './driftReportSection.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
@@ -70,6 +71,7 @@ export const driftPlugin = definePlugin({
         distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
       }),
       metrics: driftMetrics(monitor, history, options),
+      report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,
     };
   },
