@@ -1,6 +1,7 @@
 import { type CommandContext, VigilError } from '@vigil/core';
 import { type BacktestDetector, type BacktestResult, type Episode, backtestDrift } from './backtest.js';
-import { type DriftOptions, RECOMMENDED_DEFAULTS, SPEC_DEFAULTS } from './config.js';
+import { cusumDetector, specDetector } from './backtestDetectors.js';
+import type { DriftOptions } from './config.js';
 import type { FeatureTable } from './featureRows.js';
 
 /** An option the caller got wrong: exit 2, like any VIGIL_INVALID_INPUT. */
@@ -12,33 +13,11 @@ export type DetectorChoice = 'spec' | 'recommended';
 /**
  * The detector a backtest runs. `spec`: the spec's DriftDetector (KS per feature, window 100,
  * D > 0.15 and Holm-corrected p < 0.05). `recommended`: what the drift plugin raises retraining
- * requests from by default: the per-step CUSUMs on each feature (k, h from RECOMMENDED_DEFAULTS),
+ * requests from by default: the per-step CUSUMs on each feature (the shipped default's k, h, release, cap),
  * as drift episodes, in drift when any feature's is.
  */
 export function backtestDetector(choice: DetectorChoice, features: readonly string[]): BacktestDetector {
-  if (choice === 'spec') {
-    return {
-      kind: 'ks',
-      features: [...features],
-      windowSize: SPEC_DEFAULTS.windowSize,
-      alertThreshold: SPEC_DEFAULTS.alertThreshold,
-      alpha: SPEC_DEFAULTS.alpha,
-      correction: SPEC_DEFAULTS.correction,
-    };
-  }
-  const c = RECOMMENDED_DEFAULTS.cusum;
-  const cusums = features.flatMap((feature) =>
-    c.statistics.map((statistic) => ({
-      kind: 'cusum' as const,
-      feature,
-      statistic,
-      k: c.k,
-      h: c.h,
-      direction: c.direction,
-      quietSteps: c.quietSteps,
-    })),
-  );
-  return cusums.length === 1 ? (cusums[0] as BacktestDetector) : { kind: 'any', detectors: cusums };
+  return choice === 'spec' ? specDetector(features) : cusumDetector(features);
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
