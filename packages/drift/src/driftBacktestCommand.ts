@@ -57,29 +57,45 @@ export interface BacktestCommandOptions {
   readonly to?: string;
 }
 
-/** `vigil drift backtest`: runs a detector over a dated history with a rolling baseline. */
-export function driftBacktest(
-  table: FeatureTable,
-  o: BacktestCommandOptions,
-  ctx: CommandContext<DriftOptions>,
-): number {
-  const { usageError } = ctx;
+export type BacktestReport = BacktestResult & {
+  readonly detector: DetectorChoice;
+  readonly features: string[];
+  readonly baselineSize: number;
+};
+
+/**
+ * Runs a detector over a dated table with a rolling baseline and scores it against the episodes. The one
+ * implementation behind `vigil drift backtest` and `POST /api/drift/backtest`; bad options are VIGIL_INVALID_INPUT
+ * naming the option.
+ */
+export function runBacktest(table: FeatureTable, o: BacktestCommandOptions): BacktestReport {
   if (o.detector !== 'spec' && o.detector !== 'recommended')
-    throw usageError(`--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`);
+    throw badOption(
+      'detector',
+      o.detector,
+      `--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`,
+    );
   const features = o.features?.length ? [...o.features] : [...table.names];
   const unknown = features.filter((f) => !table.names.includes(f));
   if (unknown.length)
-    throw usageError(`--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`);
+    throw badOption(
+      'features',
+      unknown,
+      `--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`,
+    );
   const episodes = o.episodes.map(parseEpisode);
   const undated = table.rows.find((r) => r.date === undefined);
-  if (undated) throw usageError(`line ${undated.line}: a backtest needs a date (or timestamp) on every row`);
+  if (undated)
+    throw badOption('rows', undated.line, `line ${undated.line}: a backtest needs a date (or timestamp) on every row`);
   for (let i = 1; i < table.rows.length; i++) {
     const [a, b] = [table.rows[i - 1], table.rows[i]] as [
       { date: string; line: number },
       { date: string; line: number },
     ];
     if (!(b.date > a.date))
-      throw usageError(
+      throw badOption(
+        'rows',
+        b.date,
         `line ${b.line}: date ${b.date} is not after line ${a.line}'s ${a.date}; rows must be in strictly increasing date order`,
       );
   }
@@ -98,8 +114,18 @@ export function driftBacktest(
     ...(o.from ? { from: o.from } : {}),
     ...(o.to ? { to: o.to } : {}),
   });
-  if (ctx.json()) ctx.printJson({ detector: o.detector, features, baselineSize: o.baselineSize, ...result });
-  else printBacktest(result, o.detector, features, o.baselineSize, ctx);
+  return { detector: o.detector, features, baselineSize: o.baselineSize, ...result };
+}
+
+/** `vigil drift backtest`: runBacktest, printed. */
+export function driftBacktest(
+  table: FeatureTable,
+  o: BacktestCommandOptions,
+  ctx: CommandContext<DriftOptions>,
+): number {
+  const r = runBacktest(table, o);
+  if (ctx.json()) ctx.printJson(r);
+  else printBacktest(r, r.detector, r.features, r.baselineSize, ctx);
   return ctx.exit.ok;
 }
 
