@@ -8,6 +8,7 @@ import { gateView } from '@vigil/gate';
 import { replayView } from '@vigil/replay';
 import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
+import { driftDistributionDocument, driftSeriesDocument } from './fixtureDrift.js';
 
 /** The first-party plugins' views, as their packages declare them (scripts served from those packages). */
 const VIEWS: Record<string, PluginView> = {
@@ -118,6 +119,17 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         const events = drift.filter((e) => !req.query.type || e.type === req.query.type);
         return { events: events.slice(Math.max(0, events.length - limit)), thresholds: DRIFT_THRESHOLDS };
       });
+
+      scope.get(
+        '/api/drift/series',
+        async (req: FastifyRequest<{ Querystring: { model?: string; from?: string; to?: string } }>) =>
+          driftSeriesDocument(req.query, opts.empty),
+      );
+      scope.get(
+        '/api/drift/distribution',
+        async (req: FastifyRequest<{ Querystring: { model?: string; feature?: string; step?: string } }>) =>
+          opts.empty ? null : driftDistributionDocument(req.query),
+      );
 
       scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) =>
         replayDocument(Number(req.query.top ?? 20), opts.empty),

@@ -595,6 +595,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         model: e.model,
         onset: e.onset,
         end: e.end,
+        endReason: e.endReason,
         peak: e.peak,
         peakDate: e.peakStep,
         statistics: e.statistics,

@@ -35,6 +35,8 @@ export interface DemoSummary {
     model: string;
     onset: string;
     end: string | null;
+    /** 'quiet', or 'retired' when the model stopped predicting (replaced); null while open. */
+    endReason: string | null;
     peak: number;
     peakDate: string;
     statistics: readonly string[];
@@ -145,7 +147,7 @@ export function formatSummary(s: DemoSummary): string {
   lines.push('', 'Drift episodes (per-step CUSUMs, one retraining request each):');
   for (const e of s.driftEpisodes) {
     lines.push(
-      `  ${e.onset} .. ${e.end ?? 'open'} (${e.model}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
+      `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
     );
   }
   if (s.driftEpisodes.length === 0) lines.push('  none');

@@ -28,6 +28,8 @@ export interface DriftEpisode {
   /** Detectors and CUSUM statistics that were active during it. */
   readonly reasons: readonly string[];
   readonly statistics: readonly string[];
+  /** Why it ended (null while open): 'quiet', or 'retired' when the model stopped predicting. */
+  readonly endReason: string | null;
 }
 
 /** Reads the drift plugin's `drift_monitoring` table: the only reader outside the monitor that writes it. */
@@ -79,7 +81,11 @@ export class DriftHistory {
       'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'
     >[];
     return rows.map((r) => {
-      const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
+      const d = JSON.parse(String(r.details_json)) as {
+        reasons?: string[];
+        statistics?: string[];
+        end_reason?: string;
+      };
       return {
         model: String(r.model_version),
         onset: String(r.step),
@@ -88,6 +94,7 @@ export class DriftHistory {
         peakStep: String(r.episode_peak_step),
         reasons: d.reasons ?? [],
         statistics: d.statistics ?? [],
+        endReason: r.episode_end === null ? null : (d.end_reason ?? 'quiet'),
       };
     });
   }

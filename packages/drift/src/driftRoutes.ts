@@ -2,12 +2,21 @@ import { type PluginRoutes, type QueryString, intParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import type { DriftDistribution } from './DriftDistribution.js';
 import type { DriftHistory } from './DriftHistory.js';
+import type { DriftSeries } from './DriftSeries.js';
 import type { DriftOptions } from './config.js';
+import { driftViewRoutes } from './driftViewRoutes.js';
 
 /** `GET /api/drift`: drift checks over time from drift_monitoring (docs/api.md, Drift). */
-export function driftRoutes(history: DriftHistory, options: DriftOptions): PluginRoutes {
+export function driftRoutes(
+  history: DriftHistory,
+  options: DriftOptions,
+  views?: { series: DriftSeries; distribution: DriftDistribution },
+): PluginRoutes {
   return async (app: FastifyInstance) => {
+    // the dashboard's analysis reads: GET /api/drift/series, /api/drift/distribution
+    if (views) driftViewRoutes(app, views);
     app.get(
       '',
       { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },

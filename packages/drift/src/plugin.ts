@@ -9,8 +9,10 @@ import {
 } from '@vigil/core';
 import { driftCommands } from './commands.js';
 import { DriftEvents } from './DriftEvents.js';
+import { DriftDistribution } from './DriftDistribution.js';
 import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
+import { DriftSeries } from './DriftSeries.js';
 import { driftOptionsSchema } from './config.js';
 import { driftRoutes } from './driftRoutes.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
@@ -62,7 +64,10 @@ export const driftPlugin = definePlugin({
       ],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
-      routes: driftRoutes(history, options),
+      routes: driftRoutes(history, options, {
+        series: new DriftSeries(deps.dataSource, options.alertThreshold),
+        distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
+      }),
       view: driftView,
     };
   },
