@@ -38,7 +38,8 @@ function decisionBadge(r) {
   // an override promotes against the gate's REJECT: say so instead of showing REJECT beside "promoted"
   if (r.action === 'override') return badge('OVERRIDE', 'insufficient');
   // a rollback restores the previous model: neither an approval nor a rejection
-  if (r.action === 'rollback') return badge('ROLLBACK', 'insufficient');
+  if (r.action === 'rollback')
+    return r.promotedToProduction ? badge('ROLLBACK', 'insufficient') : badge('REFUSED', 'fail');
   const kind = r.recommendation === 'PROMOTE' || r.approved ? 'pass' : 'fail';
   return badge(r.recommendation ?? (r.approved ? 'PROMOTE' : 'REJECT'), kind);
 }
