@@ -67,6 +67,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/gate/rollback': {},
     'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
     'POST /api/gate/shadows/stop': { model: 'm-live' },
+    'POST /api/drift/baseline': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/check': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/backtest': { rows: [{ date: '2020-01-01', a: 1 }] },
   });
 
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
