@@ -25,6 +25,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { driftMetrics } from './driftMetrics.js';
 import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
@@ -69,6 +70,7 @@ export const driftPlugin = definePlugin({
         series: new DriftSeries(deps.dataSource, options.alertThreshold),
         distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
       }),
+      metrics: driftMetrics(monitor, history, options),
       report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,
     };
