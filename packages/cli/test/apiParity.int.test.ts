@@ -164,7 +164,7 @@ describe.each(testDatabases())('every CLI command has an HTTP equivalent in Open
           problems.push(`${r} is mounted but not in the OpenAPI document`);
       // 4. each documented operation has its request and response schemas
       const schemaOwed: string[] = [];
-      const byRoute = new Map(
+      const byRoute = new Map<string, RouteOptions>(
         mounted.flatMap((r) =>
           (Array.isArray(r.method) ? r.method : [r.method]).map(
             (m) => [`${m} ${r.url.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`, r] as const,
