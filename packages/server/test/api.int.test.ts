@@ -68,6 +68,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
     'POST /api/gate/shadows/stop': { model: 'm-live' },
     'POST /api/prune': { dryRun: true },
+    'POST /api/drift/baseline': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/check': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/backtest': { rows: [{ date: '2020-01-01', a: 1 }] },
   });
 
   it('prunes resolved predictions past a policy, as `vigil prune` does: a dry run counts, a bad policy names its field', async () => {
