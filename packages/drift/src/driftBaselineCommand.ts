@@ -51,8 +51,13 @@ export async function storeBaseline(
   }
   const all = featureColumns(table);
   const features = Object.fromEntries(names.map((n) => [n, all[n] as Float64Array]));
+  // dated rows (and symbols) make the baseline's steps, as live windows are sized: calibration replays whole steps
+  const dated = table.rows.length > 0 && table.rows.every((r) => r.date !== undefined);
+  const withSymbols = dated && table.rows.every((r) => r.symbol !== undefined);
   const d = await monitor.setBaseline({
     features,
+    ...(dated ? { timestamps: table.rows.map((r) => new Date(Date.parse(r.date as string)).toISOString()) } : {}),
+    ...(withSymbols ? { symbols: table.rows.map((r) => r.symbol as string) } : {}),
     ...(table.regimes ? { regimes: table.regimes } : {}),
     ...(table.predictions ? { predictions: table.predictions } : {}),
   });

@@ -30,7 +30,8 @@ const isSkipped = (x: unknown): x is Skipped => typeof x === 'object' && x !== n
  */
 function fitCalibration(d: DriftDetector, length: number, options: DriftOptions): string | undefined {
   const c = d.calibration;
-  if (!c) return undefined;
+  // design-effect thresholds follow each window's size: nothing to redo (and the live detector is never changed)
+  if (!c || c.designEffects) return undefined;
   const lost = Math.max(...d.featureNames.map((n) => (d.transformOf(n) === 'none' ? 0 : 1)));
   if (c.windowSize === length - lost) return undefined;
   try {

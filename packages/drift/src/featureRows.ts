@@ -5,6 +5,8 @@ export interface FeatureRow {
   /** Line in the file (1-based), for error messages. */
   readonly line: number;
   readonly date?: string;
+  /** The row's symbol, when given (per-symbol transforms and steps of a dated baseline). */
+  readonly symbol?: string;
   readonly regime?: string;
   readonly prediction?: { readonly label: number; readonly confidence: number };
   readonly features: Readonly<Record<string, number>>;
@@ -196,6 +198,7 @@ function featureTable(raws: Raw[], issues: Issue[], what: string, whole: string)
       line: r.line,
       features,
       ...(typeof date === 'string' ? { date } : {}),
+      ...(typeof r.fields.symbol === 'string' && r.fields.symbol !== '' ? { symbol: r.fields.symbol } : {}),
       ...(hasRegime ? { regime: regime as string } : {}),
       ...(hasPrediction ? { prediction: { label: label as number, confidence: confidence as number } } : {}),
     });
