@@ -14,6 +14,7 @@ import { createTestDatabase } from '@vigil/host/testing';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
 import { makePredictions } from '@vigil/test-utils';
+import { hookTimer } from './hookTimer.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-breakdown-'));
 const total = Number(process.env.VIGIL_BENCH_RECORDS ?? 200_000);
@@ -23,29 +24,9 @@ const width = Number(process.env.VIGIL_BENCH_SYMBOLS ?? named.length);
 const symbols = Array.from({ length: width }, (_, i) => named[i] ?? `S${String(i).padStart(4, '0')}`);
 const records = makePredictions(total, { seed: 5, symbols });
 
-const spent = new Map();
+const timer = hookTimer();
+const spent = timer.spent;
 const add = (k, ms) => spent.set(k, (spent.get(k) ?? 0) + ms);
-let timing = false;
-const timed = (plugin) => ({
-  ...plugin,
-  async init(deps, options) {
-    const inst = await plugin.init(deps, options);
-    const hooks = inst.hooks ?? {};
-    const wrapped = {};
-    for (const [which, fn] of Object.entries(hooks)) {
-      wrapped[which] = async (recs, ctx) => {
-        const t = performance.now();
-        try {
-          return await fn.call(hooks, recs, ctx);
-        } finally {
-          if (timing) add(`${plugin.id}.${which}`, performance.now() - t);
-        }
-      };
-    }
-    return { ...inst, hooks: wrapped };
-  },
-});
-
 const onPostgres = process.env.VIGIL_BENCH_DB === 'postgres';
 const pg = onPostgres ? await createTestDatabase('postgres') : undefined;
 const host = createHost({
@@ -54,11 +35,11 @@ const host = createHost({
     log: { level: 'silent' },
     plugins: { gate: { options: { root: dir } } },
   },
-  plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin].map(timed),
+  plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin].map(timer.wrap),
 });
 await host.start();
 await host.observe(makePredictions(250, { seed: 6, symbols, idPrefix: 'warm-' }));
-timing = true;
+timer.on = true;
 const perBatch = [];
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
@@ -73,7 +54,7 @@ for (let i = 0; i < records.length; i += batch) {
 }
 const wall = performance.now() - t0 - (spent.get('validate (again, apart)') ?? 0);
 const cpu = process.cpuUsage(cpu0);
-timing = false;
+timer.on = false;
 await host.stop();
 await pg?.cleanup();
 rmSync(dir, { recursive: true, force: true });
