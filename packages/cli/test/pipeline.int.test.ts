@@ -131,39 +131,60 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    const expected = new Map(wrong.map((p) => [`${p.symbol}|${p.timestamp.slice(0, 10)}`, p]));
+    // every row joins back to the caller's prediction by id and modelVersion, in observe's vocabulary
+    const expected = new Map(wrong.map((p) => [p.id, p]));
     expect(rows).toHaveLength(wrong.length - heldOutErrors);
     for (const row of rows) {
-      const p = expected.get(`${row.symbol}|${row.date}`) as PredictionRecord;
+      const p = expected.get(row.id) as PredictionRecord;
+      expect(p, row.id).toBeDefined();
       expect(row).toMatchObject({
+        id: p.id,
+        modelVersion: p.modelVersion,
+        symbol: p.symbol,
+        timestamp: p.timestamp,
         regime: p.regime,
-        predicted_label: p.predictedLabel,
-        true_label: actual.get(p.id),
+        predictedLabel: p.predictedLabel,
+        actualLabel: actual.get(p.id),
         confidence: p.confidence,
-        error_score: p.confidence,
+        errorScore: p.confidence,
       });
+      expect(Number.isInteger(row.bufferId)).toBe(true);
       expect(row.features).toEqual(p.features);
     }
-    expect(rows.map((x) => x.error_score)).toEqual([...rows.map((x) => x.error_score)].sort((a, b) => b - a));
+    expect(rows.map((x) => x.errorScore)).toEqual([...rows.map((x) => x.errorScore)].sort((a, b) => b - a));
 
     const csv = await w.cli(['replay', 'export', '--format', 'csv']);
     expect(csv.code, csv.stderr).toBe(0);
     const parsed = parseCsv(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(parsed[0] ?? {}).slice(0, 10)).toEqual([
+      'id',
+      'modelVersion',
+      'bufferId',
+      'symbol',
+      'timestamp',
+      'regime',
+      'actualLabel',
+      'predictedLabel',
+      'confidence',
+      'errorScore',
+    ]);
     expect(
       parsed.map((c) => ({
-        id: Number(c.id),
+        id: c.id,
+        modelVersion: c.modelVersion,
         symbol: c.symbol,
-        date: c.date,
-        true_label: Number(c.true_label),
+        timestamp: c.timestamp,
+        actualLabel: Number(c.actualLabel),
         confidence: Number(c.confidence),
         features: { f0: Number(c.f0), f1: Number(c.f1), f2: Number(c.f2) },
       })),
     ).toEqual(
       rows.map((x) => ({
         id: x.id,
+        modelVersion: x.modelVersion,
         symbol: x.symbol,
-        date: x.date,
-        true_label: x.true_label,
+        timestamp: x.timestamp,
+        actualLabel: x.actualLabel,
         confidence: x.confidence,
         features: x.features,
       })),
@@ -182,11 +203,11 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const b = await sample();
     expect(a).toHaveLength(40);
     expect(b.map((x) => x.id)).toEqual(a.map((x) => x.id));
-    const total = rows.reduce((s, x) => s + x.error_score ** 0.6, 0);
-    const minP = Math.min(...rows.map((x) => x.error_score ** 0.6 / total));
+    const total = rows.reduce((s, x) => s + x.errorScore ** 0.6, 0);
+    const minP = Math.min(...rows.map((x) => x.errorScore ** 0.6 / total));
     const maxW = (rows.length * minP) ** -0.4;
     for (const d of a) {
-      const p = d.error_score ** 0.6 / total;
+      const p = d.errorScore ** 0.6 / total;
       expect(d.probability).toBeCloseTo(p, 12);
       expect(d.weight).toBeCloseTo((rows.length * p) ** -0.4 / maxW, 12);
     }

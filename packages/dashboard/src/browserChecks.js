@@ -225,7 +225,7 @@ async function checkReplay(ctx, shoot) {
   const ids = await view
     .locator('[data-testid^="replay-error-row-"]')
     .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
-  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.id)).join(','));
+  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.bufferId)).join(','));
   await shoot('replay');
   return { total: s.total, topErrors: data.top.length };
 }

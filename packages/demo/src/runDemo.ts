@@ -161,8 +161,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         return {
           symbol: s.symbol,
           regime: s.regime,
-          predicted: p.label,
-          actual: s.label as number,
+          predictedLabel: p.label,
+          actualLabel: s.label as number,
           confidence: p.confidence,
           features: s.features,
         };
@@ -185,7 +185,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const stressRows = await stress.rows();
       const stressPredictions = stressRows.map((r) => ({
         id: r.id,
-        predicted: predict(
+        predictedLabel: predict(
           model,
           FEATURES.map((f) => r.features[f] as number),
         ).label,
@@ -323,25 +323,27 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const { trainRows, validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
       const mix = await buffer.buildTrainingMix(
         { features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) },
-        { seed: seed + version },
+        // the live model's own mistakes: each model keeps its own buffer
+        { seed: seed + version, model: live.version },
       );
       const candidate = train(`m${version}`, days[day - HORIZON] as string, mix);
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));
       const path = join(o.workDir, MODELS, 'candidates', `m${version}.json`);
       saveModel(candidate, path);
       // every buffered error, the held-out ones (never in the training mix) included: only those are judged
-      const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
-      const heldOut = await buffer.getHeldOutSamples();
+      const mine = { model: live.version };
+      const buffered = [...(await buffer.getBufferedSamples(mine)), ...(await buffer.getHeldOutSamples(mine))];
+      const heldOut = await buffer.getHeldOutSamples(mine);
       const replayPredictions = buffered.map((b) => ({
-        bufferId: b.id,
-        predicted: predict(candidate, b.features).label,
+        bufferId: b.bufferId,
+        predictedLabel: predict(candidate, b.features).label,
       }));
       const replayBaselinePredictions = buffered.map((b) => ({
-        bufferId: b.id,
-        predicted: predict(live, b.features).label,
+        bufferId: b.bufferId,
+        predictedLabel: predict(live, b.features).label,
       }));
-      const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.label).length;
-      const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.label).length;
+      const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.actualLabel).length;
+      const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.actualLabel).length;
       replayFigures.push({
         date: days[day] as string,
         model: candidate.version,
@@ -381,6 +383,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           days[day - HORIZON] as string,
           await buffer.buildTrainingMix(trainingSetOf(trainRows), {
             seed: seed + version,
+            model: live.version,
             replayFraction: 0.2,
             replayWeight: 3,
           }),
@@ -424,8 +427,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       })(),
     };
 
-    const weakest = tracker.getWeakestSectors(3);
-    const stats = await buffer.getErrorStats();
+    // figures are per model: the weakest sectors and the buffer of the model live at the end
+    const weakest = tracker.getWeakestSectors(3, { model: live.version });
+    const stats = await buffer.getErrorStats({ model: live.version });
     const alarms = await host.container.resolve(driftHistoryToken).read({ detectedOnly: true });
     const episodes = await host.container.resolve(driftHistoryToken).episodes();
     const summary: DemoSummary = {
@@ -433,7 +437,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       predictions: samples.filter((s) => s.dayIndex >= firstLive).length,
       resolved: (await host.container.resolve(predictionLogToken).counts()).resolved,
       accuracy: (() => {
-        const perf = Object.values(tracker.getSectorPerformance());
+        // the live system's accuracy: every model's predictions while it was live, summed explicitly
+        const perf = tracker.models().flatMap((model) => Object.values(tracker.getSectorPerformance({ model })));
         const total = perf.reduce((a, p) => a + p.total, 0);
         return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
       })(),

@@ -1,4 +1,4 @@
-import { type PluginRoutes, type QueryString, intParam } from '@vigil/core';
+import { type PluginRoutes, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -13,8 +13,11 @@ export function driftRoutes(history: DriftHistory, options: DriftOptions): Plugi
       { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },
       async (req) => {
         const q = req.query as QueryString;
+        const model = modelParam(q);
         const events = await history.read({
           ...(q.type !== undefined ? { type: q.type } : {}),
+          // each check is one model's (its `model`); ?model= keeps one model's checks
+          ...(model !== undefined ? { model } : {}),
           limit: intParam(q, 'limit', 500, 1, 10_000),
         });
         const t = options.alertThreshold;

@@ -27,8 +27,8 @@ const ctx = (h: TestHost, validation: ValidationResults, threshold?: number): Cr
 const calm = Array.from({ length: 200 }, (_, i) => ({
   symbol: 'AAPL',
   regime: 'normal',
-  predicted: i % 2,
-  actual: i % 2,
+  predictedLabel: i % 2,
+  actualLabel: i % 2,
   confidence: 0.7,
 }));
 
@@ -72,7 +72,8 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     expect(stress[0]).toMatchObject({ features: { vix: 40 }, modelVersion: 'live-7' });
     const c = criterionOf(host);
     // right on k of the 36 logged crash rows: 24/36 = 66.7% > 65% passes, 23/36 = 63.9% fails
-    const predict = (k: number) => stress.map((r, i) => ({ id: r.id, predicted: i < k ? r.actual : 1 - r.actual }));
+    const predict = (k: number) =>
+      stress.map((r, i) => ({ id: r.id, predictedLabel: i < k ? r.actualLabel : 1 - r.actualLabel }));
     const pass = await c.evaluate(
       ctx(host, { predictions: calm, stressPredictions: predict(24) } as ValidationResults),
     );
@@ -91,9 +92,9 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     // ids of normal-regime or unresolved rows do not count
     const extra = [
       ...predict(36),
-      { id: 'normal-1', predicted: 1 },
-      { id: 'crash-39', predicted: 1 },
-      { id: 'nope', predicted: 0 },
+      { id: 'normal-1', predictedLabel: 1 },
+      { id: 'crash-39', predictedLabel: 1 },
+      { id: 'nope', predictedLabel: 0 },
     ];
     expect(
       await c.evaluate(ctx(host, { predictions: calm, stressPredictions: extra } as ValidationResults)),
@@ -101,9 +102,12 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     // bad input names the field
     await expect(
       c.evaluate(
-        ctx(host, { predictions: calm, stressPredictions: [{ id: 'crash-1', predicted: 7 }] } as ValidationResults),
+        ctx(host, {
+          predictions: calm,
+          stressPredictions: [{ id: 'crash-1', predictedLabel: 7 }],
+        } as ValidationResults),
       ),
-    ).rejects.toThrow(/stressPredictions\[0\]\.predicted/);
+    ).rejects.toThrow(/stressPredictions\[0\]\.predictedLabel/);
   });
 
   it('with too little crash history anywhere: rejects by default, or reports insufficient as advisory when configured', async () => {
@@ -112,7 +116,7 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     const stress = await host.container.resolve(stressHistoryToken).rows();
     const v = {
       predictions: calm,
-      stressPredictions: stress.map((r) => ({ id: r.id, predicted: r.actual })),
+      stressPredictions: stress.map((r) => ({ id: r.id, predictedLabel: r.actualLabel })),
     } as ValidationResults;
     const r = await criterionOf(host).evaluate(ctx(host, v));
     expect(r).toMatchObject({
