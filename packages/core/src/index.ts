@@ -109,3 +109,4 @@ export { type Interval, Z_95, wilsonInterval } from './stats/wilson.js';
 export { binomialUpperTail } from './stats/binomialTail.js';
 export { chi2Sf, gammaQ, logGamma } from './stats/gamma.js';
 export { type McNemarResult, mcnemar } from './stats/mcnemar.js';
+export { type DayPairedRow, type PairedByDay, type PairedDay, pairedByDay } from './stats/pairedByDay.js';

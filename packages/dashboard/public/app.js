@@ -3,8 +3,14 @@
 // module served from its plugin's package that exports `render(root, ctx)`. A disabled plugin
 // contributes no view, so it has no tab. Each view renders into a
 // <section data-testid="view-<route>" data-state="loading|ready|error">.
+//
+// The filter bar (model, date range) is shared by every view and lives in the hash's query
+// (`#/drift?model=m3&from=2015-06-01&to=2016-06-30`), so a link shares the view as it was seen.
+// Views read it as `ctx.filters` ({ model?, from?, to? }) and report the models they know with
+// `ctx.reportModels(list)`, which fills the model picker (no view or plugin is named here).
 import { getJson } from './js/api.js';
 import { h } from './js/dom.js';
+import { FILTER_KEYS, filterQuery, parseRoute } from './js/filters.js';
 
 /** route -> { title, label, script, render? } */
 const views = {};
@@ -36,14 +42,67 @@ async function moduleOf(view) {
 }
 
 function parseHash() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/');
-  const name = views[parts[0]] ? parts[0] : defaultRoute;
-  const rest = parts.slice(1).join('/');
-  return { name, param: rest ? decodeURIComponent(rest) : undefined };
+  const { route, param, filters } = parseRoute(location.hash);
+  return { name: views[route] ? route : defaultRoute, param, filters };
 }
 
-async function show() {
+// ---- the shared filter bar -------------------------------------------------------------
+const form = document.getElementById('filters');
+const knownModels = new Set();
+
+/** Adds models to the picker (sorted), keeping the selected one even when no view reported it. */
+function reportModels(list) {
+  let changed = false;
+  for (const m of list ?? []) {
+    if (typeof m === 'string' && m && !knownModels.has(m)) {
+      knownModels.add(m);
+      changed = true;
+    }
+  }
+  if (changed) syncFilterBar(parseHash().filters);
+}
+
+function syncFilterBar(filters) {
+  const select = form.elements.model;
+  const models = [...new Set([...knownModels, ...(filters.model ? [filters.model] : [])])].sort();
+  const want = ['', ...models];
+  const have = [...select.options].map((o) => o.value);
+  if (want.join('\u0000') !== have.join('\u0000'))
+    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || 'all models')));
+  select.value = filters.model ?? '';
+  form.elements.from.value = filters.from ?? '';
+  form.elements.to.value = filters.to ?? '';
+  const q = filterQuery(filters);
+  for (const a of document.querySelectorAll('.nav a')) a.setAttribute('href', `#/${a.dataset.route}${q}`);
+  const note = document.querySelector('[data-testid="filter-note"]');
+  note.textContent = filters.from || filters.to || filters.model ? 'filtered: shared in the link' : '';
+}
+
+function applyFilters(next) {
   const { name, param } = parseHash();
+  const path = `#/${name}${param !== undefined ? `/${encodeURIComponent(param)}` : ''}`;
+  location.hash = `${path}${filterQuery(next)}`;
+}
+
+function filtersFromForm() {
+  const out = {};
+  for (const k of FILTER_KEYS) {
+    const v = form.elements[k].value;
+    if (v) out[k] = v;
+  }
+  return out;
+}
+
+form.addEventListener('change', () => applyFilters(filtersFromForm()));
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  applyFilters(filtersFromForm());
+});
+document.getElementById('filter-clear').addEventListener('click', () => applyFilters({}));
+
+async function show() {
+  const { name, param, filters } = parseHash();
+  syncFilterBar(filters);
   const view = views[name];
   if (!view) {
     main.replaceChildren(
@@ -66,7 +125,7 @@ async function show() {
   section.append(body);
   main.replaceChildren(section);
 
-  const ctx = { param, reload: show, isCurrent: () => mine === generation };
+  const ctx = { param, filters, reportModels, reload: show, isCurrent: () => mine === generation };
   try {
     const content = h('div', { class: 'view-body' });
     const render = await moduleOf(view);

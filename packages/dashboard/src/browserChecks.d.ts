@@ -23,7 +23,12 @@ export interface DashboardCheckSummary {
     /** The id of the override report recorded with the token. */
     overrideReportId: number;
   };
-  /** Paths of the screenshots written (empty without screenshotDir). */
+  /**
+   * What the layout checks saw per screen (desktop 1440x900, phone 390x844) and view: the tables
+   * that scroll sideways inside their card (none on a desktop, or the checks throw).
+   */
+  layout: Record<'desktop' | 'phone', Record<string, { scrollingTables: string[] }>>;
+  /** Paths of the screenshots written (empty without screenshotDir); the phone's end in `-390.png`. */
   screenshots: string[];
 }
 

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { SCREENS, layoutProblems, tapMisses, tapPoint } from './browserLayout.js';
 import { findChromium } from './findChromium.js';
 
 const DRIFT_TYPES = ['cusum', 'feature', 'regime', 'prediction'];
@@ -48,7 +49,8 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
     headless: true,
     args,
     env,
-    viewport: { width: 1440, height: 900 },
+    viewport: { width: SCREENS[0].width, height: SCREENS[0].height },
+    hasTouch: true,
     timezoneId: 'UTC',
     locale: 'en-US',
   });
@@ -63,20 +65,34 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       if (m.type() === 'error' && !/status of 401/.test(m.text())) pageErrors.push(m.text());
     });
     const ctx = { page, api, base, token, pageErrors };
-    const shoot = async (name) => {
+    const shots = (suffix) => async (name) => {
       if (!screenshotDir) return;
-      const path = join(screenshotDir, `${name}.png`);
+      const path = join(screenshotDir, `${name}${suffix}.png`);
       await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path, fullPage: true });
       screenshots.push(path);
     };
 
-    const sectors = await checkSectors(ctx, shoot);
-    const drift = await checkDrift(ctx, shoot);
-    const replay = await checkReplay(ctx, shoot);
-    const gate = await checkGate(ctx, shoot);
+    // Every view at each screen size: the figures equal the API's and the layout holds. The
+    // desktop pass also submits the override (once); screenshots of the phone pass end in -390.
+    let sectors;
+    let drift;
+    let replay;
+    let gate;
+    const layout = {};
+    for (const screen of SCREENS) {
+      await page.setViewportSize({ width: screen.width, height: screen.height });
+      const shoot = shots(screen.name === 'desktop' ? '' : `-${screen.width}`);
+      const s = { ...ctx, screen };
+      sectors = await checkSectors(s, shoot);
+      drift = await checkDrift(s, shoot);
+      replay = await checkReplay(s, shoot);
+      const { latest, history, ...figures } = await checkGateFigures(s, shoot);
+      if (screen.name === 'desktop') gate = { ...figures, ...(await checkOverride(s, shoot, { latest, history })) };
+      layout[screen.name] = s.layoutSeen;
+    }
     if (pageErrors.length) throw new DashboardCheckError('any', `the page logged errors: ${pageErrors.join(' | ')}`);
-    return { baseUrl: base, sectors, drift, replay, gate, screenshots };
+    return { baseUrl: base, sectors, drift, replay, gate, layout, screenshots };
   } finally {
     await context.close().catch(() => {});
     await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
@@ -103,6 +119,19 @@ async function openView({ page, base }, route, name) {
 }
 
 const tid = (id) => `[data-testid="${id.replace(/"/g, '\\"')}"]`;
+
+/** The layout of the view on screen now: no page overflow, nothing cut off; on a desktop no table scrolls inside its card. */
+async function checkLayout(ctx, name, what = name) {
+  const { problems, scrollingTables } = await layoutProblems(ctx.page);
+  const at = `${ctx.screen.width}x${ctx.screen.height}`;
+  if (problems.length) throw new DashboardCheckError(name, `layout at ${at} (${what}): ${problems.join('; ')}`);
+  if (ctx.screen.name === 'desktop' && scrollingTables.length)
+    throw new DashboardCheckError(
+      name,
+      `layout at ${at} (${what}): tables wider than their card: ${scrollingTables.join(', ')}`,
+    );
+  ctx.layoutSeen = { ...(ctx.layoutSeen ?? {}), [what]: { scrollingTables } };
+}
 
 async function text(view, id, what) {
   const el = view.locator(tid(id));
@@ -144,13 +173,20 @@ async function checkSectors(ctx, shoot) {
     const marked = (await view.locator(tid(`sector-row-${n}`)).getAttribute('data-weak')) === 'true';
     expectEqual('sectors', `${n} highlighted as weakest`, marked, weakest.has(n));
   }
+  await checkLayout(ctx, 'sectors');
+  const misses = await tapMisses(ctx.page, '[data-testid^="sector-row-"]');
+  if (misses.length)
+    throw new DashboardCheckError('sectors', `taps at ${ctx.screen.width}px miss their row: ${misses.join('; ')}`);
   await shoot('sectors');
 
-  // Drill down into the weakest sector (else the first with predictions) by clicking its row.
+  // Drill down into the weakest sector (else the first with predictions) by tapping its row
+  // where a finger would: the middle of its name, at window coordinates.
   const target = data.weakest[0]?.sector ?? data.sectors.find((s) => s.tracked > 0)?.sector;
   let symbols = 0;
   if (target) {
-    await view.locator(tid(`sector-row-${target}`)).click();
+    const { x, y } = await tapPoint(view.locator(tid(`sector-row-${target}`)));
+    if (ctx.screen.name === 'phone') await ctx.page.touchscreen.tap(x, y);
+    else await ctx.page.mouse.click(x, y);
     const drilled = ctx.page.locator(`[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-panel"]`);
     await drilled.waitFor();
     expectEqual('sectors', 'drill-down sector', await drilled.getAttribute('data-sector'), target);
@@ -176,6 +212,7 @@ async function checkSectors(ctx, shoot) {
       );
     }
     symbols = sym.symbols.length;
+    await checkLayout(ctx, 'sectors', 'drill-down');
     await shoot('sectors-drilldown');
   }
   return { rows, weakest: [...weakest], drilledInto: target ?? null, symbols };
@@ -206,6 +243,7 @@ async function checkDrift(ctx, shoot) {
     out[type] = { events: data.events.length, alerts };
   }
   expectEqual('drift', 'alert rows', await view.locator('[data-testid^="drift-alert-row-"]').count(), totalAlerts);
+  await checkLayout(ctx, 'drift');
   await shoot('drift');
   return out;
 }
@@ -226,12 +264,13 @@ async function checkReplay(ctx, shoot) {
     .locator('[data-testid^="replay-error-row-"]')
     .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
   expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.bufferId)).join(','));
+  await checkLayout(ctx, 'replay');
   await shoot('replay');
   return { total: s.total, topErrors: data.top.length };
 }
 
-async function checkGate(ctx, shoot) {
-  let view = await openView(ctx, 'gate', 'gate');
+async function checkGateFigures(ctx, shoot) {
+  const view = await openView(ctx, 'gate', 'gate');
   const [latest, history, verify] = await Promise.all([
     ctx.api('api/gate/latest'),
     ctx.api('api/gate/history?limit=50&offset=0'),
@@ -290,8 +329,21 @@ async function checkGate(ctx, shoot) {
       .map((r) => String(r.id))
       .join(','),
   );
+  await checkLayout(ctx, 'gate');
   await shoot('gate');
+  return {
+    latestId: latest?.id ?? null,
+    recommendation: latest?.recommendation ?? null,
+    checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
+    chainOk: verify.ok,
+    historyTotal: history.total,
+    latest,
+    history,
+  };
+}
 
+async function checkOverride(ctx, shoot, { latest, history }) {
+  let view = await openView(ctx, 'gate', 'gate');
   // Override without the token: the server refuses, the page shows its refusal, nothing is written.
   const modelPath = latest?.modelPath ?? history.rows[0]?.modelPath;
   if (!modelPath)
@@ -350,11 +402,6 @@ async function checkGate(ctx, shoot) {
   );
   await shoot('gate-override-recorded');
   return {
-    latestId: latest?.id ?? null,
-    recommendation: latest?.recommendation ?? null,
-    checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
-    chainOk: verify.ok,
-    historyTotal: history.total,
     overrideRefusal: refusal.trim(),
     overrideReportId: row.id,
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDashboardChecks } from '../src/browserChecks.js';
+import { layoutProblems, tapMisses } from '../src/browserLayout.js';
 import { findChromium } from '../src/findChromium.js';
 import { MIN_RESOLVED, sectorsDocument } from './fixtureData.js';
 import { type Fixture, startFixtureServer } from './fixtureServer.js';
@@ -55,7 +56,15 @@ describe('dashboard in headless Chromium against a fixture API', () => {
       'gate.png',
       'gate-override-refused.png',
       'gate-override-recorded.png',
+      'sectors-390.png',
+      'sectors-drilldown-390.png',
+      'drift-390.png',
+      'replay-390.png',
+      'gate-390.png',
     ]);
+    // at 1440 every table fits its card; at 390 the wide sectors table scrolls inside its card
+    expect(summary.layout.desktop.sectors.scrollingTables).toEqual([]);
+    expect(summary.layout.phone.sectors.scrollingTables).toEqual(['sectors-table']);
     for (const p of summary.screenshots) expect((await stat(p)).size).toBeGreaterThan(10_000);
   });
 });
@@ -88,6 +97,38 @@ describe('the checks catch a page that disagrees with the API', () => {
     } finally {
       if (saved === undefined) delete process.env.CHROMIUM_PATH;
       else process.env.CHROMIUM_PATH = saved;
+    }
+  });
+});
+
+describe('the layout checks catch a broken layout', () => {
+  it('report page overflow, text cut off by its card, and a tap that lands on something else', async () => {
+    const userDataDir = await mkdtemp(join(tmpdir(), 'vigil-chromium-'));
+    const { executablePath, args, env } = await findChromium();
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args,
+      env,
+      viewport: { width: 390, height: 844 },
+    });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.setContent(`<main>
+        <section class="panel" style="overflow:hidden;width:120px">
+          <table><tr data-testid="row-a"><td data-testid="cell-wide" style="white-space:nowrap">${'x'.repeat(30)}</td></tr></table>
+        </section>
+        <div style="width:600px">wide</div>
+        <table><tr data-testid="row-b"><td>tap me</td></tr></table>
+        <div style="position:fixed;top:0;left:0;right:0;bottom:0"></div>
+      </main>`);
+      const { problems } = await layoutProblems(page);
+      expect(problems.join('\n')).toMatch(/the page is 6\d\dpx wide in a 390px window/);
+      expect(problems.join('\n')).toMatch(/cell-wide is cut off by section.panel/);
+      expect(await tapMisses(page, '[data-testid="row-b"]')).toEqual(['row-b: a tap lands on div']);
+    } finally {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
     }
   });
 });

@@ -12,4 +12,3 @@ export {
   type Prediction,
   type VolatilityModel,
 } from './model.js';
-export { pairedByDay, type PairedRecord, type PairedRow } from './watch.js';

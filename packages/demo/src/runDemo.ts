@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { type Logger, type ValidationPrediction, createLogger, predictionLogToken } from '@vigil/core';
+import { type Logger, type ValidationPrediction, createLogger, pairedByDay, predictionLogToken } from '@vigil/core';
 import {
   type RetrainingRequest,
   driftEventsToken,
@@ -14,7 +14,6 @@ import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
 import { sectorTrackerToken, sectorsPlugin, stressHistoryToken } from '@vigil/sectors';
 import { FEATURES, HORIZON, type Sample, buildDataset } from './dataset.js';
 import { type VolatilityModel, predict, saveModel, train, trainingSetOf } from './model.js';
-import { pairedByDay } from './watch.js';
 import { REGIMES } from './regimes.js';
 import type { DemoSummary, GateDecision } from './summary.js';
 
@@ -278,27 +277,30 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       if (watch && day === watch.until + HORIZON) {
         const w = watch;
         watch = null;
+        // the sign test over days (core's pairedByDay): the rows of one day are not independent
         const test = pairedByDay(
           w.rows.map((s) => ({
             day: s.dayIndex,
-            a: predict(w.replaced, s.x).label === s.label,
-            b: predict(w.promoted, s.x).label === s.label,
+            old: predict(w.replaced, s.x).label === s.label,
+            new: predict(w.promoted, s.x).label === s.label,
           })),
         );
-        const rolledBack = test.pBetter < watchSignificance;
+        const promotedAccuracy = test.newAccuracy ?? 0;
+        const replacedAccuracy = test.oldAccuracy ?? 0;
+        const rolledBack = test.pWorse < watchSignificance;
         watches.push({
           promoted: w.promoted.version,
           replaced: w.replaced.version,
           from: days[w.since] as string,
           to: days[w.until - 1] as string,
           rows: w.rows.length,
-          promotedAccuracy: test.accuracyB,
-          replacedAccuracy: test.accuracyA,
-          pReplacedBetter: test.pBetter,
+          promotedAccuracy,
+          replacedAccuracy,
+          pReplacedBetter: test.pWorse,
           rolledBack,
         });
         if (rolledBack) {
-          const why = `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(test.accuracyB * 100).toFixed(1)}% vs ${(test.accuracyA * 100).toFixed(1)}%, better on ${test.daysB} days vs ${test.daysA}, sign test one-sided p=${test.pBetter.toPrecision(3)})`;
+          const why = `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(promotedAccuracy * 100).toFixed(1)}% vs ${(replacedAccuracy * 100).toFixed(1)}%, better on ${test.daysNewBetter} days vs ${test.daysOldBetter}, sign test one-sided p=${test.pWorse.toPrecision(3)})`;
           await gate.rollback({ actor: 'demo-watch', notes: why });
           decisions.push({
             date: days[day] as string,
@@ -419,7 +421,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       persistence: share((s) => s.persistence === s.label),
       // paired on the same rows: is the model better than "next week like this week"?
       pBetterThanPersistence: pairedByDay(
-        scored.map((s) => ({ day: s.dayIndex, a: livePredicted.get(s.id) === s.label, b: s.persistence === s.label })),
+        scored.map((s) => ({
+          day: s.dayIndex,
+          old: s.persistence === s.label,
+          new: livePredicted.get(s.id) === s.label,
+        })),
       ).pBetter,
       majority: (() => {
         const ones = share((s) => s.label === 1);

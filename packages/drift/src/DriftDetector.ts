@@ -1,8 +1,10 @@
 import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/core';
-import { type ReplayCalibration, calibrateByReplay } from './calibrate.js';
+import { type ReplayCalibration, calibrateByReplay, designEffectThreshold } from './calibrate.js';
 import { type FeatureInput, toColumns } from './featureInput.js';
 import {
+  type MixDesignEffects,
   type PredictionSample,
+  mixDesignEffects,
   type PredictionDriftResult,
   type RegimeDriftResult,
   predictionDrift,
@@ -93,6 +95,7 @@ export class DriftDetector {
   #regimes: string[] | undefined;
   #predictions: PredictionSample[] | undefined;
   #calibration: ReplayCalibration | undefined;
+  #mix: MixDesignEffects = {};
   #warnings: string[] | undefined;
 
   constructor(options: DriftDetectorOptions = {}) {
@@ -154,9 +157,15 @@ export class DriftDetector {
   get calibration(): ReplayCalibration | undefined {
     return this.#calibration;
   }
-  /** The threshold a feature is judged against: calibrated, else `alertThreshold`. */
-  thresholdOf(name: string): number {
-    return this.#calibration?.thresholds[name] ?? this.alertThreshold;
+  /** The threshold a feature is judged against: calibrated (for a window of `windowSize` values), else `alertThreshold`. */
+  thresholdOf(name: string, windowSize?: number): number {
+    const c = this.#calibration;
+    const deff = c?.designEffects?.[name];
+    if (c && deff !== undefined && c.featureRate !== undefined && windowSize !== undefined) {
+      const base = this.#features.get(name)?.series.length ?? 0;
+      return designEffectThreshold(deff, c.featureRate, windowSize, base);
+    }
+    return c?.thresholds[name] ?? this.alertThreshold;
   }
   /** The sorted, transformed baseline of one feature (read-only view for callers that cache). */
   sortedBaseline(name: string): Float64Array | undefined {
@@ -205,6 +214,7 @@ export class DriftDetector {
     this.#regimes = input.regimes ? [...input.regimes] : undefined;
     this.#predictions = input.predictions ? [...input.predictions] : undefined;
     this.#calibration = undefined;
+    this.#mix = {};
     this.#warnings = undefined; // computed on first read: the noise level costs a bisection
   }
 
@@ -230,29 +240,65 @@ export class DriftDetector {
   }
 
   /**
-   * Sets per-feature thresholds from the baseline's own history so that windows replayed inside it
-   * alarm at `targetRate` (e.g. 0.01); afterwards the thresholds alone decide feature drift.
+   * Sets per-feature thresholds from the baseline's own history: windows of whole steps replayed inside it give
+   * each feature's design effect, and the thresholds make the family of features alarm at `targetRate` (e.g.
+   * 0.01) on baseline-like windows; afterwards the thresholds alone decide feature drift. `stepCounts` (values
+   * per baseline step, per feature) and `windowSteps` replay step-aligned windows; without, each value is a step.
    */
-  calibrate(targetRate: number, options: { windowSize?: number; maxReplays?: number } = {}): ReplayCalibration {
+  calibrate(
+    targetRate: number,
+    options: {
+      windowSize?: number;
+      maxReplays?: number;
+      stepCounts?: ReadonlyMap<string, ArrayLike<number>>;
+      windowSteps?: number;
+    } = {},
+  ): ReplayCalibration {
     if (!this.hasBaseline)
       throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'calibrate needs a baseline; call setBaseline first');
     if (!(targetRate > 0 && targetRate < 1))
       throw new VigilError('VIGIL_INVALID_INPUT', `targetRate must be in (0, 1), got ${describeValue(targetRate)}`);
+    const stepped = options.stepCounts !== undefined && options.windowSteps !== undefined;
     const raw = options.windowSize ?? this.windowSize;
     const lost = Math.max(...this.featureNames.map((n) => (this.transformOf(n) === 'none' ? 0 : 1)));
-    const w = raw - lost;
-    if (w < this.minWindowSize || w >= this.baselineSize) {
+    const w = stepped ? (options.windowSteps as number) : raw - lost;
+    const steps = stepped
+      ? Math.min(...[...(options.stepCounts as ReadonlyMap<string, ArrayLike<number>>).values()].map((c) => c.length))
+      : this.baselineSize;
+    if ((!stepped && w < this.minWindowSize) || w < 1 || w >= steps) {
       throw new VigilError(
         'VIGIL_INSUFFICIENT_DATA',
-        `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`,
+        stepped
+          ? `cannot replay windows of ${w} steps inside a baseline of ${steps} steps`
+          : `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`,
       );
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
     const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
     // bound the work (replays x features x window values) so large baselines calibrate in seconds
-    const budget = Math.max(20, Math.floor(2e7 / (w * this.#features.size)));
-    this.#calibration = calibrateByReplay(series, sorted, w, targetRate, Math.min(options.maxReplays ?? 400, budget));
+    const windowValues = stepped ? Math.ceil((w * this.baselineSize) / steps) : w;
+    const budget = Math.max(20, Math.floor(2e7 / (windowValues * this.#features.size)));
+    this.#calibration = calibrateByReplay({
+      series,
+      sorted,
+      windowSteps: w,
+      targetRate,
+      maxReplays: Math.min(options.maxReplays ?? 400, budget),
+      ...(stepped ? { stepCounts: options.stepCounts } : {}),
+    });
     return this.#calibration;
+  }
+
+  /**
+   * Design effects of the regime mix, class mix and confidence from windows of `windowSteps` whole steps replayed
+   * inside the baseline (`counts`: records per baseline step, in the order regimes and predictions were given).
+   */
+  calibrateMix(counts: readonly number[], windowSteps: number): MixDesignEffects {
+    this.#mix = mixDesignEffects(counts, windowSteps, this.#regimes, this.#predictions);
+    return this.#mix;
+  }
+  get mixDesignEffects(): MixDesignEffects {
+    return this.#mix;
   }
 
   /** Restores thresholds computed earlier (e.g. loaded from storage). */
@@ -302,7 +348,7 @@ export class DriftDetector {
     const calibrated = this.#calibration !== undefined;
     const features = names.map((feature, index): FeatureDriftDetail => {
       const r = raw[index] as (typeof raw)[number];
-      const threshold = this.thresholdOf(feature);
+      const threshold = this.thresholdOf(feature, (window.get(feature) as Float64Array).length);
       const cp = corrected[index] as number;
       const drifted = calibrated ? r.statistic > threshold : r.statistic > threshold && cp < this.alpha;
       return {
@@ -337,6 +383,7 @@ export class DriftDetector {
       alpha: this.alpha,
       threshold: this.alertThreshold,
       minWindowSize: this.minWindowSize,
+      ...(this.#mix.regimes !== undefined ? { designEffect: this.#mix.regimes } : {}),
     });
   }
 
@@ -352,7 +399,11 @@ export class DriftDetector {
         value: predictions.length,
       });
     throwIfIssues('prediction window', issues);
-    return predictionDrift(this.#predictions, predictions, { alpha: this.alpha, threshold: this.alertThreshold });
+    return predictionDrift(this.#predictions, predictions, {
+      alpha: this.alpha,
+      threshold: this.alertThreshold,
+      designEffects: this.#mix,
+    });
   }
 }
 

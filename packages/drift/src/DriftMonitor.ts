@@ -177,15 +177,17 @@ export class DriftMonitor {
       ...(b.predictions ? { predictions: b.predictions } : {}),
     });
     const cal = o.calibration;
-    if (b.calibration) d.setCalibration(b.calibration);
+    const records = b.steps?.map((s) => s.stats.n);
+    if (cal && records && records.length > o.windowSteps) d.calibrateMix(records, o.windowSteps);
+    // a calibration stored before design effects (quantiles of row windows) is redone
+    if (b.calibration?.designEffects) d.setCalibration(b.calibration);
     else if (cal) {
       try {
-        const c = d.calibrate(cal.targetFalseAlarmRate, { maxReplays: cal.maxReplays });
-        if (c.inSampleRate === 0)
-          this.deps.logger.warn(
-            'drift calibration is coarser than its target: thresholds sit at the largest replayed D',
-            { replays: c.replays, features: d.featureNames.length, target: c.targetRate },
-          );
+        const counts = stepCounts(b);
+        d.calibrate(cal.targetFalseAlarmRate, {
+          maxReplays: cal.maxReplays,
+          ...(counts ? { stepCounts: counts, windowSteps: o.windowSteps } : {}),
+        });
       } catch (e) {
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }
@@ -531,6 +533,7 @@ export class DriftMonitor {
             distribution_change: r.distributionChange,
             chi_square: r.chiSquare,
             p_value: r.pValue,
+            ...(r.designEffect !== undefined ? { design_effect: r.designEffect } : {}),
             baseline_mix: r.baselineMix,
             window_mix: r.windowMix,
             new_regimes: r.newRegimes,
@@ -723,6 +726,18 @@ export class DriftMonitor {
   }
 }
 
+/** Per feature, the baseline's values per step (when its steps are known and account for every value). */
+function stepCounts(b: StoredBaseline): Map<string, number[]> | undefined {
+  if (!b.steps?.length) return undefined;
+  const out = new Map<string, number[]>();
+  for (const [f, values] of b.features) {
+    const counts = b.steps.map((s) => s.stats.features[f]?.[0] ?? 0);
+    if (counts.reduce((a, c) => a + c, 0) !== values.length) return undefined;
+    out.set(f, counts);
+  }
+  return out;
+}
+
 /** One feature's values over steps, oldest first. */
 function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
   let n = 0;
@@ -754,6 +769,9 @@ function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number):
       p_value: f.pValue,
       corrected_p_value: f.correctedPValue,
       threshold: f.threshold,
+      ...(d.calibration?.designEffects?.[f.feature] !== undefined
+        ? { design_effect: d.calibration.designEffects[f.feature] }
+        : {}),
       drifted: f.drifted,
     })),
   };

@@ -1,4 +1,5 @@
 import type { SortedSample } from './stats/SortedSample.js';
+import { ksExtremesSorted, ksStatistic } from './stats/ks.js';
 
 /**
  * KS statistic of a segment of the baseline against the rest of the baseline (the segment
@@ -23,74 +24,182 @@ export function ksAgainstRest(base: Float64Array, seg: Float64Array): number {
 }
 
 export interface ReplayCalibration {
-  /** Per-feature thresholds: alarm when a feature's D exceeds its threshold. */
+  /** Per-feature thresholds at `windowSize` against the whole baseline: alarm when a feature's D exceeds its threshold. */
   readonly thresholds: Record<string, number>;
-  /** The false-alarm rate asked for, and the rate the thresholds give on the replayed windows. */
+  /** The false-alarm rate asked for (any feature), and the rate the thresholds give on the replayed windows. */
   readonly targetRate: number;
   readonly inSampleRate: number;
   readonly replays: number;
   readonly windowSize: number;
+  /**
+   * Per feature: how much wider D spreads over the replayed windows than over independent rows of the same sizes
+   * (the design effect: (median of sqrt(n m / (n + m)) D over the replays / the Kolmogorov median)^2, at least 1).
+   * Rows of one step share the step (one VIX value for every symbol) and neighbouring steps resemble each other,
+   * so D's null spread is that of far fewer independent rows. Present: thresholds follow each window's size.
+   */
+  readonly designEffects?: Record<string, number>;
+  /** Each feature's share of `targetRate` (Sidak: 1 - (1 - target)^(1 / features)). */
+  readonly featureRate?: number;
+  /** Whole steps per replayed window (rows when the baseline has no steps). */
+  readonly windowSteps?: number;
+}
+
+/** Pr(K > x) for the Kolmogorov distribution (the limit of sqrt(n m / (n + m)) D for independent samples). */
+export function kolmogorovTail(x: number): number {
+  if (x <= 0) return 1;
+  let s = 0;
+  for (let k = 1; k <= 100; k++) {
+    const term = Math.exp(-2 * k * k * x * x);
+    s += k % 2 === 1 ? term : -term;
+    if (term < 1e-17) break;
+  }
+  return Math.min(1, Math.max(0, 2 * s));
+}
+
+/** The x with Pr(K > x) = p (bisection). */
+export function kolmogorovUpper(p: number): number {
+  let lo = 0;
+  let hi = 10;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (kolmogorovTail(mid) > p) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+const K_MEDIAN = kolmogorovUpper(0.5);
+
+/**
+ * The KS threshold of a feature with design effect `deff` for a window of `window` values against `baseline`
+ * values, at per-feature false-alarm rate `rate`: the Kolmogorov quantile at the effective sample sizes. Above 1
+ * the feature cannot alarm at that rate: its own history moves too much for a window this short to tell.
+ */
+export function designEffectThreshold(deff: number, rate: number, window: number, baseline: number): number {
+  if (window <= 0 || baseline <= 0) return Number.POSITIVE_INFINITY;
+  return kolmogorovUpper(rate) * Math.sqrt((deff * (window + baseline)) / (window * baseline));
+}
+
+export interface ReplayInput {
+  /** Per feature: the baseline's (transformed) values, step after step. */
+  readonly series: ReadonlyMap<string, Float64Array>;
+  readonly sorted: ReadonlyMap<string, SortedSample>;
+  /** Per feature: values per step, in order (sum = the series' length); absent: every value is its own step. */
+  readonly stepCounts?: ReadonlyMap<string, ArrayLike<number>>;
+  /** Whole steps per replayed window. */
+  readonly windowSteps: number;
+  readonly targetRate: number;
+  readonly maxReplays?: number;
 }
 
 /**
- * Sets per-feature thresholds so that, over windows replayed inside the baseline (each against
- * the baseline with the window removed), the share of windows where ANY feature alarms is at
- * most `targetRate`. Features are put on one scale by their empirical rank among the replays,
- * so a noisy (autocorrelated) feature gets a higher threshold than a quiet one.
+ * Calibrates per-feature KS thresholds on the baseline's own dependence. Windows of `windowSteps` whole steps are
+ * replayed at step-aligned positions inside the baseline, each against the baseline with the window removed, so
+ * the replays keep what a live window has: every row of a step together (cross-sectional dependence) and
+ * neighbouring steps together (autocorrelation). From each feature's replays comes its design effect (the median
+ * of the scaled D against the Kolmogorov median: a median, because ~steps/window independent windows pin a median
+ * down but not a 1% tail); the threshold is then the Kolmogorov quantile at the effective sizes, at each feature's
+ * Sidak share of the family-wise `targetRate`. Never more liberal than the i.i.d. test (design effect >= 1).
  */
-export function calibrateByReplay(
-  series: ReadonlyMap<string, Float64Array>,
-  sorted: ReadonlyMap<string, SortedSample>,
-  windowLength: number,
-  targetRate: number,
-  maxReplays = 400,
-): ReplayCalibration {
+export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
+  const { series, sorted, windowSteps: W, targetRate } = input;
   const names = [...series.keys()];
-  const len = Math.min(...names.map((n) => (series.get(n) as Float64Array).length));
-  const positions = Math.max(0, len - windowLength + 1);
-  const step = Math.max(1, Math.ceil(positions / maxReplays));
-  const starts: number[] = [];
-  for (let s = 0; s < positions; s += step) starts.push(s);
-  const R = starts.length;
-  const d = names.map((name) => {
-    const x = series.get(name) as Float64Array;
-    const base = sorted.get(name) as SortedSample;
-    return Float64Array.from(starts, (s) => base.distanceExcluding(x.slice(s, s + windowLength).sort()));
+  const counts = names.map((name) => {
+    const given = input.stepCounts?.get(name);
+    const len = (series.get(name) as Float64Array).length;
+    return given ? Array.from(given) : Array.from({ length: len }, () => 1);
   });
-  // rank fraction of each replay's D within its feature; a window's score is its worst feature
-  const sortedD = d.map((col) => col.slice().sort());
-  const rankFrac = (f: number, v: number): number => upperBound(sortedD[f] as Float64Array, v) / R;
-  const score = Float64Array.from(starts, (_, r) => Math.max(...d.map((col, f) => rankFrac(f, col[r] as number))));
-  const candidates = [...new Set(score)].sort((a, b) => a - b);
-  let level = 1;
-  for (const c of candidates) {
-    let above = 0;
-    for (const s of score) if (s > c) above++;
-    if (above / R <= targetRate) {
-      level = c;
-      break;
-    }
-  }
+  const S = Math.min(...counts.map((c) => c.length));
+  // forward replays: a window of W steps against the steps before it, as a live window follows its baseline; the
+  // reference holds at least half the baseline
+  const first = Math.max(1, Math.ceil(S / 2));
+  const positions = Math.max(0, S - W - first + 1);
+  const stride = Math.max(1, Math.ceil(positions / (input.maxReplays ?? 400)));
+  const starts: number[] = [];
+  for (let s = first; s <= S - W; s += stride) starts.push(s);
+  const R = starts.length;
+  const prefix = counts.map((c) => {
+    const p = new Int32Array(c.length + 1);
+    for (let i = 0; i < c.length; i++) p[i + 1] = (p[i] as number) + (c[i] as number);
+    return p;
+  });
+  // per feature and replay: D, and the window's and the reference's sizes
+  const d = names.map(() => new Float64Array(R));
+  const nw = names.map(() => new Float64Array(R));
+  const nr = names.map(() => new Float64Array(R));
+  names.forEach((name, f) => {
+    const x = series.get(name) as Float64Array;
+    const p = prefix[f] as Int32Array;
+    // the sorted reference grows by merging each stretch of steps in once
+    let ref: Float64Array = new Float64Array(0);
+    let upTo = 0;
+    starts.forEach((s, r) => {
+      const end = p[s] as number;
+      if (end > upTo) {
+        ref = mergeSorted(ref, x.slice(upTo, end).sort());
+        upTo = end;
+      }
+      const seg = x.slice(end, p[s + W] as number).sort();
+      (d[f] as Float64Array)[r] = seg.length && ref.length ? ksStatistic(ksExtremesSorted(seg, ref)) : 0;
+      (nw[f] as Float64Array)[r] = seg.length;
+      (nr[f] as Float64Array)[r] = ref.length;
+    });
+  });
+  const featureRate = 1 - (1 - targetRate) ** (1 / Math.max(1, names.length));
+  const designEffects: Record<string, number> = {};
   const thresholds: Record<string, number> = {};
   names.forEach((name, f) => {
-    let t = 0;
-    for (const v of d[f] as Float64Array) if (rankFrac(f, v) <= level && v > t) t = v;
-    thresholds[name] = t;
+    const N = (series.get(name) as Float64Array).length;
+    const z: number[] = [];
+    for (let r = 0; r < R; r++) {
+      const m = (nw[f] as Float64Array)[r] as number;
+      const n = (nr[f] as Float64Array)[r] as number;
+      if (m > 0 && n > 0) z.push(((d[f] as Float64Array)[r] as number) * Math.sqrt((m * n) / (m + n)));
+    }
+    z.sort((a, b) => a - b);
+    const median = z.length ? ((z[(z.length - 1) >> 1] as number) + (z[z.length >> 1] as number)) / 2 : K_MEDIAN;
+    const deff = Math.max(1, (median / K_MEDIAN) ** 2);
+    designEffects[name] = deff;
+    const perWindow = Math.max(1, Math.round((W * N) / Math.max(1, S)));
+    thresholds[name] = designEffectThreshold(deff, featureRate, perWindow, N);
   });
   let alarms = 0;
   for (let r = 0; r < R; r++)
-    if (names.some((name, f) => ((d[f] as Float64Array)[r] as number) > (thresholds[name] as number))) alarms++;
-  return { thresholds, targetRate, inSampleRate: R ? alarms / R : 0, replays: R, windowSize: windowLength };
+    if (
+      names.some((name, f) => {
+        const m = (nw[f] as Float64Array)[r] as number;
+        const t = designEffectThreshold(
+          designEffects[name] as number,
+          featureRate,
+          m,
+          (nr[f] as Float64Array)[r] as number,
+        );
+        return ((d[f] as Float64Array)[r] as number) > t;
+      })
+    )
+      alarms++;
+  const N0 = Math.min(...names.map((n) => (series.get(n) as Float64Array).length));
+  return {
+    thresholds,
+    targetRate,
+    inSampleRate: R ? alarms / R : 0,
+    replays: R,
+    windowSize: Math.max(1, Math.round((W * N0) / Math.max(1, S))),
+    designEffects,
+    featureRate,
+    windowSteps: W,
+  };
 }
 
-/** The number of values <= v in an ascending array. */
-export function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((a[mid] as number) <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** Two ascending arrays merged into one. */
+function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length)
+    out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
+  while (i < a.length) out[k++] = a[i++] as number;
+  while (j < b.length) out[k++] = b[j++] as number;
+  return out;
 }

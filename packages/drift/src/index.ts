@@ -37,7 +37,12 @@ export {
 } from './DriftDetector.js';
 export type { FeatureInput } from './featureInput.js';
 export type { PredictionDriftResult, PredictionSample, RegimeDriftResult } from './mixDrift.js';
-export { calibrateByReplay, ksAgainstRest, type ReplayCalibration } from './calibrate.js';
+export {
+  calibrateByReplay,
+  designEffectThreshold,
+  ksAgainstRest,
+  type ReplayCalibration,
+} from './calibrate.js';
 export { RECOMMENDED_DEFAULTS, SPEC_DEFAULTS, driftOptionsSchema, type DriftOptions } from './config.js';
 export { driftScoreCriterion } from './driftScoreCriterion.js';
 export { driftMonitoringEntity, DRIFT_MONITORING_TABLE, type DriftMonitoringRow } from './entities/DriftMonitoring.js';
@@ -68,6 +73,7 @@ export { meanSd } from './stats/meanSd.js';
 export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';
+export { type KsCalmDaysOptions, type KsCalmDaysResult, ksCalmDays } from './market/ksCalmDays.js';
 export {
   MARKET_FEATURES,
   defaultKsMarketDetector,

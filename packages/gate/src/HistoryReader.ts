@@ -1,8 +1,30 @@
 import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
 import type { DataSource } from 'typeorm';
-import { countHistory, latestHistory, readAllHistory, readHistory } from './PromotionHistory.js';
+import { countHistory, latestHistory, latestProductionRow, readAllHistory, readHistory } from './PromotionHistory.js';
 import { type ChainReport, GENESIS_HASH, KEYED_PREFIX, verifyChain } from './historyChain.js';
 import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
+
+/** What is in production now (`GET /api/gate/production`). */
+export interface ProductionNow {
+  /** The row that put it there, and what it was. */
+  readonly historyId: number;
+  readonly action: HistoryEntry['action'];
+  readonly modelPath: string;
+  readonly modelSha256: string | null;
+  /** Wall-clock time the row was recorded. */
+  readonly recordedAt: string;
+  /** Data time (as-of) of the evidence, when the caller gave one. */
+  readonly asOf: string | null;
+  readonly actor: string | null;
+  /** The approved validation (or the override) of the same bytes; null for a model no decision covers. */
+  readonly decision: {
+    readonly historyId: number;
+    readonly action: HistoryEntry['action'];
+    readonly approved: boolean;
+    readonly recordedAt: string;
+    readonly asOf: string | null;
+  } | null;
+}
 
 /** Reads `model_promotion_history` for the API, the CLI, the dashboard and auditors; writes nothing. */
 export class HistoryReader {
@@ -39,6 +61,43 @@ export class HistoryReader {
     const m = this.#ds.manager;
     const [total, rows] = await Promise.all([countHistory(m), readHistory(m, limit, offset)]);
     return { total, entries: rows.map(toHistoryEntry) };
+  }
+
+  /**
+   * What is in production now: the newest row that put a model there (promote, override or
+   * rollback), and the decision that allowed those bytes (the newest approved validation or
+   * override of the same SHA-256); null before the first promotion.
+   */
+  async productionNow(): Promise<ProductionNow | null> {
+    const m = this.#ds.manager;
+    const row = await latestProductionRow(m);
+    if (!row) return null;
+    const e = toHistoryEntry(row);
+    const decisionRow =
+      row.action === 'override' || row.model_sha256 === null
+        ? row
+        : await latestHistory(m, ['validate', 'override'], row.model_sha256);
+    const d = decisionRow ? toHistoryEntry(decisionRow) : null;
+    const asOf = (x: HistoryEntry | null): string | null => {
+      const v = (x?.criteria as { asOf?: unknown } | null)?.asOf;
+      return typeof v === 'string' ? v : null;
+    };
+    return {
+      historyId: e.id,
+      action: e.action,
+      modelPath: e.modelPath,
+      modelSha256: e.modelSha256,
+      recordedAt: e.validatedAt,
+      asOf: asOf(e) ?? asOf(d),
+      actor: e.actor,
+      decision: d && {
+        historyId: d.id,
+        action: d.action,
+        approved: d.approved,
+        recordedAt: d.validatedAt,
+        asOf: asOf(d),
+      },
+    };
   }
 
   /** The most recent validation report, for the dashboard; undefined before the first. */

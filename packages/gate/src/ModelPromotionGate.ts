@@ -1,5 +1,5 @@
 import type { ValidationResults } from '@vigil/core';
-import { HistoryReader } from './HistoryReader.js';
+import { HistoryReader, type ProductionNow } from './HistoryReader.js';
 import { HistoryWriter } from './HistoryWriter.js';
 import { ModelValidator } from './ModelValidator.js';
 import { ProductionInstaller } from './ProductionInstaller.js';
@@ -87,6 +87,11 @@ export class ModelPromotionGate {
   /** History rows, newest first, with the total count for paging. */
   getHistory(o: { limit?: number; offset?: number } = {}): Promise<{ total: number; entries: HistoryEntry[] }> {
     return this.#reader.getHistory(o);
+  }
+
+  /** What is in production now and the decision that put it there; null before the first promotion. */
+  productionNow(): Promise<ProductionNow | null> {
+    return this.#reader.productionNow();
   }
 
   /** The most recent validation report, for the dashboard; undefined before the first. */

@@ -13,7 +13,7 @@ import type { HistoryWriter } from './HistoryWriter.js';
 import { checkValidation } from './checkValidation.js';
 import { disabledCriteria, requiredIds } from './checkWiring.js';
 import type { AttemptOptions, GateDeps } from './gateTypes.js';
-import { FIGURES, checkOptionalText, criteriaJson } from './historyRows.js';
+import { FIGURES, checkAsOf, checkOptionalText, criteriaJson, newestTimestamp } from './historyRows.js';
 import { hashModel } from './modelFiles.js';
 import { type ConfinedModel, type GatePaths, confineModelPath } from './paths.js';
 import type { GateReport } from './report.js';
@@ -65,10 +65,12 @@ export class ModelValidator {
     let sha: string | null = null;
     let criteria: RangedCriterion[] = [];
     let thresholds = new Map<string, number | undefined>();
+    let asOf: string | null = null;
     try {
       const issues: Issue[] = [];
       checkOptionalText(issues, 'actor', o.actor);
       checkOptionalText(issues, 'notes', o.notes);
+      asOf = checkAsOf(issues, o.asOf, newestTimestamp(validation?.predictions as unknown[] | undefined));
       let pathError: unknown;
       model = await confineModelPath(modelPath, this.#paths).catch((e: unknown) => {
         pathError = e;
@@ -159,7 +161,7 @@ export class ModelValidator {
         promoted_to_production: 0,
         notes: o.notes ?? null,
         model_sha256: sha,
-        criteria_json: criteriaJson({ results: all, reasons: decision.reasons, kind: candidate.kind }),
+        criteria_json: criteriaJson({ results: all, reasons: decision.reasons, kind: candidate.kind, asOf }),
         actor: o.actor ?? null,
         action: 'validate',
       }),
@@ -181,6 +183,7 @@ export class ModelValidator {
       modelPath: candidate.path,
       modelSha256: sha as string,
       validatedAt: row.validation_timestamp,
+      asOf,
       historyId: row.id,
       actor: row.actor,
       notes: row.notes,

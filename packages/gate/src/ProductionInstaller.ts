@@ -11,7 +11,7 @@ import type {
   RollbackResult,
 } from './gateTypes.js';
 import type { HistoryRow } from './historyChain.js';
-import { checkOptionalText, figuresOf } from './historyRows.js';
+import { asOfOf, checkAsOf, checkOptionalText, figuresOf } from './historyRows.js';
 import {
   type BackupEntry,
   backupStamp,
@@ -82,6 +82,7 @@ export class ProductionInstaller {
           message: `must be a boolean, got ${describeValue(o.backupOld)}`,
           value: o.backupOld,
         });
+      const given = checkAsOf(issues, o.asOf);
       throwIfIssues('promotion', issues);
       model = await confineModelPath(modelPath, this.#paths);
       sha = await hashModel(model.path, model.kind);
@@ -114,7 +115,7 @@ export class ProductionInstaller {
         backupOld: o.backupOld ?? true,
         actor: o.actor ?? null,
         notes: o.notes ?? null,
-        extra: {},
+        extra: { asOf: given ?? asOfOf(decision) },
       });
     } catch (e) {
       await this.#history.logRefusal('promote', modelPath, model, sha, now, e, o);
@@ -137,6 +138,7 @@ export class ProductionInstaller {
         message: `must be a boolean, got ${describeValue(o.backupOld)}`,
         value: o.backupOld,
       });
+    const given = checkAsOf(issues, o?.asOf);
     throwIfIssues('override', issues);
     let model: ConfinedModel | undefined;
     let sha: string | null = null;
@@ -162,7 +164,7 @@ export class ProductionInstaller {
         backupOld: o.backupOld ?? true,
         actor: o.actor,
         notes: o.reason,
-        extra: { overrides: validation.id, overriddenReasons: reasons },
+        extra: { overrides: validation.id, overriddenReasons: reasons, asOf: given ?? asOfOf(validation) },
       });
     } catch (e) {
       await this.#history.logRefusal('override', modelPath, model, sha, now, e, { actor: o.actor, notes: o.reason });
@@ -183,10 +185,11 @@ export class ProductionInstaller {
         message: `must be 'file' or 'directory', got ${describeValue(o.kind)}`,
         value: o.kind,
       });
+    const asOf = checkAsOf(issues, o.asOf);
     throwIfIssues('rollback', issues);
     return this.#withLock(async (compromised) => {
       await this.#recover(now);
-      return this.#rollback(this.#d.transactor, now, o, compromised);
+      return this.#rollback(this.#d.transactor, now, { ...o, asOf: asOf ?? undefined }, compromised);
     }).catch(async (e: unknown) => {
       await this.#history.logRefusal(
         'rollback',
@@ -241,6 +244,7 @@ export class ProductionInstaller {
           replacedPath,
           kind: b.kind,
           decisionId: decision?.id ?? null,
+          asOf: typeof o.asOf === 'string' ? o.asOf : null,
         }),
         actor: o.actor ?? null,
         action: 'rollback',

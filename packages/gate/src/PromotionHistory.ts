@@ -88,3 +88,13 @@ export async function latestHistory(
   )) as Record<string, unknown>[];
   return row ? normalizeRow(row) : undefined;
 }
+
+/** The newest row that put a model into production (promote, override, rollback that went through). */
+export async function latestProductionRow(manager: EntityManager): Promise<HistoryRow | undefined> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const [row] = (await manager.query(
+    `${SELECT} WHERE ${quoteIdent('action')} IN (${ph(1)}, ${ph(2)}, ${ph(3)}) AND ${quoteIdent('promoted_to_production')} = 1 ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
+    ['promote', 'override', 'rollback'],
+  )) as Record<string, unknown>[];
+  return row ? normalizeRow(row) : undefined;
+}

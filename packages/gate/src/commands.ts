@@ -3,7 +3,8 @@ import { type CommandContext, type PluginCommands, type ValidationResults, isVig
 import type { GateOptions } from './config.js';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import { type CheckView, type ReportView, reportViews, validationView } from './reportView.js';
-import { gateToken } from './tokens.js';
+import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
+import { gateToken, shadowRecordsToken } from './tokens.js';
 
 type Ctx = CommandContext<GateOptions>;
 
@@ -80,7 +81,8 @@ function registerGate(gate: any, ctx: Ctx): void {
     )
     .option('--actor <name>', 'who asks (written to history)')
     .option('--notes <text>', 'notes (written to history)')
-    .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string }) =>
+    .option('--as-of <date>', "the data time the evidence speaks for (default: the predictions' newest timestamp)")
+    .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string; asOf?: string }) =>
       run(async () => {
         const validation = await readValidation(opts.validation, ctx);
         return ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
@@ -88,6 +90,7 @@ function registerGate(gate: any, ctx: Ctx): void {
             await gate.validateModel(modelPath, validation, {
               actor: text(opts.actor, '--actor'),
               notes: text(opts.notes, '--notes'),
+              asOf: text(opts.asOf, '--as-of'),
             }),
           );
           if (ctx.json()) ctx.printJson(r);
@@ -112,7 +115,8 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--no-backup', 'do not keep the replaced production model as a backup')
     .option('--actor <name>', 'who promotes (written to history)')
     .option('--notes <text>', 'notes (written to history)')
-    .action((modelPath: string, opts: { backup: boolean; actor?: string; notes?: string }) =>
+    .option('--as-of <date>', "the data time it speaks for (default: its decision's)")
+    .action((modelPath: string, opts: { backup: boolean; actor?: string; notes?: string; asOf?: string }) =>
       run(() =>
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
@@ -121,6 +125,7 @@ function registerGate(gate: any, ctx: Ctx): void {
               backupOld: opts.backup,
               actor: text(opts.actor, '--actor'),
               notes: text(opts.notes, '--notes'),
+              asOf: text(opts.asOf, '--as-of'),
             });
           } catch (e) {
             // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
@@ -217,6 +222,125 @@ function registerGate(gate: any, ctx: Ctx): void {
               io.stdout.write('overridden checks:\n');
               printChecks(failed, ctx);
             }
+          }
+          return EXIT.ok;
+        }),
+      ),
+    );
+
+  const shadow = gate
+    .command('shadow')
+    .description(
+      'champion vs challenger: observe a candidate on live traffic (its predictions logged under its own modelVersion, never acted on) and compare it with the champion over the same rows',
+    );
+  const shadowLine = (s: ShadowView): string =>
+    `shadow ${s.id}: ${s.model} vs champion ${s.champion}, rows from ${s.since}${s.until ? ` to ${s.until} (stopped)` : ' (active)'}${s.modelPath ? `, model ${s.modelPath}` : ''}`;
+  shadow
+    .command('start')
+    .description('start observing a challenger in shadow of the champion')
+    .requiredOption('--model <id>', "the challenger's model id (the modelVersion its predictions carry)")
+    .requiredOption('--champion <id>', "the champion's model id (the production model's modelVersion)")
+    .option(
+      '--model-path <path>',
+      "the candidate's file or directory (inside modelsDir): validation finds the shadow by it",
+    )
+    .option('--since <date>', 'data time from which rows count (default now)')
+    .option('--actor <name>', 'who starts it')
+    .option('--notes <text>', 'notes')
+    .action(
+      (opts: { model: string; champion: string; modelPath?: string; since?: string; actor?: string; notes?: string }) =>
+        run(() =>
+          ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
+            const s = await shadows.start({
+              model: opts.model,
+              champion: opts.champion,
+              modelPath: opts.modelPath,
+              since: opts.since,
+              actor: text(opts.actor, '--actor'),
+              notes: text(opts.notes, '--notes'),
+            });
+            if (ctx.json()) ctx.printJson(s);
+            else io.stdout.write(`started ${shadowLine(s)}\n`);
+            return EXIT.ok;
+          }),
+        ),
+    );
+  shadow
+    .command('stop <model>')
+    .description("stop a challenger's shadow observation; its rows stay comparable")
+    .option('--until <date>', 'data time at which it stops (default now)')
+    .option('--actor <name>', 'who stops it')
+    .option('--notes <text>', 'notes')
+    .action((model: string, opts: { until?: string; actor?: string; notes?: string }) =>
+      run(() =>
+        ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
+          const s = await shadows.stop(model, {
+            until: opts.until,
+            actor: text(opts.actor, '--actor'),
+            notes: text(opts.notes, '--notes'),
+          });
+          if (ctx.json()) ctx.printJson(s);
+          else io.stdout.write(`stopped ${shadowLine(s)}\n`);
+          return EXIT.ok;
+        }),
+      ),
+    );
+  shadow
+    .command('list')
+    .description('every shadow observation, newest first')
+    .option('--active', 'only the running ones')
+    .action((opts: { active?: boolean }) =>
+      run(() =>
+        ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
+          const list = await shadows.list(opts.active ? { active: true } : {});
+          if (ctx.json()) ctx.printJson({ shadows: list });
+          else {
+            ctx.printTable(
+              ['id', 'challenger', 'champion', 'since (data)', 'until (data)', 'started (recorded)', 'model path'],
+              list.map((s) => [
+                s.id,
+                s.model,
+                s.champion,
+                s.since,
+                s.until ?? 'active',
+                s.startedAt,
+                s.modelPath ?? '-',
+              ]),
+            );
+            io.stdout.write(`${list.length} shadow(s)\n`);
+          }
+          return EXIT.ok;
+        }),
+      ),
+    );
+  shadow
+    .command('compare [model]')
+    .description(
+      'the challenger against the champion over the same resolved rows, by trading day (default: the newest shadow)',
+    )
+    .action((model: string | undefined) =>
+      run(() =>
+        ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
+          const s =
+            model === undefined ? (await shadows.list())[0] : await shadows.find({ model: text(model, 'model') });
+          if (!s) {
+            io.stderr.write(
+              `vigil: ${model === undefined ? 'no shadow recorded yet' : `no shadow record for model ${JSON.stringify(model)}`}\n`,
+            );
+            return EXIT.usage;
+          }
+          const c = await shadows.compare(s);
+          if (ctx.json()) ctx.printJson(c);
+          else {
+            const { num } = ctx;
+            io.stdout.write(`${shadowLine(s)}\n`);
+            ctx.printTable(
+              ['day', 'rows', `champion ${s.champion}`, `challenger ${s.model}`],
+              c.byDay.map((d) => [d.day, d.rows, num(d.championAccuracy), num(d.challengerAccuracy)]),
+            );
+            io.stdout.write(
+              `${c.rows} paired rows over ${c.days} days: challenger ${num(c.challengerAccuracy)} vs champion ${num(c.championAccuracy)}; better on ${c.daysChallengerBetter} days vs ${c.daysChampionBetter} (${c.tiedDays} tied); sign test one-sided p=${c.pBetter.toPrecision(3)}${c.interval ? `; difference 95% [${num(c.interval.lower)}, ${num(c.interval.upper)}]` : ''}\n`,
+            );
           }
           return EXIT.ok;
         }),

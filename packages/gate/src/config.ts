@@ -70,6 +70,21 @@ export const gateOptionsSchema = z
         minHighConvictionSamples: z.number().int().min(1).default(30),
       })
       .default({ enabled: false, minSamples: 100, highConviction: 0.7, minHighConvictionSamples: 30 }),
+    /**
+     * gate.challenger_vs_champion: a candidate observed in shadow is judged against the champion
+     * over the same rows, by a sign test over trading days. Off by default (like the trading
+     * criteria): when enabled it runs and reports, and blocks only if required. The shadow record
+     * itself (API, CLI) is always there.
+     */
+    challenger: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Paired trading days needed before a verdict (fewer: insufficient). */
+        minDays: z.number().int().min(2).default(20),
+        /** One-sided level of the sign test over days. */
+        significance: z.number().gt(0).lt(1).default(0.05),
+      })
+      .default({ enabled: false, minDays: 20, significance: 0.05 }),
     /** A criterion that has not answered after this long is an `error` (fails closed). */
     criterionTimeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
     /** A file (relative to root) holding the key for the history's HMAC chain; else VIGIL_HISTORY_KEY; else an unkeyed chain. */

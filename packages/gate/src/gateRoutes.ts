@@ -1,6 +1,7 @@
 import {
   type PluginRoutes,
   type QueryString as Q,
+  VigilError,
   intParam,
   textSchema as text,
   wordsSchema as words,
@@ -9,6 +10,7 @@ import {
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
+import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { type ReportView, reportViews } from './reportView.js';
 
@@ -49,7 +51,7 @@ const validationResults = {
 const auth = (a: onRequestHookHandler) => ({ onRequest: a });
 
 /** `/api/gate/*`: reports, history, verification and the write operations (docs/api.md, Promotion gate). */
-export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
+export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): PluginRoutes {
   return async (app: FastifyInstance, opts: { writeAuth: unknown }) => {
     const writeAuth = opts.writeAuth as onRequestHookHandler;
     const gate = () => g;
@@ -80,6 +82,101 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
         return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
       },
     );
+    app.get(
+      '/production',
+      { schema: { tags: ['gate'], summary: 'what is in production now, and the decision that put it there' } },
+      async () => {
+        const now = await gate().productionNow();
+        if (!now) return null;
+        const shown = pathBelow(gate().paths.root);
+        return { ...now, modelPath: shown(now.modelPath) };
+      },
+    );
+    const shownShadow = (s: ShadowView): ShadowView => ({
+      ...s,
+      modelPath: s.modelPath === null ? null : pathBelow(gate().paths.root)(s.modelPath),
+    });
+    app.get(
+      '/shadows',
+      { schema: { tags: ['gate'], summary: 'challengers observed in shadow against the champion, newest first' } },
+      async (req) => {
+        const q = req.query as Q;
+        const active = q.active === undefined ? undefined : q.active === 'true' || q.active === '1';
+        return { shadows: (await shadows.list(active === undefined ? {} : { active })).map(shownShadow) };
+      },
+    );
+    app.get(
+      '/shadows/compare',
+      {
+        schema: {
+          tags: ['gate'],
+          summary:
+            'a challenger against the champion over the same resolved rows, by trading day (?model=, default the newest shadow)',
+        },
+      },
+      async (req) => {
+        const model = (req.query as Q).model;
+        const s = typeof model === 'string' && model !== '' ? await shadows.find({ model }) : (await shadows.list())[0];
+        if (!s) {
+          if (typeof model === 'string' && model !== '')
+            throw new VigilError('VIGIL_NOT_FOUND', `no shadow record for model ${JSON.stringify(model)}`, {
+              issues: [{ path: 'model', message: 'no shadow record', value: model }],
+            });
+          return null;
+        }
+        const c = await shadows.compare(s);
+        return { ...c, shadow: shownShadow(c.shadow) };
+      },
+    );
+    app.post(
+      '/shadows/start',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: 'start observing a challenger in shadow of the champion',
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            required: ['model', 'champion'],
+            properties: { model: text(200), champion: text(200), modelPath: str, since: str, actor: str, notes: str },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const b = req.body as {
+          model: string;
+          champion: string;
+          modelPath?: string;
+          since?: string;
+          actor?: string;
+          notes?: string;
+        };
+        return shownShadow(await shadows.start(b));
+      },
+    );
+    app.post(
+      '/shadows/stop',
+      {
+        ...auth(writeAuth),
+        schema: {
+          tags: ['gate'],
+          summary: "stop a challenger's shadow observation (its rows stay comparable)",
+          security: [{ bearer: [] }],
+          body: {
+            type: 'object',
+            required: ['model'],
+            properties: { model: text(200), until: str, actor: str, notes: str },
+            additionalProperties: false,
+          },
+        },
+      },
+      async (req) => {
+        const { model, ...rest } = req.body as { model: string; until?: string; actor?: string; notes?: string };
+        return shownShadow(await shadows.stop(model, rest));
+      },
+    );
     app.get('/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
       const v = await gate().verifyHistory();
       return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
@@ -100,7 +197,7 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
           body: {
             type: 'object',
             required: ['modelPath', 'validation'],
-            properties: { modelPath: str, validation: validationResults, actor: str, notes: str },
+            properties: { modelPath: str, validation: validationResults, actor: str, notes: str, asOf: str },
             additionalProperties: false,
           },
         },
@@ -111,8 +208,13 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
           validation: Record<string, unknown>;
           actor?: string;
           notes?: string;
+          asOf?: string;
         };
-        const r = await gate().validateModel(b.modelPath, b.validation, { actor: b.actor, notes: b.notes });
+        const r = await gate().validateModel(b.modelPath, b.validation, {
+          actor: b.actor,
+          notes: b.notes,
+          asOf: b.asOf,
+        });
         return one(r.historyId);
       },
     );
@@ -127,14 +229,18 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
           body: {
             type: 'object',
             required: ['modelPath'],
-            properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str },
+            properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str, asOf: str },
             additionalProperties: false,
           },
         },
       },
       async (req) => {
-        const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string };
-        const r = await gate().promoteModel(b.modelPath, { backupOld: b.backupOld ?? true, actor: b.actor });
+        const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string; asOf?: string };
+        const r = await gate().promoteModel(b.modelPath, {
+          backupOld: b.backupOld ?? true,
+          actor: b.actor,
+          asOf: b.asOf,
+        });
         const shown = pathBelow(gate().paths.root);
         return {
           promoted: true,
@@ -155,14 +261,14 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
           body: {
             type: 'object',
             required: ['modelPath', 'actor', 'reason'],
-            properties: { modelPath: str, actor: words(200), reason: words(2000) },
+            properties: { modelPath: str, actor: words(200), reason: words(2000), asOf: str },
             additionalProperties: false,
           },
         },
       },
       async (req) => {
-        const b = req.body as { modelPath: string; actor: string; reason: string };
-        const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason });
+        const b = req.body as { modelPath: string; actor: string; reason: string; asOf?: string };
+        const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason, asOf: b.asOf });
         return one(r.historyId);
       },
     );
@@ -176,14 +282,14 @@ export function gateRoutes(g: ModelPromotionGate): PluginRoutes {
           security: [{ bearer: [] }],
           body: {
             type: 'object',
-            properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] } },
+            properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] }, asOf: str },
             additionalProperties: false,
           },
         },
       },
       async (req) => {
-        const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory' };
-        const r = await gate().rollback({ actor: b.actor, ...(b.kind ? { kind: b.kind } : {}) });
+        const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory'; asOf?: string };
+        const r = await gate().rollback({ actor: b.actor, asOf: b.asOf, ...(b.kind ? { kind: b.kind } : {}) });
         const shown = pathBelow(gate().paths.root);
         return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
       },

@@ -24,6 +24,12 @@ export interface AttemptOptions {
   /** Who asked (a user, a pipeline id); written to history. */
   readonly actor?: string;
   readonly notes?: string;
+  /**
+   * The data time the attempt speaks for (the trading day of the evidence), kept beside the
+   * wall-clock time it was recorded. Default: a validation's newest prediction `timestamp`;
+   * a promotion's, its decision's.
+   */
+  readonly asOf?: string | Date;
 }
 
 export interface PromoteOptions extends AttemptOptions {
@@ -37,6 +43,8 @@ export interface OverrideOptions {
   /** Why the failed checks are accepted; required. */
   readonly reason: string;
   readonly backupOld?: boolean;
+  /** The data time the override speaks for (default: the overridden validation's). */
+  readonly asOf?: string | Date;
 }
 
 export interface PromotionResult {

@@ -1,4 +1,4 @@
-import { type Issue, UNSTORABLE_TEXT, describeValue, isVigilError } from '@vigil/core';
+import { ISO_DATE_RULE, type Issue, UNSTORABLE_TEXT, describeValue, isVigilError, parseIsoDate } from '@vigil/core';
 import type { HistoryRow } from './historyChain.js';
 
 /**
@@ -95,5 +95,39 @@ export function criteriaJson(value: { results: readonly { details?: unknown }[] 
       }
     });
     return JSON.stringify({ ...value, results });
+  }
+}
+
+/**
+ * The data time (as-of) an attempt speaks for, as canonical ISO text: the caller's `asOf`
+ * (checked; a bad one is an issue), else `fallback`. Kept in criteria_json beside the
+ * wall-clock `validation_timestamp`, so a replayed history shows which trading day each
+ * decision was made on.
+ */
+export function checkAsOf(issues: Issue[], v: unknown, fallback: string | null = null): string | null {
+  if (v === undefined || v === null) return fallback;
+  const iso = parseIsoDate(v);
+  if (iso === undefined)
+    issues.push({ path: 'asOf', message: `must be ${ISO_DATE_RULE}, got ${describeValue(v)}`, value: v });
+  return iso ?? null;
+}
+
+/** The newest `timestamp` among validation predictions that carry one (as-of default of a validation). */
+export function newestTimestamp(predictions: readonly unknown[] | undefined): string | null {
+  let best: string | null = null;
+  for (const p of predictions ?? []) {
+    const iso = parseIsoDate((p as { timestamp?: unknown } | null)?.timestamp);
+    if (iso !== undefined && (best === null || iso > best)) best = iso;
+  }
+  return best;
+}
+
+/** The as-of a history row recorded, if any. */
+export function asOfOf(row: { criteria_json: string | null } | undefined): string | null {
+  try {
+    const v = (JSON.parse(row?.criteria_json ?? 'null') as { asOf?: unknown } | null)?.asOf;
+    return typeof v === 'string' ? v : null;
+  } catch {
+    return null;
   }
 }

@@ -7,6 +7,7 @@ import {
   eventBusToken,
   installedPluginsToken,
   loggerToken,
+  predictionLogToken,
   transactorToken,
 } from '@vigil/core';
 import { ModelPromotionGate } from './ModelPromotionGate.js';
@@ -18,7 +19,11 @@ import { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHis
 import { ModelPromotionHistoryEntity } from './entities/ModelPromotionHistory.js';
 import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
-import { gateToken } from './tokens.js';
+import { gateToken, shadowRecordsToken } from './tokens.js';
+import { ShadowRecords } from './ShadowRecords.js';
+import { challengerCriterion } from './challengerCriterion.js';
+import { ShadowRecordEntity } from './entities/ShadowRecord.js';
+import { GateShadow1700000004100 } from './migrations/GateShadow1700000004100.js';
 import {
   highConvictionHitRateCriterion,
   informationCoefficientCriterion,
@@ -33,8 +38,8 @@ export const gatePlugin = definePlugin({
   id: 'gate',
   description: 'model promotion gate: every required criterion must pass; atomic promotion; hash-chained history',
   options: gateOptionsSchema,
-  entities: [ModelPromotionHistoryEntity],
-  migrations: [GatePromotionHistory1700000004000],
+  entities: [ModelPromotionHistoryEntity, ShadowRecordEntity],
+  migrations: [GatePromotionHistory1700000004000, GateShadow1700000004100],
   // no fixed criterionIds: the trading criteria exist only when options.trading.enabled (and a
   // disabled gate evaluates nothing, so there is nothing to name as missing)
   deps: {
@@ -46,15 +51,21 @@ export const gatePlugin = definePlugin({
     installed: installedPluginsToken,
     logger: loggerToken,
     events: eventBusToken,
+    log: predictionLogToken,
   },
   init(deps, options) {
     deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
+    const shadows = new ShadowRecords({ ...deps, paths: gate.paths });
     const trading = { ...options.trading, labels: deps.config.labels };
     return {
-      provides: [[gateToken, gate]],
+      provides: [
+        [gateToken, gate],
+        [shadowRecordsToken, shadows],
+      ],
       criteria: [
         overallAccuracyCriterion(options.minSamples),
+        ...(options.challenger.enabled ? [challengerCriterion(shadows, options.challenger)] : []),
         ...(options.trading.enabled
           ? [
               informationCoefficientCriterion(trading),
@@ -64,7 +75,7 @@ export const gatePlugin = definePlugin({
           : []),
       ],
       metrics: gateMetrics(deps.dataSource),
-      routes: gateRoutes(gate),
+      routes: gateRoutes(gate, shadows),
       view: gateView,
       async start() {
         // every plugin has run init: the criteria are all registered now

@@ -18,6 +18,8 @@ export interface GateReport {
   readonly modelPath: string;
   readonly modelSha256: string;
   readonly validatedAt: string;
+  /** Data time (as-of) the validation speaks for; null when neither given nor in the predictions. */
+  readonly asOf: string | null;
   /** The `model_promotion_history` row that records this attempt. */
   readonly historyId: number;
   readonly actor: string | null;
@@ -93,6 +95,7 @@ export function reportFromRow(r: HistoryRow): GateReport {
     modelPath: e.modelPath,
     modelSha256: e.modelSha256 ?? '',
     validatedAt: e.validatedAt,
+    asOf: typeof (c as { asOf?: unknown }).asOf === 'string' ? (c as { asOf: string }).asOf : null,
     historyId: e.id,
     actor: e.actor,
     notes: e.notes,

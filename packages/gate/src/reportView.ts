@@ -17,7 +17,10 @@ export interface CheckView {
 export interface ReportView {
   readonly id: number;
   readonly modelPath: string;
+  /** Wall-clock time the row was recorded. */
   readonly timestamp: string;
+  /** Data time (as-of) the decision speaks for: the trading day of its evidence; null when unknown. */
+  readonly asOf: string | null;
   readonly action: string;
   readonly approved: boolean;
   readonly recommendation: 'PROMOTE' | 'REJECT';
@@ -28,7 +31,8 @@ export interface ReportView {
   readonly promotedToProduction: boolean;
 }
 
-type Criteria = { results?: Partial<CheckView>[]; decisionId?: number; overrides?: number };
+type Criteria = { results?: Partial<CheckView>[]; decisionId?: number; overrides?: number; asOf?: unknown };
+const asOfIn = (c: Criteria | null | undefined): string | null => (typeof c?.asOf === 'string' ? c.asOf : null);
 
 export const checkView = (r: Partial<CheckView>): CheckView => ({
   id: String(r.id),
@@ -59,6 +63,7 @@ export function reportViews(
       id: e.id,
       modelPath: shownPath(e.modelPath),
       timestamp: e.validatedAt,
+      asOf: asOfIn(c) ?? asOfIn(decision?.criteria as Criteria | null),
       action: e.action,
       approved,
       // a promote row recommends PROMOTE only if it did promote: a refused promotion is not a recommendation
@@ -81,6 +86,7 @@ export function validationView(
     id: r.historyId,
     modelPath: shownPath(r.modelPath),
     timestamp: r.validatedAt,
+    asOf: r.asOf,
     action: 'validate',
     approved: r.approved,
     recommendation: r.recommendation,

@@ -2,6 +2,7 @@
 // accuracy by regime, the weakest highlighted; a click on a row drills down to its symbols.
 import { getJson } from '../../js/api.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { filterQuery } from '../../js/filters.js';
 import { count, interval, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
@@ -53,45 +54,49 @@ export async function renderSectors(root, ctx) {
     if (sectors.length === 0) return;
   }
 
+  // accuracy first after the name: on a phone the table scrolls inside its card, the name stays
   const head = [
     ['Sector'],
-    ['Tracked', 'num'],
-    ['Resolved', 'num'],
-    ['Correct', 'num'],
     ['Accuracy', 'num'],
     ['95% interval', 'num', 'Wilson score interval'],
     ['30% · 50% · 90%', 'ci-col scale', 'accuracy (dot) and 95% interval (band) on a 30–90% scale'],
+    ['Resolved', 'num'],
+    ['Correct', 'num'],
+    ['Tracked', 'num'],
     ...regimes.map((r) => [regimeLabel(r), 'num', `accuracy in the ${r} regime (resolved count)`]),
     ['Status'],
   ];
+  const q = filterQuery(ctx.filters);
   const rows = sectors.map((s) =>
-    sectorRow(s, regimes, weakRank.get(s.sector), weakRank.size, insufficient.has(s.sector), ctx.param === s.sector),
+    sectorRow(s, regimes, weakRank.get(s.sector), weakRank.size, insufficient.has(s.sector), ctx.param === s.sector, q),
   );
   root.append(
     panel(
       'Accuracy by sector',
       `Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Click a sector for its symbols.`,
-      table(head, rows, { class: 'data sectors-table', 'data-testid': 'sectors-table' }),
+      table(head, rows, { class: 'data sectors-table sticky-first', 'data-testid': 'sectors-table' }),
     ),
   );
 
   if (ctx.param !== undefined) {
-    const drill = await symbolsPanel(ctx.param);
+    const drill = await symbolsPanel(ctx.param, q);
     root.append(drill);
     ctx.afterMount = () => drill.scrollIntoView({ block: 'start' });
   }
 }
 
-function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
+function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected, q) {
   const name = s.sector;
   const isWeak = rank !== undefined;
   const open = () => {
-    location.hash = `#/sectors/${encodeURIComponent(name)}`;
+    location.hash = `#/sectors/${encodeURIComponent(name)}${q}`;
   };
   const status = isWeak
     ? badge(nWeak > 1 ? `Weakest #${rank}` : 'Weakest', 'fail', `sector-status-${name}`)
     : isInsufficient
-      ? badge('Insufficient data', 'insufficient', `sector-status-${name}`)
+      ? Object.assign(badge('Too few', 'insufficient', `sector-status-${name}`), {
+          title: 'too few resolved predictions to rank this sector',
+        })
       : badge('OK', 'pass', `sector-status-${name}`);
   return h(
     'tr',
@@ -106,9 +111,6 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
       },
     },
     h('td', { class: 'name' }, name),
-    h('td', { class: 'num', testid: `sector-tracked-${name}` }, count(s.tracked)),
-    h('td', { class: 'num', testid: `sector-resolved-${name}` }, count(s.resolved)),
-    h('td', { class: 'num', testid: `sector-correct-${name}` }, count(s.correct)),
     h(
       'td',
       { class: 'num strong', testid: `sector-accuracy-${name}`, data: { value: s.accuracy ?? '' } },
@@ -116,6 +118,9 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
     ),
     h('td', { class: 'num muted', testid: `sector-ci-${name}` }, interval(s.ci)),
     h('td', { class: 'ci-col' }, ciBar(s.accuracy, s.ci)),
+    h('td', { class: 'num', testid: `sector-resolved-${name}` }, count(s.resolved)),
+    h('td', { class: 'num', testid: `sector-correct-${name}` }, count(s.correct)),
+    h('td', { class: 'num', testid: `sector-tracked-${name}` }, count(s.tracked)),
     regimes.map((r) => {
       const g = s.byRegime?.[r];
       return h(
@@ -128,7 +133,7 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected) {
             : `${r}: no resolved predictions`,
         },
         g ? pct(g.accuracy) : '—',
-        g ? h('span', { class: 'n' }, ` (${count(g.resolved)})`) : null,
+        g ? h('span', { class: 'n n-below' }, ` (${count(g.resolved)})`) : null,
       );
     }),
     h('td', {}, status),
@@ -155,7 +160,7 @@ function ciBar(acc, ci) {
   );
 }
 
-async function symbolsPanel(sector) {
+async function symbolsPanel(sector, q) {
   let data;
   try {
     data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
@@ -172,17 +177,17 @@ async function symbolsPanel(sector) {
     return p;
   }
   const symbols = data?.symbols ?? [];
-  const close = h('a', { href: '#/sectors', class: 'btn btn-ghost', testid: 'symbols-close' }, 'Close');
+  const close = h('a', { href: `#/sectors${q}`, class: 'btn btn-ghost', testid: 'symbols-close' }, 'Close');
   const body = symbols.length
     ? table(
         [
           ['Symbol'],
-          ['Tracked', 'num'],
-          ['Resolved', 'num'],
-          ['Correct', 'num'],
           ['Accuracy', 'num'],
           ['95% interval', 'num'],
           ['30% · 50% · 90%', 'ci-col scale'],
+          ['Resolved', 'num'],
+          ['Correct', 'num'],
+          ['Tracked', 'num'],
           ['Best regime'],
         ],
         symbols.map((y) =>
@@ -190,16 +195,16 @@ async function symbolsPanel(sector) {
             'tr',
             { testid: `symbol-row-${y.symbol}` },
             h('td', { class: 'name mono' }, y.symbol),
-            h('td', { class: 'num', testid: `symbol-tracked-${y.symbol}` }, count(y.tracked)),
-            h('td', { class: 'num', testid: `symbol-resolved-${y.symbol}` }, count(y.resolved)),
-            h('td', { class: 'num', testid: `symbol-correct-${y.symbol}` }, count(y.correct)),
             h('td', { class: 'num strong', testid: `symbol-accuracy-${y.symbol}` }, pct(y.accuracy)),
             h('td', { class: 'num muted' }, interval(y.ci)),
             h('td', { class: 'ci-col' }, ciBar(y.accuracy, y.ci)),
+            h('td', { class: 'num', testid: `symbol-resolved-${y.symbol}` }, count(y.resolved)),
+            h('td', { class: 'num', testid: `symbol-correct-${y.symbol}` }, count(y.correct)),
+            h('td', { class: 'num', testid: `symbol-tracked-${y.symbol}` }, count(y.tracked)),
             h('td', {}, y.bestRegime ? regimeLabel(y.bestRegime) : '—'),
           ),
         ),
-        { class: 'data' },
+        { class: 'data sticky-first' },
       )
     : emptyState('symbols-empty', `No symbols tracked in ${sector} yet.`);
   const p = panel(`${data?.sector ?? sector}: symbols`, `${count(symbols.length)} symbols`, body);

@@ -65,6 +65,8 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/gate/promote': { modelPath },
     'POST /api/gate/override': { modelPath, actor: 'ana', reason: 'vendor outage' },
     'POST /api/gate/rollback': {},
+    'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
+    'POST /api/gate/shadows/stop': { model: 'm-live' },
   });
 
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
@@ -572,6 +574,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       'action',
       'actor',
       'approved',
+      'asOf',
       'checks',
       'id',
       'modelPath',

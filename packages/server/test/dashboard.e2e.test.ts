@@ -85,6 +85,12 @@ describe('dashboard over the demo data, in Chromium', () => {
       'gate.png',
       'gate-override-refused.png',
       'gate-override-recorded.png',
+      // the same views on a phone (390x844)
+      'sectors-390.png',
+      'sectors-drilldown-390.png',
+      'drift-390.png',
+      'replay-390.png',
+      'gate-390.png',
     ];
     expect(summary.screenshots.map((p) => p.split('/').pop()).sort()).toEqual([...expected].sort());
     for (const p of summary.screenshots) {
