@@ -333,4 +333,37 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     });
     expect(existsSync(join(models, 'backups'))).toBe(true);
   });
+
+  it('a second model: reports without --model exit 2 listing both; --model answers for that model alone', async () => {
+    const m2 = makePredictions(30, { features: 3, seed: 12, modelVersion: 'm2', idPrefix: 'm2-' });
+    expect(
+      (await w.cli(['observe', '--no-progress', w.file('m2.jsonl', m2.map((p) => JSON.stringify(p)).join('\n'))])).code,
+    ).toBe(0);
+    const out = m2.map((p, i) => ({ id: p.id, actualLabel: i % 2 ? p.predictedLabel : 1 - p.predictedLabel }));
+    expect(
+      (await w.cli(['resolve', '--no-progress', w.file('m2o.jsonl', out.map((o) => JSON.stringify(o)).join('\n'))]))
+        .code,
+    ).toBe(0);
+    for (const args of [
+      ['sectors', 'report'],
+      ['replay', 'stats'],
+      ['replay', 'export', '-'],
+    ]) {
+      const r = await w.cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--model: the data holds 2 models \(m1, m2\)/);
+    }
+    const one = JSON.parse((await w.cli(['sectors', 'report', '--model', 'm2', '--json'])).stdout);
+    expect(one.model).toBe('m2');
+    expect(one.sectors.reduce((a: number, x: { resolved: number }) => a + x.resolved, 0)).toBe(30);
+    expect(one.sectors.reduce((a: number, x: { correct: number }) => a + x.correct, 0)).toBe(15);
+    const first = JSON.parse((await w.cli(['sectors', 'report', '--model', 'm1', '--json'])).stdout);
+    expect(first.sectors.reduce((a: number, x: { resolved: number }) => a + x.resolved, 0)).toBe(360);
+    const stats = JSON.parse((await w.cli(['replay', 'stats', '--model', 'm2', '--json'])).stdout);
+    expect(stats.model).toBe('m2');
+    expect(stats.stats.total).toBe(15);
+    expect(
+      stats.top.every((t: { id: string; modelVersion: string }) => t.id.startsWith('m2-') && t.modelVersion === 'm2'),
+    ).toBe(true);
+  });
 });
