@@ -33,25 +33,26 @@ const calm = Array.from({ length: 200 }, (_, i) => ({
 }));
 
 /** Logs n predictions per regime (outcome = i % 2) and resolves all but the last `pending` crash rows. */
-async function logHistory(h: TestHost, n: number, pending = 0): Promise<PredictionRecord[]> {
+async function logHistory(h: TestHost, n: number, pending = 0, model = 'live-7'): Promise<PredictionRecord[]> {
   const recs: PredictionRecord[] = [];
+  const prefix = model === 'live-7' ? '' : `${model}:`;
   for (const regime of ['normal', 'crash']) {
     for (let i = 0; i < n; i++) {
       recs.push({
-        id: `${regime}-${i}`,
+        id: `${prefix}${regime}-${i}`,
         timestamp: `2020-03-${String(1 + (i % 28)).padStart(2, '0')}T21:00:00.000Z`,
         symbol: ['XOM', 'JPM', 'AAPL'][i % 3] as string,
         regime,
         features: { vix: 40 },
         predictedLabel: 1,
         confidence: 0.8,
-        modelVersion: 'live-7',
+        modelVersion: model,
       });
     }
   }
   await h.observe(recs);
-  const toResolve = recs.filter((r) => !(r.regime === 'crash' && Number(r.id.split('-')[1]) >= n - pending));
-  await h.resolve(toResolve.map((r) => ({ id: r.id, actualLabel: Number(r.id.split('-')[1]) % 2 })));
+  const toResolve = recs.filter((r) => !(r.regime === 'crash' && Number(r.id.split('-').at(-1)) >= n - pending));
+  await h.resolve(toResolve.map((r) => ({ id: r.id, actualLabel: Number(r.id.split('-').at(-1)) % 2 })));
   return recs;
 }
 
@@ -108,6 +109,25 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
         } as ValidationResults),
       ),
     ).rejects.toThrow(/stressPredictions\[0\]\.predictedLabel/);
+  });
+
+  it('counts a market event once when two models logged it: rows() keeps one row per event, the criterion scores each event once', async () => {
+    host = await createTestHost({ database, plugins: [sectorsPlugin], config: { regimes: ['normal', 'crash'] } });
+    await logHistory(host, 40, 4);
+    await logHistory(host, 40, 4, 'live-8');
+    const history = host.container.resolve(stressHistoryToken);
+    const events = await history.rows();
+    expect(events).toHaveLength(36);
+    expect(events.every((r) => r.modelVersion === 'live-7')).toBe(true);
+    const eight = await history.rows({ modelVersion: 'live-8' });
+    expect(eight).toHaveLength(36);
+    expect(eight.every((r) => r.id.startsWith('live-8:'))).toBe(true);
+    // the candidate predicts both models' rows of the same 36 events: 36 samples, not 72
+    const both = [...events, ...eight].map((r) => ({ id: r.id, predictedLabel: r.actualLabel }));
+    const r = await criterionOf(host).evaluate(
+      ctx(host, { predictions: calm, stressPredictions: both } as ValidationResults),
+    );
+    expect(r).toMatchObject({ status: 'pass', value: 1, details: { samples: 36, correct: 36 } });
   });
 
   it('with too little crash history anywhere: rejects by default, or reports insufficient as advisory when configured', async () => {
