@@ -225,20 +225,33 @@ export async function readStats(
   model: string | undefined,
 ): Promise<StatsRows> {
   const ph = placeholder(dialectOf(manager.connection));
-  const where = (n: number) => (model === undefined ? '' : ` WHERE model_version = ${ph(n)}`);
-  const m = model === undefined ? [] : [model];
-  const [agg] = (await manager.query(
-    `SELECT COUNT(*) AS n, AVG(confidence) AS c, SUM(CASE WHEN confidence > ${ph(1)} THEN 1 ELSE 0 END) AS h,
-       SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}${where(2)}`,
-    [highConfidence, ...m],
-  )) as Record<string, unknown>[];
-  const regimes = (await manager.query(`SELECT regime, COUNT(*) AS n FROM ${T}${where(1)} GROUP BY regime`, m)) as {
+  // each statement's parameters: the model's condition (if any) after the ones before it
+  const scoped = (before: unknown[]) => {
+    const params = [...before];
+    const where: string[] = [];
+    if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
+    return { params, where };
+  };
+  const agg = await (async () => {
+    const { params, where } = scoped([highConfidence]);
+    const [row] = (await manager.query(
+      `SELECT COUNT(*) AS n, AVG(confidence) AS c, SUM(CASE WHEN confidence > ${ph(1)} THEN 1 ELSE 0 END) AS h,
+       SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    )) as Record<string, unknown>[];
+    return row;
+  })();
+  const { params, where } = scoped([]);
+  const regimes = (await manager.query(
+    `SELECT regime, COUNT(*) AS n FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY regime`,
+    params,
+  )) as {
     regime: string | null;
     n: unknown;
   }[];
   const labels = (await manager.query(
-    `SELECT true_label AS label, COUNT(*) AS n FROM ${T}${where(1)} GROUP BY true_label`,
-    m,
+    `SELECT true_label AS label, COUNT(*) AS n FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY true_label`,
+    params,
   )) as {
     label: unknown;
     n: unknown;
@@ -274,9 +287,12 @@ export interface TopError {
 /** The `n` worst buffered errors of one model (every row when undefined), worst first (ties by id). */
 export async function readTopErrors(manager: EntityManager, n: number, model: string | undefined): Promise<TopError[]> {
   const ph = placeholder(dialectOf(manager.connection));
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
   const rows = (await manager.query(
-    `SELECT id, prediction_id, model_version, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM ${T}${model === undefined ? '' : ` WHERE model_version = ${ph(1)}`} ORDER BY error_score DESC, id ASC LIMIT ${ph(model === undefined ? 1 : 2)}`,
-    model === undefined ? [n] : [model, n],
+    `SELECT id, prediction_id, model_version, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY error_score DESC, id ASC LIMIT ${ph(params.push(n))}`,
+    params,
   )) as Record<string, unknown>[];
   return rows.map((r) => ({
     bufferId: Number(r.id),

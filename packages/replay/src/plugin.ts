@@ -1,4 +1,11 @@
-import { clockToken, configToken, dataSourceToken, definePlugin, transactorToken } from '@vigil/core';
+import {
+  clockToken,
+  configToken,
+  dataSourceToken,
+  definePlugin,
+  predictionLogToken,
+  transactorToken,
+} from '@vigil/core';
 import { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { replayCommands } from './commands.js';
 import { replayOptionsSchema } from './config.js';
@@ -21,8 +28,14 @@ export const replayPlugin = definePlugin({
   entities: [errorReplayEntity, replayMetaEntity],
   migrations: [ReplayInit1700000002000, ReplayModels1700000002100],
   criterionIds: [REPLAY_IMPROVEMENT_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, clock: clockToken, config: configToken },
-  init({ dataSource, transactor, clock, config }, options) {
+  deps: {
+    dataSource: dataSourceToken,
+    transactor: transactorToken,
+    clock: clockToken,
+    config: configToken,
+    log: predictionLogToken,
+  },
+  init({ dataSource, transactor, clock, config, log }, options) {
     const buffer = new ErrorReplayBuffer({ dataSource, transactor, clock }, { ...options, labels: config.labels });
     return {
       provides: [
@@ -32,7 +45,7 @@ export const replayPlugin = definePlugin({
       criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
-      routes: replayRoutes(buffer),
+      routes: replayRoutes(buffer, log),
       view: replayView,
       hooks: options.captureResolved
         ? {

@@ -1,4 +1,4 @@
-import { type PluginRoutes, type QueryString, VigilError, intParam, modelParam } from '@vigil/core';
+import { type PluginRoutes, type PredictionLog, type QueryString, VigilError, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -42,7 +42,7 @@ function formatOf(q: QueryString, accept: string | undefined): Format {
  * (= `vigil replay export`, without `--sample`: a sample counts as a replay, which a GET must not
  * do), one model at a time (docs/api.md, Replay buffer).
  */
-export function replayRoutes(buffer: ErrorReplayBuffer): PluginRoutes {
+export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '',
@@ -67,8 +67,14 @@ export function replayRoutes(buffer: ErrorReplayBuffer): PluginRoutes {
 
     app.get(
       '/models',
-      { schema: { tags: ['replay'], summary: 'the models with buffered errors (the values `?model=` takes)' } },
-      async () => ({ models: buffer.models() }),
+      {
+        schema: {
+          tags: ['replay'],
+          summary:
+            'the models with buffered errors (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+        },
+      },
+      async () => ({ models: buffer.models(), latest: (await log.recent(1))[0]?.modelVersion ?? null }),
     );
 
     app.get(

@@ -56,7 +56,7 @@ export const sectorsPlugin = definePlugin({
       ],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
-      routes: sectorsRoutes(tracker, options),
+      routes: sectorsRoutes(tracker, options, log),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),

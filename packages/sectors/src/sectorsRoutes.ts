@@ -1,4 +1,4 @@
-import { type PluginRoutes, type QueryString, intParam, modelParam } from '@vigil/core';
+import { type PluginRoutes, type PredictionLog, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -7,6 +7,11 @@ import type { SectorTracker } from './SectorTracker.js';
 import { sectorsReport } from './sectorsReport.js';
 
 const MODEL_FIELD = 'querystring.model';
+
+/** The model of the newest observed prediction (what a dashboard shows when no model is picked), or null. */
+export async function latestModel(log: PredictionLog): Promise<string | null> {
+  return (await log.recent(1))[0]?.modelVersion ?? null;
+}
 
 const modelQuery = {
   type: 'string',
@@ -18,7 +23,7 @@ const modelQuery = {
  * (docs/api.md, Sectors). `GET /api/sectors` is `vigil sectors report --json`: the same document
  * from the same function, with the same options as query parameters.
  */
-export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions): PluginRoutes {
+export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, log: PredictionLog): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '',
@@ -59,8 +64,14 @@ export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions): 
 
     app.get(
       '/models',
-      { schema: { tags: ['sectors'], summary: 'the models with tracked predictions (the values `?model=` takes)' } },
-      async () => ({ models: tracker.models() }),
+      {
+        schema: {
+          tags: ['sectors'],
+          summary:
+            'the models with tracked predictions (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+        },
+      },
+      async () => ({ models: tracker.models(), latest: await latestModel(log) }),
     );
 
     app.get(

@@ -154,8 +154,8 @@ describe.each(testDatabases())('figures per model on %s', (database) => {
       expect(e.issues[0].path).toBe('querystring.model');
       expect(e.message).toContain('2 models (alpha, beta)');
     }
-    expect(await get(s, '/api/sectors/models')).toEqual({ models: ['alpha', 'beta'] });
-    expect(await get(s, '/api/replay/models')).toEqual({ models: ['alpha', 'beta'] });
+    expect(await get(s, '/api/sectors/models')).toEqual({ models: ['alpha', 'beta'], latest: 'beta' });
+    expect(await get(s, '/api/replay/models')).toEqual({ models: ['alpha', 'beta'], latest: 'beta' });
     // a model named that has no rows answers with empty figures, and says which models exist
     const none = await get(s, '/api/sectors?model=gamma');
     expect(none).toMatchObject({ model: 'gamma', models: ['alpha', 'beta'] });
