@@ -10,7 +10,10 @@ export interface DashboardCheckOptions {
 export interface DashboardCheckSummary {
   baseUrl: string;
   sectors: { rows: number; weakest: string[]; drilledInto: string | null; symbols: number };
-  drift: Record<'cusum' | 'feature' | 'regime' | 'prediction', { events: number; alerts: number }>;
+  /** The drift view: the model charted, its episodes and features, the checks charted for the feature shown, the KS D of its distributions. */
+  drift: { model: string | null; episodes: number; features: number; points: number; ksD: number | null };
+  /** The shared filters exercised on the drift view (null when the data has one model or too few checks). */
+  filters: { model: string | null; from: string | null };
   replay: { total: number; topErrors: number };
   gate: {
     latestId: number | null;
@@ -18,6 +21,10 @@ export interface DashboardCheckSummary {
     checks: Record<string, 'pass' | 'fail' | 'insufficient' | 'error'>;
     chainOk: boolean;
     historyTotal: number;
+    /** The history row that put the model in production now (GET /api/gate/production), or null. */
+    production: number | null;
+    /** The champion vs challenger panel's shadow (GET /api/gate/shadows/compare), or null. */
+    challenger: { model: string; days: number } | null;
     /** The refusal text the page showed for the override submitted without a token. */
     overrideRefusal: string;
     /** The id of the override report recorded with the token. */
@@ -27,7 +34,7 @@ export interface DashboardCheckSummary {
    * What the layout checks saw per screen (desktop 1440x900, phone 390x844) and view: the tables
    * that scroll sideways inside their card (none on a desktop, or the checks throw).
    */
-  layout: Record<'desktop' | 'phone', Record<string, { scrollingTables: string[] }>>;
+  layout: Record<'desktop' | 'phone', Partial<Record<string, { scrollingTables: string[] }>>>;
   /** Paths of the screenshots written (empty without screenshotDir); the phone's end in `-390.png`. */
   screenshots: string[];
 }

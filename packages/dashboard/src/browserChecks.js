@@ -7,13 +7,13 @@ import { chromium } from 'playwright-core';
 import { SCREENS, layoutProblems, tapMisses, tapPoint } from './browserLayout.js';
 import { findChromium } from './findChromium.js';
 
-const DRIFT_TYPES = ['cusum', 'feature', 'regime', 'prediction'];
-const DRIFT_LIMIT = 5000; // the drift view's limit (public/js/views/drift.js)
-
 // The page's formats, written out independently so a formatting slip on the page is caught.
+/** A difference in accuracy to 0.01 pp: the chart recomputes it from the per-day figures. */
+const signed = (v) => (typeof v === 'number' && Number.isFinite(v) ? (v * 100).toFixed(2) : '—');
 const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
 const count = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
+const num = (v, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 const interval = (ci) => (Array.isArray(ci) ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '—');
 
 class DashboardCheckError extends Error {
@@ -79,6 +79,7 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
     let drift;
     let replay;
     let gate;
+    let filters;
     const layout = {};
     for (const screen of SCREENS) {
       await page.setViewportSize({ width: screen.width, height: screen.height });
@@ -88,11 +89,14 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       drift = await checkDrift(s, shoot);
       replay = await checkReplay(s, shoot);
       const { latest, history, ...figures } = await checkGateFigures(s, shoot);
-      if (screen.name === 'desktop') gate = { ...figures, ...(await checkOverride(s, shoot, { latest, history })) };
+      if (screen.name === 'desktop') {
+        gate = { ...figures, ...(await checkOverride(s, shoot, { latest, history })) };
+        filters = await checkFilters(s);
+      }
       layout[screen.name] = s.layoutSeen;
     }
     if (pageErrors.length) throw new DashboardCheckError('any', `the page logged errors: ${pageErrors.join(' | ')}`);
-    return { baseUrl: base, sectors, drift, replay, gate, layout, screenshots };
+    return { baseUrl: base, sectors, drift, replay, gate, filters, layout, screenshots };
   } finally {
     await context.close().catch(() => {});
     await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
@@ -228,32 +232,169 @@ async function checkSectors(ctx, shoot) {
 
 async function checkDrift(ctx, shoot) {
   const view = await openView(ctx, 'drift', 'drift');
-  const out = {};
-  let totalAlerts = 0;
-  for (const type of DRIFT_TYPES) {
-    const data = await ctx.api(`api/drift?type=${type}&limit=${DRIFT_LIMIT}`);
-    const alerts = data.events.filter((e) => e.detected).length;
-    totalAlerts += alerts;
-    const marked = await view.locator(tid(`drift-chart-${type}`)).getAttribute('data-alerts-marked');
-    expectEqual('drift', `${type} alerts marked on the chart`, Number(marked), alerts);
-    expectEqual('drift', `${type} alert count`, await text(view, `drift-alert-count-${type}`, 'drift'), count(alerts));
-    expectEqual(
-      'drift',
-      `${type} check count`,
-      await text(view, `drift-check-count-${type}`, 'drift'),
-      count(data.events.length),
-    );
-    if (data.events.length > 0) {
-      const canvases = await view.locator(`${tid(`drift-chart-${type}`)} canvas`).count();
-      if (canvases === 0)
-        throw new DashboardCheckError('drift', `${type}: ${data.events.length} checks but no chart drawn`);
-    }
-    out[type] = { events: data.events.length, alerts };
-  }
-  expectEqual('drift', 'alert rows', await view.locator('[data-testid^="drift-alert-row-"]').count(), totalAlerts);
+  const doc = await ctx.api('api/drift/series');
+  const out = await driftFigures(view, ctx, doc);
   await checkLayout(ctx, 'drift');
   await shoot('drift');
   return out;
+}
+
+/** The drift view's figures against `doc` (api/drift/series with the page's filters). */
+async function driftFigures(view, ctx, doc) {
+  expectEqual('drift', 'model charted', await text(view, 'drift-model', 'drift'), doc.model ?? '—');
+  if (doc.model === null) {
+    if ((await view.locator(tid('drift-empty')).count()) !== 1)
+      throw new DashboardCheckError('drift', 'no drift checks in the API but the page does not say so');
+    return { model: null, episodes: 0, features: 0, points: 0, ksD: null };
+  }
+  expectEqual('drift', 'episodes', await text(view, 'drift-episode-count', 'drift'), count(doc.episodes.length));
+  for (const e of doc.episodes) {
+    expectEqual('drift', `episode ${e.id} onset`, await text(view, `drift-episode-onset-${e.id}`, 'drift'), e.onset);
+    expectEqual(
+      'drift',
+      `episode ${e.id} end`,
+      await text(view, `drift-episode-end-${e.id}`, 'drift'),
+      e.end ?? 'open',
+    );
+  }
+  for (const f of doc.features) {
+    const last = f.points.at(-1);
+    const over = f.points.filter((p) => p.drifted).length;
+    expectEqual(
+      'drift',
+      `${f.feature} last D`,
+      await text(view, `drift-feature-last-${f.feature}`, 'drift'),
+      num(last?.statistic),
+    );
+    expectEqual(
+      'drift',
+      `${f.feature} threshold`,
+      await text(view, `drift-feature-threshold-${f.feature}`, 'drift'),
+      num(last?.threshold),
+    );
+    expectEqual(
+      'drift',
+      `${f.feature} checks over the threshold`,
+      await text(view, `drift-feature-over-${f.feature}`, 'drift'),
+      `${over} of ${f.points.length}`,
+    );
+  }
+  let points = 0;
+  let ksD = null;
+  if (doc.features.length) {
+    const chart = view.locator(tid('drift-feature-chart'));
+    const charted = await chart.getAttribute('data-feature');
+    const f = doc.features.find((x) => x.feature === charted);
+    if (!f)
+      throw new DashboardCheckError('drift', `the chart shows feature ${JSON.stringify(charted)}, not in the API`);
+    points = Number(await chart.getAttribute('data-points'));
+    expectEqual('drift', `${charted} checks charted`, points, f.points.length);
+    expectEqual(
+      'drift',
+      `${charted} checks over the threshold charted`,
+      Number(await chart.getAttribute('data-over-threshold')),
+      f.points.filter((p) => p.drifted).length,
+    );
+    expectEqual('drift', 'episodes shaded', Number(await chart.getAttribute('data-spans')), doc.episodes.length);
+    if ((await chart.locator('canvas').count()) === 0)
+      throw new DashboardCheckError('drift', `${f.points.length} checks of ${charted} but no chart drawn`);
+    const dist = await ctx.api(
+      `api/drift/distribution?${new URLSearchParams({ model: doc.model, feature: charted, step: f.points.at(-1).step })}`,
+    );
+    ksD = dist.ks.statistic;
+    expectEqual('drift', `${charted} KS D of the distributions`, await text(view, 'drift-ks-d', 'drift'), num(ksD));
+    expectEqual('drift', `${charted} check shown`, await text(view, 'drift-ks-step', 'drift'), dist.check.step);
+    expectEqual(
+      'drift',
+      `${charted} threshold at the check`,
+      await text(view, 'drift-ks-threshold', 'drift'),
+      num(dist.check.threshold),
+    );
+    if ((await view.locator(`${tid('drift-ecdf-chart')} canvas`).count()) === 0)
+      throw new DashboardCheckError('drift', 'no ECDF chart drawn');
+  }
+  if (doc.regimes.length)
+    expectEqual(
+      'drift',
+      'regime checks charted',
+      Number(await view.locator(tid('drift-regime-chart')).getAttribute('data-points')),
+      doc.regimes.length,
+    );
+  if (doc.predictions.length)
+    expectEqual(
+      'drift',
+      'prediction checks charted',
+      Number(await view.locator(tid('drift-prediction-chart')).getAttribute('data-points')),
+      doc.predictions.length,
+    );
+  return { model: doc.model, episodes: doc.episodes.length, features: doc.features.length, points, ksD };
+}
+
+/**
+ * The shared filters: picks another model and a start date in the top bar, checks the URL hash
+ * carries them and the drift view's figures equal the API's for them, opens that link afresh
+ * (the view comes back as it was), taps a feature row, then clears the filters.
+ */
+async function checkFilters(ctx) {
+  const { page } = ctx;
+  await openView(ctx, 'drift', 'drift');
+  const all = await ctx.api('api/drift/series');
+  const model = all.models.find((m) => m !== all.model) ?? all.model;
+  const days = all.features[0]?.points.map((p) => p.step) ?? [];
+  if (!model || days.length < 2) return { model: null, from: null };
+  const other = await ctx.api(`api/drift/series?model=${encodeURIComponent(model)}`);
+  const otherDays = other.features[0]?.points.map((p) => p.step) ?? days;
+  const from = otherDays[Math.floor(otherDays.length / 2)].slice(0, 10);
+  const ready = () =>
+    page.waitForFunction(
+      ([m]) =>
+        document.querySelector('[data-testid="view-drift"]')?.dataset.state === 'ready' &&
+        document.querySelector('[data-testid="drift-model"]')?.textContent === m,
+      [model],
+    );
+  await page.locator(tid('filter-model')).selectOption(model);
+  await ready();
+  await page.locator(tid('filter-from')).fill(from);
+  await page.waitForFunction((f) => location.hash.includes(`from=${f}`), from);
+  await ready();
+  const hash = await page.evaluate(() => location.hash);
+  const q = new URLSearchParams(hash.slice(hash.indexOf('?') + 1));
+  expectEqual('filters', 'model in the link', q.get('model'), model);
+  expectEqual('filters', 'from in the link', q.get('from'), from);
+  const filtered = await ctx.api(`api/drift/series?${new URLSearchParams({ model, from })}`);
+  let view = page.locator('[data-testid="view-drift"][data-state="ready"]');
+  await driftFigures(view, ctx, filtered);
+  // the link alone brings the same view back
+  await page.goto('about:blank');
+  await page.goto(`${ctx.base}${hash}`);
+  await page.locator('[data-testid="view-drift"][data-state="ready"]').waitFor();
+  view = page.locator('[data-testid="view-drift"]');
+  expectEqual(
+    'filters',
+    'model picker after opening the link',
+    await page.locator(tid('filter-model')).inputValue(),
+    model,
+  );
+  expectEqual('filters', 'from after opening the link', await page.locator(tid('filter-from')).inputValue(), from);
+  await driftFigures(view, ctx, filtered);
+  // a tap on a feature row charts that feature (and keeps the filters)
+  const target = filtered.features.at(-1)?.feature;
+  if (target) {
+    await view.locator(tid(`drift-feature-row-${target}`)).click();
+    await page.waitForFunction(
+      (f) => document.querySelector('[data-testid="drift-feature-chart"]')?.dataset.feature === f,
+      target,
+    );
+    expectEqual(
+      'filters',
+      'model kept after picking a feature',
+      await page.locator(tid('filter-model')).inputValue(),
+      model,
+    );
+  }
+  await page.locator(tid('filter-clear')).click();
+  await page.waitForFunction(() => !location.hash.includes('?'));
+  return { model, from };
 }
 
 async function checkReplay(ctx, shoot) {
@@ -280,10 +421,12 @@ async function checkReplay(ctx, shoot) {
 
 async function checkGateFigures(ctx, shoot) {
   const view = await openView(ctx, 'gate', 'gate');
-  const [latest, history, verify] = await Promise.all([
+  const [latest, history, verify, production, comparison] = await Promise.all([
     ctx.api('api/gate/latest'),
     ctx.api('api/gate/history?limit=50&offset=0'),
     ctx.api('api/gate/verify'),
+    ctx.api('api/gate/production'),
+    ctx.api('api/gate/shadows/compare'),
   ]);
   if (latest === null) {
     if ((await view.locator(tid('gate-latest-empty')).count()) !== 1)
@@ -297,13 +440,12 @@ async function checkGateFigures(ctx, shoot) {
       await text(view, 'gate-recommendation', 'gate'),
       latest.action === 'override' ? 'OVERRIDE' : latest.recommendation,
     );
-    // in production now: the newest row that put a model into production holds this report's model
-    const live = history.rows.find((r) => r.promotedToProduction && r.action !== 'validate');
+    // in production now (GET /api/gate/production, however old the row that put it there)
     expectEqual(
       'gate',
       'in production',
       (await text(view, 'gate-promoted', 'gate')).startsWith('yes'),
-      Boolean(live && live.modelSha256 === latest.modelSha256),
+      Boolean(production && production.modelSha256 === latest.modelSha256),
     );
     expectEqual(
       'gate',
@@ -318,6 +460,59 @@ async function checkGateFigures(ctx, shoot) {
       const shownThr = await view.locator(tid(`check-threshold-${c.id}`)).getAttribute('data-value');
       expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
     }
+  }
+  if (production === null) {
+    if ((await view.locator(tid('gate-production-empty')).count()) !== 1)
+      throw new DashboardCheckError('gate', 'nothing in production in the API but the page does not say so');
+  } else {
+    expectEqual('gate', 'production model', await text(view, 'gate-production-model', 'gate'), production.modelPath);
+    expectEqual(
+      'gate',
+      'production row',
+      (await text(view, 'gate-production-row', 'gate')).startsWith(
+        `report #${production.historyId} · ${production.action}`,
+      ),
+      true,
+    );
+  }
+  if (comparison === null) {
+    if ((await view.locator(tid('gate-challenger-empty')).count()) !== 1)
+      throw new DashboardCheckError('gate', 'no shadow in the API but the page does not say so');
+  } else {
+    expectEqual(
+      'gate',
+      'champion accuracy',
+      await text(view, 'gate-challenger-champion-acc', 'gate'),
+      pct(comparison.championAccuracy),
+    );
+    expectEqual(
+      'gate',
+      'challenger accuracy',
+      await text(view, 'gate-challenger-acc', 'gate'),
+      pct(comparison.challengerAccuracy),
+    );
+    // the chart ends where the comparison does: the difference over every paired row
+    const chart = view.locator(tid('gate-challenger-chart'));
+    if (comparison.byDay.length >= 2) {
+      expectEqual(
+        'gate',
+        'challenger chart days',
+        Number(await chart.getAttribute('data-days')),
+        comparison.byDay.length,
+      );
+      expectEqual(
+        'gate',
+        'challenger chart final difference',
+        signed(Number(await chart.getAttribute('data-final'))),
+        signed(comparison.improvement),
+      );
+    }
+    expectEqual(
+      'gate',
+      'challenger days shown',
+      await view.locator('[data-testid^="challenger-day-"]').count(),
+      comparison.byDay.length,
+    );
   }
   expectEqual(
     'gate',
@@ -346,6 +541,8 @@ async function checkGateFigures(ctx, shoot) {
     checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
     chainOk: verify.ok,
     historyTotal: history.total,
+    production: production?.historyId ?? null,
+    challenger: comparison ? { model: comparison.shadow.model, days: comparison.days } : null,
     latest,
     history,
   };

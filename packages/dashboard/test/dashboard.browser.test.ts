@@ -34,8 +34,11 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.sectors.symbols).toBe(3);
     expect(doc.insufficient).toEqual(['Real Estate', 'Utilities']);
     expect(doc.minResolved).toBe(MIN_RESOLVED);
-    expect(summary.drift.feature.alerts).toBeGreaterThan(0);
-    expect(summary.drift.regime.alerts).toBeGreaterThan(0);
+    // the model checked last (m2), its 3 features, the Aug 2015 episode; then the top bar's filters
+    expect(summary.drift).toMatchObject({ model: 'm2', episodes: 1, features: 3 });
+    expect(summary.drift.points).toBeGreaterThan(20);
+    expect(summary.drift.ksD).toBeGreaterThan(0);
+    expect(summary.filters).toEqual({ model: 'm1', from: '2015-07-03' });
     expect(summary.replay).toEqual({ total: 1000, topErrors: 20 });
     expect(summary.gate.recommendation).toBe('REJECT');
     expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
@@ -63,8 +66,8 @@ describe('dashboard in headless Chromium against a fixture API', () => {
       'gate-390.png',
     ]);
     // at 1440 every table fits its card; at 390 the wide sectors table scrolls inside its card
-    expect(summary.layout.desktop.sectors.scrollingTables).toEqual([]);
-    expect(summary.layout.phone.sectors.scrollingTables).toEqual(['sectors-table']);
+    expect(summary.layout.desktop.sectors?.scrollingTables).toEqual([]);
+    expect(summary.layout.phone.sectors?.scrollingTables).toEqual(['sectors-table']);
     for (const p of summary.screenshots) expect((await stat(p)).size).toBeGreaterThan(10_000);
   });
 });
@@ -151,7 +154,7 @@ describe('empty data', () => {
       page.on('pageerror', (e) => errors.push(e.message));
       const expected: Record<string, string[]> = {
         sectors: ['sectors-empty'],
-        drift: ['drift-empty-feature', 'drift-empty-regime', 'drift-empty-prediction', 'drift-alerts-empty'],
+        drift: ['drift-empty'],
         replay: ['replay-empty'],
         gate: ['gate-latest-empty', 'gate-history-empty'],
       };
@@ -159,10 +162,7 @@ describe('empty data', () => {
         await page.goto(`${fx.baseUrl}#/${view}`);
         await page.locator(`[data-testid="view-${view}"][data-state="ready"]`).waitFor();
         for (const id of ids) expect(await page.locator(`[data-testid="${id}"]`).count(), `${view}: ${id}`).toBe(1);
-        if (view === 'drift')
-          expect(await page.locator('[data-testid="drift-chart-feature"]').getAttribute('data-alerts-marked')).toBe(
-            '0',
-          );
+        if (view === 'drift') expect(await page.locator('[data-testid="drift-model"]').textContent()).toBe('—');
         if (view === 'replay') expect(await page.locator('[data-testid="replay-total"]').textContent()).toBe('0');
         if (process.env.VIGIL_SCREENSHOTS)
           await page.screenshot({ path: join(process.env.VIGIL_SCREENSHOTS, `empty-${view}.png`), fullPage: true });

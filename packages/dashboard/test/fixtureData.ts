@@ -224,28 +224,38 @@ export function driftEvents(): DriftEvent[] {
 
 export function replayDocument(top: number, empty = false) {
   if (empty)
-    return { stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 }, top: [] };
+    return {
+      model: null,
+      models: [],
+      stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 },
+      top: [],
+    };
   const rand = rng(42);
   const symbols = ['AAPL', 'XOM', 'JPM', 'NVDA', 'CVX', 'TSLA', 'SLB', 'GS', 'AMZN'];
   const rows = Array.from({ length: 40 }, (_, i) => {
     const confidence = Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4;
-    const trueLabel = rand() < 0.5 ? 0 : 1;
+    const actualLabel = rand() < 0.5 ? 0 : 1;
     const d = new Date(Date.parse('2015-08-17T00:00:00Z') + Math.floor(rand() * 30) * 86_400_000)
       .toISOString()
       .slice(0, 10);
+    const symbol = symbols[i % symbols.length] as string;
     return {
-      id: 900 + i,
-      symbol: symbols[i % symbols.length] as string,
-      date: d,
+      bufferId: 900 + i,
+      id: `${d}:${symbol}`,
+      modelVersion: 'm1',
+      symbol,
+      timestamp: `${d}T20:00:00.000Z`,
       regime: rand() < 0.55 ? 'crash' : 'high_volatility',
-      trueLabel,
-      predictedLabel: 1 - trueLabel,
+      actualLabel,
+      predictedLabel: 1 - actualLabel,
       confidence,
       errorScore: confidence,
       replayedCount: Math.floor(rand() * 5),
     };
   }).sort((a, b) => b.errorScore - a.errorScore);
   return {
+    model: 'm1',
+    models: ['m1'],
     stats: {
       total: 1000,
       maxSize: 1000,
@@ -401,4 +411,52 @@ export function gateHistory(): GateReport[] {
     ),
     report(1, '2015-05-01T21:03:00.000Z', 'candidates/m-2015-05-01.json', true, passing, true),
   ];
+}
+
+/** A champion vs challenger comparison as `GET /api/gate/shadows/compare` answers it: 20 trading days of 9 rows. */
+export function shadowComparison() {
+  const byDay = Array.from({ length: 20 }, (_, i) => {
+    const day = new Date(Date.UTC(2016, 2, 1 + i + 2 * Math.floor(i / 5))).toISOString().slice(0, 10);
+    const champion = (5 + (i % 3)) / 9;
+    const challenger = (5 + ((i + 1) % 4)) / 9;
+    return { day, rows: 9, championAccuracy: champion, challengerAccuracy: challenger };
+  });
+  const rows = byDay.length * 9;
+  const championAccuracy = byDay.reduce((a, d) => a + d.championAccuracy, 0) / byDay.length;
+  const challengerAccuracy = byDay.reduce((a, d) => a + d.challengerAccuracy, 0) / byDay.length;
+  const won = byDay.filter((d) => d.challengerAccuracy > d.championAccuracy).length;
+  const lost = byDay.filter((d) => d.challengerAccuracy < d.championAccuracy).length;
+  return {
+    shadow: {
+      id: 1,
+      model: 'm7',
+      champion: 'm5',
+      modelPath: 'candidates/m7.json',
+      since: `${byDay[0]?.day}T21:00:00.000Z`,
+      until: null,
+      active: true,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      stoppedAt: null,
+      actor: 'fixture',
+      notes: null,
+    },
+    rows,
+    days: byDay.length,
+    championAccuracy,
+    challengerAccuracy,
+    improvement: challengerAccuracy - championAccuracy,
+    interval: {
+      lower: challengerAccuracy - championAccuracy - 0.04,
+      upper: challengerAccuracy - championAccuracy + 0.04,
+    },
+    standardError: 0.02,
+    daysChallengerBetter: won,
+    daysChampionBetter: lost,
+    tiedDays: byDay.length - won - lost,
+    pBetter: 0.25,
+    pWorse: 0.85,
+    mismatched: 0,
+    unpaired: { champion: 0, challenger: 0 },
+    byDay,
+  };
 }

@@ -8,6 +8,7 @@ import { gateView } from '@vigil/gate';
 import { replayView } from '@vigil/replay';
 import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
+import { driftDistributionDocument, driftSeriesDocument } from './fixtureDrift.js';
 
 /** The first-party plugins' views, as their packages declare them (scripts served from those packages). */
 const VIEWS: Record<string, PluginView> = {
@@ -21,6 +22,7 @@ import {
   DRIFT_THRESHOLDS,
   driftEvents,
   gateHistory,
+  shadowComparison,
   replayDocument,
   sectorsDocument,
   symbolsDocument,
@@ -97,6 +99,10 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           );
       });
 
+      // figures are per model; the fixture holds one model, m1
+      const models = () => (opts.empty ? { models: [], latest: null } : { models: ['m1'], latest: 'm1' });
+      scope.get('/api/sectors/models', async () => models());
+      scope.get('/api/replay/models', async () => models());
       scope.get('/api/sectors', async (req: FastifyRequest) => {
         const doc = sectorsDocument(opts.empty);
         if (opts.lieToBrowser && /HeadlessChrome/.test(req.headers['user-agent'] ?? '')) {
@@ -118,6 +124,17 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         return { events: events.slice(Math.max(0, events.length - limit)), thresholds: DRIFT_THRESHOLDS };
       });
 
+      scope.get(
+        '/api/drift/series',
+        async (req: FastifyRequest<{ Querystring: { model?: string; from?: string; to?: string } }>) =>
+          driftSeriesDocument(req.query, opts.empty),
+      );
+      scope.get(
+        '/api/drift/distribution',
+        async (req: FastifyRequest<{ Querystring: { model?: string; feature?: string; step?: string } }>) =>
+          opts.empty ? null : driftDistributionDocument(req.query),
+      );
+
       scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) =>
         replayDocument(Number(req.query.top ?? 20), opts.empty),
       );
@@ -131,6 +148,22 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           return { rows: history.slice(offset, offset + limit), total: history.length };
         },
       );
+      scope.get('/api/gate/production', async () => {
+        const row = history.find((r) => r.promotedToProduction && r.action !== 'validate');
+        return row
+          ? {
+              historyId: row.id,
+              action: row.action,
+              modelPath: row.modelPath,
+              modelSha256: row.modelSha256,
+              recordedAt: row.timestamp,
+              asOf: null,
+              actor: row.actor,
+              decision: null,
+            }
+          : null;
+      });
+      scope.get('/api/gate/shadows/compare', async () => (opts.empty ? null : shadowComparison()));
       scope.get('/api/gate/verify', async () => ({ ok: true, rows: history.length, firstBadId: null, reason: null }));
       scope.post('/api/gate/override', async (req: FastifyRequest<{ Body: Record<string, unknown> | null }>, reply) => {
         if (req.headers.authorization !== `Bearer ${opts.token}`)

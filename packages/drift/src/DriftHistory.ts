@@ -30,6 +30,8 @@ export interface DriftEpisode {
   /** Detectors and CUSUM statistics that were active during it. */
   readonly reasons: readonly string[];
   readonly statistics: readonly string[];
+  /** Why it ended (null while open): 'quiet', or 'retired' when the model stopped predicting. */
+  readonly endReason: string | null;
 }
 
 /** Reads the drift plugin's `drift_monitoring` table: the only reader outside the monitor that writes it. */
@@ -83,7 +85,11 @@ export class DriftHistory {
       'model_version' | 'step' | 'episode_end' | 'episode_peak_step' | 'ks_statistic' | 'details_json'
     >[];
     return rows.map((r) => {
-      const d = JSON.parse(String(r.details_json)) as { reasons?: string[]; statistics?: string[] };
+      const d = JSON.parse(String(r.details_json)) as {
+        reasons?: string[];
+        statistics?: string[];
+        end_reason?: string;
+      };
       return {
         model: String(r.model_version),
         onset: String(r.step),
@@ -92,7 +98,41 @@ export class DriftHistory {
         peakStep: String(r.episode_peak_step),
         reasons: d.reasons ?? [],
         statistics: d.statistics ?? [],
+        endReason: r.episode_end === null ? null : (d.end_reason ?? 'quiet'),
       };
     });
+  }
+
+  /** A model's latest window check of each type (feature, regime, prediction), where it has one. */
+  async latestChecks(model: string): Promise<DriftEvent[]> {
+    const ph = placeholder(dialectOf(this.ds));
+    const out: DriftEvent[] = [];
+    for (const type of ['feature', 'regime', 'prediction'] as const) {
+      const rows = (await this.ds.query(
+        `SELECT id, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = ${ph(2)} ORDER BY step DESC LIMIT 1`,
+        [model, type],
+      )) as DriftMonitoringRow[];
+      for (const r of rows)
+        out.push({
+          id: Number(r.id),
+          model,
+          timestamp: String(r.timestamp),
+          type: r.drift_type,
+          statistic: r.ks_statistic === null ? null : Number(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+          details: r.details_json ? (JSON.parse(String(r.details_json)) as Record<string, unknown>) : null,
+        });
+    }
+    return out;
+  }
+
+  /** A model's drift episodes so far: one retraining request each. */
+  async episodeCount(model: string): Promise<number> {
+    const ph = placeholder(dialectOf(this.ds));
+    const rows = (await this.ds.query(
+      `SELECT COUNT(*) AS n FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum'`,
+      [model],
+    )) as { n: unknown }[];
+    return Number(rows[0]?.n ?? 0);
   }
 }

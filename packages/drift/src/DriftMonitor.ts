@@ -126,6 +126,13 @@ export class DriftMonitor {
   episodeOf(model: string): EpisodeState | null {
     return this.#models.get(model)?.episode ?? null;
   }
+  /** A model's streaming figures (committed): its CUSUM sums (reference sds) and its last closed step's statistics. */
+  streamOf(model: string): { cusum: Readonly<Record<string, number>>; lastStep: ClosedStep | undefined } | undefined {
+    const m = this.#models.get(model);
+    if (!m) return undefined;
+    const cusum = Object.fromEntries(Object.entries(m.engine.core.cusum).map(([k, c]) => [k, Math.max(c.up, c.down)]));
+    return { cusum, lastStep: m.engine.history.at(-1) };
+  }
 
   #baselineOf(model: string | undefined, baselines: ReadonlyMap<string, Baseline>): Baseline | undefined {
     return (model !== undefined ? baselines.get(model) : undefined) ?? baselines.get(ANY_MODEL);
@@ -295,10 +302,15 @@ export class DriftMonitor {
     engine.ingest(sorted, (s) => steps.push(s));
     engine.flush((s) => steps.push(s));
     const pooled = new Map(names.map((f) => [f, Float64Array.from(steps.flatMap((s) => s.values?.[f] ?? []))]));
+    // regimes and predictions in the steps' (time) order, as the pooled values are
     const stored: StoredBaseline = {
       features: pooled,
-      regimes: input.regimes ? [...input.regimes] : undefined,
-      predictions: input.predictions ? [...input.predictions] : undefined,
+      regimes: input.regimes ? (timed ? sorted.map((r) => r.regime) : [...input.regimes]) : undefined,
+      predictions: input.predictions
+        ? timed && rowPredictions
+          ? sorted.map((r) => ({ label: r.predictedLabel, confidence: r.confidence }))
+          : [...input.predictions]
+        : undefined,
       calibration: undefined,
       steps: timed ? steps.map((s) => ({ step: s.step, timestamp: s.timestamp, stats: s.stats })) : undefined,
     };
@@ -456,6 +468,7 @@ export class DriftMonitor {
         steps: unsaved ? kept.slice(-Math.min(unsaved, kept.length)) : [],
       });
     }
+    this.#retire(byModel, models, episodeChanges, saves);
     const now = this.deps.clock.now().toISOString();
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
     for (const s of saves) await saveModel(tx.manager, s.model, s.state, s.steps, this.#keepSteps, now);
@@ -484,6 +497,41 @@ export class DriftMonitor {
         );
       this.#announce(checks, episodeChanges);
     });
+  }
+
+  /**
+   * Ends the open episode of every model absent from the batch that has been silent while the batch's models closed
+   * `retireAfterSteps` later steps: a replaced model stops predicting, and its episode would otherwise stay open
+   * forever. The episode ends at the model's last step with predictions, reason 'retired'; the model's CUSUM sums
+   * restart from zero and its still-open last step is dropped unscored.
+   */
+  #retire(
+    batch: ReadonlyMap<string, unknown>,
+    models: Map<string, ModelState>,
+    changes: { model: string; change: EpisodeChange; cusum: StepCusumResult }[],
+    saves: { model: string; state: PersistedModelState; steps: ClosedStep[] }[],
+  ): void {
+    const after = this.deps.options.retireAfterSteps;
+    for (const [model, m] of this.#models) {
+      if (batch.has(model) || !m.episode) continue;
+      const last = m.engine.core.open?.step ?? m.engine.history.at(-1)?.step;
+      if (last === undefined) continue;
+      let later = 0;
+      for (const other of models.values()) {
+        let n = 0;
+        for (const h of other.engine.history) if (h.step > last) n++;
+        later = Math.max(later, n);
+      }
+      if (later < after) continue;
+      const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
+      changes.push({ model, change: { kind: 'end', episode: m.episode, step: last, reason: 'retired' }, cusum: none });
+      // should it predict again, its CUSUMs start over, and its last step (still open: no later record closed it)
+      // is left unscored, rather than raise a request for a step weeks old when the model comes back
+      const core = { ...structuredClone(m.engine.core), cusum: {}, open: null };
+      const engine = new PanelDrift(m.engine.options, core, [...m.engine.history]);
+      models.set(model, { engine, features: m.features, episode: null });
+      saves.push({ model, state: { features: m.features, core, episode: null }, steps: [] });
+    }
   }
 
   /** Collects a model's baseline from its first closed steps' values. */
@@ -616,6 +664,7 @@ export class DriftMonitor {
         reasons: e.reasons,
         statistics: e.statistics,
         status,
+        ...(change.kind === 'end' ? { end_reason: change.reason ?? 'quiet' } : {}),
       };
       if (atOnset) {
         inserts.push([

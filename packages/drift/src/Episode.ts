@@ -19,7 +19,11 @@ export type EpisodeChange = {
   readonly kind: 'onset' | 'update' | 'end';
   readonly episode: EpisodeState;
   readonly step: string;
+  /** Why an episode ended: 'quiet' (its detectors calmed down) or 'retired' (the model stopped predicting). */
+  readonly reason?: EpisodeEndReason;
 };
+
+export type EpisodeEndReason = 'quiet' | 'retired';
 
 /**
  * Drift as a state with hysteresis: an episode starts on the first step where a detector is
@@ -55,7 +59,7 @@ export function updateEpisode(
   }
   const calm = active.length === 0 && !cusum.elevated.some((k) => open.statistics.includes(k));
   if (calm && open.quiet + 1 >= quietSteps)
-    return { open: null, change: { kind: 'end', episode: open, step: open.quietFrom ?? step.step } };
+    return { open: null, change: { kind: 'end', episode: open, step: open.quietFrom ?? step.step, reason: 'quiet' } };
   const e: EpisodeState = {
     ...open,
     reasons: [...new Set([...open.reasons, ...active])].sort(),

@@ -68,6 +68,11 @@ export const driftOptionsSchema = z
     /** Run the window checks every N closed steps (default 20: one check per 20-step window, windows back to back). */
     checkEvery: z.number().int().min(1).default(20),
     autoBaseline: z.boolean().default(true),
+    /**
+     * A model that has no predictions while other models close this many later steps is retired: its open drift
+     * episode ends (reason 'retired', at its last step with predictions) and drift.episode.end is emitted.
+     */
+    retireAfterSteps: z.number().int().min(1).default(20),
     /** Calibrate thresholds by replaying windows inside the baseline to this false-alarm rate; null disables. */
     calibration: z
       .object({ targetFalseAlarmRate: z.number().gt(0).lt(1), maxReplays: z.number().int().min(10).default(400) })

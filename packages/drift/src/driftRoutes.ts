@@ -1,13 +1,27 @@
 import { type PluginRoutes, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { DriftMonitor } from './DriftMonitor.js';
+import { driftActionRoutes } from './driftActionRoutes.js';
+import type { DriftDistribution } from './DriftDistribution.js';
 import type { DriftHistory } from './DriftHistory.js';
+import type { DriftSeries } from './DriftSeries.js';
 import type { DriftOptions } from './config.js';
+import { driftViewRoutes } from './driftViewRoutes.js';
 
 /** `GET /api/drift`: drift checks over time from drift_monitoring (docs/api.md, Drift). */
-export function driftRoutes(history: DriftHistory, options: DriftOptions): PluginRoutes {
-  return async (app: FastifyInstance) => {
+export function driftRoutes(
+  history: DriftHistory,
+  options: DriftOptions,
+  views?: { series: DriftSeries; distribution: DriftDistribution },
+  monitor?: DriftMonitor,
+): PluginRoutes {
+  return async (app: FastifyInstance, opts: { writeAuth: unknown }) => {
+    // the CLI's drift baseline/check/backtest over HTTP: POST /api/drift/baseline, /check, /backtest
+    if (monitor) driftActionRoutes(app, monitor, options, opts.writeAuth as onRequestHookHandler);
+    // the dashboard's analysis reads: GET /api/drift/series, /api/drift/distribution
+    if (views) driftViewRoutes(app, views);
     app.get(
       '',
       { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },

@@ -36,6 +36,7 @@ export async function emitEpisodeEvents(
           peakStep: e.peakStep,
           steps: e.steps,
           reasons: [...e.reasons],
+          endReason: change.reason ?? 'quiet',
         },
       });
     }

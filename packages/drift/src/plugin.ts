@@ -9,10 +9,13 @@ import {
 } from '@vigil/core';
 import { driftCommands } from './commands.js';
 import { DriftEvents } from './DriftEvents.js';
+import { DriftDistribution } from './DriftDistribution.js';
 import { DriftHistory } from './DriftHistory.js';
 import { DriftMonitor } from './DriftMonitor.js';
+import { DriftSeries } from './DriftSeries.js';
 import { driftOptionsSchema } from './config.js';
 import { driftRoutes } from './driftRoutes.js';
+import { driftReportSections } from './driftReportSection.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
@@ -22,6 +25,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { driftMetrics } from './driftMetrics.js';
 import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
@@ -62,7 +66,17 @@ export const driftPlugin = definePlugin({
       ],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
-      routes: driftRoutes(history, options),
+      routes: driftRoutes(
+        history,
+        options,
+        {
+          series: new DriftSeries(deps.dataSource, options.alertThreshold),
+          distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
+        },
+        monitor,
+      ),
+      metrics: driftMetrics(monitor, history, options),
+      report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,
     };
   },

@@ -181,6 +181,29 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       const v = await gate().verifyHistory();
       return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
     });
+    // `vigil gate head`: the chain's head, for an auditor to keep outside the database
+    app.get(
+      '/head',
+      {
+        schema: {
+          tags: ['gate'],
+          summary: "the history's head: the newest row's id and hash (HMAC-keyed or not), to keep outside the database",
+          querystring: { type: 'object', properties: {}, additionalProperties: false },
+          response: {
+            200: {
+              type: 'object',
+              required: ['id', 'head', 'keyed'],
+              properties: {
+                id: { type: 'integer', nullable: true },
+                head: { type: 'string' },
+                keyed: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+      async () => gate().historyHead(),
+    );
 
     const one = async (historyId: number): Promise<ReportView> => {
       const { rows } = await reports(50, 0);

@@ -32,6 +32,7 @@ import {
 import { GATE_EVENTS } from './historyEvents.js';
 import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
+import { gateReportSections } from './gateReportSection.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -74,8 +75,9 @@ export const gatePlugin = definePlugin({
             ]
           : []),
       ],
-      metrics: gateMetrics(deps.dataSource),
+      metrics: gateMetrics(deps.dataSource, shadows),
       routes: gateRoutes(gate, shadows),
+      report: (query) => gateReportSections(gate, query),
       view: gateView,
       async start() {
         // every plugin has run init: the criteria are all registered now

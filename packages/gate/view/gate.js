@@ -1,8 +1,10 @@
-// Promotion gate (spec 10.3): the latest validation report and its checks, the hash-chain
-// verification of the history, the history itself, and the emergency override form.
+// Promotion gate (spec 10.3): what is in production now, the latest validation report and its
+// checks, champion vs challenger (a candidate observed in shadow), the hash-chain verification
+// of the history, the history itself, and the emergency override form. Every decision shows two
+// times: the data date it speaks for (as of) and the wall-clock time it was recorded.
 import { getJson, postJson } from '../../js/api.js';
-import { badge, emptyState, h, panel, table } from '../../js/dom.js';
-import { DASH, checkFigure, count, dateTime, shortHash } from '../../js/format.js';
+import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { DASH, checkFigure, count, dateTime, pct, shortHash, signedPct } from '../../js/format.js';
 
 export const HISTORY_LIMIT = 20;
 
@@ -10,14 +12,24 @@ export const HISTORY_LIMIT = 20;
 let flash = null;
 
 export async function renderGate(root, ctx) {
-  const [latest, history, verify] = await Promise.all([
+  const [latest, history, verify, production, comparison] = await Promise.all([
     getJson('api/gate/latest'),
     getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`),
     getJson('api/gate/verify'),
+    getJson('api/gate/production'),
+    getJson('api/gate/shadows/compare'),
   ]);
 
-  root.append(h('div', { class: 'grid-gate' }, latestPanel(latest, history?.rows ?? []), verifyPanel(verify)));
+  root.append(
+    h(
+      'div',
+      { class: 'grid-gate' },
+      latestPanel(latest, production),
+      h('div', {}, productionPanel(production), verifyPanel(verify)),
+    ),
+  );
   if (latest) root.append(panel('Checks', `report #${latest.id} · ${latest.action}`, checksTable(latest.checks ?? [])));
+  root.append(challengerPanel(comparison));
   root.append(historyPanel(history));
   root.append(overridePanel(latest, ctx));
 }
@@ -25,23 +37,220 @@ export async function renderGate(root, ctx) {
 function decisionBadge(r) {
   // an override promotes against the gate's REJECT: say so instead of showing REJECT beside "promoted"
   if (r.action === 'override') return badge('OVERRIDE', 'insufficient');
+  // a rollback restores the previous model: neither an approval nor a rejection
+  if (r.action === 'rollback')
+    return r.promotedToProduction ? badge('ROLLBACK', 'insufficient') : badge('REFUSED', 'fail');
   const kind = r.recommendation === 'PROMOTE' || r.approved ? 'pass' : 'fail';
   return badge(r.recommendation ?? (r.approved ? 'PROMOTE' : 'REJECT'), kind);
 }
 
-/**
- * Whether the report's model is in production now: the newest row that put a model into
- * production (promote, override, rollback; a later row than the report itself, usually) holds
- * the same SHA-256. Says which row, or which row replaced it.
- */
-function productionNow(r, rows) {
-  const live = rows.find((x) => x.promotedToProduction && x.action !== 'validate');
-  if (live && live.modelSha256 === r.modelSha256) return `yes (report #${live.id}, ${live.action})`;
-  const was = rows.find((x) => x.promotedToProduction && x.action !== 'validate' && x.modelSha256 === r.modelSha256);
-  return was && live ? `no (replaced by report #${live.id})` : 'no';
+/** A data date (as of): the trading day a decision speaks for. */
+function asOf(iso) {
+  return typeof iso === 'string' && iso.length >= 10 ? iso.slice(0, 10) : DASH;
 }
 
-function latestPanel(r, historyRows) {
+/**
+ * Whether the report's model is in production now, from `api/gate/production` (the newest row
+ * that put a model there, however old): same SHA-256, or which row's model is there instead.
+ */
+function productionNow(r, production) {
+  if (!production) return 'no (nothing promoted yet)';
+  if (production.modelSha256 === r.modelSha256) return `yes (report #${production.historyId}, ${production.action})`;
+  return `no (production holds report #${production.historyId}'s model)`;
+}
+
+function productionPanel(p) {
+  if (!p)
+    return panel(
+      'In production',
+      null,
+      emptyState(
+        'gate-production-empty',
+        'Nothing promoted yet.',
+        'A model appears here once it is promoted or overridden into production.',
+      ),
+    );
+  const d = p.decision;
+  const rows = [
+    ['Model', h('span', { class: 'mono', testid: 'gate-production-model' }, p.modelPath)],
+    ['SHA-256', h('span', { class: 'mono', title: p.modelSha256 ?? '' }, shortHash(p.modelSha256))],
+    [
+      'Put there by',
+      h(
+        'span',
+        { testid: 'gate-production-row' },
+        `report #${p.historyId} · ${p.action}${p.actor ? ` by ${p.actor}` : ''}`,
+      ),
+    ],
+    ['Data as of', h('span', { testid: 'gate-production-asof' }, asOf(p.asOf))],
+    ['Recorded', h('span', { class: 'mono' }, dateTime(p.recordedAt))],
+    [
+      'Decision',
+      d
+        ? h(
+            'span',
+            { testid: 'gate-production-decision' },
+            `report #${d.historyId} · ${d.action === 'override' ? 'override' : d.approved ? 'approved' : 'rejected'} (as of ${asOf(d.asOf)})`,
+          )
+        : h('span', { testid: 'gate-production-decision' }, 'none: no gate decision covers these bytes'),
+    ],
+  ];
+  return panel(
+    'In production',
+    'now, whatever the history page shows',
+    h(
+      'dl',
+      { class: 'kv', testid: 'gate-production', data: { historyId: String(p.historyId), sha: p.modelSha256 ?? '' } },
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+  );
+}
+
+function challengerPanel(c) {
+  const title = 'Champion vs challenger';
+  if (!c)
+    return panel(
+      title,
+      null,
+      emptyState(
+        'gate-challenger-empty',
+        'No candidate observed in shadow yet.',
+        'Start one with `vigil gate shadow start`: its predictions are logged under its own model id and never acted on, then compared with the champion on the same rows.',
+      ),
+    );
+  const s = c.shadow;
+  const sub = `${s.model} in shadow of champion ${s.champion}, data ${asOf(s.since)} → ${s.until ? asOf(s.until) : 'now (active)'}; same symbol and time, both resolved`;
+  const iv = c.interval ? `${signedPct(c.interval.lower)} to ${signedPct(c.interval.upper)}` : DASH;
+  const stats = h(
+    'div',
+    // inside a card: the headline figures keep the card's inner margin
+    { class: 'stats', style: { margin: '12px 16px' } },
+    stat(
+      `Champion ${s.champion}`,
+      pct(c.championAccuracy),
+      'gate-challenger-champion-acc',
+      `${count(c.rows)} paired rows`,
+    ),
+    stat(`Challenger ${s.model}`, pct(c.challengerAccuracy), 'gate-challenger-acc', `${count(c.days)} trading days`),
+    stat('Difference', signedPct(c.improvement), 'gate-challenger-diff', `95% ${iv} (day-clustered)`),
+    stat(
+      'Days won',
+      `${count(c.daysChallengerBetter)} vs ${count(c.daysChampionBetter)}`,
+      'gate-challenger-days',
+      `${count(c.tiedDays)} tied; sign test p=${c.pBetter.toPrecision(3)}`,
+    ),
+  );
+  const byDay = table(
+    [['Day (data)'], ['Rows', 'num'], [`Champion ${s.champion}`, 'num'], [`Challenger ${s.model}`, 'num'], ['Better']],
+    c.byDay.map((d) =>
+      h(
+        'tr',
+        { testid: `challenger-day-${d.day}` },
+        h('td', { class: 'mono' }, d.day),
+        h('td', { class: 'num' }, count(d.rows)),
+        h('td', { class: 'num', data: { value: d.championAccuracy } }, pct(d.championAccuracy)),
+        h('td', { class: 'num', data: { value: d.challengerAccuracy } }, pct(d.challengerAccuracy)),
+        h(
+          'td',
+          {},
+          d.challengerAccuracy > d.championAccuracy
+            ? badge('challenger', 'pass')
+            : d.challengerAccuracy < d.championAccuracy
+              ? badge('champion', 'fail')
+              : DASH,
+        ),
+      ),
+    ),
+    { class: 'data', 'data-testid': 'gate-challenger-table' },
+  );
+  return panel(
+    title,
+    sub,
+    h(
+      'div',
+      { testid: 'gate-challenger', data: { model: s.model, rows: String(c.rows) } },
+      stats,
+      cumulativeChart(c),
+      byDay,
+    ),
+  );
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c);
+  return el;
+}
+
+/**
+ * Both models' accuracy over the paired rows so far, day by day (cumulative: a day of nine rows
+ * alone is mostly noise). Drawn in a viewBox, so it scales to the card at any width.
+ */
+function cumulativeChart(c) {
+  if (c.byDay.length < 2) return null;
+  let rows = 0;
+  let champ = 0;
+  let chall = 0;
+  const points = c.byDay.map((d) => {
+    rows += d.rows;
+    champ += d.championAccuracy * d.rows;
+    chall += d.challengerAccuracy * d.rows;
+    return { champion: champ / rows, challenger: chall / rows };
+  });
+  const values = points.flatMap((p) => [p.champion, p.challenger]);
+  const lo = Math.max(0, Math.floor(Math.min(...values) * 20) / 20);
+  const hi = Math.min(1, Math.ceil(Math.max(...values) * 20) / 20);
+  const W = 600;
+  const H = 140;
+  const pad = { l: 44, r: 8, t: 10, b: 22 };
+  const x = (i) => pad.l + (i * (W - pad.l - pad.r)) / (points.length - 1);
+  const y = (v) => pad.t + ((hi - v) * (H - pad.t - pad.b)) / (hi - lo || 1);
+  const line = (key, color) =>
+    svg('polyline', {
+      points: points.map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: color,
+      'stroke-width': 2,
+    });
+  const muted = { 'font-size': 13, fill: '#6b7280' };
+  const label = (v) =>
+    svg('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', ...muted }, `${Math.round(v * 100)}%`);
+  const last = c.byDay.length - 1;
+  const chart = svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': 'cumulative accuracy by day' },
+    svg('line', { x1: pad.l, x2: W - pad.r, y1: y(lo), y2: y(lo), stroke: '#e5e7eb' }),
+    svg('line', { x1: pad.l, x2: W - pad.r, y1: y(hi), y2: y(hi), stroke: '#e5e7eb' }),
+    label(lo),
+    label(hi),
+    svg('text', { x: pad.l, y: H - 4, ...muted }, c.byDay[0].day),
+    svg('text', { x: W - pad.r, y: H - 4, 'text-anchor': 'end', ...muted }, c.byDay[last].day),
+    line('champion', '#6b7280'),
+    line('challenger', '#2563eb'),
+  );
+  return h(
+    'figure',
+    {
+      testid: 'gate-challenger-chart',
+      // at most its drawn size on a desktop, so its text stays the size of the page's
+      style: { margin: '0 16px 12px', maxWidth: '640px' },
+      data: { days: String(points.length), final: String(points[last].challenger - points[last].champion) },
+    },
+    chart,
+    h(
+      'figcaption',
+      { class: 'sub' },
+      h('span', { style: { color: '#2563eb', fontWeight: '600' } }, `challenger ${c.shadow.model}`),
+      ' vs ',
+      h('span', { style: { color: '#6b7280', fontWeight: '600' } }, `champion ${c.shadow.champion}`),
+      ': accuracy over the paired rows so far, by trading day',
+    ),
+  );
+}
+
+function latestPanel(r, production) {
   if (!r)
     return panel(
       'Latest decision',
@@ -57,9 +266,10 @@ function latestPanel(r, historyRows) {
     ['Report', h('span', { testid: 'gate-latest-id' }, `#${r.id}`)],
     ['Action', h('span', { testid: 'gate-latest-action' }, r.action)],
     ['Model', h('span', { class: 'mono', testid: 'gate-model-path' }, r.modelPath)],
-    ['Time', dateTime(r.timestamp)],
+    ['Data as of', h('span', { testid: 'gate-latest-asof' }, asOf(r.asOf))],
+    ['Recorded', h('span', { class: 'mono', testid: 'gate-latest-recorded' }, dateTime(r.timestamp))],
     ['SHA-256', h('span', { class: 'mono', title: r.modelSha256 ?? '' }, shortHash(r.modelSha256))],
-    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, historyRows))],
+    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, production))],
     r.actor ? ['Actor', r.actor] : null,
     r.notes ? ['Notes', r.notes] : null,
   ].filter(Boolean);
@@ -180,7 +390,8 @@ function historyPanel(history) {
     table(
       [
         ['Report', 'num'],
-        ['Time'],
+        ['As of', '', 'the data date (trading day) the decision speaks for'],
+        ['Recorded', '', 'wall-clock time the row was written'],
         ['Action'],
         ['Model'],
         ['Decision'],
@@ -195,6 +406,7 @@ function historyPanel(history) {
           'tr',
           { testid: `history-row-${r.id}`, class: r.action === 'override' ? 'is-override' : '' },
           h('td', { class: 'num mono' }, `#${r.id}`),
+          h('td', { class: 'mono', testid: `history-asof-${r.id}` }, asOf(r.asOf)),
           h('td', { class: 'mono' }, dateTime(r.timestamp)),
           h('td', { testid: `history-action-${r.id}` }, r.action),
           h('td', { class: 'mono ellipsis', title: r.modelPath }, r.modelPath),

@@ -17,6 +17,7 @@ import { StressHistory } from './StressHistory.js';
 import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 import { sectorsMetrics } from './sectorsMetrics.js';
 import { sectorsView } from './view.js';
+import { sectorsReportSections } from './sectorsReportSection.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -57,6 +58,7 @@ export const sectorsPlugin = definePlugin({
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker, options, log),
+      report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),

@@ -68,14 +68,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err.validation) {
       const issues = err.validation.map((v) => {
         const at = `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
-        const p = v.params as { missingProperty?: string; additionalProperty?: string };
+        const p = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
         // a field sent under an old name (`predicted`): say its new name rather than "missing predictedLabel"
         const renamed = renamedField(req.body, v.instancePath, p);
         if (renamed)
           return { path: `${at}.${renamed[0]}`, message: `is not a field: it was renamed to '${renamed[1]}'` };
+        // name the field: the one missing, or the one not allowed
+        const field = p.missingProperty ?? p.additionalProperty;
         return {
-          path: `${at}${p?.missingProperty ? `.${p.missingProperty}` : ''}`,
-          message: v.message ?? 'is invalid',
+          path: `${at}${field ? `.${field}` : ''}`,
+          message: p.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid'),
         };
       });
       return reply.code(400).send({

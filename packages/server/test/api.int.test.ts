@@ -67,6 +67,34 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/gate/rollback': {},
     'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
     'POST /api/gate/shadows/stop': { model: 'm-live' },
+    'POST /api/prune': { dryRun: true },
+    'POST /api/drift/baseline': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/check': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/backtest': { rows: [{ date: '2020-01-01', a: 1 }] },
+  });
+
+  it('prunes resolved predictions past a policy, as `vigil prune` does: a dry run counts, a bad policy names its field', async () => {
+    const recs = makePredictions(10, { idPrefix: 'prune-', symbols: ['AAPL'] });
+    await post(s.app, '/api/observe', { records: recs });
+    await post(s.app, '/api/resolve', { outcomes: recs.slice(0, 8).map((r) => ({ id: r.id, actualLabel: 1 })) });
+    const dry = await post(s.app, '/api/prune', { rowsPerModel: 3, dryRun: true });
+    expect(dry.statusCode, dry.body).toBe(200);
+    // the 7 oldest are past the row limit, and only resolved ones go: 7 of the 8 resolved
+    expect(dry.json()).toEqual({ deleted: 7, byAge: 0, byRows: 7, cutoff: null, dryRun: true });
+    expect(await count(s.host, 'vigil_predictions')).toBe(10);
+    const done = await post(s.app, '/api/prune', { rowsPerModel: 3 });
+    expect(done.json()).toMatchObject({ deleted: 7, dryRun: false });
+    expect(await count(s.host, 'vigil_predictions')).toBe(3);
+    for (const [body, field] of [
+      [{ days: -1 }, 'days'],
+      [{ rowsPerModel: 1.5 }, 'rowsPerModel'],
+      [{ keep: 3 }, 'keep'],
+    ] as const) {
+      const r = await post(s.app, '/api/prune', body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.body).toContain(field);
+    }
+    expect(await count(s.host, 'vigil_predictions')).toBe(3);
   });
 
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
@@ -226,7 +254,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/observe', { records: [rec, { ...rec, id: 'b', confidence: 1.5 }] }, 'body.records.1.confidence'],
       ['/api/observe', { records: [{ ...rec, features: { f0: 'x' } }] }, 'body.records.0.features.f0'],
       ['/api/observe', { records: [{ ...rec, symbol: undefined }] }, 'body.records.0.symbol'],
-      ['/api/observe', { records: [{ ...rec, extra: 1 }] }, 'body.records.0'],
+      ['/api/observe', { records: [{ ...rec, extra: 1 }] }, 'body.records.0.extra'],
       ['/api/observe', { records: [] }, 'body.records'],
       ['/api/observe', { record: [rec] }, 'body.records'],
       ['/api/observe', [rec], 'body'],
@@ -275,7 +303,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/gate/override', { modelPath, actor: 'ana', reason: '   ' }, 'body.reason'],
       ['/api/gate/override', { modelPath, actor: '\t\n', reason: 'outage' }, 'body.actor'],
       ['/api/gate/rollback', { kind: 'everything' }, 'body.kind'],
-      ['/api/gate/rollback', { force: true }, 'body'],
+      ['/api/gate/rollback', { force: true }, 'body.force'],
       // lone surrogates would be stored as U+FFFD (not verbatim; a gate row would no longer match its hash)
       ['/api/observe', { records: [{ ...rec, id: 'x\ud800' }] }, 'body.records.0.id'],
       ['/api/gate/validate', { modelPath: 'models/\udc00.json', validation: GOOD_VALIDATION }, 'body.modelPath'],

@@ -40,6 +40,21 @@ const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[]
     why: 'setBaseline replaces the one stored baseline (not a per-prediction path)',
   },
   {
+    table: 'drift_state',
+    sql: /^SELECT model_version FROM "?drift_state"? ORDER BY model_version$/,
+    why: "the drift view's model list: one row per model the monitor watches",
+  },
+  {
+    table: 'vigil_predictions',
+    sql: /^SELECT \* FROM vigil_predictions WHERE timestamp >= \S+ AND timestamp < \S+ AND model_version = /,
+    why: "GET /api/drift/distribution rebuilds one window check's values: an on-demand read (a click), not a page load or a per-prediction path; the log keeps one index (observed_at) so observe stays fast",
+  },
+  {
+    table: 'vigil_predictions',
+    sql: /^SELECT (model_version AS m|symbol AS k|regime AS k|SUBSTR\(timestamp, 1, 10\) AS k), COUNT\(\*\) AS n/,
+    why: 'GET /api/report (vigil report) aggregates every prediction in its range by model, symbol, regime and day: an on-demand audit document holding one row per group, not a page load or a per-prediction path',
+  },
+  {
     table: 'error_replay_buffer',
     sql: /^SELECT (regime|true_label AS label|COUNT\(\*\) AS n, AVG\(confidence\))/,
     why: "the dashboard's buffer summary; the buffer never holds more than replay.maxSize rows (default 1,000)",

@@ -1,0 +1,154 @@
+import { predictionLogToken } from '@vigil/core';
+import { createTestHost, testDatabases } from '@vigil/host/testing';
+import { seededRandom } from '@vigil/test-utils';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { DriftDistribution, ecdf, furthestApart } from '../src/DriftDistribution.js';
+import { DriftSeries } from '../src/DriftSeries.js';
+import { driftMonitorToken, driftPlugin } from '../src/index.js';
+import { ks2Samp } from '../src/stats/ks.js';
+import { dayOf, makePanel } from './panel.js';
+
+// f1 is a per-symbol random walk watched through `diff`: a window rebuilt without per-symbol
+// transforms, or with the other model's rows, would not give the D the monitor recorded.
+const config = {
+  plugins: {
+    drift: {
+      options: {
+        windowSteps: 5,
+        baselineSteps: 20,
+        referenceSteps: 30,
+        minRecords: 10,
+        checkEvery: 3,
+        transforms: { f1: 'diff' },
+      },
+    },
+  },
+};
+
+describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
+  it('chart one model at a time, and rebuild each check’s window exactly as the monitor saw it', async () => {
+    const host = await createTestHost({ database, plugins: [driftPlugin], config });
+    try {
+      const a = makePanel({ symbols: 12, days: 70, seed: 3, walk: true, model: 'm1' });
+      const b = makePanel({ symbols: 9, days: 70, seed: 4, walk: true, model: 'm2', shiftDay: 45, shift: 4 });
+      // the two models interleaved in one stream, day by day
+      const stream = [...a, ...b].sort((x, y) => x.timestamp.localeCompare(y.timestamp) || x.id.localeCompare(y.id));
+      for (let i = 0; i < stream.length; i += 97) await host.observe(stream.slice(i, i + 97));
+
+      const series = new DriftSeries(host.dataSource, 0.15);
+      const dist = new DriftDistribution(
+        host.dataSource,
+        host.container.resolve(predictionLogToken),
+        host.container.resolve(driftMonitorToken),
+      );
+      expect(await series.models()).toEqual(['m1', 'm2']);
+      for (const model of ['m1', 'm2']) {
+        const doc = await series.read({ model });
+        const ids = (
+          (await host.dataSource.query(
+            `SELECT id FROM drift_monitoring WHERE model_version = '${model}' AND drift_type = 'feature' ORDER BY step, id`,
+          )) as { id: unknown }[]
+        ).map((r) => Number(r.id));
+        expect(ids.length).toBeGreaterThan(5);
+        expect(doc.model).toBe(model);
+        expect(doc.features.map((f) => f.feature)).toEqual(['f0', 'f1', 'f2']);
+        for (const f of doc.features) expect(f.points.map((p) => p.id)).toEqual(ids);
+        // every check of every feature: the window rebuilt from the log gives the recorded D
+        for (const f of doc.features)
+          for (const p of f.points) {
+            const d = await dist.read({ model, feature: f.feature, step: p.step });
+            if (!d) throw new Error(`no distribution for ${model} ${f.feature} ${p.step}`);
+            expect(d.check.id).toBe(p.id);
+            expect(d.window).toMatchObject({ lastStep: p.step, steps: 5 });
+            expect(d.ks.statistic).toBeCloseTo(p.statistic, 12);
+            expect(Math.abs(d.ks.baselineCdf - d.ks.windowCdf)).toBeCloseTo(p.statistic, 12);
+          }
+      }
+      // m2's shift of f0 on day 45: its checks go over the threshold and an episode opens; m1's stay calm
+      const m2 = await series.read({ model: 'm2' });
+      expect(m2.features.find((f) => f.feature === 'f0')?.points.some((p) => p.drifted && p.step >= dayOf(45))).toBe(
+        true,
+      );
+      // each model's episodes are its own rows
+      for (const model of ['m1', 'm2']) {
+        const rows = (await host.dataSource.query(
+          `SELECT id FROM drift_monitoring WHERE model_version = '${model}' AND drift_type = 'cusum' ORDER BY step, id`,
+        )) as { id: unknown }[];
+        expect((await series.read({ model })).episodes.map((e) => e.id)).toEqual(rows.map((r) => Number(r.id)));
+      }
+      expect(m2.episodes.length).toBeGreaterThan(0);
+
+      // a day range keeps checks whose step lies in it (days inclusive) and the episodes overlapping it
+      const from = dayOf(40);
+      const to = dayOf(55);
+      const ranged = await series.read({ model: 'm2', from, to });
+      const steps = ranged.features[0]?.points.map((p) => p.step) ?? [];
+      expect(steps.length).toBeGreaterThan(0);
+      expect(steps.every((s) => s >= from && s <= to)).toBe(true);
+      expect(steps).toEqual(m2.features[0]?.points.map((p) => p.step).filter((s) => s >= from && s <= to));
+      expect(ranged.regimes.every((r) => r.step >= from && r.step <= to)).toBe(true);
+      expect(ranged.episodes.map((e) => e.id)).toEqual(m2.episodes.filter((e) => e.onset <= to).map((e) => e.id));
+      // without a model: the model checked last
+      expect((await series.read({})).model).toBe('m2');
+
+      // refusals name the field
+      await expect(dist.read({ model: 'm1', feature: 'nope' })).rejects.toThrow(/querystring\.feature: .*f0, f1, f2/);
+      // nothing recorded for the query: null, as /api/gate/latest before any report
+      expect(await dist.read({ model: 'm3' })).toBeNull();
+      expect(await dist.read({ model: 'm1', step: dayOf(2) })).toBeNull();
+
+      // the routes, as the server mounts them
+      const app = Fastify();
+      const drift = host.initialized.find((p) => p.plugin.id === 'drift');
+      await app.register(async (s) => drift?.instance.routes?.(s, { writeAuth: async () => {} }), {
+        prefix: '/api/drift',
+      });
+      const res = await app.inject({ url: `/api/drift/series?model=m2&from=${from}&to=${to}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().features[0].points.map((p: { step: string }) => p.step)).toEqual(steps);
+      const one = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f1&step=${dayOf(60)}` });
+      expect(one.statusCode).toBe(200);
+      expect(one.json().ks.statistic).toBeCloseTo(one.json().check.statistic, 12);
+      // refused naming the field (the server maps VigilError to 400; bare fastify shows its message)
+      for (const [bad, field] of [
+        ['from=2020-02-30', 'querystring.from'],
+        ['from=2020-03-01&to=2020-02-01', 'querystring.from'],
+        ['to=yesterday', 'querystring/to'],
+      ] as const) {
+        const r = await app.inject({ url: `/api/drift/series?${bad}` });
+        expect(r.statusCode, bad).not.toBe(200);
+        expect(r.json().message, bad).toContain(field);
+      }
+      await app.close();
+    } finally {
+      await host.dispose();
+    }
+  });
+});
+
+describe('ECDF helpers', () => {
+  it('find D where the two ECDFs are furthest apart, ties included, as ks2Samp computes it', () => {
+    const rand = seededRandom(9);
+    for (let k = 0; k < 50; k++) {
+      // rounded values: many ties within and across the samples
+      const a = Array.from({ length: 5 + Math.floor(rand() * 60) }, () => Math.round(rand() * 20) / 4).sort(
+        (x, y) => x - y,
+      );
+      const b = Array.from({ length: 5 + Math.floor(rand() * 60) }, () => Math.round(rand() * 24) / 4 - 0.5).sort(
+        (x, y) => x - y,
+      );
+      const at = furthestApart(a, b);
+      expect(Math.abs(at.fa - at.fb)).toBeCloseTo(ks2Samp(a, b).statistic, 12);
+      expect(at.fa).toBe(a.filter((v) => v <= at.x).length / a.length);
+      const e = ecdf(a);
+      expect(e.at(-1)).toEqual([a.at(-1), 1]);
+      for (let i = 1; i < e.length; i++)
+        expect((e[i] as [number, number])[1]).toBeGreaterThanOrEqual((e[i - 1] as [number, number])[1]);
+    }
+    // a large sample is drawn with at most ECDF_POINTS points, ending at 1
+    const big = Array.from({ length: 10_000 }, (_, i) => i);
+    expect(ecdf(big)).toHaveLength(400);
+    expect(ecdf(big).at(-1)).toEqual([9999, 1]);
+  });
+});
