@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { exportLines, exportSet } from './replayExport.js';
 import { replayReport } from './replayReport.js';
+import { exportSchema, modelsSchema, replayReportSchema } from './replaySchemas.js';
 
 const MODEL_FIELD = 'querystring.model';
 const modelQuery = {
@@ -57,6 +58,7 @@ export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): Plu
               top: { type: 'string', description: 'how many worst errors (0-1000, default 20)' },
             },
           },
+          response: { 200: replayReportSchema },
         },
       },
       async (req) => {
@@ -72,6 +74,8 @@ export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): Plu
           tags: ['replay'],
           summary:
             'the models with buffered errors (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+          querystring: { type: 'object', properties: {} },
+          response: { 200: modelsSchema },
         },
       },
       async () => ({ models: buffer.models(), latest: (await log.recent(1))[0]?.modelVersion ?? null }),
@@ -89,6 +93,16 @@ export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): Plu
             properties: {
               model: modelQuery,
               format: { type: 'string', description: 'csv, jsonl or json (default: by the Accept header, else json)' },
+            },
+          },
+          response: {
+            200: {
+              description: 'JSON (format=json), CSV (text/csv) or JSON Lines (application/x-ndjson)',
+              content: {
+                'application/json': { schema: exportSchema },
+                'text/csv': { schema: { type: 'string' } },
+                'application/x-ndjson': { schema: { type: 'string' } },
+              },
             },
           },
         },

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SectorsOptions } from './config.js';
 import type { SectorTracker } from './SectorTracker.js';
 import { sectorsReport } from './sectorsReport.js';
+import { modelQuery, modelsSchema, sectorsReportSchema, symbolsSchema } from './sectorsSchemas.js';
 
 const MODEL_FIELD = 'querystring.model';
 
@@ -12,11 +13,6 @@ const MODEL_FIELD = 'querystring.model';
 export async function latestModel(log: PredictionLog): Promise<string | null> {
   return (await log.recent(1))[0]?.modelVersion ?? null;
 }
-
-const modelQuery = {
-  type: 'string',
-  description: 'the model version whose figures to report; required (400 listing the models) when several are tracked',
-} as const;
 
 /**
  * `GET /api/sectors[/:sector/symbols]`: accuracy by GICS sector and symbol for one model
@@ -46,6 +42,7 @@ export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, l
               },
             },
           },
+          response: { 200: sectorsReportSchema },
         },
       },
       async (req) => {
@@ -69,6 +66,8 @@ export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, l
           tags: ['sectors'],
           summary:
             'the models with tracked predictions (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+          querystring: { type: 'object', properties: {} },
+          response: { 200: modelsSchema },
         },
       },
       async () => ({ models: tracker.models(), latest: await latestModel(log) }),
@@ -81,6 +80,8 @@ export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, l
           tags: ['sectors'],
           summary: "a sector's symbols for one model, with their accuracy and best regime",
           querystring: { type: 'object', properties: { model: modelQuery } },
+          params: { type: 'object', properties: { sector: { type: 'string', description: 'a GICS sector name' } } },
+          response: { 200: symbolsSchema },
         },
       },
       async (req) => {
