@@ -59,18 +59,6 @@ const SCHEMA_OWED: Record<string, string> = {
   'POST /api/drift/backtest': 'drift/src/driftActionRoutes.ts (helper-C)',
   'GET /api/drift/series': 'drift/src/driftRoutes.ts (helper-F)',
   'GET /api/drift/distribution': 'drift/src/driftRoutes.ts (helper-F)',
-  'GET /api/gate/latest': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/history': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/production': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/shadows': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/shadows/compare': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/shadows/start': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/shadows/stop': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/verify': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/validate': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/promote': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/override': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/rollback': 'gate/src/gateRoutes.ts (helper-D)',
 };
 
 /** Mounted but deliberately not in OpenAPI. */
