@@ -235,6 +235,13 @@ export class ErrorReplayBuffer {
     return this.#index.sizeOf(model);
   }
 
+  /** The model of the newest buffered error (the highest row id), or null when empty. */
+  get latestModel(): string | null {
+    let best: IndexEntry | undefined;
+    for (const e of this.#index.entries.values()) if (!best || e.id > best.id) best = e;
+    return best?.model ?? null;
+  }
+
   /** The models with buffered errors, sorted. */
   models(): string[] {
     return this.#index.models();

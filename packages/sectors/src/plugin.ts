@@ -57,7 +57,7 @@ export const sectorsPlugin = definePlugin({
       ],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
-      routes: sectorsRoutes(tracker, options, log),
+      routes: sectorsRoutes(tracker, options),
       report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
       view: sectorsView,
       hooks: {
