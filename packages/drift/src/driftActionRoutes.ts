@@ -1,4 +1,5 @@
 import { type QueryString, VigilError, describeValue } from '@vigil/core';
+import { backtestSchema, baselineSchema, checkSchema } from './driftRouteSchemas.js';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { DriftMonitor } from './DriftMonitor.js';
 import type { DriftOptions } from './config.js';
@@ -86,6 +87,7 @@ export function driftActionRoutes(
         security: [{ bearer: [] }],
         consumes,
         body: { oneOf: [rowsBody, { type: 'string' }] },
+        response: { 200: baselineSchema },
       },
     },
     async (req) => storeBaseline(monitor, options, tableOf(req.body, 'drift baseline rows')),
@@ -108,6 +110,7 @@ export function driftActionRoutes(
             { type: 'string' },
           ],
         },
+        response: { 200: checkSchema },
       },
     },
     async (req) => {
@@ -140,6 +143,7 @@ export function driftActionRoutes(
         body: {
           oneOf: [{ ...rowsBody, properties: { ...rowsBody.properties, ...backtestOptions } }, { type: 'string' }],
         },
+        response: { 200: backtestSchema },
       },
     },
     async (req) => {
