@@ -24,7 +24,31 @@ export function driftRoutes(
     if (views) driftViewRoutes(app, views);
     app.get(
       '',
-      { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },
+      {
+        schema: {
+          tags: ['drift'],
+          summary: 'drift checks over time (drift_monitoring), oldest first',
+          querystring: {
+            type: 'object',
+            properties: {
+              type: { type: 'string', description: 'cusum, feature, regime or prediction (default: all)' },
+              limit: { type: 'string', description: 'latest checks returned, 1..10000 (default 500)' },
+            },
+          },
+          response: {
+            200: {
+              type: 'object',
+              additionalProperties: true,
+              properties: {
+                events: { description: '[{ id, timestamp, type, statistic, detected, details }], oldest first' },
+                thresholds: {
+                  description: '{ feature, regime, prediction, cusum }: the line each headline is judged against',
+                },
+              },
+            },
+          },
+        },
+      },
       async (req) => {
         const q = req.query as QueryString;
         const events = await history.read({
