@@ -27,53 +27,6 @@ export const eventsSchema = obj({
   thresholds: obj({ feature: nnum, regime: num, prediction: num, cusum: nnum }),
 });
 
-/** `POST /api/drift/baseline` (`BaselineSummary`). */
-export const baselineSchema = obj({
-  rows: int,
-  features: list(obj({ name: str, size: int, mean: num, sd: num, transform: str, threshold: num, designEffect: nnum })),
-  ignoredColumns: list(str),
-  regimes: nopen,
-  predictions: nopen,
-  windowSize: int,
-  rule: { type: 'string', enum: ['calibrated', 'threshold+pvalue'] },
-  calibration: nopen,
-  warnings: list(str),
-});
-
-/** `POST /api/drift/check` (`DriftCheckReport`): computed, not recorded. */
-export const checkSchema = obj({
-  driftDetected: bool,
-  rows: int,
-  window: int,
-  recorded: { type: 'boolean', enum: [false] },
-  note: str,
-  calibrationNote: nstr,
-  feature: open,
-  regime: open,
-  prediction: open,
-});
-
-/** `POST /api/drift/backtest` (`BacktestReport`). */
-export const backtestSchema = obj({
-  detector: str,
-  features: list(str),
-  baselineSize: int,
-  alarms: list(str),
-  days: int,
-  firstDay: str,
-  lastDay: str,
-  calmDays: int,
-  calmRule: str,
-  falseAlarmRate: num,
-  calmDriftShare: num,
-  chanceLevel: num,
-  episodes: list(open),
-  caught: int,
-  scorable: int,
-  horizon: int,
-  warnings: list(str),
-});
-
 /** `GET /api/drift/series` (`DriftSeriesDocument`). */
 export const seriesSchema = obj({
   model: nstr,
