@@ -9,10 +9,10 @@ const toLogged = (row: PredictionRow): LoggedPrediction => ({
   resolvedAt: row.resolved_at ?? null,
 });
 
-/** The host's read side of `vigil_predictions`, bound as `predictionLogToken` before any plugin's init. */
 /** The grouping expressions `outcomeCounts` may put in SQL (timestamps are normalized ISO text, UTC). */
 const GROUP_KEY = { symbol: 'symbol', regime: 'regime', day: 'SUBSTR(timestamp, 1, 10)' } as const;
 
+/** The host's read side of `vigil_predictions`, bound as `predictionLogToken` before any plugin's init. */
 export class PredictionLogService implements PredictionLog {
   constructor(private readonly ds: DataSource) {}
 
