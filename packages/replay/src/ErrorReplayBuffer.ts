@@ -376,6 +376,7 @@ export class ErrorReplayBuffer {
     const issues: { path: string; message: string; value?: unknown }[] = [];
     let layout = this.#layout;
     features.forEach((f, i) => {
+      if (layout.fits(f)) return;
       const r = layout.vectorize(issues, `${what}[${i}].features`, f);
       if (r) layout = r.layout;
     });
