@@ -58,7 +58,13 @@ export const sectorsPlugin = definePlugin({
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: sectorsRoutes(tracker, options),
-      report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
+      report: (query) =>
+        sectorsReportSections(
+          log,
+          sectorMap,
+          { minResolved: options.minResolved, models: () => tracker.models() },
+          query,
+        ),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),
