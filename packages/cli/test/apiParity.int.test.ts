@@ -49,22 +49,10 @@ const HTTP: Record<string, readonly string[]> = {
 };
 
 /** Operations in HTTP that are not mounted yet, with who is adding them this session. */
-const OWED: Record<string, string> = {
-  'GET /api/replay/export': 'helper-A (#12 replay export with the caller ids)',
-};
+const OWED: Record<string, string> = {};
 
 /** Operations whose request or response schema is still missing, with whose routes they are. */
-const SCHEMA_OWED: Record<string, string> = {
-  'GET /api/drift': 'drift/src/driftRoutes.ts (helper-C)',
-  'POST /api/drift/baseline': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'POST /api/drift/check': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'POST /api/drift/backtest': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'GET /api/drift/series': 'drift/src/driftRoutes.ts (helper-F)',
-  'GET /api/drift/distribution': 'drift/src/driftRoutes.ts (helper-F)',
-  'GET /api/replay': 'replay/src/replayRoutes.ts (helper-A)',
-  'GET /api/sectors': 'sectors/src/sectorsRoutes.ts (helper-A)',
-  'GET /api/sectors/{sector}/symbols': 'sectors/src/sectorsRoutes.ts (helper-A)',
-};
+const SCHEMA_OWED: Record<string, string> = {};
 
 /** Mounted but deliberately not in OpenAPI. */
 const HIDDEN = [

@@ -152,9 +152,17 @@ function expectEqual(view, label, shown, expected) {
     );
 }
 
+/** `?model=<the model a view shows by default>`: the newest observed prediction's (figures are per model). */
+async function defaultModelQuery(ctx, plugin) {
+  const { models, latest } = await ctx.api(`api/${plugin}/models`);
+  const model = latest && models.includes(latest) ? latest : models.at(-1);
+  return model ? `?model=${encodeURIComponent(model)}` : '';
+}
+
 async function checkSectors(ctx, shoot) {
   const view = await openView(ctx, 'sectors', 'sectors');
-  const data = await ctx.api('api/sectors');
+  const mq = await defaultModelQuery(ctx, 'sectors');
+  const data = await ctx.api(`api/sectors${mq}`);
   const rows = await view.locator('[data-testid^="sector-row-"]').count();
   expectEqual('sectors', 'number of sector rows', rows, data.sectors.length);
   const weakest = new Set(data.weakest.map((w) => w.sector));
@@ -194,7 +202,7 @@ async function checkSectors(ctx, shoot) {
     const drilled = ctx.page.locator(`[data-testid="view-sectors"][data-state="ready"] [data-testid="symbols-panel"]`);
     await drilled.waitFor();
     expectEqual('sectors', 'drill-down sector', await drilled.getAttribute('data-sector'), target);
-    const sym = await ctx.api(`api/sectors/${encodeURIComponent(target)}/symbols`);
+    const sym = await ctx.api(`api/sectors/${encodeURIComponent(target)}/symbols${mq}`);
     expectEqual(
       'sectors',
       `${target} symbol rows`,
@@ -391,7 +399,8 @@ async function checkFilters(ctx) {
 
 async function checkReplay(ctx, shoot) {
   const view = await openView(ctx, 'replay', 'replay');
-  const data = await ctx.api('api/replay?top=20');
+  const mq = await defaultModelQuery(ctx, 'replay');
+  const data = await ctx.api(`api/replay${mq ? `${mq}&` : '?'}top=20`);
   const s = data.stats;
   expectEqual('replay', 'samples held', await text(view, 'replay-total', 'replay'), count(s.total));
   expectEqual('replay', 'capacity', await text(view, 'replay-max-size', 'replay'), count(s.maxSize));
@@ -404,7 +413,7 @@ async function checkReplay(ctx, shoot) {
   const ids = await view
     .locator('[data-testid^="replay-error-row-"]')
     .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
-  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.id)).join(','));
+  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.bufferId)).join(','));
   await checkLayout(ctx, 'replay');
   await shoot('replay');
   return { total: s.total, topErrors: data.top.length };

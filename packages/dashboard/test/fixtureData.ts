@@ -224,28 +224,38 @@ export function driftEvents(): DriftEvent[] {
 
 export function replayDocument(top: number, empty = false) {
   if (empty)
-    return { stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 }, top: [] };
+    return {
+      model: null,
+      models: [],
+      stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 },
+      top: [],
+    };
   const rand = rng(42);
   const symbols = ['AAPL', 'XOM', 'JPM', 'NVDA', 'CVX', 'TSLA', 'SLB', 'GS', 'AMZN'];
   const rows = Array.from({ length: 40 }, (_, i) => {
     const confidence = Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4;
-    const trueLabel = rand() < 0.5 ? 0 : 1;
+    const actualLabel = rand() < 0.5 ? 0 : 1;
     const d = new Date(Date.parse('2015-08-17T00:00:00Z') + Math.floor(rand() * 30) * 86_400_000)
       .toISOString()
       .slice(0, 10);
+    const symbol = symbols[i % symbols.length] as string;
     return {
-      id: 900 + i,
-      symbol: symbols[i % symbols.length] as string,
-      date: d,
+      bufferId: 900 + i,
+      id: `${d}:${symbol}`,
+      modelVersion: 'm1',
+      symbol,
+      timestamp: `${d}T20:00:00.000Z`,
       regime: rand() < 0.55 ? 'crash' : 'high_volatility',
-      trueLabel,
-      predictedLabel: 1 - trueLabel,
+      actualLabel,
+      predictedLabel: 1 - actualLabel,
       confidence,
       errorScore: confidence,
       replayedCount: Math.floor(rand() * 5),
     };
   }).sort((a, b) => b.errorScore - a.errorScore);
   return {
+    model: 'm1',
+    models: ['m1'],
     stats: {
       total: 1000,
       maxSize: 1000,

@@ -99,6 +99,10 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           );
       });
 
+      // figures are per model; the fixture holds one model, m1
+      const models = () => (opts.empty ? { models: [], latest: null } : { models: ['m1'], latest: 'm1' });
+      scope.get('/api/sectors/models', async () => models());
+      scope.get('/api/replay/models', async () => models());
       scope.get('/api/sectors', async (req: FastifyRequest) => {
         const doc = sectorsDocument(opts.empty);
         if (opts.lieToBrowser && /HeadlessChrome/.test(req.headers['user-agent'] ?? '')) {

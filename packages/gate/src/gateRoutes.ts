@@ -30,12 +30,13 @@ const str = text(2000);
 const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
 const validationPrediction = {
   type: 'object',
-  required: ['symbol', 'regime', 'predicted', 'actual', 'confidence'],
+  // the labels are checked by checkValidation, which names an old field name (`predicted`) and its new one
+  required: ['symbol', 'regime', 'confidence'],
   properties: {
     symbol: text(100),
     regime: text(100),
-    predicted: { type: 'integer' },
-    actual: { type: 'integer' },
+    predictedLabel: { type: 'integer' },
+    actualLabel: { type: 'integer' },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     features: numbers,
   },

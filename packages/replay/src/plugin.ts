@@ -5,6 +5,7 @@ import { replayOptionsSchema } from './config.js';
 import { errorReplayEntity } from './entities/ErrorReplayRow.js';
 import { replayMetaEntity } from './entities/ReplayMetaRow.js';
 import { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
+import { ReplayModels1700000002100 } from './migrations/ReplayModels1700000002100.js';
 import { replayRoutes } from './replayRoutes.js';
 import { REPLAY_IMPROVEMENT_CRITERION, replayImprovementCriterion } from './replayImprovementCriterion.js';
 import { replayMetrics } from './replayMetrics.js';
@@ -19,9 +20,14 @@ export const replayPlugin = definePlugin({
   description: 'Keeps the top-N worst prediction errors and replays them by priority for retraining.',
   options: replayOptionsSchema,
   entities: [errorReplayEntity, replayMetaEntity],
-  migrations: [ReplayInit1700000002000],
+  migrations: [ReplayInit1700000002000, ReplayModels1700000002100],
   criterionIds: [REPLAY_IMPROVEMENT_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, clock: clockToken, config: configToken },
+  deps: {
+    dataSource: dataSourceToken,
+    transactor: transactorToken,
+    clock: clockToken,
+    config: configToken,
+  },
   init({ dataSource, transactor, clock, config }, options) {
     const buffer = new ErrorReplayBuffer({ dataSource, transactor, clock }, { ...options, labels: config.labels });
     return {

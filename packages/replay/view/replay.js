@@ -7,8 +7,12 @@ import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
 export const REPLAY_TOP = 20;
 
-export async function renderReplay(root) {
-  const data = await getJson(`api/replay?top=${REPLAY_TOP}`);
+export async function renderReplay(root, ctx = {}) {
+  // figures are per model: the filter's, else the model of the newest observed prediction
+  const { models, latest } = (await getJson('api/replay/models')) ?? { models: [], latest: null };
+  ctx.reportModels?.(models);
+  const model = ctx.filters?.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
+  const data = await getJson(`api/replay?top=${REPLAY_TOP}${model ? `&model=${encodeURIComponent(model)}` : ''}`);
   const s = data?.stats ?? { total: 0, maxSize: 0, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 };
   const top = data?.top ?? [];
   const fill = s.maxSize > 0 ? s.total / s.maxSize : null;
@@ -114,15 +118,15 @@ function topTable(top) {
     top.map((e, i) =>
       h(
         'tr',
-        { testid: `replay-error-row-${e.id}` },
+        { testid: `replay-error-row-${e.bufferId}` },
         h('td', { class: 'num muted' }, String(i + 1)),
         h('td', { class: 'name mono' }, e.symbol),
-        h('td', { class: 'mono' }, dateTime(e.date)),
+        h('td', { class: 'mono' }, dateTime(e.timestamp)),
         h('td', {}, regimeLabel(e.regime)),
-        h('td', { class: 'num' }, String(e.trueLabel)),
+        h('td', { class: 'num' }, String(e.actualLabel)),
         h('td', { class: 'num' }, String(e.predictedLabel)),
         h('td', { class: 'num' }, pct(e.confidence)),
-        h('td', { class: 'num strong', testid: `replay-error-score-${e.id}` }, num(e.errorScore)),
+        h('td', { class: 'num strong', testid: `replay-error-score-${e.bufferId}` }, num(e.errorScore)),
         h('td', { class: 'num' }, count(e.replayedCount)),
       ),
     ),

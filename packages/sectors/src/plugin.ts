@@ -8,6 +8,7 @@ import {
   minSectorAccuracyCriterion,
 } from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
+import { SectorModels1700000003100 } from './migrations/SectorModels1700000003100.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
@@ -23,7 +24,7 @@ export const sectorsPlugin = definePlugin({
   description: 'Accuracy by official GICS sector, symbol and regime; the sector and crash-regime gate criteria.',
   options: sectorsOptionsSchema,
   entities: [SectorPerformanceEntity],
-  migrations: [SectorPerformance1700000003000],
+  migrations: [SectorPerformance1700000003000, SectorModels1700000003100],
   criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
   deps: {
     transactor: transactorToken,
@@ -56,8 +57,14 @@ export const sectorsPlugin = definePlugin({
       ],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
-      routes: sectorsRoutes(tracker),
-      report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
+      routes: sectorsRoutes(tracker, options),
+      report: (query) =>
+        sectorsReportSections(
+          log,
+          sectorMap,
+          { minResolved: options.minResolved, models: () => tracker.models() },
+          query,
+        ),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),

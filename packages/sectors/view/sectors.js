@@ -6,8 +6,20 @@ import { filterQuery } from '../../js/filters.js';
 import { count, interval, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
+/**
+ * The model whose figures the view shows: the filter's, else the model of the newest observed
+ * prediction (figures are per model; the API never pools them). Reports the models it knows.
+ */
+export async function pickModel(ctx, plugin) {
+  const { models, latest } = (await getJson(`api/${plugin}/models`)) ?? { models: [], latest: null };
+  ctx.reportModels?.(models);
+  return ctx.filters?.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
+}
+
 export async function renderSectors(root, ctx) {
-  const data = await getJson('api/sectors');
+  const model = await pickModel(ctx, 'sectors');
+  const mq = model ? `?model=${encodeURIComponent(model)}` : '';
+  const data = await getJson(`api/sectors${mq}`);
   const sectors = data?.sectors ?? [];
   const weakRank = new Map((data?.weakest ?? []).map((w, i) => [w.sector, i + 1]));
   const insufficient = new Set(data?.insufficient ?? []);
@@ -79,7 +91,7 @@ export async function renderSectors(root, ctx) {
   );
 
   if (ctx.param !== undefined) {
-    const drill = await symbolsPanel(ctx.param, q);
+    const drill = await symbolsPanel(ctx.param, q, mq);
     root.append(drill);
     ctx.afterMount = () => drill.scrollIntoView({ block: 'start' });
   }
@@ -160,10 +172,10 @@ function ciBar(acc, ci) {
   );
 }
 
-async function symbolsPanel(sector, q) {
+async function symbolsPanel(sector, q, mq) {
   let data;
   try {
-    data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
+    data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols${mq}`);
   } catch (err) {
     // A sector the API has no symbol breakdown for (404): say so instead of failing the view.
     if (err.status !== 404) throw err;

@@ -287,7 +287,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ],
       [
         '/api/gate/validate',
-        { modelPath, validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predicted: 1, actual: 0 }] } },
+        {
+          modelPath,
+          validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predictedLabel: 1, actualLabel: 0 }] },
+        },
         'body.validation.predictions.0.confidence',
       ],
       ['/api/gate/validate', { modelPath }, 'body.validation'],
@@ -406,13 +409,29 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect((await post(s.app, '/api/resolve', { outcomes })).json()).toEqual({ resolved: 600, unchanged: 0 });
 
     const sectors = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json();
-    expect(Object.keys(sectors).sort()).toEqual(['insufficient', 'minResolved', 'sectors', 'weakest']);
+    expect(Object.keys(sectors).sort()).toEqual([
+      'insufficient',
+      'minResolved',
+      'model',
+      'models',
+      'sectors',
+      'weakest',
+    ]);
     expect(sectors.sectors.slice(0, GICS_SECTORS.length).map((x: { sector: string }) => x.sector)).toEqual([
       ...GICS_SECTORS,
     ]);
     expect(sectors.sectors.length).toBeLessThanOrEqual(GICS_SECTORS.length + 1);
     for (const x of sectors.sectors) {
-      expect(Object.keys(x).sort()).toEqual(['accuracy', 'byRegime', 'ci', 'correct', 'resolved', 'sector', 'tracked']);
+      expect(Object.keys(x).sort()).toEqual([
+        'accuracy',
+        'byRegime',
+        'ci',
+        'correct',
+        'pending',
+        'resolved',
+        'sector',
+        'tracked',
+      ]);
       expect(x.correct).toBeLessThanOrEqual(x.resolved);
       expect(x.resolved).toBeLessThanOrEqual(x.tracked);
       expect(x.accuracy).toBe(x.resolved ? x.correct / x.resolved : null);
@@ -429,7 +448,13 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(typeof sectors.minResolved).toBe('number');
     for (const w of sectors.weakest) {
       const row = sectors.sectors.find((x: { sector: string }) => x.sector === w.sector);
-      expect(w).toEqual({ sector: w.sector, accuracy: row.accuracy, upper: row.ci[1], resolved: row.resolved });
+      expect(w).toEqual({
+        sector: w.sector,
+        accuracy: row.accuracy,
+        ci: row.ci,
+        upper: row.ci[1],
+        resolved: row.resolved,
+      });
       expect(w.resolved).toBeGreaterThanOrEqual(sectors.minResolved);
     }
     for (const name of sectors.insufficient)
@@ -448,9 +473,12 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(Object.keys(y).sort()).toEqual([
         'accuracy',
         'bestRegime',
+        'byRegime',
         'ci',
         'correct',
+        'pending',
         'resolved',
+        'sectors',
         'symbol',
         'tracked',
       ]);
@@ -476,7 +504,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     );
     expect(drift.events.some((e: { type: string }) => e.type === 'cusum')).toBe(true);
     for (const e of drift.events) {
-      expect(Object.keys(e).sort()).toEqual(['details', 'detected', 'id', 'statistic', 'timestamp', 'type']);
+      expect(Object.keys(e).sort()).toEqual(['details', 'detected', 'id', 'model', 'statistic', 'timestamp', 'type']);
       expect(['feature', 'regime', 'prediction', 'cusum']).toContain(e.type);
       if (e.type === 'cusum') expect(e.detected).toBe(true);
       expect(isoDay(e.timestamp)).toBe(true);
@@ -505,7 +533,8 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     }
 
     const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=5' })).json();
-    expect(Object.keys(replay).sort()).toEqual(['stats', 'top']);
+    expect(Object.keys(replay).sort()).toEqual(['model', 'models', 'stats', 'top']);
+    expect(replay).toMatchObject({ model: 'm1', models: ['m1'] });
     expect(replay.stats).toMatchObject({
       total: await count(s.host, 'error_replay_buffer'),
       maxSize: 200,
@@ -523,17 +552,21 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(replay.top).toHaveLength(5);
     for (const t of replay.top) {
       expect(Object.keys(t).sort()).toEqual([
+        'actualLabel',
+        'bufferId',
         'confidence',
-        'date',
         'errorScore',
         'id',
+        'modelVersion',
         'predictedLabel',
         'regime',
         'replayedCount',
         'symbol',
-        'trueLabel',
+        'timestamp',
       ]);
-      expect(t.trueLabel).not.toBe(t.predictedLabel);
+      expect(t.actualLabel).not.toBe(t.predictedLabel);
+      // the caller's prediction id: the row joins back to what was observed
+      expect((await s.host.getPrediction(t.id))?.modelVersion).toBe(t.modelVersion);
     }
     const scores = replay.top.map((t: { errorScore: number }) => t.errorScore);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -827,11 +860,18 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       outcomes: recs.map((x) => ({ id: x.id, actualLabel: 1 - x.predictedLabel })),
     });
     expect(res.json()).toEqual({ resolved: nasty.length, unchanged: 0 });
-    const top = (await s.app.inject({ method: 'GET', url: '/api/replay?top=50' })).json().top as {
-      symbol: string;
-      regime: string;
-    }[];
+    // six models: each model's buffer holds its one error, read back by the model's (nasty) name
+    const top = [];
+    for (const rec of recs) {
+      const r = await s.app.inject({
+        method: 'GET',
+        url: `/api/replay?top=50&model=${encodeURIComponent(rec.modelVersion)}`,
+      });
+      expect(r.json().model).toBe(rec.modelVersion);
+      top.push(...(r.json().top as { symbol: string; id: string }[]));
+    }
     expect(top.map((t) => t.symbol).sort()).toEqual(recs.map((x) => x.symbol).sort());
+    expect(top.map((t) => t.id).sort()).toEqual(recs.map((x) => x.id).sort());
     expect(await count(s.host, 'error_replay_buffer')).toBe(nasty.length);
   });
 
