@@ -1,5 +1,5 @@
 import { type Issue, throwIfIssues } from '@vigil/core';
-import { Cusum, type CusumState } from './stats/cusum.js';
+import { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 import { meanSd } from './stats/meanSd.js';
 import { type Transform, transformValue } from './stats/transforms.js';
 import { stepOf } from './steps.js';
@@ -137,6 +137,9 @@ export class PanelDrift {
    */
   #ref: RefColumns | undefined;
   readonly #labels = new Map<string, number>();
+  /** Scratch for #score (its contents never outlive a call). */
+  #buf = new Float64Array(0);
+  readonly #moments = new Float64Array(4);
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
     this.#o = o;
@@ -228,17 +231,19 @@ export class PanelDrift {
         columns = features.map((f) => (open as OpenStep).values[f] as number[]);
       if (r.timestamp > open.timestamp) open.timestamp = r.timestamp;
       const prev = this.#core.last[r.symbol];
-      const next: Record<string, number> = {};
+      // the core is this engine's own (the monitor clones it per batch): a symbol's last values are updated in
+      // place, each read before it is overwritten, rather than a new object allocated per record
+      const next: Record<string, number> = prev ?? {};
       for (let j = 0; j < features.length; j++) {
         const f = features[j] as string;
         const x = r.features[f] as number;
-        next[f] = x;
         const t = transforms[j] as Transform;
         if (t === 'none') (columns[j] as number[]).push(x);
         else if (prev?.[f] !== undefined)
           (columns[j] as number[]).push(transformValue(prev[f] as number, x, t) as number);
+        next[f] = x;
       }
-      this.#core.last[r.symbol] = next;
+      if (!prev) this.#core.last[r.symbol] = next;
       open.regimes.push(r.regime);
       open.predictions.push([r.predictedLabel, r.confidence]);
     }
@@ -350,18 +355,28 @@ export class PanelDrift {
     }
     const statistics: StepCusumResult['statistics'] = {};
     const alarms: string[] = [];
+    // one options object per direction, not one per statistic and step
+    const cusumOptions = { up: undefined, down: undefined, both: undefined } as Record<
+      'up' | 'down' | 'both',
+      CusumOptions | undefined
+    >;
     const feed = (key: string, z: number, direction: 'up' | 'down' | 'both') => {
-      const cu = new Cusum(
-        { k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) },
-        this.#core.cusum[key],
-      );
+      const options = (cusumOptions[direction] ??= {
+        k: c.k,
+        h: c.h,
+        direction,
+        ...(c.cap !== undefined ? { cap: c.cap } : {}),
+      });
+      const cu = new Cusum(options, this.#core.cusum[key]);
       const st = cu.update(z);
       this.#core.cusum[key] = cu.state;
       statistics[key] = { z, up: st.up, down: st.down };
       if (st.alarm) alarms.push(key);
     };
     const R = ref.size;
-    const buf = new Float64Array(R);
+    if (this.#buf.length !== R) this.#buf = new Float64Array(R);
+    const buf = this.#buf;
+    const moments = this.#moments;
     const level = c.statistics.includes('level');
     const abs = c.statistics.includes('abs');
     this.#cusumFeatures.forEach((f, j) => {
@@ -370,32 +385,15 @@ export class PanelDrift {
       const cn = ref.n[j] as Float64Array;
       const cm = ref.mean[j] as Float64Array;
       const cv = ref.v[j] as Float64Array;
-      // meanSd's arithmetic in meanSd's order, with the gathering and the sum in one pass
-      let n = 0;
-      let sum = 0;
-      for (let i = 0; i < R; i++) {
-        if ((cn[i] as number) > 0) {
-          const x = cm[i] as number;
-          buf[n++] = x;
-          sum += x;
-        }
-      }
+      const n = referenceMoments(cn, cm, cv, R, buf, level, abs, moments);
       if (n < 2) return;
-      const means = sdAround(buf, n, sum / n);
-      if (level) feed(`${f}:level`, means.sd > 0 ? (m[1] - means.mean) / means.sd : 0, c.direction ?? 'both');
+      const centre = moments[0] as number;
+      const sd = moments[1] as number;
+      if (level) feed(`${f}:level`, sd > 0 ? (m[1] - centre) / sd : 0, c.direction ?? 'both');
       if (abs) {
-        const centre = means.mean;
-        n = 0;
-        sum = 0;
-        for (let i = 0; i < R; i++) {
-          if ((cn[i] as number) > 0) {
-            const x = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
-            buf[n++] = x;
-            sum += x;
-          }
-        }
-        const r = sdAround(buf, n, sum / n);
-        feed(`${f}:abs`, r.sd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - r.mean) / r.sd : 0, 'up');
+        const rMean = moments[2] as number;
+        const rSd = moments[3] as number;
+        feed(`${f}:abs`, rSd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - rMean) / rSd : 0, 'up');
       }
     });
     if (c.predictions && s.predictions > 0) {
@@ -419,11 +417,57 @@ export class PanelDrift {
   }
 }
 
-/** meanSd(x, 0, n) given its mean (computed as meanSd does: the sum in index order, divided by n). */
-function sdAround(x: Float64Array, n: number, mean: number): { mean: number; sd: number } {
-  let v = 0;
-  for (let i = 0; i < n; i++) v += ((x[i] as number) - mean) ** 2;
-  return { mean, sd: n > 1 ? Math.sqrt(v / (n - 1)) : 0 };
+/**
+ * One feature's reference figures over the steps with values (n > 0): the centre (mean of the step means)
+ * and, for 'level', their sd; for 'abs', mean and sd of each step's RMS deviation from the centre. meanSd's
+ * arithmetic in meanSd's order (the same sums, term by term, so the same bits), in three passes over the
+ * reference: the level's squared deviations and the abs values share one. Writes [centre, sd, absMean,
+ * absSd] to `out` and returns how many steps count (fewer than 2: nothing is written).
+ */
+function referenceMoments(
+  cn: Float64Array,
+  cm: Float64Array,
+  cv: Float64Array,
+  R: number,
+  buf: Float64Array,
+  level: boolean,
+  abs: boolean,
+  out: Float64Array,
+): number {
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < R; i++) {
+    if ((cn[i] as number) > 0) {
+      sum += cm[i] as number;
+      n++;
+    }
+  }
+  if (n < 2) return n;
+  const centre = sum / n;
+  let dev = 0;
+  let k = 0;
+  let absSum = 0;
+  if (abs) {
+    for (let i = 0; i < R; i++) {
+      if ((cn[i] as number) > 0) {
+        const d2 = ((cm[i] as number) - centre) ** 2;
+        dev += d2;
+        const x = Math.sqrt((cv[i] as number) + d2);
+        buf[k++] = x;
+        absSum += x;
+      }
+    }
+    const absMean = absSum / n;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += ((buf[i] as number) - absMean) ** 2;
+    out[2] = absMean;
+    out[3] = Math.sqrt(v / (n - 1));
+  } else if (level) {
+    for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
+  }
+  out[0] = centre;
+  out[1] = Math.sqrt(dev / (n - 1));
+  return n;
 }
 
 function stepStats(o: OpenStep): StepStats {

@@ -180,6 +180,16 @@ function gallopExtremes(big: ArrayLike<number>, small: ArrayLike<number>, swappe
   return { dPlus, dMinus };
 }
 
+/**
+ * Results of ksPValue by sizes, alternative and method, then by statistic: a monitor's repeated checks
+ * compare windows of the same sizes, and D takes few distinct values (differences of i/n1 and j/n2), so
+ * most checks ask again for a p-value already computed. ksPValue is a pure function of its arguments:
+ * a remembered result is the one it would compute. Bounded: a full table is emptied.
+ */
+const pValueMemo = new Map<string, Map<number, KsResult>>();
+const MEMO_SIZES = 64;
+const MEMO_PER_SIZE = 4096;
+
 /** The p-value of an observed statistic for samples of sizes n1 and n2, with scipy's branches. */
 export function ksPValue(
   d: number,
@@ -187,6 +197,30 @@ export function ksPValue(
   n2: number,
   alternative: KsAlternative = 'two-sided',
   method: KsMethod = 'auto',
+): KsResult {
+  // 0 and -0 (and anything not a positive finite D) are computed, not remembered: a Map does not tell them apart
+  if (!(d > 0 && d <= 1)) return computeKsPValue(d, n1, n2, alternative, method);
+  const key = `${n1},${n2},${alternative},${method}`;
+  let byD = pValueMemo.get(key);
+  if (!byD) {
+    if (pValueMemo.size >= MEMO_SIZES) pValueMemo.clear();
+    byD = new Map();
+    pValueMemo.set(key, byD);
+  }
+  const hit = byD.get(d);
+  if (hit) return { ...hit };
+  const r = computeKsPValue(d, n1, n2, alternative, method);
+  if (byD.size >= MEMO_PER_SIZE) byD.clear();
+  byD.set(d, r);
+  return { ...r };
+}
+
+function computeKsPValue(
+  d: number,
+  n1: number,
+  n2: number,
+  alternative: KsAlternative,
+  method: KsMethod,
 ): KsResult {
   const g = gcd(n1, n2);
   let mode: KsMethod = method;
