@@ -1,13 +1,28 @@
 // Sector performance (spec 9.3): the GICS sectors with accuracy, Wilson interval and count,
 // accuracy by regime, the weakest highlighted; a click on a row drills down to its symbols.
 import { getJson } from '../../js/api.js';
+import { resizeWith } from '../../js/charts.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
 import { filterQuery } from '../../js/filters.js';
 import { count, interval, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
+import { DEFAULT_WINDOW, rollingPanel } from './rolling.js';
+
+/** The reader's split and window for the accuracy chart, kept while the page is open. */
+const rollingState = { by: 'sector', window: DEFAULT_WINDOW };
 
 export async function renderSectors(root, ctx) {
-  const data = await getJson('api/sectors');
+  // One model at a time (figures of different models are never pooled): the top bar's, else the
+  // model of the latest tracked prediction, which the accuracy chart's route names.
+  const rolling = rollingPanel(ctx, rollingState);
+  const first = await rolling.fetchDoc();
+  const models = await getJson('api/sectors/models')
+    .then((m) => m?.models ?? [])
+    .catch(() => []);
+  ctx.reportModels(models);
+  const model = ctx.filters.model ?? first.model ?? undefined;
+  const mq = model ? `?model=${encodeURIComponent(model)}` : '';
+  const data = await getJson(`api/sectors${mq}`);
   const sectors = data?.sectors ?? [];
   const weakRank = new Map((data?.weakest ?? []).map((w, i) => [w.sector, i + 1]));
   const insufficient = new Set(data?.insufficient ?? []);
@@ -23,6 +38,16 @@ export async function renderSectors(root, ctx) {
     h(
       'div',
       { class: 'stats' },
+      stat(
+        'Model',
+        model ?? '—',
+        'sectors-model',
+        ctx.filters.model
+          ? 'picked in the top bar'
+          : model
+            ? 'observed last; pick another above'
+            : 'nothing tracked yet',
+      ),
       stat('Predictions tracked', count(tracked), 'sectors-total-tracked'),
       stat('Resolved', count(resolved), 'sectors-total-resolved'),
       stat(
@@ -73,16 +98,22 @@ export async function renderSectors(root, ctx) {
   root.append(
     panel(
       'Accuracy by sector',
-      `Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Click a sector for its symbols.`,
+      `All of the model's history (the date range applies to the chart below). Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Tap a sector for its symbols.`,
       table(head, rows, { class: 'data sectors-table sticky-first', 'data-testid': 'sectors-table' }),
     ),
   );
 
+  let drill;
   if (ctx.param !== undefined) {
-    const drill = await symbolsPanel(ctx.param, q);
+    drill = await symbolsPanel(ctx.param, q, mq);
     root.append(drill);
-    ctx.afterMount = () => drill.scrollIntoView({ block: 'start' });
   }
+  root.append(rolling.panel);
+  ctx.afterMount = () => {
+    rolling.show(first);
+    drill?.scrollIntoView({ block: 'start' });
+  };
+  return resizeWith(rolling.plots);
 }
 
 function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected, q) {
@@ -160,10 +191,10 @@ function ciBar(acc, ci) {
   );
 }
 
-async function symbolsPanel(sector, q) {
+async function symbolsPanel(sector, q, mq) {
   let data;
   try {
-    data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols`);
+    data = await getJson(`api/sectors/${encodeURIComponent(sector)}/symbols${mq}`);
   } catch (err) {
     // A sector the API has no symbol breakdown for (404): say so instead of failing the view.
     if (err.status !== 404) throw err;
