@@ -333,7 +333,7 @@ function featureChart(uPlot, box, feature, spans, onPick) {
       },
     ],
     axes: timeAxes((v) => v.toFixed(2)),
-    plugins: [spansPlugin(spans)],
+    plugins: [spansPlugin(spans), readout(box, (i) => pts[i] && `${pts[i].step} · D ${num(pts[i].statistic)} · threshold ${num(pts[i].threshold)}${pts[i].drifted ? ' · over' : ''}`)],
   };
   const plot = new uPlot(opts, [xs, d, thr, over], box);
   box.dataset.points = String(plot.data[1].filter((v) => v != null).length);
@@ -345,6 +345,22 @@ function featureChart(uPlot, box, feature, spans, onPick) {
     if (i !== null && i !== undefined && pts[i]) onPick(pts[i].step);
   });
   return plot;
+}
+
+/** A line under the chart that says what the cursor is on (uPlot's legend is off: it does not wrap on a phone). */
+function readout(box, describe) {
+  const line = h('p', { class: 'chart-readout', 'aria-live': 'polite' }, 'hover or tap the chart for values');
+  box.after(line);
+  return {
+    hooks: {
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          line.textContent = (i !== null && i !== undefined && describe(i)) || 'hover or tap the chart for values';
+        },
+      ],
+    },
+  };
 }
 
 /** The two ECDFs on one x axis (every value of both), stepped; D drawn as a bar where it lies. */
