@@ -4,6 +4,7 @@ import { contributedCommands } from './commands/contributedCommands.js';
 import { demoCommand } from './commands/demoCommand.js';
 import { firstPartyPlugins } from './context.js';
 import { hostCommands } from './commands/hostCommands.js';
+import { reportCommand } from './commands/reportCommand.js';
 import { exitCodeFor } from './exitCode.js';
 import { type CliIO, EXIT } from './io.js';
 
@@ -50,6 +51,7 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
   };
   hostCommands(program, io, run);
   demoCommand(program, io, run);
+  reportCommand(program, io, run, options.plugins ?? firstPartyPlugins);
   contributedCommands(program, io, run, options.plugins ?? firstPartyPlugins);
   try {
     await program.parseAsync([...argv], { from: 'user' });

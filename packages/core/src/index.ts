@@ -64,7 +64,7 @@ export {
   type Provided,
   type ResolvedDeps,
 } from './plugin.js';
-export type { LoggedPrediction, PredictionLog } from './predictionLog.js';
+export type { LoggedPrediction, ModelSummary, PredictionLog } from './predictionLog.js';
 export {
   ISO_DATE_RULE,
   UNSTORABLE_TEXT,
@@ -83,6 +83,25 @@ export {
   type RecordRules,
   type ResolvedPrediction,
 } from './records.js';
+export {
+  inReportRange,
+  parseReportQuery,
+  type ReportBlock,
+  type ReportChartBlock,
+  type ReportColumn,
+  type ReportFigure,
+  type ReportFiguresBlock,
+  type ReportPoint,
+  type ReportQuery,
+  type ReportSection,
+  type ReportSeries,
+  type ReportStatus,
+  type ReportTableBlock,
+  type ReportTextBlock,
+  type ReportUnit,
+  type ReportValue,
+  type VigilReport,
+} from './report.js';
 export { seededRandom } from './random.js';
 export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
 export {

@@ -6,6 +6,7 @@ import { VigilError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { MetricDefinition } from './metrics.js';
 import type { PredictionRecord, ResolvedPrediction } from './records.js';
+import type { ReportQuery, ReportSection } from './report.js';
 import type { Token } from './tokens.js';
 import type { TxContext } from './transactor.js';
 
@@ -69,6 +70,12 @@ export interface PluginInstance {
   readonly view?: PluginView;
   /** Metrics for `GET /metrics`, named `vigil_<plugin-id>_...`, collected on each scrape. */
   readonly metrics?: readonly MetricDefinition[];
+  /**
+   * The plugin's sections of `vigil report` / `GET /api/report`, for the query's model and
+   * [from, to): typed figures, tables and chart series that the report renders (JSON or a
+   * self-contained HTML page). Section ids are the plugin id or `<plugin-id>.<name>`.
+   */
+  report?(query: ReportQuery): Promise<readonly ReportSection[]>;
   /** Runs after every plugin's `init`, in dependency order (load state, check wiring). */
   start?(): Promise<void>;
   /** Called in reverse order; errors are collected, never stop the others. */

@@ -8,6 +8,16 @@ export interface LoggedPrediction extends PredictionRecord {
   readonly resolvedAt: string | null;
 }
 
+/** One model version's predictions in a range (`PredictionLog.modelSummary`). */
+export interface ModelSummary {
+  readonly modelVersion: string;
+  readonly logged: number;
+  readonly resolved: number;
+  readonly correct: number;
+  readonly first: string | null;
+  readonly last: string | null;
+}
+
 /**
  * The prediction log, owned by the host (its table is the host's). Plugins read it through this
  * service, never by table name. Pass a transaction's manager to read inside it.
@@ -25,6 +35,14 @@ export interface PredictionLog {
     q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean },
     manager?: EntityManager,
   ): Promise<LoggedPrediction[]>;
+  /**
+   * Per model version, the predictions whose `timestamp` lies in [from, to): how many, how many
+   * resolved and correct, and the first and last timestamp. Sorted by model version.
+   */
+  modelSummary(
+    q: { from?: string; to?: string; modelVersion?: string },
+    manager?: EntityManager,
+  ): Promise<ModelSummary[]>;
   /** How many predictions are logged, and how many resolved. */
   counts(manager?: EntityManager): Promise<{ logged: number; resolved: number }>;
 }

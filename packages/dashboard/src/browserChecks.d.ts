@@ -21,6 +21,10 @@ export interface DashboardCheckSummary {
     checks: Record<string, 'pass' | 'fail' | 'insufficient' | 'error'>;
     chainOk: boolean;
     historyTotal: number;
+    /** The history row that put the model in production now (GET /api/gate/production), or null. */
+    production: number | null;
+    /** The champion vs challenger panel's shadow (GET /api/gate/shadows/compare), or null. */
+    challenger: { model: string; days: number } | null;
     /** The refusal text the page showed for the override submitted without a token. */
     overrideRefusal: string;
     /** The id of the override report recorded with the token. */

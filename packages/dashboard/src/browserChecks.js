@@ -558,10 +558,12 @@ async function checkReplayFilters(ctx, view, rows, ids) {
 
 async function checkGateFigures(ctx, shoot) {
   const view = await openView(ctx, 'gate', 'gate');
-  const [latest, history, verify] = await Promise.all([
+  const [latest, history, verify, production, comparison] = await Promise.all([
     ctx.api('api/gate/latest'),
     ctx.api('api/gate/history?limit=50&offset=0'),
     ctx.api('api/gate/verify'),
+    ctx.api('api/gate/production'),
+    ctx.api('api/gate/shadows/compare'),
   ]);
   if (latest === null) {
     if ((await view.locator(tid('gate-latest-empty')).count()) !== 1)
@@ -575,13 +577,12 @@ async function checkGateFigures(ctx, shoot) {
       await text(view, 'gate-recommendation', 'gate'),
       latest.action === 'override' ? 'OVERRIDE' : latest.recommendation,
     );
-    // in production now: the newest row that put a model into production holds this report's model
-    const live = history.rows.find((r) => r.promotedToProduction && r.action !== 'validate');
+    // in production now (GET /api/gate/production, however old the row that put it there)
     expectEqual(
       'gate',
       'in production',
       (await text(view, 'gate-promoted', 'gate')).startsWith('yes'),
-      Boolean(live && live.modelSha256 === latest.modelSha256),
+      Boolean(production && production.modelSha256 === latest.modelSha256),
     );
     expectEqual(
       'gate',
@@ -596,6 +597,43 @@ async function checkGateFigures(ctx, shoot) {
       const shownThr = await view.locator(tid(`check-threshold-${c.id}`)).getAttribute('data-value');
       expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
     }
+  }
+  if (production === null) {
+    if ((await view.locator(tid('gate-production-empty')).count()) !== 1)
+      throw new DashboardCheckError('gate', 'nothing in production in the API but the page does not say so');
+  } else {
+    expectEqual('gate', 'production model', await text(view, 'gate-production-model', 'gate'), production.modelPath);
+    expectEqual(
+      'gate',
+      'production row',
+      (await text(view, 'gate-production-row', 'gate')).startsWith(
+        `report #${production.historyId} · ${production.action}`,
+      ),
+      true,
+    );
+  }
+  if (comparison === null) {
+    if ((await view.locator(tid('gate-challenger-empty')).count()) !== 1)
+      throw new DashboardCheckError('gate', 'no shadow in the API but the page does not say so');
+  } else {
+    expectEqual(
+      'gate',
+      'champion accuracy',
+      await text(view, 'gate-challenger-champion-acc', 'gate'),
+      pct(comparison.championAccuracy),
+    );
+    expectEqual(
+      'gate',
+      'challenger accuracy',
+      await text(view, 'gate-challenger-acc', 'gate'),
+      pct(comparison.challengerAccuracy),
+    );
+    expectEqual(
+      'gate',
+      'challenger days shown',
+      await view.locator('[data-testid^="challenger-day-"]').count(),
+      comparison.byDay.length,
+    );
   }
   expectEqual(
     'gate',
@@ -624,6 +662,8 @@ async function checkGateFigures(ctx, shoot) {
     checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
     chainOk: verify.ok,
     historyTotal: history.total,
+    production: production?.historyId ?? null,
+    challenger: comparison ? { model: comparison.shadow.model, days: comparison.days } : null,
     latest,
     history,
   };

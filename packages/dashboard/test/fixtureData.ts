@@ -418,3 +418,51 @@ export function gateHistory(): GateReport[] {
     report(1, '2015-05-01T21:03:00.000Z', 'candidates/m-2015-05-01.json', true, passing, true),
   ];
 }
+
+/** A champion vs challenger comparison as `GET /api/gate/shadows/compare` answers it: 20 trading days of 9 rows. */
+export function shadowComparison() {
+  const byDay = Array.from({ length: 20 }, (_, i) => {
+    const day = new Date(Date.UTC(2016, 2, 1 + i + 2 * Math.floor(i / 5))).toISOString().slice(0, 10);
+    const champion = (5 + (i % 3)) / 9;
+    const challenger = (5 + ((i + 1) % 4)) / 9;
+    return { day, rows: 9, championAccuracy: champion, challengerAccuracy: challenger };
+  });
+  const rows = byDay.length * 9;
+  const championAccuracy = byDay.reduce((a, d) => a + d.championAccuracy, 0) / byDay.length;
+  const challengerAccuracy = byDay.reduce((a, d) => a + d.challengerAccuracy, 0) / byDay.length;
+  const won = byDay.filter((d) => d.challengerAccuracy > d.championAccuracy).length;
+  const lost = byDay.filter((d) => d.challengerAccuracy < d.championAccuracy).length;
+  return {
+    shadow: {
+      id: 1,
+      model: 'm7',
+      champion: 'm5',
+      modelPath: 'candidates/m7.json',
+      since: `${byDay[0]?.day}T21:00:00.000Z`,
+      until: null,
+      active: true,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      stoppedAt: null,
+      actor: 'fixture',
+      notes: null,
+    },
+    rows,
+    days: byDay.length,
+    championAccuracy,
+    challengerAccuracy,
+    improvement: challengerAccuracy - championAccuracy,
+    interval: {
+      lower: challengerAccuracy - championAccuracy - 0.04,
+      upper: challengerAccuracy - championAccuracy + 0.04,
+    },
+    standardError: 0.02,
+    daysChallengerBetter: won,
+    daysChampionBetter: lost,
+    tiedDays: byDay.length - won - lost,
+    pBetter: 0.25,
+    pWorse: 0.85,
+    mismatched: 0,
+    unpaired: { champion: 0, challenger: 0 },
+    byDay,
+  };
+}

@@ -23,6 +23,7 @@ import {
   DRIFT_THRESHOLDS,
   driftEvents,
   gateHistory,
+  shadowComparison,
   replayDocument,
   replayRows,
   sectorsDocument,
@@ -183,6 +184,22 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           return { rows: history.slice(offset, offset + limit), total: history.length };
         },
       );
+      scope.get('/api/gate/production', async () => {
+        const row = history.find((r) => r.promotedToProduction && r.action !== 'validate');
+        return row
+          ? {
+              historyId: row.id,
+              action: row.action,
+              modelPath: row.modelPath,
+              modelSha256: row.modelSha256,
+              recordedAt: row.timestamp,
+              asOf: null,
+              actor: row.actor,
+              decision: null,
+            }
+          : null;
+      });
+      scope.get('/api/gate/shadows/compare', async () => (opts.empty ? null : shadowComparison()));
       scope.get('/api/gate/verify', async () => ({ ok: true, rows: history.length, firstBadId: null, reason: null }));
       scope.post('/api/gate/override', async (req: FastifyRequest<{ Body: Record<string, unknown> | null }>, reply) => {
         if (req.headers.authorization !== `Bearer ${opts.token}`)

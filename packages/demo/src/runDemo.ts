@@ -8,7 +8,7 @@ import {
   driftMonitorToken,
   driftPlugin,
 } from '@vigil/drift';
-import { gatePlugin, gateToken } from '@vigil/gate';
+import { type ShadowView, gatePlugin, gateToken, shadowRecordsToken } from '@vigil/gate';
 import { type VigilHost, createHost } from '@vigil/host';
 import { errorReplayBufferToken, replayPlugin } from '@vigil/replay';
 import { sectorTrackerToken, sectorsPlugin, stressHistoryToken } from '@vigil/sectors';
@@ -32,6 +32,17 @@ export interface DemoOptions {
   readonly retrainCooldown?: number;
   /** Trading days after which the pipeline retrains on schedule, drift or not (two months). */
   readonly retrainEvery?: number;
+  /**
+   * Trading days a candidate is observed in shadow on live traffic (its predictions logged under
+   * its own model id, never acted on) before the gate judges it against the champion; 0 judges
+   * it at once, on offline evidence only.
+   */
+  readonly shadowDays?: number;
+  /**
+   * Require gate.challenger_vs_champion for approval (default true): a candidate is promoted only
+   * if its shadow record shows it better than the champion on the same live rows.
+   */
+  readonly requireChallenger?: boolean;
   /** Trading days a newly promoted model is watched against the model it replaced. */
   readonly watchDays?: number;
   /** One-sided level of the watch's sign test over days at which a promoted model is rolled back. */
@@ -86,6 +97,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const validationDays = o.validationDays ?? 90;
   const cooldown = o.retrainCooldown ?? 40;
   const watchDays = o.watchDays ?? 30;
+  const shadowDays = o.shadowDays ?? 25;
   const retrainEvery = o.retrainEvery ?? 42;
   const watchSignificance = o.watchSignificance ?? 0.05;
   const seed = o.seed ?? 7;
@@ -117,6 +129,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
             productionFile: 'production/direction_model.json',
             productionDir: 'production/direction_model.d',
             minSamples: 100,
+            // champion vs challenger: judged over the shadow's paired trading days
+            challenger: { enabled: true, minDays: 20, significance: 0.05 },
+            ...((o.requireChallenger ?? true) ? { require: ['gate.challenger_vs_champion'] } : {}),
           },
         },
       },
@@ -128,6 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   try {
     const c = host.container;
     const gate = c.resolve(gateToken);
+    const shadows = c.resolve(shadowRecordsToken);
     const buffer = c.resolve(errorReplayBufferToken);
     const monitor = c.resolve(driftMonitorToken);
     const tracker = c.resolve(sectorTrackerToken);
@@ -154,6 +170,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const m0Path = join(o.workDir, MODELS, 'candidates', 'm0.json');
     saveModel(live, m0Path);
     const decisions: GateDecision[] = [];
+    const stamp = (date: string) => `${date}T21:00:00.000Z`;
     const predictionsOf = (model: VolatilityModel, validation: readonly Sample[]): ValidationPrediction[] =>
       validation.map((s) => {
         const p = predict(model, s.x);
@@ -164,6 +181,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           actual: s.label as number,
           confidence: p.confidence,
           features: s.features,
+          // the row's trading day: paired tests count each day once (its rows are not independent)
+          timestamp: stamp(s.date),
         };
       });
     const validate = async (
@@ -192,7 +211,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const report = await gate.validateModel(
         relative(o.workDir, path),
         { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra },
-        { actor: 'demo-pipeline' },
+        // the data time the decision speaks for: the trading day it is made on
+        { actor: 'demo-pipeline', asOf: stamp(days[day] as string) },
       );
       decisions.push({
         date: days[day] as string,
@@ -214,6 +234,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       await gate.overrideModel(`${MODELS}/candidates/m0.json`, {
         actor: 'demo-bootstrap',
         reason: 'initial deployment: there is no production model to keep',
+        asOf: stamp(days[firstLive] as string),
       });
       decisions.push({
         date: days[firstLive] as string,
@@ -226,6 +247,47 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
     await setBaseline(first.trainRows.slice(-250 * 9), live);
 
+    /**
+     * The gate judges a candidate on `day` (offline evidence on the recent validation window,
+     * the held-out buffered errors, and its shadow record if it has one); an approved one is
+     * promoted, watched against the model it replaces, and the buffer starts afresh.
+     */
+    const judge = async (
+      candidate: VolatilityModel,
+      path: string,
+      day: number,
+      trainRows: readonly Sample[],
+      validation: readonly Sample[],
+    ) => {
+      // every buffered error, the held-out ones (never in the training mix) included: only those are judged
+      const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
+      const report = await validate(candidate, path, day, trainRows, validation, live, {
+        replayPredictions: buffered.map((b) => ({ bufferId: b.id, predicted: predict(candidate, b.features).label })),
+        replayBaselinePredictions: buffered.map((b) => ({
+          bufferId: b.id,
+          predicted: predict(live, b.features).label,
+        })),
+        shadowModel: candidate.version,
+      });
+      if (report.approved) {
+        await gate.promoteModel(relative(o.workDir, path), {
+          actor: 'demo-pipeline',
+          asOf: stamp(days[day] as string),
+        });
+        decisions.push({
+          date: days[day] as string,
+          model: candidate.version,
+          approved: true,
+          checks: [],
+          action: 'promote',
+        });
+        watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: candidate, rows: [] };
+        live = candidate;
+        await setBaseline(trainRows.slice(-250 * 9), live);
+        await buffer.clearBuffer();
+      }
+      return report;
+    };
     const accuracyOn = (m: VolatilityModel, rows: readonly Sample[]) =>
       rows.length ? rows.filter((s) => predict(m, s.x).label === s.label).length / rows.length : null;
     let lastRetrain = firstLive;
@@ -245,6 +307,24 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       rows: Sample[];
     } | null = null;
     const watches: DemoSummary['watches'][number][] = [];
+    /**
+     * A candidate in shadow: observed on live traffic from day `since` to `until` (exclusive)
+     * under its own model id, never acted on; judged once its last shadow day has resolved.
+     */
+    let shadow: {
+      candidate: VolatilityModel;
+      path: string;
+      trainRows: Sample[];
+      trained: number;
+      since: number;
+      until: number;
+    } | null = null;
+    /** The shadow's prediction ids by trading day, to resolve with the live ones. */
+    const shadowIds = new Map<number, { id: string; label: number }[]>();
+    const shadowed: DemoSummary['shadows'][number][] = [];
+    const shadowId = (sampleId: string, version: string) => `${sampleId}@${version}`;
+    let shadowObserved = 0;
+    let shadowResolved = 0;
     for (let day = firstLive; day < days.length; day++) {
       today = day;
       const todays = byDay.get(day) ?? [];
@@ -264,12 +344,46 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           };
         }),
       );
+      if (shadow && day >= shadow.since && day < shadow.until) {
+        // the challenger scores the same rows, logged under its own model id with its own ids; nothing acts on it
+        const cand = shadow.candidate;
+        await host.observe(
+          todays.map((s) => {
+            const p = predict(cand, s.x);
+            return {
+              id: shadowId(s.id, cand.version),
+              timestamp: stamp(s.date),
+              symbol: s.symbol,
+              regime: s.regime,
+              features: s.features,
+              predictedLabel: p.label,
+              confidence: p.confidence,
+              modelVersion: cand.version,
+            };
+          }),
+        );
+        shadowObserved += todays.length;
+        shadowIds.set(
+          day,
+          todays
+            .filter((s) => s.label !== null)
+            .map((s) => ({ id: shadowId(s.id, cand.version), label: s.label as number })),
+        );
+      }
       if (watch && day < watch.until) watch.rows.push(...todays.filter((s) => s.label !== null));
       const due = (byDay.get(day - HORIZON) ?? []).filter((s) => s.label !== null && day - HORIZON >= firstLive);
-      if (due.length)
-        await host.resolve(
-          due.map((s) => ({ id: s.id, actualLabel: s.label as number, resolvedAt: `${s.date}T21:00:00.000Z` })),
-        );
+      const dueShadow = shadowIds.get(day - HORIZON) ?? [];
+      shadowIds.delete(day - HORIZON);
+      shadowResolved += dueShadow.length;
+      if (due.length || dueShadow.length)
+        await host.resolve([
+          ...due.map((s) => ({ id: s.id, actualLabel: s.label as number, resolvedAt: `${s.date}T21:00:00.000Z` })),
+          ...dueShadow.map((x) => ({
+            id: x.id,
+            actualLabel: x.label,
+            resolvedAt: stamp(days[day - HORIZON] as string),
+          })),
+        ]);
       o.onProgress?.(day - firstLive + 1, days.length - firstLive, days[day] as string);
 
       // The watch ends once every prediction made during it has resolved: roll back if the
@@ -301,7 +415,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         });
         if (rolledBack) {
           const why = `${w.promoted.version} did worse live than ${w.replaced.version} over ${w.rows.length} rows (${(promotedAccuracy * 100).toFixed(1)}% vs ${(replacedAccuracy * 100).toFixed(1)}%, better on ${test.daysNewBetter} days vs ${test.daysOldBetter}, sign test one-sided p=${test.pWorse.toPrecision(3)})`;
-          await gate.rollback({ actor: 'demo-watch', notes: why });
+          await gate.rollback({ actor: 'demo-watch', notes: why, asOf: stamp(days[day] as string) });
           decisions.push({
             date: days[day] as string,
             model: w.replaced.version,
@@ -314,10 +428,44 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         }
       }
 
-      // Retrain when drift asks (at most once per cooldown) or on schedule; never while a promotion is watched.
-      const asked = requests.some((r) => r.day === day) && day - lastAskedRetrain >= cooldown;
+      // The shadow's last day has resolved: stop it and let the gate judge the candidate, with
+      // the shadow record (gate.challenger_vs_champion) beside the offline evidence.
+      if (shadow && day === shadow.until)
+        await shadows.stop(shadow.candidate.version, { until: stamp(days[day] as string) });
+      if (shadow && day === shadow.until - 1 + HORIZON) {
+        const sh = shadow;
+        shadow = null;
+        const { validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
+        await judge(sh.candidate, sh.path, day, sh.trainRows, validation);
+        const c = await shadows.compare((await shadows.find({ model: sh.candidate.version })) as ShadowView);
+        shadowed.push({
+          model: sh.candidate.version,
+          champion: c.shadow.champion,
+          from: days[sh.since] as string,
+          to: days[sh.until - 1] as string,
+          judged: days[day] as string,
+          rows: c.rows,
+          days: c.days,
+          challengerAccuracy: c.challengerAccuracy,
+          championAccuracy: c.championAccuracy,
+          daysChallengerBetter: c.daysChallengerBetter,
+          daysChampionBetter: c.daysChampionBetter,
+          pBetter: c.pBetter,
+          interval: c.interval,
+          status:
+            decisions
+              .findLast((d) => d.action === 'validate' && d.model === sh.candidate.version)
+              ?.checks.find((x) => x.id === 'gate.challenger_vs_champion')?.status ?? 'missing',
+        });
+        continue;
+      }
+
+      // Retrain when the live model's drift asks (at most once per cooldown) or on schedule;
+      // never while a promotion is watched or a candidate is in shadow.
+      const asked =
+        requests.some((r) => r.day === day && r.model === live.version) && day - lastAskedRetrain >= cooldown;
       const scheduled = day - lastRetrain >= retrainEvery;
-      if (!(asked || scheduled) || watch) continue;
+      if (!(asked || scheduled) || watch || shadow) continue;
       // Retrain: recent resolved history minus a held-out validation tail, plus the replay mix.
       lastRetrain = day;
       if (asked) lastAskedRetrain = day;
@@ -331,17 +479,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));
       const path = join(o.workDir, MODELS, 'candidates', `m${version}.json`);
       saveModel(candidate, path);
-      // every buffered error, the held-out ones (never in the training mix) included: only those are judged
-      const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
       const heldOut = await buffer.getHeldOutSamples();
-      const replayPredictions = buffered.map((b) => ({
-        bufferId: b.id,
-        predicted: predict(candidate, b.features).label,
-      }));
-      const replayBaselinePredictions = buffered.map((b) => ({
-        bufferId: b.id,
-        predicted: predict(live, b.features).label,
-      }));
+      const buffered = [...(await buffer.getBufferedSamples()), ...heldOut];
       const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.label).length;
       const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.label).length;
       replayFigures.push({
@@ -356,27 +495,25 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         accuracyWithoutReplay: accuracyOn(withoutReplay, validation),
         liveAccuracy: accuracyOn(live, validation),
       });
-      const report = await validate(candidate, path, day, trainRows, validation, live, {
-        replayPredictions,
-        replayBaselinePredictions,
-      });
-      if (report.approved) {
-        await gate.promoteModel(`${MODELS}/candidates/m${version}.json`, { actor: 'demo-pipeline' });
-        decisions.push({
-          date: days[day] as string,
+      const emergency = drill && !drilled && asked && todays[0]?.regime === 'crash';
+      if (shadowDays > 0 && !emergency) {
+        // Champion vs challenger: the candidate runs in shadow on live traffic first.
+        shadow = { candidate, path, trainRows, trained: day, since: day + 1, until: day + 1 + shadowDays };
+        await shadows.start({
           model: candidate.version,
-          approved: true,
-          checks: [],
-          action: 'promote',
+          champion: live.version,
+          modelPath: relative(o.workDir, path),
+          since: stamp(days[day + 1] as string),
+          actor: 'demo-pipeline',
+          notes: `retrained on ${days[day]} (${asked ? 'drift asked' : 'on schedule'}); observed in shadow for ${shadowDays} trading days before the gate judges it`,
         });
-        watch = { since: day + 1, until: day + 1 + watchDays, replaced: live, promoted: candidate, rows: [] };
-        live = candidate;
-        await setBaseline(trainRows.slice(-250 * 9), live);
-        await buffer.clearBuffer();
-      } else if (drill && !drilled && asked && todays[0]?.regime === 'crash') {
+        continue;
+      }
+      const report = await judge(candidate, path, day, trainRows, validation);
+      if (!report.approved && emergency) {
         // The emergency path, once: in the first crash, on-call pushes a retrain made with the
-        // spec's heavy replay mix (20% replay rows at 3x weight) past the gate by override. The
-        // watch then judges it live against the model it replaced, like any promotion.
+        // spec's heavy replay mix (20% replay rows at 3x weight) past the gate by override, with
+        // no time for a shadow. The watch then judges it live against the model it replaced.
         drilled = true;
         const heavy = train(
           `m${version}-replay20`,
@@ -394,6 +531,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           await gate.overrideModel(`${MODELS}/candidates/${heavy.version}.json`, {
             actor: 'demo-oncall',
             reason: 'emergency during the crash: ship the retrain with the spec replay mix now, gate checks overridden',
+            asOf: stamp(days[day] as string),
           });
           decisions.push({
             date: days[day] as string,
@@ -437,12 +575,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const summary: DemoSummary = {
       period: { from: days[firstLive] as string, to: days.at(-1) as string, tradingDays: days.length - firstLive },
       predictions: samples.filter((s) => s.dayIndex >= firstLive).length,
-      resolved: (await host.container.resolve(predictionLogToken).counts()).resolved,
-      accuracy: (() => {
-        const perf = Object.values(tracker.getSectorPerformance());
-        const total = perf.reduce((a, p) => a + p.total, 0);
-        return total ? perf.reduce((a, p) => a + p.correct, 0) / total : null;
-      })(),
+      // the live rows the log resolved (it also holds the shadow challengers' rows, counted apart)
+      resolved: (await host.container.resolve(predictionLogToken).counts()).resolved - shadowResolved,
+      shadowPredictions: shadowObserved,
+      // the live models' record (the sectors tracker also counts the shadow challengers' rows)
+      accuracy: skill.model,
       driftAlerts: alarms.map((r) => ({
         date: r.timestamp.slice(0, 10),
         type: r.type,
@@ -485,6 +622,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       liveModel: live.version,
       skill,
       watches,
+      shadows: shadowed,
     };
     if (!o.keepHost) await host.stop();
     return o.keepHost ? { summary, host } : { summary };

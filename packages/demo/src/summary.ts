@@ -17,8 +17,11 @@ export interface GateDecision {
 
 export interface DemoSummary {
   readonly period: { from: string; to: string; tradingDays: number };
+  /** Live predictions observed, and how many of them resolved. */
   readonly predictions: number;
   readonly resolved: number;
+  /** Predictions the shadow challengers made on the same rows (logged under their own model ids, never acted on). */
+  readonly shadowPredictions: number;
   readonly accuracy: number | null;
   readonly driftAlerts: readonly { date: string; type: string; statistic: number }[];
   readonly retrainingRequests: readonly {
@@ -89,6 +92,26 @@ export interface DemoSummary {
     pReplacedBetter: number;
     rolledBack: boolean;
   }[];
+  /** Champion vs challenger: each candidate observed in shadow before the gate judged it, over the same rows. */
+  readonly shadows: readonly {
+    model: string;
+    champion: string;
+    /** The shadow's trading days (data dates), and the day the gate judged the candidate. */
+    from: string;
+    to: string;
+    judged: string;
+    rows: number;
+    days: number;
+    challengerAccuracy: number | null;
+    championAccuracy: number | null;
+    daysChallengerBetter: number;
+    daysChampionBetter: number;
+    /** One-sided sign test over days that the challenger is better. */
+    pBetter: number;
+    interval: { lower: number; upper: number } | null;
+    /** gate.challenger_vs_champion's verdict. */
+    status: string;
+  }[];
 }
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`);
@@ -115,7 +138,7 @@ export function formatSummary(s: DemoSummary): string {
   const lines: string[] = [];
   lines.push(`Vigil demo: ${s.period.tradingDays} trading days, ${s.period.from} .. ${s.period.to}`);
   lines.push(
-    `  ${s.predictions.toLocaleString('en-US')} predictions observed, ${s.resolved.toLocaleString('en-US')} resolved 5 trading days later; live accuracy ${pct(s.accuracy)}`,
+    `  ${s.predictions.toLocaleString('en-US')} live predictions observed, ${s.resolved.toLocaleString('en-US')} resolved 5 trading days later; live accuracy ${pct(s.accuracy)}; ${s.shadowPredictions.toLocaleString('en-US')} more from candidates in shadow`,
   );
   lines.push(`  The model predicts, for each of nine large caps every day: ${s.skill.target}.`);
   lines.push(
@@ -182,11 +205,22 @@ export function formatSummary(s: DemoSummary): string {
   if (s.watches.length === 0) lines.push('  no promotion to watch');
   lines.push(
     '',
+    'Champion vs challenger: each candidate ran in shadow on live traffic (own model id, never acted on) before the gate judged it, on the same rows:',
+  );
+  for (const x of s.shadows) {
+    const iv = x.interval ? ` [95% ${pct(x.interval.lower)}, ${pct(x.interval.upper)}]` : '';
+    lines.push(
+      `  ${x.from} .. ${x.to} ${x.model} ${pct(x.challengerAccuracy)} vs champion ${x.champion} ${pct(x.championAccuracy)} on ${x.rows} rows, ${x.days} days (better on ${x.daysChallengerBetter} vs ${x.daysChampionBetter}, sign test p=${x.pBetter.toPrecision(3)}; difference${iv}): ${x.status.toUpperCase()}, judged ${x.judged}`,
+    );
+  }
+  if (s.shadows.length === 0) lines.push('  no candidate was observed in shadow');
+  lines.push(
+    '',
     `Live model at the end: ${s.liveModel}; promotion history hash chain ${s.historyVerified ? 'verified' : 'BROKEN'}`,
   );
   lines.push(
     '',
-    "What to look at next: `vigil gate history` (every decision, hash-chained), the dashboard's Gate tab (each check's evidence), and the Drift tab around the alarm dates above.",
+    "What to look at next: `vigil gate history` (every decision, hash-chained, with the data date it speaks for), `vigil gate shadow compare m5` (a challenger against the champion, day by day), the dashboard's Gate tab (each check's evidence, what is in production now, champion vs challenger), and the Drift tab around the alarm dates above.",
   );
   return lines.join('\n');
 }

@@ -98,4 +98,36 @@ export class DriftHistory {
       };
     });
   }
+
+  /** A model's latest window check of each type (feature, regime, prediction), where it has one. */
+  async latestChecks(model: string): Promise<DriftEvent[]> {
+    const ph = placeholder(dialectOf(this.ds));
+    const out: DriftEvent[] = [];
+    for (const type of ['feature', 'regime', 'prediction'] as const) {
+      const rows = (await this.ds.query(
+        `SELECT id, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = ${ph(2)} ORDER BY step DESC LIMIT 1`,
+        [model, type],
+      )) as DriftMonitoringRow[];
+      for (const r of rows)
+        out.push({
+          id: Number(r.id),
+          timestamp: String(r.timestamp),
+          type: r.drift_type,
+          statistic: r.ks_statistic === null ? null : Number(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+          details: r.details_json ? (JSON.parse(String(r.details_json)) as Record<string, unknown>) : null,
+        });
+    }
+    return out;
+  }
+
+  /** A model's drift episodes so far: one retraining request each. */
+  async episodeCount(model: string): Promise<number> {
+    const ph = placeholder(dialectOf(this.ds));
+    const rows = (await this.ds.query(
+      `SELECT COUNT(*) AS n FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum'`,
+      [model],
+    )) as { n: unknown }[];
+    return Number(rows[0]?.n ?? 0);
+  }
 }

@@ -126,6 +126,13 @@ export class DriftMonitor {
   episodeOf(model: string): EpisodeState | null {
     return this.#models.get(model)?.episode ?? null;
   }
+  /** A model's streaming figures (committed): its CUSUM sums (reference sds) and its last closed step's statistics. */
+  streamOf(model: string): { cusum: Readonly<Record<string, number>>; lastStep: ClosedStep | undefined } | undefined {
+    const m = this.#models.get(model);
+    if (!m) return undefined;
+    const cusum = Object.fromEntries(Object.entries(m.engine.core.cusum).map(([k, c]) => [k, Math.max(c.up, c.down)]));
+    return { cusum, lastStep: m.engine.history.at(-1) };
+  }
 
   #baselineOf(model: string | undefined, baselines: ReadonlyMap<string, Baseline>): Baseline | undefined {
     return (model !== undefined ? baselines.get(model) : undefined) ?? baselines.get(ANY_MODEL);

@@ -15,6 +15,7 @@ import { DriftMonitor } from './DriftMonitor.js';
 import { DriftSeries } from './DriftSeries.js';
 import { driftOptionsSchema } from './config.js';
 import { driftRoutes } from './driftRoutes.js';
+import { driftReportSections } from './driftReportSection.js';
 import { DRIFT_SCORE_CRITERION, driftScoreCriterion } from './driftScoreCriterion.js';
 import { driftBaselineEntity } from './entities/DriftBaseline.js';
 import { driftMonitoringEntity } from './entities/DriftMonitoring.js';
@@ -24,6 +25,7 @@ import { DriftEpisodes1700000001100 } from './migrations/DriftEpisodes1700000001
 import { DriftInit1700000001000 } from './migrations/DriftInit1700000001000.js';
 import { driftEventsToken, driftHistoryToken, driftMonitorToken } from './tokens.js';
 import { driftView } from './view.js';
+import { driftMetrics } from './driftMetrics.js';
 import { DRIFT_EPISODE_EVENTS } from './episodeEvents.js';
 
 export const driftPlugin = definePlugin({
@@ -68,6 +70,8 @@ export const driftPlugin = definePlugin({
         series: new DriftSeries(deps.dataSource, options.alertThreshold),
         distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
       }),
+      metrics: driftMetrics(monitor, history, options),
+      report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,
     };
   },

@@ -66,7 +66,7 @@ export function challengerCriterion(shadows: ShadowRecords, o: ChallengerOptions
     requiredByDefault: false,
     thresholdRange: [-1, 1],
     description:
-      'observed in shadow on live traffic, the candidate beats the champion on the same rows (sign test over trading days) (optional)',
+      'observed in shadow on live traffic, the candidate beats the champion on the same rows (sign test over trading days)',
     defaultThreshold: 0,
     async evaluate(ctx): Promise<CriterionResult> {
       const threshold = ctx.threshold ?? 0;

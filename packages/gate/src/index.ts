@@ -1,6 +1,17 @@
 export { gatePlugin } from './plugin.js';
 export { gateOptionsSchema, type GateOptions, type GateOptionsInput } from './config.js';
-export { gatePromotionStepsToken, gateToken } from './tokens.js';
+export { gatePromotionStepsToken, gateToken, shadowRecordsToken } from './tokens.js';
+export {
+  ShadowRecords,
+  type ShadowComparison,
+  type ShadowView,
+  type StartShadow,
+  type StopShadow,
+} from './ShadowRecords.js';
+export { CHALLENGER_CRITERION, challengerCriterion, type ChallengerOptions } from './challengerCriterion.js';
+export { SHADOW_TABLE, ShadowRecordEntity, type ShadowRow } from './entities/ShadowRecord.js';
+export { GateShadow1700000004100 } from './migrations/GateShadow1700000004100.js';
+export type { ProductionNow } from './HistoryReader.js';
 export { ModelPromotionGate } from './ModelPromotionGate.js';
 export type {
   AttemptOptions,

@@ -32,6 +32,7 @@ import {
 import { GATE_EVENTS } from './historyEvents.js';
 import { gateMetrics } from './gateMetrics.js';
 import { gateView } from './view.js';
+import { gateReportSections } from './gateReportSection.js';
 
 /** The model promotion gate (spec Module 10). */
 export const gatePlugin = definePlugin({
@@ -76,6 +77,7 @@ export const gatePlugin = definePlugin({
       ],
       metrics: gateMetrics(deps.dataSource),
       routes: gateRoutes(gate, shadows),
+      report: (query) => gateReportSections(gate, query),
       view: gateView,
       async start() {
         // every plugin has run init: the criteria are all registered now

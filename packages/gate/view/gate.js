@@ -1,8 +1,10 @@
-// Promotion gate (spec 10.3): the latest validation report and its checks, the hash-chain
-// verification of the history, the history itself, and the emergency override form.
+// Promotion gate (spec 10.3): what is in production now, the latest validation report and its
+// checks, champion vs challenger (a candidate observed in shadow), the hash-chain verification
+// of the history, the history itself, and the emergency override form. Every decision shows two
+// times: the data date it speaks for (as of) and the wall-clock time it was recorded.
 import { getJson, postJson } from '../../js/api.js';
-import { badge, emptyState, h, panel, table } from '../../js/dom.js';
-import { DASH, checkFigure, count, dateTime, shortHash } from '../../js/format.js';
+import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
+import { DASH, checkFigure, count, dateTime, pct, shortHash, signedPct } from '../../js/format.js';
 
 export const HISTORY_LIMIT = 20;
 
@@ -10,14 +12,24 @@ export const HISTORY_LIMIT = 20;
 let flash = null;
 
 export async function renderGate(root, ctx) {
-  const [latest, history, verify] = await Promise.all([
+  const [latest, history, verify, production, comparison] = await Promise.all([
     getJson('api/gate/latest'),
     getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`),
     getJson('api/gate/verify'),
+    getJson('api/gate/production'),
+    getJson('api/gate/shadows/compare'),
   ]);
 
-  root.append(h('div', { class: 'grid-gate' }, latestPanel(latest, history?.rows ?? []), verifyPanel(verify)));
+  root.append(
+    h(
+      'div',
+      { class: 'grid-gate' },
+      latestPanel(latest, production),
+      h('div', {}, productionPanel(production), verifyPanel(verify)),
+    ),
+  );
   if (latest) root.append(panel('Checks', `report #${latest.id} · ${latest.action}`, checksTable(latest.checks ?? [])));
+  root.append(challengerPanel(comparison));
   root.append(historyPanel(history));
   root.append(overridePanel(latest, ctx));
 }
@@ -25,23 +37,139 @@ export async function renderGate(root, ctx) {
 function decisionBadge(r) {
   // an override promotes against the gate's REJECT: say so instead of showing REJECT beside "promoted"
   if (r.action === 'override') return badge('OVERRIDE', 'insufficient');
+  // a rollback restores the previous model: neither an approval nor a rejection
+  if (r.action === 'rollback') return badge('ROLLBACK', 'insufficient');
   const kind = r.recommendation === 'PROMOTE' || r.approved ? 'pass' : 'fail';
   return badge(r.recommendation ?? (r.approved ? 'PROMOTE' : 'REJECT'), kind);
 }
 
-/**
- * Whether the report's model is in production now: the newest row that put a model into
- * production (promote, override, rollback; a later row than the report itself, usually) holds
- * the same SHA-256. Says which row, or which row replaced it.
- */
-function productionNow(r, rows) {
-  const live = rows.find((x) => x.promotedToProduction && x.action !== 'validate');
-  if (live && live.modelSha256 === r.modelSha256) return `yes (report #${live.id}, ${live.action})`;
-  const was = rows.find((x) => x.promotedToProduction && x.action !== 'validate' && x.modelSha256 === r.modelSha256);
-  return was && live ? `no (replaced by report #${live.id})` : 'no';
+/** A data date (as of): the trading day a decision speaks for. */
+function asOf(iso) {
+  return typeof iso === 'string' && iso.length >= 10 ? iso.slice(0, 10) : DASH;
 }
 
-function latestPanel(r, historyRows) {
+/**
+ * Whether the report's model is in production now, from `api/gate/production` (the newest row
+ * that put a model there, however old): same SHA-256, or which row's model is there instead.
+ */
+function productionNow(r, production) {
+  if (!production) return 'no (nothing promoted yet)';
+  if (production.modelSha256 === r.modelSha256) return `yes (report #${production.historyId}, ${production.action})`;
+  return `no (production holds report #${production.historyId}'s model)`;
+}
+
+function productionPanel(p) {
+  if (!p)
+    return panel(
+      'In production',
+      null,
+      emptyState(
+        'gate-production-empty',
+        'Nothing promoted yet.',
+        'A model appears here once it is promoted or overridden into production.',
+      ),
+    );
+  const d = p.decision;
+  const rows = [
+    ['Model', h('span', { class: 'mono', testid: 'gate-production-model' }, p.modelPath)],
+    ['SHA-256', h('span', { class: 'mono', title: p.modelSha256 ?? '' }, shortHash(p.modelSha256))],
+    [
+      'Put there by',
+      h(
+        'span',
+        { testid: 'gate-production-row' },
+        `report #${p.historyId} · ${p.action}${p.actor ? ` by ${p.actor}` : ''}`,
+      ),
+    ],
+    ['Data as of', h('span', { testid: 'gate-production-asof' }, asOf(p.asOf))],
+    ['Recorded', h('span', { class: 'mono' }, dateTime(p.recordedAt))],
+    [
+      'Decision',
+      d
+        ? h(
+            'span',
+            { testid: 'gate-production-decision' },
+            `report #${d.historyId} · ${d.action === 'override' ? 'override' : d.approved ? 'approved' : 'rejected'} (as of ${asOf(d.asOf)})`,
+          )
+        : h('span', { testid: 'gate-production-decision' }, 'none: no gate decision covers these bytes'),
+    ],
+  ];
+  return panel(
+    'In production',
+    'now, whatever the history page shows',
+    h(
+      'dl',
+      { class: 'kv', testid: 'gate-production', data: { historyId: String(p.historyId), sha: p.modelSha256 ?? '' } },
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
+  );
+}
+
+function challengerPanel(c) {
+  const title = 'Champion vs challenger';
+  if (!c)
+    return panel(
+      title,
+      null,
+      emptyState(
+        'gate-challenger-empty',
+        'No candidate observed in shadow yet.',
+        'Start one with `vigil gate shadow start`: its predictions are logged under its own model id and never acted on, then compared with the champion on the same rows.',
+      ),
+    );
+  const s = c.shadow;
+  const sub = `${s.model} in shadow of champion ${s.champion}, data ${asOf(s.since)} → ${s.until ? asOf(s.until) : 'now (active)'}; same symbol and time, both resolved`;
+  const iv = c.interval ? `${signedPct(c.interval.lower)} to ${signedPct(c.interval.upper)}` : DASH;
+  const stats = h(
+    'div',
+    // inside a card: the headline figures keep the card's inner margin
+    { class: 'stats', style: { margin: '12px 16px' } },
+    stat(
+      `Champion ${s.champion}`,
+      pct(c.championAccuracy),
+      'gate-challenger-champion-acc',
+      `${count(c.rows)} paired rows`,
+    ),
+    stat(`Challenger ${s.model}`, pct(c.challengerAccuracy), 'gate-challenger-acc', `${count(c.days)} trading days`),
+    stat('Difference', signedPct(c.improvement), 'gate-challenger-diff', `95% ${iv} (day-clustered)`),
+    stat(
+      'Days won',
+      `${count(c.daysChallengerBetter)} vs ${count(c.daysChampionBetter)}`,
+      'gate-challenger-days',
+      `${count(c.tiedDays)} tied; sign test p=${c.pBetter.toPrecision(3)}`,
+    ),
+  );
+  const byDay = table(
+    [['Day (data)'], ['Rows', 'num'], [`Champion ${s.champion}`, 'num'], [`Challenger ${s.model}`, 'num'], ['Better']],
+    c.byDay.map((d) =>
+      h(
+        'tr',
+        { testid: `challenger-day-${d.day}` },
+        h('td', { class: 'mono' }, d.day),
+        h('td', { class: 'num' }, count(d.rows)),
+        h('td', { class: 'num', data: { value: d.championAccuracy } }, pct(d.championAccuracy)),
+        h('td', { class: 'num', data: { value: d.challengerAccuracy } }, pct(d.challengerAccuracy)),
+        h(
+          'td',
+          {},
+          d.challengerAccuracy > d.championAccuracy
+            ? badge('challenger', 'pass')
+            : d.challengerAccuracy < d.championAccuracy
+              ? badge('champion', 'fail')
+              : DASH,
+        ),
+      ),
+    ),
+    { class: 'data', 'data-testid': 'gate-challenger-table' },
+  );
+  return panel(
+    title,
+    sub,
+    h('div', { testid: 'gate-challenger', data: { model: s.model, rows: String(c.rows) } }, stats, byDay),
+  );
+}
+
+function latestPanel(r, production) {
   if (!r)
     return panel(
       'Latest decision',
@@ -57,9 +185,10 @@ function latestPanel(r, historyRows) {
     ['Report', h('span', { testid: 'gate-latest-id' }, `#${r.id}`)],
     ['Action', h('span', { testid: 'gate-latest-action' }, r.action)],
     ['Model', h('span', { class: 'mono', testid: 'gate-model-path' }, r.modelPath)],
-    ['Time', dateTime(r.timestamp)],
+    ['Data as of', h('span', { testid: 'gate-latest-asof' }, asOf(r.asOf))],
+    ['Recorded', h('span', { class: 'mono', testid: 'gate-latest-recorded' }, dateTime(r.timestamp))],
     ['SHA-256', h('span', { class: 'mono', title: r.modelSha256 ?? '' }, shortHash(r.modelSha256))],
-    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, historyRows))],
+    ['In production', h('span', { testid: 'gate-promoted' }, productionNow(r, production))],
     r.actor ? ['Actor', r.actor] : null,
     r.notes ? ['Notes', r.notes] : null,
   ].filter(Boolean);
@@ -180,7 +309,8 @@ function historyPanel(history) {
     table(
       [
         ['Report', 'num'],
-        ['Time'],
+        ['As of', '', 'the data date (trading day) the decision speaks for'],
+        ['Recorded', '', 'wall-clock time the row was written'],
         ['Action'],
         ['Model'],
         ['Decision'],
@@ -195,6 +325,7 @@ function historyPanel(history) {
           'tr',
           { testid: `history-row-${r.id}`, class: r.action === 'override' ? 'is-override' : '' },
           h('td', { class: 'num mono' }, `#${r.id}`),
+          h('td', { class: 'mono', testid: `history-asof-${r.id}` }, asOf(r.asOf)),
           h('td', { class: 'mono' }, dateTime(r.timestamp)),
           h('td', { testid: `history-action-${r.id}` }, r.action),
           h('td', { class: 'mono ellipsis', title: r.modelPath }, r.modelPath),

@@ -1,4 +1,4 @@
-import { type LoggedPrediction, type PredictionLog, dialectOf, placeholder } from '@vigil/core';
+import { type LoggedPrediction, type ModelSummary, type PredictionLog, dialectOf, placeholder } from '@vigil/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PREDICTIONS_TABLE, type PredictionRow, loadPredictions, rowToRecord } from './predictionLog.js';
 
@@ -43,6 +43,33 @@ export class PredictionLogService implements PredictionLog {
     const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
     const sql = `SELECT * FROM ${PREDICTIONS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp ASC, id ASC${limit}`;
     return ((await manager.query(sql, params)) as PredictionRow[]).map(toLogged);
+  }
+
+  async modelSummary(
+    q: { from?: string; to?: string; modelVersion?: string },
+    manager: EntityManager = this.ds.manager,
+  ): Promise<ModelSummary[]> {
+    const ph = placeholder(dialectOf(manager.connection));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
+    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+    if (q.modelVersion !== undefined) where.push(`model_version = ${ph(params.push(q.modelVersion))}`);
+    const rows = (await manager.query(
+      `SELECT model_version AS m, COUNT(*) AS n, COUNT(actual_label) AS r,
+        SUM(CASE WHEN actual_label = predicted_label THEN 1 ELSE 0 END) AS c, MIN(timestamp) AS f, MAX(timestamp) AS l
+       FROM ${PREDICTIONS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+       GROUP BY model_version ORDER BY model_version`,
+      params,
+    )) as { m: string; n: unknown; r: unknown; c: unknown; f: string | null; l: string | null }[];
+    return rows.map((r) => ({
+      modelVersion: r.m,
+      logged: Number(r.n),
+      resolved: Number(r.r),
+      correct: Number(r.c ?? 0),
+      first: r.f ?? null,
+      last: r.l ?? null,
+    }));
   }
 
   async counts(manager: EntityManager = this.ds.manager): Promise<{ logged: number; resolved: number }> {

@@ -11,6 +11,7 @@ import { replayMetrics } from './replayMetrics.js';
 import { toErrorInput } from './toErrorInput.js';
 import { errorReplayBufferToken, replayOptionsToken } from './tokens.js';
 import { replayView } from './view.js';
+import { replayReportSections } from './replayReportSection.js';
 
 /** Error replay buffer (spec Module 8): keeps the worst errors, replays them by priority. */
 export const replayPlugin = definePlugin({
@@ -32,6 +33,7 @@ export const replayPlugin = definePlugin({
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
       routes: replayRoutes(buffer),
+      report: (query) => replayReportSections(buffer, query),
       view: replayView,
       hooks: options.captureResolved
         ? {

@@ -1,6 +1,7 @@
-import { type CriterionResult, type GateCriterion, VigilError, defineCriterion } from '@vigil/core';
+import { type CriterionResult, type GateCriterion, VigilError, defineCriterion, pairedByDay } from '@vigil/core';
 import type { BufferedPrediction, ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { heldOutFixRate, recentWindowPairs } from './replayEvidence.js';
+import { recentDays } from './recentDays.js';
 import { replayImprovement } from './stats/replayImprovement.js';
 
 export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
@@ -11,6 +12,8 @@ export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
  * - `replayPredictions`: the candidate's predictions on buffered rows, `{ bufferId, predicted }[]`
  *   (ids from `getBufferedSamples()` and `getHeldOutSamples()`); only held-out rows are judged;
  * - `replayBaselinePredictions`: the live model's predictions on the same rows (reported).
+ * Each recent row may carry `timestamp` (ISO); when every row does, the recent-window test is
+ * paired by trading day (the UTC date), as the rows of one day are not independent.
  */
 export interface ReplayValidationFields {
   readonly replayPredictions?: readonly BufferedPrediction[];
@@ -72,6 +75,19 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
       const pairs = recentWindowPairs(v.predictions, v.baselinePredictions);
       if (pairs instanceof VigilError) throw pairs;
       const recent = pairs ? replayImprovement(pairs) : null;
+      // Rows of one trading day share the market: with timestamps, each day is one vote (sign
+      // test over days, core's pairedByDay); without, McNemar over rows, whose p is optimistic.
+      const days = pairs ? recentDays(v.predictions) : null;
+      const byDay =
+        pairs && days
+          ? pairedByDay(
+              pairs.map((p, i) => ({
+                day: days[i] as string,
+                old: p.oldPredicted === p.label,
+                new: p.newPredicted === p.label,
+              })),
+            )
+          : null;
       const details = {
         significance: o.significance,
         minSamples: o.minReplaySamples,
@@ -81,6 +97,20 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
           candidateAccuracy: recent.newAccuracy,
           improvement: recent.improvement,
           mcnemar: recent.mcnemar,
+          pairedBy: byDay ? 'day' : 'row',
+          ...(byDay
+            ? {
+                days: byDay.days,
+                daysCandidateBetter: byDay.daysNewBetter,
+                daysLiveBetter: byDay.daysOldBetter,
+                tiedDays: byDay.tiedDays,
+                pBetter: byDay.pBetter,
+                interval: byDay.interval,
+              }
+            : {
+                pBetter: recent.mcnemar.pBetter,
+                note: 'rows without timestamps: McNemar over rows treats the rows of one day as independent, so its p-value is optimistic',
+              }),
         },
         heldOutBuffer: heldOut,
         ...(given !== undefined ? { givenReplayImprovement: given } : {}),
@@ -118,10 +148,11 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
       }
       const improvement = recent.improvement as number;
       const m = recent.mcnemar;
-      const recentOk = improvement > threshold && m.pBetter < o.significance;
+      const p = byDay ? byDay.pBetter : m.pBetter;
+      const recentOk = improvement > threshold && p < o.significance;
       const heldJudged = o.heldOutRule === 'require' && heldOut !== null && heldOut.rows >= o.minReplaySamples;
       const heldOk = !heldJudged || (heldOut as { pAboveChance: number }).pAboveChance < o.significance;
-      const recentLine = `recent rows: ${pct(recent.newAccuracy as number)} vs live ${pct(recent.oldAccuracy as number)} on ${recent.samples} (improvement ${pct(improvement)} ${improvement > threshold ? '>' : '<='} ${pct(threshold)}, McNemar b=${m.b} c=${m.c} one-sided p=${p3(m.pBetter)} ${m.pBetter < o.significance ? '<' : '>='} ${o.significance})`;
+      const recentLine = `recent rows: ${pct(recent.newAccuracy as number)} vs live ${pct(recent.oldAccuracy as number)} on ${recent.samples} (improvement ${pct(improvement)} ${improvement > threshold ? '>' : '<='} ${pct(threshold)}, ${byDay ? `paired by day: better on ${byDay.daysNewBetter} of ${byDay.days} days vs ${byDay.daysOldBetter}, sign test` : `rows treated as independent (no timestamps): McNemar b=${m.b} c=${m.c}`} one-sided p=${p3(p)} ${p < o.significance ? '<' : '>='} ${o.significance})`;
       const heldLine = !heldOut
         ? 'no held-out buffered rows given'
         : `held-out buffered errors fixed ${heldOut.fixed}/${heldOut.rows} = ${heldOut.fixRate === null ? '-' : pct(heldOut.fixRate)} vs chance ${pct(heldOut.chance)} (p=${p3(heldOut.pAboveChance)}; ${heldJudged ? 'required' : o.heldOutRule === 'require' ? `fewer than ${o.minReplaySamples}: not judged` : 'reported'})`;

@@ -26,6 +26,7 @@ import { StressHistory } from './StressHistory.js';
 import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 import { sectorsMetrics } from './sectorsMetrics.js';
 import { sectorsView } from './view.js';
+import { sectorsReportSections } from './sectorsReportSection.js';
 
 export const sectorsPlugin = definePlugin({
   id: 'sectors',
@@ -71,6 +72,7 @@ export const sectorsPlugin = definePlugin({
         // the dashboard's accuracy chart: GET /api/sectors/rolling
         sectorsViewRoutes(app, new SectorRolling(dataSource));
       },
+      report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),

@@ -10,6 +10,7 @@ import { installJsonParser } from './jsonBody.js';
 import { hostRoutes } from './routes/hostRoutes.js';
 import { metricsRoute } from './routes/metricsRoute.js';
 import { pluginRoutes } from './routes/pluginRoutes.js';
+import { reportRoute } from './routes/reportRoute.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -56,6 +57,7 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   hostRoutes(app, o.host, auth, version);
   metricsRoute(app, o.host);
+  reportRoute(app, o.host, version);
   await pluginRoutes(app, o.host, auth, o.dashboard ?? true);
   if (o.dashboard ?? true) {
     const { dashboardDir, uplotDir } = (await import('@vigil/dashboard')) as { dashboardDir: string; uplotDir: string };

@@ -48,10 +48,15 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.code(status).send({ error: { code: err.code, message, issues } });
     }
     if (err.validation) {
-      const issues = err.validation.map((v) => ({
-        path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}${(v.params as { missingProperty?: string })?.missingProperty ? `.${(v.params as { missingProperty: string }).missingProperty}` : ''}`,
-        message: v.message ?? 'is invalid',
-      }));
+      const issues = err.validation.map((v) => {
+        const p = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+        // name the field: the one missing, or the one not allowed
+        const field = p.missingProperty ?? p.additionalProperty;
+        return {
+          path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}${field ? `.${field}` : ''}`,
+          message: p.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid'),
+        };
+      });
       return reply.code(400).send({
         error: {
           code: 'VIGIL_INVALID_INPUT',

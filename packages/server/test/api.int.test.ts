@@ -226,7 +226,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/observe', { records: [rec, { ...rec, id: 'b', confidence: 1.5 }] }, 'body.records.1.confidence'],
       ['/api/observe', { records: [{ ...rec, features: { f0: 'x' } }] }, 'body.records.0.features.f0'],
       ['/api/observe', { records: [{ ...rec, symbol: undefined }] }, 'body.records.0.symbol'],
-      ['/api/observe', { records: [{ ...rec, extra: 1 }] }, 'body.records.0'],
+      ['/api/observe', { records: [{ ...rec, extra: 1 }] }, 'body.records.0.extra'],
       ['/api/observe', { records: [] }, 'body.records'],
       ['/api/observe', { record: [rec] }, 'body.records'],
       ['/api/observe', [rec], 'body'],
@@ -272,7 +272,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ['/api/gate/override', { modelPath, actor: 'ana', reason: '   ' }, 'body.reason'],
       ['/api/gate/override', { modelPath, actor: '\t\n', reason: 'outage' }, 'body.actor'],
       ['/api/gate/rollback', { kind: 'everything' }, 'body.kind'],
-      ['/api/gate/rollback', { force: true }, 'body'],
+      ['/api/gate/rollback', { force: true }, 'body.force'],
       // lone surrogates would be stored as U+FFFD (not verbatim; a gate row would no longer match its hash)
       ['/api/observe', { records: [{ ...rec, id: 'x\ud800' }] }, 'body.records.0.id'],
       ['/api/gate/validate', { modelPath: 'models/\udc00.json', validation: GOOD_VALIDATION }, 'body.modelPath'],

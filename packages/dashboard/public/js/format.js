@@ -53,7 +53,8 @@ export function dateTime(iso) {
 export function checkFigure(checkId, v) {
   if (!isNum(v)) return DASH;
   if (/accuracy$/.test(checkId)) return pct(v);
-  if (/improvement$/.test(checkId)) return signedPct(v);
+  // a difference in accuracy: the replay improvement, champion vs challenger
+  if (/(improvement|_vs_champion)$/.test(checkId)) return signedPct(v);
   return num(v, Math.abs(v) >= 100 ? 1 : 3);
 }
 
