@@ -158,11 +158,14 @@ function expectEqual(view, label, shown, expected) {
 
 async function checkSectors(ctx, shoot) {
   const view = await openView(ctx, 'sectors', 'sectors');
-  // the model shown: the one of the latest tracked prediction (the accuracy chart's route names it)
-  const rolling = await ctx.api(`api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}`);
-  const model = rolling.model;
+  // the model shown: the model of the newest observed prediction
+  const { models, latest } = await ctx.api('api/sectors/models');
+  const model = latest && models.includes(latest) ? latest : (models.at(-1) ?? null);
   expectEqual('sectors', 'model shown', await text(view, 'sectors-model', 'sectors'), model ?? '—');
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
+  const rolling = await ctx.api(
+    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
+  );
   const data = await ctx.api(`api/sectors${mq}`);
   const rows = await view.locator('[data-testid^="sector-row-"]').count();
   expectEqual('sectors', 'number of sector rows', rows, data.sectors.length);

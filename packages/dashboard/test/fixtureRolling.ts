@@ -14,7 +14,7 @@ function rng(seed: number) {
   };
 }
 
-export const fixtureModels = (empty = false) => ({ models: empty ? [] : MODELS });
+export const fixtureModels = (empty = false) => ({ models: empty ? [] : MODELS, latest: empty ? null : 'm2' });
 
 /** Daily outcomes over 2015's weekdays, rolled over `window` days as the real route does. */
 export function rollingDocument(

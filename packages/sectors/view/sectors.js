@@ -13,14 +13,12 @@ const rollingState = { by: 'sector', window: DEFAULT_WINDOW };
 
 export async function renderSectors(root, ctx) {
   // One model at a time (figures of different models are never pooled): the top bar's, else the
-  // model of the latest tracked prediction, which the accuracy chart's route names.
-  const rolling = rollingPanel(ctx, rollingState);
-  const first = await rolling.fetchDoc();
-  const models = await getJson('api/sectors/models')
-    .then((m) => m?.models ?? [])
-    .catch(() => []);
+  // model of the newest observed prediction.
+  const { models, latest } = (await getJson('api/sectors/models')) ?? { models: [], latest: null };
   ctx.reportModels(models);
-  const model = ctx.filters.model ?? first.model ?? undefined;
+  const model = ctx.filters.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? undefined;
+  const rolling = rollingPanel({ ...ctx, filters: { ...ctx.filters, ...(model ? { model } : {}) } }, rollingState);
+  const first = await rolling.fetchDoc();
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
   const data = await getJson(`api/sectors${mq}`);
   const sectors = data?.sectors ?? [];
