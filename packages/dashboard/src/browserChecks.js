@@ -277,6 +277,9 @@ async function checkDrift(ctx, shoot) {
   const doc = await ctx.api('api/drift/series');
   const out = await driftFigures(view, ctx, doc);
   await checkLayout(ctx, 'drift');
+  const misses = await tapMisses(ctx.page, '[data-testid^="drift-feature-row-"]');
+  if (misses.length)
+    throw new DashboardCheckError('drift', `taps at ${ctx.screen.width}px miss their row: ${misses.join('; ')}`);
   await shoot('drift');
   return out;
 }
