@@ -123,8 +123,11 @@ export class DriftDistribution {
     let rows: LoggedPrediction[] = [];
     for (let tries = 0; tries < 8; tries++) {
       const from = new Date(Date.parse(end.length === 10 ? `${end}T00:00:00Z` : end) - days * 86_400_000).toISOString();
+      const before = rows.length;
       rows = await this.log.range({ from, to: end.length === 10 ? `${end}T00:00:00.000Z` : end, modelVersion: model });
-      if (new Set(rows.map((r) => stepKey(r.timestamp, o.stepMinutes))).size > steps) break;
+      const found = new Set(rows.map((r) => stepKey(r.timestamp, o.stepMinutes))).size;
+      // enough steps, or the model's history starts inside the range (widening finds nothing more)
+      if (found > steps || (found === steps && rows.length === before)) break;
       days *= 2;
     }
     const engine = new PanelDrift({
