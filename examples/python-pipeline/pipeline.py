@@ -91,7 +91,7 @@ def make_rows(days, seed):
                 "predictedLabel": 1 if up else 0,
                 "confidence": round(min(0.99, 0.5 + abs(mom) / 4), 4),
                 "modelVersion": "live-v1",
-                "actual": 1 if outcome else 0,
+                "actualLabel": 1 if outcome else 0,
             })
     return rows
 
@@ -142,7 +142,7 @@ def main(argv):
         due = [r for r in rows if r["timestamp"][:10] < open_from]
         resolved = 0
         for i in range(0, len(due), a.batch):
-            res = api.request("POST", "/api/resolve", {"outcomes": [{"id": r["id"], "actualLabel": r["actual"]} for r in due[i:i + a.batch]]})
+            res = api.request("POST", "/api/resolve", {"outcomes": [{"id": r["id"], "actualLabel": r["actualLabel"]} for r in due[i:i + a.batch]]})
             resolved += res["resolved"]
         print(f"resolved {resolved} outcomes ({len(rows) - len(due)} still open)")
 
@@ -153,8 +153,9 @@ def main(argv):
             up = r["features"]["mom20"] > (0.0 if r["features"]["vol20"] < 0.2 else 0.3)
             return 1 if up else 0
         validation = {
-            "predictions": [{"symbol": r["symbol"], "regime": r["regime"], "predicted": candidate_call(r), "actual": r["actual"], "confidence": r["confidence"], "features": r["features"]} for r in holdout],
-            "baselinePredictions": [{"symbol": r["symbol"], "regime": r["regime"], "predicted": r["predictedLabel"], "actual": r["actual"], "confidence": r["confidence"], "features": r["features"]} for r in holdout],
+            # the same field names as observe and resolve: predictedLabel, actualLabel
+            "predictions": [{"symbol": r["symbol"], "regime": r["regime"], "predictedLabel": candidate_call(r), "actualLabel": r["actualLabel"], "confidence": r["confidence"], "features": r["features"]} for r in holdout],
+            "baselinePredictions": [{"symbol": r["symbol"], "regime": r["regime"], "predictedLabel": r["predictedLabel"], "actualLabel": r["actualLabel"], "confidence": r["confidence"], "features": r["features"]} for r in holdout],
         }
         report = api.request("POST", "/api/gate/validate", {"modelPath": a.model, "validation": validation})
         print(f"gate: {report['recommendation']} {report['modelPath']} (history row {report['id']})")
@@ -164,10 +165,16 @@ def main(argv):
 
         latest = api.request("GET", "/api/gate/latest")
         assert latest["id"] == report["id"], "the latest gate report is the one just written"
-        sectors = api.request("GET", "/api/sectors")
+        # figures are per model: name the one this pipeline runs
+        sectors = api.request("GET", "/api/sectors?model=live-v1")
         for s in sectors["sectors"]:
             if s.get("resolved"):
                 print(f"  sector {s['sector']:<24} accuracy {s['accuracy']:.1%} (n={s['resolved']})")
+        # the replay buffer's worst errors join back to our own predictions by id
+        export = api.request("GET", "/api/replay/export?model=live-v1&format=json")
+        ours = {r["id"]: r for r in rows}
+        joined = [e for e in export["rows"] if e["id"] in ours and ours[e["id"]]["predictedLabel"] == e["predictedLabel"]]
+        print(f"replay export: {len(export['rows'])} buffered errors of {export['model']}, {len(joined)} joined back to our predictions by id")
     except ApiError as e:
         print(f"vigil API refused the request: {e}", file=sys.stderr)
         return 2

@@ -88,5 +88,12 @@ describe.each(testDatabases())('a Python pipeline (standard library only) over t
     expect(checks.length).toBeGreaterThan(2);
     for (const id of checks) expect(r.stdout).toContain(id);
     expect(r.stdout).toMatch(/sector Information Technology\s+accuracy \d+\.\d% \(n=\d+\)/);
+    // every exported buffered error joins back to the pipeline's own prediction by id
+    const exported = /replay export: (\d+) buffered errors of live-v1, (\d+) joined back to our predictions by id/.exec(
+      r.stdout,
+    );
+    expect(exported, r.stdout).not.toBeNull();
+    expect(Number(exported?.[1])).toBeGreaterThan(0);
+    expect(exported?.[2]).toBe(exported?.[1]);
   });
 });

@@ -20,8 +20,16 @@ export interface CliOptions {
   readonly plugins?: readonly AnyPlugin[];
 }
 
-export async function runCli(argv: readonly string[], io: CliIO = process, options: CliOptions = {}): Promise<number> {
-  let code: number = EXIT.ok;
+/**
+ * The `vigil` program with every command registered (host, demo, report and each installed
+ * plugin's group), without parsing anything: `runCli` parses with it, and tests walk its
+ * command tree (e.g. to check every command has an HTTP equivalent).
+ */
+export function vigilProgram(
+  io: CliIO,
+  options: CliOptions = {},
+  onExitCode: (code: number) => void = () => undefined,
+): Command {
   const program = new Command('vigil')
     .description('Vigil: keeps ML trading models honest in production')
     .option('-c, --config <file>', 'config file (YAML or JSON); default ./vigil.yaml if present')
@@ -40,9 +48,10 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
 
   const run = async (fn: () => Promise<number>): Promise<void> => {
     try {
-      code = await fn();
+      onExitCode(await fn());
     } catch (e) {
-      code = exitCodeFor(e);
+      const code = exitCodeFor(e);
+      onExitCode(code);
       io.stderr.write(`vigil: ${(e as Error).message}\n`);
       if (code === EXIT.busy) io.stderr.write('vigil: busy; try again shortly (exit 75)\n');
       if (code === EXIT.internal && !isVigilError(e) && process.env.VIGIL_DEBUG)
@@ -53,6 +62,14 @@ export async function runCli(argv: readonly string[], io: CliIO = process, optio
   demoCommand(program, io, run);
   reportCommand(program, io, run, options.plugins ?? firstPartyPlugins);
   contributedCommands(program, io, run, options.plugins ?? firstPartyPlugins);
+  return program;
+}
+
+export async function runCli(argv: readonly string[], io: CliIO = process, options: CliOptions = {}): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = vigilProgram(io, options, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {

@@ -131,39 +131,60 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    const expected = new Map(wrong.map((p) => [`${p.symbol}|${p.timestamp.slice(0, 10)}`, p]));
+    // every row joins back to the caller's prediction by id and modelVersion, in observe's vocabulary
+    const expected = new Map(wrong.map((p) => [p.id, p]));
     expect(rows).toHaveLength(wrong.length - heldOutErrors);
     for (const row of rows) {
-      const p = expected.get(`${row.symbol}|${row.date}`) as PredictionRecord;
+      const p = expected.get(row.id) as PredictionRecord;
+      expect(p, row.id).toBeDefined();
       expect(row).toMatchObject({
+        id: p.id,
+        modelVersion: p.modelVersion,
+        symbol: p.symbol,
+        timestamp: p.timestamp,
         regime: p.regime,
-        predicted_label: p.predictedLabel,
-        true_label: actual.get(p.id),
+        predictedLabel: p.predictedLabel,
+        actualLabel: actual.get(p.id),
         confidence: p.confidence,
-        error_score: p.confidence,
+        errorScore: p.confidence,
       });
+      expect(Number.isInteger(row.bufferId)).toBe(true);
       expect(row.features).toEqual(p.features);
     }
-    expect(rows.map((x) => x.error_score)).toEqual([...rows.map((x) => x.error_score)].sort((a, b) => b - a));
+    expect(rows.map((x) => x.errorScore)).toEqual([...rows.map((x) => x.errorScore)].sort((a, b) => b - a));
 
     const csv = await w.cli(['replay', 'export', '--format', 'csv']);
     expect(csv.code, csv.stderr).toBe(0);
     const parsed = parseCsv(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(Object.keys(parsed[0] ?? {}).slice(0, 10)).toEqual([
+      'id',
+      'modelVersion',
+      'bufferId',
+      'symbol',
+      'timestamp',
+      'regime',
+      'actualLabel',
+      'predictedLabel',
+      'confidence',
+      'errorScore',
+    ]);
     expect(
       parsed.map((c) => ({
-        id: Number(c.id),
+        id: c.id,
+        modelVersion: c.modelVersion,
         symbol: c.symbol,
-        date: c.date,
-        true_label: Number(c.true_label),
+        timestamp: c.timestamp,
+        actualLabel: Number(c.actualLabel),
         confidence: Number(c.confidence),
         features: { f0: Number(c.f0), f1: Number(c.f1), f2: Number(c.f2) },
       })),
     ).toEqual(
       rows.map((x) => ({
         id: x.id,
+        modelVersion: x.modelVersion,
         symbol: x.symbol,
-        date: x.date,
-        true_label: x.true_label,
+        timestamp: x.timestamp,
+        actualLabel: x.actualLabel,
         confidence: x.confidence,
         features: x.features,
       })),
@@ -182,11 +203,11 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     const b = await sample();
     expect(a).toHaveLength(40);
     expect(b.map((x) => x.id)).toEqual(a.map((x) => x.id));
-    const total = rows.reduce((s, x) => s + x.error_score ** 0.6, 0);
-    const minP = Math.min(...rows.map((x) => x.error_score ** 0.6 / total));
+    const total = rows.reduce((s, x) => s + x.errorScore ** 0.6, 0);
+    const minP = Math.min(...rows.map((x) => x.errorScore ** 0.6 / total));
     const maxW = (rows.length * minP) ** -0.4;
     for (const d of a) {
-      const p = d.error_score ** 0.6 / total;
+      const p = d.errorScore ** 0.6 / total;
       expect(d.probability).toBeCloseTo(p, 12);
       expect(d.weight).toBeCloseTo((rows.length * p) ** -0.4 / maxW, 12);
     }
@@ -311,5 +332,38 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
       firstBadId: o.id,
     });
     expect(existsSync(join(models, 'backups'))).toBe(true);
+  });
+
+  it('a second model: reports without --model exit 2 listing both; --model answers for that model alone', async () => {
+    const m2 = makePredictions(30, { features: 3, seed: 12, modelVersion: 'm2', idPrefix: 'm2-' });
+    expect(
+      (await w.cli(['observe', '--no-progress', w.file('m2.jsonl', m2.map((p) => JSON.stringify(p)).join('\n'))])).code,
+    ).toBe(0);
+    const out = m2.map((p, i) => ({ id: p.id, actualLabel: i % 2 ? p.predictedLabel : 1 - p.predictedLabel }));
+    expect(
+      (await w.cli(['resolve', '--no-progress', w.file('m2o.jsonl', out.map((o) => JSON.stringify(o)).join('\n'))]))
+        .code,
+    ).toBe(0);
+    for (const args of [
+      ['sectors', 'report'],
+      ['replay', 'stats'],
+      ['replay', 'export', '-'],
+    ]) {
+      const r = await w.cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--model: the data holds 2 models \(m1, m2\)/);
+    }
+    const one = JSON.parse((await w.cli(['sectors', 'report', '--model', 'm2', '--json'])).stdout);
+    expect(one.model).toBe('m2');
+    expect(one.sectors.reduce((a: number, x: { resolved: number }) => a + x.resolved, 0)).toBe(30);
+    expect(one.sectors.reduce((a: number, x: { correct: number }) => a + x.correct, 0)).toBe(15);
+    const first = JSON.parse((await w.cli(['sectors', 'report', '--model', 'm1', '--json'])).stdout);
+    expect(first.sectors.reduce((a: number, x: { resolved: number }) => a + x.resolved, 0)).toBe(360);
+    const stats = JSON.parse((await w.cli(['replay', 'stats', '--model', 'm2', '--json'])).stdout);
+    expect(stats.model).toBe('m2');
+    expect(stats.stats.total).toBe(15);
+    expect(
+      stats.top.every((t: { id: string; modelVersion: string }) => t.id.startsWith('m2-') && t.modelVersion === 'm2'),
+    ).toBe(true);
   });
 });

@@ -2,12 +2,15 @@ import type { DependencyContainer } from 'tsyringe';
 import { VigilError } from './errors.js';
 import { defineToken } from './tokens.js';
 
-/** A candidate model's raw validation prediction. */
+/**
+ * A candidate model's raw validation prediction, in observe's vocabulary (`predictedLabel`,
+ * `actualLabel`; the old `predicted`/`actual` are refused, naming the new names).
+ */
 export interface ValidationPrediction {
   readonly symbol: string;
   readonly regime: string;
-  readonly predicted: number;
-  readonly actual: number;
+  readonly predictedLabel: number;
+  readonly actualLabel: number;
   readonly confidence: number;
   readonly features?: Readonly<Record<string, number>>;
 }

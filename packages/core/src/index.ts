@@ -42,6 +42,7 @@ export {
 export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
 export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
 export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
+export { UNKNOWN_MODEL, chooseModel, modelParam } from './modelChoice.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,
@@ -67,6 +68,8 @@ export {
 export type { LoggedPrediction, ModelSummary, PredictionLog } from './predictionLog.js';
 export {
   ISO_DATE_RULE,
+  RENAMED_FIELDS,
+  renamedFieldIssues,
   UNSTORABLE_TEXT,
   checkPrediction,
   checkText,

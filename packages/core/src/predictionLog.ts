@@ -43,6 +43,16 @@ export interface PredictionLog {
     q: { from?: string; to?: string; modelVersion?: string },
     manager?: EntityManager,
   ): Promise<ModelSummary[]>;
+  /**
+   * Resolved predictions whose `timestamp` lies in [from, to) (optionally one model version),
+   * counted per symbol, regime or UTC day: how many and how many correct. Aggregated in the
+   * database, so a report over millions of rows holds one row per group.
+   */
+  outcomeCounts(
+    q: { from?: string; to?: string; modelVersion?: string },
+    by: 'symbol' | 'regime' | 'day',
+    manager?: EntityManager,
+  ): Promise<{ key: string; resolved: number; correct: number }[]>;
   /** How many predictions are logged, and how many resolved. */
   counts(manager?: EntityManager): Promise<{ logged: number; resolved: number }>;
 }

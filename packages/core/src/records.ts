@@ -39,6 +39,46 @@ export interface RecordRules {
   readonly regimes?: readonly string[] | undefined;
 }
 
+/**
+ * Field names Vigil used to accept, or that other tools use, for the fields of its one
+ * vocabulary (observe's: `id`, `modelVersion`, `predictedLabel`, `actualLabel`, `confidence`,
+ * `symbol`, `timestamp`). Input carrying one of them is refused naming the field and its name now
+ * (see `renamedFieldIssues`); nothing is aliased silently.
+ */
+export const RENAMED_FIELDS: Readonly<Record<string, string>> = {
+  predicted: 'predictedLabel',
+  predicted_label: 'predictedLabel',
+  prediction: 'predictedLabel',
+  actual: 'actualLabel',
+  actual_label: 'actualLabel',
+  true_label: 'actualLabel',
+  trueLabel: 'actualLabel',
+  label: 'actualLabel',
+  model: 'modelVersion',
+  model_version: 'modelVersion',
+  prediction_id: 'id',
+  predictionId: 'id',
+  date: 'timestamp',
+};
+
+/**
+ * An issue for each old name of `fields` the object carries (`validation.predictions[3].predicted:
+ * was renamed to 'predictedLabel'`). Cheap enough for a failure path: call it when a field of the
+ * vocabulary is missing or invalid, so the caller learns the new name instead of "got undefined".
+ */
+export function renamedFieldIssues(at: string, o: object, fields: readonly string[]): Issue[] {
+  const out: Issue[] = [];
+  for (const [old, now] of Object.entries(RENAMED_FIELDS)) {
+    if (old in o && fields.includes(now) && !fields.includes(old))
+      out.push({
+        path: `${at}.${old}`,
+        message: `is not a field: it was renamed to '${now}' (one vocabulary across observe, resolve, gate validation and replay: id, modelVersion, predictedLabel, actualLabel, confidence, symbol, timestamp)`,
+        value: (o as Record<string, unknown>)[old],
+      });
+  }
+  return out;
+}
+
 const MAX_ID = 200;
 const MAX_TEXT = 100;
 
@@ -183,7 +223,10 @@ export function checkPrediction(
           });
       }
   }
-  if (issues.length > before) return undefined;
+  if (issues.length > before) {
+    issues.push(...renamedFieldIssues(at, o, ['id', 'timestamp', 'modelVersion', 'predictedLabel']));
+    return undefined;
+  }
   return { ...(o as unknown as PredictionRecord), timestamp: timestamp as string };
 }
 
@@ -262,7 +305,10 @@ export function outcomeValidator(rules: RecordRules): BatchValidator<NormalizedO
             value: o.resolvedAt,
           });
       }
-      if (issues.length > before) return;
+      if (issues.length > before) {
+        issues.push(...renamedFieldIssues(at, o, ['id', 'actualLabel']));
+        return;
+      }
       const out = { id: o.id as string, actualLabel: o.actualLabel as number, resolvedAt };
       const prev = byId.get(out.id);
       if (prev && prev.o.actualLabel !== out.actualLabel) {

@@ -8,6 +8,8 @@ import { SCREENS, layoutProblems, tapMisses, tapPoint } from './browserLayout.js
 import { findChromium } from './findChromium.js';
 
 // The page's formats, written out independently so a formatting slip on the page is caught.
+/** A difference in accuracy to 0.01 pp: the chart recomputes it from the per-day figures. */
+const signed = (v) => (typeof v === 'number' && Number.isFinite(v) ? (v * 100).toFixed(2) : '—');
 const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
 const count = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
@@ -634,6 +636,22 @@ async function checkGateFigures(ctx, shoot) {
       await text(view, 'gate-challenger-acc', 'gate'),
       pct(comparison.challengerAccuracy),
     );
+    // the chart ends where the comparison does: the difference over every paired row
+    const chart = view.locator(tid('gate-challenger-chart'));
+    if (comparison.byDay.length >= 2) {
+      expectEqual(
+        'gate',
+        'challenger chart days',
+        Number(await chart.getAttribute('data-days')),
+        comparison.byDay.length,
+      );
+      expectEqual(
+        'gate',
+        'challenger chart final difference',
+        signed(Number(await chart.getAttribute('data-final'))),
+        signed(comparison.improvement),
+      );
+    }
     expectEqual(
       'gate',
       'challenger days shown',

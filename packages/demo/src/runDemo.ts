@@ -177,8 +177,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         return {
           symbol: s.symbol,
           regime: s.regime,
-          predicted: p.label,
-          actual: s.label as number,
+          predictedLabel: p.label,
+          actualLabel: s.label as number,
           confidence: p.confidence,
           features: s.features,
           // the row's trading day: paired tests count each day once (its rows are not independent)
@@ -203,7 +203,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const stressRows = await stress.rows();
       const stressPredictions = stressRows.map((r) => ({
         id: r.id,
-        predicted: predict(
+        predictedLabel: predict(
           model,
           FEATURES.map((f) => r.features[f] as number),
         ).label,
@@ -259,13 +259,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       trainRows: readonly Sample[],
       validation: readonly Sample[],
     ) => {
-      // every buffered error, the held-out ones (never in the training mix) included: only those are judged
-      const buffered = [...(await buffer.getBufferedSamples()), ...(await buffer.getHeldOutSamples())];
+      // every buffered error of the live model, the held-out ones (never in the training mix)
+      // included: only those are judged
+      const mine = { model: live.version };
+      const buffered = [...(await buffer.getBufferedSamples(mine)), ...(await buffer.getHeldOutSamples(mine))];
       const report = await validate(candidate, path, day, trainRows, validation, live, {
-        replayPredictions: buffered.map((b) => ({ bufferId: b.id, predicted: predict(candidate, b.features).label })),
+        replayPredictions: buffered.map((b) => ({
+          bufferId: b.bufferId,
+          predictedLabel: predict(candidate, b.features).label,
+        })),
         replayBaselinePredictions: buffered.map((b) => ({
-          bufferId: b.id,
-          predicted: predict(live, b.features).label,
+          bufferId: b.bufferId,
+          predictedLabel: predict(live, b.features).label,
         })),
         shadowModel: candidate.version,
       });
@@ -473,16 +478,18 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       const { trainRows, validation } = splitForValidation(resolvedBefore(day), trainingDays, validationDays);
       const mix = await buffer.buildTrainingMix(
         { features: trainRows.map((s) => s.x), labels: trainRows.map((s) => s.label as number) },
-        { seed: seed + version },
+        // the live model's own mistakes: each model keeps its own buffer
+        { seed: seed + version, model: live.version },
       );
       const candidate = train(`m${version}`, days[day - HORIZON] as string, mix);
       const withoutReplay = train(`m${version}-noreplay`, days[day - HORIZON] as string, trainingSetOf(trainRows));
       const path = join(o.workDir, MODELS, 'candidates', `m${version}.json`);
       saveModel(candidate, path);
-      const heldOut = await buffer.getHeldOutSamples();
-      const buffered = [...(await buffer.getBufferedSamples()), ...heldOut];
-      const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.label).length;
-      const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.label).length;
+      const mine = { model: live.version };
+      const heldOut = await buffer.getHeldOutSamples(mine);
+      const buffered = [...(await buffer.getBufferedSamples(mine)), ...heldOut];
+      const fixedWith = heldOut.filter((b) => predict(candidate, b.features).label === b.actualLabel).length;
+      const fixedWithout = heldOut.filter((b) => predict(withoutReplay, b.features).label === b.actualLabel).length;
       replayFigures.push({
         date: days[day] as string,
         model: candidate.version,
@@ -520,6 +527,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           days[day - HORIZON] as string,
           await buffer.buildTrainingMix(trainingSetOf(trainRows), {
             seed: seed + version,
+            model: live.version,
             replayFraction: 0.2,
             replayWeight: 3,
           }),
@@ -568,8 +576,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       })(),
     };
 
-    const weakest = tracker.getWeakestSectors(3);
-    const stats = await buffer.getErrorStats();
+    // figures are per model: the weakest sectors and the buffer of the model live at the end
+    const weakest = tracker.getWeakestSectors(3, { model: live.version });
+    const stats = await buffer.getErrorStats({ model: live.version });
     const alarms = await host.container.resolve(driftHistoryToken).read({ detectedOnly: true });
     const episodes = await host.container.resolve(driftHistoryToken).episodes();
     const summary: DemoSummary = {

@@ -159,13 +159,13 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(
     `  retraining requested on ${s.retrainingRequests.length} day(s)${s.retrainingRequests.length ? `: ${s.retrainingRequests.map((r) => r.date).join(', ')}` : ''}`,
   );
-  lines.push('', 'Weakest sectors (Wilson 95% upper bound, enough evidence only):');
+  lines.push('', `Weakest sectors of ${s.liveModel} (Wilson 95% upper bound, enough evidence only):`);
   for (const w of s.weakestSectors)
     lines.push(`  ${w.sector.padEnd(24)} ${pct(w.accuracy)} (upper ${pct(w.upper)}, n=${w.resolved})`);
   if (s.insufficientSectors.length) lines.push(`  too little evidence: ${s.insufficientSectors.join(', ')}`);
   lines.push(
     '',
-    `Replay buffer: ${s.replay.stats.total} errors (${s.replay.stats.highConfidence} with confidence > 0.8), avg confidence ${pct(s.replay.stats.avgConfidence)}, ${s.replay.stats.replayed} replayed`,
+    `Replay buffer of ${s.liveModel}: ${s.replay.stats.total} errors (${s.replay.stats.highConfidence} with confidence > 0.8), avg confidence ${pct(s.replay.stats.avgConfidence)}, ${s.replay.stats.replayed} replayed`,
   );
   for (const r of s.replay.retrains) {
     lines.push(

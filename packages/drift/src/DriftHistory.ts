@@ -9,6 +9,8 @@ export type DriftType = (typeof DRIFT_TYPES)[number];
 /** One recorded check, as the API and the CLI show it. */
 export interface DriftEvent {
   readonly id: number;
+  /** The model the check is of (`model_version`; null for rows written before checks were per model). */
+  readonly model: string | null;
   readonly timestamp: string;
   readonly type: DriftType;
   readonly statistic: number | null;
@@ -36,8 +38,8 @@ export interface DriftEpisode {
 export class DriftHistory {
   constructor(private readonly ds: DataSource) {}
 
-  /** The latest `limit` checks (oldest first), of one type or all, optionally only the alarms. */
-  async read(q: { type?: string; limit?: number; detectedOnly?: boolean } = {}): Promise<DriftEvent[]> {
+  /** The latest `limit` checks (oldest first), of one type or all, of one model or all (each row is one model's), optionally only the alarms. */
+  async read(q: { type?: string; limit?: number; detectedOnly?: boolean; model?: string } = {}): Promise<DriftEvent[]> {
     if (q.type !== undefined && !(DRIFT_TYPES as readonly string[]).includes(q.type)) {
       throw new VigilError(
         'VIGIL_INVALID_INPUT',
@@ -52,13 +54,15 @@ export class DriftHistory {
     const where: string[] = [];
     if (q.type !== undefined) where.push(`drift_type = ${ph(params.push(q.type))}`);
     if (q.detectedOnly) where.push('drift_detected = 1');
+    if (q.model !== undefined) where.push(`model_version = ${ph(params.push(q.model))}`);
     const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
     const rows = (await this.ds.query(
-      `SELECT id, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${limit}`,
+      `SELECT id, model_version, timestamp, drift_type, ks_statistic, drift_detected, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${limit}`,
       params,
     )) as DriftMonitoringRow[];
     return rows.reverse().map((r) => ({
       id: Number(r.id),
+      model: r.model_version === null || r.model_version === undefined ? null : String(r.model_version),
       timestamp: String(r.timestamp),
       type: r.drift_type,
       statistic: r.ks_statistic === null ? null : Number(r.ks_statistic),
@@ -111,6 +115,7 @@ export class DriftHistory {
       for (const r of rows)
         out.push({
           id: Number(r.id),
+          model,
           timestamp: String(r.timestamp),
           type: r.drift_type,
           statistic: r.ks_statistic === null ? null : Number(r.ks_statistic),

@@ -302,10 +302,15 @@ export class DriftMonitor {
     engine.ingest(sorted, (s) => steps.push(s));
     engine.flush((s) => steps.push(s));
     const pooled = new Map(names.map((f) => [f, Float64Array.from(steps.flatMap((s) => s.values?.[f] ?? []))]));
+    // regimes and predictions in the steps' (time) order, as the pooled values are
     const stored: StoredBaseline = {
       features: pooled,
-      regimes: input.regimes ? [...input.regimes] : undefined,
-      predictions: input.predictions ? [...input.predictions] : undefined,
+      regimes: input.regimes ? (timed ? sorted.map((r) => r.regime) : [...input.regimes]) : undefined,
+      predictions: input.predictions
+        ? timed && rowPredictions
+          ? sorted.map((r) => ({ label: r.predictedLabel, confidence: r.confidence }))
+          : [...input.predictions]
+        : undefined,
       calibration: undefined,
       steps: timed ? steps.map((s) => ({ step: s.step, timestamp: s.timestamp, stats: s.stats })) : undefined,
     };

@@ -1,6 +1,7 @@
 import { type CommandContext, VigilError } from '@vigil/core';
 import { type BacktestDetector, type BacktestResult, type Episode, backtestDrift } from './backtest.js';
-import { type DriftOptions, RECOMMENDED_DEFAULTS, SPEC_DEFAULTS } from './config.js';
+import { cusumDetector, specDetector } from './backtestDetectors.js';
+import type { DriftOptions } from './config.js';
 import type { FeatureTable } from './featureRows.js';
 
 /** An option the caller got wrong: exit 2, like any VIGIL_INVALID_INPUT. */
@@ -12,33 +13,11 @@ export type DetectorChoice = 'spec' | 'recommended';
 /**
  * The detector a backtest runs. `spec`: the spec's DriftDetector (KS per feature, window 100,
  * D > 0.15 and Holm-corrected p < 0.05). `recommended`: what the drift plugin raises retraining
- * requests from by default: the per-step CUSUMs on each feature (k, h from RECOMMENDED_DEFAULTS),
+ * requests from by default: the per-step CUSUMs on each feature (the shipped default's k, h, release, cap),
  * as drift episodes, in drift when any feature's is.
  */
 export function backtestDetector(choice: DetectorChoice, features: readonly string[]): BacktestDetector {
-  if (choice === 'spec') {
-    return {
-      kind: 'ks',
-      features: [...features],
-      windowSize: SPEC_DEFAULTS.windowSize,
-      alertThreshold: SPEC_DEFAULTS.alertThreshold,
-      alpha: SPEC_DEFAULTS.alpha,
-      correction: SPEC_DEFAULTS.correction,
-    };
-  }
-  const c = RECOMMENDED_DEFAULTS.cusum;
-  const cusums = features.flatMap((feature) =>
-    c.statistics.map((statistic) => ({
-      kind: 'cusum' as const,
-      feature,
-      statistic,
-      k: c.k,
-      h: c.h,
-      direction: c.direction,
-      quietSteps: c.quietSteps,
-    })),
-  );
-  return cusums.length === 1 ? (cusums[0] as BacktestDetector) : { kind: 'any', detectors: cusums };
+  return choice === 'spec' ? specDetector(features) : cusumDetector(features);
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}/;
@@ -78,29 +57,45 @@ export interface BacktestCommandOptions {
   readonly to?: string;
 }
 
-/** `vigil drift backtest`: runs a detector over a dated history with a rolling baseline. */
-export function driftBacktest(
-  table: FeatureTable,
-  o: BacktestCommandOptions,
-  ctx: CommandContext<DriftOptions>,
-): number {
-  const { usageError } = ctx;
+export type BacktestReport = BacktestResult & {
+  readonly detector: DetectorChoice;
+  readonly features: string[];
+  readonly baselineSize: number;
+};
+
+/**
+ * Runs a detector over a dated table with a rolling baseline and scores it against the episodes. The one
+ * implementation behind `vigil drift backtest` and `POST /api/drift/backtest`; bad options are VIGIL_INVALID_INPUT
+ * naming the option.
+ */
+export function runBacktest(table: FeatureTable, o: BacktestCommandOptions): BacktestReport {
   if (o.detector !== 'spec' && o.detector !== 'recommended')
-    throw usageError(`--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`);
+    throw badOption(
+      'detector',
+      o.detector,
+      `--detector must be spec or recommended, got ${JSON.stringify(o.detector)}`,
+    );
   const features = o.features?.length ? [...o.features] : [...table.names];
   const unknown = features.filter((f) => !table.names.includes(f));
   if (unknown.length)
-    throw usageError(`--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`);
+    throw badOption(
+      'features',
+      unknown,
+      `--features: ${unknown.join(', ')} not in the file (its features: ${table.names.join(', ')})`,
+    );
   const episodes = o.episodes.map(parseEpisode);
   const undated = table.rows.find((r) => r.date === undefined);
-  if (undated) throw usageError(`line ${undated.line}: a backtest needs a date (or timestamp) on every row`);
+  if (undated)
+    throw badOption('rows', undated.line, `line ${undated.line}: a backtest needs a date (or timestamp) on every row`);
   for (let i = 1; i < table.rows.length; i++) {
     const [a, b] = [table.rows[i - 1], table.rows[i]] as [
       { date: string; line: number },
       { date: string; line: number },
     ];
     if (!(b.date > a.date))
-      throw usageError(
+      throw badOption(
+        'rows',
+        b.date,
         `line ${b.line}: date ${b.date} is not after line ${a.line}'s ${a.date}; rows must be in strictly increasing date order`,
       );
   }
@@ -119,8 +114,18 @@ export function driftBacktest(
     ...(o.from ? { from: o.from } : {}),
     ...(o.to ? { to: o.to } : {}),
   });
-  if (ctx.json()) ctx.printJson({ detector: o.detector, features, baselineSize: o.baselineSize, ...result });
-  else printBacktest(result, o.detector, features, o.baselineSize, ctx);
+  return { detector: o.detector, features, baselineSize: o.baselineSize, ...result };
+}
+
+/** `vigil drift backtest`: runBacktest, printed. */
+export function driftBacktest(
+  table: FeatureTable,
+  o: BacktestCommandOptions,
+  ctx: CommandContext<DriftOptions>,
+): number {
+  const r = runBacktest(table, o);
+  if (ctx.json()) ctx.printJson(r);
+  else printBacktest(r, r.detector, r.features, r.baselineSize, ctx);
   return ctx.exit.ok;
 }
 

@@ -1,4 +1,4 @@
-import type { CommandContext } from '@vigil/core';
+import { type CommandContext, VigilError } from '@vigil/core';
 import type { DriftMonitor } from './DriftMonitor.js';
 import type { DriftOptions } from './config.js';
 import { type FeatureTable, featureColumns } from './featureRows.js';
@@ -10,36 +10,59 @@ const mix = (xs: readonly (string | number)[]): Record<string, number> => {
   return m;
 };
 
+export interface BaselineSummary {
+  readonly rows: number;
+  readonly features: {
+    name: string;
+    size: number;
+    mean: number;
+    sd: number;
+    transform: string;
+    threshold: number;
+    designEffect: number | null;
+  }[];
+  readonly ignoredColumns: string[];
+  readonly regimes: Record<string, number> | null;
+  readonly predictions: { count: number; labels: Record<string, number> } | null;
+  readonly windowSize: number;
+  readonly rule: 'calibrated' | 'threshold+pvalue';
+  readonly calibration: { targetRate: number; inSampleRate: number; replays: number; windowSize: number } | null;
+  readonly warnings: string[];
+}
+
 /**
- * `vigil drift baseline`: replaces the stored drift baseline (drift_baseline) through the drift
- * monitor, which validates and calibrates it before writing; the running plugin compares every
- * later window against it.
+ * Replaces the stored drift baseline (drift_baseline) with a table's rows through the drift monitor, which
+ * validates and calibrates it before writing; the running plugin compares every later window against it. The one
+ * implementation behind `vigil drift baseline` and `POST /api/drift/baseline`.
  */
-export async function driftBaseline(
+export async function storeBaseline(
   monitor: DriftMonitor,
   options: DriftOptions,
   table: FeatureTable,
-  ctx: CommandContext<DriftOptions>,
-): Promise<number> {
-  const { io, usageError, num, pct } = ctx;
+): Promise<BaselineSummary> {
   let names = [...table.names];
   if (options.features) {
     const missing = options.features.filter((f) => !names.includes(f));
-    if (missing.length)
-      throw usageError(
-        `the baseline file lacks monitored feature(s) ${missing.join(', ')} (plugins.drift.options.features: ${options.features.join(', ')})`,
-      );
+    if (missing.length) {
+      const message = `the baseline lacks monitored feature(s) ${missing.join(', ')} (plugins.drift.options.features: ${options.features.join(', ')})`;
+      throw new VigilError('VIGIL_INVALID_INPUT', message, { issues: [{ path: 'features', message, value: missing }] });
+    }
     names = [...options.features];
   }
   const all = featureColumns(table);
   const features = Object.fromEntries(names.map((n) => [n, all[n] as Float64Array]));
+  // dated rows (and symbols) make the baseline's steps, as live windows are sized: calibration replays whole steps
+  const dated = table.rows.length > 0 && table.rows.every((r) => r.date !== undefined);
+  const withSymbols = dated && table.rows.every((r) => r.symbol !== undefined);
   const d = await monitor.setBaseline({
     features,
+    ...(dated ? { timestamps: table.rows.map((r) => new Date(Date.parse(r.date as string)).toISOString()) } : {}),
+    ...(withSymbols ? { symbols: table.rows.map((r) => r.symbol as string) } : {}),
     ...(table.regimes ? { regimes: table.regimes } : {}),
     ...(table.predictions ? { predictions: table.predictions } : {}),
   });
   const c = d.calibration;
-  const summary = {
+  return {
     rows: table.rows.length,
     features: names.map((name) => {
       const { mean, sd } = meanSd(features[name] as Float64Array);
@@ -49,7 +72,8 @@ export async function driftBaseline(
         mean,
         sd,
         transform: d.transformOf(name),
-        threshold: d.thresholdOf(name),
+        threshold: d.thresholdOf(name, d.windowSize),
+        designEffect: c?.designEffects?.[name] ?? null,
       };
     }),
     ignoredColumns: table.names.filter((n) => !names.includes(n)),
@@ -64,12 +88,25 @@ export async function driftBaseline(
       : null,
     warnings: [...d.warnings],
   };
+}
+
+/** `vigil drift baseline`: stores the baseline (storeBaseline) and prints what was stored. */
+export async function driftBaseline(
+  monitor: DriftMonitor,
+  options: DriftOptions,
+  table: FeatureTable,
+  ctx: CommandContext<DriftOptions>,
+): Promise<number> {
+  const { io, num, pct } = ctx;
+  const summary = await storeBaseline(monitor, options, table);
+  const names = summary.features.map((f) => f.name);
+  const c = summary.calibration;
   if (ctx.json()) {
     ctx.printJson(summary);
     return ctx.exit.ok;
   }
   io.stdout.write(
-    `drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${d.windowSize}\n`,
+    `drift baseline stored: ${summary.rows} rows, ${names.length} feature(s); checks use windows of ${summary.windowSize}\n`,
   );
   ctx.printTable(
     ['feature', 'n', 'mean', 'sd', 'transform', 'threshold D'],
@@ -91,8 +128,8 @@ export async function driftBaseline(
   else io.stdout.write('predictions: none in the file (prediction drift will not be checked)\n');
   io.stdout.write(
     c
-      ? `thresholds calibrated by replay to a ${pct(c.targetRate)} false-alarm rate (${c.replays} windows of ${c.windowSize}; in-sample ${pct(c.inSampleRate, 2)})\n`
-      : `rule: D > ${d.alertThreshold} and ${d.correction}-corrected p < ${d.alpha} (not calibrated)\n`,
+      ? `thresholds calibrated on whole baseline steps to a ${pct(c.targetRate)} false-alarm rate (${c.replays} replayed windows of ${c.windowSize}; in-sample ${pct(c.inSampleRate, 2)})\n`
+      : `rule: D > ${options.alertThreshold} and ${options.correction}-corrected p < ${options.alpha} (not calibrated)\n`,
   );
   if (summary.ignoredColumns.length)
     io.stdout.write(`ignored columns (not in plugins.drift.options.features): ${summary.ignoredColumns.join(', ')}\n`);

@@ -30,7 +30,8 @@ const isSkipped = (x: unknown): x is Skipped => typeof x === 'object' && x !== n
  */
 function fitCalibration(d: DriftDetector, length: number, options: DriftOptions): string | undefined {
   const c = d.calibration;
-  if (!c) return undefined;
+  // design-effect thresholds follow each window's size: nothing to redo (and the live detector is never changed)
+  if (!c || c.designEffects) return undefined;
   const lost = Math.max(...d.featureNames.map((n) => (d.transformOf(n) === 'none' ? 0 : 1)));
   if (c.windowSize === length - lost) return undefined;
   try {
@@ -58,18 +59,21 @@ export interface DriftCheckReport {
   readonly prediction: PredictionDriftResult | Skipped;
 }
 
-/** `vigil drift check`: feature, regime and prediction drift of a window against the stored baseline; exit 1 on drift. */
-export async function driftCheck(
+/**
+ * Feature, regime and prediction drift of a table's rows (the last `last`) against the stored baseline; computed,
+ * not recorded. The one implementation behind `vigil drift check` and `POST /api/drift/check`.
+ */
+export function checkWindow(
   monitor: DriftMonitor,
   options: DriftOptions,
   table: FeatureTable,
   last: number | undefined,
-  ctx: CommandContext<DriftOptions>,
-): Promise<number> {
+): DriftCheckReport {
   const d = monitor.detector;
   if (!d)
-    throw ctx.usageError(
-      "no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)",
+    throw new VigilError(
+      'VIGIL_INSUFFICIENT_DATA',
+      "no drift baseline is stored yet; store one first ('vigil drift baseline <file>' or POST /api/drift/baseline), or observe enough predictions for the plugin to collect one",
     );
   const n = last === undefined ? table.rows.length : Math.min(last, table.rows.length);
   const rows = table.rows.slice(table.rows.length - n);
@@ -82,13 +86,11 @@ export async function driftCheck(
   const feature = d.detectFeatureDrift(featureColumns(window));
   const regimes = table.regimes?.slice(table.regimes.length - n);
   const predictions = table.predictions?.slice(table.predictions.length - n);
-  const regime = regimes
-    ? attempt(() => d.detectRegimeDrift(regimes))
-    : { skipped: 'the window file has no regime column' };
+  const regime = regimes ? attempt(() => d.detectRegimeDrift(regimes)) : { skipped: 'the window has no regime column' };
   const prediction = predictions
     ? attempt(() => d.detectPredictionDrift(predictions))
-    : { skipped: 'the window file has no predictedLabel/confidence columns' };
-  const report: DriftCheckReport = {
+    : { skipped: 'the window has no predictedLabel/confidence columns' };
+  return {
     driftDetected:
       feature.driftDetected ||
       (!isSkipped(regime) && regime.driftDetected) ||
@@ -102,6 +104,26 @@ export async function driftCheck(
     regime,
     prediction,
   };
+}
+
+/** `vigil drift check`: checkWindow, printed; exit 1 on drift. */
+export async function driftCheck(
+  monitor: DriftMonitor,
+  options: DriftOptions,
+  table: FeatureTable,
+  last: number | undefined,
+  ctx: CommandContext<DriftOptions>,
+): Promise<number> {
+  let report: DriftCheckReport;
+  try {
+    report = checkWindow(monitor, options, table, last);
+  } catch (e) {
+    if (e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA' && !monitor.detector)
+      throw ctx.usageError(
+        "no drift baseline is stored yet; run 'vigil drift baseline <file>' first (or observe enough predictions for the plugin to collect one)",
+      );
+    throw e;
+  }
   if (ctx.json()) ctx.printJson(report);
   else printCheck(report, ctx);
   return report.driftDetected ? ctx.exit.rejected : ctx.exit.ok;

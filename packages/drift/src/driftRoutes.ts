@@ -1,7 +1,9 @@
-import { type PluginRoutes, type QueryString, intParam } from '@vigil/core';
+import { type PluginRoutes, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
+import type { DriftMonitor } from './DriftMonitor.js';
+import { driftActionRoutes } from './driftActionRoutes.js';
 import type { DriftDistribution } from './DriftDistribution.js';
 import type { DriftHistory } from './DriftHistory.js';
 import type { DriftSeries } from './DriftSeries.js';
@@ -13,8 +15,11 @@ export function driftRoutes(
   history: DriftHistory,
   options: DriftOptions,
   views?: { series: DriftSeries; distribution: DriftDistribution },
+  monitor?: DriftMonitor,
 ): PluginRoutes {
-  return async (app: FastifyInstance) => {
+  return async (app: FastifyInstance, opts: { writeAuth: unknown }) => {
+    // the CLI's drift baseline/check/backtest over HTTP: POST /api/drift/baseline, /check, /backtest
+    if (monitor) driftActionRoutes(app, monitor, options, opts.writeAuth as onRequestHookHandler);
     // the dashboard's analysis reads: GET /api/drift/series, /api/drift/distribution
     if (views) driftViewRoutes(app, views);
     app.get(
@@ -22,8 +27,11 @@ export function driftRoutes(
       { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },
       async (req) => {
         const q = req.query as QueryString;
+        const model = modelParam(q);
         const events = await history.read({
           ...(q.type !== undefined ? { type: q.type } : {}),
+          // each check is one model's (its `model`); ?model= keeps one model's checks
+          ...(model !== undefined ? { model } : {}),
           limit: intParam(q, 'limit', 500, 1, 10_000),
         });
         const t = options.alertThreshold;

@@ -5,6 +5,8 @@ export interface FeatureRow {
   /** Line in the file (1-based), for error messages. */
   readonly line: number;
   readonly date?: string;
+  /** The row's symbol, when given (per-symbol transforms and steps of a dated baseline). */
+  readonly symbol?: string;
   readonly regime?: string;
   readonly prediction?: { readonly label: number; readonly confidence: number };
   readonly features: Readonly<Record<string, number>>;
@@ -26,7 +28,26 @@ export interface FeatureTable {
  */
 export const NON_FEATURE_COLUMNS: ReadonlySet<string> = new Set([...RECORD_COLUMNS, 'date']);
 
-type Raw = { line: number; fields: Record<string, unknown>; features: Record<string, unknown> | undefined };
+type Raw = {
+  line: number;
+  at: string;
+  fields: Record<string, unknown>;
+  features: Record<string, unknown> | undefined;
+};
+
+/** One JSON object as a row: a prediction record nests its features; a flat row has them beside the fixed fields. */
+function objectRecord(v: unknown, line: number, at: string, issues: Issue[]): Raw | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    issues.push({ path: at, message: `must be a JSON object, got ${describeValue(v)}`, value: v });
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  const nested = typeof o.features === 'object' && o.features !== null && !Array.isArray(o.features);
+  const features = nested
+    ? (o.features as Record<string, unknown>)
+    : Object.fromEntries(Object.entries(o).filter(([k]) => !NON_FEATURE_COLUMNS.has(k)));
+  return { line, at, fields: o, features };
+}
 
 function jsonlRecords(text: string, issues: Issue[]): Raw[] {
   const out: Raw[] = [];
@@ -40,17 +61,8 @@ function jsonlRecords(text: string, issues: Issue[]): Raw[] {
       issues.push({ path: `line ${line}`, message: `not JSON: ${(e as Error).message}` });
       return;
     }
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      issues.push({ path: `line ${line}`, message: `must be a JSON object, got ${describeValue(v)}`, value: v });
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    // A prediction record nests its features; a flat row has them beside the fixed fields.
-    const nested = typeof o.features === 'object' && o.features !== null && !Array.isArray(o.features);
-    const features = nested
-      ? (o.features as Record<string, unknown>)
-      : Object.fromEntries(Object.entries(o).filter(([k]) => !NON_FEATURE_COLUMNS.has(k)));
-    out.push({ line, fields: o, features });
+    const r = objectRecord(v, line, `line ${line}`, issues);
+    if (r) out.push(r);
   });
   return out;
 }
@@ -76,7 +88,7 @@ function csvRecords(text: string, issues: Issue[]): Raw[] {
         if (cell !== '') fields[k] = num.has(k) ? Number(cell) : cell;
       } else features[k] = cell === '' ? Number.NaN : Number(cell);
     }
-    return { line, fields, features };
+    return { line, at: `line ${line}`, fields, features };
   });
 }
 
@@ -87,20 +99,34 @@ function csvRecords(text: string, issues: Issue[]): Raw[] {
  */
 export function parseFeatureRows(text: string, format: 'jsonl' | 'csv', what = 'feature rows'): FeatureTable {
   const issues: Issue[] = [];
-  const raws = format === 'csv' ? csvRecords(text, issues) : jsonlRecords(text, issues);
-  if (raws.length === 0 && issues.length === 0) issues.push({ path: '(file)', message: 'holds no rows' });
+  return featureTable(format === 'csv' ? csvRecords(text, issues) : jsonlRecords(text, issues), issues, what, '(file)');
+}
+
+/** JSON rows (an API body's `rows`), checked as a file's lines are; problems are named `<path>[i]`. */
+export function featureRowsOf(rows: unknown, path: string, what = 'feature rows'): FeatureTable {
+  const issues: Issue[] = [];
+  if (!Array.isArray(rows)) {
+    issues.push({ path, message: `must be an array of row objects, got ${describeValue(rows)}`, value: rows });
+    throwIfIssues(what, issues);
+  }
+  const raws = (rows as unknown[]).flatMap((v, i) => objectRecord(v, i + 1, `${path}[${i}]`, issues) ?? []);
+  return featureTable(raws, issues, what, path);
+}
+
+function featureTable(raws: Raw[], issues: Issue[], what: string, whole: string): FeatureTable {
+  if (raws.length === 0 && issues.length === 0) issues.push({ path: whole, message: 'holds no rows' });
   const first = raws[0];
   const names = first ? Object.keys(first.features ?? {}) : [];
   if (first && names.length === 0)
     issues.push({
-      path: `line ${first.line}`,
+      path: first.at,
       message: 'has no feature columns (every column other than the prediction fields and date is a feature)',
     });
   const hasRegime = first?.fields.regime !== undefined;
   const hasPrediction = first?.fields.predictedLabel !== undefined || first?.fields.confidence !== undefined;
   const rows: FeatureRow[] = [];
   for (const r of raws) {
-    const at = `line ${r.line}`;
+    const at = r.at;
     const before = issues.length;
     const f = r.features ?? {};
     const features: Record<string, number> = {};
@@ -172,6 +198,7 @@ export function parseFeatureRows(text: string, format: 'jsonl' | 'csv', what = '
       line: r.line,
       features,
       ...(typeof date === 'string' ? { date } : {}),
+      ...(typeof r.fields.symbol === 'string' && r.fields.symbol !== '' ? { symbol: r.fields.symbol } : {}),
       ...(hasRegime ? { regime: regime as string } : {}),
       ...(hasPrediction ? { prediction: { label: label as number, confidence: confidence as number } } : {}),
     });

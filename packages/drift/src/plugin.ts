@@ -66,10 +66,15 @@ export const driftPlugin = definePlugin({
       ],
       hooks: { observe: (records, ctx) => monitor.observe(records, ctx) },
       start: () => monitor.load(),
-      routes: driftRoutes(history, options, {
-        series: new DriftSeries(deps.dataSource, options.alertThreshold),
-        distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
-      }),
+      routes: driftRoutes(
+        history,
+        options,
+        {
+          series: new DriftSeries(deps.dataSource, options.alertThreshold),
+          distribution: new DriftDistribution(deps.dataSource, deps.log, monitor),
+        },
+        monitor,
+      ),
       metrics: driftMetrics(monitor, history, options),
       report: (query) => driftReportSections(deps.dataSource, deps.log, history, options, query),
       view: driftView,

@@ -41,7 +41,14 @@ const between = (from: string, to: string) => rows.filter((r) => r.date >= from 
 const columns = (rs: typeof rows) =>
   Object.fromEntries(Object.keys(rs[0]?.f ?? {}).map((k) => [k, rs.map((r) => r.f[k] as number)]));
 const predictions = (rs: typeof rows): ValidationPrediction[] =>
-  rs.map((r) => ({ symbol: 'SPY', regime: 'normal', predicted: 1, actual: 1, confidence: 0.6, features: r.f }));
+  rs.map((r) => ({
+    symbol: 'SPY',
+    regime: 'normal',
+    predictedLabel: 1,
+    actualLabel: 1,
+    confidence: 0.6,
+    features: r.f,
+  }));
 
 // the monitor is not consulted when the candidate's training features are given
 const criterion = driftScoreCriterion({ detector: undefined } as unknown as DriftMonitor, {

@@ -178,8 +178,8 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
       rs.map((r) => ({
         symbol: r.symbol,
         regime: r.regime,
-        predicted: r.predictedLabel,
-        actual: 1,
+        predictedLabel: r.predictedLabel,
+        actualLabel: 1,
         confidence: r.confidence,
         features: { f0: r.features.f0 as number, f1: (r.features.f1 as number) + shift },
       }));

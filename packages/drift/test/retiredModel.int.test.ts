@@ -64,6 +64,51 @@ describe.each(testDatabases())('the drift episode of a model that stops predicti
     }
   });
 
+  it('a retired model that predicts again (a rollback) starts over: no request for its weeks-old step', async () => {
+    const host = await createTestHost({
+      database,
+      plugins: [driftPlugin],
+      config: { plugins: { drift: { options: { ...options, retireAfterSteps: 8 } } } },
+    });
+    const onsets: string[] = [];
+    host.container.resolve(eventBusToken).subscribe(async (e, tx) =>
+      tx.afterCommit(() => {
+        if (e.type === 'drift.episode.onset' && e.data.model === 'old') onsets.push(String(e.data.step));
+      }),
+    );
+    try {
+      // old shifts from day 60 and stops after day 69; new runs days 40-100; old comes back, calm, on days 90-100
+      const old = makePanel({
+        symbols: 30,
+        days: 101,
+        seed: 5,
+        shiftDay: 60,
+        shiftFeature: 'f1',
+        shift: 3,
+        model: 'old',
+      })
+        .filter((r) => r.timestamp < dayOf(70) || r.timestamp >= dayOf(90))
+        .map((r) =>
+          r.timestamp >= dayOf(90) ? { ...r, features: { ...r.features, f1: (r.features.f1 as number) - 3 } } : r,
+        );
+      const fresh = makePanel({ symbols: 30, days: 101, seed: 9, model: 'new' }).filter(
+        (r) => r.timestamp >= dayOf(40),
+      );
+      const all = [...old, ...fresh].sort((a, b) =>
+        a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0,
+      );
+      for (let d = 0; d <= 100; d++) await host.observe(all.filter((r) => r.timestamp.startsWith(dayOf(d))));
+      // one episode: the shift's; its end was 'retired'; nothing new when the model returned calm
+      expect(onsets).toHaveLength(1);
+      expect(onsets[0] && onsets[0] >= dayOf(60) && onsets[0] <= dayOf(65)).toBe(true);
+      const episodes = await host.container.resolve(driftHistoryToken).episodes('old');
+      expect(episodes).toEqual([expect.objectContaining({ end: dayOf(69), endReason: 'retired' })]);
+      expect(host.container.resolve(driftMonitorToken).episodeOf('old')).toBeNull();
+    } finally {
+      await host.dispose();
+    }
+  });
+
   it('stays open while the model is silent for fewer steps than retireAfterSteps', async () => {
     const host = await createTestHost({
       database,

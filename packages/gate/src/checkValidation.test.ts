@@ -5,8 +5,8 @@ const rules = { labels: [0, 1], regimes: ['normal', 'crash'] };
 const p = (o: Record<string, unknown> = {}) => ({
   symbol: 'AAPL',
   regime: 'normal',
-  predicted: 1,
-  actual: 0,
+  predictedLabel: 1,
+  actualLabel: 0,
   confidence: 0.8,
   ...o,
 });
@@ -53,7 +53,7 @@ describe('checkValidation', () => {
       {
         predictions: [
           p(),
-          p({ predicted: 2 }),
+          p({ predictedLabel: 2 }),
           p({ regime: 'bubble' }),
           p({ confidence: Number.NaN }),
           p({ symbol: '' }),
@@ -64,7 +64,7 @@ describe('checkValidation', () => {
       rules,
     );
     expect(issues.map((i) => i.path)).toEqual([
-      'validation.predictions[1].predicted',
+      'validation.predictions[1].predictedLabel',
       'validation.predictions[2].regime',
       'validation.predictions[3].confidence',
       'validation.predictions[4].symbol',
@@ -82,7 +82,7 @@ describe('checkValidation', () => {
   });
 
   it('stops collecting after 50 issues on a large bad set', () => {
-    const preds = Array.from({ length: 10_000 }, () => p({ actual: 9 }));
+    const preds = Array.from({ length: 10_000 }, () => p({ actualLabel: 9 }));
     expect(checkValidation({ predictions: preds }, rules)).toHaveLength(50);
   });
 });

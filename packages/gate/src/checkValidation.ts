@@ -1,4 +1,4 @@
-import { type Issue, describeValue } from '@vigil/core';
+import { type Issue, describeValue, renamedFieldIssues } from '@vigil/core';
 
 export interface ValidationRules {
   readonly labels: readonly number[];
@@ -66,8 +66,8 @@ function isWellFormed(
     isText(p.symbol) &&
     isText(p.regime) &&
     (regimes === undefined || regimes.has(p.regime)) &&
-    labels.has(p.predicted) &&
-    labels.has(p.actual) &&
+    labels.has(p.predictedLabel) &&
+    labels.has(p.actualLabel) &&
     typeof c === 'number' &&
     c >= 0 &&
     c <= 1 &&
@@ -89,6 +89,7 @@ function checkRow(
     issues.push({ path: at, message: `must be an object, got ${describeValue(p)}`, value: p });
     return;
   }
+  issues.push(...renamedFieldIssues(at, p, ['symbol', 'predictedLabel', 'actualLabel']));
   checkText(issues, `${at}.symbol`, p.symbol);
   if (checkText(issues, `${at}.regime`, p.regime) && regimes && !regimes.has(p.regime as string)) {
     issues.push({
@@ -127,7 +128,7 @@ function checkRow(
   }
 }
 
-const LABEL_FIELDS = ['predicted', 'actual'] as const;
+const LABEL_FIELDS = ['predictedLabel', 'actualLabel'] as const;
 
 const FIGURES = [
   'accuracy',

@@ -359,19 +359,35 @@ function registerGate(gate: any, ctx: Ctx): void {
           if (ctx.json()) ctx.printJson(h);
           else {
             ctx.printTable(
-              ['id', 'time', 'action', 'model', 'decision', 'promoted', 'actor', 'failed checks', 'notes'],
+              [
+                'id',
+                'as of (data)',
+                'recorded',
+                'action',
+                'model',
+                'decision',
+                'promoted',
+                'actor',
+                'failed checks',
+                'notes',
+              ],
               h.rows.map((r) => [
                 r.id,
+                r.asOf?.slice(0, 10) ?? '-',
                 r.timestamp,
                 r.action,
                 r.modelPath,
                 r.action === 'override'
                   ? 'OVERRIDE'
-                  : r.approved
-                    ? 'APPROVED'
-                    : r.action === 'validate'
-                      ? 'REJECTED'
-                      : 'REFUSED',
+                  : r.action === 'rollback'
+                    ? r.promotedToProduction
+                      ? 'ROLLBACK'
+                      : 'REFUSED'
+                    : r.approved
+                      ? 'APPROVED'
+                      : r.action === 'validate'
+                        ? 'REJECTED'
+                        : 'REFUSED',
                 r.promotedToProduction ? 'yes' : 'no',
                 r.actor ?? '-',
                 r.checks

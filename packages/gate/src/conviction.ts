@@ -6,7 +6,7 @@ export type OutcomeSource = 'realized' | 'label';
 export interface SignedRows {
   /** 2 P(label 1) - 1 in [-1, 1]: the model's signed conviction that the outcome is the positive label. */
   readonly conviction: number[];
-  /** `realized` (e.g. the realised return) when every row gives one; else +1 / -1 for actual 1 / 0. */
+  /** `realized` (e.g. the realised return) when every row gives one; else +1 / -1 for actualLabel 1 / 0. */
   readonly outcome: number[];
   readonly source: OutcomeSource;
 }
@@ -28,9 +28,9 @@ export function signedRows(
   let withRealized = 0;
   for (let i = 0; i < predictions.length; i++) {
     const p = predictions[i] as ValidationPrediction & { realized?: unknown };
-    const p1 = p.predicted === 1 ? p.confidence : 1 - p.confidence;
+    const p1 = p.predictedLabel === 1 ? p.confidence : 1 - p.confidence;
     conviction.push(2 * p1 - 1);
-    outcome.push(p.actual === 1 ? 1 : -1);
+    outcome.push(p.actualLabel === 1 ? 1 : -1);
     if (p.realized !== undefined) {
       if (typeof p.realized !== 'number' || !Number.isFinite(p.realized))
         return `validation.predictions[${i}].realized must be a finite number, got ${String(p.realized)}`;

@@ -2,13 +2,14 @@ import type { MetricDefinition, MetricSample } from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { readAllHistory } from './PromotionHistory.js';
 import type { HistoryRow } from './historyChain.js';
+import type { ShadowRecords } from './ShadowRecords.js';
 import { lastProductionRow } from './productionRecord.js';
 
 /**
  * The promotion history as metrics: decisions by action and result, what production holds
  * now (per kind), and whether the latest validation approved. One history read per scrape.
  */
-export function gateMetrics(ds: DataSource): MetricDefinition[] {
+export function gateMetrics(ds: DataSource, shadows?: ShadowRecords): MetricDefinition[] {
   let pending: Promise<HistoryRow[]> | null = null;
   const rows = (): Promise<HistoryRow[]> => {
     pending ??= readAllHistory(ds.manager).finally(() => queueMicrotask(() => (pending = null)));
@@ -66,5 +67,21 @@ export function gateMetrics(ds: DataSource): MetricDefinition[] {
         return v ? [{ value: v.approved === 1 ? 1 : 0 }] : [];
       },
     },
+    ...(shadows
+      ? [
+          {
+            name: 'vigil_gate_shadow_active',
+            type: 'gauge' as const,
+            labelNames: ['model', 'champion'],
+            help: 'Challengers observed in shadow now (value 1 each), with the champion each is compared with',
+            async collect(): Promise<MetricSample[]> {
+              return (await shadows.list({ active: true })).map((x) => ({
+                labels: { model: x.model, champion: x.champion },
+                value: 1,
+              }));
+            },
+          },
+        ]
+      : []),
   ];
 }

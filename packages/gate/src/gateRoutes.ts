@@ -18,12 +18,13 @@ const str = text(2000);
 const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
 const validationPrediction = {
   type: 'object',
-  required: ['symbol', 'regime', 'predicted', 'actual', 'confidence'],
+  // the labels are checked by checkValidation, which names an old field name (`predicted`) and its new one
+  required: ['symbol', 'regime', 'confidence'],
   properties: {
     symbol: text(100),
     regime: text(100),
-    predicted: { type: 'integer' },
-    actual: { type: 'integer' },
+    predictedLabel: { type: 'integer' },
+    actualLabel: { type: 'integer' },
     confidence: { type: 'number', minimum: 0, maximum: 1 },
     features: numbers,
   },
@@ -180,6 +181,29 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       const v = await gate().verifyHistory();
       return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
     });
+    // `vigil gate head`: the chain's head, for an auditor to keep outside the database
+    app.get(
+      '/head',
+      {
+        schema: {
+          tags: ['gate'],
+          summary: "the history's head: the newest row's id and hash (HMAC-keyed or not), to keep outside the database",
+          querystring: { type: 'object', properties: {}, additionalProperties: false },
+          response: {
+            200: {
+              type: 'object',
+              required: ['id', 'head', 'keyed'],
+              properties: {
+                id: { type: 'integer', nullable: true },
+                head: { type: 'string' },
+                keyed: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+      async () => gate().historyHead(),
+    );
 
     const one = async (historyId: number): Promise<ReportView> => {
       const { rows } = await reports(50, 0);

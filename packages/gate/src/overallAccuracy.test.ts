@@ -11,8 +11,20 @@ const run = (validation: Record<string, unknown>, threshold?: number, min = 10) 
     now: new Date(0),
   });
 const preds = (right: number, wrong: number) => [
-  ...Array.from({ length: right }, () => ({ symbol: 'A', regime: 'normal', predicted: 1, actual: 1, confidence: 0.9 })),
-  ...Array.from({ length: wrong }, () => ({ symbol: 'A', regime: 'normal', predicted: 1, actual: 0, confidence: 0.9 })),
+  ...Array.from({ length: right }, () => ({
+    symbol: 'A',
+    regime: 'normal',
+    predictedLabel: 1,
+    actualLabel: 1,
+    confidence: 0.9,
+  })),
+  ...Array.from({ length: wrong }, () => ({
+    symbol: 'A',
+    regime: 'normal',
+    predictedLabel: 1,
+    actualLabel: 0,
+    confidence: 0.9,
+  })),
 ];
 
 describe('gate.overall_accuracy', () => {

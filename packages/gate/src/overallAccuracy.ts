@@ -4,13 +4,13 @@ import { type CriterionResult, type GateCriterion, type ValidationResults, defin
 export const DEFAULT_MIN_OVERALL_ACCURACY = 0.65;
 export const OVERALL_ACCURACY_CRITERION = 'gate.overall_accuracy';
 
-/** Accuracy of raw predictions: share with `predicted === actual`. */
+/** Accuracy of raw predictions: share with `predictedLabel === actualLabel`. */
 export function predictionAccuracy(predictions: ValidationResults['predictions']): { correct: number; total: number } {
   let correct = 0;
   const list = predictions ?? [];
   for (let i = 0; i < list.length; i++) {
-    const p = list[i] as { predicted: number; actual: number };
-    if (p.predicted === p.actual) correct++;
+    const p = list[i] as { predictedLabel: number; actualLabel: number };
+    if (p.predictedLabel === p.actualLabel) correct++;
   }
   return { correct, total: list.length };
 }

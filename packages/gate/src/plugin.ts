@@ -75,7 +75,7 @@ export const gatePlugin = definePlugin({
             ]
           : []),
       ],
-      metrics: gateMetrics(deps.dataSource),
+      metrics: gateMetrics(deps.dataSource, shadows),
       routes: gateRoutes(gate, shadows),
       report: (query) => gateReportSections(gate, query),
       view: gateView,

@@ -17,11 +17,16 @@ const ctx = (validation: ValidationResults, threshold?: number): CriterionContex
   container: {} as DependencyContainer,
   now: new Date(),
 });
-const row = (predicted: number, actual: number, confidence: number, extra: object = {}): ValidationPrediction => ({
+const row = (
+  predictedLabel: number,
+  actualLabel: number,
+  confidence: number,
+  extra: object = {},
+): ValidationPrediction => ({
   symbol: 'AAPL',
   regime: 'normal',
-  predicted,
-  actual,
+  predictedLabel,
+  actualLabel,
   confidence,
   ...extra,
 });
@@ -35,10 +40,10 @@ describe('gate.information_coefficient', () => {
       row(i >= 100 ? 1 : 0, (i * 7) % 10 < (i >= 100 ? 7 : 3) ? 1 : 0, 0.5 + Math.abs(i - 99.5) / 200),
     );
     const r = await c.evaluate(ctx({ predictions: preds }));
-    const conviction = preds.map((p) => 2 * (p.predicted === 1 ? p.confidence : 1 - p.confidence) - 1);
+    const conviction = preds.map((p) => 2 * (p.predictedLabel === 1 ? p.confidence : 1 - p.confidence) - 1);
     const expected = spearman(
       conviction,
-      preds.map((p) => (p.actual === 1 ? 1 : -1)),
+      preds.map((p) => (p.actualLabel === 1 ? 1 : -1)),
     );
     expect(r).toMatchObject({
       status: 'pass',

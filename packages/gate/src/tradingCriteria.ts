@@ -87,7 +87,7 @@ export function highConvictionHitRateCriterion(o: TradingOptions): GateCriterion
       const preds = ctx.validation.predictions;
       if (!preds?.length) return noPredictions(threshold);
       const high = preds.filter((p) => p.confidence >= o.highConviction);
-      const hits = high.filter((p) => p.predicted === p.actual).length;
+      const hits = high.filter((p) => p.predictedLabel === p.actualLabel).length;
       const n = high.length;
       const interval = wilsonInterval(hits, n);
       const details = {
@@ -120,7 +120,7 @@ export function highConvictionHitRateCriterion(o: TradingOptions): GateCriterion
 }
 
 /**
- * `gate.turnover`: how often the predicted position flips between consecutive predictions of
+ * `gate.turnover`: how often the predictedLabel position flips between consecutive predictions of
  * the same symbol (in `timestamp` order when every row has one, else in the given order);
  * passes when its Wilson 95% upper bound is below the threshold (a maximum).
  */
@@ -149,7 +149,8 @@ export function turnoverCriterion(o: TradingOptions): GateCriterion {
           );
         for (let i = 1; i < list.length; i++) {
           pairs++;
-          if ((list[i] as ValidationPrediction).predicted !== (list[i - 1] as ValidationPrediction).predicted) flips++;
+          if ((list[i] as ValidationPrediction).predictedLabel !== (list[i - 1] as ValidationPrediction).predictedLabel)
+            flips++;
         }
       }
       const interval = wilsonInterval(flips, pairs);

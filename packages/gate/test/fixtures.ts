@@ -45,7 +45,7 @@ function accuracyBy(
     if (k === undefined) continue;
     const e = m.get(k) ?? { n: 0, ok: 0 };
     e.n++;
-    if (p.predicted === p.actual) e.ok++;
+    if (p.predictedLabel === p.actualLabel) e.ok++;
     m.set(k, e);
   }
   return m;

@@ -73,9 +73,9 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
       const symbol = symbols[i % 4] as string;
       const regime = i % 5 === 0 ? 'crash' : 'normal';
       const right = symbol === 'JNJ' ? i % 8 < 4 : i % 10 < 8;
-      preds.push({ symbol, regime, predicted: 1, actual: right ? 1 : 0, confidence: 0.7 });
+      preds.push({ symbol, regime, predictedLabel: 1, actualLabel: right ? 1 : 0, confidence: 0.7 });
     }
-    const ok = preds.filter((p) => p.predicted === p.actual).length / preds.length;
+    const ok = preds.filter((p) => p.predictedLabel === p.actualLabel).length / preds.length;
     const r = await gate.validateModel(candidate, { predictions: preds, driftScore: 0.1, replayImprovement: 0.01 });
     expect(r.details[B.overallAccuracy]).toMatchObject({
       status: ok > 0.65 ? 'pass' : 'fail',
@@ -96,8 +96,8 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
     const preds = Array.from({ length: 49 }, () => ({
       symbol: 'AAPL',
       regime: 'normal',
-      predicted: 1,
-      actual: 1,
+      predictedLabel: 1,
+      actualLabel: 1,
       confidence: 0.9,
     }));
     const r = await gate.validateModel(candidate, { ...goodFigures(), accuracy: undefined, predictions: preds });
@@ -342,10 +342,10 @@ describe.each(testDatabases())('gate validateModel on %s', (database) => {
         'label not configured',
         () =>
           gate.validateModel(candidate, {
-            predictions: [{ symbol: 'A', regime: 'normal', predicted: 2, actual: 1, confidence: 0.5 }],
+            predictions: [{ symbol: 'A', regime: 'normal', predictedLabel: 2, actualLabel: 1, confidence: 0.5 }],
           }),
         'VIGIL_INVALID_INPUT',
-        'validation.predictions[0].predicted',
+        'validation.predictions[0].predictedLabel',
       ],
       ['no figures at all', () => gate.validateModel(candidate, {}), 'VIGIL_INVALID_INPUT', 'validation'],
       [

@@ -5,6 +5,7 @@ import { isVigilError } from '@vigil/core';
 import { type TestHost, createTestHost, testDatabases } from '@vigil/host/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHALLENGER_CRITERION } from '../src/challengerCriterion.js';
+import { gateMetrics } from '../src/gateMetrics.js';
 import { gatePlugin } from '../src/plugin.js';
 import { gateToken, shadowRecordsToken } from '../src/tokens.js';
 
@@ -292,9 +293,15 @@ describe.each(testDatabases())('champion vs challenger in shadow, through the ho
     expect(early.issues.map((i) => i.path)).toEqual(['until']);
     const [only] = await shadows.list();
     expect(only).toMatchObject({ model: 'm2', champion: 'm1', since: at(3), until: null, active: true });
+    // the /metrics gauge lists the active shadows
+    const gauge = gateMetrics((host as TestHost).dataSource, shadows).find(
+      (m) => m.name === 'vigil_gate_shadow_active',
+    );
+    expect(await gauge?.collect()).toEqual([{ labels: { model: 'm2', champion: 'm1' }, value: 1 }]);
     const stopped = await shadows.stop('m2', { until: at(9), actor: 'ops' });
     expect(stopped).toMatchObject({ active: false, until: at(9), actor: 'ops' });
     expect(await shadows.list({ active: true })).toEqual([]);
+    expect(await gauge?.collect()).toEqual([]);
     // once stopped, the same challenger may be observed again
     await shadows.start({ model: 'm2', champion: 'm1', since: at(10) });
     expect((await shadows.list()).map((s) => s.active)).toEqual([true, false]);

@@ -11,13 +11,13 @@ const TRADING = ['gate.high_conviction_hit_rate', 'gate.information_coefficient'
 /** 300 predictions over 3 symbols: right 80% of the time, confident when right, positions held ~10 steps. */
 const predictions = Array.from({ length: 300 }, (_, i) => {
   const t = Math.floor(i / 3);
-  const predicted = Math.floor(t / 10) % 2;
+  const predictedLabel = Math.floor(t / 10) % 2;
   const right = i % 5 !== 0;
   return {
     symbol: ['AAPL', 'XOM', 'JPM'][i % 3] as string,
     regime: 'normal',
-    predicted,
-    actual: right ? predicted : 1 - predicted,
+    predictedLabel,
+    actualLabel: right ? predictedLabel : 1 - predictedLabel,
     confidence: right ? 0.8 : 0.6,
   };
 });
@@ -62,8 +62,8 @@ describe.each(testDatabases())('trading criteria through the gate on %s', (datab
     // a high-churn copy: every position flips each step -> turnover fails; required, it blocks
     const churn = predictions.map((p, i) => ({
       ...p,
-      predicted: Math.floor(i / 3) % 2,
-      actual: Math.floor(i / 3) % 2,
+      predictedLabel: Math.floor(i / 3) % 2,
+      actualLabel: Math.floor(i / 3) % 2,
     }));
     const optional = await gate.validateModel('m.json', { predictions: churn });
     expect(optional.details['gate.turnover']?.status).toBe('fail');

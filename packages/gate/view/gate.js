@@ -38,7 +38,8 @@ function decisionBadge(r) {
   // an override promotes against the gate's REJECT: say so instead of showing REJECT beside "promoted"
   if (r.action === 'override') return badge('OVERRIDE', 'insufficient');
   // a rollback restores the previous model: neither an approval nor a rejection
-  if (r.action === 'rollback') return badge('ROLLBACK', 'insufficient');
+  if (r.action === 'rollback')
+    return r.promotedToProduction ? badge('ROLLBACK', 'insufficient') : badge('REFUSED', 'fail');
   const kind = r.recommendation === 'PROMOTE' || r.approved ? 'pass' : 'fail';
   return badge(r.recommendation ?? (r.approved ? 'PROMOTE' : 'REJECT'), kind);
 }
@@ -165,7 +166,87 @@ function challengerPanel(c) {
   return panel(
     title,
     sub,
-    h('div', { testid: 'gate-challenger', data: { model: s.model, rows: String(c.rows) } }, stats, byDay),
+    h(
+      'div',
+      { testid: 'gate-challenger', data: { model: s.model, rows: String(c.rows) } },
+      stats,
+      cumulativeChart(c),
+      byDay,
+    ),
+  );
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c);
+  return el;
+}
+
+/**
+ * Both models' accuracy over the paired rows so far, day by day (cumulative: a day of nine rows
+ * alone is mostly noise). Drawn in a viewBox, so it scales to the card at any width.
+ */
+function cumulativeChart(c) {
+  if (c.byDay.length < 2) return null;
+  let rows = 0;
+  let champ = 0;
+  let chall = 0;
+  const points = c.byDay.map((d) => {
+    rows += d.rows;
+    champ += d.championAccuracy * d.rows;
+    chall += d.challengerAccuracy * d.rows;
+    return { champion: champ / rows, challenger: chall / rows };
+  });
+  const values = points.flatMap((p) => [p.champion, p.challenger]);
+  const lo = Math.max(0, Math.floor(Math.min(...values) * 20) / 20);
+  const hi = Math.min(1, Math.ceil(Math.max(...values) * 20) / 20);
+  const W = 600;
+  const H = 140;
+  const pad = { l: 44, r: 8, t: 10, b: 22 };
+  const x = (i) => pad.l + (i * (W - pad.l - pad.r)) / (points.length - 1);
+  const y = (v) => pad.t + ((hi - v) * (H - pad.t - pad.b)) / (hi - lo || 1);
+  const line = (key, color) =>
+    svg('polyline', {
+      points: points.map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: color,
+      'stroke-width': 2,
+    });
+  const muted = { 'font-size': 13, fill: '#6b7280' };
+  const label = (v) =>
+    svg('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', ...muted }, `${Math.round(v * 100)}%`);
+  const last = c.byDay.length - 1;
+  const chart = svg(
+    'svg',
+    { viewBox: `0 0 ${W} ${H}`, width: '100%', role: 'img', 'aria-label': 'cumulative accuracy by day' },
+    svg('line', { x1: pad.l, x2: W - pad.r, y1: y(lo), y2: y(lo), stroke: '#e5e7eb' }),
+    svg('line', { x1: pad.l, x2: W - pad.r, y1: y(hi), y2: y(hi), stroke: '#e5e7eb' }),
+    label(lo),
+    label(hi),
+    svg('text', { x: pad.l, y: H - 4, ...muted }, c.byDay[0].day),
+    svg('text', { x: W - pad.r, y: H - 4, 'text-anchor': 'end', ...muted }, c.byDay[last].day),
+    line('champion', '#6b7280'),
+    line('challenger', '#2563eb'),
+  );
+  return h(
+    'figure',
+    {
+      testid: 'gate-challenger-chart',
+      // at most its drawn size on a desktop, so its text stays the size of the page's
+      style: { margin: '0 16px 12px', maxWidth: '640px' },
+      data: { days: String(points.length), final: String(points[last].challenger - points[last].champion) },
+    },
+    chart,
+    h(
+      'figcaption',
+      { class: 'sub' },
+      h('span', { style: { color: '#2563eb', fontWeight: '600' } }, `challenger ${c.shadow.model}`),
+      ' vs ',
+      h('span', { style: { color: '#6b7280', fontWeight: '600' } }, `champion ${c.shadow.champion}`),
+      ': accuracy over the paired rows so far, by trading day',
+    ),
   );
 }
 

@@ -72,6 +72,26 @@ export class PredictionLogService implements PredictionLog {
     }));
   }
 
+  async outcomeCounts(
+    q: { from?: string; to?: string; modelVersion?: string },
+    by: 'symbol' | 'regime' | 'day',
+    manager: EntityManager = this.ds.manager,
+  ): Promise<{ key: string; resolved: number; correct: number }[]> {
+    const ph = placeholder(dialectOf(manager.connection));
+    const where = ['actual_label IS NOT NULL'];
+    const params: unknown[] = [];
+    if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
+    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+    if (q.modelVersion !== undefined) where.push(`model_version = ${ph(params.push(q.modelVersion))}`);
+    const key = by === 'day' ? 'SUBSTR(timestamp, 1, 10)' : by; // timestamps are normalized ISO text (UTC)
+    const rows = (await manager.query(
+      `SELECT ${key} AS k, COUNT(*) AS n, SUM(CASE WHEN actual_label = predicted_label THEN 1 ELSE 0 END) AS c
+       FROM ${PREDICTIONS_TABLE} WHERE ${where.join(' AND ')} GROUP BY ${key} ORDER BY ${key}`,
+      params,
+    )) as { k: string; n: unknown; c: unknown }[];
+    return rows.map((r) => ({ key: String(r.k), resolved: Number(r.n), correct: Number(r.c ?? 0) }));
+  }
+
   async counts(manager: EntityManager = this.ds.manager): Promise<{ logged: number; resolved: number }> {
     const [r] = (await manager.query(`SELECT COUNT(*) AS n, COUNT(actual_label) AS r FROM ${PREDICTIONS_TABLE}`)) as {
       n: unknown;

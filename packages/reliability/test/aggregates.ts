@@ -16,17 +16,26 @@ export interface Cell {
 export async function memoryVersusTables(host: VigilHost) {
   const tracker = host.container.resolve(sectorTrackerToken);
   const memory: Record<string, Cell> = {};
-  for (const [sector, perf] of Object.entries(tracker.getSectorPerformance())) {
-    for (const [regime, s] of Object.entries(perf.by_regime)) {
-      if (s.tracked > 0) memory[`${sector}|${regime}`] = { tracked: s.tracked, resolved: s.total, correct: s.correct };
+  for (const model of tracker.models())
+    for (const [sector, perf] of Object.entries(tracker.getSectorPerformance({ model }))) {
+      for (const [regime, s] of Object.entries(perf.by_regime)) {
+        if (s.tracked > 0)
+          memory[`${model}|${sector}|${regime}`] = { tracked: s.tracked, resolved: s.total, correct: s.correct };
+      }
     }
-  }
   const rows = (await host.dataSource.query(
-    'SELECT sector, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS correct FROM sector_performance GROUP BY sector, regime',
-  )) as { sector: string; regime: string; tracked: unknown; resolved: unknown; correct: unknown }[];
+    'SELECT model_version, sector, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, SUM(CASE WHEN correct = 1 THEN 1 ELSE 0 END) AS correct FROM sector_performance GROUP BY model_version, sector, regime',
+  )) as {
+    model_version: string;
+    sector: string;
+    regime: string;
+    tracked: unknown;
+    resolved: unknown;
+    correct: unknown;
+  }[];
   const table: Record<string, Cell> = {};
   for (const r of rows)
-    table[`${r.sector}|${r.regime}`] = {
+    table[`${r.model_version}|${r.sector}|${r.regime}`] = {
       tracked: Number(r.tracked),
       resolved: Number(r.resolved),
       correct: Number(r.correct ?? 0),

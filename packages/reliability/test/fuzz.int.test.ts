@@ -34,7 +34,10 @@ describe.each(testDatabases())(
 
     const snapshot = () =>
       JSON.stringify([
-        host.container.resolve(sectorTrackerToken).getSectorPerformance(),
+        (() => {
+          const t = host.container.resolve(sectorTrackerToken);
+          return t.models().map((model) => [model, t.getSectorPerformance({ model })]);
+        })(),
         host.container.resolve(errorReplayBufferToken).ranking(),
       ]);
     const rebase = async () => {
@@ -293,14 +296,17 @@ describe.each(testDatabases())(
             } else if (field === 'predictions')
               validation = {
                 accuracy: 0.7,
-                predictions: [{ symbol: 'AAPL', regime: 'normal', predicted: 1, actual: 0, confidence: 0.6 }, value],
+                predictions: [
+                  { symbol: 'AAPL', regime: 'normal', predictedLabel: 1, actualLabel: 0, confidence: 0.6 },
+                  value,
+                ],
               };
             else if (field === 'hugePredictions') {
               validation = {
                 predictions: Array.from({ length: 20_000 }, (_, k) =>
                   k === 19_999
                     ? value
-                    : { symbol: 'AAPL', regime: 'normal', predicted: 1, actual: k % 2, confidence: 0.6 },
+                    : { symbol: 'AAPL', regime: 'normal', predictedLabel: 1, actualLabel: k % 2, confidence: 0.6 },
                 ),
               };
               hint = 'predictions';

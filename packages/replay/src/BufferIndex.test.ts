@@ -56,6 +56,7 @@ function run(rules: IndexRules, seed: number, offers: number) {
         symbol: symbols[Math.floor(rand() * symbols.length)] as string,
         day: Math.floor(rand() * 60),
         regime: regimes[Math.floor(rand() * regimes.length)] as string | null,
+        model: 'm1',
       };
       const r = plan.offer(c);
       expect('id' in r).toBe(naive.offer(c));
@@ -101,7 +102,14 @@ describe('BufferIndex', () => {
   it('trims to a smaller size by dropping the lowest-ranked entries', () => {
     const index = new BufferIndex({ maxSize: 10, symbolWindowDays: 0, regimeQuotas: {} });
     index.reset(
-      Array.from({ length: 10 }, (_, i) => ({ id: i + 1, score: i % 3, symbol: 'X', day: 0, regime: null })),
+      Array.from({ length: 10 }, (_, i) => ({
+        id: i + 1,
+        score: i % 3,
+        symbol: 'X',
+        day: 0,
+        regime: null,
+        model: 'm1',
+      })),
       1,
     );
     expect(index.nextId).toBe(11);
@@ -110,5 +118,40 @@ describe('BufferIndex', () => {
     index.apply(plan);
     // scores by id: 1:0 2:1 3:2 4:0 5:1 6:2 7:0 8:1 9:2 10:0 -> keep the three 2s and the earliest 1
     expect(key(index.entries.values())).toEqual([2, 3, 6, 9]);
+  });
+});
+
+describe('BufferIndex per model', () => {
+  it("two models interleaved keep exactly what each keeps alone: one model's errors never evict another's", () => {
+    const rules: IndexRules = { maxSize: 25, symbolWindowDays: 3, regimeQuotas: { crash: 6 } };
+    for (const seed of [1, 2, 3]) {
+      const rand = mulberry32(seed);
+      const both = new BufferIndex(rules);
+      const alone = { a: new BufferIndex(rules), b: new BufferIndex(rules) };
+      for (let batch = 0; batch < 40; batch++) {
+        const plans = { both: both.plan(), a: alone.a.plan(), b: alone.b.plan() };
+        for (let k = 0; k < 1 + Math.floor(rand() * 20); k++) {
+          const model = rand() < 0.7 ? 'a' : 'b';
+          const c = {
+            score: Math.round(rand() * 20) / 20 + 0.05,
+            symbol: ['A', 'B', 'C'][Math.floor(rand() * 3)] as string,
+            day: Math.floor(rand() * 30),
+            regime: rand() < 0.3 ? 'crash' : 'normal',
+            model,
+          };
+          expect('id' in plans.both.offer(c)).toBe('id' in plans[model as 'a' | 'b'].offer(c));
+        }
+        both.apply(plans.both);
+        alone.a.apply(plans.a);
+        alone.b.apply(plans.b);
+      }
+      const content = (xs: Iterable<IndexEntry>) =>
+        [...xs].map((e) => `${e.model}|${e.score}|${e.symbol}|${e.day}|${e.regime}`).sort();
+      for (const m of ['a', 'b'] as const) {
+        expect(content(both.sortedDesc(m))).toEqual(content(alone[m].entries.values()));
+        expect(both.sizeOf(m)).toBe(alone[m].size);
+      }
+      expect(both.models()).toEqual(['a', 'b']);
+    }
   });
 });

@@ -3,6 +3,10 @@ import { AscendingWalk, IndexedHeap } from './IndexedHeap.js';
 /** What the in-memory index keeps of one buffered row. */
 export interface IndexEntry {
   readonly id: number;
+  /** The model whose error this is: each model has its own top-N, window and quotas. */
+  readonly model: string;
+  /** In the held-out part (never in a training export); decided by the buffer from the row's `holdoutKey`. */
+  readonly heldOut?: boolean;
   readonly score: number;
   readonly symbol: string;
   /** Whole days since 1970-01-01 (UTC) of the row's `date`. */
@@ -18,6 +22,7 @@ export const ranksBelow = (a: IndexEntry, b: IndexEntry): boolean =>
   a.score < b.score || (a.score === b.score && a.id > b.id);
 
 export interface IndexRules {
+  /** Entries each model may hold (the N worst per model). */
   readonly maxSize: number;
   /** Two errors of one symbol fewer than this many days apart are one mistake; 0 turns it off. */
   readonly symbolWindowDays: number;
@@ -53,7 +58,7 @@ function dayRemove(m: DayMap, e: IndexEntry): void {
   if (days.size === 0) m.delete(e.symbol);
 }
 
-/** A heap per quota'd regime plus the global heap and the per-symbol day map. */
+/** One model's structures: a heap per quota'd regime plus the model's heap and its per-symbol day map. */
 class Structures {
   readonly global = newHeap();
   readonly regimes = new Map<string, IndexedHeap<IndexEntry>>();
@@ -93,34 +98,63 @@ class Structures {
   }
 }
 
-/** The committed state: what the table holds, kept in step with it after every commit. */
+/**
+ * The committed state: what the table holds, kept in step with it after every commit. Entries
+ * are partitioned by model; ids are unique across models (one sequence for the table).
+ */
 export class BufferIndex {
   readonly entries = new Map<number, IndexEntry>();
-  #s: Structures;
+  #s = new Map<string, Structures>();
   /** The id the next admitted entry takes. */
   nextId = 1;
 
-  constructor(readonly rules: IndexRules) {
-    this.#s = new Structures(rules);
-  }
+  constructor(readonly rules: IndexRules) {}
 
   get size(): number {
     return this.entries.size;
   }
 
-  /** @internal the committed structures, for plans. */
-  get structures(): Structures {
-    return this.#s;
+  /** Entries one model holds. */
+  sizeOf(model: string): number {
+    return this.#s.get(model)?.global.size ?? 0;
+  }
+
+  /** The models with at least one entry, sorted. */
+  models(): string[] {
+    return [...this.#s.keys()].filter((m) => this.sizeOf(m) > 0).sort();
+  }
+
+  /** @internal one model's committed structures, for plans (undefined if it holds nothing). */
+  structures(model: string): Structures | undefined {
+    return this.#s.get(model);
+  }
+
+  #of(model: string): Structures {
+    let s = this.#s.get(model);
+    if (!s) {
+      s = new Structures(this.rules);
+      this.#s.set(model, s);
+    }
+    return s;
   }
 
   /** Replaces everything (start-up, clear). O(n). */
   reset(entries: readonly IndexEntry[], nextId: number): void {
     this.entries.clear();
-    this.#s = new Structures(this.rules);
-    for (const e of entries) this.entries.set(e.id, e);
-    this.#s.global.rebuild(entries);
-    for (const [r, heap] of this.#s.regimes) heap.rebuild(entries.filter((e) => e.regime === r));
-    if (this.rules.symbolWindowDays > 0) for (const e of entries) dayAdd(this.#s.days, e);
+    this.#s = new Map();
+    const byModel = new Map<string, IndexEntry[]>();
+    for (const e of entries) {
+      this.entries.set(e.id, e);
+      const list = byModel.get(e.model);
+      if (list) list.push(e);
+      else byModel.set(e.model, [e]);
+    }
+    for (const [model, list] of byModel) {
+      const s = this.#of(model);
+      s.global.rebuild(list);
+      for (const [r, heap] of s.regimes) heap.rebuild(list.filter((e) => e.regime === r));
+      if (this.rules.symbolWindowDays > 0) for (const e of list) dayAdd(s.days, e);
+    }
     let next = nextId;
     for (const id of this.entries.keys()) if (id >= next) next = id + 1;
     this.nextId = next;
@@ -131,19 +165,20 @@ export class BufferIndex {
     for (const id of plan.removedCommitted) {
       const e = this.entries.get(id);
       if (!e) continue;
-      this.#s.remove(e);
+      this.#of(e.model).remove(e);
       this.entries.delete(id);
     }
     for (const e of plan.added.values()) {
-      this.#s.add(e);
+      this.#of(e.model).add(e);
       this.entries.set(e.id, e);
     }
     this.nextId = Math.max(this.nextId, plan.nextId);
   }
 
-  /** Entries in descending rank (best first), e.g. to trim an over-full table. */
-  sortedDesc(): IndexEntry[] {
-    return [...this.entries.values()].sort((a, b) => (ranksBelow(a, b) ? 1 : ranksBelow(b, a) ? -1 : 0));
+  /** Entries in descending rank (best first), of one model or all, e.g. to trim an over-full table. */
+  sortedDesc(model?: string): IndexEntry[] {
+    const list = [...this.entries.values()].filter((e) => model === undefined || e.model === model);
+    return list.sort((a, b) => (ranksBelow(a, b) ? 1 : ranksBelow(b, a) ? -1 : 0));
   }
 
   plan(): BufferPlan {
@@ -155,8 +190,9 @@ export type RejectReason = 'symbol-window' | 'regime-quota' | 'below-top-n';
 
 /**
  * One batch's decisions, made over the committed index plus an overlay of what the batch has
- * added and removed so far. The committed heaps are only read (ascending walks), never changed:
- * `BufferIndex.apply(plan)` runs after the transaction commits, so a rollback leaves memory as it was.
+ * added and removed so far, model by model. The committed heaps are only read (ascending walks),
+ * never changed: `BufferIndex.apply(plan)` runs after the transaction commits, so a rollback
+ * leaves memory as it was.
  */
 export class BufferPlan {
   /** Committed ids this batch deletes. */
@@ -165,13 +201,13 @@ export class BufferPlan {
   readonly added = new Map<number, IndexEntry>();
   nextId: number;
   readonly #base: BufferIndex;
-  readonly #overlay: Structures;
-  readonly #walks = new Map<string | null, AscendingWalk<IndexEntry>>();
-  readonly #removedByRegime = new Map<string, number>();
+  readonly #overlay = new Map<string, Structures>();
+  readonly #walks = new Map<string, AscendingWalk<IndexEntry>>();
+  /** Committed entries removed, by model and by model + regime. */
+  readonly #removed = new Map<string, number>();
 
   constructor(base: BufferIndex) {
     this.#base = base;
-    this.#overlay = new Structures(base.rules);
     this.nextId = base.nextId;
   }
 
@@ -179,20 +215,34 @@ export class BufferPlan {
     return this.#base.size - this.removedCommitted.size + this.added.size;
   }
 
-  #regimeCount(regime: string): number {
-    const committed = this.#base.structures.regimes.get(regime);
-    const overlay = this.#overlay.regimes.get(regime);
-    return (committed?.size ?? 0) - (this.#removedByRegime.get(regime) ?? 0) + (overlay?.size ?? 0);
+  #overlayOf(model: string): Structures {
+    let s = this.#overlay.get(model);
+    if (!s) {
+      s = new Structures(this.#base.rules);
+      this.#overlay.set(model, s);
+    }
+    return s;
   }
 
-  /** The lowest-ranked live entry, over everything (`null`) or one quota'd regime. */
-  #min(regime: string | null): IndexEntry | undefined {
-    const committedHeap = regime === null ? this.#base.structures.global : this.#base.structures.regimes.get(regime);
-    const overlayHeap = regime === null ? this.#overlay.global : this.#overlay.regimes.get(regime);
-    let walk = this.#walks.get(regime);
+  /** Live entries of one model (or of one of its quota'd regimes). */
+  #count(model: string, regime: string | null): number {
+    const committed = this.#base.structures(model);
+    const overlay = this.#overlay.get(model);
+    const heap = (s: Structures | undefined) => (regime === null ? s?.global : s?.regimes.get(regime));
+    return (heap(committed)?.size ?? 0) - (this.#removed.get(key(model, regime)) ?? 0) + (heap(overlay)?.size ?? 0);
+  }
+
+  /** The lowest-ranked live entry of a model, over all its entries (`null`) or one quota'd regime. */
+  #min(model: string, regime: string | null): IndexEntry | undefined {
+    const committed = this.#base.structures(model);
+    const overlay = this.#overlay.get(model);
+    const committedHeap = regime === null ? committed?.global : committed?.regimes.get(regime);
+    const overlayHeap = regime === null ? overlay?.global : overlay?.regimes.get(regime);
+    const k = key(model, regime);
+    let walk = this.#walks.get(k);
     if (!walk && committedHeap) {
       walk = new AscendingWalk(committedHeap, ranksBelow);
-      this.#walks.set(regime, walk);
+      this.#walks.set(k, walk);
     }
     while (walk?.current && this.removedCommitted.has(walk.current.id)) walk.next();
     const a = walk?.current;
@@ -207,24 +257,37 @@ export class BufferPlan {
   }
 
   #remove(e: IndexEntry): void {
-    if (this.added.delete(e.id)) this.#overlay.remove(e);
+    if (this.added.delete(e.id)) this.#overlayOf(e.model).remove(e);
     else {
       this.removedCommitted.add(e.id);
-      if (e.regime !== null) this.#removedByRegime.set(e.regime, (this.#removedByRegime.get(e.regime) ?? 0) + 1);
+      for (const k of [key(e.model, null), ...(e.regime === null ? [] : [key(e.model, e.regime)])])
+        this.#removed.set(k, (this.#removed.get(k) ?? 0) + 1);
     }
   }
 
   /**
-   * Offers one error (score > 0). It enters when it outranks every entry of its symbol inside
-   * the window (which it then replaces), fits its regime's quota (evicting the regime's lowest
-   * if full) and the top `maxSize` (evicting the lowest overall if full).
+   * Offers one error (score > 0) to its model's part of the buffer. It enters when it outranks
+   * every entry of the model's symbol inside the window (which it then replaces), fits the
+   * model's regime quota (evicting the regime's lowest if full) and the model's top `maxSize`
+   * (evicting the model's lowest if full). Another model's entries are never compared or evicted.
    */
-  offer(candidate: Omit<IndexEntry, 'id'>): { id: number } | { reason: RejectReason } {
-    const e: IndexEntry = { ...candidate, id: this.nextId };
+  offer(
+    candidate: Omit<IndexEntry, 'id' | 'heldOut'>,
+    heldOut?: (id: number) => boolean,
+  ): { id: number } | { reason: RejectReason } {
+    const e: IndexEntry = {
+      ...candidate,
+      id: this.nextId,
+      ...(heldOut ? { heldOut: heldOut(this.nextId) } : {}),
+    };
     const { rules } = this.#base;
     const conflicts: IndexEntry[] = [];
     if (rules.symbolWindowDays > 0) {
-      for (const id of [...this.#base.structures.near(e.symbol, e.day), ...this.#overlay.near(e.symbol, e.day)]) {
+      const near = [
+        ...(this.#base.structures(e.model)?.near(e.symbol, e.day) ?? []),
+        ...(this.#overlay.get(e.model)?.near(e.symbol, e.day) ?? []),
+      ];
+      for (const id of near) {
         const c = this.#get(id);
         if (!c) continue;
         if (!ranksBelow(c, e)) return { reason: 'symbol-window' };
@@ -235,30 +298,35 @@ export class BufferPlan {
     const quota = e.regime === null ? undefined : rules.regimeQuotas[e.regime];
     if (quota !== undefined && e.regime !== null) {
       const inRegime = conflicts.filter((c) => c.regime === e.regime).length;
-      if (this.#regimeCount(e.regime) - inRegime >= quota) {
-        const m = this.#min(e.regime);
+      if (this.#count(e.model, e.regime) - inRegime >= quota) {
+        const m = this.#min(e.model, e.regime);
         if (!m || !ranksBelow(m, e)) return { reason: 'regime-quota' };
         victims.push(m);
       }
     }
-    if (this.size - conflicts.length - victims.length >= rules.maxSize) {
-      const m = this.#min(null);
+    if (this.#count(e.model, null) - conflicts.length - victims.length >= rules.maxSize) {
+      const m = this.#min(e.model, null);
       if (!m || !ranksBelow(m, e)) return { reason: 'below-top-n' };
       victims.push(m);
     }
     for (const v of [...conflicts, ...victims]) this.#remove(v);
     this.added.set(e.id, e);
-    this.#overlay.add(e);
+    this.#overlayOf(e.model).add(e);
     this.nextId++;
     return { id: e.id };
   }
 
-  /** Removes the lowest-ranked entries until at most `size` remain (when maxSize shrank). */
+  /** Removes each model's lowest-ranked entries until at most `size` remain per model (when maxSize shrank). */
   trimTo(size: number): void {
-    while (this.size > size) {
-      const m = this.#min(null);
-      if (!m) return;
-      this.#remove(m);
+    const models = new Set([...this.#base.models(), ...[...this.added.values()].map((e) => e.model)]);
+    for (const model of models) {
+      while (this.#count(model, null) > size) {
+        const m = this.#min(model, null);
+        if (!m) break;
+        this.#remove(m);
+      }
     }
   }
 }
+
+const key = (model: string, regime: string | null): string => (regime === null ? model : `${model}\u0000${regime}`);

@@ -1,4 +1,13 @@
-import { type Clock, type Transactor, type TxContext, VigilError, describeValue, throwIfIssues } from '@vigil/core';
+import {
+  type Clock,
+  type Transactor,
+  type TxContext,
+  VigilError,
+  chooseModel,
+  describeValue,
+  renamedFieldIssues,
+  throwIfIssues,
+} from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { BufferIndex, type IndexEntry, type RejectReason } from './BufferIndex.js';
 import {
@@ -19,7 +28,7 @@ import {
   writeMeta,
 } from './bufferSql.js';
 import { FeatureLayout } from './FeatureLayout.js';
-import { isHeldOut } from './isHeldOut.js';
+import { holdoutKey, isHeldOut } from './isHeldOut.js';
 import { prioritizedSample } from './prioritizedSample.js';
 import { mulberry32 } from './random.js';
 import { type PairedPrediction, type ReplayImprovement, replayImprovement } from './stats/replayImprovement.js';
@@ -27,7 +36,7 @@ import { type MixedBatch, type TrainingBatch, mixReplay, replayCount } from './t
 import { type ErrorInput, type NormalizedError, validateErrors } from './validateErrors.js';
 
 export interface BufferOptions {
-  /** How many errors the buffer keeps (spec: 1000). */
+  /** How many errors the buffer keeps per model (spec: 1000): each model keeps its own N worst. */
   readonly maxSize: number;
   /** The labels a model may predict (the host config's `labels`). */
   readonly labels: readonly number[];
@@ -80,7 +89,12 @@ export interface AddResult {
 }
 
 export interface ReplaySamples {
-  readonly ids: number[];
+  /** The model the rows were drawn from (null: the buffer is empty). */
+  readonly model: string | null;
+  /** The buffer row ids drawn, in draw order. */
+  readonly bufferIds: number[];
+  /** The caller's prediction ids of the rows drawn (null for rows added without one). */
+  readonly ids: (string | null)[];
   readonly features: number[][];
   readonly labels: number[];
   /** IS weights (N P(i))^-beta / max w, in (0, 1]. */
@@ -89,13 +103,27 @@ export interface ReplaySamples {
   readonly confidences: number[];
 }
 
-export interface SampleOptions {
+/**
+ * Which model's part of the buffer a call is for. Without `model`: the only model buffered;
+ * with several buffered, a VIGIL_INVALID_INPUT listing them (one model's rows never come with
+ * another's). `field` names the option in that error (`--model`, `querystring.model`).
+ */
+export interface ModelChoice {
+  readonly model?: string | undefined;
+  readonly field?: string;
+}
+
+export interface SampleOptions extends ModelChoice {
   readonly seed?: number;
   readonly alpha?: number;
   readonly beta?: number;
 }
 
 export interface ErrorStats {
+  /** The model these figures are for (null: nothing is buffered). */
+  readonly model: string | null;
+  /** Every model with buffered errors. */
+  readonly models: readonly string[];
   readonly totalErrors: number;
   readonly byRegime: Readonly<Record<string, number>>;
   readonly byLabel: Readonly<Record<string, number>>;
@@ -108,6 +136,7 @@ export interface ErrorStats {
   readonly totalReplays: number;
   /** Buffered errors in the held-out part (`holdoutFraction`): never in a training export. */
   readonly heldOutErrors: number;
+  /** The capacity per model. */
   readonly maxSize: number;
 }
 
@@ -119,8 +148,11 @@ export interface FoldResult extends AddResult {
 }
 
 export interface ReplayEvaluation extends ReplayImprovement {
+  /** The model whose buffered rows the predictions were matched to (null: none matched). */
+  readonly model: string | null;
   /** Buffered rows the predictions were matched to. */
   readonly matched: number;
+  /** Rows that model holds. */
   readonly bufferSize: number;
   /** Ids given that are not in the buffer (ignored). */
   readonly unmatched: number;
@@ -128,18 +160,19 @@ export interface ReplayEvaluation extends ReplayImprovement {
   readonly heldOut: number;
 }
 
-/** A model prediction on one buffered row. */
+/** A model prediction on one buffered row (`bufferId` from an export or `getBufferedSamples`). */
 export interface BufferedPrediction {
   readonly bufferId: number;
-  readonly predicted: number;
+  readonly predictedLabel: number;
 }
 
 const LAYOUT_KEY = 'feature_layout';
 const NEXT_ID_KEY = 'next_id';
 
 /**
- * The spec's ErrorReplayBuffer: keeps exactly the top `maxSize` errors by error score in
- * `error_replay_buffer`, with an in-memory index (heaps) kept in step after each commit.
+ * The spec's ErrorReplayBuffer, per model: keeps exactly the top `maxSize` errors by error score
+ * of each model (`model_version`) in `error_replay_buffer`, with an in-memory index (heaps) kept
+ * in step after each commit. One model's errors never evict, sample or count another's.
  */
 export class ErrorReplayBuffer {
   #index: BufferIndex;
@@ -180,14 +213,36 @@ export class ErrorReplayBuffer {
     this.#rand = mulberry32(options.seed);
   }
 
-  /** Whether a buffered row is in the held-out part (a pure function of its id and the seed). */
+  /**
+   * Whether a buffered row is in the held-out part: a pure function of the seed and the row's
+   * model and prediction id (its buffer id when it has none), so a model's split is the same
+   * whatever other models share the table.
+   */
   isHeldOut(id: number): boolean {
-    return isHeldOut(id, this.options.seed, this.options.holdoutFraction ?? 0);
+    return this.#index.entries.get(id)?.heldOut ?? false;
   }
 
-  /** Entries held (committed). */
+  readonly #sideOf = (id: number, model: string, predictionId: string | null): boolean =>
+    isHeldOut(holdoutKey(id, model, predictionId), this.options.seed, this.options.holdoutFraction ?? 0);
+
+  /** Entries held (committed), over every model. */
   get size(): number {
     return this.#index.size;
+  }
+
+  /** Entries one model holds. */
+  sizeOf(model: string): number {
+    return this.#index.sizeOf(model);
+  }
+
+  /** The models with buffered errors, sorted. */
+  models(): string[] {
+    return this.#index.models();
+  }
+
+  /** The model a read is for (see `ModelChoice`); undefined when the buffer is empty. */
+  modelFor(o: ModelChoice = {}): string | undefined {
+    return chooseModel(o.model, this.models(), o.field);
   }
 
   get featureLayout(): FeatureLayout {
@@ -200,7 +255,7 @@ export class ErrorReplayBuffer {
       const meta = await readMeta(tx.manager);
       const stored = FeatureLayout.parse(meta.get(LAYOUT_KEY));
       this.#layout = this.#fixedLayout.established ? this.#fixedLayout : stored;
-      const entries = await loadIndexEntries(tx.manager);
+      const entries = await loadIndexEntries(tx.manager, this.#sideOf);
       this.#index.reset(entries, Number(meta.get(NEXT_ID_KEY) ?? 1));
       this.#generation = Number(meta.get(GENERATION_KEY) ?? 0);
       if (this.#index.size > this.options.maxSize) {
@@ -225,7 +280,10 @@ export class ErrorReplayBuffer {
     if (before === this.#generation) return { index: this.#index, generation: before + 1 };
     const meta = await readMeta(tx.manager);
     const index = new BufferIndex(this.#index.rules);
-    index.reset(await loadIndexEntries(tx.manager), Math.max(this.#index.nextId, Number(meta.get(NEXT_ID_KEY) ?? 1)));
+    index.reset(
+      await loadIndexEntries(tx.manager, this.#sideOf),
+      Math.max(this.#index.nextId, Number(meta.get(NEXT_ID_KEY) ?? 1)),
+    );
     return { index, generation: before + 1 };
   }
 
@@ -271,7 +329,10 @@ export class ErrorReplayBuffer {
     const offered: AddOutcome[] = errors.map((e) => {
       const r: AddOutcome =
         e.score > 0
-          ? plan.offer({ score: e.score, symbol: e.symbol, day: e.day, regime: e.regime })
+          ? plan.offer(
+              { score: e.score, symbol: e.symbol, day: e.day, regime: e.regime, model: e.modelVersion },
+              (id) => this.#sideOf(id, e.modelVersion, e.id),
+            )
           : { reason: 'correct' };
       if ('id' in r) payload.set(r.id, e);
       return r;
@@ -359,10 +420,11 @@ export class ErrorReplayBuffer {
         issues.push({ path: k, message: `must be a finite number >= 0, got ${describeValue(v)}`, value: v });
     }
     throwIfIssues('replay sample request', issues);
+    const model = this.modelFor(o);
     const rand = o.seed === undefined ? this.#rand : mulberry32(o.seed);
     return this.deps.transactor.run(async (tx) => {
       // The index map iterates in ascending id order (loaded by id, new ids always larger).
-      const entries = [...this.#index.entries.values()].filter((e) => !this.isHeldOut(e.id));
+      const entries = [...this.#index.entries.values()].filter((e) => e.model === model && !this.isHeldOut(e.id));
       const scores = entries.map((e) => e.score);
       const draw = prioritizedSample(
         scores,
@@ -378,9 +440,11 @@ export class ErrorReplayBuffer {
       if (counts.size) await incrementReplayed(tx.manager, counts);
       const got = ids.map((id) => rows.get(id) as StoredSample);
       return {
-        ids,
+        model: model ?? null,
+        bufferIds: ids,
+        ids: got.map((r) => r.id),
         features: got.map((r) => [...r.features]),
-        labels: got.map((r) => r.label),
+        labels: got.map((r) => r.actualLabel),
         weights: draw.weights,
         probabilities: draw.probabilities,
         confidences: got.map((r) => r.confidence),
@@ -423,8 +487,10 @@ export class ErrorReplayBuffer {
       });
     }
     throwIfIssues('training mix', issues);
-    const n = this.trainingSize === 0 ? 0 : replayCount(batch.labels.length, fraction);
-    const replay = n === 0 ? { features: [], labels: [], weights: [] } : await this.getReplaySamples(n, o);
+    const model = this.modelFor(o);
+    const n = this.trainingSizeOf(model) === 0 ? 0 : replayCount(batch.labels.length, fraction);
+    const replay =
+      n === 0 ? { features: [], labels: [], weights: [] } : await this.getReplaySamples(n, { ...o, model });
     return mixReplay(batch, replay, {
       replayFraction: fraction,
       replayWeight: weight,
@@ -432,28 +498,31 @@ export class ErrorReplayBuffer {
     });
   }
 
-  /** Buffered rows a training export may hand out (the held-out part excluded). */
-  get trainingSize(): number {
+  /** One model's buffered rows a training export may hand out (the held-out part excluded); every model's when undefined. */
+  trainingSizeOf(model: string | undefined): number {
     let n = 0;
-    for (const id of this.#index.entries.keys()) if (!this.isHeldOut(id)) n++;
+    for (const e of this.#index.entries.values())
+      if ((model === undefined || e.model === model) && !this.isHeldOut(e.id)) n++;
     return n;
   }
 
-  /** Every buffered row a training export may hand out, highest error score first (does not count as a replay). */
-  getBufferedSamples(): Promise<StoredSample[]> {
-    return this.#samples(false);
+  /** One model's buffered rows a training export may hand out, highest error score first (does not count as a replay). */
+  getBufferedSamples(o: ModelChoice = {}): Promise<StoredSample[]> {
+    return this.#samples(false, o);
   }
 
-  /** The held-out buffered rows (`holdoutFraction`), highest error score first: never in any training export. */
-  getHeldOutSamples(): Promise<StoredSample[]> {
-    return this.#samples(true);
+  /** One model's held-out buffered rows (`holdoutFraction`), highest error score first: never in any training export. */
+  getHeldOutSamples(o: ModelChoice = {}): Promise<StoredSample[]> {
+    return this.#samples(true, o);
   }
 
-  async #samples(heldOut: boolean): Promise<StoredSample[]> {
+  async #samples(heldOut: boolean, o: ModelChoice): Promise<StoredSample[]> {
     this.#requireLoaded();
+    const model = this.modelFor(o);
+    if (model === undefined) return [];
     return this.deps.transactor.run(async (tx) => {
       const order = this.#index
-        .sortedDesc()
+        .sortedDesc(model)
         .map((e) => e.id)
         .filter((id) => this.isHeldOut(id) === heldOut);
       const rows = await loadSamples(tx.manager, order);
@@ -461,11 +530,15 @@ export class ErrorReplayBuffer {
     });
   }
 
-  /** The spec's error statistics, from the table. */
-  async getErrorStats(): Promise<ErrorStats> {
+  /** The spec's error statistics of one model (see `ModelChoice`), from the table. */
+  async getErrorStats(o: ModelChoice = {}): Promise<ErrorStats> {
+    const model = this.modelFor(o);
     return this.deps.transactor.run(async (tx) => {
-      const s = await readStats(tx.manager, 0.8);
+      const s = await readStats(tx.manager, 0.8, model);
+      const size = model === undefined ? 0 : this.sizeOf(model);
       return {
+        model: model ?? null,
+        models: this.models(),
         totalErrors: s.total,
         byRegime: s.byRegime,
         byLabel: s.byLabel,
@@ -473,30 +546,38 @@ export class ErrorReplayBuffer {
         highConfidenceErrors: s.highConfidence,
         replayedErrors: s.replayedErrors,
         totalReplays: s.totalReplays,
-        heldOutErrors: this.size - this.trainingSize,
+        heldOutErrors: size - (model === undefined ? 0 : this.trainingSizeOf(model)),
         maxSize: this.options.maxSize,
       };
     });
   }
 
-  /** The `n` worst buffered errors, worst first. */
-  async topErrors(n: number): Promise<TopError[]> {
-    return readTopErrors(this.deps.dataSource.manager, n);
+  /** One model's `n` worst buffered errors, worst first (see `ModelChoice`). */
+  async topErrors(n: number, o: ModelChoice = {}): Promise<TopError[]> {
+    const model = this.modelFor(o);
+    if (model === undefined) return [];
+    return readTopErrors(this.deps.dataSource.manager, n, model);
   }
 
-  /** Empties the buffer (spec: after successful retraining); the feature layout is released unless configured. */
-  async clearBuffer(): Promise<void> {
+  /**
+   * Empties one model's part of the buffer (spec: after that model's successful retraining), or
+   * the whole buffer when no model is named. The feature layout is released (unless configured)
+   * when the buffer ends up empty.
+   */
+  async clearBuffer(o: { readonly model?: string } = {}): Promise<void> {
     this.#requireLoaded();
     await this.deps.transactor.run(async (tx) => {
       const { index, generation } = await this.#syncedIndex(tx);
-      await deleteAll(tx.manager);
-      if (!this.#fixedLayout.established) await deleteMeta(tx.manager, LAYOUT_KEY);
+      await deleteAll(tx.manager, o.model);
+      const kept = o.model === undefined ? [] : [...index.entries.values()].filter((e) => e.model !== o.model);
+      const release = kept.length === 0 && !this.#fixedLayout.established;
+      if (release) await deleteMeta(tx.manager, LAYOUT_KEY);
       await writeMeta(tx.manager, NEXT_ID_KEY, String(index.nextId));
       tx.afterCommit(() => {
         this.#index = index;
         this.#generation = generation;
-        this.#index.reset([], index.nextId);
-        this.#layout = this.#fixedLayout;
+        this.#index.reset(kept, index.nextId);
+        if (release) this.#layout = this.#fixedLayout;
       });
     });
   }
@@ -516,14 +597,16 @@ export class ErrorReplayBuffer {
       if (!Array.isArray(list)) {
         issues.push({
           path: what,
-          message: `must be an array of { bufferId, predicted }, got ${describeValue(list)}`,
+          message: `must be an array of { bufferId, predictedLabel }, got ${describeValue(list)}`,
           value: list,
         });
         return m;
       }
       list.forEach((p, i) => {
         const id = (p as { bufferId?: unknown })?.bufferId;
-        const pred = (p as { predicted?: unknown })?.predicted;
+        const pred = (p as { predictedLabel?: unknown })?.predictedLabel;
+        if (typeof p === 'object' && p !== null)
+          issues.push(...renamedFieldIssues(`${what}[${i}]`, p, ['predictedLabel']));
         if (typeof id !== 'number' || !Number.isInteger(id))
           issues.push({
             path: `${what}[${i}].bufferId`,
@@ -538,7 +621,7 @@ export class ErrorReplayBuffer {
           });
         if (typeof pred !== 'number' || !this.options.labels.includes(pred))
           issues.push({
-            path: `${what}[${i}].predicted`,
+            path: `${what}[${i}].predictedLabel`,
             message: `must be one of the configured labels [${this.options.labels.join(', ')}], got ${describeValue(pred)}`,
             value: pred,
           });
@@ -551,28 +634,36 @@ export class ErrorReplayBuffer {
     throwIfIssues('replay predictions', issues);
     return this.deps.transactor.run(async (tx) => {
       const ids = [...fresh.keys()].filter((id) => this.#index.entries.has(id) && (!old || old.has(id)));
+      const models = [...new Set(ids.map((id) => (this.#index.entries.get(id) as IndexEntry).model))].sort();
+      if (models.length > 1)
+        throw new VigilError(
+          'VIGIL_INVALID_INPUT',
+          `replayPredictions: the rows named belong to ${models.length} models (${models.join(', ')}); judge a candidate on one model's buffered errors`,
+          { issues: [{ path: 'replayPredictions', message: `rows of several models: ${models.join(', ')}` }] },
+        );
       const rows = await loadSamples(tx.manager, ids);
       const pairs: PairedPrediction[] = ids.map((id) => {
         const r = rows.get(id) as StoredSample;
         return {
-          label: r.label,
-          oldPredicted: old ? (old.get(id) as number) : r.predicted,
+          label: r.actualLabel,
+          oldPredicted: old ? (old.get(id) as number) : r.predictedLabel,
           newPredicted: fresh.get(id) as number,
         };
       });
       const heldOut = ids.filter((id) => this.isHeldOut(id)).length;
       return {
         ...replayImprovement(pairs),
+        model: models[0] ?? null,
         matched: pairs.length,
         heldOut,
-        bufferSize: this.#index.size,
+        bufferSize: models[0] === undefined ? 0 : this.sizeOf(models[0]),
         unmatched: fresh.size - pairs.length,
       };
     });
   }
 
-  /** Buffered entries in rank order (best first): id and score, from memory. */
-  ranking(): { id: number; score: number }[] {
-    return this.#index.sortedDesc().map((e) => ({ id: e.id, score: e.score }));
+  /** Buffered entries of one model (every model's when undefined) in rank order (best first): row id and score, from memory. */
+  ranking(model?: string): { id: number; score: number }[] {
+    return this.#index.sortedDesc(model).map((e) => ({ id: e.id, score: e.score }));
   }
 }

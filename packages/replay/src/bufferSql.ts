@@ -21,6 +21,8 @@ const INSERT_COLUMNS = [
   'error_score',
   'added_at',
   'replayed_count',
+  'model_version',
+  'prediction_id',
 ];
 
 export async function insertErrors(
@@ -35,15 +37,17 @@ export async function insertErrors(
     rows.map(({ id, e }) => [
       id,
       e.symbol,
-      e.date,
+      e.timestamp,
       e.regime,
       JSON.stringify(e.features),
-      e.label,
-      e.prediction,
+      e.actualLabel,
+      e.predictedLabel,
       e.confidence,
       e.score,
       addedAt,
       0,
+      e.modelVersion,
+      e.id,
     ]),
   );
 }
@@ -60,19 +64,38 @@ export async function deleteIds(manager: EntityManager, ids: readonly number[]):
   }
 }
 
-export async function deleteAll(manager: EntityManager): Promise<void> {
-  await manager.query(`DELETE FROM ${T}`);
+/** Every row, or one model's. */
+export async function deleteAll(manager: EntityManager, model?: string): Promise<void> {
+  if (model === undefined) await manager.query(`DELETE FROM ${T}`);
+  else
+    await manager.query(`DELETE FROM ${T} WHERE model_version = ${placeholder(dialectOf(manager.connection))(1)}`, [
+      model,
+    ]);
 }
 
-/** What the index needs of every row (scores missing from foreign rows are computed the spec's way). */
-export async function loadIndexEntries(manager: EntityManager): Promise<IndexEntry[]> {
+/** What the index needs of every row (scores missing from foreign rows are computed the spec's way); `heldOut` decides each row's side. */
+export async function loadIndexEntries(
+  manager: EntityManager,
+  heldOut: (id: number, model: string, predictionId: string | null) => boolean,
+): Promise<IndexEntry[]> {
   const rows = (await manager.query(
-    `SELECT id, symbol, date, regime, COALESCE(error_score, CASE WHEN true_label <> predicted_label THEN confidence ELSE 0 END) AS score FROM ${T} ORDER BY id`,
-  )) as { id: unknown; symbol: string; date: string; regime: string | null; score: unknown }[];
+    `SELECT id, model_version, prediction_id, symbol, date, regime, COALESCE(error_score, CASE WHEN true_label <> predicted_label THEN confidence ELSE 0 END) AS score FROM ${T} ORDER BY id`,
+  )) as {
+    id: unknown;
+    model_version: string;
+    prediction_id: string | null;
+    symbol: string;
+    date: string;
+    regime: string | null;
+    score: unknown;
+  }[];
   return rows.map((r) => {
     const t = Date.parse(r.date.length === 10 ? `${r.date}T00:00:00Z` : r.date);
+    const id = Number(r.id);
     return {
-      id: Number(r.id),
+      id,
+      model: r.model_version,
+      heldOut: heldOut(id, r.model_version, r.prediction_id ?? null),
       symbol: r.symbol,
       day: Number.isFinite(t) ? Math.floor(t / DAY_MS) : 0,
       regime: r.regime ?? null,
@@ -81,14 +104,20 @@ export async function loadIndexEntries(manager: EntityManager): Promise<IndexEnt
   });
 }
 
+/** A buffered row, in observe's vocabulary plus the buffer's own row id. */
 export interface StoredSample {
-  readonly id: number;
+  /** The buffer's row id (what `replayPredictions` name as `bufferId`). */
+  readonly bufferId: number;
+  /** The caller's prediction id; null for rows added without one (or before ids were kept). */
+  readonly id: string | null;
+  readonly modelVersion: string;
   readonly features: number[];
-  readonly label: number;
-  readonly predicted: number;
+  readonly actualLabel: number;
+  readonly predictedLabel: number;
   readonly confidence: number;
   readonly symbol: string;
-  readonly date: string;
+  /** The `date` column: an ISO time (a `YYYY-MM-DD` day for rows written before it kept the time). */
+  readonly timestamp: string;
   readonly regime: string | null;
 }
 
@@ -96,22 +125,24 @@ export async function loadSamples(manager: EntityManager, ids: readonly number[]
   const rows = await selectIn<Record<string, unknown>>(
     manager,
     (list) =>
-      `SELECT id, features_json, true_label, predicted_label, confidence, symbol, date, regime FROM ${T} WHERE id IN (${list})`,
+      `SELECT id, prediction_id, model_version, features_json, true_label, predicted_label, confidence, symbol, date, regime FROM ${T} WHERE id IN (${list})`,
     ids,
   );
   return new Map(
     rows.map((r) => {
-      const id = Number(r.id);
+      const bufferId = Number(r.id);
       return [
-        id,
+        bufferId,
         {
-          id,
+          bufferId,
+          id: r.prediction_id === null || r.prediction_id === undefined ? null : String(r.prediction_id),
+          modelVersion: String(r.model_version),
           features: JSON.parse(String(r.features_json)) as number[],
-          label: Number(r.true_label),
-          predicted: Number(r.predicted_label),
+          actualLabel: Number(r.true_label),
+          predictedLabel: Number(r.predicted_label),
           confidence: Number(r.confidence),
           symbol: String(r.symbol),
-          date: String(r.date),
+          timestamp: String(r.date),
           regime: (r.regime as string | null) ?? null,
         },
       ];
@@ -187,18 +218,41 @@ export interface StatsRows {
   readonly byLabel: Record<string, number>;
 }
 
-export async function readStats(manager: EntityManager, highConfidence: number): Promise<StatsRows> {
+/** One model's buffer statistics (every row when `model` is undefined: only for an empty or one-model buffer). */
+export async function readStats(
+  manager: EntityManager,
+  highConfidence: number,
+  model: string | undefined,
+): Promise<StatsRows> {
   const ph = placeholder(dialectOf(manager.connection));
-  const [agg] = (await manager.query(
-    `SELECT COUNT(*) AS n, AVG(confidence) AS c, SUM(CASE WHEN confidence > ${ph(1)} THEN 1 ELSE 0 END) AS h,
-       SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}`,
-    [highConfidence],
-  )) as Record<string, unknown>[];
-  const regimes = (await manager.query(`SELECT regime, COUNT(*) AS n FROM ${T} GROUP BY regime`)) as {
+  // each statement's parameters: the model's condition (if any) after the ones before it
+  const scoped = (before: unknown[]) => {
+    const params = [...before];
+    const where: string[] = [];
+    if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
+    return { params, where };
+  };
+  const agg = await (async () => {
+    const { params, where } = scoped([highConfidence]);
+    const [row] = (await manager.query(
+      `SELECT COUNT(*) AS n, AVG(confidence) AS c, SUM(CASE WHEN confidence > ${ph(1)} THEN 1 ELSE 0 END) AS h,
+       SUM(CASE WHEN replayed_count > 0 THEN 1 ELSE 0 END) AS r, SUM(COALESCE(replayed_count, 0)) AS rs FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    )) as Record<string, unknown>[];
+    return row;
+  })();
+  const { params, where } = scoped([]);
+  const regimes = (await manager.query(
+    `SELECT regime, COUNT(*) AS n FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY regime`,
+    params,
+  )) as {
     regime: string | null;
     n: unknown;
   }[];
-  const labels = (await manager.query(`SELECT true_label AS label, COUNT(*) AS n FROM ${T} GROUP BY true_label`)) as {
+  const labels = (await manager.query(
+    `SELECT true_label AS label, COUNT(*) AS n FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY true_label`,
+    params,
+  )) as {
     label: unknown;
     n: unknown;
   }[];
@@ -214,31 +268,40 @@ export async function readStats(manager: EntityManager, highConfidence: number):
   };
 }
 
-/** One buffered error as the API and the CLI list it. */
+/** One buffered error as the API and the CLI list it (observe's field names, plus the buffer's row id). */
 export interface TopError {
-  readonly id: number;
+  readonly bufferId: number;
+  /** The caller's prediction id (null for rows added without one). */
+  readonly id: string | null;
+  readonly modelVersion: string;
   readonly symbol: string;
-  readonly date: string;
+  readonly timestamp: string;
   readonly regime: string | null;
-  readonly trueLabel: number;
+  readonly actualLabel: number;
   readonly predictedLabel: number;
   readonly confidence: number;
   readonly errorScore: number;
   readonly replayedCount: number;
 }
 
-/** The `n` worst buffered errors, worst first (ties by id). */
-export async function readTopErrors(manager: EntityManager, n: number): Promise<TopError[]> {
+/** The `n` worst buffered errors of one model (every row when undefined), worst first (ties by id). */
+export async function readTopErrors(manager: EntityManager, n: number, model: string | undefined): Promise<TopError[]> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const params: unknown[] = [];
+  const where: string[] = [];
+  if (model !== undefined) where.push(`model_version = ${ph(params.push(model))}`);
   const rows = (await manager.query(
-    `SELECT id, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM ${T} ORDER BY error_score DESC, id ASC LIMIT ${placeholder(dialectOf(manager.connection))(1)}`,
-    [n],
+    `SELECT id, prediction_id, model_version, symbol, date, regime, true_label, predicted_label, confidence, error_score, replayed_count FROM ${T}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY error_score DESC, id ASC LIMIT ${ph(params.push(n))}`,
+    params,
   )) as Record<string, unknown>[];
   return rows.map((r) => ({
-    id: Number(r.id),
+    bufferId: Number(r.id),
+    id: r.prediction_id === null || r.prediction_id === undefined ? null : String(r.prediction_id),
+    modelVersion: String(r.model_version),
     symbol: String(r.symbol),
-    date: String(r.date),
+    timestamp: String(r.date),
     regime: r.regime === null ? null : String(r.regime),
-    trueLabel: Number(r.true_label),
+    actualLabel: Number(r.true_label),
     predictedLabel: Number(r.predicted_label),
     confidence: Number(r.confidence),
     errorScore: Number(r.error_score),

@@ -9,6 +9,7 @@ function printStats(r: ReplayReport, ctx: CommandContext<ReplayOptions>): void {
   const out = ctx.io.stdout;
   const s = r.stats;
   const share = (n: number) => (s.total ? ` (${pct(n / s.total)})` : '');
+  if (r.model !== null) out.write(`model: ${r.model}\n`);
   out.write(`buffered errors: ${s.total} of ${s.maxSize}\n`);
   out.write(`high-confidence errors (confidence > 0.8): ${s.highConfidence}${share(s.highConfidence)}\n`);
   out.write(`average confidence: ${num(s.avgConfidence)}\n`);
@@ -21,13 +22,13 @@ function printStats(r: ReplayReport, ctx: CommandContext<ReplayOptions>): void {
   out.write(`by regime: ${mix(s.byRegime)}\nby true label: ${mix(s.byLabel)}\n`);
   if (r.top.length) {
     ctx.printTable(
-      ['id', 'symbol', 'date', 'regime', 'true', 'predicted', 'confidence', 'replayed'],
+      ['id', 'symbol', 'timestamp', 'regime', 'actualLabel', 'predictedLabel', 'confidence', 'replayed'],
       r.top.map((t) => [
-        t.id,
+        t.id ?? `buffer #${t.bufferId}`,
         t.symbol,
-        t.date,
+        t.timestamp,
         t.regime ?? '-',
-        t.trueLabel,
+        t.actualLabel,
         t.predictedLabel,
         num(t.confidence),
         t.replayedCount,
@@ -44,11 +45,12 @@ export const replayCommands: PluginCommands<ReplayOptions> = {
       .command('stats')
       .description('buffer size, high-confidence errors, mix by regime and label, the worst errors')
       .option('--top <n>', 'how many of the worst errors to list', ctx.args.int(0, 1000), 10)
-      .action((opts: { top: number }) =>
+      .option('--model <version>', 'the model whose buffer to read (required when several models are buffered)')
+      .action((opts: { top: number; model?: string }) =>
         ctx.run(() =>
           ctx.withService(errorReplayBufferToken, async (buffer) => {
             // the same document as the HTTP API's GET /api/replay
-            const r = await replayReport(buffer, opts.top);
+            const r = await replayReport(buffer, opts.top, { model: opts.model, field: '--model' });
             if (ctx.json()) ctx.printJson(r);
             else printStats(r, ctx);
             return ctx.exit.ok;
@@ -59,7 +61,7 @@ export const replayCommands: PluginCommands<ReplayOptions> = {
     replay
       .command('export [file]')
       .description(
-        'write the buffered errors (worst first) as JSON Lines or CSV to a file or stdout, for a training pipeline in any language; with --sample, a prioritized sample with importance-sampling weights instead (one row per draw; counts as a replay)',
+        "write one model's buffered errors (worst first, with the caller's prediction id and modelVersion) as JSON Lines or CSV to a file or stdout, for a training pipeline in any language; with --sample, a prioritized sample with importance-sampling weights instead (one row per draw; counts as a replay)",
       )
       .option('--format <format>', 'jsonl or csv (default: by file extension, else jsonl)')
       .option(
@@ -70,17 +72,23 @@ export const replayCommands: PluginCommands<ReplayOptions> = {
       .option('--seed <s>', 'seed of the draw (default: plugins.replay.options.seed)', ctx.args.int(0, 2 ** 32 - 1))
       .option('--alpha <a>', 'prioritisation exponent (default: plugins.replay.options.alpha)', ctx.args.nonNegative)
       .option('--beta <b>', 'importance-sampling exponent (default: plugins.replay.options.beta)', ctx.args.nonNegative)
+      .option('--model <version>', 'the model whose buffer to export (required when several models are buffered)')
       .action(
         (
           file: string | undefined,
-          opts: { format?: string; sample?: number; seed?: number; alpha?: number; beta?: number },
+          opts: { format?: string; sample?: number; seed?: number; alpha?: number; beta?: number; model?: string },
         ) =>
           ctx.run(async () => {
             const format = ctx.formatOf(file, opts.format);
             return ctx.withService(errorReplayBufferToken, async (buffer) => {
-              const set = await exportSet(buffer, opts.sample === undefined ? undefined : { n: opts.sample, ...opts });
+              const { model, ...draw } = opts;
+              const set = await exportSet(buffer, opts.sample === undefined ? undefined : { n: opts.sample, ...draw }, {
+                model,
+                field: '--model',
+              });
               await writeLines(exportLines(set, format), file, ctx);
               const summary = {
+                model: set.model,
                 rows: set.rows.length,
                 format,
                 file: file ?? '-',

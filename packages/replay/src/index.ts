@@ -38,3 +38,4 @@ export { mulberry32 } from './random.js';
 export { ERROR_REPLAY_TABLE, errorReplayEntity, type ErrorReplayRow } from './entities/ErrorReplayRow.js';
 export { REPLAY_META_TABLE, replayMetaEntity } from './entities/ReplayMetaRow.js';
 export { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
+export { ReplayModels1700000002100 } from './migrations/ReplayModels1700000002100.js';

@@ -1,10 +1,18 @@
-import { clockToken, configToken, dataSourceToken, definePlugin, transactorToken } from '@vigil/core';
+import {
+  clockToken,
+  configToken,
+  dataSourceToken,
+  definePlugin,
+  predictionLogToken,
+  transactorToken,
+} from '@vigil/core';
 import { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { replayCommands } from './commands.js';
 import { replayOptionsSchema } from './config.js';
 import { errorReplayEntity } from './entities/ErrorReplayRow.js';
 import { replayMetaEntity } from './entities/ReplayMetaRow.js';
 import { ReplayInit1700000002000 } from './migrations/ReplayInit1700000002000.js';
+import { ReplayModels1700000002100 } from './migrations/ReplayModels1700000002100.js';
 import { replayRoutes } from './replayRoutes.js';
 import { REPLAY_IMPROVEMENT_CRITERION, replayImprovementCriterion } from './replayImprovementCriterion.js';
 import { replayMetrics } from './replayMetrics.js';
@@ -19,10 +27,16 @@ export const replayPlugin = definePlugin({
   description: 'Keeps the top-N worst prediction errors and replays them by priority for retraining.',
   options: replayOptionsSchema,
   entities: [errorReplayEntity, replayMetaEntity],
-  migrations: [ReplayInit1700000002000],
+  migrations: [ReplayInit1700000002000, ReplayModels1700000002100],
   criterionIds: [REPLAY_IMPROVEMENT_CRITERION],
-  deps: { dataSource: dataSourceToken, transactor: transactorToken, clock: clockToken, config: configToken },
-  init({ dataSource, transactor, clock, config }, options) {
+  deps: {
+    dataSource: dataSourceToken,
+    transactor: transactorToken,
+    clock: clockToken,
+    config: configToken,
+    log: predictionLogToken,
+  },
+  init({ dataSource, transactor, clock, config, log }, options) {
     const buffer = new ErrorReplayBuffer({ dataSource, transactor, clock }, { ...options, labels: config.labels });
     return {
       provides: [
@@ -32,7 +46,7 @@ export const replayPlugin = definePlugin({
       criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
-      routes: replayRoutes(buffer),
+      routes: replayRoutes(buffer, log),
       report: (query) => replayReportSections(buffer, query),
       view: replayView,
       hooks: options.captureResolved

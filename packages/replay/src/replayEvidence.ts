@@ -15,20 +15,21 @@ export interface HeldOutFixRate {
   readonly pAboveChance: number;
 }
 
-/** The candidate's record on the buffer's held-out rows (rows no training export handed out). */
+/** The candidate's record on one model's held-out buffered rows (rows no training export handed out). */
 export async function heldOutFixRate(
   buffer: ErrorReplayBuffer,
   predictions: readonly BufferedPrediction[],
   labelCount: number,
+  model: string | null,
 ): Promise<HeldOutFixRate> {
-  const byId = new Map(predictions.map((p) => [p.bufferId, p.predicted]));
+  const byId = new Map(predictions.map((p) => [p.bufferId, p.predictedLabel]));
   let rows = 0;
   let fixed = 0;
-  for (const s of await buffer.getHeldOutSamples()) {
-    const p = byId.get(s.id);
+  for (const s of model === null ? [] : await buffer.getHeldOutSamples({ model })) {
+    const p = byId.get(s.bufferId);
     if (p === undefined) continue;
     rows++;
-    if (p === s.label) fixed++;
+    if (p === s.actualLabel) fixed++;
   }
   const chance = 1 / Math.max(1, labelCount);
   return {
@@ -61,14 +62,14 @@ export function recentWindowPairs(
   for (let i = 0; i < candidate.length; i++) {
     const c = candidate[i] as ValidationPrediction;
     const l = live[i] as ValidationPrediction;
-    if (c.symbol !== l.symbol || c.actual !== l.actual) {
+    if (c.symbol !== l.symbol || c.actualLabel !== l.actualLabel) {
       return new VigilError(
         'VIGIL_INVALID_INPUT',
-        `validation.baselinePredictions[${i}] is not the same row as validation.predictions[${i}]: ${l.symbol}/${l.actual} vs ${c.symbol}/${c.actual}`,
+        `validation.baselinePredictions[${i}] is not the same row as validation.predictions[${i}]: ${l.symbol}/${l.actualLabel} vs ${c.symbol}/${c.actualLabel}`,
         { details: { path: `validation.baselinePredictions[${i}]` } },
       );
     }
-    pairs.push({ label: c.actual, oldPredicted: l.predicted, newPredicted: c.predicted });
+    pairs.push({ label: c.actualLabel, oldPredicted: l.predictedLabel, newPredicted: c.predictedLabel });
   }
   return pairs;
 }

@@ -3,31 +3,36 @@ import { describe, expect, it } from 'vitest';
 import { type ExportSet, csvFeatureHeaders, exportLines } from './replayExport.js';
 
 const set = (named: boolean, sampled = false): ExportSet => ({
+  model: 'm1',
   featureNames: named ? ['confidence', 'ret'] : ['f0', 'f1'],
   named,
   sampled,
   rows: [
     {
-      id: 7,
+      id: '2015-08-24:BRK.B',
+      modelVersion: 'm1',
+      bufferId: 7,
       symbol: 'BRK.B',
-      date: '2015-08-24',
+      timestamp: '2015-08-24T20:00:00.000Z',
       regime: 'crash, deep',
-      true_label: 1,
-      predicted_label: 0,
+      actualLabel: 1,
+      predictedLabel: 0,
       confidence: 0.93,
-      error_score: 0.93,
+      errorScore: 0.93,
       features: [0.5, -1e-9],
       ...(sampled ? { draw: 0, weight: 1, probability: 0.25 } : {}),
     },
     {
-      id: 9,
+      id: '2015-08-25:XOM',
+      modelVersion: 'm1',
+      bufferId: 9,
       symbol: 'XOM',
-      date: '2015-08-25',
+      timestamp: '2015-08-25T20:00:00.000Z',
       regime: null,
-      true_label: 0,
-      predicted_label: 1,
+      actualLabel: 0,
+      predictedLabel: 1,
       confidence: 0.81,
-      error_score: 0.81,
+      errorScore: 0.81,
       features: [0.25, 3],
       ...(sampled ? { draw: 1, weight: 0.5, probability: 0.75 } : {}),
     },
@@ -44,17 +49,26 @@ describe('replay export lines', () => {
     >[];
     expect(Object.keys(back[0] as object)).toEqual([
       'id',
+      'modelVersion',
+      'bufferId',
       'symbol',
-      'date',
+      'timestamp',
       'regime',
-      'true_label',
-      'predicted_label',
+      'actualLabel',
+      'predictedLabel',
       'confidence',
-      'error_score',
+      'errorScore',
       'feature_confidence',
       'ret',
     ]);
-    expect(back[0]).toMatchObject({ regime: 'crash, deep', feature_confidence: '0.5', ret: String(-1e-9) });
+    expect(back[0]).toMatchObject({
+      id: '2015-08-24:BRK.B',
+      modelVersion: 'm1',
+      bufferId: '7',
+      regime: 'crash, deep',
+      feature_confidence: '0.5',
+      ret: String(-1e-9),
+    });
     expect(Number(back[0]?.ret)).toBe(-1e-9);
     expect(back[1]?.regime).toBe('');
   });
@@ -62,20 +76,22 @@ describe('replay export lines', () => {
   it('JSON Lines writes named features as an object, positional ones as an array, and sample columns when sampled', () => {
     const named = [...exportLines(set(true), 'jsonl')].map((l) => JSON.parse(l));
     expect(named[0]).toEqual({
-      id: 7,
+      id: '2015-08-24:BRK.B',
+      modelVersion: 'm1',
+      bufferId: 7,
       symbol: 'BRK.B',
-      date: '2015-08-24',
+      timestamp: '2015-08-24T20:00:00.000Z',
       regime: 'crash, deep',
-      true_label: 1,
-      predicted_label: 0,
+      actualLabel: 1,
+      predictedLabel: 0,
       confidence: 0.93,
-      error_score: 0.93,
+      errorScore: 0.93,
       features: { confidence: 0.5, ret: -1e-9 },
     });
     const positional = [...exportLines(set(false, true), 'jsonl')].map((l) => JSON.parse(l));
     expect(positional[1]).toMatchObject({ regime: null, draw: 1, weight: 0.5, probability: 0.75, features: [0.25, 3] });
     expect([...exportLines(set(false, true), 'csv')][0]).toBe(
-      'id,symbol,date,regime,true_label,predicted_label,confidence,error_score,draw,weight,probability,f0,f1',
+      'id,modelVersion,bufferId,symbol,timestamp,regime,actualLabel,predictedLabel,confidence,errorScore,draw,weight,probability,f0,f1',
     );
   });
 });

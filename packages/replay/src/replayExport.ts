@@ -2,18 +2,25 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { type CommandContext, VigilError } from '@vigil/core';
 import type { StoredSample } from './bufferSql.js';
-import type { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
+import type { ErrorReplayBuffer, ModelChoice } from './ErrorReplayBuffer.js';
 
-/** One exported buffered error; `weight`/`probability` only in a prioritized sample (one row per draw). */
+/**
+ * One exported buffered error, in observe's vocabulary so it joins back to the caller's
+ * predictions by `id` and `modelVersion`; `bufferId` is the buffer's row id (what
+ * `replayPredictions` name). `draw`/`weight`/`probability` only in a prioritized sample (one
+ * row per draw).
+ */
 export interface ExportRow {
-  readonly id: number;
+  readonly id: string | null;
+  readonly modelVersion: string;
+  readonly bufferId: number;
   readonly symbol: string;
-  readonly date: string;
+  readonly timestamp: string;
   readonly regime: string | null;
-  readonly true_label: number;
-  readonly predicted_label: number;
+  readonly actualLabel: number;
+  readonly predictedLabel: number;
   readonly confidence: number;
-  readonly error_score: number;
+  readonly errorScore: number;
   readonly draw?: number;
   readonly weight?: number;
   readonly probability?: number;
@@ -21,6 +28,8 @@ export interface ExportRow {
 }
 
 export interface ExportSet {
+  /** The model the rows are of (null: the buffer is empty). */
+  readonly model: string | null;
   /** Feature names in the buffer's layout order (f0, f1, ... when the layout is positional). */
   readonly featureNames: readonly string[];
   /** Whether the buffer's features are named (JSON Lines then writes an object, else an array). */
@@ -29,52 +38,69 @@ export interface ExportSet {
   readonly sampled: boolean;
 }
 
-const FIXED = ['id', 'symbol', 'date', 'regime', 'true_label', 'predicted_label', 'confidence', 'error_score'] as const;
+const FIXED = [
+  'id',
+  'modelVersion',
+  'bufferId',
+  'symbol',
+  'timestamp',
+  'regime',
+  'actualLabel',
+  'predictedLabel',
+  'confidence',
+  'errorScore',
+] as const;
 const SAMPLE = ['draw', 'weight', 'probability'] as const;
 
 /**
- * The rows to export: every buffered error, worst first (not counted as a replay), or a
- * prioritized sample of n draws with importance-sampling weights (counted: replayed_count goes up).
+ * One model's rows to export (see `ModelChoice`: with several models buffered, one must be
+ * named): every buffered error of it, worst first (not counted as a replay), or a prioritized
+ * sample of n draws with importance-sampling weights (counted: replayed_count goes up).
  */
 export async function exportSet(
   buffer: ErrorReplayBuffer,
   sample: { n: number; seed?: number; alpha?: number; beta?: number } | undefined,
+  choice: ModelChoice = {},
 ): Promise<ExportSet> {
   const layout = buffer.featureLayout;
   const named = layout.names !== null;
-  const stored = await buffer.getBufferedSamples();
+  const model = buffer.modelFor(choice) ?? null;
+  const stored = model === null ? [] : await buffer.getBufferedSamples({ model });
   const dim = layout.dim ?? stored[0]?.features.length ?? 0;
   const featureNames = layout.names ? [...layout.names] : Array.from({ length: dim }, (_, i) => `f${i}`);
-  const score = new Map(buffer.ranking().map((r) => [r.id, r.score]));
+  const score = new Map(buffer.ranking(model ?? undefined).map((r) => [r.id, r.score]));
   const row = (s: StoredSample): ExportRow => ({
     id: s.id,
+    modelVersion: s.modelVersion,
+    bufferId: s.bufferId,
     symbol: s.symbol,
-    date: s.date,
+    timestamp: s.timestamp,
     regime: s.regime,
-    true_label: s.label,
-    predicted_label: s.predicted,
+    actualLabel: s.actualLabel,
+    predictedLabel: s.predictedLabel,
     confidence: s.confidence,
-    error_score: score.get(s.id) ?? s.confidence,
+    errorScore: score.get(s.bufferId) ?? s.confidence,
     features: s.features,
   });
-  if (!sample) return { featureNames, named, rows: stored.map(row), sampled: false };
+  if (!sample) return { model, featureNames, named, rows: stored.map(row), sampled: false };
   if (stored.length === 0)
     throw new VigilError('VIGIL_INVALID_INPUT', 'the replay buffer is empty: nothing to sample', {
       issues: [{ path: 'sample', message: 'the replay buffer is empty', value: sample.n }],
     });
-  const byId = new Map(stored.map((s) => [s.id, s]));
+  const byId = new Map(stored.map((s) => [s.bufferId, s]));
   const draw = await buffer.getReplaySamples(sample.n, {
+    model: model ?? undefined,
     ...(sample.seed !== undefined ? { seed: sample.seed } : {}),
     ...(sample.alpha !== undefined ? { alpha: sample.alpha } : {}),
     ...(sample.beta !== undefined ? { beta: sample.beta } : {}),
   });
-  const rows = draw.ids.map((id, i) => ({
+  const rows = draw.bufferIds.map((id, i) => ({
     ...row(byId.get(id) as StoredSample),
     draw: i,
     weight: draw.weights[i] as number,
     probability: draw.probabilities[i] as number,
   }));
-  return { featureNames, named, rows, sampled: true };
+  return { model, featureNames, named, rows, sampled: true };
 }
 
 const csvCell = (v: unknown): string => {

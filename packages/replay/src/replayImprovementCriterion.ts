@@ -9,8 +9,9 @@ export const REPLAY_IMPROVEMENT_CRITERION = 'replay.replay_improvement';
 /**
  * Extra `ValidationResults` fields this criterion reads, beside the core `predictions` and
  * `baselinePredictions` (the candidate and the live model on the same recent rows):
- * - `replayPredictions`: the candidate's predictions on buffered rows, `{ bufferId, predicted }[]`
- *   (ids from `getBufferedSamples()` and `getHeldOutSamples()`); only held-out rows are judged;
+ * - `replayPredictions`: the candidate's predictions on buffered rows, `{ bufferId, predictedLabel }[]`
+ *   (`bufferId` from an export, `getBufferedSamples()` or `getHeldOutSamples()`), all rows of one
+ *   model (the live model's errors); only held-out rows are judged;
  * - `replayBaselinePredictions`: the live model's predictions on the same rows (reported).
  * Each recent row may carry `timestamp` (ISO); when every row does, the recent-window test is
  * paired by trading day (the UTC date), as the rows of one day are not independent.
@@ -71,7 +72,9 @@ export function replayImprovementCriterion(buffer: ErrorReplayBuffer, o: ReplayC
           ? null
           : await buffer.evaluateReplay(v.replayPredictions, v.replayBaselinePredictions);
       const heldOut =
-        v.replayPredictions === undefined ? null : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length);
+        v.replayPredictions === undefined || replay === null
+          ? null
+          : await heldOutFixRate(buffer, v.replayPredictions, o.labels.length, replay.model);
       const pairs = recentWindowPairs(v.predictions, v.baselinePredictions);
       if (pairs instanceof VigilError) throw pairs;
       const recent = pairs ? replayImprovement(pairs) : null;

@@ -1,8 +1,12 @@
-import type { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
+import type { ErrorReplayBuffer, ModelChoice } from './ErrorReplayBuffer.js';
 import type { TopError } from './bufferSql.js';
 
-/** The buffer's statistics and its worst errors: `GET /api/replay` and `vigil replay stats` print the same document. */
+/** One model's buffer statistics and worst errors: `GET /api/replay` and `vigil replay stats` print the same document. */
 export interface ReplayReport {
+  /** The model the figures are for (null: nothing is buffered). */
+  readonly model: string | null;
+  /** Every model with buffered errors. */
+  readonly models: readonly string[];
   readonly stats: {
     readonly total: number;
     readonly maxSize: number;
@@ -20,9 +24,16 @@ export interface ReplayReport {
   readonly top: readonly TopError[];
 }
 
-export async function replayReport(buffer: ErrorReplayBuffer, top: number): Promise<ReplayReport> {
-  const s = await buffer.getErrorStats();
+export async function replayReport(
+  buffer: ErrorReplayBuffer,
+  top: number,
+  choice: ModelChoice = {},
+): Promise<ReplayReport> {
+  const s = await buffer.getErrorStats(choice);
+  const model = s.model ?? undefined;
   return {
+    model: s.model,
+    models: s.models,
     stats: {
       total: s.totalErrors,
       maxSize: s.maxSize,
@@ -34,6 +45,6 @@ export async function replayReport(buffer: ErrorReplayBuffer, top: number): Prom
       highConfidence: s.highConfidenceErrors,
       heldOutErrors: s.heldOutErrors,
     },
-    top: await buffer.topErrors(top),
+    top: model === undefined ? [] : await buffer.topErrors(top, { model }),
   };
 }

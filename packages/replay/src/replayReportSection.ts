@@ -3,91 +3,104 @@ import type { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { replayReport } from './replayReport.js';
 
 /**
- * The replay buffer's report section: its statistics now (the buffer is a rolling top-N, so
- * they are not split by date) and its worst errors whose date lies in [from, to).
+ * The replay buffer's report section, per model (each model keeps its own buffer): its
+ * statistics now (the buffer is a rolling top-N, so they are not split by date) and its worst
+ * errors whose date lies in [from, to). The query's model, else one section per buffered model.
  */
 export async function replayReportSections(buffer: ErrorReplayBuffer, q: ReportQuery): Promise<ReportSection[]> {
-  const r = await replayReport(buffer, 1000);
+  const models = q.model !== undefined ? [q.model] : buffer.models();
+  const one = models.length <= 1;
+  const sections = await Promise.all(
+    (models.length ? models : [undefined]).map((m) => modelSection(buffer, q, m, one)),
+  );
+  return sections;
+}
+
+async function modelSection(
+  buffer: ErrorReplayBuffer,
+  q: ReportQuery,
+  model: string | undefined,
+  one: boolean,
+): Promise<ReportSection> {
+  const r = await replayReport(buffer, 1000, { model });
   const s = r.stats;
-  const top = r.top.filter((e) => inReportRange(q, e.date)).slice(0, 20);
+  const top = r.top.filter((e) => inReportRange(q, e.timestamp)).slice(0, 20);
   const fill = s.maxSize ? s.total / s.maxSize : null;
-  return [
-    {
-      id: 'replay',
-      title: 'Error replay buffer',
-      status: 'info',
-      summary: `${s.total} of ${s.maxSize} buffered errors; ${s.replayed} replayed at least once (${s.totalReplays} draws); ${s.heldOutErrors} held out of training exports to judge candidates on.${
-        q.model !== undefined ? ' The statistics cover the whole buffer, every model version.' : ''
-      }`,
-      blocks: [
-        {
-          kind: 'figures',
-          title: 'The buffer now',
-          items: [
-            { label: 'buffered errors', value: s.total, unit: 'count' },
-            { label: 'capacity used', value: fill, unit: 'share' },
-            { label: 'replayed', value: s.replayed, unit: 'count' },
-            { label: 'draws', value: s.totalReplays, unit: 'count' },
-            {
-              label: 'high-confidence errors',
-              value: s.highConfidence,
-              unit: 'count',
-              detail: 'wrong with confidence above the configured level',
-            },
-            { label: 'mean confidence', value: s.avgConfidence, unit: 'number' },
-            { label: 'held out', value: s.heldOutErrors, unit: 'count' },
-          ],
-        },
-        {
-          kind: 'chart',
-          title: 'Buffered errors by regime',
-          x: { label: 'regime', type: 'category' },
-          y: { label: 'errors' },
-          series: [
-            {
-              name: 'errors',
-              mark: 'bar',
-              points: Object.entries(s.byRegime)
-                .sort((a, b) => b[1] - a[1])
-                .map(([regime, n]) => ({ x: regime, y: n })),
-            },
-          ],
-        },
-        {
-          kind: 'table',
-          title: 'Buffered errors by true label',
-          columns: [
-            { key: 'label', label: 'true label' },
-            { key: 'errors', label: 'errors', unit: 'count' },
-          ],
-          rows: Object.entries(s.byLabel).map(([label, errors]) => ({ label, errors })),
-        },
-        {
-          kind: 'table',
-          title: 'Worst errors in range',
-          columns: [
-            { key: 'date', label: 'date' },
-            { key: 'symbol', label: 'symbol' },
-            { key: 'regime', label: 'regime' },
-            { key: 'predicted', label: 'predicted' },
-            { key: 'actual', label: 'actual' },
-            { key: 'confidence', label: 'confidence', unit: 'number' },
-            { key: 'score', label: 'error score', unit: 'number' },
-            { key: 'replayed', label: 'replayed', unit: 'count' },
-          ],
-          rows: top.map((e) => ({
-            date: e.date,
-            symbol: e.symbol,
-            regime: e.regime,
-            predicted: e.predictedLabel,
-            actual: e.trueLabel,
-            confidence: e.confidence,
-            score: e.errorScore,
-            replayed: e.replayedCount,
-          })),
-          note: 'Among the 1,000 worst buffered errors, the 20 worst dated in the report range.',
-        },
-      ],
-    },
-  ];
+  return {
+    id: one ? 'replay' : `replay-${model}`,
+    title: one ? 'Error replay buffer' : `Error replay buffer: ${model}`,
+    status: 'info',
+    summary: `${model === undefined ? '' : `Model ${model}: `}${s.total} of ${s.maxSize} buffered errors; ${s.replayed} replayed at least once (${s.totalReplays} draws); ${s.heldOutErrors} held out of training exports to judge candidates on.`,
+    blocks: [
+      {
+        kind: 'figures',
+        title: 'The buffer now',
+        items: [
+          { label: 'buffered errors', value: s.total, unit: 'count' },
+          { label: 'capacity used', value: fill, unit: 'share' },
+          { label: 'replayed', value: s.replayed, unit: 'count' },
+          { label: 'draws', value: s.totalReplays, unit: 'count' },
+          {
+            label: 'high-confidence errors',
+            value: s.highConfidence,
+            unit: 'count',
+            detail: 'wrong with confidence above the configured level',
+          },
+          { label: 'mean confidence', value: s.avgConfidence, unit: 'number' },
+          { label: 'held out', value: s.heldOutErrors, unit: 'count' },
+        ],
+      },
+      {
+        kind: 'chart',
+        title: 'Buffered errors by regime',
+        x: { label: 'regime', type: 'category' },
+        y: { label: 'errors' },
+        series: [
+          {
+            name: 'errors',
+            mark: 'bar',
+            points: Object.entries(s.byRegime)
+              .sort((a, b) => b[1] - a[1])
+              .map(([regime, n]) => ({ x: regime, y: n })),
+          },
+        ],
+      },
+      {
+        kind: 'table',
+        title: 'Buffered errors by true label',
+        columns: [
+          { key: 'label', label: 'true label' },
+          { key: 'errors', label: 'errors', unit: 'count' },
+        ],
+        rows: Object.entries(s.byLabel).map(([label, errors]) => ({ label, errors })),
+      },
+      {
+        kind: 'table',
+        title: 'Worst errors in range',
+        columns: [
+          { key: 'timestamp', label: 'timestamp' },
+          { key: 'id', label: 'prediction id' },
+          { key: 'symbol', label: 'symbol' },
+          { key: 'regime', label: 'regime' },
+          { key: 'predictedLabel', label: 'predictedLabel' },
+          { key: 'actualLabel', label: 'actualLabel' },
+          { key: 'confidence', label: 'confidence', unit: 'number' },
+          { key: 'score', label: 'error score', unit: 'number' },
+          { key: 'replayed', label: 'replayed', unit: 'count' },
+        ],
+        rows: top.map((e) => ({
+          timestamp: e.timestamp,
+          id: e.id,
+          symbol: e.symbol,
+          regime: e.regime,
+          predictedLabel: e.predictedLabel,
+          actualLabel: e.actualLabel,
+          confidence: e.confidence,
+          score: e.errorScore,
+          replayed: e.replayedCount,
+        })),
+        note: 'Among the 1,000 worst buffered errors, the 20 worst dated in the report range.',
+      },
+    ],
+  };
 }

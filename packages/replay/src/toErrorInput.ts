@@ -1,13 +1,15 @@
 import type { ResolvedPrediction } from '@vigil/core';
 import type { ErrorInput } from './validateErrors.js';
 
-/** A resolved prediction as the buffer takes it: the outcome is the label, the features as logged. */
+/** A resolved prediction as the buffer takes it: the same fields, the features as logged. */
 export const toErrorInput = (r: ResolvedPrediction): ErrorInput => ({
+  id: r.id,
+  modelVersion: r.modelVersion,
   features: r.features,
-  label: r.actualLabel,
-  prediction: r.predictedLabel,
+  actualLabel: r.actualLabel,
+  predictedLabel: r.predictedLabel,
   confidence: r.confidence,
   symbol: r.symbol,
-  date: r.timestamp,
+  timestamp: r.timestamp,
   regime: r.regime,
 });

@@ -1,31 +1,47 @@
-import { type Issue, UNSTORABLE_TEXT, describeValue, throwIfIssues } from '@vigil/core';
+import {
+  type Issue,
+  UNKNOWN_MODEL,
+  UNSTORABLE_TEXT,
+  describeValue,
+  renamedFieldIssues,
+  throwIfIssues,
+} from '@vigil/core';
 import type { FeatureInput, FeatureLayout } from './FeatureLayout.js';
 
-/** One prediction offered to the buffer (the spec's `add_error` arguments). */
+/**
+ * One prediction offered to the buffer (the spec's `add_error` arguments), in observe's
+ * vocabulary; the old names (`label`, `prediction`, `date`) are refused, naming the new ones.
+ */
 export interface ErrorInput {
+  /** The caller's prediction id, carried into exports so a row joins back; optional for direct use. */
+  readonly id?: string | undefined;
+  /** The model that made the prediction: each model keeps its own N worst. Default 'unknown'. */
+  readonly modelVersion?: string | undefined;
   readonly features: FeatureInput;
   /** The true label. */
-  readonly label: number;
+  readonly actualLabel: number;
   /** The label the model predicted. */
-  readonly prediction: number;
-  /** The model's probability for `prediction`, in [0, 1]. */
+  readonly predictedLabel: number;
+  /** The model's probability for `predictedLabel`, in [0, 1]. */
   readonly confidence: number;
   readonly symbol: string;
-  /** The day the prediction was for: `YYYY-MM-DD`, an ISO time, or a Date (stored as its UTC date). */
-  readonly date: string | Date;
+  /** When the prediction was for: `YYYY-MM-DD`, an ISO time, or a Date (stored as an ISO time in the `date` column). */
+  readonly timestamp: string | Date;
   readonly regime?: string | null;
 }
 
-/** A checked input: features as a vector, the date as `YYYY-MM-DD`, the error score computed. */
+/** A checked input: features as a vector, the timestamp as ISO-8601 UTC, the error score computed. */
 export interface NormalizedError {
+  readonly id: string | null;
+  readonly modelVersion: string;
   readonly features: number[];
-  readonly label: number;
-  readonly prediction: number;
+  readonly actualLabel: number;
+  readonly predictedLabel: number;
   readonly confidence: number;
   /** The spec's `confidence * (1 if wrong else 0)`. */
   readonly score: number;
   readonly symbol: string;
-  readonly date: string;
+  readonly timestamp: string;
   /** Whole days since 1970-01-01 UTC. */
   readonly day: number;
   readonly regime: string | null;
@@ -37,23 +53,22 @@ export interface ErrorRules {
 
 const DAY_MS = 86_400_000;
 
-function toDay(v: unknown): { date: string; day: number } | undefined {
+function toDay(v: unknown): { timestamp: string; day: number } | undefined {
   let t: number;
   if (v instanceof Date) t = v.getTime();
   else if (typeof v === 'string' && v.length >= 10 && v.length <= 40)
     t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
   else return undefined;
   if (!Number.isFinite(t)) return undefined;
-  const day = Math.floor(t / DAY_MS);
-  return { date: new Date(day * DAY_MS).toISOString().slice(0, 10), day };
+  return { timestamp: new Date(t).toISOString(), day: Math.floor(t / DAY_MS) };
 }
 
-const text = (issues: Issue[], path: string, v: unknown, optional: boolean): void => {
+const text = (issues: Issue[], path: string, v: unknown, optional: boolean, max = 100): void => {
   if (optional && (v === undefined || v === null)) return;
-  if (typeof v !== 'string' || v.trim().length === 0 || v.length > 100) {
+  if (typeof v !== 'string' || v.trim().length === 0 || v.length > max) {
     issues.push({
       path,
-      message: `must be a non-empty string of at most 100 characters, got ${describeValue(v)}`,
+      message: `must be a non-empty string of at most ${max} characters, got ${describeValue(v)}`,
       value: v,
     });
   } else if (UNSTORABLE_TEXT.test(v))
@@ -85,7 +100,10 @@ export function validateErrors(
     }
     const o = raw as Record<string, unknown>;
     const before = issues.length;
-    for (const k of ['label', 'prediction'] as const) {
+    issues.push(...renamedFieldIssues(at, o, ['id', 'modelVersion', 'actualLabel', 'predictedLabel', 'timestamp']));
+    text(issues, `${at}.id`, o.id, true, 200);
+    text(issues, `${at}.modelVersion`, o.modelVersion, true);
+    for (const k of ['actualLabel', 'predictedLabel'] as const) {
       const v = o[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || !rules.labels.includes(v)) {
         issues.push({
@@ -104,27 +122,29 @@ export function validateErrors(
       });
     text(issues, `${at}.symbol`, o.symbol, false);
     text(issues, `${at}.regime`, o.regime, true);
-    const d = toDay(o.date);
+    const d = toDay(o.timestamp);
     if (!d)
       issues.push({
-        path: `${at}.date`,
-        message: `must be a YYYY-MM-DD or ISO-8601 date, got ${describeValue(o.date)}`,
-        value: o.date,
+        path: `${at}.timestamp`,
+        message: `must be a YYYY-MM-DD or ISO-8601 date, got ${describeValue(o.timestamp)}`,
+        value: o.timestamp,
       });
     const vec = current.vectorize(issues, `${at}.features`, o.features);
     if (issues.length > before || !vec || !d) return;
     current = vec.layout;
-    const label = o.label as number;
-    const prediction = o.prediction as number;
+    const actualLabel = o.actualLabel as number;
+    const predictedLabel = o.predictedLabel as number;
     const confidence = c as number;
     errors.push({
+      id: (o.id as string | undefined) ?? null,
+      modelVersion: (o.modelVersion as string | undefined) ?? UNKNOWN_MODEL,
       features: [...vec.vector],
-      label,
-      prediction,
+      actualLabel,
+      predictedLabel,
       confidence,
-      score: label === prediction ? 0 : confidence,
+      score: actualLabel === predictedLabel ? 0 : confidence,
       symbol: o.symbol as string,
-      date: d.date,
+      timestamp: d.timestamp,
       day: d.day,
       regime: (o.regime as string | null | undefined) ?? null,
     });

@@ -9,11 +9,11 @@ import { bufferOf, randomErrors, startReplayHost, tableRows } from './helpers.js
 
 const err = (o: Partial<ErrorInput> = {}): ErrorInput => ({
   features: [0.1, 0.2, 0.3],
-  label: 0,
-  prediction: 1,
+  actualLabel: 0,
+  predictedLabel: 1,
   confidence: 0.9,
   symbol: 'AAPL',
-  date: '2020-03-02',
+  timestamp: '2020-03-02',
   regime: 'normal',
   ...o,
 });
@@ -42,9 +42,9 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
       err({ features: [1, 2] }),
       err({ features: [1, Number.NaN, 3] }),
       err({ confidence: 1.5 }),
-      err({ label: 7 }),
-      err({ prediction: 0.5 }),
-      err({ date: 'yesterday' }),
+      err({ actualLabel: 7 }),
+      err({ predictedLabel: 0.5 }),
+      err({ timestamp: 'yesterday' }),
       err({ symbol: '' }),
     ];
     const e = await buffer.addErrors(bad).catch((x) => x);
@@ -53,14 +53,14 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
       'errors[1].features',
       'errors[2].features[1]',
       'errors[3].confidence',
-      'errors[4].label',
-      'errors[5].prediction',
-      'errors[6].date',
+      'errors[4].actualLabel',
+      'errors[5].predictedLabel',
+      'errors[6].timestamp',
       'errors[7].symbol',
     ]);
     expect(e.message).toContain("errors[1].features: must have 3 features (the buffer's feature length), got 2");
     expect(e.message).toContain('errors[2].features[1]: must be a finite number, got NaN');
-    expect(e.message).toContain('errors[4].label: must be one of the configured labels [0, 1], got 7');
+    expect(e.message).toContain('errors[4].actualLabel: must be one of the configured labels [0, 1], got 7');
     expect(await tableRows(host)).toEqual(before);
     expect(buffer.size).toBe(1);
   });
@@ -108,7 +108,7 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     const buffer = bufferOf(host);
     const r = await buffer.addErrors([
       err({ symbol: 'A', confidence: 0.6 }),
-      err({ symbol: 'B', prediction: 0, confidence: 0.99 }),
+      err({ symbol: 'B', predictedLabel: 0, confidence: 0.99 }),
       err({ symbol: 'C', confidence: 0.7 }),
       err({ symbol: 'D', confidence: 0.95 }),
       err({ symbol: 'E', confidence: 0.5 }),
@@ -124,7 +124,7 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
       'below-top-n',
     ]);
     const rows = await tableRows(host);
-    expect(rows.map((x) => [x.symbol, x.score, x.confidence, x.label, x.predicted])).toEqual([
+    expect(rows.map((x) => [x.symbol, x.score, x.confidence, x.actualLabel, x.predictedLabel])).toEqual([
       ['D', 0.95, 0.95, 0, 1],
       ['C', 0.7, 0.7, 0, 1],
     ]);
@@ -137,13 +137,13 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     host = await startReplayHost(database, { symbolWindowDays: 5, regimeQuotas: { crash: 2 } });
     const buffer = bufferOf(host);
     await buffer.addErrors([
-      err({ symbol: 'XOM', date: '2020-03-02', confidence: 0.7 }),
-      err({ symbol: 'XOM', date: '2020-03-03', confidence: 0.9 }),
-      err({ symbol: 'XOM', date: '2020-03-04', confidence: 0.8 }),
-      err({ symbol: 'XOM', date: '2020-03-09', confidence: 0.6 }),
-      err({ symbol: 'JPM', date: '2020-03-03', confidence: 0.65 }),
+      err({ symbol: 'XOM', timestamp: '2020-03-02', confidence: 0.7 }),
+      err({ symbol: 'XOM', timestamp: '2020-03-03', confidence: 0.9 }),
+      err({ symbol: 'XOM', timestamp: '2020-03-04', confidence: 0.8 }),
+      err({ symbol: 'XOM', timestamp: '2020-03-09', confidence: 0.6 }),
+      err({ symbol: 'JPM', timestamp: '2020-03-03', confidence: 0.65 }),
     ]);
-    expect((await tableRows(host)).map((r) => [r.symbol, r.date, r.score])).toEqual([
+    expect((await tableRows(host)).map((r) => [r.symbol, r.timestamp.slice(0, 10), r.score])).toEqual([
       ['XOM', '2020-03-03', 0.9],
       ['JPM', '2020-03-03', 0.65],
       ['XOM', '2020-03-09', 0.6],
@@ -177,11 +177,13 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(rows.map((r) => r.score)).toEqual(bySymbolScore.map((r) => r.confidence));
     const first = bySymbolScore[0] as PredictionRecord;
     expect(rows[0]).toMatchObject({
+      predictionId: first.id,
+      model: first.modelVersion,
       symbol: first.symbol,
-      date: first.timestamp.slice(0, 10),
+      timestamp: first.timestamp,
       regime: first.regime,
-      label: 1 - first.predictedLabel,
-      predicted: first.predictedLabel,
+      actualLabel: 1 - first.predictedLabel,
+      predictedLabel: first.predictedLabel,
       features: ['f0', 'f1', 'f2', 'f3'].map((k) => first.features[k]),
     });
     expect(bufferOf(host).featureLayout.names).toEqual(['f0', 'f1', 'f2', 'f3']);
@@ -242,14 +244,14 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     await buffer.addErrors(randomErrors(2_000, 3).map((e) => ({ ...e, features: [1, 2] })));
     const a = await buffer.getReplaySamples(300, { seed: 7 });
     const b = await buffer.getReplaySamples(300, { seed: 7 });
-    expect(b.ids).toEqual(a.ids);
+    expect(b.bufferIds).toEqual(a.bufferIds);
     expect(a.features).toHaveLength(300);
     expect(a.labels).toHaveLength(300);
     expect(Math.max(...a.weights)).toBeLessThanOrEqual(1);
     const rows = await tableRows(host);
     expect(rows.reduce((s, r) => s + r.replayed, 0)).toBe(600);
     const drawn = new Map<number, number>();
-    for (const id of [...a.ids, ...b.ids]) drawn.set(id, (drawn.get(id) ?? 0) + 1);
+    for (const id of [...a.bufferIds, ...b.bufferIds]) drawn.set(id, (drawn.get(id) ?? 0) + 1);
     for (const r of rows) expect(r.replayed).toBe(drawn.get(r.id) ?? 0);
     const stats = await buffer.getErrorStats();
     expect(stats.totalErrors).toBe(500);
@@ -259,8 +261,8 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     expect(stats.avgConfidence).toBeCloseTo(rows.reduce((s, r) => s + r.confidence, 0) / 500, 10);
     expect(Object.values(stats.byRegime).reduce((s, n) => s + n, 0)).toBe(500);
     expect(stats.byLabel).toEqual({
-      '0': rows.filter((r) => r.label === 0).length,
-      '1': rows.filter((r) => r.label === 1).length,
+      '0': rows.filter((r) => r.actualLabel === 0).length,
+      '1': rows.filter((r) => r.actualLabel === 1).length,
     });
   });
 
@@ -290,7 +292,7 @@ describe.each(testDatabases())('error replay buffer on %s', (database) => {
     const buffer = bufferOf(host);
     const fold = randomErrors(1_000, 8);
     const r = await buffer.recordValidationFold(fold);
-    const wrong = fold.filter((e) => e.label !== e.prediction && e.confidence > 0);
+    const wrong = fold.filter((e) => e.actualLabel !== e.predictedLabel && e.confidence > 0);
     expect(r.foldErrors).toBe(wrong.length);
     expect(r.offered).toBe(100);
     expect(r.stored).toBe(100);

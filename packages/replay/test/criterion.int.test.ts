@@ -37,11 +37,11 @@ const liveErrors = (n: number, seed: number): ErrorInput[] =>
     .slice(0, n)
     .map((x, i) => ({
       features: x,
-      label: truth(x),
-      prediction: live(x),
+      actualLabel: truth(x),
+      predictedLabel: live(x),
       confidence: 0.5 + Math.abs((x[0] as number) - 0.5),
       symbol: `S${i}`,
-      date: '2024-01-02',
+      timestamp: '2024-01-02',
     }));
 
 type Model = (x: readonly number[], i: number) => number;
@@ -60,11 +60,11 @@ const recentWindow = (
   model: Model,
   xs: readonly number[][],
 ): { predictions: ValidationPrediction[]; baselinePredictions: ValidationPrediction[] } => {
-  const row = (x: readonly number[], predicted: number): ValidationPrediction => ({
+  const row = (x: readonly number[], predictedLabel: number): ValidationPrediction => ({
     symbol: 'AAPL',
     regime: 'normal',
-    predicted,
-    actual: truth(x),
+    predictedLabel,
+    actualLabel: truth(x),
     confidence: 0.6,
   });
   return { predictions: xs.map((x, i) => row(x, model(x, i))), baselinePredictions: xs.map((x) => row(x, live(x))) };
@@ -75,11 +75,11 @@ const crafted = (n: number, b: number, c: number) => {
   const predictions: ValidationPrediction[] = [];
   const baselinePredictions: ValidationPrediction[] = [];
   for (let i = 0; i < n; i++) {
-    const actual = i % 2;
-    const cand = i < b ? actual : i < b + c ? 1 - actual : actual;
-    const liv = i < b ? 1 - actual : actual;
-    predictions.push({ symbol: 'XOM', regime: 'normal', predicted: cand, actual, confidence: 0.7 });
-    baselinePredictions.push({ symbol: 'XOM', regime: 'normal', predicted: liv, actual, confidence: 0.7 });
+    const actualLabel = i % 2;
+    const cand = i < b ? actualLabel : i < b + c ? 1 - actualLabel : actualLabel;
+    const liv = i < b ? 1 - actualLabel : actualLabel;
+    predictions.push({ symbol: 'XOM', regime: 'normal', predictedLabel: cand, actualLabel, confidence: 0.7 });
+    baselinePredictions.push({ symbol: 'XOM', regime: 'normal', predictedLabel: liv, actualLabel, confidence: 0.7 });
   }
   return { predictions, baselinePredictions };
 };
@@ -97,15 +97,17 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     expect(train.length + held.length).toBe(500);
     expect(held.length).toBeGreaterThan(70);
     expect(held.length).toBeLessThan(130);
-    const heldIds = new Set(held.map((s) => s.id));
-    expect(train.some((s) => heldIds.has(s.id))).toBe(false);
+    const heldIds = new Set(held.map((s) => s.bufferId));
+    expect(train.some((s) => heldIds.has(s.bufferId))).toBe(false);
     const drawn = await buffer.getReplaySamples(2000, { seed: 3 });
-    expect(drawn.ids.some((id) => heldIds.has(id))).toBe(false);
+    expect(drawn.bufferIds.some((id) => heldIds.has(id))).toBe(false);
     const mix = await buffer.buildTrainingMix({ features: points(400, 5), labels: Array(400).fill(0) }, { seed: 4 });
     const heldFeatures = new Set(held.map((s) => s.features.join(',')));
     expect(mix.features.some((f) => heldFeatures.has(f.join(',')))).toBe(false);
     // the split is a function of the row id and the seed alone, so a restart or a second process agrees
-    expect(held.every((s) => buffer.isHeldOut(s.id)) && train.every((s) => !buffer.isHeldOut(s.id))).toBe(true);
+    expect(held.every((s) => buffer.isHeldOut(s.bufferId)) && train.every((s) => !buffer.isHeldOut(s.bufferId))).toBe(
+      true,
+    );
   });
 
   it.each(['report', 'require'] as const)(
@@ -122,8 +124,8 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
         { status: string; value: number | null | undefined; details: unknown }
       >;
       for (const [name, model] of Object.entries(candidates)) {
-        const replayPredictions = all.map((s, i) => ({ bufferId: s.id, predicted: model(s.features, i) }));
-        const replayBaselinePredictions = all.map((s) => ({ bufferId: s.id, predicted: live(s.features) }));
+        const replayPredictions = all.map((s, i) => ({ bufferId: s.bufferId, predictedLabel: model(s.features, i) }));
+        const replayBaselinePredictions = all.map((s) => ({ bufferId: s.bufferId, predictedLabel: live(s.features) }));
         const r = await c.evaluate(
           ctx(host, { ...recentWindow(model, recent), replayPredictions, replayBaselinePredictions }),
         );
@@ -217,7 +219,8 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     const held = await buffer.getHeldOutSamples();
     expect(held.length).toBeGreaterThanOrEqual(60);
     // the recent rows alone would pass (b = 10, c = 2); fix k of the held-out rows
-    const withFixed = (k: number) => held.map((s, i) => ({ bufferId: s.id, predicted: i < k ? s.label : 1 - s.label }));
+    const withFixed = (k: number) =>
+      held.map((s, i) => ({ bufferId: s.bufferId, predictedLabel: i < k ? s.actualLabel : 1 - s.actualLabel }));
     const n = held.length;
     // smallest k with P(Bin(n, 1/2) >= k) < 0.05, found by the criterion's own figure at k and k - 1
     const pAt = async (k: number) => {
@@ -247,7 +250,7 @@ describe.each(testDatabases())('replay.replay_improvement, out of sample, on %s'
     const r = await criterionOf(host).evaluate(
       ctx(host, {
         ...crafted(100, 10, 2),
-        replayPredictions: held.map((s) => ({ bufferId: s.id, predicted: 1 - s.label })),
+        replayPredictions: held.map((s) => ({ bufferId: s.bufferId, predictedLabel: 1 - s.actualLabel })),
       }),
     );
     expect(r.status).toBe('pass');

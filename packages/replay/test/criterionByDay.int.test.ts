@@ -27,12 +27,16 @@ function byDays(days: readonly Day[], stamped = true) {
   days.forEach((v, d) => {
     const timestamp = new Date(Date.UTC(2024, 0, 2 + d, 21)).toISOString();
     for (let s = 0; s < 5; s++) {
-      const actual = (d + s) % 2;
+      const actualLabel = (d + s) % 2;
       const candRight = v === 'candidate' || s !== 0;
       const liveRight = v === 'live' || s !== (v === 'tie' ? 1 : 0);
-      const row = { symbol: `S${s}`, regime: 'normal', actual, confidence: 0.7 };
-      predictions.push({ ...row, predicted: candRight ? actual : 1 - actual, ...(stamped ? { timestamp } : {}) });
-      baselinePredictions.push({ ...row, predicted: liveRight ? actual : 1 - actual });
+      const row = { symbol: `S${s}`, regime: 'normal', actualLabel, confidence: 0.7 };
+      predictions.push({
+        ...row,
+        predictedLabel: candRight ? actualLabel : 1 - actualLabel,
+        ...(stamped ? { timestamp } : {}),
+      });
+      baselinePredictions.push({ ...row, predictedLabel: liveRight ? actualLabel : 1 - actualLabel });
     }
   });
   return { predictions, baselinePredictions };
@@ -88,10 +92,10 @@ describe.each(testDatabases())('replay.replay_improvement paired by trading day,
     const baselinePredictions: ValidationPrediction[] = [];
     const push = (d: number, s: number, cand: boolean, live: boolean) => {
       const timestamp = new Date(Date.UTC(2024, 0, 2 + d, 21)).toISOString();
-      const actual = s % 2;
-      const row = { symbol: `S${s}`, regime: 'normal', actual, confidence: 0.7 };
-      predictions.push({ ...row, predicted: cand ? actual : 1 - actual, timestamp });
-      baselinePredictions.push({ ...row, predicted: live ? actual : 1 - actual });
+      const actualLabel = s % 2;
+      const row = { symbol: `S${s}`, regime: 'normal', actualLabel, confidence: 0.7 };
+      predictions.push({ ...row, predictedLabel: cand ? actualLabel : 1 - actualLabel, timestamp });
+      baselinePredictions.push({ ...row, predictedLabel: live ? actualLabel : 1 - actualLabel });
     };
     for (let d = 0; d < 3; d++) for (let s = 0; s < 20; s++) push(d, s, true, s >= 8);
     for (let d = 3; d < 13; d++) for (let s = 0; s < 5; s++) push(d, s, s !== 0, true);

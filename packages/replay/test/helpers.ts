@@ -21,30 +21,34 @@ export const tableRows = async (
   {
     id: number;
     symbol: string;
-    date: string;
+    timestamp: string;
     regime: string | null;
     score: number;
     replayed: number;
     features: number[];
-    label: number;
-    predicted: number;
+    actualLabel: number;
+    predictedLabel: number;
     confidence: number;
+    predictionId: string | null;
+    model: string;
   }[]
 > =>
   (
     (await h.dataSource.query(
-      'SELECT id, symbol, date, regime, error_score, replayed_count, features_json, true_label, predicted_label, confidence FROM error_replay_buffer ORDER BY error_score DESC, id ASC',
+      'SELECT id, prediction_id, model_version, symbol, date, regime, error_score, replayed_count, features_json, true_label, predicted_label, confidence FROM error_replay_buffer ORDER BY error_score DESC, id ASC',
     )) as Record<string, unknown>[]
   ).map((r) => ({
     id: Number(r.id),
+    predictionId: r.prediction_id === null ? null : String(r.prediction_id),
+    model: String(r.model_version),
     symbol: String(r.symbol),
-    date: String(r.date),
+    timestamp: String(r.date),
     regime: (r.regime as string | null) ?? null,
     score: Number(r.error_score),
     replayed: Number(r.replayed_count),
     features: JSON.parse(String(r.features_json)),
-    label: Number(r.true_label),
-    predicted: Number(r.predicted_label),
+    actualLabel: Number(r.true_label),
+    predictedLabel: Number(r.predicted_label),
     confidence: Number(r.confidence),
   }));
 
@@ -57,11 +61,11 @@ export function randomErrors(n: number, seed: number, start = 0): ErrorInput[] {
     const label = rand() < 0.5 ? 0 : 1;
     return {
       features: [rand(), rand() * 2 - 1],
-      label,
-      prediction: rand() < 0.2 ? label : 1 - label,
+      actualLabel: label,
+      predictedLabel: rand() < 0.2 ? label : 1 - label,
       confidence: Math.round(rand() * 100) / 100,
       symbol: `S${i}`,
-      date: '2020-01-02',
+      timestamp: '2020-01-02',
       regime: regimes[i % 3] as string,
     };
   });

@@ -6,7 +6,7 @@ import { bufferOf, randomErrors, startReplayHost, tableRows } from './helpers.js
 /** The brute force: every error with score > 0, sorted by score desc then arrival, first n. */
 function bruteTop(all: readonly ErrorInput[], n: number): string[] {
   return all
-    .map((e, i) => ({ e, i, s: e.label === e.prediction ? 0 : e.confidence }))
+    .map((e, i) => ({ e, i, s: e.actualLabel === e.predictedLabel ? 0 : e.confidence }))
     .filter((x) => x.s > 0)
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .slice(0, n)
@@ -72,7 +72,7 @@ describe.each(testDatabases())('top-N exactness on %s', (database) => {
       expect((await tableRows(host)).map((r) => r.id)).not.toContain(newest);
       await host.stop();
       host = await startReplayHost(db, { maxSize: 120, symbolWindowDays: 0 });
-      await bufferOf(host).addError({ ...all[0]!, symbol: 'NEW', label: 1, prediction: 0, confidence: 1 });
+      await bufferOf(host).addError({ ...all[0]!, symbol: 'NEW', actualLabel: 1, predictedLabel: 0, confidence: 1 });
       const fresh = (await tableRows(host)).find((r) => r.symbol === 'NEW');
       // ids never go backwards, even when the newest row was trimmed away before the restart
       expect(fresh?.id).toBeGreaterThan(newest);

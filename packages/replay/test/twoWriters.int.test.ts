@@ -26,13 +26,13 @@ describe.each(testDatabases())('two buffer writers on one %s database', (databas
       expect(rows).toHaveLength(40);
       // The table holds exactly the 40 highest scores of everything offered.
       const scores = all
-        .filter((e) => e.prediction !== e.label)
+        .filter((e) => e.predictedLabel !== e.actualLabel)
         .map((e) => e.confidence)
         .sort((x, y) => y - x);
       expect(rows.map((r) => r.score)).toEqual(scores.slice(0, 40));
       // Each writer's index follows the other's writes at its next write.
       await bufferOf(a).addErrors(
-        randomErrors(1, 99, 1000).map((e) => ({ ...e, prediction: 1 - e.label, confidence: 1 })),
+        randomErrors(1, 99, 1000).map((e) => ({ ...e, predictedLabel: 1 - e.actualLabel, confidence: 1 })),
       );
       expect(
         bufferOf(a)

@@ -3,7 +3,7 @@
 // sector, confidence and the top bar's dates, with a CSV of the filtered rows and the full export.
 import { getJson } from '../../js/api.js';
 import { emptyState, h, panel, stat, table } from '../../js/dom.js';
-import { inRange } from '../../js/filters.js';
+import { inRange, pickModel } from '../../js/filters.js';
 import { count, dateTime, num, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
@@ -17,9 +17,7 @@ export const CONFIDENCE_FLOORS = [0, 0.6, 0.7, 0.8, 0.9];
 const picked = { symbol: '', sector: '', minConfidence: 0 };
 
 export async function renderReplay(root, ctx) {
-  const { models, latest } = (await getJson('api/replay/models')) ?? { models: [], latest: null };
-  ctx.reportModels(models);
-  const model = ctx.filters.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
+  const model = await pickModel(ctx, 'replay');
   const mq = model ? `model=${encodeURIComponent(model)}` : '';
   const [data, exp, sectorOf] = await Promise.all([
     getJson(`api/replay?top=${REPLAY_TOP}${mq ? `&${mq}` : ''}`),

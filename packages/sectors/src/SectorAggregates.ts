@@ -7,8 +7,9 @@ export interface Counts {
   correct: number;
 }
 
-/** One row of `SELECT sector, symbol, regime, COUNT(*), ... GROUP BY sector, symbol, regime`. */
+/** One row of `SELECT model_version, sector, symbol, regime, COUNT(*), ... GROUP BY model_version, sector, symbol, regime`. */
 export interface AggregateRow {
+  readonly model: string;
   readonly sector: string;
   readonly symbol: string;
   readonly regime: string;

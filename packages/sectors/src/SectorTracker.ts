@@ -1,4 +1,13 @@
-import type { Clock, PredictionRecord, RecordRules, Transactor, TxContext, ValidationPrediction } from '@vigil/core';
+import {
+  type Clock,
+  type PredictionRecord,
+  type RecordRules,
+  type Transactor,
+  type TxContext,
+  UNKNOWN_MODEL,
+  type ValidationPrediction,
+  chooseModel,
+} from '@vigil/core';
 import { type CandidateBreakdown, evaluateCandidate } from './evaluateCandidate.js';
 import {
   type SectorPerformance,
@@ -27,12 +36,25 @@ export interface SectorTrackerOptions {
 }
 
 /**
- * The spec's SectorTracker over `sector_performance`. Writes go through the transactor (or the
- * host's hook transaction); the in-memory aggregates follow only after commit, so they always
- * equal a GROUP BY over the table. Reads come from the aggregates and never scan the table.
+ * Which model's figures a read is for. Without `model`, the only model tracked; with several
+ * tracked, a VIGIL_INVALID_INPUT listing them (figures of two models are never pooled).
+ * `field` names the parameter in that error (`querystring.model`, `--model`).
+ */
+export interface ModelChoice {
+  readonly model?: string | undefined;
+  readonly field?: string;
+}
+
+const EMPTY = new SectorAggregates();
+
+/**
+ * The spec's SectorTracker over `sector_performance`, per model (`model_version`). Writes go
+ * through the transactor (or the host's hook transaction); the in-memory aggregates, one set per
+ * model, follow only after commit, so they always equal a GROUP BY over the table. Reads come
+ * from the aggregates and never scan the table; each read is for one model (see `ModelChoice`).
  */
 export class SectorTracker {
-  readonly #agg = new SectorAggregates();
+  #agg = new Map<string, SectorAggregates>();
 
   constructor(
     private readonly transactor: Transactor,
@@ -74,7 +96,7 @@ export class SectorTracker {
       const actual = p.actualLabel ?? null;
       const ts = p.timestamp === undefined ? now : iso(p.timestamp);
       return [
-        p.predictionId ?? null,
+        p.id ?? null,
         canonicalSymbol(p.symbol),
         sectors[i] as string,
         p.regime,
@@ -83,6 +105,7 @@ export class SectorTracker {
         p.confidence,
         actual === null ? null : actual === p.predictedLabel ? 1 : 0,
         ts,
+        p.modelVersion ?? UNKNOWN_MODEL,
       ];
     });
     await this.transactor.run((tx) => this.#insert(tx, rows));
@@ -111,6 +134,7 @@ export class SectorTracker {
         r.confidence,
         null,
         r.timestamp,
+        r.modelVersion,
       ],
     );
     await this.#insert(tx, rows);
@@ -123,7 +147,7 @@ export class SectorTracker {
   ): Promise<void> {
     await this.#resolve(
       tx,
-      records.map((r) => ({ predictionId: r.id, actualLabel: r.actualLabel })),
+      records.map((r) => ({ id: r.id, actualLabel: r.actualLabel })),
     );
   }
 
@@ -131,39 +155,67 @@ export class SectorTracker {
   rebuildAggregates(): Promise<void> {
     return this.transactor.run(async (tx) => {
       const rows = await queryAggregateRows(tx.manager);
-      tx.afterCommit(() => this.#agg.replace(rows));
+      tx.afterCommit(() => {
+        const byModel = new Map<string, SectorAggregates>();
+        for (const r of rows)
+          this.#of(byModel, r.model).add(r.sector, r.symbol, r.regime, r.tracked, r.resolved, r.correct);
+        this.#agg = byModel;
+      });
     });
   }
 
-  /** Every sector tracked so far, by name. */
-  getSectorPerformance(): Record<string, SectorPerformance>;
-  /** One sector (zero counts if nothing was tracked for it). */
-  getSectorPerformance(sector: string): SectorPerformance;
-  getSectorPerformance(sector?: string): Record<string, SectorPerformance> | SectorPerformance {
-    if (sector !== undefined) return sectorPerformance(this.#agg, sector);
+  /** The models tracked so far, sorted. */
+  models(): string[] {
+    return [...this.#agg.keys()].sort();
+  }
+
+  /** The model a read answers for (see `ModelChoice`); undefined when nothing is tracked. */
+  modelFor(o: ModelChoice = {}): string | undefined {
+    return chooseModel(o.model, this.models(), o.field);
+  }
+
+  #read(o: ModelChoice): SectorAggregates {
+    const model = this.modelFor(o);
+    return (model === undefined ? undefined : this.#agg.get(model)) ?? EMPTY;
+  }
+
+  /** Every sector one model was tracked in, by name. */
+  getSectorPerformance(o?: ModelChoice): Record<string, SectorPerformance>;
+  /** One sector for one model (zero counts if nothing was tracked for it). */
+  getSectorPerformance(sector: string, o?: ModelChoice): SectorPerformance;
+  getSectorPerformance(
+    a?: string | ModelChoice,
+    b: ModelChoice = {},
+  ): Record<string, SectorPerformance> | SectorPerformance {
+    if (typeof a === 'string') return sectorPerformance(this.#read(b), a);
+    const agg = this.#read(a ?? {});
     return Object.fromEntries(
-      this.#agg
+      agg
         .sectors()
         .sort()
-        .map((s) => [s, sectorPerformance(this.#agg, s)]),
+        .map((s) => [s, sectorPerformance(agg, s)]),
     );
   }
 
-  getSymbolPerformance(): Record<string, SymbolPerformance>;
-  getSymbolPerformance(symbol: string): SymbolPerformance;
-  getSymbolPerformance(symbol?: string): Record<string, SymbolPerformance> | SymbolPerformance {
-    if (symbol !== undefined) return symbolPerformance(this.#agg, canonicalSymbol(symbol));
+  getSymbolPerformance(o?: ModelChoice): Record<string, SymbolPerformance>;
+  getSymbolPerformance(symbol: string, o?: ModelChoice): SymbolPerformance;
+  getSymbolPerformance(
+    a?: string | ModelChoice,
+    b: ModelChoice = {},
+  ): Record<string, SymbolPerformance> | SymbolPerformance {
+    if (typeof a === 'string') return symbolPerformance(this.#read(b), canonicalSymbol(a));
+    const agg = this.#read(a ?? {});
     return Object.fromEntries(
-      this.#agg
+      agg
         .symbols()
         .sort()
-        .map((s) => [s, symbolPerformance(this.#agg, s)]),
+        .map((s) => [s, symbolPerformance(agg, s)]),
     );
   }
 
-  /** The n weakest sectors among those with enough evidence, and those without (see `weakestSectors`). */
-  getWeakestSectors(n = 3, o: { readonly minResolved?: number } = {}): WeakestSectors {
-    return weakestSectors(this.#agg, n, o.minResolved ?? this.options.minResolved, this.sectorMap.sectors);
+  /** One model's n weakest sectors among those with enough evidence, and those without (see `weakestSectors`). */
+  getWeakestSectors(n = 3, o: ModelChoice & { readonly minResolved?: number | undefined } = {}): WeakestSectors {
+    return weakestSectors(this.#read(o), n, o.minResolved ?? this.options.minResolved, this.sectorMap.sectors);
   }
 
   /** The same breakdown for a candidate model's validation predictions; touches no table. */
@@ -186,15 +238,24 @@ export class SectorTracker {
   async #insert(tx: TxContext, rows: readonly TrackedRow[]): Promise<void> {
     await insertTracked(tx.manager, rows);
     tx.afterCommit(() => {
-      for (const r of rows) this.#agg.add(r[2], r[1], r[3], 1, r[5] === null ? 0 : 1, r[7] ?? 0);
+      for (const r of rows) this.#of(this.#agg, r[9]).add(r[2], r[1], r[3], 1, r[5] === null ? 0 : 1, r[7] ?? 0);
     });
   }
 
   async #resolve(tx: TxContext, outcomes: readonly TrackOutcome[]): Promise<number> {
     const changed: ResolvedCell[] = await resolveTracked(tx.manager, outcomes);
     tx.afterCommit(() => {
-      for (const c of changed) this.#agg.add(c.sector, c.symbol, c.regime, 0, 1, c.correct);
+      for (const c of changed) this.#of(this.#agg, c.model).add(c.sector, c.symbol, c.regime, 0, 1, c.correct);
     });
     return changed.length;
+  }
+
+  #of(map: Map<string, SectorAggregates>, model: string): SectorAggregates {
+    let agg = map.get(model);
+    if (!agg) {
+      agg = new SectorAggregates();
+      map.set(model, agg);
+    }
+    return agg;
   }
 }

@@ -21,7 +21,13 @@ const ctx = (validation: ValidationResults, threshold?: number): CriterionContex
 });
 /** n predictions for a symbol in a regime, `right` of them correct. */
 const preds = (symbol: string, regime: string, n: number, right: number) =>
-  Array.from({ length: n }, (_, i) => ({ symbol, regime, predicted: 1, actual: i < right ? 1 : 0, confidence: 0.7 }));
+  Array.from({ length: n }, (_, i) => ({
+    symbol,
+    regime,
+    predictedLabel: 1,
+    actualLabel: i < right ? 1 : 0,
+    confidence: 0.7,
+  }));
 
 describe('sectors.min_sector_accuracy', () => {
   const c = minSectorAccuracyCriterion(opts);

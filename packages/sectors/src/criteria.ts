@@ -6,9 +6,10 @@ import {
   type ValidationResults,
   defineCriterion,
   describeValue,
+  renamedFieldIssues,
   throwIfIssues,
 } from '@vigil/core';
-import type { StressHistory } from './StressHistory.js';
+import { type StressHistory, stressEventKey } from './StressHistory.js';
 import { evaluateCandidate } from './evaluateCandidate.js';
 import { UNKNOWN_SECTOR } from './gics.js';
 import type { SectorMap } from './SectorMap.js';
@@ -137,12 +138,13 @@ export type CrashEvidenceSource =
  * too few crash-regime rows:
  * - `stressSet`: a stress set the caller names, `{ name, predictions }` (every row counts);
  * - `stressPredictions`: the candidate's predictions on the stress episodes already in the
- *   prediction log, `{ id, predicted }[]` (ids from the sectors plugin's `StressHistory.rows()`);
- *   only logged, resolved, crash-regime ids count, scored against the logged outcome.
+ *   prediction log, `{ id, predictedLabel }[]` (ids from the sectors plugin's `StressHistory.rows()`);
+ *   only logged, resolved, crash-regime ids count, scored against the logged outcome; a market
+ *   event (symbol and timestamp) logged by several models counts once.
  */
 export interface StressValidationFields {
   readonly stressSet?: { readonly name: string; readonly predictions: readonly ValidationPrediction[] };
-  readonly stressPredictions?: readonly { readonly id: string; readonly predicted: number }[];
+  readonly stressPredictions?: readonly { readonly id: string; readonly predictedLabel: number }[];
 }
 
 export interface CrashCriterionOptions extends SectorCriteriaOptions {
@@ -209,11 +211,14 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
         );
         let samples = 0;
         let correct = 0;
+        // one market event counts once, whichever models logged it (the first id given decides)
+        const events = new Set<string>();
         for (const p of given) {
           const row = logged.get(p.id);
-          if (!row) continue;
+          if (!row || events.has(stressEventKey(row))) continue;
+          events.add(stressEventKey(row));
           samples++;
-          if (row.actual === p.predicted) correct++;
+          if (row.actualLabel === p.predictedLabel) correct++;
         }
         tried.push({ source: 'prediction log stress episodes', samples, correct });
       }
@@ -267,38 +272,36 @@ export function crashAccuracyCriterion(o: CrashCriterionOptions): GateCriterion 
   });
 }
 
-/** `validation.stressPredictions` must be `{ id: string, predicted: <label> }[]`, ids unique: a VigilError naming the first bad field. */
-function checkStressPredictions(list: unknown, labels: readonly number[]): { id: string; predicted: number }[] {
+/** `validation.stressPredictions` must be `{ id: string, predictedLabel: <label> }[]`, ids unique: a VigilError naming the first bad field. */
+function checkStressPredictions(list: unknown, labels: readonly number[]): { id: string; predictedLabel: number }[] {
   const issues: { path: string; message: string; value?: unknown }[] = [];
   if (!Array.isArray(list))
     issues.push({
       path: 'validation.stressPredictions',
-      message: `must be an array of { id, predicted }, got ${describeValue(list)}`,
+      message: `must be an array of { id, predictedLabel }, got ${describeValue(list)}`,
       value: list,
     });
   const seen = new Set<string>();
   (Array.isArray(list) ? list : []).forEach((p: unknown, i: number) => {
-    const r = (p ?? {}) as { id?: unknown; predicted?: unknown };
+    const at = `validation.stressPredictions[${i}]`;
+    const r = (p ?? {}) as { id?: unknown; predictedLabel?: unknown };
+    issues.push(...renamedFieldIssues(at, r, ['id', 'predictedLabel']));
     if (typeof r.id !== 'string' || !r.id)
       issues.push({
-        path: `validation.stressPredictions[${i}].id`,
+        path: `${at}.id`,
         message: `must be a logged prediction id, got ${describeValue(r.id)}`,
         value: r.id,
       });
     else if (seen.has(r.id))
-      issues.push({
-        path: `validation.stressPredictions[${i}].id`,
-        message: `duplicates an earlier prediction for '${r.id}'`,
-        value: r.id,
-      });
+      issues.push({ path: `${at}.id`, message: `duplicates an earlier prediction for '${r.id}'`, value: r.id });
     else seen.add(r.id);
-    if (typeof r.predicted !== 'number' || !labels.includes(r.predicted))
+    if (typeof r.predictedLabel !== 'number' || !labels.includes(r.predictedLabel))
       issues.push({
-        path: `validation.stressPredictions[${i}].predicted`,
-        message: `must be one of the labels [${labels.join(', ')}], got ${describeValue(r.predicted)}`,
-        value: r.predicted,
+        path: `${at}.predictedLabel`,
+        message: `must be one of the labels [${labels.join(', ')}], got ${describeValue(r.predictedLabel)}`,
+        value: r.predictedLabel,
       });
   });
   throwIfIssues('stress predictions', issues);
-  return list as { id: string; predicted: number }[];
+  return list as { id: string; predictedLabel: number }[];
 }

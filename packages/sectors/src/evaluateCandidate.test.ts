@@ -4,11 +4,11 @@ import { evaluateCandidate } from './evaluateCandidate.js';
 import { SectorMap } from './SectorMap.js';
 
 const rules = { labels: [0, 1], regimes: ['normal', 'crash'] };
-const p = (symbol: string, regime: string, predicted: number, actual: number) => ({
+const p = (symbol: string, regime: string, predictedLabel: number, actualLabel: number) => ({
   symbol,
   regime,
-  predicted,
-  actual,
+  predictedLabel,
+  actualLabel,
   confidence: 0.6,
 });
 
@@ -56,8 +56,8 @@ describe('evaluateCandidate', () => {
     expect((err as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
       'validation.predictions[0].symbol',
       'validation.predictions[1].regime',
-      'validation.predictions[2].predicted',
-      'validation.predictions[3].actual',
+      'validation.predictions[2].predictedLabel',
+      'validation.predictions[3].actualLabel',
       'validation.predictions[4].confidence',
     ]);
     expect(() =>

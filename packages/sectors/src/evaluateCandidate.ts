@@ -33,7 +33,7 @@ export interface CandidateOptions {
   readonly minResolved: number;
 }
 
-/** Every validation prediction is resolved (it has `actual`); unknown symbols follow the map's policy. */
+/** Every validation prediction is resolved (it has `actualLabel`); unknown symbols follow the map's policy. */
 export function evaluateCandidate(
   predictions: readonly ValidationPrediction[],
   o: CandidateOptions,
@@ -59,7 +59,7 @@ export function evaluateCandidate(
       unknown.add(symbol);
       sector = UNKNOWN_SECTOR;
     }
-    const right = p.predicted === p.actual ? 1 : 0;
+    const right = p.predictedLabel === p.actualLabel ? 1 : 0;
     agg.add(sector, symbol, p.regime, 1, 1, right);
     let r = regimes.get(p.regime);
     if (!r) {

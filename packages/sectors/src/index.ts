@@ -7,7 +7,8 @@ export { GICS_SECTORS, GICS_TABLE_PATH, UNKNOWN_SECTOR, gicsTable, sectorOf, typ
 export { canonicalSymbol } from './symbols.js';
 export { parseSectorCsv, type SectorRow } from './sectorCsv.js';
 export { SectorMap, type SectorMapOptions, type UnknownSymbolPolicy } from './SectorMap.js';
-export { SectorTracker, type SectorTrackerOptions } from './SectorTracker.js';
+export { SectorTracker, type ModelChoice, type SectorTrackerOptions } from './SectorTracker.js';
+export { sectorsReport, symbolRows, type SectorsReport, type SectorsReportOptions } from './sectorsReport.js';
 export { SectorAggregates, type AggregateRow, type Counts } from './SectorAggregates.js';
 export {
   accuracyStats,
@@ -39,4 +40,5 @@ export {
   type SectorPerformanceRow,
 } from './entities/SectorPerformanceEntity.js';
 export { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
+export { SectorModels1700000003100 } from './migrations/SectorModels1700000003100.js';
 export { queryAggregateRows } from './sectorPerformanceTable.js';

@@ -16,6 +16,7 @@ import {
   minSectorAccuracyCriterion,
 } from './criteria.js';
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
+import { SectorModels1700000003100 } from './migrations/SectorModels1700000003100.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
@@ -33,7 +34,7 @@ export const sectorsPlugin = definePlugin({
   description: 'Accuracy by official GICS sector, symbol and regime; the sector and crash-regime gate criteria.',
   options: sectorsOptionsSchema,
   entities: [SectorPerformanceEntity],
-  migrations: [SectorPerformance1700000003000],
+  migrations: [SectorPerformance1700000003000, SectorModels1700000003100],
   criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
   deps: {
     transactor: transactorToken,
@@ -68,7 +69,7 @@ export const sectorsPlugin = definePlugin({
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: async (app, ctx) => {
-        await sectorsRoutes(tracker)(app, ctx);
+        await sectorsRoutes(tracker, options, log)(app, ctx);
         // the dashboard's accuracy chart: GET /api/sectors/rolling
         sectorsViewRoutes(app, new SectorRolling(dataSource));
       },

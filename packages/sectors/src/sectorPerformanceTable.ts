@@ -14,11 +14,12 @@ const COLUMNS = [
   'confidence',
   'correct',
   'timestamp',
+  'model_version',
 ] as const;
 
 /** A row to insert, in `COLUMNS` order. */
 export type TrackedRow = readonly [
-  predictionId: string | null,
+  id: string | null,
   symbol: string,
   sector: string,
   regime: string,
@@ -27,6 +28,7 @@ export type TrackedRow = readonly [
   confidence: number,
   correct: 0 | 1 | null,
   timestamp: string,
+  modelVersion: string,
 ];
 
 const PENDING_COLUMNS = [
@@ -37,6 +39,7 @@ const PENDING_COLUMNS = [
   'predicted_label',
   'confidence',
   'timestamp',
+  'model_version',
 ] as const;
 
 /** One multi-row insert per chunk; a batch with no outcomes leaves actual_label/correct to their NULL default (fewer bound parameters on the hot path). */
@@ -46,7 +49,7 @@ export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Pr
       m,
       SECTOR_PERFORMANCE_TABLE,
       PENDING_COLUMNS,
-      rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[8]]),
+      rows.map((r) => [r[0], r[1], r[2], r[3], r[4], r[6], r[8], r[9]]),
     );
   }
   return bulkInsert(m, SECTOR_PERFORMANCE_TABLE, COLUMNS, rows);
@@ -54,6 +57,7 @@ export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Pr
 
 /** A row an outcome changed: what the in-memory aggregates need. */
 export interface ResolvedCell {
+  readonly model: string;
   readonly sector: string;
   readonly symbol: string;
   readonly regime: string;
@@ -69,7 +73,7 @@ export interface ResolvedCell {
  */
 export async function resolveTracked(
   m: EntityManager,
-  outcomes: readonly { readonly predictionId: string; readonly actualLabel: number }[],
+  outcomes: readonly { readonly id: string; readonly actualLabel: number }[],
 ): Promise<ResolvedCell[]> {
   const ph = placeholder(dialectOf(m.connection));
   const out: ResolvedCell[] = [];
@@ -80,7 +84,7 @@ export async function resolveTracked(
     let n = 0;
     const values = chunk
       .map((o) => {
-        params.push(o.predictionId, o.actualLabel);
+        params.push(o.id, o.actualLabel);
         return `(CAST(${ph(++n)} AS TEXT), CAST(${ph(++n)} AS INTEGER))`;
       })
       .join(', ');
@@ -95,16 +99,23 @@ export async function resolveTracked(
       `WITH v (pid, label) AS (VALUES ${values}) ` +
       `UPDATE ${T} SET actual_label = ${label}, correct = CASE WHEN ${T}.predicted_label = ${label} THEN 1 ELSE 0 END ` +
       `WHERE ${T}.prediction_id IN (SELECT pid FROM v) AND ${T}.actual_label IS NULL ` +
-      'RETURNING sector, symbol, regime, correct';
+      'RETURNING model_version, sector, symbol, regime, correct';
     const raw = (await m.query(sql, params)) as unknown[];
     const rows = (Array.isArray(raw[0]) ? raw[0] : raw) as {
+      model_version: string;
       sector: string;
       symbol: string;
       regime: string;
       correct: unknown;
     }[];
     for (const r of rows)
-      out.push({ sector: r.sector, symbol: r.symbol, regime: r.regime, correct: Number(r.correct) });
+      out.push({
+        model: r.model_version,
+        sector: r.sector,
+        symbol: r.symbol,
+        regime: r.regime,
+        correct: Number(r.correct),
+      });
   }
   return out;
 }
@@ -112,11 +123,20 @@ export async function resolveTracked(
 /** The full GROUP BY the aggregates are rebuilt from (and must always equal). */
 export async function queryAggregateRows(m: EntityManager): Promise<AggregateRow[]> {
   const rows = (await m.query(
-    `SELECT sector, symbol, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, ` +
+    `SELECT model_version, sector, symbol, regime, COUNT(*) AS tracked, COUNT(actual_label) AS resolved, ` +
       `SUM(CASE WHEN actual_label IS NOT NULL AND correct = 1 THEN 1 ELSE 0 END) AS correct ` +
-      `FROM ${T} GROUP BY sector, symbol, regime`,
-  )) as { sector: string; symbol: string; regime: string; tracked: unknown; resolved: unknown; correct: unknown }[];
+      `FROM ${T} GROUP BY model_version, sector, symbol, regime`,
+  )) as {
+    model_version: string;
+    sector: string;
+    symbol: string;
+    regime: string;
+    tracked: unknown;
+    resolved: unknown;
+    correct: unknown;
+  }[];
   return rows.map((r) => ({
+    model: r.model_version,
     sector: r.sector,
     symbol: r.symbol,
     regime: r.regime,

@@ -1,16 +1,7 @@
 import { type PredictionLog, type ReportQuery, type ReportSection, wilsonInterval } from '@vigil/core';
 import type { SectorMap } from './SectorMap.js';
 
-/** Resolved predictions read for one report; a wider range is reported as cut, never silently. */
-export const REPORT_ROW_LIMIT = 500_000;
-
 type Tally = { n: number; correct: number };
-const add = (m: Map<string, Tally>, key: string, correct: boolean): void => {
-  const t = m.get(key) ?? { n: 0, correct: 0 };
-  t.n += 1;
-  if (correct) t.correct += 1;
-  m.set(key, t);
-};
 const row = (key: string, t: Tally, minResolved: number) => {
   const ci = wilsonInterval(t.correct, t.n);
   return {
@@ -44,26 +35,30 @@ export async function sectorsReportSections(
   o: { minResolved: number },
   q: ReportQuery,
 ): Promise<ReportSection[]> {
-  const rows = await log.range({
+  const scope = {
     ...(q.from !== undefined ? { from: q.from } : {}),
     ...(q.to !== undefined ? { to: q.to } : {}),
     ...(q.model !== undefined ? { modelVersion: q.model } : {}),
-    resolved: true,
-    limit: REPORT_ROW_LIMIT + 1,
-  });
-  const cut = rows.length > REPORT_ROW_LIMIT;
+  };
+  const [bySymbol, regimeCounts, dayCounts] = await Promise.all([
+    log.outcomeCounts(scope, 'symbol'),
+    log.outcomeCounts(scope, 'regime'),
+    log.outcomeCounts(scope, 'day'),
+  ]);
   const bySector = new Map<string, Tally>();
   const byRegime = new Map<string, Tally>();
   const byMonth = new Map<string, Tally>();
-  let correct = 0;
-  for (const r of rows.slice(0, REPORT_ROW_LIMIT)) {
-    const ok = r.actualLabel === r.predictedLabel;
-    if (ok) correct += 1;
-    add(bySector, sectorMap.lookup(r.symbol) ?? 'unmapped', ok);
-    add(byRegime, r.regime, ok);
-    add(byMonth, r.timestamp.slice(0, 7), ok);
-  }
-  const n = Math.min(rows.length, REPORT_ROW_LIMIT);
+  const tally = (m: Map<string, Tally>, key: string, c: { resolved: number; correct: number }): void => {
+    const t = m.get(key) ?? { n: 0, correct: 0 };
+    t.n += c.resolved;
+    t.correct += c.correct;
+    m.set(key, t);
+  };
+  for (const c of bySymbol) tally(bySector, sectorMap.lookup(c.key) ?? 'unmapped', c);
+  for (const c of regimeCounts) tally(byRegime, c.key, c);
+  for (const c of dayCounts) tally(byMonth, c.key.slice(0, 7), c);
+  const n = bySymbol.reduce((a, c) => a + c.resolved, 0);
+  const correct = bySymbol.reduce((a, c) => a + c.correct, 0);
   const sectors = [...bySector].map(([k, t]) => row(k, t, o.minResolved)).sort((a, b) => a.key.localeCompare(b.key));
   const regimes = [...byRegime].map(([k, t]) => row(k, t, o.minResolved)).sort((a, b) => a.key.localeCompare(b.key));
   const months = [...byMonth].sort((a, b) => (a[0] < b[0] ? -1 : 1));
@@ -73,9 +68,9 @@ export async function sectorsReportSections(
     {
       id: 'sectors',
       title: 'Accuracy by sector and regime',
-      status: cut ? 'warning' : n ? 'info' : 'warning',
+      status: n ? 'info' : 'warning',
       summary: n
-        ? `${n} resolved predictions${cut ? ` (the first ${REPORT_ROW_LIMIT.toLocaleString('en-US')} in range: narrow the range for all)` : ''}: accuracy ${((correct / n) * 100).toFixed(1)}%${
+        ? `${n} resolved predictions: accuracy ${((correct / n) * 100).toFixed(1)}%${
             weakest
               ? `; weakest sector ${weakest.key} at ${((weakest.accuracy ?? 0) * 100).toFixed(1)}% (95% upper bound ${(weakest.upper * 100).toFixed(1)}%)`
               : `; no sector has ${o.minResolved} resolved outcomes yet`

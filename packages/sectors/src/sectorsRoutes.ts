@@ -1,88 +1,98 @@
-import { type PluginRoutes, VigilError, ciOf as interval } from '@vigil/core';
+import { type PluginRoutes, type PredictionLog, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
+import type { SectorsOptions } from './config.js';
 import type { SectorTracker } from './SectorTracker.js';
-import { GICS_SECTORS } from './gics.js';
+import { sectorsReport } from './sectorsReport.js';
+import { modelQuery, modelsSchema, sectorsReportSchema, symbolsSchema } from './sectorsSchemas.js';
 
-/** `GET /api/sectors[/:sector/symbols]`: accuracy by GICS sector and symbol (docs/api.md, Sectors). */
-export function sectorsRoutes(tracker: SectorTracker): PluginRoutes {
+const MODEL_FIELD = 'querystring.model';
+
+/** The model of the newest observed prediction (what a dashboard shows when no model is picked), or null. */
+export async function latestModel(log: PredictionLog): Promise<string | null> {
+  return (await log.recent(1))[0]?.modelVersion ?? null;
+}
+
+/**
+ * `GET /api/sectors[/:sector/symbols]`: accuracy by GICS sector and symbol for one model
+ * (docs/api.md, Sectors). `GET /api/sectors` is `vigil sectors report --json`: the same document
+ * from the same function, with the same options as query parameters.
+ */
+export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, log: PredictionLog): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '',
       {
         schema: {
           tags: ['sectors'],
-          summary: 'accuracy by GICS sector with Wilson intervals, by regime; the weakest sectors',
+          summary: "one model's accuracy by GICS sector with Wilson intervals, by regime; the weakest sectors",
+          querystring: {
+            type: 'object',
+            properties: {
+              model: modelQuery,
+              weakest: { type: 'string', description: 'how many weakest sectors to list (default 3)' },
+              minResolved: {
+                type: 'string',
+                description: 'resolved predictions a sector needs to be ranked (default: the plugin option)',
+              },
+              symbols: {
+                type: 'string',
+                description: "also return the symbol table: 'true' (or empty) for every symbol, or a sector's name",
+              },
+            },
+          },
+          response: { 200: sectorsReportSchema },
         },
       },
-      async () => {
-        const perf = tracker.getSectorPerformance();
-        const weakest = tracker.getWeakestSectors(3);
-        const names = [
-          ...GICS_SECTORS,
-          ...Object.keys(perf).filter((s) => !(GICS_SECTORS as readonly string[]).includes(s)),
-        ];
-        return {
-          sectors: names.map((sector) => {
-            const p = perf[sector];
-            return {
-              sector,
-              tracked: p?.tracked ?? 0,
-              resolved: p?.total ?? 0,
-              correct: p?.correct ?? 0,
-              accuracy: p?.accuracy ?? null,
-              ci: interval(p?.interval, p?.total ?? 0),
-              byRegime: Object.fromEntries(
-                Object.entries(p?.by_regime ?? {}).map(([r, s]) => [
-                  r,
-                  { resolved: s.total, correct: s.correct, accuracy: s.accuracy, ci: interval(s.interval, s.total) },
-                ]),
-              ),
-            };
-          }),
-          weakest: weakest.sectors.map((s) => ({
-            sector: s.sector,
-            accuracy: s.accuracy,
-            upper: s.interval.upper,
-            resolved: s.total,
-          })),
-          insufficient: weakest.insufficientEvidence.map((s) => s.sector),
-          minResolved: weakest.minResolved,
-        };
+      async (req) => {
+        const q = req.query as QueryString;
+        const symbols =
+          q.symbols === undefined ? undefined : q.symbols === '' || q.symbols === 'true' ? true : q.symbols;
+        return sectorsReport(tracker, options, {
+          model: modelParam(q),
+          modelField: MODEL_FIELD,
+          weakest: intParam(q, 'weakest', 3, 0, 1000),
+          minResolved: q.minResolved === undefined ? undefined : intParam(q, 'minResolved', 1, 1, 1_000_000_000),
+          ...(symbols === undefined ? {} : { symbols }),
+        });
       },
     );
 
     app.get(
+      '/models',
+      {
+        schema: {
+          tags: ['sectors'],
+          summary:
+            'the models with tracked predictions (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+          querystring: { type: 'object', properties: {} },
+          response: { 200: modelsSchema },
+        },
+      },
+      async () => ({ models: tracker.models(), latest: await latestModel(log) }),
+    );
+
+    app.get(
       '/:sector/symbols',
-      { schema: { tags: ['sectors'], summary: "a sector's symbols with their accuracy and best regime" } },
+      {
+        schema: {
+          tags: ['sectors'],
+          summary: "a sector's symbols for one model, with their accuracy and best regime",
+          querystring: { type: 'object', properties: { model: modelQuery } },
+          params: { type: 'object', properties: { sector: { type: 'string', description: 'a GICS sector name' } } },
+          response: { 200: symbolsSchema },
+        },
+      },
       async (req) => {
         const sector = (req.params as { sector: string }).sector;
-        const all = tracker.getSymbolPerformance();
-        if (
-          !(GICS_SECTORS as readonly string[]).includes(sector) &&
-          !Object.values(all).some((s) => s.sectors.includes(sector))
-        ) {
-          throw new VigilError(
-            'VIGIL_NOT_FOUND',
-            `no sector ${JSON.stringify(sector)}; GICS sectors are: ${GICS_SECTORS.join(', ')}`,
-          );
-        }
-        return {
-          sector,
-          symbols: Object.entries(all)
-            .filter(([, s]) => s.sectors.includes(sector))
-            .map(([symbol, s]) => ({
-              symbol,
-              tracked: s.tracked,
-              resolved: s.total,
-              correct: s.correct,
-              accuracy: s.accuracy,
-              ci: interval(s.interval, s.total),
-              bestRegime: s.best_regime,
-            }))
-            .sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
-        };
+        const report = sectorsReport(tracker, options, {
+          model: modelParam(req.query as QueryString),
+          modelField: MODEL_FIELD,
+          weakest: 0,
+          symbols: sector,
+        });
+        return { sector, model: report.model, models: report.models, symbols: report.symbols ?? [] };
       },
     );
   };

@@ -4,13 +4,14 @@ import {
   type ValidationPrediction,
   checkText,
   describeValue,
+  renamedFieldIssues,
   throwIfIssues,
 } from '@vigil/core';
 
 /** One prediction handed to `SectorTracker.trackPredictions` directly (the host path uses its own records). */
 export interface TrackInput {
-  /** The host's prediction id, so a later outcome finds the row; optional for direct tracking. */
-  readonly predictionId?: string | undefined;
+  /** The caller's prediction id, so a later outcome finds the row; optional for direct tracking. */
+  readonly id?: string | undefined;
   readonly symbol: string;
   readonly regime: string;
   readonly predictedLabel: number;
@@ -20,10 +21,13 @@ export interface TrackInput {
   readonly confidence: number;
   /** When the prediction was made for; defaults to now. */
   readonly timestamp?: string | Date | undefined;
+  /** The model that made it; defaults to 'unknown' (UNKNOWN_MODEL). */
+  readonly modelVersion?: string | undefined;
 }
 
 export interface TrackOutcome {
-  readonly predictionId: string;
+  /** The id the prediction was tracked under. */
+  readonly id: string;
   readonly actualLabel: number;
 }
 
@@ -70,18 +74,20 @@ export function validateTrackInputs(input: readonly TrackInput[], rules: RecordR
   input.forEach((r, i) => {
     const at = `predictions[${i}]`;
     if (!record(issues, at, r)) return;
-    if (r.predictionId !== undefined) {
-      text(issues, `${at}.predictionId`, r.predictionId);
-      const prev = ids.get(r.predictionId as string);
+    issues.push(...renamedFieldIssues(at, r, ['id', 'modelVersion', 'predictedLabel', 'actualLabel', 'timestamp']));
+    if (r.id !== undefined) {
+      text(issues, `${at}.id`, r.id);
+      const prev = ids.get(r.id as string);
       if (prev !== undefined)
         issues.push({
-          path: `${at}.predictionId`,
-          message: `duplicates predictions[${prev}].predictionId in the same batch`,
-          value: r.predictionId,
+          path: `${at}.id`,
+          message: `duplicates predictions[${prev}].id in the same batch`,
+          value: r.id,
         });
-      ids.set(r.predictionId as string, i);
+      ids.set(r.id as string, i);
     }
     text(issues, `${at}.symbol`, r.symbol);
+    if (r.modelVersion !== undefined) text(issues, `${at}.modelVersion`, r.modelVersion);
     regime(issues, `${at}.regime`, r.regime, rules);
     label(issues, `${at}.predictedLabel`, r.predictedLabel, rules);
     if (r.actualLabel !== undefined && r.actualLabel !== null) label(issues, `${at}.actualLabel`, r.actualLabel, rules);
@@ -103,30 +109,32 @@ export function validateTrackOutcomes(input: readonly TrackOutcome[], rules: Rec
   input.forEach((r, i) => {
     const at = `outcomes[${i}]`;
     if (!record(issues, at, r)) return;
-    text(issues, `${at}.predictionId`, r.predictionId);
+    issues.push(...renamedFieldIssues(at, r, ['id', 'actualLabel']));
+    text(issues, `${at}.id`, r.id);
     label(issues, `${at}.actualLabel`, r.actualLabel, rules);
-    const prev = ids.get(r.predictionId as string);
+    const prev = ids.get(r.id as string);
     if (prev !== undefined)
       issues.push({
-        path: `${at}.predictionId`,
-        message: `duplicates outcomes[${prev}].predictionId in the same batch`,
-        value: r.predictionId,
+        path: `${at}.id`,
+        message: `duplicates outcomes[${prev}].id in the same batch`,
+        value: r.id,
       });
-    ids.set(r.predictionId as string, i);
+    ids.set(r.id as string, i);
   });
   throwIfIssues('sector outcomes', issues);
 }
 
-/** Checks a candidate's validation predictions (symbol, regime, both labels, confidence). */
+/** Checks a candidate's validation predictions (symbol, regime, `predictedLabel`, `actualLabel`, confidence). */
 export function validateCandidatePredictions(input: readonly ValidationPrediction[], rules: RecordRules): void {
   const issues: Issue[] = [];
   input.forEach((r, i) => {
     const at = `validation.predictions[${i}]`;
     if (!record(issues, at, r)) return;
+    issues.push(...renamedFieldIssues(at, r, ['symbol', 'predictedLabel', 'actualLabel']));
     text(issues, `${at}.symbol`, r.symbol);
     regime(issues, `${at}.regime`, r.regime, rules);
-    label(issues, `${at}.predicted`, r.predicted, rules);
-    label(issues, `${at}.actual`, r.actual, rules);
+    label(issues, `${at}.predictedLabel`, r.predictedLabel, rules);
+    label(issues, `${at}.actualLabel`, r.actualLabel, rules);
     confidence(issues, `${at}.confidence`, r.confidence);
   });
   throwIfIssues('validation predictions', issues);

@@ -27,31 +27,32 @@ const ctx = (h: TestHost, validation: ValidationResults, threshold?: number): Cr
 const calm = Array.from({ length: 200 }, (_, i) => ({
   symbol: 'AAPL',
   regime: 'normal',
-  predicted: i % 2,
-  actual: i % 2,
+  predictedLabel: i % 2,
+  actualLabel: i % 2,
   confidence: 0.7,
 }));
 
 /** Logs n predictions per regime (outcome = i % 2) and resolves all but the last `pending` crash rows. */
-async function logHistory(h: TestHost, n: number, pending = 0): Promise<PredictionRecord[]> {
+async function logHistory(h: TestHost, n: number, pending = 0, model = 'live-7'): Promise<PredictionRecord[]> {
   const recs: PredictionRecord[] = [];
+  const prefix = model === 'live-7' ? '' : `${model}:`;
   for (const regime of ['normal', 'crash']) {
     for (let i = 0; i < n; i++) {
       recs.push({
-        id: `${regime}-${i}`,
+        id: `${prefix}${regime}-${i}`,
         timestamp: `2020-03-${String(1 + (i % 28)).padStart(2, '0')}T21:00:00.000Z`,
         symbol: ['XOM', 'JPM', 'AAPL'][i % 3] as string,
         regime,
         features: { vix: 40 },
         predictedLabel: 1,
         confidence: 0.8,
-        modelVersion: 'live-7',
+        modelVersion: model,
       });
     }
   }
   await h.observe(recs);
-  const toResolve = recs.filter((r) => !(r.regime === 'crash' && Number(r.id.split('-')[1]) >= n - pending));
-  await h.resolve(toResolve.map((r) => ({ id: r.id, actualLabel: Number(r.id.split('-')[1]) % 2 })));
+  const toResolve = recs.filter((r) => !(r.regime === 'crash' && Number(r.id.split('-').at(-1)) >= n - pending));
+  await h.resolve(toResolve.map((r) => ({ id: r.id, actualLabel: Number(r.id.split('-').at(-1)) % 2 })));
   return recs;
 }
 
@@ -72,7 +73,8 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     expect(stress[0]).toMatchObject({ features: { vix: 40 }, modelVersion: 'live-7' });
     const c = criterionOf(host);
     // right on k of the 36 logged crash rows: 24/36 = 66.7% > 65% passes, 23/36 = 63.9% fails
-    const predict = (k: number) => stress.map((r, i) => ({ id: r.id, predicted: i < k ? r.actual : 1 - r.actual }));
+    const predict = (k: number) =>
+      stress.map((r, i) => ({ id: r.id, predictedLabel: i < k ? r.actualLabel : 1 - r.actualLabel }));
     const pass = await c.evaluate(
       ctx(host, { predictions: calm, stressPredictions: predict(24) } as ValidationResults),
     );
@@ -91,9 +93,9 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     // ids of normal-regime or unresolved rows do not count
     const extra = [
       ...predict(36),
-      { id: 'normal-1', predicted: 1 },
-      { id: 'crash-39', predicted: 1 },
-      { id: 'nope', predicted: 0 },
+      { id: 'normal-1', predictedLabel: 1 },
+      { id: 'crash-39', predictedLabel: 1 },
+      { id: 'nope', predictedLabel: 0 },
     ];
     expect(
       await c.evaluate(ctx(host, { predictions: calm, stressPredictions: extra } as ValidationResults)),
@@ -101,9 +103,31 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     // bad input names the field
     await expect(
       c.evaluate(
-        ctx(host, { predictions: calm, stressPredictions: [{ id: 'crash-1', predicted: 7 }] } as ValidationResults),
+        ctx(host, {
+          predictions: calm,
+          stressPredictions: [{ id: 'crash-1', predictedLabel: 7 }],
+        } as ValidationResults),
       ),
-    ).rejects.toThrow(/stressPredictions\[0\]\.predicted/);
+    ).rejects.toThrow(/stressPredictions\[0\]\.predictedLabel/);
+  });
+
+  it('counts a market event once when two models logged it: rows() keeps one row per event, the criterion scores each event once', async () => {
+    host = await createTestHost({ database, plugins: [sectorsPlugin], config: { regimes: ['normal', 'crash'] } });
+    await logHistory(host, 40, 4);
+    await logHistory(host, 40, 4, 'live-8');
+    const history = host.container.resolve(stressHistoryToken);
+    const events = await history.rows();
+    expect(events).toHaveLength(36);
+    expect(events.every((r) => r.modelVersion === 'live-7')).toBe(true);
+    const eight = await history.rows({ modelVersion: 'live-8' });
+    expect(eight).toHaveLength(36);
+    expect(eight.every((r) => r.id.startsWith('live-8:'))).toBe(true);
+    // the candidate predicts both models' rows of the same 36 events: 36 samples, not 72
+    const both = [...events, ...eight].map((r) => ({ id: r.id, predictedLabel: r.actualLabel }));
+    const r = await criterionOf(host).evaluate(
+      ctx(host, { predictions: calm, stressPredictions: both } as ValidationResults),
+    );
+    expect(r).toMatchObject({ status: 'pass', value: 1, details: { samples: 36, correct: 36 } });
   });
 
   it('with too little crash history anywhere: rejects by default, or reports insufficient as advisory when configured', async () => {
@@ -112,7 +136,7 @@ describe.each(testDatabases())('sectors.crash_accuracy from stress history on %s
     const stress = await host.container.resolve(stressHistoryToken).rows();
     const v = {
       predictions: calm,
-      stressPredictions: stress.map((r) => ({ id: r.id, predicted: r.actual })),
+      stressPredictions: stress.map((r) => ({ id: r.id, predictedLabel: r.actualLabel })),
     } as ValidationResults;
     const r = await criterionOf(host).evaluate(ctx(host, v));
     expect(r).toMatchObject({

@@ -192,7 +192,7 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     expect(err.message).toContain('must be one of the configured regimes [normal, crash], got "bubble"');
     expect(await rowCount(host)).toBe(0);
     expect(t.getSectorPerformance()).toEqual({});
-    const bad = await t.resolvePredictions([{ predictionId: 'x', actualLabel: 5 }]).catch((e) => e);
+    const bad = await t.resolvePredictions([{ id: 'x', actualLabel: 5 }]).catch((e) => e);
     expect(isVigilError(bad, 'VIGIL_INVALID_INPUT')).toBe(true);
   });
 
@@ -205,14 +205,14 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
       .trackPredictions([
         { ...good, symbol: 'AA\u0000PL' },
         { ...good, regime: 'norm\ud800' },
-        { ...good, predictionId: 'p\u0000' },
+        { ...good, id: 'p\u0000' },
       ])
       .catch((e) => e);
     expect(isVigilError(err, 'VIGIL_INVALID_INPUT')).toBe(true);
     expect(err.issues.map((i: { path: string }) => i.path)).toEqual([
       'predictions[0].symbol',
       'predictions[1].regime',
-      'predictions[2].predictionId',
+      'predictions[2].id',
     ]);
     expect(await rowCount(host)).toBe(0);
   });
@@ -266,8 +266,8 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     const predictions = Array.from({ length: 60 }, (_, i) => ({
       symbol: i % 2 ? 'XOM' : 'JPM',
       regime: i < 12 ? 'crash' : 'normal',
-      predicted: 1,
-      actual: i % 2 ? 1 : i % 4 === 0 ? 1 : 0,
+      predictedLabel: 1,
+      actualLabel: i % 2 ? 1 : i % 4 === 0 ? 1 : 0,
       confidence: 0.7,
     }));
     const ctx = {
@@ -339,24 +339,35 @@ describe.each(testDatabases())('sectors plugin on %s', (database) => {
     }
   });
 
-  it('meets a spec table that already exists: keeps its rows, adds prediction_id and the indexes', async () => {
+  it('meets a spec table that already exists: keeps its rows, adds prediction_id, model_version and the indexes', async () => {
     const db = typeof database === 'string' ? await createTestDatabase(database) : database;
     const boot = await createTestHost({ database: db, plugins: [], start: true });
+    await boot.observe(makePredictions(2, { symbols: ['XOM'], idPrefix: 'old-', modelVersion: 'm0' }));
     await boot.dataSource.query(
-      `CREATE TABLE sector_performance (id ${database === 'postgres' ? 'SERIAL' : 'INTEGER'} PRIMARY KEY, symbol TEXT NOT NULL, sector TEXT NOT NULL, regime TEXT NOT NULL, predicted_label INTEGER NOT NULL, actual_label INTEGER, confidence REAL NOT NULL, correct INTEGER, timestamp TEXT DEFAULT CURRENT_TIMESTAMP)`,
+      `CREATE TABLE sector_performance (id ${database === 'postgres' ? 'SERIAL' : 'INTEGER'} PRIMARY KEY, symbol TEXT NOT NULL, sector TEXT NOT NULL, regime TEXT NOT NULL, predicted_label INTEGER NOT NULL, actual_label INTEGER, confidence REAL NOT NULL, correct INTEGER, timestamp TEXT DEFAULT CURRENT_TIMESTAMP, prediction_id TEXT)`,
     );
+    // two rows join to logged predictions of model m0; the rest have no logged prediction
     await boot.dataSource.query(
-      `INSERT INTO sector_performance (symbol, sector, regime, predicted_label, actual_label, confidence, correct) VALUES ('XOM', 'Energy', 'normal', 1, 1, 0.8, 1), ('XOM', 'Energy', 'normal', 1, 0, 0.8, 0), ('XOM', 'Energy', 'crash', 0, NULL, 0.6, NULL)`,
+      `INSERT INTO sector_performance (symbol, sector, regime, predicted_label, actual_label, confidence, correct, prediction_id) VALUES ('XOM', 'Energy', 'normal', 1, 1, 0.8, 1, NULL), ('XOM', 'Energy', 'normal', 1, 0, 0.8, 0, 'gone-1'), ('XOM', 'Energy', 'crash', 0, NULL, 0.6, NULL, NULL), ('XOM', 'Energy', 'normal', 1, 1, 0.7, 1, 'old-000000000'), ('XOM', 'Energy', 'normal', 0, NULL, 0.7, NULL, 'old-000000001')`,
     );
     await boot.stop();
     try {
       host = await createTestHost({ database: db, plugins: [sectorsPlugin] });
       const t = host.container.resolve(sectorTrackerToken);
-      expect(t.getSectorPerformance('Energy')).toMatchObject({ tracked: 3, total: 2, correct: 1, pending: 1 });
-      const recs = makePredictions(4, { symbols: ['XOM'] });
+      expect(t.models()).toEqual(['m0', 'unknown']);
+      expect(t.getSectorPerformance('Energy', { model: 'unknown' })).toMatchObject({
+        tracked: 3,
+        total: 2,
+        correct: 1,
+        pending: 1,
+      });
+      expect(t.getSectorPerformance('Energy', { model: 'm0' })).toMatchObject({ tracked: 2, total: 1, correct: 1 });
+      expect(() => t.getSectorPerformance('Energy')).toThrow(/2 models \(m0, unknown\)/);
+      const recs = makePredictions(4, { symbols: ['XOM'], modelVersion: 'm0' });
       await host.observe(recs);
       await host.resolve(recs.map((r) => ({ id: r.id, actualLabel: r.predictedLabel })));
-      expect(t.getSectorPerformance('Energy')).toMatchObject({ tracked: 7, total: 6, correct: 5 });
+      expect(t.getSectorPerformance('Energy', { model: 'm0' })).toMatchObject({ tracked: 6, total: 5, correct: 5 });
+      expect(t.getSectorPerformance('Energy', { model: 'unknown' })).toMatchObject({ tracked: 3, total: 2 });
       expect(await groupBy(host, 'sector')).toEqual(fromTracker(host, 'sector'));
       const indexes = (await host.dataSource.query(
         database === 'postgres'

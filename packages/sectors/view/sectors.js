@@ -3,7 +3,7 @@
 import { getJson } from '../../js/api.js';
 import { resizeWith } from '../../js/charts.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
-import { filterQuery } from '../../js/filters.js';
+import { filterQuery, pickModel } from '../../js/filters.js';
 import { count, interval, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 import { DEFAULT_WINDOW, rollingPanel } from './rolling.js';
@@ -12,11 +12,7 @@ import { DEFAULT_WINDOW, rollingPanel } from './rolling.js';
 const rollingState = { by: 'sector', window: DEFAULT_WINDOW };
 
 export async function renderSectors(root, ctx) {
-  // One model at a time (figures of different models are never pooled): the top bar's, else the
-  // model of the newest observed prediction.
-  const { models, latest } = (await getJson('api/sectors/models')) ?? { models: [], latest: null };
-  ctx.reportModels(models);
-  const model = ctx.filters.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? undefined;
+  const model = (await pickModel(ctx, 'sectors')) ?? undefined;
   const rolling = rollingPanel({ ...ctx, filters: { ...ctx.filters, ...(model ? { model } : {}) } }, rollingState);
   const first = await rolling.fetchDoc();
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';

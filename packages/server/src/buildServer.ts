@@ -45,6 +45,8 @@ export async function vigilRoutes(app: FastifyInstance, o: ServerOptions): Promi
     );
   const auth = bearerAuth(token);
   installErrorHandler(app);
+  // response schemas document the API (OpenAPI); they never reshape an answer: plain JSON.stringify
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installJsonParser(app);
   installCsvParser(app);
   await app.register(fastifySwagger, {

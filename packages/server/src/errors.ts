@@ -1,4 +1,4 @@
-import { type VigilErrorCode, isVigilError, withoutAbsolutePaths } from '@vigil/core';
+import { RENAMED_FIELDS, type VigilErrorCode, isVigilError, withoutAbsolutePaths } from '@vigil/core';
 
 /** Kept here for the server's callers; the one implementation lives in core (plugin routes use it too). */
 export { withoutAbsolutePaths };
@@ -31,6 +31,24 @@ export function requestPath(path: string, method: string): string {
   return dotted === '' ? 'body' : `body.${dotted}`;
 }
 
+/** The old name and the new one when a schema failure is a field sent under its old name (see RENAMED_FIELDS). */
+function renamedField(
+  body: unknown,
+  instancePath: string,
+  p: { missingProperty?: string; additionalProperty?: string } | undefined,
+): [string, string] | undefined {
+  if (p?.additionalProperty !== undefined) {
+    const now = RENAMED_FIELDS[p.additionalProperty];
+    return now === undefined ? undefined : [p.additionalProperty, now];
+  }
+  if (p?.missingProperty === undefined) return undefined;
+  let o: unknown = body;
+  for (const k of instancePath.split('/').slice(1)) o = (o as Record<string, unknown> | undefined)?.[k];
+  if (typeof o !== 'object' || o === null) return undefined;
+  const old = Object.keys(o).find((k) => RENAMED_FIELDS[k] === p.missingProperty);
+  return old === undefined ? undefined : [old, p.missingProperty];
+}
+
 /** Maps coded errors to statuses and schema failures to 400s that name the field; never leaks a stack. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -49,11 +67,16 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (err.validation) {
       const issues = err.validation.map((v) => {
+        const at = `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}`;
         const p = (v.params ?? {}) as { missingProperty?: string; additionalProperty?: string };
+        // a field sent under an old name (`predicted`): say its new name rather than "missing predictedLabel"
+        const renamed = renamedField(req.body, v.instancePath, p);
+        if (renamed)
+          return { path: `${at}.${renamed[0]}`, message: `is not a field: it was renamed to '${renamed[1]}'` };
         // name the field: the one missing, or the one not allowed
         const field = p.missingProperty ?? p.additionalProperty;
         return {
-          path: `${err.validationContext ?? 'body'}${v.instancePath.replace(/\//g, '.')}${field ? `.${field}` : ''}`,
+          path: `${at}${field ? `.${field}` : ''}`,
           message: p.additionalProperty ? 'is not a known field' : (v.message ?? 'is invalid'),
         };
       });

@@ -67,6 +67,34 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/gate/rollback': {},
     'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
     'POST /api/gate/shadows/stop': { model: 'm-live' },
+    'POST /api/prune': { dryRun: true },
+    'POST /api/drift/baseline': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/check': { rows: [{ a: 1 }, { a: 2 }] },
+    'POST /api/drift/backtest': { rows: [{ date: '2020-01-01', a: 1 }] },
+  });
+
+  it('prunes resolved predictions past a policy, as `vigil prune` does: a dry run counts, a bad policy names its field', async () => {
+    const recs = makePredictions(10, { idPrefix: 'prune-', symbols: ['AAPL'] });
+    await post(s.app, '/api/observe', { records: recs });
+    await post(s.app, '/api/resolve', { outcomes: recs.slice(0, 8).map((r) => ({ id: r.id, actualLabel: 1 })) });
+    const dry = await post(s.app, '/api/prune', { rowsPerModel: 3, dryRun: true });
+    expect(dry.statusCode, dry.body).toBe(200);
+    // the 7 oldest are past the row limit, and only resolved ones go: 7 of the 8 resolved
+    expect(dry.json()).toEqual({ deleted: 7, byAge: 0, byRows: 7, cutoff: null, dryRun: true });
+    expect(await count(s.host, 'vigil_predictions')).toBe(10);
+    const done = await post(s.app, '/api/prune', { rowsPerModel: 3 });
+    expect(done.json()).toMatchObject({ deleted: 7, dryRun: false });
+    expect(await count(s.host, 'vigil_predictions')).toBe(3);
+    for (const [body, field] of [
+      [{ days: -1 }, 'days'],
+      [{ rowsPerModel: 1.5 }, 'rowsPerModel'],
+      [{ keep: 3 }, 'keep'],
+    ] as const) {
+      const r = await post(s.app, '/api/prune', body);
+      expect(r.statusCode, JSON.stringify(body)).toBe(400);
+      expect(r.body).toContain(field);
+    }
+    expect(await count(s.host, 'vigil_predictions')).toBe(3);
   });
 
   it('answers health with the enabled plugins, the database kind and the package version', async () => {
@@ -259,7 +287,10 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       ],
       [
         '/api/gate/validate',
-        { modelPath, validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predicted: 1, actual: 0 }] } },
+        {
+          modelPath,
+          validation: { predictions: [{ symbol: 'XOM', regime: 'crash', predictedLabel: 1, actualLabel: 0 }] },
+        },
         'body.validation.predictions.0.confidence',
       ],
       ['/api/gate/validate', { modelPath }, 'body.validation'],
@@ -378,13 +409,29 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect((await post(s.app, '/api/resolve', { outcomes })).json()).toEqual({ resolved: 600, unchanged: 0 });
 
     const sectors = (await s.app.inject({ method: 'GET', url: '/api/sectors' })).json();
-    expect(Object.keys(sectors).sort()).toEqual(['insufficient', 'minResolved', 'sectors', 'weakest']);
+    expect(Object.keys(sectors).sort()).toEqual([
+      'insufficient',
+      'minResolved',
+      'model',
+      'models',
+      'sectors',
+      'weakest',
+    ]);
     expect(sectors.sectors.slice(0, GICS_SECTORS.length).map((x: { sector: string }) => x.sector)).toEqual([
       ...GICS_SECTORS,
     ]);
     expect(sectors.sectors.length).toBeLessThanOrEqual(GICS_SECTORS.length + 1);
     for (const x of sectors.sectors) {
-      expect(Object.keys(x).sort()).toEqual(['accuracy', 'byRegime', 'ci', 'correct', 'resolved', 'sector', 'tracked']);
+      expect(Object.keys(x).sort()).toEqual([
+        'accuracy',
+        'byRegime',
+        'ci',
+        'correct',
+        'pending',
+        'resolved',
+        'sector',
+        'tracked',
+      ]);
       expect(x.correct).toBeLessThanOrEqual(x.resolved);
       expect(x.resolved).toBeLessThanOrEqual(x.tracked);
       expect(x.accuracy).toBe(x.resolved ? x.correct / x.resolved : null);
@@ -401,7 +448,13 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(typeof sectors.minResolved).toBe('number');
     for (const w of sectors.weakest) {
       const row = sectors.sectors.find((x: { sector: string }) => x.sector === w.sector);
-      expect(w).toEqual({ sector: w.sector, accuracy: row.accuracy, upper: row.ci[1], resolved: row.resolved });
+      expect(w).toEqual({
+        sector: w.sector,
+        accuracy: row.accuracy,
+        ci: row.ci,
+        upper: row.ci[1],
+        resolved: row.resolved,
+      });
       expect(w.resolved).toBeGreaterThanOrEqual(sectors.minResolved);
     }
     for (const name of sectors.insufficient)
@@ -420,9 +473,12 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       expect(Object.keys(y).sort()).toEqual([
         'accuracy',
         'bestRegime',
+        'byRegime',
         'ci',
         'correct',
+        'pending',
         'resolved',
+        'sectors',
         'symbol',
         'tracked',
       ]);
@@ -448,7 +504,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     );
     expect(drift.events.some((e: { type: string }) => e.type === 'cusum')).toBe(true);
     for (const e of drift.events) {
-      expect(Object.keys(e).sort()).toEqual(['details', 'detected', 'id', 'statistic', 'timestamp', 'type']);
+      expect(Object.keys(e).sort()).toEqual(['details', 'detected', 'id', 'model', 'statistic', 'timestamp', 'type']);
       expect(['feature', 'regime', 'prediction', 'cusum']).toContain(e.type);
       if (e.type === 'cusum') expect(e.detected).toBe(true);
       expect(isoDay(e.timestamp)).toBe(true);
@@ -477,7 +533,8 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     }
 
     const replay = (await s.app.inject({ method: 'GET', url: '/api/replay?top=5' })).json();
-    expect(Object.keys(replay).sort()).toEqual(['stats', 'top']);
+    expect(Object.keys(replay).sort()).toEqual(['model', 'models', 'stats', 'top']);
+    expect(replay).toMatchObject({ model: 'm1', models: ['m1'] });
     expect(replay.stats).toMatchObject({
       total: await count(s.host, 'error_replay_buffer'),
       maxSize: 200,
@@ -495,17 +552,21 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(replay.top).toHaveLength(5);
     for (const t of replay.top) {
       expect(Object.keys(t).sort()).toEqual([
+        'actualLabel',
+        'bufferId',
         'confidence',
-        'date',
         'errorScore',
         'id',
+        'modelVersion',
         'predictedLabel',
         'regime',
         'replayedCount',
         'symbol',
-        'trueLabel',
+        'timestamp',
       ]);
-      expect(t.trueLabel).not.toBe(t.predictedLabel);
+      expect(t.actualLabel).not.toBe(t.predictedLabel);
+      // the caller's prediction id: the row joins back to what was observed
+      expect((await s.host.getPrediction(t.id))?.modelVersion).toBe(t.modelVersion);
     }
     const scores = replay.top.map((t: { errorScore: number }) => t.errorScore);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -799,11 +860,18 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       outcomes: recs.map((x) => ({ id: x.id, actualLabel: 1 - x.predictedLabel })),
     });
     expect(res.json()).toEqual({ resolved: nasty.length, unchanged: 0 });
-    const top = (await s.app.inject({ method: 'GET', url: '/api/replay?top=50' })).json().top as {
-      symbol: string;
-      regime: string;
-    }[];
+    // six models: each model's buffer holds its one error, read back by the model's (nasty) name
+    const top = [];
+    for (const rec of recs) {
+      const r = await s.app.inject({
+        method: 'GET',
+        url: `/api/replay?top=50&model=${encodeURIComponent(rec.modelVersion)}`,
+      });
+      expect(r.json().model).toBe(rec.modelVersion);
+      top.push(...(r.json().top as { symbol: string; id: string }[]));
+    }
     expect(top.map((t) => t.symbol).sort()).toEqual(recs.map((x) => x.symbol).sort());
+    expect(top.map((t) => t.id).sort()).toEqual(recs.map((x) => x.id).sort());
     expect(await count(s.host, 'error_replay_buffer')).toBe(nasty.length);
   });
 

@@ -372,16 +372,16 @@ const badPrediction = mutationOf(
   {
     symbol: badText(100),
     regime: badText(100),
-    predicted: badLabel,
-    actual: badLabel,
+    predictedLabel: badLabel,
+    actualLabel: badLabel,
     confidence: badRatio,
     features: badFeatures,
   },
-  ['symbol', 'regime', 'predicted', 'actual', 'confidence'],
-  ['symbol', 'regime', 'predicted', 'actual', 'confidence', 'features'],
+  ['symbol', 'regime', 'predictedLabel', 'actualLabel', 'confidence'],
+  ['symbol', 'regime', 'predictedLabel', 'actualLabel', 'confidence', 'features'],
 )
   .filter((m) => !m.extra) // a prediction may carry extra fields
-  .map((m) => apply({ symbol: 'XOM', regime: 'crash', predicted: 1, actual: 0, confidence: 0.8 }, m));
+  .map((m) => apply({ symbol: 'XOM', regime: 'crash', predictedLabel: 1, actualLabel: 0, confidence: 0.8 }, m));
 const badValidation = fc.oneof(
   fc
     .tuple(fc.constantFrom('accuracy', 'driftScore', 'replayImprovement'), notNumber)
@@ -412,7 +412,7 @@ const badValidation = fc.oneof(
     .integer()
     .filter((v) => v !== 0 && v !== 1)
     .map((label) => ({
-      predictions: [{ symbol: 'XOM', regime: 'crash', predicted: label, actual: 0, confidence: 0.8 }],
+      predictions: [{ symbol: 'XOM', regime: 'crash', predictedLabel: label, actualLabel: 0, confidence: 0.8 }],
     })),
   fc.constant({}),
   fc.constant({ unrelated: 1 }),

@@ -52,13 +52,19 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
     };
     let checked = 0;
     for (const sec of api.sectors.filter((x) => x.resolved > 0)) {
-      expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime: 'all' })).toBe(sec.resolved);
-      expect(value(m, 'vigil_sectors_correct', { sector: sec.sector, regime: 'all' })).toBe(sec.correct);
-      expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime: 'all' })).toBeCloseTo(sec.accuracy!, 12);
+      expect(value(m, 'vigil_sectors_resolved', { model: 'm1', sector: sec.sector, regime: 'all' })).toBe(sec.resolved);
+      expect(value(m, 'vigil_sectors_correct', { model: 'm1', sector: sec.sector, regime: 'all' })).toBe(sec.correct);
+      expect(value(m, 'vigil_sectors_accuracy', { model: 'm1', sector: sec.sector, regime: 'all' })).toBeCloseTo(
+        sec.accuracy!,
+        12,
+      );
       for (const [regime, r] of Object.entries(sec.byRegime)) {
-        expect(value(m, 'vigil_sectors_resolved', { sector: sec.sector, regime })).toBe(r.resolved);
+        expect(value(m, 'vigil_sectors_resolved', { model: 'm1', sector: sec.sector, regime })).toBe(r.resolved);
         if (r.accuracy !== null)
-          expect(value(m, 'vigil_sectors_accuracy', { sector: sec.sector, regime })).toBeCloseTo(r.accuracy, 12);
+          expect(value(m, 'vigil_sectors_accuracy', { model: 'm1', sector: sec.sector, regime })).toBeCloseTo(
+            r.accuracy,
+            12,
+          );
         checked++;
       }
     }
@@ -74,11 +80,11 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
       stats: { total: number; maxSize: number; byRegime: Record<string, number>; highConfidence: number };
     };
     expect(replay.stats.total).toBeGreaterThan(0);
-    expect(value(m, 'vigil_replay_buffer_size')).toBe(replay.stats.total);
+    expect(value(m, 'vigil_replay_buffer_size', { model: 'm1' })).toBe(replay.stats.total);
     expect(value(m, 'vigil_replay_buffer_max_size')).toBe(200);
     for (const [regime, n] of Object.entries(replay.stats.byRegime))
-      expect(value(m, 'vigil_replay_buffer_errors', { regime })).toBe(n);
-    expect(value(m, 'vigil_replay_buffer_high_confidence_errors')).toBe(replay.stats.highConfidence);
+      expect(value(m, 'vigil_replay_buffer_errors', { model: 'm1', regime })).toBe(n);
+    expect(value(m, 'vigil_replay_buffer_high_confidence_errors', { model: 'm1' })).toBe(replay.stats.highConfidence);
 
     // gate
     const history = (await s.app.inject({ method: 'GET', url: '/api/gate/history' })).json() as { total: number };

@@ -55,6 +55,11 @@ const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[]
     why: "GET /api/sectors/rolling, the dashboard's accuracy chart: one grouped read of the resolved rows per chart; the table keeps no timestamp index so that observe stays fast",
   },
   {
+    table: 'vigil_predictions',
+    sql: /^SELECT (model_version AS m|symbol AS k|regime AS k|SUBSTR\(timestamp, 1, 10\) AS k), COUNT\(\*\) AS n/,
+    why: 'GET /api/report (vigil report) aggregates every prediction in its range by model, symbol, regime and day: an on-demand audit document holding one row per group, not a page load or a per-prediction path',
+  },
+  {
     table: 'error_replay_buffer',
     sql: /^SELECT (regime|true_label AS label|COUNT\(\*\) AS n, AVG\(confidence\))/,
     why: "the dashboard's buffer summary; the buffer never holds more than replay.maxSize rows (default 1,000)",

@@ -16,7 +16,50 @@ export function webhooksRoutes(log: DeliveryLog): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '/deliveries',
-      { schema: { tags: ['webhooks'], summary: 'webhook deliveries, newest first, with every attempt' } },
+      {
+        schema: {
+          tags: ['webhooks'],
+          summary: 'webhook deliveries, newest first, with every attempt',
+          querystring: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', description: 'pending, delivered or failed' },
+              endpoint: { type: 'string', description: "an endpoint's id" },
+              limit: { type: 'string', description: 'integer in [1, 1000], default 100' },
+            },
+            additionalProperties: false,
+          },
+          response: {
+            200: {
+              type: 'object',
+              required: ['deliveries'],
+              properties: {
+                deliveries: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'integer' },
+                      eventId: { type: 'string' },
+                      eventType: { type: 'string' },
+                      endpoint: { type: 'string' },
+                      status: { type: 'string', enum: STATUSES },
+                      attempts: { type: 'integer' },
+                      nextAttemptAt: { type: 'string', nullable: true },
+                      lastStatusCode: { type: 'integer', nullable: true },
+                      lastError: { type: 'string', nullable: true },
+                      createdAt: { type: 'string' },
+                      deliveredAt: { type: 'string', nullable: true },
+                      payload: { type: 'object', additionalProperties: true },
+                      attemptLog: { type: 'array', items: { type: 'object', additionalProperties: true } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       async (req) => {
         const q = req.query as QueryString;
         if (q.status !== undefined && !STATUSES.includes(q.status)) {

@@ -2,7 +2,7 @@ import { EntitySchema } from 'typeorm';
 
 export const ERROR_REPLAY_TABLE = 'error_replay_buffer';
 
-/** One row of the spec's `error_replay_buffer` table. */
+/** One row of the spec's `error_replay_buffer` table, plus `model_version` and `prediction_id`. */
 export interface ErrorReplayRow {
   id: number;
   symbol: string;
@@ -15,6 +15,10 @@ export interface ErrorReplayRow {
   error_score: number | null;
   added_at: string;
   replayed_count: number;
+  /** The model whose error this is (each model keeps its own N worst). */
+  model_version: string;
+  /** The caller's prediction id, so an exported row joins back; null when added without one. */
+  prediction_id: string | null;
 }
 
 export const errorReplayEntity = new EntitySchema<ErrorReplayRow>({
@@ -32,5 +36,7 @@ export const errorReplayEntity = new EntitySchema<ErrorReplayRow>({
     error_score: { type: 'double precision', nullable: true },
     added_at: { type: 'text', default: () => 'CURRENT_TIMESTAMP' },
     replayed_count: { type: 'integer', default: 0 },
+    model_version: { type: 'text', default: 'unknown' },
+    prediction_id: { type: 'text', nullable: true },
   },
 });

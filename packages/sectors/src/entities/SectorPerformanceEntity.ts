@@ -17,6 +17,8 @@ export interface SectorPerformanceRow {
   correct: number | null;
   timestamp: string | null;
   prediction_id: string | null;
+  /** The model that made the prediction (the observed record's `modelVersion`). */
+  model_version: string;
 }
 
 export const SectorPerformanceEntity = new EntitySchema<SectorPerformanceRow>({
@@ -33,5 +35,6 @@ export const SectorPerformanceEntity = new EntitySchema<SectorPerformanceRow>({
     correct: { type: 'integer', nullable: true },
     timestamp: { type: 'text', nullable: true },
     prediction_id: { type: 'text', nullable: true },
+    model_version: { type: 'text', default: 'unknown' },
   },
 });

@@ -26,13 +26,37 @@ const outcome = {
   additionalProperties: false,
 } as const;
 
+const count = { type: 'integer', minimum: 0 } as const;
+const obj = (properties: Record<string, unknown>) =>
+  ({ type: 'object', required: Object.keys(properties), properties, additionalProperties: false }) as const;
+/** No query parameters: an unknown one is a 400 naming it. */
+export const noQuery = { type: 'object', properties: {}, additionalProperties: false } as const;
+
 export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onRequestHookHandler, version: string): void {
-  app.get('/api/health', { schema: { tags: ['host'], summary: 'liveness and the enabled plugins' } }, async () => ({
-    status: host.state === 'started' ? 'ok' : host.state,
-    plugins: host.plugins.map((p) => p.id),
-    database: host.config.database.type,
-    version,
-  }));
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['host'],
+        summary: 'liveness and the enabled plugins',
+        querystring: noQuery,
+        response: {
+          200: obj({
+            status: { type: 'string' },
+            plugins: { type: 'array', items: { type: 'string' } },
+            database: { type: 'string', enum: ['sqlite', 'postgres'] },
+            version: { type: 'string' },
+          }),
+        },
+      },
+    },
+    async () => ({
+      status: host.state === 'started' ? 'ok' : host.state,
+      plugins: host.plugins.map((p) => p.id),
+      database: host.config.database.type,
+      version,
+    }),
+  );
 
   app.post(
     '/api/observe',
@@ -50,6 +74,7 @@ export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onReques
           properties: { records: { type: 'array', items: record, minItems: 1, maxItems: MAX_BATCH } },
           additionalProperties: false,
         },
+        response: { 200: obj({ accepted: count, duplicates: count }) },
       },
     },
     async (req) =>
@@ -74,11 +99,52 @@ export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onReques
           properties: { outcomes: { type: 'array', items: outcome, minItems: 1, maxItems: MAX_BATCH } },
           additionalProperties: false,
         },
+        response: { 200: obj({ resolved: count, unchanged: count }) },
       },
     },
     async (req) =>
       writeInSlices((req.body as { outcomes: unknown[] }).outcomes, outcomeValidator(host.config), (slice) =>
         host.resolve(slice as never[]),
       ),
+  );
+
+  app.post(
+    '/api/prune',
+    {
+      onRequest: auth,
+      schema: {
+        tags: ['host'],
+        summary:
+          "delete resolved predictions past the retention policy (the body's, else config `retention`); aggregates, replay buffer, drift checks and gate history are kept",
+        security: [{ bearer: [] }],
+        body: {
+          type: 'object',
+          properties: {
+            days: { type: 'number', description: 'keep resolved predictions observed in the last N days' },
+            rowsPerModel: { type: 'integer', description: "keep each model version's N newest predictions" },
+            dryRun: { type: 'boolean', description: 'only count what would be deleted' },
+          },
+          additionalProperties: false,
+        },
+        querystring: noQuery,
+        response: {
+          200: obj({
+            deleted: count,
+            byAge: count,
+            byRows: count,
+            cutoff: { type: 'string', nullable: true },
+            dryRun: { type: 'boolean' },
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const b = (req.body ?? {}) as { days?: number; rowsPerModel?: number; dryRun?: boolean };
+      const given = b.days !== undefined || b.rowsPerModel !== undefined;
+      const r = await host.prune(given ? { days: b.days, rowsPerModel: b.rowsPerModel } : undefined, {
+        dryRun: b.dryRun ?? false,
+      });
+      return { ...r, dryRun: b.dryRun ?? false };
+    },
   );
 }

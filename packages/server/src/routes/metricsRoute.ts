@@ -93,6 +93,14 @@ export function metricsRoute(app: FastifyInstance, host: VigilHost): void {
         tags: ['host'],
         summary:
           'Prometheus metrics (text exposition format 0.0.4): drift, accuracy, buffer, gate, host; see docs/api.md',
+        querystring: { type: 'object', properties: {}, additionalProperties: false },
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'Prometheus text exposition format 0.0.4',
+            content: { 'text/plain': { schema: { type: 'string' } } },
+          },
+        },
       },
     },
     async (_req, reply) => {

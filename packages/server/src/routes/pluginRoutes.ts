@@ -35,7 +35,29 @@ export async function pluginRoutes(
   const views = host.views();
   app.get(
     '/api/views',
-    { schema: { tags: ['host'], summary: "the enabled plugins' dashboard views, in tab order" } },
+    {
+      schema: {
+        tags: ['host'],
+        summary: "the enabled plugins' dashboard views, in tab order",
+        querystring: { type: 'object', properties: {}, additionalProperties: false },
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['pluginId', 'title', 'label', 'route', 'script'],
+              properties: {
+                pluginId: { type: 'string' },
+                title: { type: 'string' },
+                label: { type: 'string' },
+                route: { type: 'string' },
+                script: { type: 'string', description: 'relative to the dashboard: plugins/<id>/<file>' },
+              },
+            },
+          },
+        },
+      },
+    },
     async () =>
       views.map((v) => ({
         pluginId: v.pluginId,
