@@ -186,7 +186,13 @@ async function checkSectors(ctx, shoot) {
     expectEqual('sectors', `${n} 95% interval`, await text(view, `sector-ci-${n}`, 'sectors'), interval(s.ci));
     for (const [regime, g] of Object.entries(s.byRegime ?? {})) {
       const shown = await text(view, `sector-regime-${n}-${regime}`, 'sectors');
-      expectEqual('sectors', `${n} ${regime} accuracy (n)`, shown, `${pct(g.accuracy)} (${count(g.resolved)})`);
+      // a regime without resolved predictions shows a dash
+      expectEqual(
+        'sectors',
+        `${n} ${regime} accuracy (n)`,
+        shown,
+        g.resolved ? `${pct(g.accuracy)} (${count(g.resolved)})` : '—',
+      );
     }
     const marked = (await view.locator(tid(`sector-row-${n}`)).getAttribute('data-weak')) === 'true';
     expectEqual('sectors', `${n} highlighted as weakest`, marked, weakest.has(n));
@@ -461,7 +467,8 @@ async function checkReplay(ctx, shoot) {
       expectEqual('replay', `regime ${r}`, await text(view, `replay-regime-${r}`, 'replay'), count(n));
     for (const [l, n] of Object.entries(s.byLabel))
       expectEqual('replay', `label ${l}`, await text(view, `replay-label-${l}`, 'replay'), count(n));
-    const exp = await ctx.api(`api/replay/export?${mq}&format=json`);
+    // the table lists every buffered error worst first (held-out ones too: the training export leaves them out)
+    const all = await ctx.api(`api/replay?top=1000${mq ? `&${mq}` : ''}`);
     const ids = () =>
       view
         .locator('[data-testid^="replay-error-row-"]')
@@ -471,7 +478,7 @@ async function checkReplay(ctx, shoot) {
       'replay',
       'buffered errors (ids, worst first)',
       shown.join(','),
-      exp.rows
+      all.top
         .slice(0, shown.length)
         .map((r) => String(r.bufferId))
         .join(','),
@@ -486,9 +493,9 @@ async function checkReplay(ctx, shoot) {
       'replay',
       'errors shown',
       await text(view, 'replay-shown', 'replay'),
-      `${count(exp.rows.length)} of ${count(exp.rows.length)}`,
+      `${count(all.top.length)} of ${count(all.top.length)}`,
     );
-    if (ctx.screen.name === 'desktop') filtered = await checkReplayFilters(ctx, view, exp.rows, ids);
+    if (ctx.screen.name === 'desktop') filtered = await checkReplayFilters(ctx, view, all.top, ids, mq);
   }
   await checkLayout(ctx, 'replay');
   await shoot('replay');
@@ -500,7 +507,7 @@ async function checkReplay(ctx, shoot) {
  * symbol when there is no sector filter); the rows shown and the downloaded CSV hold exactly the
  * export's rows that pass them. Clears the filters again.
  */
-async function checkReplayFilters(ctx, view, rows, ids) {
+async function checkReplayFilters(ctx, view, rows, ids, mq) {
   const floor = 0.7;
   await view.locator(tid('replay-filter-confidence')).selectOption(String(floor));
   let want = rows.filter((r) => r.confidence >= floor);
@@ -509,7 +516,7 @@ async function checkReplayFilters(ctx, view, rows, ids) {
   const symbol = [...bySymbol].sort((a, b) => b[1] - a[1])[0]?.[0];
   let sector = null;
   if ((await view.locator(tid('replay-filter-sector')).count()) === 1 && symbol) {
-    const doc = await ctx.api(`api/sectors?model=${encodeURIComponent(rows[0].modelVersion)}&symbols=true`);
+    const doc = await ctx.api(`api/sectors?${mq}&symbols=true`);
     const sectorOf = new Map(doc.symbols.map((y) => [y.symbol, y.sectors]));
     sector = sectorOf.get(symbol)?.[0] ?? null;
     if (sector) {
@@ -556,7 +563,7 @@ async function checkReplayFilters(ctx, view, rows, ids) {
   if (!full.ok || !/text\/csv/.test(full.headers.get('content-type') ?? ''))
     throw new DashboardCheckError(
       'replay',
-      `the full export link ${href} answered ${full.status} ${full.headers.get('content-type')}`,
+      `the training export link ${href} answered ${full.status} ${full.headers.get('content-type')}`,
     );
   for (const id of ['replay-filter-confidence', 'replay-filter-sector', 'replay-filter-symbol'])
     if ((await view.locator(tid(id)).count()) === 1)

@@ -8,6 +8,8 @@ import { count, dateTime, num, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
 export const REPLAY_TOP = 20;
+/** Buffered errors read for the table and its filters (the API's most; the default buffer holds 1,000). */
+export const BUFFER_ROWS = 1000;
 /** Rows the table shows at most (the CSV holds every filtered row). */
 export const TABLE_ROWS = 100;
 /** Confidence floors offered (a mistake made with high confidence is the costly kind). */
@@ -19,9 +21,9 @@ const picked = { symbol: '', sector: '', minConfidence: 0 };
 export async function renderReplay(root, ctx) {
   const model = await pickModel(ctx, 'replay');
   const mq = model ? `model=${encodeURIComponent(model)}` : '';
-  const [data, exp, sectorOf] = await Promise.all([
-    getJson(`api/replay?top=${REPLAY_TOP}${mq ? `&${mq}` : ''}`),
-    model ? getJson(`api/replay/export?${mq}&format=json`) : null,
+  // every buffered error (held-out ones included, which the training export leaves out), worst first
+  const [data, sectorOf] = await Promise.all([
+    getJson(`api/replay?top=${BUFFER_ROWS}${mq ? `&${mq}` : ''}`),
     model ? sectorsOfSymbols(model) : null,
   ]);
   const s = data?.stats ?? { total: 0, maxSize: 0, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 };
@@ -87,7 +89,7 @@ export async function renderReplay(root, ctx) {
       ),
     ),
   );
-  root.append(bufferPanel(ctx, model, exp?.rows ?? [], sectorOf));
+  root.append(bufferPanel(ctx, model, data?.top ?? [], s.total, sectorOf));
 }
 
 /** symbol → its sectors, from the sectors plugin when it is enabled (else null: no sector filter). */
@@ -102,7 +104,7 @@ async function sectorsOfSymbols(model) {
   }
 }
 
-function bufferPanel(ctx, model, rows, sectorOf) {
+function bufferPanel(ctx, model, rows, total, sectorOf) {
   const body = h('div', {});
   const symbols = [...new Set(rows.map((r) => r.symbol))].sort();
   const sectors = sectorOf ? [...new Set(rows.flatMap((r) => sectorOf.get(r.symbol) ?? []))].sort() : [];
@@ -156,9 +158,10 @@ function bufferPanel(ctx, model, rows, sectorOf) {
       testid: 'replay-export-link',
       href: `api/replay/export?model=${encodeURIComponent(model)}&format=csv`,
       download: `replay-${model}.csv`,
-      title: "every buffered error of this model, with the caller's prediction id and features",
+      title:
+        "the rows retraining gets (the held-out part of the buffer is left out), with the caller's prediction id and features",
     },
-    'Full export (CSV)',
+    'Training export (CSV)',
   );
   const actions = h('div', { class: 'chart-meta' }, h('span', {}, shown, ' errors match'), download, exportLink);
 
@@ -178,6 +181,13 @@ function bufferPanel(ctx, model, rows, sectorOf) {
         : emptyState('replay-rows-empty', 'No buffered error matches these filters.'),
       current.length > TABLE_ROWS
         ? h('p', { class: 'chart-note' }, `showing the worst ${TABLE_ROWS}; the CSV holds all ${count(current.length)}`)
+        : null,
+      rows.length < total
+        ? h(
+            'p',
+            { class: 'chart-note' },
+            `the worst ${count(rows.length)} of ${count(total)} buffered errors are listed`,
+          )
         : null,
     );
   };

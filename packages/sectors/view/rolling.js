@@ -75,8 +75,8 @@ function content(doc) {
       nodes: [
         emptyState(
           'sectors-rolling-empty',
-          'No resolved predictions in this range.',
-          `Each point needs ${doc.window} trading days of outcomes.`,
+          `Not enough outcomes for a ${doc.window}-trading-day window${doc.model ? ` of model ${doc.model}` : ''} in this range.`,
+          'Each point pools the last window of trading days with outcomes: pick a shorter window, another model, or split by model.',
         ),
       ],
     };

@@ -157,8 +157,8 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected, q) {
             ? `${r}: ${count(g.correct)} of ${count(g.resolved)} correct, 95% ${interval(g.ci)}`
             : `${r}: no resolved predictions`,
         },
-        g ? pct(g.accuracy) : '—',
-        g ? h('span', { class: 'n n-below' }, ` (${count(g.resolved)})`) : null,
+        g?.resolved ? pct(g.accuracy) : '—',
+        g?.resolved ? h('span', { class: 'n n-below' }, ` (${count(g.resolved)})`) : null,
       );
     }),
     h('td', {}, status),
