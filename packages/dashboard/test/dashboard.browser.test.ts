@@ -131,11 +131,13 @@ describe('the layout checks catch a broken layout', () => {
         </section>
         <div style="width:600px">wide</div>
         <table><tr data-testid="row-b"><td>tap me</td></tr></table>
+        <p data-testid="missing">nullnull</p>
         <div style="position:fixed;top:0;left:0;right:0;bottom:0"></div>
       </main>`);
       const { problems } = await layoutProblems(page);
       expect(problems.join('\n')).toMatch(/the page is 6\d\dpx wide in a 390px window/);
       expect(problems.join('\n')).toMatch(/cell-wide is cut off by section.panel/);
+      expect(problems.join('\n')).toMatch(/missing shows "nullnull"/);
       expect(await tapMisses(page, '[data-testid="row-b"]')).toEqual(['row-b: a tap lands on div']);
     } finally {
       await context.close();

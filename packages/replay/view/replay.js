@@ -175,20 +175,22 @@ function bufferPanel(ctx, model, rows, total, sectorOf) {
         inRange(ctx.filters, r.timestamp),
     );
     shown.textContent = `${count(current.length)} of ${count(rows.length)}`;
+    // (replaceChildren would write a null as the text "null")
+    const notes = [
+      current.length > TABLE_ROWS &&
+        h('p', { class: 'chart-note' }, `showing the worst ${TABLE_ROWS}; the CSV holds all ${count(current.length)}`),
+      rows.length < total &&
+        h(
+          'p',
+          { class: 'chart-note' },
+          `the worst ${count(rows.length)} of ${count(total)} buffered errors are listed`,
+        ),
+    ].filter(Boolean);
     body.replaceChildren(
       current.length
         ? rowsTable(current.slice(0, TABLE_ROWS), sectorOf)
         : emptyState('replay-rows-empty', 'No buffered error matches these filters.'),
-      current.length > TABLE_ROWS
-        ? h('p', { class: 'chart-note' }, `showing the worst ${TABLE_ROWS}; the CSV holds all ${count(current.length)}`)
-        : null,
-      rows.length < total
-        ? h(
-            'p',
-            { class: 'chart-note' },
-            `the worst ${count(rows.length)} of ${count(total)} buffered errors are listed`,
-          )
-        : null,
+      ...notes,
     );
   };
   download.addEventListener('click', () => saveCsv(`replay-${model}-filtered.csv`, current, sectorOf));
