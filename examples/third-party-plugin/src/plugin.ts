@@ -4,6 +4,8 @@ import {
   type CriterionContext,
   type GateCriterion,
   type PluginRoutes,
+  type ReportQuery,
+  type ReportSection,
   dataSourceToken,
   defineCriterion,
   definePlugin,
@@ -47,6 +49,39 @@ const acmeRoutes =
     }));
   };
 
+/** Its section of `vigil report` / `GET /api/report`: typed figures and a table, rendered by Vigil. */
+async function acmeReport(tracker: TurnoverTracker, q: ReportQuery): Promise<ReportSection[]> {
+  const rows = (await tracker.all()).filter((r) => q.model === undefined || r.modelVersion === q.model);
+  const top = rows.find((r) => r.rate !== null);
+  return [
+    {
+      id: 'acme',
+      title: 'Turnover (acme)',
+      status: 'info',
+      summary: `${rows.length} model version(s); turnover is kept over each model's whole history${
+        q.from !== undefined || q.to !== undefined ? ', not split by date' : ''
+      }.`,
+      blocks: [
+        {
+          kind: 'figures',
+          items: [{ label: 'highest turnover', value: top?.rate ?? null, unit: 'share', detail: top?.modelVersion }],
+        },
+        {
+          kind: 'table',
+          title: 'Turnover by model version, highest first',
+          columns: [
+            { key: 'model', label: 'model' },
+            { key: 'flips', label: 'flips', unit: 'count' },
+            { key: 'pairs', label: 'pairs', unit: 'count' },
+            { key: 'rate', label: 'turnover', unit: 'share' },
+          ],
+          rows: rows.map((r) => ({ model: r.modelVersion, flips: r.flips, pairs: r.total, rate: r.rate })),
+        },
+      ],
+    },
+  ];
+}
+
 export const acmePlugin = definePlugin({
   id: 'acme',
   description: 'Turnover of each model: how often it flips its call for a symbol',
@@ -61,6 +96,7 @@ export const acmePlugin = definePlugin({
       criteria: [maxTurnover(tracker, options)],
       hooks: { observe: (records, ctx) => tracker.observe(records, ctx) },
       routes: acmeRoutes(tracker),
+      report: (query) => acmeReport(tracker, query),
       view: {
         title: 'Turnover',
         route: 'acme',

@@ -85,6 +85,12 @@ describe('acme: table, route, dashboard view, CLI command', () => {
       expect(report.code).toBe(0);
       expect(JSON.parse(report.stdout)).toEqual(api.models);
 
+      // its section of the audit report (vigil report = GET /api/report), rendered by Vigil
+      const audit = await cli(['--db', dbPath, '--json', 'report', '--model', 'cand']);
+      expect(audit.code, audit.stderr).toBe(0);
+      const section = JSON.parse(audit.stdout).sections.find((s: { id: string }) => s.id === 'acme');
+      expect(section.blocks[1].rows).toEqual([{ model: 'cand', flips: api.models[0].flips, pairs: 298, rate }]);
+
       // disabled: the command says how to enable it
       const config = join(dir, 'vigil.json');
       await writeFile(config, JSON.stringify({ plugins: { acme: { enabled: false } } }));
@@ -93,6 +99,12 @@ describe('acme: table, route, dashboard view, CLI command', () => {
       expect(off.stderr).toBe(
         "vigil: the acme plugin is disabled in the config (plugins.acme.enabled: false); enable it to use 'vigil acme'\n",
       );
+      // and the report says it is disabled
+      const offReport = await cli(['--config', config, '--db', dbPath, '--json', 'report']);
+      expect(offReport.code, offReport.stderr).toBe(0);
+      expect(JSON.parse(offReport.stdout).sections.find((s: { id: string }) => s.id === 'acme')).toMatchObject({
+        status: 'disabled',
+      });
     } finally {
       await app.close();
       await host.dispose();

@@ -52,26 +52,7 @@ const HTTP: Record<string, readonly string[]> = {
 const OWED: Record<string, string> = {};
 
 /** Operations whose request or response schema is still missing, with whose routes they are. */
-const SCHEMA_OWED: Record<string, string> = {
-  'GET /api/drift': 'drift/src/driftRoutes.ts (helper-C)',
-  'POST /api/drift/baseline': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'POST /api/drift/check': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'POST /api/drift/backtest': 'drift/src/driftActionRoutes.ts (helper-C)',
-  'GET /api/drift/series': 'drift/src/driftRoutes.ts (helper-F)',
-  'GET /api/drift/distribution': 'drift/src/driftRoutes.ts (helper-F)',
-  'GET /api/gate/latest': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/history': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/production': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/shadows': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/shadows/compare': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/shadows/start': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/shadows/stop': 'gate/src/gateRoutes.ts (helper-D)',
-  'GET /api/gate/verify': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/validate': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/promote': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/override': 'gate/src/gateRoutes.ts (helper-D)',
-  'POST /api/gate/rollback': 'gate/src/gateRoutes.ts (helper-D)',
-};
+const SCHEMA_OWED: Record<string, string> = {};
 
 /** Mounted but deliberately not in OpenAPI. */
 const HIDDEN = [

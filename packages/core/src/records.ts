@@ -162,12 +162,30 @@ function checkLabel(issues: Issue[], path: string, v: unknown, rules: RecordRule
   }
 }
 
+/** True when `checkText` would accept `v` (the common case, checked without building a path). */
+function isGoodText(v: unknown, max: number): v is string {
+  return typeof v === 'string' && v.length <= max && v.trim().length > 0 && !UNSTORABLE_TEXT.test(v);
+}
+
+/**
+ * What one batch has already checked: the short text fields (symbol, regime, model) and the
+ * timestamps of a batch repeat across its records, so each distinct value is checked once. Lives
+ * for one batch only; the checks are pure functions of the value and the rules.
+ */
+export interface CheckMemo {
+  readonly goodText: Set<string>;
+  readonly isoDates: Map<string, string | undefined>;
+}
+
+export const newCheckMemo = (): CheckMemo => ({ goodText: new Set(), isoDates: new Map() });
+
 /** Checks one prediction; pushes every problem with its path. */
 export function checkPrediction(
   issues: Issue[],
   at: string,
   r: unknown,
   rules: RecordRules,
+  memo: CheckMemo = newCheckMemo(),
 ): PredictionRecord | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) {
     issues.push({ path: at, message: `must be an object, got ${describeValue(r)}`, value: r });
@@ -175,16 +193,30 @@ export function checkPrediction(
   }
   const o = r as Record<string, unknown>;
   const before = issues.length;
-  checkText(issues, `${at}.id`, o.id, MAX_ID);
-  const timestamp = parseIsoDate(o.timestamp);
+  // paths are built only for a value that fails
+  const text = (name: string, v: unknown, max: number): void => {
+    if (typeof v === 'string' && memo.goodText.has(v)) return;
+    if (isGoodText(v, max)) {
+      if (max === MAX_TEXT) memo.goodText.add(v);
+    } else checkText(issues, `${at}.${name}`, v, max);
+  };
+  if (!isGoodText(o.id, MAX_ID)) checkText(issues, `${at}.id`, o.id, MAX_ID);
+  let timestamp: string | undefined;
+  if (typeof o.timestamp === 'string') {
+    timestamp = memo.isoDates.get(o.timestamp);
+    if (timestamp === undefined && !memo.isoDates.has(o.timestamp)) {
+      timestamp = parseIsoDate(o.timestamp);
+      memo.isoDates.set(o.timestamp, timestamp);
+    }
+  } else timestamp = parseIsoDate(o.timestamp);
   if (timestamp === undefined)
     issues.push({
       path: `${at}.timestamp`,
       message: `must be ${ISO_DATE_RULE}, got ${describeValue(o.timestamp)}`,
       value: o.timestamp,
     });
-  checkText(issues, `${at}.symbol`, o.symbol, MAX_TEXT);
-  checkText(issues, `${at}.regime`, o.regime, MAX_TEXT);
+  text('symbol', o.symbol, MAX_TEXT);
+  text('regime', o.regime, MAX_TEXT);
   if (typeof o.regime === 'string' && rules.regimes && !rules.regimes.includes(o.regime)) {
     issues.push({
       path: `${at}.regime`,
@@ -192,8 +224,10 @@ export function checkPrediction(
       value: o.regime,
     });
   }
-  checkText(issues, `${at}.modelVersion`, o.modelVersion, MAX_TEXT);
-  checkLabel(issues, `${at}.predictedLabel`, o.predictedLabel, rules);
+  text('modelVersion', o.modelVersion, MAX_TEXT);
+  const label = o.predictedLabel;
+  if (!(typeof label === 'number' && rules.labels.includes(label) && Number.isInteger(label)))
+    checkLabel(issues, `${at}.predictedLabel`, label, rules);
   const c = o.confidence;
   if (typeof c !== 'number' || !(c >= 0 && c <= 1))
     issues.push({ path: `${at}.confidence`, message: `must be a number in [0, 1], got ${describeValue(c)}`, value: c });
@@ -213,7 +247,8 @@ export function checkPrediction(
         value: names.length,
       });
     else
-      for (const name of names) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i] as string;
         const v = (f as Record<string, unknown>)[name];
         if (typeof v !== 'number' || !Number.isFinite(v))
           issues.push({
@@ -244,9 +279,10 @@ export function predictionValidator(rules: RecordRules): BatchValidator<Predicti
   const issues: Issue[] = [];
   const out: PredictionRecord[] = [];
   const seen = new Map<string, number>();
+  const memo = newCheckMemo();
   return {
     add(r, i) {
-      const rec = checkPrediction(issues, `records[${i}]`, r, rules);
+      const rec = checkPrediction(issues, `records[${i}]`, r, rules, memo);
       if (!rec) return;
       const prev = seen.get(rec.id);
       if (prev !== undefined)

@@ -1,6 +1,7 @@
 // Batched observe with every plugin on (drift, replay, sectors, gate), into an SQLite file,
 // beside the raw sqlite3 driver's best insert rate for the same rows in the same run.
-// Target (issue 2): >= 60% of the raw driver.
+// Floor (issue 12): >= 45% of the raw driver; issue 15 aimed at 60%. Each round also times every
+// plugin's observe hook (bench/hookTimer.mjs), so the report says where the time went.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { createHost } from '@vigil/host';
 import { replayPlugin } from '@vigil/replay';
 import { sectorsPlugin } from '@vigil/sectors';
 import { betterSqliteInsertRate, makePredictions, rawSqliteInsertRate, reportBench } from '@vigil/test-utils';
+import { hookTimer } from './hookTimer.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigil-bench-all-'));
 const total = Number(process.env.VIGIL_BENCH_RECORDS ?? 200_000);
@@ -24,20 +26,34 @@ const symbols =
 const records = makePredictions(total, { seed: 5, symbols });
 
 async function allPlugins(round) {
+  const timer = hookTimer();
   const host = createHost({
     config: {
       database: { type: 'sqlite', path: join(dir, `all-${round}.db`) },
       log: { level: 'silent' },
       plugins: { gate: { options: { root: dir } } },
     },
-    plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
+    plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin].map(timer.wrap),
   });
   await host.start();
   // the drift baseline is collected from the first 250 observations (autoBaseline), outside the timing
   await host.observe(makePredictions(250, { seed: 6, symbols, idPrefix: 'warm-' }));
+  timer.on = true;
   const t0 = performance.now();
   for (let i = 0; i < records.length; i += batch) await host.observe(records.slice(i, i + batch));
-  const observe = records.length / ((performance.now() - t0) / 1000);
+  const observeMs = performance.now() - t0;
+  timer.on = false;
+  const observe = records.length / (observeMs / 1000);
+  // per record, in microseconds: each plugin's observe hook, and the rest (validation, the log insert, transaction, commit)
+  const perRecord = (ms) => (1000 * ms) / records.length;
+  const hooks = Object.fromEntries(
+    [...timer.spent].filter(([k]) => k.endsWith('.observe')).map(([k, v]) => [k.replace('.observe', ''), perRecord(v)]),
+  );
+  const split = {
+    total: perRecord(observeMs),
+    ...hooks,
+    rest: perRecord(observeMs) - Object.values(hooks).reduce((a, b) => a + b, 0),
+  };
   const outcomes = records.map((r, i) => ({
     id: r.id,
     actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel,
@@ -46,7 +62,7 @@ async function allPlugins(round) {
   for (let i = 0; i < outcomes.length; i += batch) await host.resolve(outcomes.slice(i, i + batch));
   const resolve = outcomes.length / ((performance.now() - t1) / 1000);
   await host.stop();
-  return { observe, resolve };
+  return { observe, resolve, split };
 }
 
 // Alternating rounds (the machine is shared: a reference measured minutes apart from the figure
@@ -64,6 +80,9 @@ const raw = med((r) => r.raw);
 const better = med((r) => r.better);
 const observeRate = med((r) => r.observe);
 const resolveRate = med((r) => r.resolve);
+const splitKeys = Object.keys(rounds[0].split);
+const split = splitKeys.map((k) => `${k} ${med((r) => r.split[k]).toFixed(1)}`).join(', ');
+const rawPerRecord = 1e6 / raw;
 rmSync(dir, { recursive: true, force: true });
 
 reportBench({
@@ -77,8 +96,8 @@ reportBench({
       reference: raw,
       referenceLabel: 'raw sqlite3 insert, same rows, table and index',
       better: 'higher',
-      target: '>= 60% of raw',
-      met: observeRate >= 0.6 * raw,
+      target: ">= 45% of raw (#12's floor; #15 aimed at 60%)",
+      met: observeRate >= 0.45 * raw,
     },
     {
       label: 'observe, all plugins, against better-sqlite3',
@@ -93,5 +112,6 @@ reportBench({
   notes: [
     'One transaction per batch: the prediction log, sector_performance rows, drift windows/CUSUM and (on resolve) replay-buffer candidates commit together.',
     `Rounds (observe / raw sqlite3 / better-sqlite3 records/s): ${rounds.map((r) => `${Math.round(r.observe)} / ${Math.round(r.raw)} / ${Math.round(r.better)}`).join('; ')}.`,
+    `Where observe's time went (wall microseconds per record, medians of the rounds; each plugin's observe hook timed around its call, the rest by difference: validation, the prediction-log insert, transaction and commit): ${split}; the raw sqlite3 insert took ${rawPerRecord.toFixed(1)}. On SQLite the log insert runs while the hooks compute, so the first hook to issue a statement also waits there for what is left of the insert. \`node bench/observe-breakdown.mjs\` times validation apart and runs on PostgreSQL too.`,
   ],
 });

@@ -580,6 +580,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const weakest = tracker.getWeakestSectors(3, { model: live.version });
     const stats = await buffer.getErrorStats({ model: live.version });
     const alarms = await host.container.resolve(driftHistoryToken).read({ detectedOnly: true });
+    const driftChecks: Record<string, number> = {};
+    for (const c of await host.container.resolve(driftHistoryToken).read())
+      if (c.type !== 'cusum') driftChecks[c.type] = (driftChecks[c.type] ?? 0) + 1;
     const episodes = await host.container.resolve(driftHistoryToken).episodes();
     const summary: DemoSummary = {
       period: { from: days[firstLive] as string, to: days.at(-1) as string, tradingDays: days.length - firstLive },
@@ -589,6 +592,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       shadowPredictions: shadowObserved,
       // the live models' record (the sectors tracker also counts the shadow challengers' rows)
       accuracy: skill.model,
+      driftChecks,
       driftAlerts: alarms.map((r) => ({
         date: r.timestamp.slice(0, 10),
         type: r.type,

@@ -24,6 +24,8 @@ export interface DemoSummary {
   readonly shadowPredictions: number;
   readonly accuracy: number | null;
   readonly driftAlerts: readonly { date: string; type: string; statistic: number }[];
+  /** Window checks run, per type (feature, regime, prediction): what the flagged ones are out of. */
+  readonly driftChecks?: Readonly<Record<string, number>>;
   readonly retrainingRequests: readonly {
     date: string;
     model: string;
@@ -154,7 +156,7 @@ export function formatSummary(s: DemoSummary): string {
   const other = new Map<string, number>();
   for (const a of s.driftAlerts) if (a.type !== 'cusum') other.set(a.type, (other.get(a.type) ?? 0) + 1);
   lines.push(
-    `  other flagged checks (recorded and charted, not acted on): ${[...other].map(([t, n]) => `${t} ${n}`).join(', ') || 'none'}`,
+    `  other flagged checks (recorded and charted, not acted on): ${[...other].map(([t, n]) => `${t} ${n}${s.driftChecks?.[t] ? ` of ${s.driftChecks[t]}` : ''}`).join(', ') || 'none'}`,
   );
   lines.push(
     `  retraining requested on ${s.retrainingRequests.length} day(s)${s.retrainingRequests.length ? `: ${s.retrainingRequests.map((r) => r.date).join(', ')}` : ''}`,

@@ -275,9 +275,9 @@ export class DriftDetector {
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
     const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
-    // bound the work (replays x features x window values) so large baselines calibrate in seconds
     const windowValues = stepped ? Math.ceil((w * this.baselineSize) / steps) : w;
-    const budget = Math.max(20, Math.floor(2e7 / (windowValues * this.#features.size)));
+    // bound the work: a replay sorts its window and merges the steps before it into the growing reference
+    const budget = Math.max(20, Math.floor(1e8 / ((windowValues + this.baselineSize) * this.#features.size)));
     this.#calibration = calibrateByReplay({
       series,
       sorted,

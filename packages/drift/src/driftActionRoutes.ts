@@ -34,6 +34,51 @@ const backtestOptions = {
   to: { type: 'string', description: 'report alarms up to this date' },
 } as const;
 
+/** A 2xx response: the named fields, each described; anything else passes through unchanged. */
+const described = (fields: Record<string, string>) => ({
+  200: {
+    type: 'object',
+    additionalProperties: true,
+    properties: Object.fromEntries(Object.entries(fields).map(([k, description]) => [k, { description }])),
+  },
+});
+const baselineResponse = described({
+  rows: 'rows stored',
+  features: '[{ name, size, mean, sd, transform, threshold, designEffect }] per stored feature',
+  ignoredColumns: 'columns not in plugins.drift.options.features',
+  regimes: 'regime mix of the baseline (null without a regime column)',
+  predictions: '{ count, labels } (null without predictions)',
+  windowSize: 'values per window check',
+  rule: "'calibrated' or 'threshold+pvalue'",
+  calibration: '{ targetRate, inSampleRate, replays, windowSize } (null when not calibrated)',
+  warnings: 'configuration warnings',
+});
+const checkResponse = described({
+  driftDetected: 'any of feature, regime, prediction drift',
+  rows: 'rows sent',
+  window: 'rows checked (the last `last`)',
+  recorded: 'always false: computed, not written to drift_monitoring',
+  note: 'where recorded checks come from',
+  calibrationNote: 'how the thresholds fit this window (null: as calibrated)',
+  feature: 'FeatureDriftResult: per feature D, p-values, threshold, drifted',
+  regime: 'RegimeDriftResult, or { skipped }',
+  prediction: 'PredictionDriftResult, or { skipped }',
+});
+const backtestResponse = described({
+  detector: "'recommended' or 'spec'",
+  features: 'features watched',
+  baselineSize: 'rows in the rolling reference',
+  alarms: 'onset days of drift episodes (one request each)',
+  episodes: '[{ name, start, status, firstAlarm, delay, onset, caught, reason? }]',
+  caught: 'episodes caught within the horizon',
+  scorable: 'episodes the data can score',
+  falseAlarmRate: 'share of calm days on which an episode starts',
+  calmDriftShare: 'share of calm days in drift',
+  chanceLevel: 'share of calm days in drift within the horizon',
+  calmRule: 'the calm-day rule, in words',
+  warnings: 'episodes not scorable, and why',
+});
+
 /** A JSON body's rows or a text/csv body, parsed as the CLI parses a file. */
 function tableOf(body: unknown, what: string): FeatureTable {
   if (typeof body === 'string') return parseFeatureRows(body, 'csv', what);
@@ -86,6 +131,7 @@ export function driftActionRoutes(
         security: [{ bearer: [] }],
         consumes,
         body: { oneOf: [rowsBody, { type: 'string' }] },
+        response: baselineResponse,
       },
     },
     async (req) => storeBaseline(monitor, options, tableOf(req.body, 'drift baseline rows')),
@@ -108,6 +154,7 @@ export function driftActionRoutes(
             { type: 'string' },
           ],
         },
+        response: checkResponse,
       },
     },
     async (req) => {
@@ -140,6 +187,7 @@ export function driftActionRoutes(
         body: {
           oneOf: [{ ...rowsBody, properties: { ...rowsBody.properties, ...backtestOptions } }, { type: 'string' }],
         },
+        response: backtestResponse,
       },
     },
     async (req) => {

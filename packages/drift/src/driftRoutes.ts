@@ -9,6 +9,7 @@ import type { DriftHistory } from './DriftHistory.js';
 import type { DriftSeries } from './DriftSeries.js';
 import type { DriftOptions } from './config.js';
 import { driftViewRoutes } from './driftViewRoutes.js';
+import { eventsSchema } from './driftRouteSchemas.js';
 
 /** `GET /api/drift`: drift checks over time from drift_monitoring (docs/api.md, Drift). */
 export function driftRoutes(
@@ -24,7 +25,24 @@ export function driftRoutes(
     if (views) driftViewRoutes(app, views);
     app.get(
       '',
-      { schema: { tags: ['drift'], summary: 'drift checks over time (drift_monitoring), oldest first' } },
+      {
+        schema: {
+          tags: ['drift'],
+          summary: 'drift checks over time (drift_monitoring), oldest first',
+          querystring: {
+            type: 'object',
+            properties: {
+              type: { type: 'string', description: 'feature, regime, prediction or cusum' },
+              limit: { type: 'string', description: 'the latest N checks, 1-10000 (default 500)' },
+              model: {
+                type: 'string',
+                description: "one model's checks (each check is one model's, named in its `model`)",
+              },
+            },
+          },
+          response: { 200: eventsSchema },
+        },
+      },
       async (req) => {
         const q = req.query as QueryString;
         const model = modelParam(q);

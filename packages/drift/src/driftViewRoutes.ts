@@ -1,4 +1,5 @@
 import { VigilError, textSchema } from '@vigil/core';
+import { distributionSchema, seriesSchema } from './driftRouteSchemas.js';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -37,6 +38,7 @@ export function driftViewRoutes(app: FastifyInstance, v: { series: DriftSeries; 
           type: 'object',
           properties: { model: textSchema(100), from: day, to: day },
         },
+        response: { 200: seriesSchema },
       },
     },
     async (req) => {
@@ -56,6 +58,7 @@ export function driftViewRoutes(app: FastifyInstance, v: { series: DriftSeries; 
           type: 'object',
           properties: { model: textSchema(100), feature: textSchema(200), step: day },
         },
+        response: { 200: distributionSchema },
       },
     },
     async (req) => {

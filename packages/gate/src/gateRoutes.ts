@@ -13,6 +13,18 @@ import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { type ReportView, reportViews } from './reportView.js';
+import {
+  comparisonSchema,
+  historySchema,
+  productionSchema,
+  promoteSchema,
+  query,
+  reportSchema,
+  rollbackSchema,
+  shadowSchema,
+  shadowsSchema,
+  verifySchema,
+} from './gateRouteSchemas.js';
 
 const str = text(2000);
 const numbers = { type: 'object', additionalProperties: { type: 'number' }, maxProperties: 10_000 } as const;
@@ -68,7 +80,14 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
 
     app.get(
       '/latest',
-      { schema: { tags: ['gate'], summary: 'the latest validation or override report' } },
+      {
+        schema: {
+          tags: ['gate'],
+          summary: 'the latest validation or override report',
+          querystring: query(),
+          response: { 200: reportSchema(true) },
+        },
+      },
       async () => {
         const { rows } = await reports(50, 0);
         return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
@@ -76,7 +95,14 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
     );
     app.get(
       '/history',
-      { schema: { tags: ['gate'], summary: 'every promotion attempt, newest first' } },
+      {
+        schema: {
+          tags: ['gate'],
+          summary: 'every promotion attempt, newest first',
+          querystring: query({ limit: 'rows per page, 1-500 (default 50)', offset: 'rows to skip (default 0)' }),
+          response: { 200: historySchema },
+        },
+      },
       async (req) => {
         const q = req.query as Q;
         return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
@@ -84,7 +110,14 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
     );
     app.get(
       '/production',
-      { schema: { tags: ['gate'], summary: 'what is in production now, and the decision that put it there' } },
+      {
+        schema: {
+          tags: ['gate'],
+          summary: 'what is in production now, and the decision that put it there',
+          querystring: query(),
+          response: { 200: productionSchema },
+        },
+      },
       async () => {
         const now = await gate().productionNow();
         if (!now) return null;
@@ -98,7 +131,14 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
     });
     app.get(
       '/shadows',
-      { schema: { tags: ['gate'], summary: 'challengers observed in shadow against the champion, newest first' } },
+      {
+        schema: {
+          tags: ['gate'],
+          summary: 'challengers observed in shadow against the champion, newest first',
+          querystring: query({ active: 'true or 1: only active ones; false: only stopped ones' }),
+          response: { 200: shadowsSchema },
+        },
+      },
       async (req) => {
         const q = req.query as Q;
         const active = q.active === undefined ? undefined : q.active === 'true' || q.active === '1';
@@ -112,6 +152,8 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           tags: ['gate'],
           summary:
             'a challenger against the champion over the same resolved rows, by trading day (?model=, default the newest shadow)',
+          querystring: query({ model: "the challenger's model id (default: the newest shadow)" }),
+          response: { 200: comparisonSchema },
         },
       },
       async (req) => {
@@ -142,6 +184,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { model: text(200), champion: text(200), modelPath: str, since: str, actor: str, notes: str },
             additionalProperties: false,
           },
+          response: { 200: shadowSchema },
         },
       },
       async (req) => {
@@ -170,6 +213,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { model: text(200), until: str, actor: str, notes: str },
             additionalProperties: false,
           },
+          response: { 200: shadowSchema },
         },
       },
       async (req) => {
@@ -177,10 +221,21 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
         return shownShadow(await shadows.stop(model, rest));
       },
     );
-    app.get('/verify', { schema: { tags: ['gate'], summary: "verify the history's hash chain" } }, async () => {
-      const v = await gate().verifyHistory();
-      return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
-    });
+    app.get(
+      '/verify',
+      {
+        schema: {
+          tags: ['gate'],
+          summary: "verify the history's hash chain",
+          querystring: query(),
+          response: { 200: verifySchema },
+        },
+      },
+      async () => {
+        const v = await gate().verifyHistory();
+        return { ok: v.ok, rows: v.rows, firstBadId: v.firstBadId ?? null, reason: v.reason ?? null };
+      },
+    );
     // `vigil gate head`: the chain's head, for an auditor to keep outside the database
     app.get(
       '/head',
@@ -223,6 +278,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { modelPath: str, validation: validationResults, actor: str, notes: str, asOf: str },
             additionalProperties: false,
           },
+          response: { 200: reportSchema() },
         },
       },
       async (req) => {
@@ -255,6 +311,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str, asOf: str },
             additionalProperties: false,
           },
+          response: { 200: promoteSchema },
         },
       },
       async (req) => {
@@ -287,6 +344,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { modelPath: str, actor: words(200), reason: words(2000), asOf: str },
             additionalProperties: false,
           },
+          response: { 200: reportSchema() },
         },
       },
       async (req) => {
@@ -308,6 +366,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] }, asOf: str },
             additionalProperties: false,
           },
+          response: { 200: rollbackSchema },
         },
       },
       async (req) => {

@@ -9,6 +9,9 @@ const toLogged = (row: PredictionRow): LoggedPrediction => ({
   resolvedAt: row.resolved_at ?? null,
 });
 
+/** The grouping expressions `outcomeCounts` may put in SQL (timestamps are normalized ISO text, UTC). */
+const GROUP_KEY = { symbol: 'symbol', regime: 'regime', day: 'SUBSTR(timestamp, 1, 10)' } as const;
+
 /** The host's read side of `vigil_predictions`, bound as `predictionLogToken` before any plugin's init. */
 export class PredictionLogService implements PredictionLog {
   constructor(private readonly ds: DataSource) {}
@@ -83,10 +86,9 @@ export class PredictionLogService implements PredictionLog {
     if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
     if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
     if (q.modelVersion !== undefined) where.push(`model_version = ${ph(params.push(q.modelVersion))}`);
-    const key = by === 'day' ? 'SUBSTR(timestamp, 1, 10)' : by; // timestamps are normalized ISO text (UTC)
     const rows = (await manager.query(
-      `SELECT ${key} AS k, COUNT(*) AS n, SUM(CASE WHEN actual_label = predicted_label THEN 1 ELSE 0 END) AS c
-       FROM ${PREDICTIONS_TABLE} WHERE ${where.join(' AND ')} GROUP BY ${key} ORDER BY ${key}`,
+      `SELECT ${GROUP_KEY[by]} AS k, COUNT(*) AS n, SUM(CASE WHEN actual_label = predicted_label THEN 1 ELSE 0 END) AS c
+       FROM ${PREDICTIONS_TABLE} WHERE ${where.join(' AND ')} GROUP BY ${GROUP_KEY[by]} ORDER BY ${GROUP_KEY[by]}`,
       params,
     )) as { k: string; n: unknown; c: unknown }[];
     return rows.map((r) => ({ key: String(r.k), resolved: Number(r.n), correct: Number(r.c ?? 0) }));

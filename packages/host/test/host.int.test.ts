@@ -1,4 +1,4 @@
-import { isVigilError, type PredictionRecord } from '@vigil/core';
+import { definePlugin, isVigilError, type PredictionRecord, predictionLogToken } from '@vigil/core';
 import { makePredictions } from '@vigil/test-utils';
 import { createTestDatabase, createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -117,6 +117,34 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
     expect(err.message).toContain('records[2].confidence: must be a number in [0, 1], got 1.5');
     expect(await count(host, 'vigil_predictions')).toBe(0);
     expect(callLog).toEqual([]);
+  });
+
+  it("a hook's statements see the batch's rows, in the batch's transaction", async () => {
+    await host.stop();
+    const seen: number[] = [];
+    // reads the log through the host's service, in the batch's transaction, before writing anything itself
+    const reader = definePlugin({
+      id: 'reader',
+      deps: { log: predictionLogToken },
+      init: ({ log }) => ({
+        hooks: {
+          async observe(records, { manager }) {
+            seen.push((await log.counts(manager)).logged);
+            const last = await log.byId(records.at(-1)!.id, manager);
+            if (!last) throw new Error('the last record of the batch is not in the log yet');
+          },
+        },
+      }),
+    });
+    const h = await createTestHost({ database: host.db, plugins: [reader, auditPlugin] });
+    try {
+      // 4,500 records of 9 columns: several INSERT statements on both databases
+      await h.observe(makePredictions(4_500));
+      await h.observe(makePredictions(10, { idPrefix: 'second-' }));
+      expect(seen).toEqual([4_500, 4_510]);
+    } finally {
+      await h.stop();
+    }
   });
 
   it('treats a retried identical batch as a no-op and a changed duplicate as an error', async () => {

@@ -235,6 +235,13 @@ export class ErrorReplayBuffer {
     return this.#index.sizeOf(model);
   }
 
+  /** The model of the newest buffered error (the highest row id), or null when empty. */
+  get latestModel(): string | null {
+    let best: IndexEntry | undefined;
+    for (const e of this.#index.entries.values()) if (!best || e.id > best.id) best = e;
+    return best?.model ?? null;
+  }
+
   /** The models with buffered errors, sorted. */
   models(): string[] {
     return this.#index.models();
@@ -369,6 +376,7 @@ export class ErrorReplayBuffer {
     const issues: { path: string; message: string; value?: unknown }[] = [];
     let layout = this.#layout;
     features.forEach((f, i) => {
+      if (layout.fits(f)) return;
       const r = layout.vectorize(issues, `${what}[${i}].features`, f);
       if (r) layout = r.layout;
     });

@@ -26,4 +26,29 @@ describe('FeatureLayout', () => {
     expect(issues.map((i) => i.path)).toEqual(['x', 'y.b', 'z', 'w']);
     expect(issues[0]?.message).toContain('missing b; unexpected c');
   });
+
+  it('fits exactly what vectorize accepts unchanged (the observe fast path)', () => {
+    const l = new FeatureLayout(['a', 'b', 'constructor']);
+    const inherited = Object.assign(Object.create({ b: 2 }), { a: 1, constructor: 3, c: 4 });
+    const cases: unknown[] = [
+      { a: 1, b: 2, constructor: 3 },
+      { constructor: 3, b: 2, a: 1 },
+      { a: 1, b: 2 },
+      { a: 1, b: 2, constructor: 3, d: 4 },
+      { a: 1, b: Number.NaN, constructor: 3 },
+      { a: 1, b: '2', constructor: 3 },
+      { a: 1, c: 2, constructor: 3 },
+      inherited,
+      [1, 2, 3],
+      null,
+      'abc',
+    ];
+    for (const f of cases) {
+      const issues: Issue[] = [];
+      const r = l.vectorize(issues, 'f', f);
+      expect(l.fits(f)).toBe(issues.length === 0 && r?.layout === l && !Array.isArray(f));
+    }
+    expect(l.fits(cases[0])).toBe(true);
+    expect(new FeatureLayout().fits({ a: 1 })).toBe(false);
+  });
 });

@@ -88,6 +88,25 @@ export class FeatureLayout {
     return { vector, layout: this.names ? this : new FeatureLayout(names, names.length) };
   }
 
+  /**
+   * True when `f` is an object holding exactly this layout's named features, each a finite number:
+   * what `vectorize` accepts without issues and without changing the layout, checked without
+   * building anything (the observe hook's common case). False sends the caller to `vectorize`.
+   */
+  fits(f: unknown): boolean {
+    const names = this.names;
+    if (names === null || typeof f !== 'object' || f === null || Array.isArray(f)) return false;
+    let own = 0;
+    for (const k in f) if (Object.hasOwn(f, k)) own++;
+    if (own !== names.length) return false;
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i] as string;
+      const v = (f as Record<string, unknown>)[n];
+      if (typeof v !== 'number' || !Number.isFinite(v) || !Object.hasOwn(f, n)) return false;
+    }
+    return true;
+  }
+
   toJSON(): { names: readonly string[] | null; dim: number | null } {
     return { names: this.names, dim: this.dim };
   }

@@ -1,11 +1,4 @@
-import {
-  clockToken,
-  configToken,
-  dataSourceToken,
-  definePlugin,
-  predictionLogToken,
-  transactorToken,
-} from '@vigil/core';
+import { clockToken, configToken, dataSourceToken, definePlugin, transactorToken } from '@vigil/core';
 import { ErrorReplayBuffer } from './ErrorReplayBuffer.js';
 import { replayCommands } from './commands.js';
 import { replayOptionsSchema } from './config.js';
@@ -34,9 +27,8 @@ export const replayPlugin = definePlugin({
     transactor: transactorToken,
     clock: clockToken,
     config: configToken,
-    log: predictionLogToken,
   },
-  init({ dataSource, transactor, clock, config, log }, options) {
+  init({ dataSource, transactor, clock, config }, options) {
     const buffer = new ErrorReplayBuffer({ dataSource, transactor, clock }, { ...options, labels: config.labels });
     return {
       provides: [
@@ -46,7 +38,7 @@ export const replayPlugin = definePlugin({
       criteria: [replayImprovementCriterion(buffer, { ...options, labels: config.labels })],
       metrics: replayMetrics(buffer),
       start: () => buffer.load(),
-      routes: replayRoutes(buffer, log),
+      routes: replayRoutes(buffer),
       report: (query) => replayReportSections(buffer, query),
       view: replayView,
       hooks: options.captureResolved

@@ -5,30 +5,56 @@ import { replayReport } from './replayReport.js';
 /**
  * The replay buffer's report section, per model (each model keeps its own buffer): its
  * statistics now (the buffer is a rolling top-N, so they are not split by date) and its worst
- * errors whose date lies in [from, to). The query's model, else one section per buffered model.
+ * errors whose date lies in [from, to), for the query's model (or the only one). With several
+ * models and none asked for, each model's totals side by side, never pooled.
  */
 export async function replayReportSections(buffer: ErrorReplayBuffer, q: ReportQuery): Promise<ReportSection[]> {
-  const models = q.model !== undefined ? [q.model] : buffer.models();
-  const one = models.length <= 1;
-  const sections = await Promise.all(
-    (models.length ? models : [undefined]).map((m) => modelSection(buffer, q, m, one)),
-  );
-  return sections;
+  const models = buffer.models();
+  if (q.model !== undefined || models.length <= 1) return [await modelSection(buffer, q, q.model ?? models[0])];
+  // several models and none asked for: each model's own totals, never a pooled figure
+  const stats = await Promise.all(models.map((model) => buffer.getErrorStats({ model })));
+  return [
+    {
+      id: 'replay',
+      title: 'Error replay buffer',
+      status: 'info',
+      summary: `${models.length} models keep their own buffers (${models.join(', ')}); a report for one model (model=...) shows its statistics and worst errors.`,
+      blocks: [
+        {
+          kind: 'table',
+          title: 'Buffers by model',
+          columns: [
+            { key: 'model', label: 'model' },
+            { key: 'errors', label: 'buffered errors', unit: 'count' },
+            { key: 'replayed', label: 'replayed', unit: 'count' },
+            { key: 'draws', label: 'draws', unit: 'count' },
+            { key: 'heldOut', label: 'held out', unit: 'count' },
+          ],
+          rows: stats.map((x) => ({
+            model: x.model,
+            errors: x.totalErrors,
+            replayed: x.replayedErrors,
+            draws: x.totalReplays,
+            heldOut: x.heldOutErrors,
+          })),
+        },
+      ],
+    },
+  ];
 }
 
 async function modelSection(
   buffer: ErrorReplayBuffer,
   q: ReportQuery,
   model: string | undefined,
-  one: boolean,
 ): Promise<ReportSection> {
   const r = await replayReport(buffer, 1000, { model });
   const s = r.stats;
   const top = r.top.filter((e) => inReportRange(q, e.timestamp)).slice(0, 20);
   const fill = s.maxSize ? s.total / s.maxSize : null;
   return {
-    id: one ? 'replay' : `replay-${model}`,
-    title: one ? 'Error replay buffer' : `Error replay buffer: ${model}`,
+    id: 'replay',
+    title: model === undefined ? 'Error replay buffer' : `Error replay buffer: ${model}`,
     status: 'info',
     summary: `${model === undefined ? '' : `Model ${model}: `}${s.total} of ${s.maxSize} buffered errors; ${s.replayed} replayed at least once (${s.totalReplays} draws); ${s.heldOutErrors} held out of training exports to judge candidates on.`,
     blocks: [

@@ -1,4 +1,4 @@
-import { type PluginRoutes, type PredictionLog, type QueryString, VigilError, intParam, modelParam } from '@vigil/core';
+import { type PluginRoutes, type QueryString, VigilError, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -43,7 +43,7 @@ function formatOf(q: QueryString, accept: string | undefined): Format {
  * (= `vigil replay export`, without `--sample`: a sample counts as a replay, which a GET must not
  * do), one model at a time (docs/api.md, Replay buffer).
  */
-export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): PluginRoutes {
+export function replayRoutes(buffer: ErrorReplayBuffer): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '',
@@ -73,12 +73,12 @@ export function replayRoutes(buffer: ErrorReplayBuffer, log: PredictionLog): Plu
         schema: {
           tags: ['replay'],
           summary:
-            'the models with buffered errors (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+            'the models with buffered errors (the values `?model=` takes) and `latest`, the model of the newest buffered error',
           querystring: { type: 'object', properties: {} },
           response: { 200: modelsSchema },
         },
       },
-      async () => ({ models: buffer.models(), latest: (await log.recent(1))[0]?.modelVersion ?? null }),
+      async () => ({ models: buffer.models(), latest: buffer.latestModel }),
     );
 
     app.get(

@@ -53,6 +53,6 @@ export const exportSchema = open(
 );
 
 export const modelsSchema = open(
-  { models, latest: { type: ['string', 'null'], description: 'the model of the newest observed prediction' } },
+  { models, latest: { type: ['string', 'null'], description: 'the model of the newest buffered error' } },
   ['models', 'latest'],
 );

@@ -24,6 +24,7 @@ import {
   type TrackedRow,
   insertTracked,
   queryAggregateRows,
+  queryLatestModel,
   resolveTracked,
 } from './sectorPerformanceTable.js';
 import { canonicalSymbol } from './symbols.js';
@@ -55,6 +56,7 @@ const EMPTY = new SectorAggregates();
  */
 export class SectorTracker {
   #agg = new Map<string, SectorAggregates>();
+  #latest: string | null = null;
 
   constructor(
     private readonly transactor: Transactor,
@@ -155,13 +157,20 @@ export class SectorTracker {
   rebuildAggregates(): Promise<void> {
     return this.transactor.run(async (tx) => {
       const rows = await queryAggregateRows(tx.manager);
+      const latest = await queryLatestModel(tx.manager);
       tx.afterCommit(() => {
+        this.#latest = latest;
         const byModel = new Map<string, SectorAggregates>();
         for (const r of rows)
           this.#of(byModel, r.model).add(r.sector, r.symbol, r.regime, r.tracked, r.resolved, r.correct);
         this.#agg = byModel;
       });
     });
+  }
+
+  /** The model of the newest tracked prediction (what a dashboard shows by default), or null. */
+  get latestModel(): string | null {
+    return this.#latest;
   }
 
   /** The models tracked so far, sorted. */
@@ -238,6 +247,8 @@ export class SectorTracker {
   async #insert(tx: TxContext, rows: readonly TrackedRow[]): Promise<void> {
     await insertTracked(tx.manager, rows);
     tx.afterCommit(() => {
+      const last = rows[rows.length - 1];
+      if (last) this.#latest = last[9];
       for (const r of rows) this.#of(this.#agg, r[9]).add(r[2], r[1], r[3], 1, r[5] === null ? 0 : 1, r[7] ?? 0);
     });
   }

@@ -69,7 +69,7 @@ export const sectorsPlugin = definePlugin({
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
       routes: async (app, ctx) => {
-        await sectorsRoutes(tracker, options, log)(app, ctx);
+        await sectorsRoutes(tracker, options)(app, ctx);
         // the dashboard's accuracy chart: GET /api/sectors/rolling
         sectorsViewRoutes(app, new SectorRolling(dataSource));
       },

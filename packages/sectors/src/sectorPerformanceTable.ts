@@ -145,3 +145,11 @@ export async function queryAggregateRows(m: EntityManager): Promise<AggregateRow
     correct: Number(r.correct),
   }));
 }
+
+/** The model of the newest row (by id: the last tracked), or null for an empty table. */
+export async function queryLatestModel(m: EntityManager): Promise<string | null> {
+  const rows = (await m.query(`SELECT model_version FROM ${T} ORDER BY id DESC LIMIT 1`)) as {
+    model_version: string;
+  }[];
+  return rows[0]?.model_version ?? null;
+}

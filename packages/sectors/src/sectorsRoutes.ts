@@ -1,4 +1,4 @@
-import { type PluginRoutes, type PredictionLog, type QueryString, intParam, modelParam } from '@vigil/core';
+import { type PluginRoutes, type QueryString, intParam, modelParam } from '@vigil/core';
 // route schemas carry OpenAPI tags and summaries (types from @fastify/swagger, which the server registers)
 import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -9,17 +9,12 @@ import { modelQuery, modelsSchema, sectorsReportSchema, symbolsSchema } from './
 
 const MODEL_FIELD = 'querystring.model';
 
-/** The model of the newest observed prediction (what a dashboard shows when no model is picked), or null. */
-export async function latestModel(log: PredictionLog): Promise<string | null> {
-  return (await log.recent(1))[0]?.modelVersion ?? null;
-}
-
 /**
  * `GET /api/sectors[/:sector/symbols]`: accuracy by GICS sector and symbol for one model
  * (docs/api.md, Sectors). `GET /api/sectors` is `vigil sectors report --json`: the same document
  * from the same function, with the same options as query parameters.
  */
-export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, log: PredictionLog): PluginRoutes {
+export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions): PluginRoutes {
   return async (app: FastifyInstance) => {
     app.get(
       '',
@@ -65,12 +60,12 @@ export function sectorsRoutes(tracker: SectorTracker, options: SectorsOptions, l
         schema: {
           tags: ['sectors'],
           summary:
-            'the models with tracked predictions (the values `?model=` takes) and `latest`, the model of the newest observed prediction',
+            'the models with tracked predictions (the values `?model=` takes) and `latest`, the model of the newest tracked prediction',
           querystring: { type: 'object', properties: {} },
           response: { 200: modelsSchema },
         },
       },
-      async () => ({ models: tracker.models(), latest: await latestModel(log) }),
+      async () => ({ models: tracker.models(), latest: tracker.latestModel }),
     );
 
     app.get(

@@ -68,6 +68,6 @@ export const symbolsSchema = open(
 );
 
 export const modelsSchema = open(
-  { models, latest: { type: ['string', 'null'], description: 'the model of the newest observed prediction' } },
+  { models, latest: { type: ['string', 'null'], description: 'the model of the newest tracked prediction' } },
   ['models', 'latest'],
 );

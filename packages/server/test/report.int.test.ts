@@ -70,9 +70,11 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
       ['m2', 480],
     ]);
 
-    // sectors: the same Wilson figures as GET /api/sectors (its aggregates), sector by sector
-    const api = await get('/api/sectors');
-    const bySector = table(r, 'sectors', 'By GICS sector').rows;
+    // sectors: the same Wilson figures as GET /api/sectors (its aggregates), sector by sector, for one
+    // model (figures are per model: GET /api/sectors without one is a 400 with two models here)
+    const m1: VigilReport = await get('/api/report?model=m1');
+    const api = await get('/api/sectors?model=m1');
+    const bySector = table(m1, 'sectors', 'By GICS sector').rows;
     for (const row of bySector) {
       const a = api.sectors.find((x: { sector: string }) => x.sector === row.key);
       expect(a, String(row.key)).toBeDefined();
@@ -80,11 +82,17 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
       expect(row.accuracy).toBeCloseTo(a.accuracy, 12);
       expect([row.lower, row.upper]).toEqual([expect.closeTo(a.ci[0], 12), expect.closeTo(a.ci[1], 12)]);
     }
-    expect(bySector.reduce((n, x) => n + Number(x.resolved), 0)).toBe(counts.resolved);
+    expect(bySector.reduce((n, x) => n + Number(x.resolved), 0)).toBe(
+      api.sectors.reduce((n: number, x: { resolved: number }) => n + x.resolved, 0),
+    );
 
-    const replay = await get('/api/replay?top=5');
-    expect(figure(r, 'replay', 'buffered errors')).toBe(replay.stats.total);
-    expect(figure(r, 'replay', 'draws')).toBe(replay.stats.totalReplays);
+    const replay = await get('/api/replay?top=5&model=m1');
+    expect(figure(m1, 'replay', 'buffered errors')).toBe(replay.stats.total);
+    expect(figure(m1, 'replay', 'draws')).toBe(replay.stats.totalReplays);
+    // without a model, each model's buffer side by side
+    const byModel = table(r, 'replay', 'Buffers by model').rows;
+    expect(byModel.map((x) => x.model)).toEqual(['m1', 'm2']);
+    expect(byModel[0]?.errors).toBe(replay.stats.total);
 
     const verify = await get('/api/gate/verify');
     expect(verify.ok).toBe(true);

@@ -56,6 +56,8 @@ const ALLOWED = [
   /^ph\((\d+|params\.length|params\.push\([\w.]+\))\)$/,
   /^placeholder\(dialectOf\((ds|manager\.connection)\)\)\(\d+\)$/,
   /^(quoteIdent\()?[A-Z_]+\)?$/, // a table-name constant
+  /^GROUP_KEY\[by\]$/, // a constant map's entry, keyed by a union type
+  /^where\.join\(' AND '\)$/, // conditions are templates of placeholders (scanned themselves)
   /^limit$/, // a template of placeholders only (scanned itself)
   /^\w+\.map\(\(_, i\) => ph\(i \+ \d\)\)\.join\(', '\)$/, // a list of placeholders
   /^list$/, // selectIn's placeholder list

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createLogger } from '@vigil/core';
 import { formatSummary, runDemo } from '@vigil/demo';
-import { buildServer } from '@vigil/server';
+import { buildReport, buildServer, renderReportHtml } from '@vigil/server';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../context.js';
@@ -14,6 +15,8 @@ interface DemoFlags {
   readonly host?: string;
   readonly workDir: string;
   readonly token?: string;
+  /** Where to write the audit report (`vigil report --html`); false with --no-report. */
+  readonly report: string | false;
 }
 
 /** `vigil demo`: the end-to-end scenario on real market history, then its dashboard. */
@@ -31,6 +34,12 @@ export function demoCommand(program: Command, io: CliIO, run: (fn: () => Promise
       '--token <token>',
       'API token for the dashboard override form (default: VIGIL_API_TOKEN or a printed random one)',
     )
+    .option(
+      '--report <file>',
+      'write the audit report of the run here (one self-contained HTML page)',
+      'vigil-report.html',
+    )
+    .option('--no-report', 'do not write the report')
     .action((flags: DemoFlags) => run(() => demo(program.opts<GlobalOptions>(), flags, io)));
 }
 
@@ -47,7 +56,7 @@ async function demo(g: GlobalOptions, f: DemoFlags, io: CliIO): Promise<number> 
   const { summary, host } = await runDemo({
     database,
     workDir,
-    keepHost: f.serve,
+    keepHost: true, // stopped below unless it serves
     logger: createLogger((g.logLevel as 'error' | undefined) ?? 'error'),
     onProgress: (day, days, date) => {
       if (bar) {
@@ -62,7 +71,24 @@ async function demo(g: GlobalOptions, f: DemoFlags, io: CliIO): Promise<number> 
   bar?.stop();
   if (g.json) printJson(io, summary);
   else io.stdout.write(`\n${formatSummary(summary)}\n(${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-  if (!f.serve || !host) return EXIT.ok;
+  if (!host) return EXIT.ok;
+  try {
+    if (f.report !== false) {
+      // the run's audit report, e.g. a CI artefact: what `vigil report --html` writes
+      const html = await renderReportHtml(await buildReport(host, {}));
+      await writeFile(f.report, html, 'utf8');
+      io.stderr.write(
+        `vigil demo: audit report written to ${f.report} (${(Buffer.byteLength(html) / 1024).toFixed(0)} KiB)\n`,
+      );
+    }
+  } catch (e) {
+    await host.stop();
+    throw e;
+  }
+  if (!f.serve) {
+    await host.stop();
+    return EXIT.ok;
+  }
 
   const token = f.token ?? process.env.VIGIL_API_TOKEN ?? cryptoToken();
   const app = await buildServer({ host, token });
