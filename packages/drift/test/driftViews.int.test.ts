@@ -110,6 +110,9 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
       const one = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f1&step=${dayOf(60)}` });
       expect(one.statusCode).toBe(200);
       expect(one.json().ks.statistic).toBeCloseTo(one.json().check.statistic, 12);
+      expect(one.json().window.ecdf.length).toBeGreaterThan(0);
+      const none = await app.inject({ url: '/api/drift/distribution?model=m3' });
+      expect([none.statusCode, none.body]).toEqual([200, 'null']);
       // refused naming the field (the server maps VigilError to 400; bare fastify shows its message)
       for (const [bad, field] of [
         ['from=2020-02-30', 'querystring.from'],

@@ -23,6 +23,41 @@ function days(q: QueryString): { from?: string; to?: string } {
   return { ...(q.from !== undefined ? { from: q.from } : {}), ...(q.to !== undefined ? { to: q.to } : {}) };
 }
 
+const strOrNull = { type: ['string', 'null'] } as const;
+const rollingResponse = {
+  type: 'object',
+  properties: {
+    model: strOrNull,
+    by: { type: 'string' },
+    window: { type: 'integer' },
+    from: strOrNull,
+    to: strOrNull,
+    series: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          key: { type: 'string' },
+          resolved: { type: 'number' },
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                step: { type: 'string' },
+                resolved: { type: 'number' },
+                correct: { type: 'number' },
+                accuracy: { type: 'number' },
+                ci: { type: 'array', items: { type: 'number' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
 /** The sectors view's accuracy chart: `GET /api/sectors/rolling`. */
 export function sectorsViewRoutes(app: FastifyInstance, rolling: SectorRolling): void {
   app.get(
@@ -41,6 +76,7 @@ export function sectorsViewRoutes(app: FastifyInstance, rolling: SectorRolling):
             to: day,
           },
         },
+        response: { 200: rollingResponse },
       },
     },
     async (req) => {
