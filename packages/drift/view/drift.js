@@ -333,7 +333,15 @@ function featureChart(uPlot, box, feature, spans, onPick) {
       },
     ],
     axes: timeAxes((v) => v.toFixed(2)),
-    plugins: [spansPlugin(spans), readout(box, (i) => pts[i] && `${pts[i].step} · D ${num(pts[i].statistic)} · threshold ${num(pts[i].threshold)}${pts[i].drifted ? ' · over' : ''}`)],
+    plugins: [
+      spansPlugin(spans),
+      readout(
+        box,
+        (i) =>
+          pts[i] &&
+          `${pts[i].step} · D ${num(pts[i].statistic)} · threshold ${num(pts[i].threshold)}${pts[i].drifted ? ' · over' : ''}`,
+      ),
+    ],
   };
   const plot = new uPlot(opts, [xs, d, thr, over], box);
   box.dataset.points = String(plot.data[1].filter((v) => v != null).length);
