@@ -112,6 +112,6 @@ reportBench({
   notes: [
     'One transaction per batch: the prediction log, sector_performance rows, drift windows/CUSUM and (on resolve) replay-buffer candidates commit together.',
     `Rounds (observe / raw sqlite3 / better-sqlite3 records/s): ${rounds.map((r) => `${Math.round(r.observe)} / ${Math.round(r.raw)} / ${Math.round(r.better)}`).join('; ')}.`,
-    `Where observe's time went (wall microseconds per record, medians of the rounds; each plugin's observe hook timed around its call, the rest by difference: validation, the prediction-log insert, transaction and commit): ${split}; the raw sqlite3 insert took ${rawPerRecord.toFixed(1)}. On SQLite the log insert runs while the hooks compute, so the first hook to issue a statement also waits there for what is left of the insert. \`node bench/observe-breakdown.mjs\` times validation apart and runs on PostgreSQL too.`,
+    `Where observe's time went (wall microseconds per record, medians of the rounds; each plugin's observe hook timed around its call, the rest by difference: validation, the prediction-log insert, transaction and commit): ${split}; the raw sqlite3 insert took ${rawPerRecord.toFixed(1)}. \`node bench/observe-breakdown.mjs\` times validation apart and runs on PostgreSQL too.`,
   ],
 });

@@ -222,7 +222,7 @@ export function formatSummary(s: DemoSummary): string {
   );
   lines.push(
     '',
-    "What to look at next: `vigil gate history` (every decision, hash-chained, with the data date it speaks for), `vigil gate shadow compare m5` (a challenger against the champion, day by day), the dashboard's Gate tab (each check's evidence, what is in production now, champion vs challenger), and the Drift tab around the alarm dates above.",
+    "What to look at next: `vigil gate history` (every decision, hash-chained, with the data date it speaks for), `vigil gate shadow compare m15` (a challenger against the champion, day by day), the dashboard's Gate tab (each check's evidence, what is in production now, champion vs challenger), and the Drift tab around the alarm dates above.",
   );
   return lines.join('\n');
 }

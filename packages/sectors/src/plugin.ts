@@ -73,7 +73,13 @@ export const sectorsPlugin = definePlugin({
         // the dashboard's accuracy chart: GET /api/sectors/rolling
         sectorsViewRoutes(app, new SectorRolling(dataSource));
       },
-      report: (query) => sectorsReportSections(log, sectorMap, { minResolved: options.minResolved }, query),
+      report: (query) =>
+        sectorsReportSections(
+          log,
+          sectorMap,
+          { minResolved: options.minResolved, models: () => tracker.models() },
+          query,
+        ),
       view: sectorsView,
       hooks: {
         observe: (records, ctx) => tracker.observeInTx(records, ctx),

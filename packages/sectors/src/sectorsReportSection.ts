@@ -32,9 +32,15 @@ const columns = (first: string) => [
 export async function sectorsReportSections(
   log: PredictionLog,
   sectorMap: SectorMap,
-  o: { minResolved: number },
+  o: { minResolved: number; models?: () => readonly string[] },
   q: ReportQuery,
 ): Promise<ReportSection[]> {
+  // without a model the counts cover every model version: say so, never pool silently
+  const models = q.model === undefined ? (o.models?.() ?? []) : [];
+  const pooled =
+    models.length > 1
+      ? ` These figures pool ${models.length} model versions (${models.join(', ')}); a report for one model (model=...) gives its own.`
+      : '';
   const scope = {
     ...(q.from !== undefined ? { from: q.from } : {}),
     ...(q.to !== undefined ? { to: q.to } : {}),
@@ -74,7 +80,7 @@ export async function sectorsReportSections(
             weakest
               ? `; weakest sector ${weakest.key} at ${((weakest.accuracy ?? 0) * 100).toFixed(1)}% (95% upper bound ${(weakest.upper * 100).toFixed(1)}%)`
               : `; no sector has ${o.minResolved} resolved outcomes yet`
-          }.`
+          }.${pooled}`
         : 'No resolved prediction in this range.',
       blocks: [
         {

@@ -93,6 +93,8 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
     const byModel = table(r, 'replay', 'Buffers by model').rows;
     expect(byModel.map((x) => x.model)).toEqual(['m1', 'm2']);
     expect(byModel[0]?.errors).toBe(replay.stats.total);
+    // and the unfiltered sectors figures say they pool both models
+    expect(section(r, 'sectors').summary).toContain('pool 2 model versions (m1, m2)');
 
     const verify = await get('/api/gate/verify');
     expect(verify.ok).toBe(true);
