@@ -35,7 +35,9 @@ export interface DriftDistributionDocument {
 /**
  * Rebuilds a window check's sample from the prediction log (the monitor keeps only the current
  * window's values): the `window_steps` steps ending at the check's step, through the monitor's own
- * per-symbol step engine (`PanelDrift`), so the values are the ones the check saw. Reads the log
+ * per-symbol step engine (`PanelDrift`), so the values are the ones the check saw. The baseline is
+ * the model's current one: while it is the one the check used, D equals the recorded D; once the
+ * baseline has been replaced they differ (the dashboard says so). Reads the log
  * by timestamp range (a scan of vigil_predictions: an on-demand analysis read, not a page load).
  */
 export class DriftDistribution {

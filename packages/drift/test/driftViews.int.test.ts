@@ -61,6 +61,7 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
             if (!d) throw new Error(`no distribution for ${model} ${f.feature} ${p.step}`);
             expect(d.check.id).toBe(p.id);
             expect(d.window).toMatchObject({ lastStep: p.step, steps: 5 });
+            // the baseline the check used is still the model's: the same D
             expect(d.ks.statistic).toBeCloseTo(p.statistic, 12);
             expect(Math.abs(d.ks.baselineCdf - d.ks.windowCdf)).toBeCloseTo(p.statistic, 12);
           }
