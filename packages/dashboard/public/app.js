@@ -68,7 +68,7 @@ function syncFilterBar(filters) {
   const want = ['', ...models];
   const have = [...select.options].map((o) => o.value);
   if (want.join('\u0000') !== have.join('\u0000'))
-    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || 'all models')));
+    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || 'latest model')));
   select.value = filters.model ?? '';
   form.elements.from.value = filters.from ?? '';
   form.elements.to.value = filters.to ?? '';

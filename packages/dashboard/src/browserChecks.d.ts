@@ -9,12 +9,27 @@ export interface DashboardCheckOptions {
 
 export interface DashboardCheckSummary {
   baseUrl: string;
-  sectors: { rows: number; weakest: string[]; drilledInto: string | null; symbols: number };
+  sectors: {
+    rows: number;
+    weakest: string[];
+    drilledInto: string | null;
+    symbols: number;
+    /** The model shown (the newest observed prediction's). */
+    model: string | null;
+    /** The accuracy chart: groups and points drawn. */
+    rolling: { series: number; points: number };
+  };
   /** The drift view: the model charted, its episodes and features, the checks charted for the feature shown, the KS D of its distributions. */
   drift: { model: string | null; episodes: number; features: number; points: number; ksD: number | null };
   /** The shared filters exercised on the drift view (null when the data has one model or too few checks). */
   filters: { model: string | null; from: string | null };
-  replay: { total: number; topErrors: number };
+  replay: {
+    model: string | null;
+    total: number;
+    topErrors: number;
+    /** The desktop pass's filters: the floor and sector (or symbol) picked, rows shown, rows in the downloaded CSV. */
+    filtered: { floor: number; sector: string | null; symbol: string | null; rows: number; csvRows: number } | null;
+  };
   gate: {
     latestId: number | null;
     recommendation: string | null;

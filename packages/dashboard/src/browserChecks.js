@@ -1,6 +1,6 @@
 // Drives the dashboard in a real headless Chromium (playwright-core) against a running Vigil
 // server and checks that every figure on the page is the one the API gives.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -13,8 +13,12 @@ const signed = (v) => (typeof v === 'number' && Number.isFinite(v) ? (v * 100).t
 const pct = (v) => (typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(1)}%` : '—');
 const count = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
+/** The accuracy chart's defaults (packages/sectors/view/rolling.js). */
+const ROLLING_WINDOW = 20;
+const ROLLING_LINES = 6;
 const num = (v, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
-const interval = (ci) => (Array.isArray(ci) ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '—');
+const interval = (ci) =>
+  Array.isArray(ci) && ci.length === 2 ? `${(ci[0] * 100).toFixed(1)}–${(ci[1] * 100).toFixed(1)}%` : '—';
 
 class DashboardCheckError extends Error {
   constructor(view, message) {
@@ -51,6 +55,7 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
     env,
     viewport: { width: SCREENS[0].width, height: SCREENS[0].height },
     hasTouch: true,
+    acceptDownloads: true,
     timezoneId: 'UTC',
     locale: 'en-US',
   });
@@ -87,7 +92,8 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       const s = { ...ctx, screen };
       sectors = await checkSectors(s, shoot);
       drift = await checkDrift(s, shoot);
-      replay = await checkReplay(s, shoot);
+      const r = await checkReplay(s, shoot);
+      replay = { ...r, filtered: r.filtered ?? replay?.filtered ?? null };
       const { latest, history, ...figures } = await checkGateFigures(s, shoot);
       if (screen.name === 'desktop') {
         gate = { ...figures, ...(await checkOverride(s, shoot, { latest, history })) };
@@ -152,16 +158,16 @@ function expectEqual(view, label, shown, expected) {
     );
 }
 
-/** `?model=<the model a view shows by default>`: the newest observed prediction's (figures are per model). */
-async function defaultModelQuery(ctx, plugin) {
-  const { models, latest } = await ctx.api(`api/${plugin}/models`);
-  const model = latest && models.includes(latest) ? latest : models.at(-1);
-  return model ? `?model=${encodeURIComponent(model)}` : '';
-}
-
 async function checkSectors(ctx, shoot) {
   const view = await openView(ctx, 'sectors', 'sectors');
-  const mq = await defaultModelQuery(ctx, 'sectors');
+  // the model shown: the model of the newest observed prediction
+  const { models, latest } = await ctx.api('api/sectors/models');
+  const model = latest && models.includes(latest) ? latest : (models.at(-1) ?? null);
+  expectEqual('sectors', 'model shown', await text(view, 'sectors-model', 'sectors'), model ?? '—');
+  const mq = model ? `?model=${encodeURIComponent(model)}` : '';
+  const rolling = await ctx.api(
+    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
+  );
   const data = await ctx.api(`api/sectors${mq}`);
   const rows = await view.locator('[data-testid^="sector-row-"]').count();
   expectEqual('sectors', 'number of sector rows', rows, data.sectors.length);
@@ -180,11 +186,18 @@ async function checkSectors(ctx, shoot) {
     expectEqual('sectors', `${n} 95% interval`, await text(view, `sector-ci-${n}`, 'sectors'), interval(s.ci));
     for (const [regime, g] of Object.entries(s.byRegime ?? {})) {
       const shown = await text(view, `sector-regime-${n}-${regime}`, 'sectors');
-      expectEqual('sectors', `${n} ${regime} accuracy (n)`, shown, `${pct(g.accuracy)} (${count(g.resolved)})`);
+      // a regime without resolved predictions shows a dash
+      expectEqual(
+        'sectors',
+        `${n} ${regime} accuracy (n)`,
+        shown,
+        g.resolved ? `${pct(g.accuracy)} (${count(g.resolved)})` : '—',
+      );
     }
     const marked = (await view.locator(tid(`sector-row-${n}`)).getAttribute('data-weak')) === 'true';
     expectEqual('sectors', `${n} highlighted as weakest`, marked, weakest.has(n));
   }
+  const rollingSeen = await rollingFigures(view, rolling);
   await checkLayout(ctx, 'sectors');
   const misses = await tapMisses(ctx.page, '[data-testid^="sector-row-"]');
   if (misses.length)
@@ -227,7 +240,44 @@ async function checkSectors(ctx, shoot) {
     await checkLayout(ctx, 'sectors', 'drill-down');
     await shoot('sectors-drilldown');
   }
-  return { rows, weakest: [...weakest], drilledInto: target ?? null, symbols };
+  return { rows, weakest: [...weakest], drilledInto: target ?? null, symbols, model, rolling: rollingSeen };
+}
+
+/** The accuracy chart against api/sectors/rolling: series and points drawn, each group's latest figures. */
+async function rollingFigures(view, doc) {
+  const drawn = doc.series.filter((s) => s.points.length).slice(0, ROLLING_LINES);
+  if (drawn.length === 0) {
+    if ((await view.locator(tid('sectors-rolling-empty')).count()) !== 1)
+      throw new DashboardCheckError('sectors', 'no rolling accuracy in the API but the page does not say so');
+    return { series: 0, points: 0 };
+  }
+  const chart = view.locator(tid('sectors-rolling-chart'));
+  const points = drawn.reduce((a, s) => a + s.points.length, 0);
+  expectEqual('sectors', 'accuracy series drawn', Number(await chart.getAttribute('data-series')), drawn.length);
+  expectEqual('sectors', 'accuracy points drawn', Number(await chart.getAttribute('data-points')), points);
+  expectEqual('sectors', 'accuracy window', Number(await chart.getAttribute('data-window')), doc.window);
+  for (const s of doc.series) {
+    const last = s.points.at(-1);
+    expectEqual(
+      'sectors',
+      `${s.key} latest rolling accuracy`,
+      await text(view, `sectors-rolling-last-${s.key}`, 'sectors'),
+      pct(last?.accuracy),
+    );
+    expectEqual(
+      'sectors',
+      `${s.key} latest interval`,
+      await text(view, `sectors-rolling-ci-${s.key}`, 'sectors'),
+      interval(last?.ci),
+    );
+    expectEqual(
+      'sectors',
+      `${s.key} latest n`,
+      await text(view, `sectors-rolling-n-${s.key}`, 'sectors'),
+      count(last?.resolved),
+    );
+  }
+  return { series: drawn.length, points };
 }
 
 async function checkDrift(ctx, shoot) {
@@ -235,6 +285,9 @@ async function checkDrift(ctx, shoot) {
   const doc = await ctx.api('api/drift/series');
   const out = await driftFigures(view, ctx, doc);
   await checkLayout(ctx, 'drift');
+  const misses = await tapMisses(ctx.page, '[data-testid^="drift-feature-row-"]');
+  if (misses.length)
+    throw new DashboardCheckError('drift', `taps at ${ctx.screen.width}px miss their row: ${misses.join('; ')}`);
   await shoot('drift');
   return out;
 }
@@ -399,24 +452,123 @@ async function checkFilters(ctx) {
 
 async function checkReplay(ctx, shoot) {
   const view = await openView(ctx, 'replay', 'replay');
-  const mq = await defaultModelQuery(ctx, 'replay');
-  const data = await ctx.api(`api/replay${mq ? `${mq}&` : '?'}top=20`);
+  // the model shown: the top bar's, else the model of the newest observed prediction
+  const { models, latest } = await ctx.api('api/replay/models');
+  const model = latest && models.includes(latest) ? latest : (models.at(-1) ?? null);
+  expectEqual('replay', 'model shown', await text(view, 'replay-model', 'replay'), model ?? '—');
+  const mq = model ? `model=${encodeURIComponent(model)}` : '';
+  const data = await ctx.api(`api/replay?top=20${mq ? `&${mq}` : ''}`);
   const s = data.stats;
   expectEqual('replay', 'samples held', await text(view, 'replay-total', 'replay'), count(s.total));
   expectEqual('replay', 'capacity', await text(view, 'replay-max-size', 'replay'), count(s.maxSize));
+  let filtered = null;
   if (s.total > 0) {
     for (const [r, n] of Object.entries(s.byRegime))
       expectEqual('replay', `regime ${r}`, await text(view, `replay-regime-${r}`, 'replay'), count(n));
     for (const [l, n] of Object.entries(s.byLabel))
       expectEqual('replay', `label ${l}`, await text(view, `replay-label-${l}`, 'replay'), count(n));
+    // the table lists every buffered error worst first (held-out ones too: the training export leaves them out)
+    const all = await ctx.api(`api/replay?top=1000${mq ? `&${mq}` : ''}`);
+    const ids = () =>
+      view
+        .locator('[data-testid^="replay-error-row-"]')
+        .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
+    const shown = await ids();
+    expectEqual(
+      'replay',
+      'buffered errors (ids, worst first)',
+      shown.join(','),
+      all.top
+        .slice(0, shown.length)
+        .map((r) => String(r.bufferId))
+        .join(','),
+    );
+    expectEqual(
+      'replay',
+      'the worst errors',
+      shown.slice(0, data.top.length).join(','),
+      data.top.map((e) => String(e.bufferId)).join(','),
+    );
+    expectEqual(
+      'replay',
+      'errors shown',
+      await text(view, 'replay-shown', 'replay'),
+      `${count(all.top.length)} of ${count(all.top.length)}`,
+    );
+    if (ctx.screen.name === 'desktop') filtered = await checkReplayFilters(ctx, view, all.top, ids, mq);
   }
-  const ids = await view
-    .locator('[data-testid^="replay-error-row-"]')
-    .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('replay-error-row-'.length)));
-  expectEqual('replay', 'top errors (ids in order)', ids.join(','), data.top.map((e) => String(e.bufferId)).join(','));
   await checkLayout(ctx, 'replay');
   await shoot('replay');
-  return { total: s.total, topErrors: data.top.length };
+  return { model, total: s.total, topErrors: data.top.length, filtered };
+}
+
+/**
+ * The buffer's filters: a confidence floor, then also the most frequent symbol's sector (or the
+ * symbol when there is no sector filter); the rows shown and the downloaded CSV hold exactly the
+ * export's rows that pass them. Clears the filters again.
+ */
+async function checkReplayFilters(ctx, view, rows, ids, mq) {
+  const floor = 0.7;
+  await view.locator(tid('replay-filter-confidence')).selectOption(String(floor));
+  let want = rows.filter((r) => r.confidence >= floor);
+  const bySymbol = new Map();
+  for (const r of want) bySymbol.set(r.symbol, (bySymbol.get(r.symbol) ?? 0) + 1);
+  const symbol = [...bySymbol].sort((a, b) => b[1] - a[1])[0]?.[0];
+  let sector = null;
+  if ((await view.locator(tid('replay-filter-sector')).count()) === 1 && symbol) {
+    const doc = await ctx.api(`api/sectors?${mq}&symbols=true`);
+    const sectorOf = new Map(doc.symbols.map((y) => [y.symbol, y.sectors]));
+    sector = sectorOf.get(symbol)?.[0] ?? null;
+    if (sector) {
+      await view.locator(tid('replay-filter-sector')).selectOption(sector);
+      want = want.filter((r) => (sectorOf.get(r.symbol) ?? []).includes(sector));
+    }
+  } else if (symbol) {
+    await view.locator(tid('replay-filter-symbol')).selectOption(symbol);
+    want = want.filter((r) => r.symbol === symbol);
+  }
+  expectEqual(
+    'replay',
+    'errors shown when filtered',
+    await text(view, 'replay-shown', 'replay'),
+    `${count(want.length)} of ${count(rows.length)}`,
+  );
+  expectEqual(
+    'replay',
+    'filtered rows (ids, worst first)',
+    (await ids()).join(','),
+    want
+      .slice(0, 100)
+      .map((r) => String(r.bufferId))
+      .join(','),
+  );
+  const [download] = await Promise.all([
+    ctx.page.waitForEvent('download'),
+    view.locator(tid('replay-download-csv')).click(),
+  ]);
+  const csv = await readFile(await download.path(), 'utf8');
+  const lines = csv.trim().split('\n');
+  expectEqual('replay', 'CSV header', lines[0]?.split(',').slice(0, 4).join(','), 'id,modelVersion,bufferId,symbol');
+  expectEqual(
+    'replay',
+    'CSV rows (buffer ids)',
+    lines
+      .slice(1)
+      .map((l) => l.split(',')[2])
+      .join(','),
+    want.map((r) => String(r.bufferId)).join(','),
+  );
+  const href = await view.locator(tid('replay-export-link')).getAttribute('href');
+  const full = await fetch(new URL(href, ctx.base));
+  if (!full.ok || !/text\/csv/.test(full.headers.get('content-type') ?? ''))
+    throw new DashboardCheckError(
+      'replay',
+      `the training export link ${href} answered ${full.status} ${full.headers.get('content-type')}`,
+    );
+  for (const id of ['replay-filter-confidence', 'replay-filter-sector', 'replay-filter-symbol'])
+    if ((await view.locator(tid(id)).count()) === 1)
+      await view.locator(tid(id)).selectOption(id.endsWith('confidence') ? '0' : '');
+  return { floor, sector, symbol: sector ? null : symbol, rows: want.length, csvRows: lines.length - 1 };
 }
 
 async function checkGateFigures(ctx, shoot) {

@@ -49,6 +49,13 @@ export function layoutProblems(page) {
         if (r.right > b.right + 1 || r.left < b.left - 1) problems.push(`${name(el)} is cut off by ${name(c.box)}`);
       }
     }
+    // a missing value written out as text ("null", "undefined", "NaN%") instead of a dash
+    const walker = document.createTreeWalker(document.querySelector('main') ?? document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const t = (n.textContent ?? '').trim();
+      if (/^(null)+$|\bundefined\b|\bNaN\b/.test(t))
+        problems.push(`${name(n.parentElement)} shows ${JSON.stringify(t.slice(0, 40))}`);
+    }
     const scrollingTables = [...document.querySelectorAll('main .table-wrap')]
       .filter((w) => w.scrollWidth > w.clientWidth + 1)
       .map((w) => w.querySelector('table')?.dataset.testid ?? name(w));

@@ -39,7 +39,15 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.drift.points).toBeGreaterThan(20);
     expect(summary.drift.ksD).toBeGreaterThan(0);
     expect(summary.filters).toEqual({ model: 'm1', from: '2015-07-03' });
-    expect(summary.replay).toEqual({ total: 1000, topErrors: 20 });
+    // the buffer of m2 (the model of the newest prediction): confidence >= 70% and the most frequent
+    // symbol's sector filter the rows, and the downloaded CSV holds exactly those rows
+    expect(summary.replay).toMatchObject({ model: 'm2', total: 1000, topErrors: 20 });
+    expect(summary.replay.filtered?.sector).toBeTruthy();
+    expect(summary.replay.filtered?.csvRows).toBe(summary.replay.filtered?.rows);
+    expect(summary.replay.filtered?.rows).toBeGreaterThan(20);
+    expect(summary.replay.filtered?.rows).toBeLessThan(1000);
+    expect(summary.sectors.model).toBe('m2');
+    expect(summary.sectors.rolling?.series).toBe(3);
     expect(summary.gate.recommendation).toBe('REJECT');
     expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
     expect(summary.gate.checks['replay.replay_improvement']).toBe('insufficient');
@@ -67,7 +75,7 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     ]);
     // at 1440 every table fits its card; at 390 the wide sectors table scrolls inside its card
     expect(summary.layout.desktop.sectors?.scrollingTables).toEqual([]);
-    expect(summary.layout.phone.sectors?.scrollingTables).toEqual(['sectors-table']);
+    expect(summary.layout.phone.sectors?.scrollingTables).toContain('sectors-table');
     for (const p of summary.screenshots) expect((await stat(p)).size).toBeGreaterThan(10_000);
   });
 });
@@ -123,11 +131,13 @@ describe('the layout checks catch a broken layout', () => {
         </section>
         <div style="width:600px">wide</div>
         <table><tr data-testid="row-b"><td>tap me</td></tr></table>
+        <p data-testid="missing">nullnull</p>
         <div style="position:fixed;top:0;left:0;right:0;bottom:0"></div>
       </main>`);
       const { problems } = await layoutProblems(page);
       expect(problems.join('\n')).toMatch(/the page is 6\d\dpx wide in a 390px window/);
       expect(problems.join('\n')).toMatch(/cell-wide is cut off by section.panel/);
+      expect(problems.join('\n')).toMatch(/missing shows "nullnull"/);
       expect(await tapMisses(page, '[data-testid="row-b"]')).toEqual(['row-b: a tap lands on div']);
     } finally {
       await context.close();

@@ -222,7 +222,33 @@ export function driftEvents(): DriftEvent[] {
   return events;
 }
 
-export function replayDocument(top: number, empty = false) {
+/** The buffer's rows (worst first), in the export's vocabulary (`GET api/replay/export?format=json`). */
+export function replayRows(model = 'm2') {
+  const rand = rng(model === 'm1' ? 41 : 42);
+  const symbols = ['AAPL', 'XOM', 'JPM', 'NVDA', 'CVX', 'TSLA', 'SLB', 'GS', 'AMZN'];
+  const regimes = ['normal', 'high_volatility', 'crash'];
+  return Array.from({ length: 1000 }, (_, i) => {
+    const confidence = Math.round((0.5 + rand() * 0.49) * 1e4) / 1e4;
+    const actualLabel = rand() < 0.538 ? 0 : 1;
+    const t = new Date(Date.parse('2015-01-02T21:00:00Z') + Math.floor(rand() * 360) * 86_400_000).toISOString();
+    return {
+      id: `${model}-p${10_000 + i}`,
+      modelVersion: model,
+      bufferId: 900 + i,
+      symbol: symbols[i % symbols.length] as string,
+      timestamp: t,
+      regime: regimes[Math.floor(rand() * 3)] as string,
+      actualLabel,
+      predictedLabel: 1 - actualLabel,
+      confidence,
+      errorScore: confidence,
+      replayedCount: Math.floor(rand() * 5),
+      features: [rand(), rand()],
+    };
+  }).sort((a, b) => b.errorScore - a.errorScore || a.bufferId - b.bufferId);
+}
+
+export function replayDocument(top: number, empty = false, model = 'm2') {
   if (empty)
     return {
       model: null,
@@ -230,41 +256,21 @@ export function replayDocument(top: number, empty = false) {
       stats: { total: 0, maxSize: 1000, byRegime: {}, byLabel: {}, avgConfidence: null, replayed: 0 },
       top: [],
     };
-  const rand = rng(42);
-  const symbols = ['AAPL', 'XOM', 'JPM', 'NVDA', 'CVX', 'TSLA', 'SLB', 'GS', 'AMZN'];
-  const rows = Array.from({ length: 40 }, (_, i) => {
-    const confidence = Math.round((0.7 + rand() * 0.29) * 1e4) / 1e4;
-    const actualLabel = rand() < 0.5 ? 0 : 1;
-    const d = new Date(Date.parse('2015-08-17T00:00:00Z') + Math.floor(rand() * 30) * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
-    const symbol = symbols[i % symbols.length] as string;
-    return {
-      bufferId: 900 + i,
-      id: `${d}:${symbol}`,
-      modelVersion: 'm1',
-      symbol,
-      timestamp: `${d}T20:00:00.000Z`,
-      regime: rand() < 0.55 ? 'crash' : 'high_volatility',
-      actualLabel,
-      predictedLabel: 1 - actualLabel,
-      confidence,
-      errorScore: confidence,
-      replayedCount: Math.floor(rand() * 5),
-    };
-  }).sort((a, b) => b.errorScore - a.errorScore);
+  const rows = replayRows(model);
+  const by = (f: (r: (typeof rows)[number]) => string) =>
+    rows.reduce<Record<string, number>>((m, r) => ({ ...m, [f(r)]: (m[f(r)] ?? 0) + 1 }), {});
   return {
-    model: 'm1',
-    models: ['m1'],
+    model,
+    models: ['m1', 'm2'],
     stats: {
-      total: 1000,
+      total: rows.length,
       maxSize: 1000,
-      byRegime: { normal: 412, high_volatility: 287, crash: 301 },
-      byLabel: { '0': 538, '1': 462 },
-      avgConfidence: 0.8123,
-      replayed: 1412,
+      byRegime: by((r) => r.regime),
+      byLabel: by((r) => String(r.actualLabel)),
+      avgConfidence: rows.reduce((a, r) => a + r.confidence, 0) / rows.length,
+      replayed: rows.filter((r) => r.replayedCount > 0).length,
     },
-    top: rows.slice(0, top),
+    top: rows.slice(0, top).map(({ features: _f, ...r }) => r),
   };
 }
 

@@ -9,6 +9,7 @@ import { replayView } from '@vigil/replay';
 import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
 import { driftDistributionDocument, driftSeriesDocument } from './fixtureDrift.js';
+import { fixtureModels, rollingDocument } from './fixtureRolling.js';
 
 /** The first-party plugins' views, as their packages declare them (scripts served from those packages). */
 const VIEWS: Record<string, PluginView> = {
@@ -24,6 +25,7 @@ import {
   gateHistory,
   shadowComparison,
   replayDocument,
+  replayRows,
   sectorsDocument,
   symbolsDocument,
 } from './fixtureData.js';
@@ -46,6 +48,19 @@ export interface Fixture {
   history: GateReport[];
   close(): Promise<void>;
 }
+
+/** The fixture's symbols and their GICS sectors (the replay buffer's symbols). */
+const SYMBOL_SECTORS: Record<string, string> = {
+  AAPL: 'Information Technology',
+  NVDA: 'Information Technology',
+  XOM: 'Energy',
+  CVX: 'Energy',
+  SLB: 'Energy',
+  JPM: 'Financials',
+  GS: 'Financials',
+  TSLA: 'Consumer Discretionary',
+  AMZN: 'Consumer Discretionary',
+};
 
 const apiError = (
   reply: FastifyReply,
@@ -99,18 +114,25 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           );
       });
 
-      // figures are per model; the fixture holds one model, m1
-      const models = () => (opts.empty ? { models: [], latest: null } : { models: ['m1'], latest: 'm1' });
-      scope.get('/api/sectors/models', async () => models());
-      scope.get('/api/replay/models', async () => models());
-      scope.get('/api/sectors', async (req: FastifyRequest) => {
+      scope.get('/api/sectors', async (req: FastifyRequest<{ Querystring: { symbols?: string } }>) => {
         const doc = sectorsDocument(opts.empty);
         if (opts.lieToBrowser && /HeadlessChrome/.test(req.headers['user-agent'] ?? '')) {
           const energy = doc.sectors.find((s) => s.sector === 'Energy');
           if (energy?.accuracy != null) energy.accuracy += 0.02;
         }
+        if (req.query.symbols !== undefined)
+          return {
+            ...doc,
+            symbols: Object.entries(SYMBOL_SECTORS).map(([symbol, sector]) => ({ symbol, sectors: [sector] })),
+          };
         return doc;
       });
+      scope.get('/api/sectors/models', async () => fixtureModels(opts.empty));
+      scope.get(
+        '/api/sectors/rolling',
+        async (req: FastifyRequest<{ Querystring: Record<string, string | undefined> }>) =>
+          rollingDocument(req.query, opts.empty),
+      );
       scope.get('/api/sectors/:sector/symbols', async (req: FastifyRequest<{ Params: { sector: string } }>, reply) => {
         const doc = symbolsDocument(req.params.sector);
         if (!doc)
@@ -135,8 +157,22 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           opts.empty ? null : driftDistributionDocument(req.query),
       );
 
-      scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string } }>) =>
-        replayDocument(Number(req.query.top ?? 20), opts.empty),
+      scope.get('/api/replay', async (req: FastifyRequest<{ Querystring: { top?: string; model?: string } }>) =>
+        replayDocument(Number(req.query.top ?? 20), opts.empty, req.query.model ?? 'm2'),
+      );
+      scope.get('/api/replay/models', async () =>
+        opts.empty ? { models: [], latest: null } : { models: ['m1', 'm2'], latest: 'm2' },
+      );
+      scope.get(
+        '/api/replay/export',
+        async (req: FastifyRequest<{ Querystring: { model?: string; format?: string } }>, reply) => {
+          const rows = opts.empty ? [] : replayRows(req.query.model ?? 'm2');
+          if (req.query.format === 'csv') {
+            reply.header('content-type', 'text/csv; charset=utf-8');
+            return `${['id', 'modelVersion', 'bufferId', 'symbol'].join(',')}\n${rows.map((r) => [r.id, r.modelVersion, r.bufferId, r.symbol].join(',')).join('\n')}\n`;
+          }
+          return { model: req.query.model ?? 'm2', featureNames: ['f0', 'f1'], rows };
+        },
       );
 
       scope.get('/api/gate/latest', async () => history[0] ?? null);

@@ -35,7 +35,9 @@ export interface DriftDistributionDocument {
 /**
  * Rebuilds a window check's sample from the prediction log (the monitor keeps only the current
  * window's values): the `window_steps` steps ending at the check's step, through the monitor's own
- * per-symbol step engine (`PanelDrift`), so the values are the ones the check saw. Reads the log
+ * per-symbol step engine (`PanelDrift`), so the values are the ones the check saw. The baseline is
+ * the model's current one: while it is the one the check used, D equals the recorded D; once the
+ * baseline has been replaced they differ (the dashboard says so). Reads the log
  * by timestamp range (a scan of vigil_predictions: an on-demand analysis read, not a page load).
  */
 export class DriftDistribution {
@@ -123,8 +125,11 @@ export class DriftDistribution {
     let rows: LoggedPrediction[] = [];
     for (let tries = 0; tries < 8; tries++) {
       const from = new Date(Date.parse(end.length === 10 ? `${end}T00:00:00Z` : end) - days * 86_400_000).toISOString();
+      const before = rows.length;
       rows = await this.log.range({ from, to: end.length === 10 ? `${end}T00:00:00.000Z` : end, modelVersion: model });
-      if (new Set(rows.map((r) => stepKey(r.timestamp, o.stepMinutes))).size > steps) break;
+      const found = new Set(rows.map((r) => stepKey(r.timestamp, o.stepMinutes))).size;
+      // enough steps, or the model's history starts inside the range (widening finds nothing more)
+      if (found > steps || (found === steps && rows.length === before)) break;
       days *= 2;
     }
     const engine = new PanelDrift({

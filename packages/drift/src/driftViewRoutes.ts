@@ -5,6 +5,7 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { DriftDistribution } from './DriftDistribution.js';
 import type { DriftSeries } from './DriftSeries.js';
+import { distributionResponse, seriesResponse } from './driftViewSchemas.js';
 
 const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'a UTC day, YYYY-MM-DD' } as const;
 

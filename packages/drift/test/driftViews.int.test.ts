@@ -61,6 +61,7 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
             if (!d) throw new Error(`no distribution for ${model} ${f.feature} ${p.step}`);
             expect(d.check.id).toBe(p.id);
             expect(d.window).toMatchObject({ lastStep: p.step, steps: 5 });
+            // the baseline the check used is still the model's: the same D
             expect(d.ks.statistic).toBeCloseTo(p.statistic, 12);
             expect(Math.abs(d.ks.baselineCdf - d.ks.windowCdf)).toBeCloseTo(p.statistic, 12);
           }
@@ -110,6 +111,9 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
       const one = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f1&step=${dayOf(60)}` });
       expect(one.statusCode).toBe(200);
       expect(one.json().ks.statistic).toBeCloseTo(one.json().check.statistic, 12);
+      expect(one.json().window.ecdf.length).toBeGreaterThan(0);
+      const none = await app.inject({ url: '/api/drift/distribution?model=m3' });
+      expect([none.statusCode, none.body]).toEqual([200, 'null']);
       // refused naming the field (the server maps VigilError to 400; bare fastify shows its message)
       for (const [bad, field] of [
         ['from=2020-02-30', 'querystring.from'],

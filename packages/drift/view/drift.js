@@ -116,7 +116,8 @@ export async function renderDrift(root, ctx) {
     );
     draws.push(() => plots.push(featureChart(uPlot, box, feature, spans, (step) => go(feature.feature, step))));
 
-    const got = await distribution(doc.model, feature.feature, paramStep);
+    // the check asked for in the link, else the latest one charted (within the top bar's dates)
+    const got = await distribution(doc.model, feature.feature, paramStep || feature.points.at(-1)?.step);
     const dist = got.error ? null : got;
     const ecdfBox = h('div', { class: 'chart', testid: 'drift-ecdf-chart' });
     const steps = [...feature.points].reverse();
@@ -287,7 +288,9 @@ function featuresTable(features, selected, go) {
 
 function ksSummary(d) {
   const over = d.check.threshold !== null && d.check.statistic > d.check.threshold;
-  return h(
+  // the baseline is the model's current one: after a new baseline the D drawn is not the one recorded
+  const stale = Math.abs(d.ks.statistic - d.check.statistic) > 1e-9;
+  const meta = h(
     'div',
     { class: 'chart-meta' },
     h('span', {}, 'check ', h('b', { testid: 'drift-ks-step' }, d.check.step)),
@@ -306,6 +309,17 @@ function ksSummary(d) {
       'window ',
       h('b', {}, `${d.window.firstStep} to ${d.window.lastStep}`),
       ` (${count(d.window.steps)} steps)`,
+    ),
+  );
+  if (!stale) return meta;
+  return h(
+    'div',
+    {},
+    meta,
+    h(
+      'p',
+      { class: 'notice notice-inline', testid: 'drift-ks-baseline-changed' },
+      `This D differs from the one the check recorded (${num(d.check.statistic)}): the model's baseline has been replaced since, and the ECDFs and D drawn here are against the current baseline (n=${count(d.baseline.n)}).`,
     ),
   );
 }
@@ -333,7 +347,15 @@ function featureChart(uPlot, box, feature, spans, onPick) {
       },
     ],
     axes: timeAxes((v) => v.toFixed(2)),
-    plugins: [spansPlugin(spans)],
+    plugins: [
+      spansPlugin(spans),
+      readout(
+        box,
+        (i) =>
+          pts[i] &&
+          `${pts[i].step} · D ${num(pts[i].statistic)} · threshold ${num(pts[i].threshold)}${pts[i].drifted ? ' · over' : ''}`,
+      ),
+    ],
   };
   const plot = new uPlot(opts, [xs, d, thr, over], box);
   box.dataset.points = String(plot.data[1].filter((v) => v != null).length);
@@ -345,6 +367,22 @@ function featureChart(uPlot, box, feature, spans, onPick) {
     if (i !== null && i !== undefined && pts[i]) onPick(pts[i].step);
   });
   return plot;
+}
+
+/** A line under the chart that says what the cursor is on (uPlot's legend is off: it does not wrap on a phone). */
+function readout(box, describe) {
+  const line = h('p', { class: 'chart-readout', 'aria-live': 'polite' }, 'hover or tap the chart for values');
+  box.after(line);
+  return {
+    hooks: {
+      setCursor: [
+        (u) => {
+          const i = u.cursor.idx;
+          line.textContent = (i !== null && i !== undefined && describe(i)) || 'hover or tap the chart for values';
+        },
+      ],
+    },
+  };
 }
 
 /** The two ECDFs on one x axis (every value of both), stepped; D drawn as a bar where it lies. */

@@ -1,4 +1,12 @@
-import { clockToken, configToken, definePlugin, loggerToken, predictionLogToken, transactorToken } from '@vigil/core';
+import {
+  clockToken,
+  configToken,
+  dataSourceToken,
+  definePlugin,
+  loggerToken,
+  predictionLogToken,
+  transactorToken,
+} from '@vigil/core';
 import { sectorsCommands } from './commands.js';
 import { sectorsOptionsSchema } from './config.js';
 import {
@@ -12,7 +20,9 @@ import { SectorModels1700000003100 } from './migrations/SectorModels170000000310
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
+import { SectorRolling } from './SectorRolling.js';
 import { sectorsRoutes } from './sectorsRoutes.js';
+import { sectorsViewRoutes } from './sectorsViewRoutes.js';
 import { StressHistory } from './StressHistory.js';
 import { sectorMapToken, sectorTrackerToken, stressHistoryToken } from './tokens.js';
 import { sectorsMetrics } from './sectorsMetrics.js';
@@ -32,8 +42,9 @@ export const sectorsPlugin = definePlugin({
     config: configToken,
     logger: loggerToken,
     log: predictionLogToken,
+    dataSource: dataSourceToken,
   },
-  init({ transactor, clock, config, logger, log }, options) {
+  init({ transactor, clock, config, logger, log, dataSource }, options) {
     const sectorMap = new SectorMap({ ...options, logger });
     const rules = { labels: config.labels, regimes: config.regimes };
     const tracker = new SectorTracker(transactor, sectorMap, rules, { minResolved: options.minResolved, clock });
@@ -57,7 +68,11 @@ export const sectorsPlugin = definePlugin({
       ],
       metrics: sectorsMetrics(tracker),
       start: () => tracker.start(),
-      routes: sectorsRoutes(tracker, options),
+      routes: async (app, ctx) => {
+        await sectorsRoutes(tracker, options)(app, ctx);
+        // the dashboard's accuracy chart: GET /api/sectors/rolling
+        sectorsViewRoutes(app, new SectorRolling(dataSource));
+      },
       report: (query) =>
         sectorsReportSections(
           log,

@@ -1,23 +1,20 @@
 // Sector performance (spec 9.3): the GICS sectors with accuracy, Wilson interval and count,
 // accuracy by regime, the weakest highlighted; a click on a row drills down to its symbols.
 import { getJson } from '../../js/api.js';
+import { resizeWith } from '../../js/charts.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
-import { filterQuery } from '../../js/filters.js';
+import { filterQuery, pickModel } from '../../js/filters.js';
 import { count, interval, pct } from '../../js/format.js';
 import { orderRegimes, regimeLabel } from '../../js/regimes.js';
+import { DEFAULT_WINDOW, rollingPanel } from './rolling.js';
 
-/**
- * The model whose figures the view shows: the filter's, else the model of the newest observed
- * prediction (figures are per model; the API never pools them). Reports the models it knows.
- */
-export async function pickModel(ctx, plugin) {
-  const { models, latest } = (await getJson(`api/${plugin}/models`)) ?? { models: [], latest: null };
-  ctx.reportModels?.(models);
-  return ctx.filters?.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
-}
+/** The reader's split and window for the accuracy chart, kept while the page is open. */
+const rollingState = { by: 'sector', window: DEFAULT_WINDOW };
 
 export async function renderSectors(root, ctx) {
-  const model = await pickModel(ctx, 'sectors');
+  const model = (await pickModel(ctx, 'sectors')) ?? undefined;
+  const rolling = rollingPanel({ ...ctx, filters: { ...ctx.filters, ...(model ? { model } : {}) } }, rollingState);
+  const first = await rolling.fetchDoc();
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
   const data = await getJson(`api/sectors${mq}`);
   const sectors = data?.sectors ?? [];
@@ -35,6 +32,16 @@ export async function renderSectors(root, ctx) {
     h(
       'div',
       { class: 'stats' },
+      stat(
+        'Model',
+        model ?? '—',
+        'sectors-model',
+        ctx.filters.model
+          ? 'picked in the top bar'
+          : model
+            ? 'observed last; pick another above'
+            : 'nothing tracked yet',
+      ),
       stat('Predictions tracked', count(tracked), 'sectors-total-tracked'),
       stat('Resolved', count(resolved), 'sectors-total-resolved'),
       stat(
@@ -85,16 +92,22 @@ export async function renderSectors(root, ctx) {
   root.append(
     panel(
       'Accuracy by sector',
-      `Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Click a sector for its symbols.`,
+      `All of the model's history (the date range applies to the chart below). Wilson 95% intervals. Weakest ranked by upper bound among sectors with at least ${count(minResolved)} resolved predictions. Tap a sector for its symbols.`,
       table(head, rows, { class: 'data sectors-table sticky-first', 'data-testid': 'sectors-table' }),
     ),
   );
 
+  let drill;
   if (ctx.param !== undefined) {
-    const drill = await symbolsPanel(ctx.param, q, mq);
+    drill = await symbolsPanel(ctx.param, q, mq);
     root.append(drill);
-    ctx.afterMount = () => drill.scrollIntoView({ block: 'start' });
   }
+  root.append(rolling.panel);
+  ctx.afterMount = () => {
+    rolling.show(first);
+    drill?.scrollIntoView({ block: 'start' });
+  };
+  return resizeWith(rolling.plots);
 }
 
 function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected, q) {
@@ -144,8 +157,8 @@ function sectorRow(s, regimes, rank, nWeak, isInsufficient, isSelected, q) {
             ? `${r}: ${count(g.correct)} of ${count(g.resolved)} correct, 95% ${interval(g.ci)}`
             : `${r}: no resolved predictions`,
         },
-        g ? pct(g.accuracy) : '—',
-        g ? h('span', { class: 'n n-below' }, ` (${count(g.resolved)})`) : null,
+        g?.resolved ? pct(g.accuracy) : '—',
+        g?.resolved ? h('span', { class: 'n n-below' }, ` (${count(g.resolved)})`) : null,
       );
     }),
     h('td', {}, status),

@@ -72,7 +72,19 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(summary.drift.points).toBeGreaterThan(0);
     expect(summary.drift.ksD).toBeGreaterThan(0);
     expect(summary.filters.model).not.toBe(series.model);
-    expect(summary.replay).toEqual({ total: replay.stats.total, topErrors: replay.top.length });
+    expect(summary.replay).toMatchObject({
+      model: decodeURIComponent(await shown('replay')),
+      total: replay.stats.total,
+      topErrors: replay.top.length,
+    });
+    // the buffer's filters: the rows shown and the downloaded CSV are the API's rows that pass them
+    expect(summary.replay.filtered?.csvRows).toBe(summary.replay.filtered?.rows);
+    // the accuracy chart drew the model's sectors over time (at most 6 lines; none for a model younger than the window)
+    expect(summary.sectors.model).toBe(decodeURIComponent(await shown('sectors')));
+    const rolling = await api(`api/sectors/rolling?window=20&model=${await shown('sectors')}`);
+    expect(summary.sectors.rolling.series).toBe(
+      Math.min(6, rolling.series.filter((x: { points: unknown[] }) => x.points.length > 0).length),
+    );
     expect(summary.gate.chainOk).toBe(true);
     expect(summary.gate.overrideRefusal).toContain('401');
 

@@ -50,6 +50,11 @@ const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[]
     why: "GET /api/drift/distribution rebuilds one window check's values: an on-demand read (a click), not a page load or a per-prediction path; the log keeps one index (observed_at) so observe stays fast",
   },
   {
+    table: 'sector_performance',
+    sql: /^SELECT SUBSTR\(timestamp, 1, 10\) AS step, \w+ AS k, COUNT\(\*\) AS n, SUM\(correct\) AS c FROM "?sector_performance"?/,
+    why: "GET /api/sectors/rolling, the dashboard's accuracy chart: one grouped read of the resolved rows per chart; the table keeps no timestamp index so that observe stays fast",
+  },
+  {
     table: 'vigil_predictions',
     sql: /^SELECT (model_version AS m|symbol AS k|regime AS k|SUBSTR\(timestamp, 1, 10\) AS k), COUNT\(\*\) AS n/,
     why: 'GET /api/report (vigil report) aggregates every prediction in its range by model, symbol, regime and day: an on-demand audit document holding one row per group, not a page load or a per-prediction path',

@@ -1,7 +1,20 @@
 // The shared filters (model, date range) and where they live: the hash's query string,
 // `#/<route>[/<param>][?model=…&from=YYYY-MM-DD&to=YYYY-MM-DD]`, so a link shares the view.
 
+import { getJson } from './api.js';
+
 export const FILTER_KEYS = ['model', 'from', 'to'];
+
+/**
+ * The model a plugin's view shows: the top bar's, else the model of the newest observed
+ * prediction (`GET api/<plugin>/models` → { models, latest }; figures are per model, never
+ * pooled). Reports the plugin's models to the top bar's picker. null when it holds none.
+ */
+export async function pickModel(ctx, plugin) {
+  const { models, latest } = (await getJson(`api/${plugin}/models`)) ?? { models: [], latest: null };
+  ctx.reportModels?.(models);
+  return ctx.filters?.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
+}
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const isDay = (s) => DAY.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));

@@ -1,0 +1,115 @@
+// Response schemas of the drift view's routes (OpenAPI; fastify serialises with them, so every field is listed).
+const str = { type: 'string' } as const;
+const num = { type: 'number' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const numOrNull = { type: ['number', 'null'] } as const;
+const shares = { type: 'object', additionalProperties: num } as const;
+const ecdf = { type: 'array', items: { type: 'array', items: num } } as const;
+
+export const seriesResponse = {
+  type: 'object',
+  properties: {
+    model: strOrNull,
+    models: { type: 'array', items: str },
+    from: strOrNull,
+    to: strOrNull,
+    features: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          feature: str,
+          points: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: num,
+                step: str,
+                timestamp: str,
+                statistic: num,
+                threshold: numOrNull,
+                drifted: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+    regimes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: num,
+          step: str,
+          timestamp: str,
+          mix: shares,
+          baseline: shares,
+          statistic: numOrNull,
+          detected: { type: 'boolean' },
+        },
+      },
+    },
+    predictions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: num,
+          step: str,
+          timestamp: str,
+          statistic: numOrNull,
+          detected: { type: 'boolean' },
+          confidenceChange: numOrNull,
+        },
+      },
+    },
+    episodes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: num,
+          onset: str,
+          end: strOrNull,
+          status: str,
+          peak: numOrNull,
+          peakStep: strOrNull,
+          steps: numOrNull,
+          statistics: { type: 'array', items: str },
+        },
+      },
+    },
+    thresholds: { type: 'object', properties: { regime: num, prediction: num } },
+  },
+} as const;
+
+export const distributionResponse = {
+  type: ['object', 'null'],
+  properties: {
+    model: str,
+    feature: str,
+    check: {
+      type: 'object',
+      properties: {
+        id: num,
+        step: str,
+        timestamp: str,
+        statistic: num,
+        threshold: numOrNull,
+        drifted: { type: 'boolean' },
+      },
+    },
+    window: {
+      type: 'object',
+      properties: { firstStep: str, lastStep: str, steps: num, n: num, ecdf },
+    },
+    baseline: { type: 'object', properties: { n: num, ecdf } },
+    ks: {
+      type: 'object',
+      properties: { statistic: num, at: num, baselineCdf: num, windowCdf: num, pValue: num },
+    },
+    features: { type: 'array', items: str },
+  },
+} as const;

@@ -1,0 +1,119 @@
+import { VigilError, dialectOf, placeholder, quoteIdent, wilsonInterval } from '@vigil/core';
+import type { DataSource } from 'typeorm';
+import { SECTOR_PERFORMANCE_TABLE } from './entities/SectorPerformanceEntity.js';
+
+/** What a rolling accuracy series is split by. */
+export const ROLLING_BY = ['sector', 'regime', 'model'] as const;
+export type RollingBy = (typeof ROLLING_BY)[number];
+
+/** One step of a rolling series: the resolved predictions of the last `window` steps, their accuracy and Wilson 95% interval. */
+export interface RollingPoint {
+  readonly step: string;
+  readonly resolved: number;
+  readonly correct: number;
+  readonly accuracy: number;
+  readonly ci: [number, number];
+}
+
+/** `GET /api/sectors/rolling`: rolling accuracy by sector, regime or model over trading days. */
+export interface RollingDocument {
+  /** The model charted (by sector or regime); null when split by model or nothing is tracked. */
+  readonly model: string | null;
+  readonly by: RollingBy;
+  /** Steps (UTC trading days with resolved predictions) each point pools. */
+  readonly window: number;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly series: readonly { key: string; resolved: number; points: RollingPoint[] }[];
+}
+
+const COLUMN: Record<RollingBy, string> = { sector: 'sector', regime: 'regime', model: 'model_version' };
+
+/**
+ * Rolling accuracy from `sector_performance`'s resolved rows, per UTC day (the prediction's
+ * timestamp) and group: each point pools the last `window` days that have resolved predictions
+ * (trading days, not calendar days), so a point's Wilson interval reflects how many outcomes it
+ * holds. Reads the resolved rows up to `to` (a scan of the table: the dashboard's accuracy chart).
+ */
+export class SectorRolling {
+  constructor(private readonly ds: DataSource) {}
+
+  /** The model of the latest tracked prediction (the primary key answers it). */
+  async latestModel(): Promise<string | null> {
+    const rows = (await this.ds.query(
+      `SELECT model_version FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} ORDER BY id DESC LIMIT 1`,
+    )) as { model_version: string }[];
+    return rows[0] ? String(rows[0].model_version) : null;
+  }
+
+  async read(q: {
+    model?: string;
+    by: RollingBy;
+    window: number;
+    from?: string;
+    to?: string;
+  }): Promise<RollingDocument> {
+    if (!(ROLLING_BY as readonly string[]).includes(q.by))
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `querystring.by: must be one of ${ROLLING_BY.join(', ')}, got ${JSON.stringify(q.by)}`,
+        {
+          issues: [{ path: 'querystring.by', message: `must be one of ${ROLLING_BY.join(', ')}`, value: q.by }],
+        },
+      );
+    const model = q.by === 'model' ? null : (q.model ?? (await this.latestModel()));
+    const base = { model, by: q.by, window: q.window, from: q.from ?? null, to: q.to ?? null };
+    if (q.by !== 'model' && model === null) return { ...base, series: [] };
+    const ph = placeholder(dialectOf(this.ds));
+    const params: unknown[] = [];
+    const where = ['correct IS NOT NULL', 'timestamp IS NOT NULL'];
+    if (model !== null) where.push(`model_version = ${ph(params.push(model))}`);
+    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(nextDay(q.to)))}`);
+    const key = COLUMN[q.by];
+    const rows = (await this.ds.query(
+      `SELECT SUBSTR(timestamp, 1, 10) AS step, ${key} AS k, COUNT(*) AS n, SUM(correct) AS c FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} WHERE ${where.join(' AND ')} GROUP BY SUBSTR(timestamp, 1, 10), ${key} ORDER BY step`,
+      params,
+    )) as { step: string; k: string; n: unknown; c: unknown }[];
+    // the trading days of the data (every group shares them: a window is W days of the model's data)
+    const days = [...new Set(rows.map((r) => String(r.step)))].sort();
+    const dayIndex = new Map(days.map((d, i) => [d, i]));
+    const groups = new Map<string, { n: Float64Array; c: Float64Array }>();
+    for (const r of rows) {
+      const k = String(r.k);
+      let g = groups.get(k);
+      if (!g) {
+        g = { n: new Float64Array(days.length), c: new Float64Array(days.length) };
+        groups.set(k, g);
+      }
+      const i = dayIndex.get(String(r.step)) as number;
+      g.n[i] = Number(r.n);
+      g.c[i] = Number(r.c);
+    }
+    const series = [...groups].map(([k, g]) => {
+      const points: RollingPoint[] = [];
+      let n = 0;
+      let c = 0;
+      for (let i = 0; i < days.length; i++) {
+        n += g.n[i] as number;
+        c += g.c[i] as number;
+        if (i >= q.window) {
+          n -= g.n[i - q.window] as number;
+          c -= g.c[i - q.window] as number;
+        }
+        const step = days[i] as string;
+        // a point once the window is full, and only on a day the group has outcomes
+        if (i + 1 < q.window || (g.n[i] as number) === 0 || n === 0) continue;
+        if (q.from !== undefined && step < q.from) continue;
+        const ci = wilsonInterval(c, n);
+        points.push({ step, resolved: n, correct: c, accuracy: c / n, ci: [ci.lower, ci.upper] });
+      }
+      return { key: k, resolved: g.n.reduce((a, b) => a + b, 0), points };
+    });
+    series.sort((a, b) => b.resolved - a.resolved || a.key.localeCompare(b.key));
+    return { ...base, series };
+  }
+}
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
