@@ -361,12 +361,11 @@ export class PanelDrift {
       CusumOptions | undefined
     >;
     const feed = (key: string, z: number, direction: 'up' | 'down' | 'both') => {
-      const options = (cusumOptions[direction] ??= {
-        k: c.k,
-        h: c.h,
-        direction,
-        ...(c.cap !== undefined ? { cap: c.cap } : {}),
-      });
+      let options = cusumOptions[direction];
+      if (!options) {
+        options = { k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) };
+        cusumOptions[direction] = options;
+      }
       const cu = new Cusum(options, this.#core.cusum[key]);
       const st = cu.update(z);
       this.#core.cusum[key] = cu.state;
