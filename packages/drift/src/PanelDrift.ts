@@ -104,8 +104,13 @@ export interface PanelCoreState {
   late: number;
 }
 
-/** The reference steps as columns (oldest first), one per watched feature: count, mean, variance; and the prediction figures. */
+/**
+ * The reference steps as columns (oldest first, at [start, start + size)), one per watched feature: count, mean,
+ * variance; and the prediction figures. The columns hold twice the reference, so dropping the oldest step moves
+ * the start instead of every value; they are compacted to the front once the end is reached (every R steps).
+ */
 interface RefColumns {
+  start: number;
   size: number;
   readonly n: Float64Array[];
   readonly mean: Float64Array[];
@@ -288,14 +293,15 @@ export class PanelDrift {
     if (!this.#ref) {
       const F = this.#cusumFeatures.length;
       const R = this.#o.referenceSteps;
-      const col = () => Array.from({ length: F }, () => new Float64Array(R));
+      const col = () => Array.from({ length: F }, () => new Float64Array(2 * R));
       this.#ref = {
+        start: 0,
         size: 0,
         n: col(),
         mean: col(),
         v: col(),
-        predictions: new Float64Array(R),
-        confidence: new Float64Array(R),
+        predictions: new Float64Array(2 * R),
+        confidence: new Float64Array(2 * R),
         classes: [],
       };
       this.#labels.clear();
@@ -310,9 +316,7 @@ export class PanelDrift {
     const r = this.#refCols();
     const R = this.#o.referenceSteps;
     if (r.size === R) {
-      for (const cols of [r.n, r.mean, r.v]) for (const c of cols) c.copyWithin(0, 1);
-      r.predictions.copyWithin(0, 1);
-      r.confidence.copyWithin(0, 1);
+      r.start++;
       const old = r.classes.shift() as Readonly<Record<string, number>> | null;
       if (old) {
         for (const l of Object.keys(old)) {
@@ -323,7 +327,14 @@ export class PanelDrift {
       }
       r.size--;
     }
-    const i = r.size;
+    if (r.start + r.size === 2 * R) {
+      const { start, size } = r;
+      for (const cols of [r.n, r.mean, r.v]) for (const c of cols) c.copyWithin(0, start, start + size);
+      r.predictions.copyWithin(0, start, start + size);
+      r.confidence.copyWithin(0, start, start + size);
+      r.start = 0;
+    }
+    const i = r.start + r.size;
     this.#cusumFeatures.forEach((f, j) => {
       const x = stats.features[f];
       (r.n[j] as Float64Array)[i] = x ? x[0] : 0;
@@ -373,6 +384,7 @@ export class PanelDrift {
       if (st.alarm) alarms.push(key);
     };
     const R = ref.size;
+    const from = ref.start;
     if (this.#buf.length !== R) this.#buf = new Float64Array(R);
     const buf = this.#buf;
     const moments = this.#moments;
@@ -384,7 +396,7 @@ export class PanelDrift {
       const cn = ref.n[j] as Float64Array;
       const cm = ref.mean[j] as Float64Array;
       const cv = ref.v[j] as Float64Array;
-      const n = referenceMoments(cn, cm, cv, R, buf, level, abs, moments);
+      const n = referenceMoments(cn, cm, cv, from, from + R, buf, level, abs, moments);
       if (n < 2) return;
       const centre = moments[0] as number;
       const sd = moments[1] as number;
@@ -397,7 +409,8 @@ export class PanelDrift {
     });
     if (c.predictions && s.predictions > 0) {
       let n = 0;
-      for (let i = 0; i < R; i++) if ((ref.predictions[i] as number) > 0) buf[n++] = ref.confidence[i] as number;
+      for (let i = from; i < from + R; i++)
+        if ((ref.predictions[i] as number) > 0) buf[n++] = ref.confidence[i] as number;
       if (n >= 2) {
         const cm = meanSd(buf, 0, n);
         feed('confidence', cm.sd > 0 ? (s.confidence - cm.mean) / cm.sd : 0, 'both');
@@ -427,7 +440,8 @@ function referenceMoments(
   cn: Float64Array,
   cm: Float64Array,
   cv: Float64Array,
-  R: number,
+  from: number,
+  to: number,
   buf: Float64Array,
   level: boolean,
   abs: boolean,
@@ -435,7 +449,7 @@ function referenceMoments(
 ): number {
   let n = 0;
   let sum = 0;
-  for (let i = 0; i < R; i++) {
+  for (let i = from; i < to; i++) {
     if ((cn[i] as number) > 0) {
       sum += cm[i] as number;
       n++;
@@ -447,7 +461,7 @@ function referenceMoments(
   let k = 0;
   let absSum = 0;
   if (abs) {
-    for (let i = 0; i < R; i++) {
+    for (let i = from; i < to; i++) {
       if ((cn[i] as number) > 0) {
         const d2 = ((cm[i] as number) - centre) ** 2;
         dev += d2;
@@ -462,7 +476,7 @@ function referenceMoments(
     out[2] = absMean;
     out[3] = Math.sqrt(v / (n - 1));
   } else if (level) {
-    for (let i = 0; i < R; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
+    for (let i = from; i < to; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
   }
   out[0] = centre;
   out[1] = Math.sqrt(dev / (n - 1));
