@@ -215,13 +215,7 @@ export function ksPValue(
   return { ...r };
 }
 
-function computeKsPValue(
-  d: number,
-  n1: number,
-  n2: number,
-  alternative: KsAlternative,
-  method: KsMethod,
-): KsResult {
+function computeKsPValue(d: number, n1: number, n2: number, alternative: KsAlternative, method: KsMethod): KsResult {
   const g = gcd(n1, n2);
   let mode: KsMethod = method;
   if (mode === 'auto') mode = Math.max(n1, n2) <= MAX_AUTO_N ? 'exact' : 'asymp';
