@@ -20,6 +20,35 @@ export function intParam(q: QueryString, name: string, def: number, min: number,
   return v;
 }
 
+/** A JSON-schema UTC day (`YYYY-MM-DD`), for `from`/`to` query parameters. */
+export const daySchema = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'a UTC day, YYYY-MM-DD',
+} as const;
+
+/** A query parameter that must be a real calendar day (2023-02-30 is refused), naming it in the 400. */
+export function dayParam(q: QueryString, name: string): string | undefined {
+  const v = q[name];
+  const t = v === undefined ? Number.NaN : Date.parse(`${v}T00:00:00Z`);
+  if (v !== undefined && (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== v))
+    throw new VigilError('VIGIL_INVALID_INPUT', `querystring.${name}: not a calendar day, got ${JSON.stringify(v)}`, {
+      issues: [{ path: `querystring.${name}`, message: 'must be a calendar day (YYYY-MM-DD)', value: v }],
+    });
+  return v;
+}
+
+/** `from`/`to` query parameters: calendar days (`dayParam`), `from` not after `to`. */
+export function dayRange(q: QueryString): { from?: string; to?: string } {
+  const from = dayParam(q, 'from');
+  const to = dayParam(q, 'to');
+  if (from !== undefined && to !== undefined && from > to)
+    throw new VigilError('VIGIL_INVALID_INPUT', `querystring.from: ${from} is after querystring.to ${to}`, {
+      issues: [{ path: 'querystring.from', message: 'must not be after querystring.to', value: from }],
+    });
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
 /**
  * A JSON-schema string without NUL characters: PostgreSQL text cannot hold U+0000 (SQLite can),
  * so it is refused at the door, naming the field, the same on both databases.

@@ -41,7 +41,17 @@ export {
 } from './errors.js';
 export { TransactionalEventBus, type EventBus, type EventSubscriber, type VigilEvent } from './events.js';
 export { assertMetric, type MetricDefinition, type MetricSample } from './metrics.js';
-export { ciOf, intParam, textSchema, withoutAbsolutePaths, wordsSchema, type QueryString } from './http.js';
+export {
+  ciOf,
+  dayParam,
+  dayRange,
+  daySchema,
+  intParam,
+  textSchema,
+  withoutAbsolutePaths,
+  wordsSchema,
+  type QueryString,
+} from './http.js';
 export { UNKNOWN_MODEL, chooseModel, modelParam } from './modelChoice.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {

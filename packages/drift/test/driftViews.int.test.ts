@@ -124,6 +124,11 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
         expect(r.statusCode, bad).not.toBe(200);
         expect(r.json().message, bad).toContain(field);
       }
+      for (const [bad, field] of [['step=2020-02-30', 'querystring.step']] as const) {
+        const r = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f1&${bad}` });
+        expect(r.statusCode, bad).not.toBe(200);
+        expect(r.json().message, bad).toContain(field);
+      }
       await app.close();
     } finally {
       await host.dispose();
