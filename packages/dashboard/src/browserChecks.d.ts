@@ -44,6 +44,8 @@ export interface DashboardCheckSummary {
     overrideRefusal: string;
     /** The id of the override report recorded with the token. */
     overrideReportId: number;
+    /** The history filtered by the newest row's model and data day (the table equals the filtered API), or null. */
+    filtered: { model: string; from: string; to: string; total: number } | null;
   };
   /**
    * What the layout checks saw per screen (desktop 1440x900, phone 390x844) and view: the tables

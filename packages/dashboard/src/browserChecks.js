@@ -96,7 +96,11 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       replay = { ...r, filtered: r.filtered ?? replay?.filtered ?? null };
       const { latest, history, ...figures } = await checkGateFigures(s, shoot);
       if (screen.name === 'desktop') {
-        gate = { ...figures, ...(await checkOverride(s, shoot, { latest, history })) };
+        gate = {
+          ...figures,
+          ...(await checkOverride(s, shoot, { latest, history })),
+          filtered: await checkGateFiltered(s),
+        };
         filters = await checkFilters(s);
       }
       layout[screen.name] = s.layoutSeen;
@@ -698,6 +702,50 @@ async function checkGateFigures(ctx, shoot) {
     latest,
     history,
   };
+}
+
+/**
+ * The gate history with the top bar's filters: the newest row's model and data day, through the
+ * link; the history table equals GET /api/gate/history with the same filters, and says which
+ * filter applies. null when there is no history to filter.
+ */
+async function checkGateFiltered(ctx) {
+  const { page } = ctx;
+  const newest = (await ctx.api('api/gate/history?limit=1&offset=0')).rows[0];
+  if (!newest) return null;
+  const model = (newest.modelPath.split(/[\\/]/).pop() ?? newest.modelPath).replace(/\.[^.]*$/, '');
+  const day = (newest.asOf ?? newest.timestamp).slice(0, 10);
+  const filters = new URLSearchParams({ model, from: day, to: day });
+  await page.evaluate((h) => {
+    location.hash = h;
+  }, `#/gate?${filters}`);
+  // the same view re-renders: wait for the filtered one (it names its filter)
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="view-gate"]')?.dataset.state === 'ready' &&
+      document.querySelector('[data-testid="gate-history-filter"]') !== null,
+  );
+  const view = page.locator('[data-testid="view-gate"]');
+  const history = await ctx.api(`api/gate/history?${filters}&limit=50&offset=0`);
+  if (history.total < 1)
+    throw new DashboardCheckError('gate', `the filtered history (${filters}) lost the row it was built from`);
+  const label = await text(view, 'gate-history-filter', 'gate');
+  if (!label.includes(`model ${model}`) || !label.includes(`${day} to ${day}`))
+    throw new DashboardCheckError('gate', `the history does not say which filter applies: ${JSON.stringify(label)}`);
+  expectEqual('gate', 'filtered history total', await text(view, 'gate-history-total', 'gate'), count(history.total));
+  const shownIds = await view
+    .locator('[data-testid^="history-row-"]')
+    .evaluateAll((els) => els.map((e) => e.dataset.testid.slice('history-row-'.length)));
+  expectEqual(
+    'gate',
+    'filtered history rows (ids, newest first)',
+    shownIds.join(','),
+    history.rows
+      .slice(0, shownIds.length)
+      .map((r) => String(r.id))
+      .join(','),
+  );
+  return { model, from: day, to: day, total: history.total };
 }
 
 async function checkOverride(ctx, shoot, { latest, history }) {

@@ -52,6 +52,8 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
     expect(summary.gate.checks['replay.replay_improvement']).toBe('insufficient');
     expect(summary.gate.overrideRefusal).toMatch(/401 VIGIL_UNAUTHORIZED/);
+    // the history filtered by the newest row's model and day, in the page and in the API alike
+    expect(summary.gate.filtered?.total).toBeGreaterThan(0);
     // Exactly one report was written, by the accepted override.
     expect(fx.history.length).toBe(before + 1);
     expect(fx.history[0]).toMatchObject({

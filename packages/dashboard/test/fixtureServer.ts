@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { PluginView } from '@vigil/core';
 import { driftView } from '@vigil/drift';
-import { gateView } from '@vigil/gate';
+import { dayQuery, gateView, historyFilter } from '@vigil/gate';
 import { replayView } from '@vigil/replay';
 import { sectorsView } from '@vigil/sectors';
 import { dashboardDir, uplotDir } from '../src/index.js';
@@ -178,10 +178,17 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       scope.get('/api/gate/latest', async () => history[0] ?? null);
       scope.get(
         '/api/gate/history',
-        async (req: FastifyRequest<{ Querystring: { limit?: string; offset?: string } }>) => {
-          const limit = Number(req.query.limit ?? 50);
-          const offset = Number(req.query.offset ?? 0);
-          return { rows: history.slice(offset, offset + limit), total: history.length };
+        async (
+          req: FastifyRequest<{
+            Querystring: { limit?: string; offset?: string; model?: string; from?: string; to?: string };
+          }>,
+        ) => {
+          const { limit: l, offset: o, ...filters } = req.query;
+          const limit = Number(l ?? 50);
+          const offset = Number(o ?? 0);
+          // the gate's own filter rule (model file's version name, data time in the days given)
+          const rows = history.filter(historyFilter(dayQuery(filters)));
+          return { rows: rows.slice(offset, offset + limit), total: rows.length };
         },
       );
       scope.get('/api/gate/production', async () => {

@@ -1,24 +1,17 @@
-import { type ReportQuery, type ReportSection, inReportRange } from '@vigil/core';
+import type { ReportQuery, ReportSection } from '@vigil/core';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
+import { allHistory } from './allHistory.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
-import type { HistoryEntry } from './report.js';
+import { historyFilter } from './historyFilter.js';
 import { reportViews } from './reportView.js';
-
-/** A model file's version name: its file name without the extension (`models/m5.json` -> `m5`). */
-const versionOf = (path: string): string => (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
 
 /**
  * The gate's report sections: what is in production now and its promotion history, the hash
  * chain's verification, and every decision in range with each criterion's value vs threshold.
- * `model` keeps rows whose model file is named after it; [from, to) is on the rows' timestamps.
+ * Rows are chosen by `historyFilter` (model file's version name, data time in [from, to)).
  */
 export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuery): Promise<ReportSection[]> {
-  const entries: HistoryEntry[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await gate.getHistory({ limit: 1000, offset });
-    entries.push(...page.entries);
-    if (entries.length >= page.total || page.entries.length === 0) break;
-  }
+  const entries = await allHistory(gate);
   const shown = pathBelow(gate.paths.root);
   const lookup = new Map(entries.map((e) => [e.id, e]));
   const all = reportViews(entries, lookup, shown).map(withoutPathsInText); // newest first
@@ -31,10 +24,7 @@ export async function gateReportSections(gate: ModelPromotionGate, q: ReportQuer
     actor: now.actor,
     modelSha256: now.modelSha256,
   };
-  // a decision's data time (as-of) when it recorded one, else when it was recorded
-  const rows = all.filter(
-    (r) => inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || versionOf(r.modelPath) === q.model),
-  );
+  const rows = all.filter(historyFilter(q));
   const decisions = rows.filter((r) => r.action === 'validate' || r.action === 'override');
   const promotions = rows.filter((r) => r.promotedToProduction);
   const approved = decisions.filter((r) => r.action === 'validate' && r.approved).length;

@@ -2,6 +2,8 @@ import {
   type PluginRoutes,
   type QueryString as Q,
   VigilError,
+  dayRange,
+  daySchema,
   intParam,
   textSchema as text,
   wordsSchema as words,
@@ -12,6 +14,8 @@ import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
+import { allHistory } from './allHistory.js';
+import { dayQuery, historyFilter } from './historyFilter.js';
 import { type ReportView, reportViews } from './reportView.js';
 import {
   comparisonSchema,
@@ -99,13 +103,32 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
         schema: {
           tags: ['gate'],
           summary: 'every promotion attempt, newest first',
-          querystring: query({ limit: 'rows per page, 1-500 (default 50)', offset: 'rows to skip (default 0)' }),
+          querystring: {
+            type: 'object',
+            properties: {
+              ...query({ limit: 'rows per page, 1-500 (default 50)', offset: 'rows to skip (default 0)' }).properties,
+              model: { ...str, maxLength: 100, description: "the model file's version name (models/m5.json -> m5)" },
+              from: {
+                ...daySchema,
+                description: "first UTC day (YYYY-MM-DD) of the decision's data time (as-of, else recorded time)",
+              },
+              to: { ...daySchema, description: 'last UTC day (YYYY-MM-DD), included: rows before the next day 00:00Z' },
+            },
+          },
           response: { 200: historySchema },
         },
       },
       async (req) => {
         const q = req.query as Q;
-        return reports(intParam(q, 'limit', 50, 1, 500), intParam(q, 'offset', 0, 0, 1_000_000_000));
+        const limit = intParam(q, 'limit', 50, 1, 500);
+        const offset = intParam(q, 'offset', 0, 0, 1_000_000_000);
+        const keep = historyFilter(dayQuery({ ...(q.model !== undefined ? { model: q.model } : {}), ...dayRange(q) }));
+        // the history is small (one row per attempt), so it is read whole, filtered, then paged:
+        // `total` counts the rows the filter keeps
+        const entries = await allHistory(gate());
+        const lookup = new Map(entries.map((e) => [e.id, e]));
+        const rows = reportViews(entries, lookup, pathBelow(gate().paths.root)).filter(keep);
+        return { rows: rows.slice(offset, offset + limit).map(withoutPathsInText), total: rows.length };
       },
     );
     app.get(

@@ -2,9 +2,12 @@
 // checks, champion vs challenger (a candidate observed in shadow), the hash-chain verification
 // of the history, the history itself, and the emergency override form. Every decision shows two
 // times: the data date it speaks for (as of) and the wall-clock time it was recorded.
+// The top bar's filters (model, days) apply to the history only: production, the latest decision
+// and the chain's verification describe now, and say so when a filter is set.
 import { getJson, postJson } from '../../js/api.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
 import { DASH, checkFigure, count, dateTime, pct, shortHash, signedPct } from '../../js/format.js';
+import { apiQuery, describeFilters } from '../../js/filters.js';
 
 export const HISTORY_LIMIT = 20;
 
@@ -12,9 +15,11 @@ export const HISTORY_LIMIT = 20;
 let flash = null;
 
 export async function renderGate(root, ctx) {
+  const filtered = describeFilters(ctx.filters);
+  const now = filtered ? 'now, not filtered' : null;
   const [latest, history, verify, production, comparison] = await Promise.all([
     getJson('api/gate/latest'),
-    getJson(`api/gate/history?limit=${HISTORY_LIMIT}&offset=0`),
+    getJson(`api/gate/history${apiQuery(ctx.filters, { limit: HISTORY_LIMIT, offset: 0 })}`),
     getJson('api/gate/verify'),
     getJson('api/gate/production'),
     getJson('api/gate/shadows/compare'),
@@ -24,13 +29,13 @@ export async function renderGate(root, ctx) {
     h(
       'div',
       { class: 'grid-gate' },
-      latestPanel(latest, production),
-      h('div', {}, productionPanel(production), verifyPanel(verify)),
+      latestPanel(latest, production, now),
+      h('div', {}, productionPanel(production, now), verifyPanel(verify, now)),
     ),
   );
   if (latest) root.append(panel('Checks', `report #${latest.id} · ${latest.action}`, checksTable(latest.checks ?? [])));
   root.append(challengerPanel(comparison));
-  root.append(historyPanel(history));
+  root.append(historyPanel(history, filtered));
   root.append(overridePanel(latest, ctx));
 }
 
@@ -59,11 +64,11 @@ function productionNow(r, production) {
   return `no (production holds report #${production.historyId}'s model)`;
 }
 
-function productionPanel(p) {
+function productionPanel(p, now) {
   if (!p)
     return panel(
       'In production',
-      null,
+      now,
       emptyState(
         'gate-production-empty',
         'Nothing promoted yet.',
@@ -97,7 +102,7 @@ function productionPanel(p) {
   ];
   return panel(
     'In production',
-    'now, whatever the history page shows',
+    `now, whatever the history page shows${now ? ' (not filtered)' : ''}`,
     h(
       'dl',
       { class: 'kv', testid: 'gate-production', data: { historyId: String(p.historyId), sha: p.modelSha256 ?? '' } },
@@ -250,11 +255,11 @@ function cumulativeChart(c) {
   );
 }
 
-function latestPanel(r, production) {
+function latestPanel(r, production, now) {
   if (!r)
     return panel(
       'Latest decision',
-      null,
+      now,
       emptyState(
         'gate-latest-empty',
         'No validation report yet.',
@@ -275,7 +280,7 @@ function latestPanel(r, production) {
   ].filter(Boolean);
   return panel(
     'Latest decision',
-    null,
+    now,
     h(
       'div',
       { class: `decision decision-${r.approved ? 'ok' : 'bad'}` },
@@ -308,7 +313,7 @@ function statusCounts(checks) {
   return c;
 }
 
-function verifyPanel(v) {
+function verifyPanel(v, now) {
   const ok = v?.ok === true;
   const text = ok
     ? v.rows === 0
@@ -317,7 +322,7 @@ function verifyPanel(v) {
     : `chain broken${v?.firstBadId != null ? ` at report #${v.firstBadId}` : ''}: ${v?.reason ?? 'unknown reason'}`;
   return panel(
     'History integrity',
-    'each report is chained to the previous one by SHA-256',
+    `each report is chained to the previous one by SHA-256${now ? ' · the whole history, not filtered' : ''}`,
     h(
       'div',
       {
@@ -370,7 +375,7 @@ function checksTable(checks) {
   );
 }
 
-function historyPanel(history) {
+function historyPanel(history, filtered) {
   const rows = history?.rows ?? [];
   const total = history?.total ?? 0;
   const sub = h(
@@ -381,9 +386,17 @@ function historyPanel(history) {
     ' of ',
     h('b', { testid: 'gate-history-total' }, count(total)),
     ' reports, newest first',
+    filtered ? h('span', { testid: 'gate-history-filter' }, ` · ${filtered} (data as of, else recorded)`) : null,
   );
   if (rows.length === 0)
-    return panel('History', sub, emptyState('gate-history-empty', 'No promotion attempts recorded yet.'));
+    return panel(
+      'History',
+      sub,
+      emptyState(
+        'gate-history-empty',
+        filtered ? `No promotion attempts for ${filtered}.` : 'No promotion attempts recorded yet.',
+      ),
+    );
   return panel(
     'History',
     sub,

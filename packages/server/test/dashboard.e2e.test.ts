@@ -87,6 +87,8 @@ describe('dashboard over the demo data, in Chromium', () => {
     );
     expect(summary.gate.chainOk).toBe(true);
     expect(summary.gate.overrideRefusal).toContain('401');
+    // the history filtered by the newest row's model and day, in the page and in the API alike
+    expect(summary.gate.filtered?.total).toBeGreaterThan(0);
 
     // exactly one override was written, by the check, with the token; the chain still verifies
     const after = await api('api/gate/history?limit=5');

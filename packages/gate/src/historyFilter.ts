@@ -1,0 +1,34 @@
+import { type ReportQuery, inReportRange } from '@vigil/core';
+
+/** A model file's version name: its file name without the extension (`models/m5.json` -> `m5`). */
+export const versionOf = (path: string): string => (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
+
+/** What the filter reads of a history row (a `ReportView`). */
+export interface FilterableRow {
+  readonly modelPath: string;
+  readonly timestamp: string;
+  readonly asOf?: string | null;
+}
+
+/**
+ * Which gate history rows a model / date query keeps, for the report and `GET /api/gate/history`
+ * alike: a row's time is its decision's data time (as-of) when it recorded one, else when it was
+ * recorded, inside [from, to); `model` is the model file's version name (`versionOf`).
+ */
+export function historyFilter(q: ReportQuery): (r: FilterableRow) => boolean {
+  return (r) =>
+    inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || versionOf(r.modelPath) === q.model);
+}
+
+/**
+ * A view's query (`model`, calendar days `from` and `to`, both days included, as the dashboard's
+ * filter means them) as a report query: [from 00:00Z, the day after `to` 00:00Z).
+ */
+export function dayQuery(q: { model?: string; from?: string; to?: string }): ReportQuery {
+  const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
+  return {
+    ...(q.model !== undefined ? { model: q.model } : {}),
+    ...(q.from !== undefined ? { from: new Date(Date.parse(`${q.from}T00:00:00Z`)).toISOString() } : {}),
+    ...(q.to !== undefined ? { to: dayAfter(q.to) } : {}),
+  };
+}
