@@ -4,6 +4,18 @@ const num = { type: 'number' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
 const numOrNull = { type: ['number', 'null'] } as const;
 const shares = { type: 'object', additionalProperties: num } as const;
+/** One feature's window check: its KS D, the threshold it was judged against, and the verdict. */
+const featureCheck = {
+  type: 'object',
+  properties: {
+    id: num,
+    step: str,
+    timestamp: str,
+    statistic: num,
+    threshold: numOrNull,
+    drifted: { type: 'boolean' },
+  },
+} as const;
 const ecdf = { type: 'array', items: { type: 'array', items: num } } as const;
 
 export const seriesResponse = {
@@ -21,17 +33,7 @@ export const seriesResponse = {
           feature: str,
           points: {
             type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                id: num,
-                step: str,
-                timestamp: str,
-                statistic: num,
-                threshold: numOrNull,
-                drifted: { type: 'boolean' },
-              },
-            },
+            items: featureCheck,
           },
         },
       },
@@ -90,17 +92,7 @@ export const distributionResponse = {
   properties: {
     model: str,
     feature: str,
-    check: {
-      type: 'object',
-      properties: {
-        id: num,
-        step: str,
-        timestamp: str,
-        statistic: num,
-        threshold: numOrNull,
-        drifted: { type: 'boolean' },
-      },
-    },
+    check: featureCheck,
     window: {
       type: 'object',
       properties: { firstStep: str, lastStep: str, steps: num, n: num, ecdf },
