@@ -28,6 +28,7 @@ import {
   type StepCusumResult,
 } from './PanelDrift.js';
 import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
+import { baselineVersion } from './baselineVersion.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { toColumns } from './featureInput.js';
@@ -812,6 +813,7 @@ function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number):
     window_size: r.windowSize,
     window_steps: steps,
     baseline_size: d.baselineSize,
+    baseline_version: baselineVersion(d),
     features: r.features.map((f) => ({
       feature: f.feature,
       statistic: f.statistic,
