@@ -20,7 +20,12 @@ const dir = mkdtempSync(join(tmpdir(), 'vigil-fingerprint-'));
 const onPostgres = process.env.VIGIL_BENCH_DB === 'postgres';
 const db = await createTestDatabase(onPostgres ? 'postgres' : 'sqlite-file');
 let tick = Date.parse('2026-01-05T00:00:00Z');
-const clock = { now: () => new Date((tick += 1000)) };
+const clock = {
+  now: () => {
+    tick += 1000;
+    return new Date(tick);
+  },
+};
 const host = createHost({
   config: { database: db.config, log: { level: 'silent' }, plugins: { gate: { options: { root: dir } } } },
   plugins: [driftPlugin, replayPlugin, sectorsPlugin, gatePlugin],
@@ -49,17 +54,31 @@ log.push(await tryObserve([{ ...mixed[14_000], features: { x: 1 } }])); // refus
 log.push(await tryObserve([{ ...mixed[0], confidence: 0.5 }])); // conflicting duplicate
 log.push(await tryObserve(mixed.slice(14_000)));
 for (let i = 0; i < mixed.length; i++)
-  if (i % 3 !== 2) outcomes.push({ id: mixed[i].id, actualLabel: i % 5 === 0 ? 1 - mixed[i].predictedLabel : mixed[i].predictedLabel });
+  if (i % 3 !== 2)
+    outcomes.push({
+      id: mixed[i].id,
+      actualLabel: i % 5 === 0 ? 1 - mixed[i].predictedLabel : mixed[i].predictedLabel,
+    });
 for (let i = 0; i < outcomes.length; i += 5_000) await host.resolve(outcomes.slice(i, i + 5_000));
 
 const m = host.dataSource.manager;
 const tables = onPostgres
-  ? (await m.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)).map((r) => r.name)
-  : (await m.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map((r) => r.name);
+  ? (
+      await m.query(
+        `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+      )
+    ).map((r) => r.name)
+  : (await m.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)).map(
+      (r) => r.name,
+    );
 const out = {};
 for (const t of tables.sort()) {
   const rows = (await m.query(`SELECT * FROM "${t}"`)).map((r) =>
-    JSON.stringify(Object.keys(r).sort().map((k) => [k, typeof r[k] === 'bigint' ? String(r[k]) : r[k]])),
+    JSON.stringify(
+      Object.keys(r)
+        .sort()
+        .map((k) => [k, typeof r[k] === 'bigint' ? String(r[k]) : r[k]]),
+    ),
   );
   rows.sort();
   out[t] = `${rows.length} rows ${createHash('sha256').update(rows.join('\n')).digest('hex').slice(0, 16)}`;
