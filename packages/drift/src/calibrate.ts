@@ -166,8 +166,11 @@ export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
     z.sort((a, b) => a - b);
     const median = z.length ? ((z[(z.length - 1) >> 1] as number) + (z[z.length >> 1] as number)) / 2 : K_MEDIAN;
     const replayed = Math.max(1, (median / K_MEDIAN) ** 2);
-    const clustered = clusteredDesignEffect(series.get(name) as Float64Array, counts[f] as number[], W);
-    // the replays' median rests on the few independent windows a baseline holds; the clustered figure on every step
+    // the replays' median rests on the few independent windows a baseline holds; the clustered figure on every step.
+    // Only for step windows (the monitor's checks): row windows (the gate's drift score) keep the replays' figure.
+    const clustered = input.stepCounts
+      ? clusteredDesignEffect(series.get(name) as Float64Array, counts[f] as number[], W)
+      : 1;
     const deff = Math.max(replayed, clustered);
     designEffects[name] = deff;
     const perWindow = Math.max(1, Math.round((W * N) / Math.max(1, S)));

@@ -65,7 +65,12 @@ export function ksCalmDays(o: KsCalmDaysOptions): KsCalmDaysResult {
     det.setBaseline({
       features: Object.fromEntries(features.map((f) => [f, (cols[f] as Float64Array).subarray(start - B, start)])),
     });
-    if (o.targetRate !== null) det.calibrate(o.targetRate);
+    // as the monitor calibrates: windows of W whole steps (one value per trading day here)
+    if (o.targetRate !== null)
+      det.calibrate(o.targetRate, {
+        stepCounts: new Map(features.map((f) => [f, new Array<number>(B).fill(1)])),
+        windowSteps: W,
+      });
     for (let t = start + W - 1; t < Math.min(rows.length, start + o.modelLife); t++) {
       const d = dates[t] as string;
       if (d < o.from || d > o.to) continue;
