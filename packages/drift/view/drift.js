@@ -184,8 +184,7 @@ export async function renderDrift(root, ctx) {
       doc.predictions.length ? predBox : emptyState('drift-empty-prediction', 'No prediction checks yet.'),
     ),
   );
-  if (doc.predictions.length)
-    draws.push(() => plots.push(predictionChart(uPlot, predBox, doc.predictions, spans)));
+  if (doc.predictions.length) draws.push(() => plots.push(predictionChart(uPlot, predBox, doc.predictions, spans)));
 
   // Charts need their card's width: drawn once the view is on the page.
   ctx.afterMount = () => {
