@@ -495,7 +495,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(drift.thresholds).toEqual({ feature: null, regime: 0.15, prediction: 0.15, cusum: 3 });
     // the checks while a model collected its baseline compared nothing and say so; the others are calibrated
     const featureChecks = drift.events.filter((e: { type: string }) => e.type === 'feature');
-    const collecting = featureChecks.filter((e: { details: { status: string } }) => e.details.status === 'insufficient');
+    const collecting = featureChecks.filter(
+      (e: { details: { status: string } }) => e.details.status === 'insufficient',
+    );
     expect(collecting.length).toBeGreaterThan(0);
     for (const e of collecting) expect(e).toMatchObject({ statistic: null, detected: false });
     const featureEvent = featureChecks.find((e: { details: { status: string } }) => e.details.status === 'tested');
