@@ -796,8 +796,8 @@ function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
   for (const s of steps) {
     const v = s.values?.[f];
     if (!v) continue;
-    out.set(v, at);
-    at += v.length;
+    // element by element: TypedArray#set from a plain array takes a slow generic path
+    for (let i = 0; i < v.length; i++) out[at++] = v[i] as number;
   }
   return out;
 }
