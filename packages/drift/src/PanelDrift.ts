@@ -151,6 +151,7 @@ export class PanelDrift {
   readonly #moments = new Float64Array(4);
   readonly #cusums = new Map<string, Cusum>();
   #keyCache: { features: readonly string[]; level: string[]; abs: string[] } | undefined;
+  #valuesTemplate: { features: readonly string[]; keys: Record<string, null> } | undefined;
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
     this.#o = o;
@@ -234,7 +235,7 @@ export class PanelDrift {
         open = {
           step,
           timestamp: r.timestamp,
-          values: Object.fromEntries(features.map((f) => [f, []])),
+          values: this.#emptyValues(features),
           regimes: [],
           predictions: [],
         };
@@ -262,6 +263,18 @@ export class PanelDrift {
       open.regimes.push(r.regime);
       open.predictions.push([r.predictedLabel, r.confidence]);
     }
+  }
+
+  /**
+   * A new step's value arrays, one per feature in the features' order: a copy of a template object with those
+   * keys (one shape for every step) whose slots are then replaced, not an object grown key by key.
+   */
+  #emptyValues(features: readonly string[]): Record<string, number[]> {
+    if (this.#valuesTemplate?.features !== features)
+      this.#valuesTemplate = { features, keys: Object.fromEntries(features.map((f) => [f, null])) };
+    const values = { ...this.#valuesTemplate.keys } as unknown as Record<string, number[]>;
+    for (const f of features) values[f] = [];
+    return values;
   }
 
   /** Closes the open step (end of a replayed history; a live stream closes a step when the next one starts). */
@@ -328,7 +341,8 @@ export class PanelDrift {
     const r = this.#refCols();
     const R = this.#o.referenceSteps;
     if (r.size === R) {
-      for (let j = 0; j < r.n.length; j++) if ((r.n[j] as Float64Array)[r.start] === 0) r.zeros[j] = (r.zeros[j] as number) - 1;
+      for (let j = 0; j < r.n.length; j++)
+        if ((r.n[j] as Float64Array)[r.start] === 0) r.zeros[j] = (r.zeros[j] as number) - 1;
       r.start++;
       const old = r.classes.shift() as Readonly<Record<string, number>> | null;
       if (old) {
@@ -565,8 +579,9 @@ function referenceMoments(
 }
 
 function stepStats(o: OpenStep): StepStats {
-  const features: Record<string, FeatureMoments> = {};
-  for (const f in o.values) {
+  // a copy of the values object (same keys, same order), whose slots are replaced: no object grown key by key
+  const features = { ...o.values } as unknown as Record<string, FeatureMoments>;
+  for (const f in features) {
     const v = o.values[f] as number[];
     const { mean, sd } = meanSd(v);
     features[f] = v.length ? [v.length, mean, v.length > 1 ? (sd * sd * (v.length - 1)) / v.length : 0] : [0, 0, 0];

@@ -57,9 +57,10 @@ it('extremesAgainstUnsorted gives the extremes of the sorted walk bit for bit, f
       const w = Float64Array.from(win);
       const got = s.extremesAgainstUnsorted(w);
       const want = s.extremesAgainst(Float64Array.from(win).sort());
-      expect(Object.is(got.dPlus, want.dPlus) && Object.is(got.dMinus, want.dMinus), JSON.stringify({ got, want })).toBe(
-        true,
-      );
+      expect(
+        Object.is(got.dPlus, want.dPlus) && Object.is(got.dMinus, want.dMinus),
+        JSON.stringify({ got, want }),
+      ).toBe(true);
       expect(w).toEqual(Float64Array.from(win)); // the window is not touched
     }),
     { numRuns: 400, seed: 20261202 },
