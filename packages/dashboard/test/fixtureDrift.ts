@@ -59,14 +59,17 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     points: all
       .map((step) => {
         const statistic = Math.round((0.05 + rand() * 0.1 + (k === 0 ? 0.5 : 0.2) * bump(step)) * 1e4) / 1e4;
-        const threshold = THRESHOLD[feature] as number;
+        // m2's volume_z: a persistent level its window cannot test (calibrated threshold above 1)
+        const untestable = model === 'm2' && feature === 'volume_z';
+        const threshold = untestable ? null : (THRESHOLD[feature] as number);
         return {
           id: id++,
           step,
           timestamp: `${step}T21:00:00.000Z`,
           statistic,
           threshold,
-          drifted: statistic > threshold,
+          drifted: threshold !== null && statistic > threshold,
+          status: untestable ? 'untestable' : 'tested',
         };
       })
       .filter((p) => inRange(p.step)),
@@ -86,14 +89,43 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     })
     .filter((p) => inRange(p.step));
   const predictions = all
-    .map((step) => ({
-      id: id++,
-      step,
-      timestamp: `${step}T21:00:00.000Z`,
-      statistic: Math.round((0.04 + 0.2 * bump(step)) * 1e4) / 1e4,
-      detected: 0.04 + 0.2 * bump(step) > ALERT,
-      confidenceChange: -0.01,
-    }))
+    .map((step, i) => {
+      // the first check compared nothing (the model had not run its baseline's steps)
+      if (i === 0)
+        return {
+          id: id++,
+          step,
+          timestamp: `${step}T21:00:00.000Z`,
+          statistic: null,
+          detected: false,
+          confidenceChange: null,
+          status: 'insufficient',
+          reason: 'not enough steps: 5 of 60',
+          classDistance: null,
+          classThreshold: null,
+          confidenceD: null,
+          confidenceThreshold: null,
+        };
+      const cls = Math.round((0.04 + 0.2 * bump(step)) * 1e4) / 1e4;
+      const conf = Math.round((0.05 + 0.1 * bump(step)) * 1e4) / 1e4;
+      // the class mix's line: the corrected test's distance when above the alert threshold
+      const classThreshold = 0.18;
+      const confidenceThreshold = 0.22;
+      return {
+        id: id++,
+        step,
+        timestamp: `${step}T21:00:00.000Z`,
+        statistic: Math.max(cls, conf),
+        detected: cls > classThreshold || conf > confidenceThreshold,
+        confidenceChange: -0.01,
+        status: 'tested',
+        reason: null,
+        classDistance: cls,
+        classThreshold,
+        confidenceD: conf,
+        confidenceThreshold,
+      };
+    })
     .filter((p) => inRange(p.step));
   const episodes = [
     {
@@ -165,6 +197,7 @@ export function driftDistributionDocument(q: { model?: string; feature?: string;
       statistic: check.statistic,
       threshold: check.threshold,
       drifted: check.drifted,
+      status: check.status,
     },
     window: {
       firstStep: steps.at(-4)?.step ?? check.step,

@@ -9,8 +9,11 @@ export interface FeaturePoint {
   readonly step: string;
   readonly timestamp: string;
   readonly statistic: number;
+  /** null when the check had no threshold for it ('untestable' or 'insufficient'). */
   readonly threshold: number | null;
   readonly drifted: boolean;
+  /** 'tested'; 'untestable' (its calibrated threshold is above 1: it cannot flag); 'insufficient' (no verdict, see the check's reason). */
+  readonly status: string;
 }
 
 /** One regime check: the window's regime mix against the baseline's. */
@@ -32,6 +35,15 @@ export interface PredictionPoint {
   readonly statistic: number | null;
   readonly detected: boolean;
   readonly confidenceChange: number | null;
+  /** 'tested', or 'insufficient' (no verdict: `reason` says why). */
+  readonly status: string;
+  readonly reason: string | null;
+  /** The class mix's distance and the distance that decides its flag (alert threshold or the corrected p's line). */
+  readonly classDistance: number | null;
+  readonly classThreshold: number | null;
+  /** The confidence KS D and the D that decides its flag. */
+  readonly confidenceD: number | null;
+  readonly confidenceThreshold: number | null;
 }
 
 /** A drift episode as a span: onset, end (null while open), peak. */
@@ -147,7 +159,14 @@ export class DriftSeries {
     const byFeature = new Map<string, FeaturePoint[]>();
     for (const r of featureRows) {
       const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        features?: { feature: string; statistic: number; threshold?: number | null; drifted?: boolean }[];
+        status?: string;
+        features?: {
+          feature: string;
+          statistic: number;
+          threshold?: number | null;
+          drifted?: boolean;
+          status?: string;
+        }[];
       };
       for (const f of d.features ?? []) {
         const list = byFeature.get(f.feature) ?? [];
@@ -158,6 +177,7 @@ export class DriftSeries {
           statistic: f.statistic,
           threshold: typeof f.threshold === 'number' ? f.threshold : null,
           drifted: f.drifted === true,
+          status: f.status ?? 'tested',
         });
         byFeature.set(f.feature, list);
       }
@@ -178,14 +198,27 @@ export class DriftSeries {
       };
     });
     const predictions = predictionRows.map((r): PredictionPoint => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as { avg_confidence_change?: number };
+      const d = JSON.parse(String(r.details_json ?? '{}')) as {
+        avg_confidence_change?: number;
+        status?: string;
+        reason?: string;
+        class_mix?: { distributionChange?: number; threshold?: number | null };
+        confidence?: { statistic?: number; threshold?: number };
+      };
+      const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
       return {
         id: Number(r.id),
         step: String(r.step),
         timestamp: String(r.timestamp),
         statistic: num(r.ks_statistic),
         detected: Number(r.drift_detected) === 1,
-        confidenceChange: typeof d.avg_confidence_change === 'number' ? d.avg_confidence_change : null,
+        confidenceChange: n(d.avg_confidence_change),
+        status: d.status ?? 'tested',
+        reason: d.reason ?? null,
+        classDistance: n(d.class_mix?.distributionChange),
+        classThreshold: n(d.class_mix?.threshold),
+        confidenceD: n(d.confidence?.statistic),
+        confidenceThreshold: n(d.confidence?.threshold),
       };
     });
     const episodes = episodeRows.map((r): EpisodeSpan => {

@@ -14,6 +14,7 @@ const featureCheck = {
     statistic: num,
     threshold: numOrNull,
     drifted: { type: 'boolean' },
+    status: str,
   },
 } as const;
 const ecdf = { type: 'array', items: { type: 'array', items: num } } as const;
@@ -64,6 +65,12 @@ export const seriesResponse = {
           statistic: numOrNull,
           detected: { type: 'boolean' },
           confidenceChange: numOrNull,
+          status: str,
+          reason: strOrNull,
+          classDistance: numOrNull,
+          classThreshold: numOrNull,
+          confidenceD: numOrNull,
+          confidenceThreshold: numOrNull,
         },
       },
     },
