@@ -47,6 +47,7 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
       regimes: [],
       predictions: [],
       episodes: [],
+      insufficient: [],
       thresholds,
     };
   const model = q.model ?? 'm2';
@@ -89,23 +90,8 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     })
     .filter((p) => inRange(p.step));
   const predictions = all
-    .map((step, i) => {
-      // the first check compared nothing (the model had not run its baseline's steps)
-      if (i === 0)
-        return {
-          id: id++,
-          step,
-          timestamp: `${step}T21:00:00.000Z`,
-          statistic: null,
-          detected: false,
-          confidenceChange: null,
-          status: 'insufficient',
-          reason: 'not enough steps: 5 of 60',
-          classDistance: null,
-          classThreshold: null,
-          confidenceD: null,
-          confidenceThreshold: null,
-        };
+    .slice(1)
+    .map((step) => {
       const cls = Math.round((0.04 + 0.2 * bump(step)) * 1e4) / 1e4;
       const conf = Math.round((0.05 + 0.1 * bump(step)) * 1e4) / 1e4;
       // the class mix's line: the corrected test's distance when above the alert threshold
@@ -118,8 +104,6 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
         statistic: Math.max(cls, conf),
         detected: cls > classThreshold || conf > confidenceThreshold,
         confidenceChange: -0.01,
-        status: 'tested',
-        reason: null,
         classDistance: cls,
         classThreshold,
         confidenceD: conf,
@@ -153,6 +137,11 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
         ]
       : []),
   ].filter((e) => (!q.to || e.onset <= q.to) && (!q.from || e.end === null || e.end >= q.from));
+  // the first check compared nothing (the model had not run its baseline's steps): no prediction point, listed apart
+  const insufficient = all
+    .slice(0, 1)
+    .map((step) => ({ step, timestamp: `${step}T21:00:00.000Z`, reason: 'not enough steps: 5 of 60' }))
+    .filter((p) => inRange(p.step));
   return {
     model,
     models: MODELS,
@@ -162,6 +151,7 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     regimes,
     predictions,
     episodes,
+    insufficient,
     thresholds,
   };
 }

@@ -35,9 +35,6 @@ export interface PredictionPoint {
   readonly statistic: number | null;
   readonly detected: boolean;
   readonly confidenceChange: number | null;
-  /** 'tested', or 'insufficient' (no verdict: `reason` says why). */
-  readonly status: string;
-  readonly reason: string | null;
   /** The class mix's distance and the distance that decides its flag (alert threshold or the corrected p's line). */
   readonly classDistance: number | null;
   readonly classThreshold: number | null;
@@ -71,6 +68,8 @@ export interface DriftSeriesDocument {
   readonly regimes: readonly RegimePoint[];
   readonly predictions: readonly PredictionPoint[];
   readonly episodes: readonly EpisodeSpan[];
+  /** Window checks that compared nothing (status 'insufficient'), with the reason: they give no point above. */
+  readonly insufficient: readonly { readonly step: string; readonly timestamp: string; readonly reason: string }[];
   /** The distance regime and prediction checks alert above (with a significant test). */
   readonly thresholds: { readonly regime: number; readonly prediction: number };
 }
@@ -123,7 +122,18 @@ export class DriftSeries {
     const to = q.to ?? null;
     const thresholds = { regime: this.alertThreshold, prediction: this.alertThreshold };
     if (model === null)
-      return { model, models, from, to, features: [], regimes: [], predictions: [], episodes: [], thresholds };
+      return {
+        model,
+        models,
+        from,
+        to,
+        features: [],
+        regimes: [],
+        predictions: [],
+        episodes: [],
+        insufficient: [],
+        thresholds,
+      };
     const ph = placeholder(dialectOf(this.ds));
     const cols =
       'id, timestamp, drift_type, ks_statistic, drift_detected, details_json, step, episode_status, episode_end, episode_peak_step';
@@ -156,6 +166,15 @@ export class DriftSeries {
       })(),
     ]);
 
+    // checks that compared nothing chart no point; their steps and reasons are listed apart
+    const status = (r: Row) => (JSON.parse(String(r.details_json ?? '{}')) as { status?: string }).status;
+    const insufficient = featureRows
+      .filter((r) => status(r) === 'insufficient')
+      .map((r) => ({
+        step: String(r.step),
+        timestamp: String(r.timestamp),
+        reason: String((JSON.parse(String(r.details_json)) as { reason?: string }).reason ?? 'insufficient data'),
+      }));
     const byFeature = new Map<string, FeaturePoint[]>();
     for (const r of featureRows) {
       const d = JSON.parse(String(r.details_json ?? '{}')) as {
@@ -182,45 +201,45 @@ export class DriftSeries {
         byFeature.set(f.feature, list);
       }
     }
-    const regimes = regimeRows.map((r): RegimePoint => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        window_mix?: Record<string, number>;
-        baseline_mix?: Record<string, number>;
-      };
-      return {
-        id: Number(r.id),
-        step: String(r.step),
-        timestamp: String(r.timestamp),
-        mix: d.window_mix ?? {},
-        baseline: d.baseline_mix ?? {},
-        statistic: num(r.ks_statistic),
-        detected: Number(r.drift_detected) === 1,
-      };
-    });
-    const predictions = predictionRows.map((r): PredictionPoint => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        avg_confidence_change?: number;
-        status?: string;
-        reason?: string;
-        class_mix?: { distributionChange?: number; threshold?: number | null };
-        confidence?: { statistic?: number; threshold?: number };
-      };
-      const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-      return {
-        id: Number(r.id),
-        step: String(r.step),
-        timestamp: String(r.timestamp),
-        statistic: num(r.ks_statistic),
-        detected: Number(r.drift_detected) === 1,
-        confidenceChange: n(d.avg_confidence_change),
-        status: d.status ?? 'tested',
-        reason: d.reason ?? null,
-        classDistance: n(d.class_mix?.distributionChange),
-        classThreshold: n(d.class_mix?.threshold),
-        confidenceD: n(d.confidence?.statistic),
-        confidenceThreshold: n(d.confidence?.threshold),
-      };
-    });
+    const regimes = regimeRows
+      .filter((r) => status(r) !== 'insufficient')
+      .map((r): RegimePoint => {
+        const d = JSON.parse(String(r.details_json ?? '{}')) as {
+          window_mix?: Record<string, number>;
+          baseline_mix?: Record<string, number>;
+        };
+        return {
+          id: Number(r.id),
+          step: String(r.step),
+          timestamp: String(r.timestamp),
+          mix: d.window_mix ?? {},
+          baseline: d.baseline_mix ?? {},
+          statistic: num(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+        };
+      });
+    const predictions = predictionRows
+      .filter((r) => status(r) !== 'insufficient')
+      .map((r): PredictionPoint => {
+        const d = JSON.parse(String(r.details_json ?? '{}')) as {
+          avg_confidence_change?: number;
+          class_mix?: { distributionChange?: number; threshold?: number | null };
+          confidence?: { statistic?: number; threshold?: number };
+        };
+        const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+        return {
+          id: Number(r.id),
+          step: String(r.step),
+          timestamp: String(r.timestamp),
+          statistic: num(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+          confidenceChange: n(d.avg_confidence_change),
+          classDistance: n(d.class_mix?.distributionChange),
+          classThreshold: n(d.class_mix?.threshold),
+          confidenceD: n(d.confidence?.statistic),
+          confidenceThreshold: n(d.confidence?.threshold),
+        };
+      });
     const episodes = episodeRows.map((r): EpisodeSpan => {
       const d = JSON.parse(String(r.details_json ?? '{}')) as { statistics?: string[]; steps?: number };
       return {
@@ -243,6 +262,7 @@ export class DriftSeries {
       regimes,
       predictions,
       episodes,
+      insufficient,
       thresholds,
     };
   }

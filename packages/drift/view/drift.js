@@ -38,6 +38,9 @@ export async function renderDrift(root, ctx) {
 
   const lastFeatureStep = features.reduce((m, f) => (f.last && f.last.step > m ? f.last.step : m), '');
   const driftedNow = features.filter((f) => f.last?.drifted && f.last.step === lastFeatureStep).length;
+  const untestableNow = features.filter(
+    (f) => f.last?.status === 'untestable' && f.last.step === lastFeatureStep,
+  ).length;
   root.append(
     h(
       'div',
@@ -58,7 +61,9 @@ export async function renderDrift(root, ctx) {
         'Features drifted',
         lastFeatureStep ? `${driftedNow} of ${features.length}` : '—',
         'drift-features-drifted',
-        lastFeatureStep ? `at the last check, ${lastFeatureStep}` : 'no feature check yet',
+        lastFeatureStep
+          ? `at the last check, ${lastFeatureStep}${untestableNow ? ` · ${untestableNow} untestable (cannot flag)` : ''}`
+          : 'no feature check yet',
       ),
       stat('Window checks', count(feature?.points.length ?? 0), 'drift-check-count', filtered || 'whole history'),
     ),
@@ -151,7 +156,19 @@ export async function renderDrift(root, ctx) {
     );
     if (dist) draws.push(() => plots.push(ecdfChart(uPlot, ecdfBox, dist)));
   } else {
-    root.append(panel('Feature drift over time', null, emptyState('drift-empty-feature', 'No feature checks yet.')));
+    // checks that compared nothing say why (e.g. a challenger that has not run its baseline's steps)
+    const why = doc.insufficient?.at(-1)?.reason;
+    root.append(
+      panel(
+        'Feature drift over time',
+        null,
+        emptyState(
+          'drift-empty-feature',
+          why ? 'No window check has compared anything yet.' : 'No feature checks yet.',
+          why ? `The checks say: ${why}.` : undefined,
+        ),
+      ),
+    );
   }
 
   const regimeBox = h('div', { class: 'chart', testid: 'drift-regime-chart' });
@@ -182,6 +199,19 @@ export async function renderDrift(root, ctx) {
       'Prediction drift',
       `class-mix distance and confidence KS D of each window check; dashed and dotted: the line each must cross to flag at that check (the alert threshold ${num(doc.thresholds.prediction)} or, when higher, where the design-effect corrected test reaches its significance level); red: flagged checks${spanNote}`,
       doc.predictions.length ? predBox : emptyState('drift-empty-prediction', 'No prediction checks yet.'),
+      doc.predictions.length
+        ? legend(
+            [
+              ['class-mix distance', COLORS[4]],
+              ['its threshold', COLORS[4], 'dash'],
+              ['confidence D', COLORS[1]],
+              ['its threshold', COLORS[1], 'dash'],
+              ['flagged', '#dc2626', 'dot'],
+              ...(spans.length ? [['drift episode', 'rgba(220,38,38,0.25)', 'area']] : []),
+            ],
+            'drift-prediction-legend',
+          )
+        : null,
     ),
   );
   if (doc.predictions.length) draws.push(() => plots.push(predictionChart(uPlot, predBox, doc.predictions, spans)));
@@ -204,7 +234,13 @@ function ranked(features) {
     .map((f) => {
       const last = f.points.at(-1);
       const over = f.points.filter((p) => p.drifted).length;
-      const ratio = last && last.threshold ? last.statistic / last.threshold : (last?.statistic ?? 0);
+      // an untestable feature (no threshold: it cannot flag) ranks after every testable one
+      const ratio =
+        last?.status === 'untestable'
+          ? -1
+          : last && last.threshold
+            ? last.statistic / last.threshold
+            : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
     })
     .sort((a, b) => b.over - a.over || b.ratio - a.ratio || a.feature.localeCompare(b.feature));
@@ -512,8 +548,7 @@ function regimeChart(uPlot, box, points, regimes, spans) {
 
 function predictionChart(uPlot, box, points, spans) {
   const xs = points.map((p) => stepSeconds(p.step));
-  // checks without a verdict ('insufficient') leave gaps
-  const val = (k) => points.map((p) => (p.status === 'insufficient' ? null : p[k]));
+  const val = (k) => points.map((p) => p[k]);
   const cls = val('classDistance');
   const clsThr = val('classThreshold');
   const conf = val('confidenceD');
