@@ -15,7 +15,6 @@ import { type Correction, adjustPValues } from './stats/correction.js';
 import { SortedSample } from './stats/SortedSample.js';
 import { ksPValue, ksStatistic } from './stats/ks.js';
 import { monitorKsMethod } from './stats/monitorKsMethod.js';
-import { sortFloat64 } from './stats/sortFloat64.js';
 import { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 import { TRANSFORMS, type Transform, applyTransform } from './stats/transforms.js';
 
@@ -339,10 +338,10 @@ export class DriftDetector {
   featureDriftOnTransformed(window: ReadonlyMap<string, Float64Array>): FeatureDriftResult {
     const names = this.#names as string[];
     const raw = names.map((name) => {
-      const w = sortFloat64(window.get(name) as Float64Array);
+      const w = window.get(name) as Float64Array;
       const base = (this.#features.get(name) as FeatureBaseline).sorted;
       return ksPValue(
-        ksStatistic(base.extremesAgainst(w)),
+        ksStatistic(base.extremesAgainstUnsorted(w)),
         base.length,
         w.length,
         'two-sided',

