@@ -189,10 +189,13 @@ export class DriftMonitor {
     const records = b.steps?.map((s) => s.stats.n);
     if (cal && records && records.length > o.windowSteps) d.calibrateMix(records, o.windowSteps);
     // a calibration stored before design effects (quantiles of row windows) is redone
-    if (b.calibration?.designEffects) d.setCalibration(b.calibration);
+    // a stored calibration is reused when it has the clustered floor; one stored before it is redone
+    if (b.calibration?.designEffects && b.calibration.clusteredFloor) d.setCalibration(b.calibration);
     else if (cal) {
       try {
-        const counts = stepCounts(b);
+        // an undated baseline is one time-ordered series: each value its own step
+        const counts =
+          stepCounts(b) ?? new Map([...b.features].map(([f, v]) => [f, new Array<number>(v.length).fill(1)]));
         d.calibrate(cal.targetFalseAlarmRate, {
           maxReplays: cal.maxReplays,
           ...(counts ? { stepCounts: counts, windowSteps: o.windowSteps } : {}),
