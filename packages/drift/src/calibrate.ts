@@ -42,6 +42,8 @@ export interface ReplayCalibration {
   readonly featureRate?: number;
   /** Whole steps per replayed window (rows when the baseline has no steps). */
   readonly windowSteps?: number;
+  /** The design effects include the clustered floor (`clusteredDesignEffect`); stored calibrations without it are redone. */
+  readonly clusteredFloor?: boolean;
 }
 
 /** Pr(K > x) for the Kolmogorov distribution (the limit of sqrt(n m / (n + m)) D for independent samples). */
@@ -201,6 +203,7 @@ export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
     designEffects,
     featureRate,
     windowSteps: W,
+    ...(input.stepCounts ? { clusteredFloor: true } : {}),
   };
 }
 

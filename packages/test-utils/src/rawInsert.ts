@@ -11,10 +11,14 @@ interface Db {
 }
 
 const COLUMNS = 'id, timestamp, symbol, regime, features_json, predicted_label, confidence, model_version, observed_at';
-/** The prediction log's shape, with its index (HostPredictionLog1700000000000), so the reference does the same index work. */
+/**
+ * The prediction log's shape, with its indexes (HostPredictionLog1700000000000,
+ * HostPredictionsByModel1700000000050), so the reference does the same index work.
+ */
 const SCHEMA = [
   'CREATE TABLE t (id TEXT PRIMARY KEY, timestamp TEXT NOT NULL, symbol TEXT NOT NULL, regime TEXT NOT NULL, features_json TEXT NOT NULL, predicted_label INTEGER NOT NULL, confidence double precision NOT NULL, model_version TEXT NOT NULL, observed_at TEXT NOT NULL, actual_label INTEGER, resolved_at TEXT)',
   'CREATE INDEX t_observed ON t (observed_at)',
+  'CREATE INDEX t_model_time ON t (model_version, timestamp)',
 ];
 const PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = NORMAL', 'PRAGMA cache_size = -16000'];
 
