@@ -108,6 +108,7 @@ export class DriftDetector {
   /** The regime and prediction baselines counted and sorted once, on the first check after setBaseline. */
   #regimeBase: MixBaseline<string> | undefined;
   #predictionBase: PredictionBaseline | undefined;
+  #baselineSize: number | undefined;
   #calibration: ReplayCalibration | undefined;
   #mix: MixDesignEffects = {};
   #warnings: string[] | undefined;
@@ -161,7 +162,9 @@ export class DriftDetector {
     return this.#features.size > 0;
   }
   get baselineSize(): number {
-    return Math.min(...[...this.#features.values()].map((f) => f.series.length));
+    // read by every check's details: counted once per baseline
+    this.#baselineSize ??= Math.min(...[...this.#features.values()].map((f) => f.series.length));
+    return this.#baselineSize;
   }
   /** Configuration warnings (autocorrelated features, thresholds below the noise level of D). */
   get warnings(): readonly string[] {
@@ -229,6 +232,7 @@ export class DriftDetector {
     this.#predictions = input.predictions ? [...input.predictions] : undefined;
     this.#regimeBase = undefined;
     this.#predictionBase = undefined;
+    this.#baselineSize = undefined;
     this.#calibration = undefined;
     this.#mix = {};
     this.#warnings = undefined; // computed on first read: the noise level costs a bisection
