@@ -238,7 +238,7 @@ function ranked(features) {
       const ratio =
         last?.status === 'untestable'
           ? -1
-          : last && last.threshold
+          : last?.threshold
             ? last.statistic / last.threshold
             : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
