@@ -33,7 +33,7 @@ import { minCalibrationSteps } from './calibrate.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { toColumns } from './featureInput.js';
-import type { PredictionSample } from './mixDrift.js';
+import type { PredictionWindow } from './mixDrift.js';
 import { type PersistedModelState, loadModels, saveModel } from './monitorStore.js';
 
 type Obs = Pick<
@@ -695,11 +695,9 @@ export class DriftMonitor {
     } catch (e) {
       if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
     }
-    const preds: PredictionSample[] = window.flatMap((s) =>
-      (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence })),
-    );
+    const preds = predictionColumns(window);
     try {
-      if (preds.length >= o.minRecords) {
+      if (preds.labels.length >= o.minRecords) {
         const p = d.detectPredictionDrift(preds);
         rows.push({
           ...at,
@@ -904,6 +902,20 @@ function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
     for (let i = 0; i < v.length; i++) out[at++] = v[i] as number;
   }
   return out;
+}
+
+/** The steps' predictions as columns, oldest first (a window check: no object per prediction). */
+function predictionColumns(steps: readonly ClosedStep[]): PredictionWindow {
+  let n = 0;
+  for (const s of steps) n += s.predictions?.length ?? 0;
+  const labels: number[] = [];
+  const confidences = new Float64Array(n);
+  for (const s of steps)
+    for (const [label, confidence] of s.predictions ?? []) {
+      confidences[labels.length] = confidence;
+      labels.push(label);
+    }
+  return { labels, confidences };
 }
 
 function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number): Record<string, unknown> {
