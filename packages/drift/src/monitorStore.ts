@@ -2,6 +2,7 @@ import { type Dialect, bulkInsert, dialectOf, placeholder, quoteIdent } from '@v
 import type { EntityManager } from 'typeorm';
 import type { EpisodeState } from './Episode.js';
 import type { ClosedStep, PanelCoreState } from './PanelDrift.js';
+import { decodeStep, encodeStep } from './stepJson.js';
 import { DRIFT_STATE_TABLE } from './entities/DriftState.js';
 import { DRIFT_STEPS_TABLE } from './entities/DriftStep.js';
 
@@ -31,7 +32,7 @@ export async function loadModels(manager: EntityManager, keep: number): Promise<
     )) as { step_json: string }[];
     out.set(s.model_version, {
       state: JSON.parse(s.state_json) as PersistedModelState,
-      history: rows.reverse().map((r) => JSON.parse(r.step_json) as ClosedStep),
+      history: rows.reverse().map((r) => decodeStep(r.step_json)),
     });
   }
   return out;
@@ -55,7 +56,7 @@ export async function saveModel(
       manager,
       DRIFT_STEPS_TABLE,
       ['model_version', 'step', 'step_json'],
-      newSteps.map((s) => [model, s.step, JSON.stringify(s)]),
+      newSteps.map((s) => [model, s.step, encodeStep(s)]),
     );
     const cut = (await manager.query(
       `SELECT id FROM ${quoteIdent(DRIFT_STEPS_TABLE)} WHERE model_version = ${ph(1)} ORDER BY id DESC LIMIT 1 OFFSET ${ph(2)}`,
