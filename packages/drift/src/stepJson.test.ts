@@ -13,14 +13,19 @@ describe('stepJson', () => {
       stats,
       values: { a, b: [] },
       regimes: ['calm', 'calm', 'calm', 'calm', 'calm', 'calm'],
-      predictions: [[1, 0.7]],
+      predictions: [
+        [1, 0.7],
+        [Number.NaN, Number.NaN],
+      ],
     };
     const json = encodeStep(step);
     expect(json).not.toContain('0.30000000000000004');
+    expect(json).not.toContain('null');
     const back = decodeStep(json);
     expect(back).toEqual(step);
     expect(Object.is(back.values?.a?.[0], -0)).toBe(true);
     expect(back.values?.a?.map((x) => x)).toStrictEqual(a);
+    expect(Number.isNaN(back.predictions?.[1]?.[0])).toBe(true);
   });
 
   it('reads steps without values, and rows written with values as JSON arrays', () => {

@@ -4,24 +4,48 @@ import type { ClosedStep } from './PanelDrift.js';
  * A closed step as drift_steps.step_json. A step inside the window keeps every symbol's transformed value of every
  * feature (a 500-symbol panel: 10,000 numbers per step): written as JSON numbers, formatting them cost more than
  * the rest of the monitor. They are stored instead as `values64`, per feature the base64 of the values' IEEE-754
- * doubles, little-endian: exact to the bit (-0 included, which JSON would turn into 0) and about half the size.
- * Rows written before (`values` as JSON arrays) still read.
+ * doubles, little-endian: exact to the bit (-0 included, which JSON would turn into 0) and about half the size;
+ * the predictions likewise as `predictions64` (label, confidence per record: a label-less NaN stays NaN, where
+ * JSON wrote null). Rows written before (`values` and `predictions` as JSON arrays) still read.
  */
 export function encodeStep(s: ClosedStep): string {
-  if (!s.values) return JSON.stringify(s);
-  const values64: Record<string, string> = {};
-  for (const f in s.values) values64[f] = packFloat64(s.values[f] as number[]);
-  const { values: _values, ...rest } = s;
-  return JSON.stringify({ ...rest, values64 });
+  if (!s.values && !s.predictions) return JSON.stringify(s);
+  const { values, predictions, ...rest } = s;
+  const packed: Record<string, unknown> = { ...rest };
+  if (values) {
+    const values64: Record<string, string> = {};
+    for (const f in values) values64[f] = packFloat64(values[f] as number[]);
+    packed.values64 = values64;
+  }
+  if (predictions) {
+    const flat = new Array<number>(2 * predictions.length);
+    for (let i = 0; i < predictions.length; i++) {
+      const p = predictions[i] as [number, number];
+      flat[2 * i] = p[0];
+      flat[2 * i + 1] = p[1];
+    }
+    packed.predictions64 = packFloat64(flat);
+  }
+  return JSON.stringify(packed);
 }
 
 export function decodeStep(json: string): ClosedStep {
-  const parsed = JSON.parse(json) as ClosedStep & { values64?: Record<string, string> };
-  const { values64, ...step } = parsed;
-  if (!values64) return step;
-  const values: Record<string, number[]> = {};
-  for (const f in values64) values[f] = unpackFloat64(values64[f] as string);
-  return { ...step, values };
+  const parsed = JSON.parse(json) as ClosedStep & { values64?: Record<string, string>; predictions64?: string };
+  const { values64, predictions64, ...step } = parsed;
+  if (!values64 && predictions64 === undefined) return step;
+  const out: { -readonly [K in keyof ClosedStep]: ClosedStep[K] } = { ...step };
+  if (values64) {
+    const values: Record<string, number[]> = {};
+    for (const f in values64) values[f] = unpackFloat64(values64[f] as string);
+    out.values = values;
+  }
+  if (predictions64 !== undefined) {
+    const flat = unpackFloat64(predictions64);
+    const predictions: [number, number][] = new Array(flat.length >> 1);
+    for (let i = 0; i < predictions.length; i++) predictions[i] = [flat[2 * i] as number, flat[2 * i + 1] as number];
+    out.predictions = predictions;
+  }
+  return out;
 }
 
 const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;

@@ -184,11 +184,29 @@ export class SortedSample {
     if (scratch.length < 3 * N + 3) scratch = new Int32Array(3 * N + 3);
     const count = scratch.subarray(0, 2 * N + 2).fill(0);
     const atMost = scratch.subarray(2 * N + 2, 3 * N + 3);
+    const x = this.values;
+    const starts = this.#starts;
+    const min = this.#min;
+    const scale = this.#scale;
+    const last = this.#buckets - 1;
+    // the bucket and the two counts inlined (#bucket, #countBelow, #countAtMost): buckets hold two values on
+    // average, so a short one is scanned, a crowded one (ties) searched
+    const finite = Number.isFinite(scale);
     for (let j = 0; j < W; j++) {
       const v = window[j] as number;
-      const b = this.#bucket(v);
-      const lt = this.#countBelow(v, b);
-      const lo = this.#countAtMost(v, b, lt);
+      let b = finite ? Math.floor((v - min) * scale) : this.#bucket(v);
+      b = b < 0 ? 0 : b > last ? last : b;
+      let lt = starts[b] as number;
+      const end = starts[b + 1] as number;
+      let lo: number;
+      if (end - lt <= 8) {
+        while (lt < end && (x[lt] as number) < v) lt++;
+        lo = lt;
+        while (lo < end && (x[lo] as number) <= v) lo++;
+      } else {
+        lt = this.#countBelow(v, b);
+        lo = this.#countAtMost(v, b, lt);
+      }
       if (lo > lt) {
         count[2 * lt + 1] = (count[2 * lt + 1] as number) + 1;
         atMost[lt] = lo;
