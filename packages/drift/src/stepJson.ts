@@ -52,7 +52,9 @@ const littleEndian = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
 function packFloat64(values: readonly number[]): string {
   if (littleEndian) {
-    const f = new Float64Array(values);
+    // element by element: a typed array built from a plain array takes a slow generic path
+    const f = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) f[i] = values[i] as number;
     return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
   }
   const bytes = Buffer.alloc(8 * values.length);
