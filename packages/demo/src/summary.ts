@@ -42,6 +42,10 @@ export interface DemoSummary {
     peak: number;
     peakDate: string;
     statistics: readonly string[];
+    /** Whether its onset asked for retraining: only the live model's do (a shadow's or a retired model's is recorded). */
+    retrainingRequested: boolean;
+    /** The model's standing at the onset's data time: live, shadow, retired or unknown. */
+    standing: string;
   }[];
   readonly weakestSectors: readonly { sector: string; accuracy: number; upper: number; resolved: number }[];
   readonly insufficientSectors: readonly string[];
@@ -149,7 +153,7 @@ export function formatSummary(s: DemoSummary): string {
   lines.push('', 'Drift episodes (per-step CUSUMs, one retraining request each):');
   for (const e of s.driftEpisodes) {
     lines.push(
-      `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
+      `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}, ${e.standing}${e.retrainingRequested ? '' : ': no retraining request'}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
     );
   }
   if (s.driftEpisodes.length === 0) lines.push('  none');

@@ -11,6 +11,11 @@ export interface ProductionNow {
   readonly action: HistoryEntry['action'];
   readonly modelPath: string;
   readonly modelSha256: string | null;
+  /**
+   * The `modelVersion` its predictions carry, as the promotion (override, rollback) named it;
+   * null when the row named none (written before the version was recorded): unknown.
+   */
+  readonly modelVersion: string | null;
   /** Wall-clock time the row was recorded. */
   readonly recordedAt: string;
   /** Data time (as-of) of the evidence, when the caller gave one. */
@@ -87,6 +92,7 @@ export class HistoryReader {
       action: e.action,
       modelPath: e.modelPath,
       modelSha256: e.modelSha256,
+      modelVersion: e.modelVersion,
       recordedAt: e.validatedAt,
       asOf: asOf(e) ?? asOf(d),
       actor: e.actor,

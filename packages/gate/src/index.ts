@@ -52,5 +52,5 @@ export { HISTORY_TABLE, ModelPromotionHistoryEntity } from './entities/ModelProm
 export { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 export { checkView, reportViews, validationView, type CheckView, type ReportView } from './reportView.js';
 export { pathBelow } from './gateReports.js';
-export { dayQuery, historyFilter, versionOf, type FilterableRow } from './historyFilter.js';
+export { dayQuery, historyFilter, type FilterableRow } from './historyFilter.js';
 export { gateView } from './view.js';

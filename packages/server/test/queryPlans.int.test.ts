@@ -105,7 +105,7 @@ async function workload(s: Served, tag: string): Promise<void> {
   }
   const modelPath = writeModel(s, 'cand.json', '{"weights":[1]}');
   expect((await post(app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION })).statusCode).toBe(200);
-  expect((await post(app, '/api/gate/promote', { modelPath })).statusCode).toBe(200);
+  expect((await post(app, '/api/gate/promote', { modelPath, modelVersion: 'm1' })).statusCode).toBe(200);
   for (const route of documentedGets) {
     const urls = route.includes(':sector')
       ? [route.replace(':sector', encodeURIComponent('Information Technology'))]

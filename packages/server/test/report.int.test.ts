@@ -45,7 +45,7 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
     );
     const modelPath = writeModel(s, 'm2.json', '{"weights":[1,2,3]}');
     expect((await post(s.app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION })).statusCode).toBe(200);
-    expect((await post(s.app, '/api/gate/promote', { modelPath })).statusCode).toBe(200);
+    expect((await post(s.app, '/api/gate/promote', { modelPath, modelVersion: 'm1' })).statusCode).toBe(200);
   });
   afterAll(async () => s?.close());
 
