@@ -32,7 +32,7 @@ export interface DemoSummary {
     reasons: readonly string[];
     features: readonly string[];
   }[];
-  /** Drift episodes (drift_monitoring rows of type 'cusum'): one retraining request each. */
+  /** Drift episodes (drift_monitoring rows of type 'cusum'): one retraining request each while its model is live. */
   readonly driftEpisodes: readonly {
     model: string;
     onset: string;
@@ -150,7 +150,7 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(
     `  Live accuracy ${pct(s.skill.model)} on ${s.skill.rows.toLocaleString('en-US')} resolved rows, against ${pct(s.skill.persistence)} for "next week like this week" (paired sign test over days, one-sided p=${s.skill.pBetterThanPersistence.toPrecision(2)}) and ${pct(s.skill.majority)} for always guessing the commoner answer.`,
   );
-  lines.push('', 'Drift episodes (per-step CUSUMs, one retraining request each):');
+  lines.push('', 'Drift episodes (per-step CUSUMs; one retraining request each while its model is live):');
   for (const e of s.driftEpisodes) {
     lines.push(
       `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}, ${e.standing}${e.retrainingRequested ? '' : ': no retraining request'}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,

@@ -136,13 +136,8 @@ export class DriftHistory {
     return out;
   }
 
-  /** A model's drift episodes so far: one retraining request each. */
+  /** A model's retraining requests so far: one per drift episode that began while the model was live. */
   async episodeCount(model: string): Promise<number> {
-    const ph = placeholder(dialectOf(this.ds));
-    const rows = (await this.ds.query(
-      `SELECT COUNT(*) AS n FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum'`,
-      [model],
-    )) as { n: unknown }[];
-    return Number(rows[0]?.n ?? 0);
+    return (await this.episodes(model)).filter((e) => e.retrainingRequested).length;
   }
 }

@@ -80,6 +80,8 @@ export const seriesResponse = {
           peakStep: strOrNull,
           steps: numOrNull,
           statistics: { type: 'array', items: str },
+          retrainingRequested: { type: 'boolean', description: "false for a shadow's or a retired model's episode" },
+          standing: { ...str, description: "the model's standing at the onset: live, shadow, retired or unknown" },
         },
       },
     },

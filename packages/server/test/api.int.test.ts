@@ -607,6 +607,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       'id',
       'modelPath',
       'modelSha256',
+      'modelVersion',
       'notes',
       'promotedToProduction',
       'recommendation',
