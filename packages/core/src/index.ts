@@ -124,7 +124,7 @@ export {
   type VigilReport,
 } from './report.js';
 export { seededRandom } from './random.js';
-export { bulkInsert, columnTypes, ensureIndex, placeholder, quoteIdent, selectIn } from './sql.js';
+export { bulkInsert, columnTypes, ensureIndex, insertRows, placeholder, quoteIdent, selectIn } from './sql.js';
 export {
   clockToken,
   configToken,

@@ -16,37 +16,80 @@ export function placeholder(dialect: Dialect): (n: number) => string {
  * Multi-row INSERT with bound parameters, chunked under the parameter limit. The fast path
  * for batches (TypeORM's insert builder costs ~16-20 us of JavaScript per row; this does not).
  */
-export async function bulkInsert(
+export function bulkInsert(
   manager: EntityManager,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const dialect = dialectOf(manager.connection);
-  const ph = placeholder(dialect);
-  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[dialect] / columns.length)));
-  const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
   const width = columns.length;
-  const sqliteTuple = `(${new Array(width).fill('?').join(', ')})`;
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const end = Math.min(rows.length, start + perStatement);
+  return insertRows(manager, table, columns, rows.length, (i, params, at) => {
+    const row = rows[i] as readonly unknown[];
+    if (row.length !== width)
+      throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
+    for (let c = 0; c < width; c++) params[at + c] = row[c];
+  });
+}
+
+/** VALUES lists of full-size statements, by dialect and shape: a batch's statements repeat them. */
+const fullLists = new Map<string, string>();
+function valuesList(dialect: Dialect, rows: number, width: number, full: boolean): string {
+  const key = `${dialect} ${rows}x${width}`;
+  const cached = full ? fullLists.get(key) : undefined;
+  if (cached !== undefined) return cached;
+  const ph = placeholder(dialect);
+  const tuples = new Array<string>(rows);
+  const slots = new Array<string>(width);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < width; c++) slots[c] = ph(r * width + c + 1);
+    tuples[r] = `(${slots.join(', ')})`;
+  }
+  const list = tuples.join(', ');
+  if (full && fullLists.size < 32) fullLists.set(key, list);
+  return list;
+}
+
+/**
+ * `bulkInsert` without the rows built first: `fill(i, params, at)` writes row `i`'s values, in
+ * `columns` order, to `params[at..at + columns.length)`. Only one statement's rows are built at a
+ * time (a big batch's rows never all live at once), and the next statement's are built while the
+ * database runs the current one; statements still run one after another, in row order.
+ */
+export async function insertRows(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  count: number,
+  fill: (i: number, params: unknown[], at: number) => void,
+): Promise<void> {
+  if (count === 0) return;
+  const dialect = dialectOf(manager.connection);
+  const width = columns.length;
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS[dialect] / width)));
+  const head = `INSERT INTO ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) VALUES `;
+  const build = (start: number): unknown[] => {
+    const end = Math.min(count, start + perStatement);
     const params = new Array<unknown>((end - start) * width);
-    const tuples = new Array<string>(end - start);
-    let n = 0;
-    for (let i = start; i < end; i++) {
-      const row = rows[i] as readonly unknown[];
-      if (row.length !== width)
-        throw new RangeError(`bulkInsert into ${table}: row ${i} has ${row.length} values for ${width} columns`);
-      if (dialect === 'sqlite') tuples[i - start] = sqliteTuple;
-      else {
-        const slots = new Array<string>(width);
-        for (let c = 0; c < width; c++) slots[c] = ph(n + c + 1);
-        tuples[i - start] = `(${slots.join(', ')})`;
+    for (let i = start, at = 0; i < end; i++, at += width) fill(i, params, at);
+    return params;
+  };
+  let params = build(0);
+  for (let start = 0; start < count; start += perStatement) {
+    const rows = params.length / width;
+    const running = manager.query(head + valuesList(dialect, rows, width, rows === perStatement), params);
+    running.catch(() => undefined); // handled below (awaited), not an unhandled rejection while the next is built
+    const next = start + perStatement;
+    if (next < count) {
+      try {
+        // the driver sends the statement a few microtasks after query(); let it go before building the next
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        params = build(next);
+      } catch (e) {
+        await running.catch(() => undefined);
+        throw e;
       }
-      for (let c = 0; c < width; c++) params[n++] = row[c];
     }
-    await manager.query(head + tuples.join(', '), params);
+    await running;
   }
 }
 

@@ -340,7 +340,7 @@ async function driftFigures(view, ctx, doc) {
       'drift',
       `${f.feature} threshold`,
       await text(view, `drift-feature-threshold-${f.feature}`, 'drift'),
-      num(last?.threshold),
+      last?.status === 'untestable' ? 'untestable' : num(last?.threshold),
     );
     expectEqual(
       'drift',
@@ -378,7 +378,7 @@ async function driftFigures(view, ctx, doc) {
       'drift',
       `${charted} threshold at the check`,
       await text(view, 'drift-ks-threshold', 'drift'),
-      num(dist.check.threshold),
+      dist.check.status === 'untestable' ? 'untestable' : num(dist.check.threshold),
     );
     if ((await view.locator(`${tid('drift-ecdf-chart')} canvas`).count()) === 0)
       throw new DashboardCheckError('drift', 'no ECDF chart drawn');
@@ -396,6 +396,13 @@ async function driftFigures(view, ctx, doc) {
       'prediction checks charted',
       Number(await view.locator(tid('drift-prediction-chart')).getAttribute('data-points')),
       doc.predictions.length,
+    );
+  if (doc.predictions.length)
+    expectEqual(
+      'drift',
+      'flagged prediction checks charted',
+      Number(await view.locator(tid('drift-prediction-chart')).getAttribute('data-flagged')),
+      doc.predictions.filter((p) => p.detected).length,
     );
   return { model: doc.model, episodes: doc.episodes.length, features: doc.features.length, points, ksD };
 }

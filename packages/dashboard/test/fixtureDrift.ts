@@ -47,6 +47,7 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
       regimes: [],
       predictions: [],
       episodes: [],
+      insufficient: [],
       thresholds,
     };
   const model = q.model ?? 'm2';
@@ -59,14 +60,17 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     points: all
       .map((step) => {
         const statistic = Math.round((0.05 + rand() * 0.1 + (k === 0 ? 0.5 : 0.2) * bump(step)) * 1e4) / 1e4;
-        const threshold = THRESHOLD[feature] as number;
+        // m2's volume_z: a persistent level its window cannot test (calibrated threshold above 1)
+        const untestable = model === 'm2' && feature === 'volume_z';
+        const threshold = untestable ? null : (THRESHOLD[feature] as number);
         return {
           id: id++,
           step,
           timestamp: `${step}T21:00:00.000Z`,
           statistic,
           threshold,
-          drifted: statistic > threshold,
+          drifted: threshold !== null && statistic > threshold,
+          status: untestable ? 'untestable' : 'tested',
         };
       })
       .filter((p) => inRange(p.step)),
@@ -86,14 +90,26 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     })
     .filter((p) => inRange(p.step));
   const predictions = all
-    .map((step) => ({
-      id: id++,
-      step,
-      timestamp: `${step}T21:00:00.000Z`,
-      statistic: Math.round((0.04 + 0.2 * bump(step)) * 1e4) / 1e4,
-      detected: 0.04 + 0.2 * bump(step) > ALERT,
-      confidenceChange: -0.01,
-    }))
+    .slice(1)
+    .map((step) => {
+      const cls = Math.round((0.04 + 0.2 * bump(step)) * 1e4) / 1e4;
+      const conf = Math.round((0.05 + 0.1 * bump(step)) * 1e4) / 1e4;
+      // the class mix's line: the corrected test's distance when above the alert threshold
+      const classThreshold = 0.18;
+      const confidenceThreshold = 0.22;
+      return {
+        id: id++,
+        step,
+        timestamp: `${step}T21:00:00.000Z`,
+        statistic: Math.max(cls, conf),
+        detected: cls > classThreshold || conf > confidenceThreshold,
+        confidenceChange: -0.01,
+        classDistance: cls,
+        classThreshold,
+        confidenceD: conf,
+        confidenceThreshold,
+      };
+    })
     .filter((p) => inRange(p.step));
   const episodes = [
     {
@@ -121,6 +137,11 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
         ]
       : []),
   ].filter((e) => (!q.to || e.onset <= q.to) && (!q.from || e.end === null || e.end >= q.from));
+  // the first check compared nothing (the model had not run its baseline's steps): no prediction point, listed apart
+  const insufficient = all
+    .slice(0, 1)
+    .map((step) => ({ step, timestamp: `${step}T21:00:00.000Z`, reason: 'not enough steps: 5 of 60' }))
+    .filter((p) => inRange(p.step));
   return {
     model,
     models: MODELS,
@@ -130,6 +151,7 @@ export function driftSeriesDocument(q: { model?: string; from?: string; to?: str
     regimes,
     predictions,
     episodes,
+    insufficient,
     thresholds,
   };
 }
@@ -165,6 +187,7 @@ export function driftDistributionDocument(q: { model?: string; feature?: string;
       statistic: check.statistic,
       threshold: check.threshold,
       drifted: check.drifted,
+      status: check.status,
     },
     window: {
       firstStep: steps.at(-4)?.step ?? check.step,

@@ -3,7 +3,7 @@
 // Floor (issue 12): >= 45% of the raw driver; issue 15 aimed at 60%. Each round also times every
 // plugin's observe hook (bench/hookTimer.mjs), so the report says where the time went.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { driftPlugin } from '@vigil/drift';
 import { gatePlugin } from '@vigil/gate';
@@ -39,9 +39,11 @@ async function allPlugins(round) {
   // the drift baseline is collected from the first 250 observations (autoBaseline), outside the timing
   await host.observe(makePredictions(250, { seed: 6, symbols, idPrefix: 'warm-' }));
   timer.on = true;
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < records.length; i += batch) await host.observe(records.slice(i, i + batch));
   const observeMs = performance.now() - t0;
+  const used = process.cpuUsage(c0);
   timer.on = false;
   const observe = records.length / (observeMs / 1000);
   // per record, in microseconds: each plugin's observe hook, and the rest (validation, the log insert, transaction, commit)
@@ -54,6 +56,16 @@ async function allPlugins(round) {
     ...hooks,
     rest: perRecord(observeMs) - Object.values(hooks).reduce((a, b) => a + b, 0),
   };
+  // the same split in CPU time (every thread of the process: the SQLite driver's too), which the neighbours' load inflates less
+  const cpuHooks = Object.fromEntries(
+    [...timer.cpu].filter(([k]) => k.endsWith('.observe')).map(([k, v]) => [k.replace('.observe', ''), perRecord(v)]),
+  );
+  const cpuTotal = (used.user + used.system) / records.length;
+  const cpuSplit = {
+    total: cpuTotal,
+    ...cpuHooks,
+    rest: cpuTotal - Object.values(cpuHooks).reduce((a, b) => a + b, 0),
+  };
   const outcomes = records.map((r, i) => ({
     id: r.id,
     actualLabel: i % 3 === 0 ? 1 - r.predictedLabel : r.predictedLabel,
@@ -62,7 +74,7 @@ async function allPlugins(round) {
   for (let i = 0; i < outcomes.length; i += batch) await host.resolve(outcomes.slice(i, i + batch));
   const resolve = outcomes.length / ((performance.now() - t1) / 1000);
   await host.stop();
-  return { observe, resolve, split };
+  return { observe, resolve, split, cpuSplit };
 }
 
 // Alternating rounds (the machine is shared: a reference measured minutes apart from the figure
@@ -73,7 +85,7 @@ for (let k = 0; k < ROUNDS; k++) {
   const raw = await rawSqliteInsertRate(records, batch, dir);
   const host = await allPlugins(k);
   const better = betterSqliteInsertRate(records, batch, dir);
-  rounds.push({ raw, better, ...host });
+  rounds.push({ raw, better, ...host, load: loadavg()[0] });
 }
 const med = (f) => rounds.map(f).sort((a, b) => a - b)[rounds.length >> 1];
 const raw = med((r) => r.raw);
@@ -82,6 +94,8 @@ const observeRate = med((r) => r.observe);
 const resolveRate = med((r) => r.resolve);
 const splitKeys = Object.keys(rounds[0].split);
 const split = splitKeys.map((k) => `${k} ${med((r) => r.split[k]).toFixed(1)}`).join(', ');
+const cpuSplit = splitKeys.map((k) => `${k} ${med((r) => r.cpuSplit[k]).toFixed(1)}`).join(', ');
+const ratios = rounds.map((r) => r.observe / r.raw);
 const rawPerRecord = 1e6 / raw;
 rmSync(dir, { recursive: true, force: true });
 
@@ -111,7 +125,7 @@ reportBench({
   ],
   notes: [
     'One transaction per batch: the prediction log, sector_performance rows, drift windows/CUSUM and (on resolve) replay-buffer candidates commit together.',
-    `Rounds (observe / raw sqlite3 / better-sqlite3 records/s): ${rounds.map((r) => `${Math.round(r.observe)} / ${Math.round(r.raw)} / ${Math.round(r.better)}`).join('; ')}.`,
-    `Where observe's time went (wall microseconds per record, medians of the rounds; each plugin's observe hook timed around its call, the rest by difference: validation, the prediction-log insert, transaction and commit): ${split}; the raw sqlite3 insert took ${rawPerRecord.toFixed(1)}. \`node bench/observe-breakdown.mjs\` times validation apart and runs on PostgreSQL too.`,
+    `Rounds (observe / raw sqlite3 / better-sqlite3 records/s, 1-minute load average at the round's end): ${rounds.map((r) => `${Math.round(r.observe)} / ${Math.round(r.raw)} / ${Math.round(r.better)} (load ${r.load.toFixed(1)})`).join('; ')}. Ratio to raw sqlite3 per round: ${ratios.map((x) => `${(100 * x).toFixed(0)}%`).join(', ')} (spread ${(100 * Math.min(...ratios)).toFixed(0)}-${(100 * Math.max(...ratios)).toFixed(0)}%).`,
+    `Where observe's time went (wall microseconds per record, medians of the rounds; each plugin's observe hook timed around its call, the rest by difference: validation, the prediction-log insert, transaction and commit): ${split}; the raw sqlite3 insert took ${rawPerRecord.toFixed(1)}. The same in CPU microseconds per record (every thread of the process, the SQLite driver's included): ${cpuSplit}. \`node bench/observe-breakdown.mjs\` times validation apart and runs on PostgreSQL too.`,
   ],
 });

@@ -27,19 +27,20 @@ const rows = [
 const pct = (x) => `${(100 * x).toFixed(1)}%`;
 const common = {
   rows,
+  // BASELINE_STEPS=60 node scripts/ks-calm-days.mjs: the same protocol with shorter baselines
   features: FEATURES,
   episodes: EPISODES,
   modelLife: 125,
-  baselineSteps: 250,
+  baselineSteps: Number(process.env.BASELINE_STEPS ?? 250),
   windowSteps: RECOMMENDED_DEFAULTS.windowSteps,
 };
 console.log(
   `KS window check on ${FEATURES.join(', ')}: windows of ${common.windowSteps} trading days against a fixed ${common.baselineSteps}-day baseline, a new model every ${common.modelLife} days`,
 );
 console.log(
-  '| period | rule | calm-day checks | calm-day flag rate | per feature (calm days) | flag rate inside episodes | episodes flagged |',
+  '| period | rule | calm-day checks | calm-day flag rate | per feature (calm days) | untestable (share of calm checks) | flag rate inside episodes | episodes flagged |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [name, from, to] of [
   ['1991-1999 (S&P 500 index; never used)', '1991-01-01', '1999-12-31'],
   ['2001-2010', '2001-01-01', '2010-12-31'],
@@ -56,8 +57,11 @@ for (const [name, from, to] of [
     console.log(
       `| ${name} | ${rule} | ${r.calmChecks} | ${pct(r.calmFlagRate)} | ${Object.entries(r.perFeature)
         .map(([f, x]) => `${f} ${pct(x)}`)
-        .join(
-          ', ',
-        )} | ${pct(r.duringFlagRate)} | ${r.episodesFlagged.filter((e) => e.flagged).length}/${r.episodesFlagged.length} |`,
+        .join(', ')} | ${
+        Object.entries(r.untestable)
+          .filter(([, x]) => x > 0)
+          .map(([f, x]) => `${f} ${pct(x)}`)
+          .join(', ') || 'none'
+      } | ${pct(r.duringFlagRate)} | ${r.episodesFlagged.filter((e) => e.flagged).length}/${r.episodesFlagged.length} |`,
     );
   }

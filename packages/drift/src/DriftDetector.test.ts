@@ -123,14 +123,18 @@ describe('DriftDetector regime and prediction drift', () => {
       regimeShift: 'stable',
     });
   });
-  it('a regime never seen in the baseline is drift, with finite figures', () => {
+  it('a regime never seen in the baseline is drift beyond the alert threshold, with finite figures', () => {
     const d = new DriftDetector({ minWindowSize: 5 });
     d.setBaseline({ features: { x: normals(1, 50) }, regimes: base });
-    const r = d.detectRegimeDrift([...Array(19).fill('normal'), 'crash']);
+    const r = d.detectRegimeDrift([...Array(16).fill('normal'), ...Array(4).fill('crash')]);
     expect(r.driftDetected).toBe(true);
     expect(r.newRegimes).toEqual(['crash']);
     expect(r.regimeShift).toBe('normal -> crash');
     expect(Number.isFinite(r.pValue) && Number.isFinite(r.chiSquare)).toBe(true);
+    // one day in twenty (distance 0.05 <= 0.15): reported as new, not flagged
+    const one = d.detectRegimeDrift([...Array(16).fill('normal'), ...Array(3).fill('recovery'), 'crash']);
+    expect(one).toMatchObject({ driftDetected: false, regimeShift: 'stable', newRegimes: ['crash'] });
+    expect(one.distributionChange).toBeCloseTo(0.05, 12);
   });
   it('prediction drift: class mix and confidence, with the average confidence change', () => {
     const d = new DriftDetector({ minWindowSize: 5 });

@@ -1,5 +1,5 @@
 import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/core';
-import { type ReplayCalibration, calibrateByReplay, designEffectThreshold } from './calibrate.js';
+import { type ReplayCalibration, calibrateByReplay, designEffectThreshold, minCalibrationSteps } from './calibrate.js';
 import { type FeatureInput, toColumns } from './featureInput.js';
 import {
   type MixDesignEffects,
@@ -15,7 +15,6 @@ import { type Correction, adjustPValues } from './stats/correction.js';
 import { SortedSample } from './stats/SortedSample.js';
 import { ksPValue, ksStatistic } from './stats/ks.js';
 import { monitorKsMethod } from './stats/monitorKsMethod.js';
-import { sortFloat64 } from './stats/sortFloat64.js';
 import { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 import { TRANSFORMS, type Transform, applyTransform } from './stats/transforms.js';
 
@@ -49,6 +48,11 @@ export interface FeatureDriftDetail {
   readonly correctedPValue: number;
   readonly threshold: number;
   readonly drifted: boolean;
+  /**
+   * The test cannot flag this feature at the configured rate: its calibrated threshold exceeds 1, the largest D
+   * there is (its design effect leaves too few effective values in a window this size). Never drifted.
+   */
+  readonly untestable: boolean;
 }
 
 export interface FeatureDriftResult {
@@ -59,6 +63,8 @@ export interface FeatureDriftResult {
   /** Indices (in baseline feature order) of drifted features, as the spec; names beside them. */
   readonly driftedFeatures: number[];
   readonly driftedFeatureNames: string[];
+  /** Features the check cannot flag (see `FeatureDriftDetail.untestable`). */
+  readonly untestableFeatureNames: string[];
   readonly features: FeatureDriftDetail[];
   /** 'calibrated' when replay-calibrated thresholds decide, else 'threshold+pvalue'. */
   readonly rule: 'calibrated' | 'threshold+pvalue';
@@ -265,12 +271,13 @@ export class DriftDetector {
     const steps = stepped
       ? Math.min(...[...(options.stepCounts as ReadonlyMap<string, ArrayLike<number>>).values()].map((c) => c.length))
       : this.baselineSize;
-    if ((!stepped && w < this.minWindowSize) || w < 1 || w >= steps) {
+    // forward replays run in the baseline's second half: without room for one window there, no design effect
+    if ((!stepped && w < this.minWindowSize) || w < 1 || steps < minCalibrationSteps(w)) {
       throw new VigilError(
         'VIGIL_INSUFFICIENT_DATA',
         stepped
-          ? `cannot replay windows of ${w} steps inside a baseline of ${steps} steps`
-          : `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize}`,
+          ? `cannot replay windows of ${w} steps inside a baseline of ${steps} steps (at least ${minCalibrationSteps(w)} needed)`
+          : `cannot replay windows of ${w} values inside a baseline of ${this.baselineSize} (at least ${minCalibrationSteps(w)} needed)`,
       );
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
@@ -331,10 +338,10 @@ export class DriftDetector {
   featureDriftOnTransformed(window: ReadonlyMap<string, Float64Array>): FeatureDriftResult {
     const names = this.#names as string[];
     const raw = names.map((name) => {
-      const w = sortFloat64(window.get(name) as Float64Array);
+      const w = window.get(name) as Float64Array;
       const base = (this.#features.get(name) as FeatureBaseline).sorted;
       return ksPValue(
-        ksStatistic(base.extremesAgainst(w)),
+        ksStatistic(base.extremesAgainstUnsorted(w)),
         base.length,
         w.length,
         'two-sided',
@@ -350,6 +357,7 @@ export class DriftDetector {
       const r = raw[index] as (typeof raw)[number];
       const threshold = this.thresholdOf(feature, (window.get(feature) as Float64Array).length);
       const cp = corrected[index] as number;
+      const untestable = threshold > 1;
       const drifted = calibrated ? r.statistic > threshold : r.statistic > threshold && cp < this.alpha;
       return {
         feature,
@@ -360,6 +368,7 @@ export class DriftDetector {
         correctedPValue: cp,
         threshold,
         drifted,
+        untestable,
       };
     });
     const drifted = features.filter((f) => f.drifted);
@@ -370,6 +379,7 @@ export class DriftDetector {
       maxDrift: max,
       driftedFeatures: drifted.map((f) => f.index),
       driftedFeatureNames: drifted.map((f) => f.feature),
+      untestableFeatureNames: features.filter((f) => f.untestable).map((f) => f.feature),
       features,
       rule: calibrated ? 'calibrated' : 'threshold+pvalue',
       windowSize: Math.min(...[...window.values()].map((w) => w.length)),

@@ -22,6 +22,8 @@ export interface DriftDistributionDocument {
     statistic: number;
     threshold: number | null;
     drifted: boolean;
+    /** 'tested', or 'untestable' (its calibrated threshold is above 1: it cannot flag; threshold null). */
+    status: string;
   };
   /** The window: its steps and values (after per-symbol transforms), rebuilt from the prediction log. */
   readonly window: { firstStep: string; lastStep: string; steps: number; n: number; ecdf: [number, number][] };
@@ -62,8 +64,21 @@ export class DriftDistribution {
     const model = String(row.model_version);
     const details = JSON.parse(String(row.details_json)) as {
       window_steps?: number;
-      features?: { feature: string; statistic: number; threshold?: number | null; drifted?: boolean }[];
+      status?: string;
+      reason?: string;
+      features?: {
+        feature: string;
+        statistic: number;
+        threshold?: number | null;
+        drifted?: boolean;
+        status?: string;
+      }[];
     };
+    if (details.status === 'insufficient')
+      throw new VigilError(
+        'VIGIL_NOT_FOUND',
+        `model ${model}'s window check at ${row.step} compared nothing: ${details.reason ?? 'insufficient data'}`,
+      );
     const features = (details.features ?? []).map((f) => f.feature);
     const feature = q.feature ?? features[0];
     const recorded = details.features?.find((f) => f.feature === feature);
@@ -100,6 +115,7 @@ export class DriftDistribution {
         statistic: recorded.statistic,
         threshold: typeof recorded.threshold === 'number' ? recorded.threshold : null,
         drifted: recorded.drifted === true,
+        status: recorded.status ?? 'tested',
       },
       window: {
         firstStep: values.firstStep,

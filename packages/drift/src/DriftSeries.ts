@@ -9,8 +9,11 @@ export interface FeaturePoint {
   readonly step: string;
   readonly timestamp: string;
   readonly statistic: number;
+  /** null when the check had no threshold for it ('untestable' or 'insufficient'). */
   readonly threshold: number | null;
   readonly drifted: boolean;
+  /** 'tested'; 'untestable' (its calibrated threshold is above 1: it cannot flag); 'insufficient' (no verdict, see the check's reason). */
+  readonly status: string;
 }
 
 /** One regime check: the window's regime mix against the baseline's. */
@@ -32,6 +35,12 @@ export interface PredictionPoint {
   readonly statistic: number | null;
   readonly detected: boolean;
   readonly confidenceChange: number | null;
+  /** The class mix's distance and the distance that decides its flag (alert threshold or the corrected p's line). */
+  readonly classDistance: number | null;
+  readonly classThreshold: number | null;
+  /** The confidence KS D and the D that decides its flag. */
+  readonly confidenceD: number | null;
+  readonly confidenceThreshold: number | null;
 }
 
 /** A drift episode as a span: onset, end (null while open), peak. */
@@ -62,6 +71,8 @@ export interface DriftSeriesDocument {
   readonly regimes: readonly RegimePoint[];
   readonly predictions: readonly PredictionPoint[];
   readonly episodes: readonly EpisodeSpan[];
+  /** Window checks that compared nothing (status 'insufficient'), with the reason: they give no point above. */
+  readonly insufficient: readonly { readonly step: string; readonly timestamp: string; readonly reason: string }[];
   /** The distance regime and prediction checks alert above (with a significant test). */
   readonly thresholds: { readonly regime: number; readonly prediction: number };
 }
@@ -114,7 +125,18 @@ export class DriftSeries {
     const to = q.to ?? null;
     const thresholds = { regime: this.alertThreshold, prediction: this.alertThreshold };
     if (model === null)
-      return { model, models, from, to, features: [], regimes: [], predictions: [], episodes: [], thresholds };
+      return {
+        model,
+        models,
+        from,
+        to,
+        features: [],
+        regimes: [],
+        predictions: [],
+        episodes: [],
+        insufficient: [],
+        thresholds,
+      };
     const ph = placeholder(dialectOf(this.ds));
     const cols =
       'id, timestamp, drift_type, ks_statistic, drift_detected, details_json, step, episode_status, episode_end, episode_peak_step';
@@ -147,10 +169,26 @@ export class DriftSeries {
       })(),
     ]);
 
+    // checks that compared nothing chart no point; their steps and reasons are listed apart
+    const status = (r: Row) => (JSON.parse(String(r.details_json ?? '{}')) as { status?: string }).status;
+    const insufficient = featureRows
+      .filter((r) => status(r) === 'insufficient')
+      .map((r) => ({
+        step: String(r.step),
+        timestamp: String(r.timestamp),
+        reason: String((JSON.parse(String(r.details_json)) as { reason?: string }).reason ?? 'insufficient data'),
+      }));
     const byFeature = new Map<string, FeaturePoint[]>();
     for (const r of featureRows) {
       const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        features?: { feature: string; statistic: number; threshold?: number | null; drifted?: boolean }[];
+        status?: string;
+        features?: {
+          feature: string;
+          statistic: number;
+          threshold?: number | null;
+          drifted?: boolean;
+          status?: string;
+        }[];
       };
       for (const f of d.features ?? []) {
         const list = byFeature.get(f.feature) ?? [];
@@ -161,36 +199,50 @@ export class DriftSeries {
           statistic: f.statistic,
           threshold: typeof f.threshold === 'number' ? f.threshold : null,
           drifted: f.drifted === true,
+          status: f.status ?? 'tested',
         });
         byFeature.set(f.feature, list);
       }
     }
-    const regimes = regimeRows.map((r): RegimePoint => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        window_mix?: Record<string, number>;
-        baseline_mix?: Record<string, number>;
-      };
-      return {
-        id: Number(r.id),
-        step: String(r.step),
-        timestamp: String(r.timestamp),
-        mix: d.window_mix ?? {},
-        baseline: d.baseline_mix ?? {},
-        statistic: num(r.ks_statistic),
-        detected: Number(r.drift_detected) === 1,
-      };
-    });
-    const predictions = predictionRows.map((r): PredictionPoint => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as { avg_confidence_change?: number };
-      return {
-        id: Number(r.id),
-        step: String(r.step),
-        timestamp: String(r.timestamp),
-        statistic: num(r.ks_statistic),
-        detected: Number(r.drift_detected) === 1,
-        confidenceChange: typeof d.avg_confidence_change === 'number' ? d.avg_confidence_change : null,
-      };
-    });
+    const regimes = regimeRows
+      .filter((r) => status(r) !== 'insufficient')
+      .map((r): RegimePoint => {
+        const d = JSON.parse(String(r.details_json ?? '{}')) as {
+          window_mix?: Record<string, number>;
+          baseline_mix?: Record<string, number>;
+        };
+        return {
+          id: Number(r.id),
+          step: String(r.step),
+          timestamp: String(r.timestamp),
+          mix: d.window_mix ?? {},
+          baseline: d.baseline_mix ?? {},
+          statistic: num(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+        };
+      });
+    const predictions = predictionRows
+      .filter((r) => status(r) !== 'insufficient')
+      .map((r): PredictionPoint => {
+        const d = JSON.parse(String(r.details_json ?? '{}')) as {
+          avg_confidence_change?: number;
+          class_mix?: { distributionChange?: number; threshold?: number | null };
+          confidence?: { statistic?: number; threshold?: number };
+        };
+        const n = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+        return {
+          id: Number(r.id),
+          step: String(r.step),
+          timestamp: String(r.timestamp),
+          statistic: num(r.ks_statistic),
+          detected: Number(r.drift_detected) === 1,
+          confidenceChange: n(d.avg_confidence_change),
+          classDistance: n(d.class_mix?.distributionChange),
+          classThreshold: n(d.class_mix?.threshold),
+          confidenceD: n(d.confidence?.statistic),
+          confidenceThreshold: n(d.confidence?.threshold),
+        };
+      });
     const episodes = episodeRows.map((r): EpisodeSpan => {
       const d = JSON.parse(String(r.details_json ?? '{}')) as {
         statistics?: string[];
@@ -219,6 +271,7 @@ export class DriftSeries {
       regimes,
       predictions,
       episodes,
+      insufficient,
       thresholds,
     };
   }

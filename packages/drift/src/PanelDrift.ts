@@ -1,5 +1,5 @@
 import { type Issue, throwIfIssues } from '@vigil/core';
-import { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
+import { Cusum, type CusumState, cusumDown, cusumUp } from './stats/cusum.js';
 import { meanSd } from './stats/meanSd.js';
 import { type Transform, transformValue } from './stats/transforms.js';
 import { stepOf } from './steps.js';
@@ -97,7 +97,7 @@ interface OpenStep {
 /** Everything but the closed steps' history: small, persisted after every batch. */
 export interface PanelCoreState {
   open: OpenStep | null;
-  /** Last raw value per symbol and feature (per-symbol transforms). */
+  /** Last raw value per symbol of each transformed feature (per-symbol transforms need it; others are not kept). */
   last: Record<string, Record<string, number>>;
   cusum: Record<string, CusumState>;
   closedSteps: number;
@@ -115,10 +115,14 @@ interface RefColumns {
   readonly n: Float64Array[];
   readonly mean: Float64Array[];
   readonly v: Float64Array[];
+  /** Per feature, the reference steps without a value of it (n = 0; none: every step counts). */
+  readonly zeros: Int32Array;
   readonly predictions: Float64Array;
   readonly confidence: Float64Array;
-  /** Class shares of steps with predictions (null for a step without). */
+  /** Class shares of steps with predictions (null for a step without), from the oldest step (not by start). */
   readonly classes: (Readonly<Record<string, number>> | null)[];
+  /** Per label seen in the reference, its share in each step (0 where absent or without predictions). */
+  readonly shares: Map<string, Float64Array>;
 }
 
 const emptyCore = (): PanelCoreState => ({ open: null, last: {}, cusum: {}, closedSteps: 0, late: 0 });
@@ -145,6 +149,9 @@ export class PanelDrift {
   /** Scratch for #score (its contents never outlive a call). */
   #buf = new Float64Array(0);
   readonly #moments = new Float64Array(4);
+  readonly #cusums = new Map<string, Cusum>();
+  #keyCache: { features: readonly string[]; level: string[]; abs: string[] } | undefined;
+  #valuesTemplate: { features: readonly string[]; keys: Record<string, null> } | undefined;
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
     this.#o = o;
@@ -203,6 +210,8 @@ export class PanelDrift {
   ingest(records: readonly PanelRecord[], onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
     const features = this.#o.features;
     const transforms = features.map((f) => this.#o.transforms[f] ?? 'none');
+    // only transformed features need a symbol's previous value
+    const transformed = transforms.some((t) => t !== 'none');
     let columns: number[][] = [];
     // a panel's records share their step's timestamp: parse each distinct one once
     let lastTimestamp: string | undefined;
@@ -226,7 +235,7 @@ export class PanelDrift {
         open = {
           step,
           timestamp: r.timestamp,
-          values: Object.fromEntries(features.map((f) => [f, []])),
+          values: this.#emptyValues(features),
           regimes: [],
           predictions: [],
         };
@@ -235,23 +244,37 @@ export class PanelDrift {
       if (columns.length !== features.length || columns[0] !== open.values[features[0] as string])
         columns = features.map((f) => (open as OpenStep).values[f] as number[]);
       if (r.timestamp > open.timestamp) open.timestamp = r.timestamp;
-      const prev = this.#core.last[r.symbol];
-      // the core is this engine's own (the monitor clones it per batch): a symbol's last values are updated in
+      // the core is this engine's own (the monitor copies it per batch): a symbol's last values are updated in
       // place, each read before it is overwritten, rather than a new object allocated per record
-      const next: Record<string, number> = prev ?? {};
+      const prev = transformed ? this.#core.last[r.symbol] : undefined;
+      const next: Record<string, number> | undefined = transformed ? (prev ?? {}) : undefined;
       for (let j = 0; j < features.length; j++) {
         const f = features[j] as string;
         const x = r.features[f] as number;
         const t = transforms[j] as Transform;
         if (t === 'none') (columns[j] as number[]).push(x);
-        else if (prev?.[f] !== undefined)
-          (columns[j] as number[]).push(transformValue(prev[f] as number, x, t) as number);
-        next[f] = x;
+        else {
+          const p = prev?.[f];
+          if (p !== undefined) (columns[j] as number[]).push(transformValue(p, x, t) as number);
+          (next as Record<string, number>)[f] = x;
+        }
       }
-      if (!prev) this.#core.last[r.symbol] = next;
+      if (next && !prev) this.#core.last[r.symbol] = next;
       open.regimes.push(r.regime);
       open.predictions.push([r.predictedLabel, r.confidence]);
     }
+  }
+
+  /**
+   * A new step's value arrays, one per feature in the features' order: a copy of a template object with those
+   * keys (one shape for every step) whose slots are then replaced, not an object grown key by key.
+   */
+  #emptyValues(features: readonly string[]): Record<string, number[]> {
+    if (this.#valuesTemplate?.features !== features)
+      this.#valuesTemplate = { features, keys: Object.fromEntries(features.map((f) => [f, null])) };
+    const values = { ...this.#valuesTemplate.keys } as unknown as Record<string, number[]>;
+    for (const f of features) values[f] = [];
+    return values;
   }
 
   /** Closes the open step (end of a replayed history; a live stream closes a step when the next one starts). */
@@ -300,9 +323,11 @@ export class PanelDrift {
         n: col(),
         mean: col(),
         v: col(),
+        zeros: new Int32Array(F),
         predictions: new Float64Array(2 * R),
         confidence: new Float64Array(2 * R),
         classes: [],
+        shares: new Map(),
       };
       this.#labels.clear();
       for (const h of this.#history) this.#pushRef(h.stats);
@@ -316,13 +341,18 @@ export class PanelDrift {
     const r = this.#refCols();
     const R = this.#o.referenceSteps;
     if (r.size === R) {
+      for (let j = 0; j < r.n.length; j++)
+        if ((r.n[j] as Float64Array)[r.start] === 0) r.zeros[j] = (r.zeros[j] as number) - 1;
       r.start++;
       const old = r.classes.shift() as Readonly<Record<string, number>> | null;
       if (old) {
         for (const l of Object.keys(old)) {
           const k = (this.#labels.get(l) ?? 0) - 1;
           if (k > 0) this.#labels.set(l, k);
-          else this.#labels.delete(l);
+          else {
+            this.#labels.delete(l);
+            r.shares.delete(l);
+          }
         }
       }
       r.size--;
@@ -332,56 +362,79 @@ export class PanelDrift {
       for (const cols of [r.n, r.mean, r.v]) for (const c of cols) c.copyWithin(0, start, start + size);
       r.predictions.copyWithin(0, start, start + size);
       r.confidence.copyWithin(0, start, start + size);
+      for (const c of r.shares.values()) c.copyWithin(0, start, start + size);
       r.start = 0;
     }
     const i = r.start + r.size;
     this.#cusumFeatures.forEach((f, j) => {
       const x = stats.features[f];
+      if (!x || x[0] === 0) r.zeros[j] = (r.zeros[j] as number) + 1;
       (r.n[j] as Float64Array)[i] = x ? x[0] : 0;
       (r.mean[j] as Float64Array)[i] = x ? x[1] : 0;
       (r.v[j] as Float64Array)[i] = x ? x[2] : 0;
     });
     r.predictions[i] = stats.predictions;
     r.confidence[i] = stats.confidence;
-    r.classes.push(stats.predictions > 0 ? stats.classes : null);
     if (stats.predictions > 0)
-      for (const l of Object.keys(stats.classes)) this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
+      for (const l of Object.keys(stats.classes)) {
+        this.#labels.set(l, (this.#labels.get(l) ?? 0) + 1);
+        if (!r.shares.has(l)) {
+          // a label new to the reference: its column over the steps already there
+          const col = new Float64Array(2 * R);
+          r.classes.forEach((cl, k) => {
+            col[r.start + k] = cl?.[l] ?? 0;
+          });
+          r.shares.set(l, col);
+        }
+      }
+    for (const [l, col] of r.shares) col[i] = stats.predictions > 0 ? (stats.classes[l] ?? 0) : 0;
+    r.classes.push(stats.predictions > 0 ? stats.classes : null);
     r.size++;
+  }
+
+  /** The CUSUMs' parameters per direction (validated once; their state lives in the core). */
+  #cusumOf(direction: 'up' | 'down' | 'both'): Cusum {
+    let cu = this.#cusums.get(direction);
+    if (!cu) {
+      const c = this.#o.cusum as StepCusumOptions;
+      cu = new Cusum({ k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) });
+      this.#cusums.set(direction, cu);
+    }
+    return cu;
+  }
+
+  /** The largest sum and the (sorted) statistics above `release`, over every CUSUM of the core. */
+  #summary(release: number): { max: number; elevated: string[] } {
+    let max = 0;
+    const elevated: string[] = [];
+    const sums = this.#core.cusum;
+    for (const k in sums) {
+      const x = sums[k] as CusumState;
+      const m = Math.max(x.up, x.down);
+      if (m > max) max = m;
+      if (m > release) elevated.push(k);
+    }
+    return { max, elevated: elevated.sort() };
   }
 
   /** Standardises the step's statistics by the reference steps before it and feeds the CUSUMs. */
   #score(s: StepStats): StepCusumResult {
     const c = this.#o.cusum;
-    const none: StepCusumResult = { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
-    if (!c) return none;
-    const elevated = () =>
-      Object.entries(this.#core.cusum)
-        .filter(([, x]) => Math.max(x.up, x.down) > (c.release ?? c.h / 4))
-        .map(([k]) => k)
-        .sort();
+    if (!c) return { scored: false, statistics: {}, alarms: [], max: 0, elevated: [] };
+    const release = c.release ?? c.h / 4;
     const ref = this.#refCols();
-    if (s.n < this.#o.minStepRecords || ref.size < this.#o.referenceSteps) {
-      const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
-      return { ...none, max, elevated: elevated() };
-    }
+    if (s.n < this.#o.minStepRecords || ref.size < this.#o.referenceSteps)
+      return { scored: false, statistics: {}, alarms: [], ...this.#summary(release) };
     const statistics: StepCusumResult['statistics'] = {};
     const alarms: string[] = [];
-    // one options object per direction, not one per statistic and step
-    const cusumOptions = { up: undefined, down: undefined, both: undefined } as Record<
-      'up' | 'down' | 'both',
-      CusumOptions | undefined
-    >;
-    const feed = (key: string, z: number, direction: 'up' | 'down' | 'both') => {
-      let options = cusumOptions[direction];
-      if (!options) {
-        options = { k: c.k, h: c.h, direction, ...(c.cap !== undefined ? { cap: c.cap } : {}) };
-        cusumOptions[direction] = options;
-      }
-      const cu = new Cusum(options, this.#core.cusum[key]);
-      const st = cu.update(z);
-      this.#core.cusum[key] = cu.state;
-      statistics[key] = { z, up: st.up, down: st.down };
-      if (st.alarm) alarms.push(key);
+    const sums = this.#core.cusum;
+    const feed = (key: string, z: number, cu: Cusum) => {
+      const prev = sums[key];
+      const up = cusumUp(cu, prev ? prev.up : 0, z);
+      const down = cusumDown(cu, prev ? prev.down : 0, z);
+      sums[key] = { up, down };
+      statistics[key] = { z, up, down };
+      if (up > cu.h || down > cu.h) alarms.push(key);
     };
     const R = ref.size;
     const from = ref.start;
@@ -390,42 +443,66 @@ export class PanelDrift {
     const moments = this.#moments;
     const level = c.statistics.includes('level');
     const abs = c.statistics.includes('abs');
-    this.#cusumFeatures.forEach((f, j) => {
-      const m = s.features[f];
-      if (!m || m[0] === 0) return;
-      const cn = ref.n[j] as Float64Array;
-      const cm = ref.mean[j] as Float64Array;
-      const cv = ref.v[j] as Float64Array;
-      const n = referenceMoments(cn, cm, cv, from, from + R, buf, level, abs, moments);
-      if (n < 2) return;
+    const levelCusum = level ? this.#cusumOf(c.direction ?? 'both') : undefined;
+    const absCusum = abs ? this.#cusumOf('up') : undefined;
+    const features = this.#cusumFeatures;
+    const keys = this.#keys(features);
+    for (let j = 0; j < features.length; j++) {
+      const m = s.features[features[j] as string];
+      if (!m || m[0] === 0) continue;
+      const n = referenceMoments(
+        ref.n[j] as Float64Array,
+        ref.mean[j] as Float64Array,
+        ref.v[j] as Float64Array,
+        from,
+        from + R,
+        (ref.zeros[j] as number) === 0,
+        buf,
+        level,
+        abs,
+        moments,
+      );
+      if (n < 2) continue;
       const centre = moments[0] as number;
       const sd = moments[1] as number;
-      if (level) feed(`${f}:level`, sd > 0 ? (m[1] - centre) / sd : 0, c.direction ?? 'both');
-      if (abs) {
+      if (levelCusum) feed(keys.level[j] as string, sd > 0 ? (m[1] - centre) / sd : 0, levelCusum);
+      if (absCusum) {
         const rMean = moments[2] as number;
         const rSd = moments[3] as number;
-        feed(`${f}:abs`, rSd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - rMean) / rSd : 0, 'up');
+        feed(keys.abs[j] as string, rSd > 0 ? (Math.sqrt(m[2] + (m[1] - centre) ** 2) - rMean) / rSd : 0, absCusum);
       }
-    });
+    }
     if (c.predictions && s.predictions > 0) {
       let n = 0;
       for (let i = from; i < from + R; i++)
         if ((ref.predictions[i] as number) > 0) buf[n++] = ref.confidence[i] as number;
       if (n >= 2) {
+        const both = this.#cusumOf('both');
         const cm = meanSd(buf, 0, n);
-        feed('confidence', cm.sd > 0 ? (s.confidence - cm.mean) / cm.sd : 0, 'both');
+        feed('confidence', cm.sd > 0 ? (s.confidence - cm.mean) / cm.sd : 0, both);
         const labels = [...this.#labels.keys()].sort();
         // with two labels one share is the other's complement: watch one
         for (const l of labels.length === 2 ? labels.slice(1) : labels) {
+          const col = ref.shares.get(l) as Float64Array;
           n = 0;
-          for (const cl of ref.classes) if (cl) buf[n++] = cl[l] ?? 0;
+          for (let i = from; i < from + R; i++) if ((ref.predictions[i] as number) > 0) buf[n++] = col[i] as number;
           const sh = meanSd(buf, 0, n);
-          feed(`class:${l}`, sh.sd > 0 ? ((s.classes[l] ?? 0) - sh.mean) / sh.sd : 0, 'both');
+          feed(`class:${l}`, sh.sd > 0 ? ((s.classes[l] ?? 0) - sh.mean) / sh.sd : 0, both);
         }
       }
     }
-    const max = Math.max(0, ...Object.values(this.#core.cusum).map((x) => Math.max(x.up, x.down)));
-    return { scored: true, statistics, alarms, max, elevated: elevated() };
+    return { scored: true, statistics, alarms, ...this.#summary(release) };
+  }
+
+  /** The CUSUM keys of the watched features (`f:level`, `f:abs`), built once. */
+  #keys(features: readonly string[]): { level: string[]; abs: string[] } {
+    if (!this.#keyCache || this.#keyCache.features !== features)
+      this.#keyCache = {
+        features,
+        level: features.map((f) => `${f}:level`),
+        abs: features.map((f) => `${f}:abs`),
+      };
+    return this.#keyCache;
   }
 }
 
@@ -433,8 +510,9 @@ export class PanelDrift {
  * One feature's reference figures over the steps with values (n > 0): the centre (mean of the step means)
  * and, for 'level', their sd; for 'abs', mean and sd of each step's RMS deviation from the centre. meanSd's
  * arithmetic in meanSd's order (the same sums, term by term, so the same bits), in three passes over the
- * reference: the level's squared deviations and the abs values share one. Writes [centre, sd, absMean,
- * absSd] to `out` and returns how many steps count (fewer than 2: nothing is written).
+ * reference: the level's squared deviations and the abs values share one (`dense`: every step counts, so
+ * the loops skip the test). Writes [centre, sd, absMean, absSd] to `out` and returns how many steps count
+ * (fewer than 2: nothing is written).
  */
 function referenceMoments(
   cn: Float64Array,
@@ -442,6 +520,7 @@ function referenceMoments(
   cv: Float64Array,
   from: number,
   to: number,
+  dense: boolean,
   buf: Float64Array,
   level: boolean,
   abs: boolean,
@@ -449,10 +528,16 @@ function referenceMoments(
 ): number {
   let n = 0;
   let sum = 0;
-  for (let i = from; i < to; i++) {
-    if ((cn[i] as number) > 0) {
-      sum += cm[i] as number;
-      n++;
+  if (dense) {
+    // every step has values (the usual case): the same sums without testing each count
+    for (let i = from; i < to; i++) sum += cm[i] as number;
+    n = to - from;
+  } else {
+    for (let i = from; i < to; i++) {
+      if ((cn[i] as number) > 0) {
+        sum += cm[i] as number;
+        n++;
+      }
     }
   }
   if (n < 2) return n;
@@ -461,13 +546,23 @@ function referenceMoments(
   let k = 0;
   let absSum = 0;
   if (abs) {
-    for (let i = from; i < to; i++) {
-      if ((cn[i] as number) > 0) {
+    if (dense) {
+      for (let i = from; i < to; i++) {
         const d2 = ((cm[i] as number) - centre) ** 2;
         dev += d2;
         const x = Math.sqrt((cv[i] as number) + d2);
         buf[k++] = x;
         absSum += x;
+      }
+    } else {
+      for (let i = from; i < to; i++) {
+        if ((cn[i] as number) > 0) {
+          const d2 = ((cm[i] as number) - centre) ** 2;
+          dev += d2;
+          const x = Math.sqrt((cv[i] as number) + d2);
+          buf[k++] = x;
+          absSum += x;
+        }
       }
     }
     const absMean = absSum / n;
@@ -484,20 +579,24 @@ function referenceMoments(
 }
 
 function stepStats(o: OpenStep): StepStats {
-  const features: Record<string, FeatureMoments> = {};
-  for (const [f, v] of Object.entries(o.values)) {
+  // a copy of the values object (same keys, same order), whose slots are replaced: no object grown key by key
+  const features = { ...o.values } as unknown as Record<string, FeatureMoments>;
+  for (const f in features) {
+    const v = o.values[f] as number[];
     const { mean, sd } = meanSd(v);
     features[f] = v.length ? [v.length, mean, v.length > 1 ? (sd * sd * (v.length - 1)) / v.length : 0] : [0, 0, 0];
   }
   // predictions without a label (a baseline given without them) count as no prediction
-  const preds = o.predictions.filter(([label]) => !Number.isNaN(label));
-  const n = preds.length;
   const classes: Record<string, number> = {};
+  let n = 0;
   let conf = 0;
-  for (const [label, c] of preds) {
-    classes[String(label)] = (classes[String(label)] ?? 0) + 1;
+  for (const [label, c] of o.predictions) {
+    if (Number.isNaN(label)) continue;
+    const k = String(label);
+    classes[k] = (classes[k] ?? 0) + 1;
     conf += c;
+    n++;
   }
-  for (const l of Object.keys(classes)) classes[l] = (classes[l] as number) / n;
+  for (const l in classes) classes[l] = (classes[l] as number) / n;
   return { n: o.predictions.length, predictions: n, features, confidence: n ? conf / n : 0, classes };
 }

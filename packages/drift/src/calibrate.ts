@@ -80,6 +80,13 @@ export function designEffectThreshold(deff: number, rate: number, window: number
   return kolmogorovUpper(rate) * Math.sqrt((deff * (window + baseline)) / (window * baseline));
 }
 
+/**
+ * The fewest baseline steps that can calibrate windows of `windowSteps` steps: forward replays start halfway into
+ * the baseline (the reference holds at least half of it), so the second half must hold one whole window. Below
+ * that no window can be replayed and there is no design effect to estimate.
+ */
+export const minCalibrationSteps = (windowSteps: number): number => 2 * windowSteps;
+
 export interface ReplayInput {
   /** Per feature: the baseline's (transformed) values, step after step. */
   readonly series: ReadonlyMap<string, Float64Array>;
@@ -158,7 +165,13 @@ export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
     }
     z.sort((a, b) => a - b);
     const median = z.length ? ((z[(z.length - 1) >> 1] as number) + (z[z.length >> 1] as number)) / 2 : K_MEDIAN;
-    const deff = Math.max(1, (median / K_MEDIAN) ** 2);
+    const replayed = Math.max(1, (median / K_MEDIAN) ** 2);
+    // the replays' median rests on the few independent windows a baseline holds; the clustered figure on every step.
+    // Only for step windows (the monitor's checks): row windows (the gate's drift score) keep the replays' figure.
+    const clustered = input.stepCounts
+      ? clusteredDesignEffect(series.get(name) as Float64Array, counts[f] as number[], W)
+      : 1;
+    const deff = Math.max(replayed, clustered);
     designEffects[name] = deff;
     const perWindow = Math.max(1, Math.round((W * N) / Math.max(1, S)));
     thresholds[name] = designEffectThreshold(deff, featureRate, perWindow, N);
@@ -189,6 +202,73 @@ export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
     featureRate,
     windowSteps: W,
   };
+}
+
+/**
+ * The design effect of a window of `windowSteps` steps from the baseline's own dependence, at the baseline's
+ * quartiles (the largest of the three): a window's ECDF at q is the mean of the indicators x <= q over its rows,
+ * and its variance over that of independent rows is (1 + (m - 1) icc) (cross-section: m rows per step sharing
+ * their step, icc by one-way ANOVA over the baseline's steps) times 1 + 2 sum_{k<W} (1 - k/W) r_k (time: r_k the
+ * lag-k autocorrelation of the steps' indicator means). Both use every baseline step, where the replays' median
+ * rests on the few independent windows the baseline holds. A level that persists for weeks (VIX) gets r_k near 1
+ * and a design effect near W times its cross-section's: a window of it is about one independent draw.
+ */
+export function clusteredDesignEffect(series: Float64Array, counts: readonly number[], windowSteps: number): number {
+  const S = counts.length;
+  const N = series.length;
+  if (S < 3 || N === 0) return 1;
+  const sorted = Float64Array.from(series).sort();
+  let best = 1;
+  for (const share of [0.25, 0.5, 0.75]) {
+    const q = sorted[Math.min(N - 1, Math.floor(share * N))] as number;
+    const means = new Float64Array(S);
+    let at = 0;
+    let within = 0;
+    let hits = 0;
+    counts.forEach((c, s) => {
+      let k = 0;
+      for (let i = at; i < at + c; i++) if ((series[i] as number) <= q) k++;
+      at += c;
+      hits += k;
+      const m = c > 0 ? k / c : 0;
+      means[s] = m;
+      within += k * (1 - m) * (1 - m) + (c - k) * m * m;
+    });
+    const p = hits / N;
+    if (p <= 0 || p >= 1) continue;
+    // cross-section: one-way ANOVA intraclass correlation (unequal step sizes)
+    let icc = 0;
+    const mbar = N / S;
+    if (N > S && mbar > 1) {
+      let between = 0;
+      let sq = 0;
+      counts.forEach((c, s) => {
+        between += c * ((means[s] as number) - p) ** 2;
+        sq += c * c;
+      });
+      const msb = between / (S - 1);
+      const msw = within / (N - S);
+      const m0 = (N - sq / N) / (S - 1);
+      const denom = msb + (m0 - 1) * msw;
+      icc = denom > 0 ? Math.min(1, Math.max(0, (msb - msw) / denom)) : 0;
+    }
+    // time: autocorrelation of the steps' means, Bartlett-weighted over the window's lags
+    let mean = 0;
+    for (const m of means) mean += m;
+    mean /= S;
+    let c0 = 0;
+    for (const m of means) c0 += (m - mean) ** 2;
+    let sum = 0;
+    if (c0 > 0)
+      for (let k = 1; k < Math.min(windowSteps, S - 1); k++) {
+        let ck = 0;
+        for (let s = k; s < S; s++) ck += ((means[s] as number) - mean) * ((means[s - k] as number) - mean);
+        sum += (1 - k / windowSteps) * (ck / c0);
+      }
+    const deff = (1 + (mbar - 1) * icc) * Math.max(1, 1 + 2 * sum);
+    if (deff > best) best = deff;
+  }
+  return best;
 }
 
 /** Two ascending arrays merged into one. */

@@ -143,7 +143,8 @@ function printCheck(r: DriftCheckReport, ctx: CommandContext<DriftOptions>): voi
       num(x.statistic),
       x.pValue.toExponential(2),
       x.correctedPValue.toExponential(2),
-      num(x.threshold),
+      // above 1 no D can exceed it: the feature cannot flag at this window size
+      x.untestable ? 'untestable' : num(x.threshold),
       x.drifted ? 'yes' : 'no',
     ]),
   );

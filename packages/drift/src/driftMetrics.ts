@@ -18,8 +18,10 @@ interface Snapshot {
 interface FeatureDetail {
   readonly feature: string;
   readonly statistic: number;
-  readonly threshold: number;
+  /** null for an untestable feature. */
+  readonly threshold: number | null;
   readonly drifted: boolean;
+  readonly status?: string;
 }
 
 /**
@@ -137,11 +139,23 @@ export function driftMetrics(monitor: DriftMonitor, history: DriftHistory, optio
       name: 'vigil_drift_ks_threshold',
       type: 'gauge',
       labelNames: ['model', 'feature'],
-      help: 'The threshold that check judged the feature against (calibrated on the baseline; above 1 the feature cannot alarm)',
+      help: 'The threshold that check judged the feature against (calibrated on the baseline); absent for an untestable feature (see vigil_drift_feature_untestable)',
       collect: perModel((m) =>
         features(m)
-          .filter((f) => Number.isFinite(f.threshold))
-          .map((f) => ({ labels: { model: m.model, feature: f.feature }, value: f.threshold })),
+          .filter((f) => typeof f.threshold === 'number' && Number.isFinite(f.threshold))
+          .map((f) => ({ labels: { model: m.model, feature: f.feature }, value: f.threshold as number })),
+      ),
+    },
+    {
+      name: 'vigil_drift_feature_untestable',
+      type: 'gauge',
+      labelNames: ['model', 'feature'],
+      help: "1 when the model's latest window check could not test the feature (its calibrated threshold is above 1, the largest D there is), else 0",
+      collect: perModel((m) =>
+        features(m).map((f) => ({
+          labels: { model: m.model, feature: f.feature },
+          value: f.status === 'untestable' ? 1 : 0,
+        })),
       ),
     },
     {

@@ -22,6 +22,8 @@ const CONTEXT_DAYS = 30;
 const CHECKS = ['feature', 'regime', 'prediction'] as const;
 
 type Check = { timestamp: string; type: string; statistic: number; detected: boolean; model: string | null };
+/** A check that compared nothing (status 'insufficient'), or a feature check with features it could not test. */
+type Unjudged = { type: string; insufficient: boolean; untestable: readonly string[] };
 
 const shiftDays = (day: string, days: number): string =>
   new Date(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
@@ -53,6 +55,28 @@ async function readChecks(ds: DataSource, q: { model?: string; from?: string; to
   }));
 }
 
+/** The window checks of one model or all in a range without a full verdict: 'insufficient' ones, untestable features. */
+async function readUnjudged(ds: DataSource, q: { model?: string; from?: string; to?: string }): Promise<Unjudged[]> {
+  const ph = placeholder(dialectOf(ds));
+  const params: unknown[] = [];
+  const where = [`drift_type IN ('feature', 'regime', 'prediction')`];
+  if (q.model !== undefined) where.push(`model_version = ${ph(params.push(q.model))}`);
+  if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
+  if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+  const rows = (await ds.query(
+    `SELECT drift_type, details_json FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE ${where.join(' AND ')} ORDER BY timestamp, id`,
+    params,
+  )) as { drift_type: string; details_json: string | null }[];
+  return rows.map((r) => {
+    const d = JSON.parse(String(r.details_json ?? '{}')) as { status?: string; untestable_feature_names?: string[] };
+    return {
+      type: r.drift_type,
+      insufficient: d.status === 'insufficient',
+      untestable: d.untestable_feature_names ?? [],
+    };
+  });
+}
+
 function checksChart(
   title: string,
   checks: readonly Check[],
@@ -70,7 +94,7 @@ function checksChart(
     })).filter((s) => s.points.length > 0),
     thresholds: [{ label: `alert threshold ${o.alertThreshold}`, value: o.alertThreshold }],
     spans,
-    note: 'Shaded: drift episodes (CUSUM onset to end). Feature checks plot the largest KS D over the features; each feature is judged against its own calibrated threshold.',
+    note: 'Shaded: drift episodes (CUSUM onset to end). Feature checks plot the largest KS D over the features; each feature is judged against its own calibrated threshold. Regime and prediction checks flag only beyond the alert threshold and with a design-effect corrected test, so the line is their floor, not their verdict. Checks that compared nothing (not enough steps) are not drawn.',
   };
 }
 
@@ -154,6 +178,9 @@ export async function driftReportSections(
       (q.from === undefined || e.end === null || e.end >= q.from.slice(0, 10)),
   );
   const checks = await readChecks(ds, q);
+  const unjudged = await readUnjudged(ds, q);
+  const insufficient = unjudged.filter((c) => c.insufficient).length;
+  const untestable = [...new Set(unjudged.flatMap((c) => c.untestable))].sort();
   const open = episodes.filter((e) => e.end === null);
   const blocks: ReportBlock[] = [
     {
@@ -173,6 +200,20 @@ export async function driftReportSections(
           value: checks.filter((c) => c.detected).length,
           unit: 'count',
           detail: 'recorded, not acted on',
+        },
+        {
+          label: 'window checks without a verdict',
+          value: insufficient,
+          unit: 'count',
+          detail: 'not enough steps of the model, or a baseline too short to calibrate',
+        },
+        {
+          label: 'untestable features',
+          value: untestable.length,
+          unit: 'count',
+          detail: untestable.length
+            ? `calibrated threshold above 1 in some check: ${untestable.join(', ')}`
+            : 'every feature testable',
         },
       ],
     },

@@ -14,6 +14,7 @@ const featureCheck = {
     statistic: num,
     threshold: numOrNull,
     drifted: { type: 'boolean' },
+    status: str,
   },
 } as const;
 const ecdf = { type: 'array', items: { type: 'array', items: num } } as const;
@@ -64,6 +65,10 @@ export const seriesResponse = {
           statistic: numOrNull,
           detected: { type: 'boolean' },
           confidenceChange: numOrNull,
+          classDistance: numOrNull,
+          classThreshold: numOrNull,
+          confidenceD: numOrNull,
+          confidenceThreshold: numOrNull,
         },
       },
     },
@@ -84,6 +89,10 @@ export const seriesResponse = {
           standing: { ...str, description: "the model's standing at the onset: live, shadow, retired or unknown" },
         },
       },
+    },
+    insufficient: {
+      type: 'array',
+      items: { type: 'object', properties: { step: str, timestamp: str, reason: str } },
     },
     thresholds: { type: 'object', properties: { regime: num, prediction: num } },
   },

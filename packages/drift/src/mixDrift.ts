@@ -84,7 +84,9 @@ export function regimeDrift(
   const m = compareMix(base, win);
   const newRegimes = m.keys.filter((k) => !m.cb.has(k));
   const p = corrected(m.stat, m.keys.length - 1, m.p, o.designEffect);
-  const driftDetected = newRegimes.length > 0 || (p < o.alpha && m.tvd > o.threshold);
+  // a regime the baseline never saw counts as significant, but like any mix change only beyond the alert
+  // threshold: one day of a new regime in a 20-day window (distance 0.05) is one day's label, not a new mix
+  const driftDetected = m.tvd > o.threshold && (newRegimes.length > 0 || p < o.alpha);
   let regimeShift = 'stable';
   if (driftDetected) {
     const from = argmax(m.bm);
@@ -126,8 +128,20 @@ export interface PredictionDriftResult {
     readonly pValue: number;
     readonly baseline: Record<string, number>;
     readonly window: Record<string, number>;
+    /**
+     * The class-mix distance that decides the flag for this window: the larger of the alert threshold and the
+     * distance at which the (design-effect corrected) chi-square reaches alpha, moving from the baseline's mix
+     * towards this window's. null when no mix in that direction reaches alpha (the window is too small to tell) or
+     * the mixes are equal. The flag is: distance > threshold.
+     */
+    readonly threshold: number | null;
   };
-  readonly confidence: { readonly statistic: number; readonly pValue: number };
+  readonly confidence: {
+    readonly statistic: number;
+    readonly pValue: number;
+    /** The confidence D that decides the flag: the larger of the alert threshold and the calibrated KS threshold. */
+    readonly threshold: number;
+  };
 }
 
 export function predictionDrift(
@@ -148,18 +162,75 @@ export function predictionDrift(
   const deff = o.designEffects;
   const classP = corrected(m.stat, m.keys.length - 1, m.p, deff?.classes);
   const classDrift = classP < o.alpha && m.tvd > o.threshold;
+  const critical = criticalDistance(m.keys.map(String), m.bm, m.wm, base.length, win.length, deff?.classes, o.alpha);
   // with a design effect the confidence KS is judged at its effective sample sizes
-  const confDrift =
+  const confThreshold =
     deff?.confidence !== undefined
-      ? ks.statistic > Math.max(o.threshold, designEffectThreshold(deff.confidence, o.alpha, win.length, base.length))
-      : ks.pValue < o.alpha && ks.statistic > o.threshold;
+      ? Math.max(o.threshold, designEffectThreshold(deff.confidence, o.alpha, win.length, base.length))
+      : o.threshold;
+  const confDrift =
+    deff?.confidence !== undefined ? ks.statistic > confThreshold : ks.pValue < o.alpha && ks.statistic > o.threshold;
   return {
     driftDetected: classDrift || confDrift,
     predictionShift: Math.max(m.tvd, ks.statistic),
     avgConfidenceChange: mean(win) - mean(base),
-    classMix: { distributionChange: m.tvd, chiSquare: m.stat, pValue: classP, baseline: m.bm, window: m.wm },
-    confidence: { statistic: ks.statistic, pValue: ks.pValue },
+    classMix: {
+      distributionChange: m.tvd,
+      chiSquare: m.stat,
+      pValue: classP,
+      baseline: m.bm,
+      window: m.wm,
+      threshold: critical === null ? null : Math.max(o.threshold, critical),
+    },
+    confidence: { statistic: ks.statistic, pValue: ks.pValue, threshold: confThreshold },
   };
+}
+
+/**
+ * The total variation distance at which a window's class mix would reach `alpha` (chi-square of the 2 x K table,
+ * divided by the design effect), moving the mix from the baseline's towards the window's with the sizes kept: the
+ * line the corrected p crosses, in the distance's own units. null when the mixes are equal or no mix in that
+ * direction reaches alpha.
+ */
+export function criticalDistance(
+  keys: readonly string[],
+  baseline: Readonly<Record<string, number>>,
+  window: Readonly<Record<string, number>>,
+  nb: number,
+  nw: number,
+  deff: number | undefined,
+  alpha: number,
+): number | null {
+  const b = keys.map((k) => baseline[k] ?? 0);
+  const dir = keys.map((k, i) => (window[k] ?? 0) - (b[i] as number));
+  const tvd = dir.reduce((s, x) => s + Math.abs(x), 0) / 2;
+  if (!(tvd > 1e-12) || keys.length < 2) return null;
+  // the furthest step along the direction that keeps every share in [0, 1]
+  let tMax = Number.POSITIVE_INFINITY;
+  dir.forEach((x, i) => {
+    const bi = b[i] as number;
+    if (x < 0) tMax = Math.min(tMax, bi / -x);
+    else if (x > 0) tMax = Math.min(tMax, (1 - bi) / x);
+  });
+  const p = (t: number): number => {
+    const w = b.map((bi, i) => Math.max(0, bi + t * (dir[i] as number)));
+    const cols = keys.map((_, i) => [(b[i] as number) * nb, (w[i] as number) * nw]);
+    // categories empty on both sides carry no information
+    const kept = cols.filter(([x, y]) => (x as number) + (y as number) > 0);
+    if (kept.length < 2) return 1;
+    const stat = chi2Contingency([kept.map((c) => c[0] as number), kept.map((c) => c[1] as number)]).statistic;
+    const df = kept.length - 1;
+    return gammaQ(df / 2, stat / (deff ?? 1) / 2);
+  };
+  if (!(p(tMax) < alpha)) return null;
+  let lo = 0;
+  let hi = tMax;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (p(mid) < alpha) hi = mid;
+    else lo = mid;
+  }
+  return hi * tvd;
 }
 
 /** How much wider the mix and confidence statistics spread over replayed windows than over independent rows. */

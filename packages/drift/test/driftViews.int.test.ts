@@ -45,11 +45,27 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
       expect(await series.models()).toEqual(['m1', 'm2']);
       for (const model of ['m1', 'm2']) {
         const doc = await series.read({ model });
-        const ids = (
-          (await host.dataSource.query(
-            `SELECT id FROM drift_monitoring WHERE model_version = '${model}' AND drift_type = 'feature' ORDER BY step, id`,
-          )) as { id: unknown }[]
-        ).map((r) => Number(r.id));
+        const rows = (await host.dataSource.query(
+          `SELECT id, details_json FROM drift_monitoring WHERE model_version = '${model}' AND drift_type = 'feature' ORDER BY step, id`,
+        )) as { id: unknown; details_json: string }[];
+        // the checks while the model collected its baseline compared nothing: they say so, and chart no point
+        const insufficient = rows.filter((r) => JSON.parse(r.details_json).status === 'insufficient');
+        expect(insufficient.length).toBeGreaterThan(0);
+        for (const r of insufficient)
+          expect(JSON.parse(r.details_json).reason).toMatch(/^not enough steps: \d+ of 20 /);
+        const ids = rows.filter((r) => !insufficient.includes(r)).map((r) => Number(r.id));
+        // listed apart with their reasons; no regime or prediction point for them either
+        expect(doc.insufficient.map((x) => x.reason)).toEqual(
+          insufficient.map((r) => JSON.parse(r.details_json).reason),
+        );
+        const steps = new Set(doc.insufficient.map((x) => x.step));
+        expect([...doc.regimes, ...doc.predictions].filter((p) => steps.has(p.step))).toEqual([]);
+        expect(doc.predictions.length).toBe(ids.length);
+        for (const p of doc.predictions)
+          expect(p.detected).toBe(
+            (p.classThreshold !== null && (p.classDistance as number) > p.classThreshold) ||
+              (p.confidenceD as number) > (p.confidenceThreshold as number),
+          );
         expect(ids.length).toBeGreaterThan(5);
         expect(doc.model).toBe(model);
         expect(doc.features.map((f) => f.feature)).toEqual(['f0', 'f1', 'f2']);

@@ -23,14 +23,17 @@ describe('the KS window check on calm days of 1991-1999', () => {
     baselineSteps: 250,
     windowSteps: 20,
   };
-  it("the spec's fixed threshold flags nearly every calm window; the calibrated check rarely, and only on the VIX level", () => {
+  it("the spec's fixed threshold flags nearly every calm window; the calibrated check none, and says which features it cannot test", () => {
     const spec = ksCalmDays({ ...common, targetRate: null });
     const cal = ksCalmDays({ ...common, targetRate: 0.01 });
     expect(spec.calmChecks).toBeGreaterThan(1500);
     expect(spec.calmFlagRate).toBeGreaterThan(0.9);
-    expect(cal.calmFlagRate).toBeLessThan(0.15);
-    // the stationary features stay near the target; the level of VIX moves for years (1996-1997) beyond any baseline
-    for (const f of ['ret', 'absRet', 'rv20', 'vixChange']) expect(cal.perFeature[f]).toBeLessThanOrEqual(0.01);
-    expect(cal.duringFlagRate).toBeGreaterThan(3 * cal.calmFlagRate);
+    // at or below the 1% target (it was 11.8%, all the VIX level, before the clustered design effect)
+    expect(cal.calmFlagRate).toBeLessThanOrEqual(0.01);
+    // the levels (VIX, 20-day volatility) persist for months: a 20-day window of them is about one independent
+    // draw, so the check reports them untestable rather than flag or pass them
+    expect(cal.untestable.vix).toBeGreaterThan(0.9);
+    expect(cal.untestable.rv20).toBeGreaterThan(0.9);
+    for (const f of ['ret', 'absRet', 'vixChange']) expect(cal.untestable[f]).toBe(0);
   });
 });

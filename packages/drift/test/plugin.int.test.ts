@@ -42,9 +42,19 @@ describe.each(testDatabases())('drift plugin on %s', (database) => {
     const m = host.container.resolve(driftMonitorToken);
     expect(m.detectorFor('m1')?.featureNames).toEqual(['f0', 'f1', 'f2']);
     expect(m.detectorFor('m1')?.baselineSize).toBe(20 * 8);
-    expect(await count(host)).toBe(0);
+    // while it collected, each check (steps 5..20, once 5 steps filled a window) compared nothing and says why
+    const collecting = await host.dataSource.query(`SELECT * FROM drift_monitoring ORDER BY id`);
+    expect(collecting).toHaveLength(16 * 3);
+    for (const [i, r] of collecting.entries()) {
+      expect(r).toMatchObject({ drift_detected: 0, ks_statistic: null });
+      expect(JSON.parse(r.details_json)).toMatchObject({
+        status: 'insufficient',
+        reason: `not enough steps: ${5 + Math.floor(i / 3)} of 20 (the model's baseline is collected from its first 20 steps)`,
+      });
+    }
+    const before = collecting.length;
     await host.observe(byDay(recs, 21, 26)); // closes days 20..24: one check of the last 5 steps at each
-    const rows = await host.dataSource.query(`SELECT * FROM drift_monitoring ORDER BY id`);
+    const rows = (await host.dataSource.query(`SELECT * FROM drift_monitoring ORDER BY id`)).slice(before);
     expect(rows.map((r: { drift_type: string }) => r.drift_type)).toEqual(
       Array.from({ length: 5 }, () => ['feature', 'regime', 'prediction']).flat(),
     );

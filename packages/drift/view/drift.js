@@ -40,6 +40,9 @@ export async function renderDrift(root, ctx) {
 
   const lastFeatureStep = features.reduce((m, f) => (f.last && f.last.step > m ? f.last.step : m), '');
   const driftedNow = features.filter((f) => f.last?.drifted && f.last.step === lastFeatureStep).length;
+  const untestableNow = features.filter(
+    (f) => f.last?.status === 'untestable' && f.last.step === lastFeatureStep,
+  ).length;
   root.append(
     h(
       'div',
@@ -66,7 +69,9 @@ export async function renderDrift(root, ctx) {
         'Features drifted',
         lastFeatureStep ? `${driftedNow} of ${features.length}` : '—',
         'drift-features-drifted',
-        lastFeatureStep ? `at the last check, ${lastFeatureStep}` : 'no feature check yet',
+        lastFeatureStep
+          ? `at the last check, ${lastFeatureStep}${untestableNow ? ` · ${untestableNow} untestable (cannot flag)` : ''}`
+          : 'no feature check yet',
       ),
       stat('Window checks', count(feature?.points.length ?? 0), 'drift-check-count', filtered || 'whole history'),
     ),
@@ -159,7 +164,19 @@ export async function renderDrift(root, ctx) {
     );
     if (dist) draws.push(() => plots.push(ecdfChart(uPlot, ecdfBox, dist)));
   } else {
-    root.append(panel('Feature drift over time', null, emptyState('drift-empty-feature', 'No feature checks yet.')));
+    // checks that compared nothing say why (e.g. a challenger that has not run its baseline's steps)
+    const why = doc.insufficient?.at(-1)?.reason;
+    root.append(
+      panel(
+        'Feature drift over time',
+        null,
+        emptyState(
+          'drift-empty-feature',
+          why ? 'No window check has compared anything yet.' : 'No feature checks yet.',
+          why ? `The checks say: ${why}.` : undefined,
+        ),
+      ),
+    );
   }
 
   const regimeBox = h('div', { class: 'chart', testid: 'drift-regime-chart' });
@@ -188,12 +205,24 @@ export async function renderDrift(root, ctx) {
   root.append(
     panel(
       'Prediction drift',
-      `distance of the window's class mix from the baseline's; dashed: the alert threshold (${num(doc.thresholds.prediction)})${spanNote}`,
+      `class-mix distance and confidence KS D of each window check; dashed and dotted: the line each must cross to flag at that check (the alert threshold ${num(doc.thresholds.prediction)} or, when higher, where the design-effect corrected test reaches its significance level); red: flagged checks${spanNote}`,
       doc.predictions.length ? predBox : emptyState('drift-empty-prediction', 'No prediction checks yet.'),
+      doc.predictions.length
+        ? legend(
+            [
+              ['class-mix distance', COLORS[4]],
+              ['its threshold', COLORS[4], 'dash'],
+              ['confidence D', COLORS[1]],
+              ['its threshold', COLORS[1], 'dash'],
+              ['flagged', '#dc2626', 'dot'],
+              ...(spans.length ? [['drift episode', 'rgba(220,38,38,0.25)', 'area']] : []),
+            ],
+            'drift-prediction-legend',
+          )
+        : null,
     ),
   );
-  if (doc.predictions.length)
-    draws.push(() => plots.push(predictionChart(uPlot, predBox, doc.predictions, doc.thresholds.prediction, spans)));
+  if (doc.predictions.length) draws.push(() => plots.push(predictionChart(uPlot, predBox, doc.predictions, spans)));
 
   // Charts need their card's width: drawn once the view is on the page.
   ctx.afterMount = () => {
@@ -202,13 +231,24 @@ export async function renderDrift(root, ctx) {
   return resizeWith(plots);
 }
 
+/** A feature check's threshold as shown: 'untestable' when it has none because it cannot flag. */
+function thresholdText(check) {
+  return check?.status === 'untestable' ? 'untestable' : num(check?.threshold);
+}
+
 /** Features with their latest check, the most drifted (D over threshold) first. */
 function ranked(features) {
   return features
     .map((f) => {
       const last = f.points.at(-1);
       const over = f.points.filter((p) => p.drifted).length;
-      const ratio = last && last.threshold ? last.statistic / last.threshold : (last?.statistic ?? 0);
+      // an untestable feature (no threshold: it cannot flag) ranks after every testable one
+      const ratio =
+        last?.status === 'untestable'
+          ? -1
+          : last && last.threshold
+            ? last.statistic / last.threshold
+            : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
     })
     .sort((a, b) => b.over - a.over || b.ratio - a.ratio || a.feature.localeCompare(b.feature));
@@ -287,7 +327,18 @@ function featuresTable(features, selected, go) {
         },
         h('td', { class: 'name mono' }, f.feature),
         h('td', { class: 'num strong', testid: `drift-feature-last-${f.feature}` }, num(f.last?.statistic)),
-        h('td', { class: 'num', testid: `drift-feature-threshold-${f.feature}` }, num(f.last?.threshold)),
+        h(
+          'td',
+          {
+            class: `num${f.last?.status === 'untestable' ? ' muted' : ''}`,
+            testid: `drift-feature-threshold-${f.feature}`,
+            title:
+              f.last?.status === 'untestable'
+                ? 'its calibrated threshold is above 1 (the largest D there is): the window holds too few effective values to flag it'
+                : undefined,
+          },
+          thresholdText(f.last),
+        ),
         h('td', { class: 'num muted' }, f.last?.threshold ? num(f.last.statistic / f.last.threshold, 2) : '—'),
         h('td', { class: 'num', testid: `drift-feature-over-${f.feature}` }, `${f.over} of ${f.points.length}`),
       ),
@@ -313,7 +364,7 @@ function ksSummary(d) {
       h('b', { testid: 'drift-ks-d' }, num(d.ks.statistic)),
       ` at ${num(d.ks.at, 4)}`,
     ),
-    h('span', {}, 'threshold ', h('b', { testid: 'drift-ks-threshold' }, num(d.check.threshold))),
+    h('span', {}, 'threshold ', h('b', { testid: 'drift-ks-threshold' }, thresholdText(d.check))),
     h('span', {}, 'recorded D ', h('b', { testid: 'drift-ks-recorded' }, num(d.check.statistic))),
     h(
       'span',
@@ -505,23 +556,32 @@ function regimeChart(uPlot, box, points, regimes, spans) {
   return plot;
 }
 
-function predictionChart(uPlot, box, points, threshold, spans) {
+function predictionChart(uPlot, box, points, spans) {
   const xs = points.map((p) => stepSeconds(p.step));
-  const stat = points.map((p) => p.statistic);
-  const top = Math.max(threshold ?? 0, ...stat.filter((v) => v !== null));
+  const val = (k) => points.map((p) => p[k]);
+  const cls = val('classDistance');
+  const clsThr = val('classThreshold');
+  const conf = val('confidenceD');
+  const confThr = val('confidenceThreshold');
+  const flagged = points.map((p) => (p.detected ? Math.max(p.classDistance ?? 0, p.confidenceD ?? 0) : null));
+  const top = Math.max(0.2, ...[...cls, ...clsThr, ...conf, ...confThr].filter((v) => v !== null && v <= 1));
   const opts = {
     ...baseOptions(box, chartHeight(180)),
-    scales: { x: { time: true }, y: { range: [0, top * 1.15 || 1] } },
+    scales: { x: { time: true }, y: { range: [0, Math.min(1, top * 1.15)] } },
     series: [
       {},
       { label: 'class-mix distance', stroke: COLORS[4], width: 1.5, points: { show: false } },
-      { label: 'threshold', stroke: '#6b7280', width: 1, dash: [6, 4], points: { show: false } },
+      { label: 'its threshold', stroke: COLORS[4], width: 1, dash: [6, 4], points: { show: false } },
+      { label: 'confidence D', stroke: COLORS[1], width: 1.5, points: { show: false } },
+      { label: 'its threshold', stroke: COLORS[1], width: 1, dash: [2, 3], points: { show: false } },
+      { label: 'flagged', stroke: '#dc2626', width: 0, points: { show: true, size: 7, fill: '#dc2626' } },
     ],
     axes: timeAxes((v) => v.toFixed(2)),
     plugins: [spansPlugin(spans)],
   };
-  const plot = new uPlot(opts, [xs, stat, points.map(() => threshold)], box);
+  const plot = new uPlot(opts, [xs, cls, clsThr, conf, confThr, flagged], box);
   box.dataset.points = String(xs.length);
+  box.dataset.flagged = String(points.filter((p) => p.detected).length);
   return plot;
 }
 

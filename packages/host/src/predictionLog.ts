@@ -1,6 +1,6 @@
 import {
-  bulkInsert,
   dialectOf,
+  insertRows,
   placeholder,
   type NormalizedOutcome,
   type PredictionRecord,
@@ -57,23 +57,24 @@ const COLUMNS = [
   'observed_at',
 ] as const;
 
-export async function insertPredictions(
+/** Writes a validated batch; each row's values go straight into its statement's parameters. */
+export function insertPredictions(
   m: EntityManager,
   records: readonly PredictionRecord[],
   observedAt: string,
 ): Promise<void> {
-  const rows = records.map((r) => [
-    r.id,
-    r.timestamp,
-    r.symbol,
-    r.regime,
-    JSON.stringify(r.features),
-    r.predictedLabel,
-    r.confidence,
-    r.modelVersion,
-    observedAt,
-  ]);
-  await bulkInsert(m, PREDICTIONS_TABLE, COLUMNS, rows);
+  return insertRows(m, PREDICTIONS_TABLE, COLUMNS, records.length, (i, p, at) => {
+    const r = records[i] as PredictionRecord;
+    p[at] = r.id;
+    p[at + 1] = r.timestamp;
+    p[at + 2] = r.symbol;
+    p[at + 3] = r.regime;
+    p[at + 4] = JSON.stringify(r.features);
+    p[at + 5] = r.predictedLabel;
+    p[at + 6] = r.confidence;
+    p[at + 7] = r.modelVersion;
+    p[at + 8] = observedAt;
+  });
 }
 
 export function rowToRecord(row: PredictionRow): PredictionRecord {

@@ -1,4 +1,12 @@
-import { definePlugin, isVigilError, type PredictionRecord, predictionLogToken } from '@vigil/core';
+import {
+  definePlugin,
+  insertRows,
+  isVigilError,
+  type PredictionRecord,
+  predictionLogToken,
+  transactorToken,
+} from '@vigil/core';
+import { rowToRecord } from '../src/predictionLog.js';
 import { makePredictions } from '@vigil/test-utils';
 import { createTestDatabase, createTestHost, testDatabases, type TestHost } from '@vigil/host/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -145,6 +153,39 @@ describe.each(testDatabases())('host observe/resolve on %s', (database) => {
     } finally {
       await h.stop();
     }
+  });
+
+  it('stores a batch of several INSERT statements row for row, and a failing later statement leaves nothing', async () => {
+    // 4,500 records: three statements on both databases, each built while the one before runs
+    const recs = makePredictions(4_500, { seed: 3 });
+    await host.observe(recs);
+    const stored = await host.dataSource.manager.query('SELECT * FROM vigil_predictions ORDER BY id');
+    expect(stored.map(rowToRecord)).toEqual([...recs].sort((a, b) => (a.id < b.id ? -1 : 1)));
+    // a batch whose third statement meets an id logged with other content: the first two statements are rolled back
+    const next = makePredictions(4_500, { seed: 4, idPrefix: 'n' });
+    next[4_400] = { ...recs[17]!, confidence: recs[17]!.confidence / 2 };
+    const err = await host.observe(next).catch((e) => e);
+    expect(isVigilError(err, 'VIGIL_DUPLICATE_PREDICTION')).toBe(true);
+    expect(err.message).toContain('records[4400].id');
+    expect(await count(host, 'vigil_predictions')).toBe(4_500);
+    expect(await count(host, 'audit_rows')).toBe(4_500);
+  });
+
+  it('insertRows: a row that fails to build after a statement was sent rolls the transaction back', async () => {
+    const tx = host.container.resolve(transactorToken);
+    const columns = ['prediction_id', 'kind'];
+    const fill = (i: number, p: unknown[], at: number) => {
+      if (i === 20_500) throw new Error('row 20500 cannot be built');
+      p[at] = `r${i}`;
+      p[at + 1] = 'x';
+    };
+    // two columns: 2,000 rows a statement, so rows 0-19,999 are sent before row 20,500 is built
+    await expect(tx.run(({ manager }) => insertRows(manager, 'audit_rows', columns, 30_000, fill))).rejects.toThrow(
+      'row 20500 cannot be built',
+    );
+    expect(await count(host, 'audit_rows')).toBe(0);
+    await tx.run(({ manager }) => insertRows(manager, 'audit_rows', columns, 2_001, (i, p, at) => fill(i, p, at)));
+    expect(await count(host, 'audit_rows')).toBe(2_001);
   });
 
   it('treats a retried identical batch as a no-op and a changed duplicate as an error', async () => {

@@ -91,11 +91,35 @@ export class FeatureLayout {
   /**
    * True when `f` is an object holding exactly this layout's named features, each a finite number:
    * what `vectorize` accepts without issues and without changing the layout, checked without
-   * building anything (the observe hook's common case). False sends the caller to `vectorize`.
+   * building a vector (the observe hook's common case). False sends the caller to `vectorize`.
    */
   fits(f: unknown): boolean {
     const names = this.names;
     if (names === null || typeof f !== 'object' || f === null || Array.isArray(f)) return false;
+    // A producer builds every record's features the same way: an object whose own keys are, in
+    // order, those of the last one that fit holds exactly the names; only its values need a look.
+    const order = this.#order;
+    const keys = Object.keys(f);
+    if (order !== undefined && keys.length === order.length) {
+      let i = 0;
+      while (i < keys.length && keys[i] === order[i]) i++;
+      if (i === keys.length) {
+        for (let j = 0; j < keys.length; j++) {
+          const v = (f as Record<string, unknown>)[keys[j] as string];
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+        }
+        return true;
+      }
+    }
+    if (!this.#fitsByName(f, names)) return false;
+    this.#order = keys;
+    return true;
+  }
+
+  /** The own keys, in order, of the last object that fit by name (see `fits`). */
+  #order: readonly string[] | undefined;
+
+  #fitsByName(f: object, names: readonly string[]): boolean {
     let own = 0;
     for (const k in f) if (Object.hasOwn(f, k)) own++;
     if (own !== names.length) return false;

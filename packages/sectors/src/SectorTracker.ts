@@ -22,6 +22,7 @@ import type { SectorMap } from './SectorMap.js';
 import {
   type ResolvedCell,
   type TrackedRow,
+  insertPending,
   insertTracked,
   queryAggregateRows,
   queryLatestModel,
@@ -121,25 +122,34 @@ export class SectorTracker {
 
   /** The observe hook: tracks the host's new predictions as pending, in the host's transaction. */
   async observeInTx(records: readonly PredictionRecord[], tx: TxContext): Promise<void> {
+    if (records.length === 0) return;
     const sectors = this.sectorMap.resolveAll(
       records.map((r) => r.symbol),
       (i) => `records[${i}].symbol`,
     );
-    const rows = records.map(
-      (r, i): TrackedRow => [
-        r.id,
-        canonicalSymbol(r.symbol),
-        sectors[i] as string,
-        r.regime,
-        r.predictedLabel,
-        null,
-        r.confidence,
-        null,
-        r.timestamp,
-        r.modelVersion,
-      ],
-    );
-    await this.#insert(tx, rows);
+    // a batch repeats a few symbols: canonicalise each distinct one once
+    const canonical = new Map<string, string>();
+    const symbols = records.map((r) => {
+      let c = canonical.get(r.symbol);
+      if (c === undefined) {
+        c = canonicalSymbol(r.symbol);
+        canonical.set(r.symbol, c);
+      }
+      return c;
+    });
+    await insertPending(tx.manager, records, symbols, sectors);
+    tx.afterCommit(() => {
+      this.#latest = (records[records.length - 1] as PredictionRecord).modelVersion;
+      let model: string | undefined;
+      let agg: SectorAggregates | undefined;
+      records.forEach((r, i) => {
+        if (r.modelVersion !== model) {
+          model = r.modelVersion;
+          agg = this.#of(this.#agg, model);
+        }
+        (agg as SectorAggregates).add(sectors[i] as string, symbols[i] as string, r.regime, 1, 0, 0);
+      });
+    });
   }
 
   /** The resolve hook: scores the rows of predictions whose outcome just arrived. */

@@ -1,4 +1,4 @@
-import { bulkInsert, dialectOf, placeholder, quoteIdent } from '@vigil/core';
+import { type PredictionRecord, bulkInsert, dialectOf, insertRows, placeholder, quoteIdent } from '@vigil/core';
 import type { EntityManager } from 'typeorm';
 import { SECTOR_PERFORMANCE_TABLE } from './entities/SectorPerformanceEntity.js';
 import type { AggregateRow } from './SectorAggregates.js';
@@ -41,6 +41,30 @@ const PENDING_COLUMNS = [
   'timestamp',
   'model_version',
 ] as const;
+
+/**
+ * The observe hook's rows: predictions just logged, pending (actual_label and correct left to
+ * their NULL default), each row's values put straight into its statement's parameters.
+ * `symbols` and `sectors` are the records' canonical symbols and sectors, by index.
+ */
+export function insertPending(
+  m: EntityManager,
+  records: readonly PredictionRecord[],
+  symbols: readonly string[],
+  sectors: readonly string[],
+): Promise<void> {
+  return insertRows(m, SECTOR_PERFORMANCE_TABLE, PENDING_COLUMNS, records.length, (i, p, at) => {
+    const r = records[i] as PredictionRecord;
+    p[at] = r.id;
+    p[at + 1] = symbols[i];
+    p[at + 2] = sectors[i];
+    p[at + 3] = r.regime;
+    p[at + 4] = r.predictedLabel;
+    p[at + 5] = r.confidence;
+    p[at + 6] = r.timestamp;
+    p[at + 7] = r.modelVersion;
+  });
+}
 
 /** One multi-row insert per chunk; a batch with no outcomes leaves actual_label/correct to their NULL default (fewer bound parameters on the hot path). */
 export function insertTracked(m: EntityManager, rows: readonly TrackedRow[]): Promise<void> {

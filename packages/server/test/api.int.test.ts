@@ -493,7 +493,14 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(Object.keys(drift).sort()).toEqual(['events', 'thresholds']);
     // features are judged against calibrated per-feature thresholds (the default), so no single line for them
     expect(drift.thresholds).toEqual({ feature: null, regime: 0.15, prediction: 0.15, cusum: 3 });
-    const featureEvent = drift.events.find((e: { type: string }) => e.type === 'feature');
+    // the checks while a model collected its baseline compared nothing and say so; the others are calibrated
+    const featureChecks = drift.events.filter((e: { type: string }) => e.type === 'feature');
+    const collecting = featureChecks.filter(
+      (e: { details: { status: string } }) => e.details.status === 'insufficient',
+    );
+    expect(collecting.length).toBeGreaterThan(0);
+    for (const e of collecting) expect(e).toMatchObject({ statistic: null, detected: false });
+    const featureEvent = featureChecks.find((e: { details: { status: string } }) => e.details.status === 'tested');
     expect(featureEvent.details.rule).toBe('calibrated');
     const rows = await s.host.dataSource.query('SELECT COUNT(*) AS n, SUM(drift_detected) AS d FROM drift_monitoring');
     expect(drift.events).toHaveLength(Number(rows[0].n));

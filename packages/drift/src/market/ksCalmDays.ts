@@ -23,6 +23,8 @@ export interface KsCalmDaysResult {
   /** Share of checks dated on a calm day that flag any feature. */
   readonly calmFlagRate: number;
   readonly perFeature: Record<string, number>;
+  /** Per feature: share of calm-day checks in which it was untestable (calibrated threshold above 1: it cannot flag). */
+  readonly untestable: Record<string, number>;
   /** Share of checks dated inside an episode that flag. */
   readonly duringFlagRate: number;
   readonly episodesFlagged: { readonly name: string; readonly flagged: boolean }[];
@@ -51,7 +53,7 @@ export function ksCalmDays(o: KsCalmDaysOptions): KsCalmDaysResult {
     for (let i = Math.max(0, s - margin); i <= Math.min(dates.length - 1, t + margin); i++) calm[i] = false;
     for (let i = s; i <= t; i++) during[i] = e.name;
   }
-  const checks: { t: number; flagged: boolean; features: string[] }[] = [];
+  const checks: { t: number; flagged: boolean; features: string[]; untestable: string[] }[] = [];
   for (let start = B + 1; start + W <= rows.length; start += o.modelLife) {
     const det = new DriftDetector({
       windowSize: W,
@@ -63,14 +65,24 @@ export function ksCalmDays(o: KsCalmDaysOptions): KsCalmDaysResult {
     det.setBaseline({
       features: Object.fromEntries(features.map((f) => [f, (cols[f] as Float64Array).subarray(start - B, start)])),
     });
-    if (o.targetRate !== null) det.calibrate(o.targetRate);
+    // as the monitor calibrates: windows of W whole steps (one value per trading day here)
+    if (o.targetRate !== null)
+      det.calibrate(o.targetRate, {
+        stepCounts: new Map(features.map((f) => [f, new Array<number>(B).fill(1)])),
+        windowSteps: W,
+      });
     for (let t = start + W - 1; t < Math.min(rows.length, start + o.modelLife); t++) {
       const d = dates[t] as string;
       if (d < o.from || d > o.to) continue;
       const r = det.detectFeatureDrift(
         Object.fromEntries(features.map((f) => [f, (cols[f] as Float64Array).subarray(t - W + 1, t + 1)])),
       );
-      checks.push({ t, flagged: r.driftDetected, features: r.driftedFeatureNames });
+      checks.push({
+        t,
+        flagged: r.driftDetected,
+        features: r.driftedFeatureNames,
+        untestable: r.untestableFeatureNames,
+      });
     }
   }
   const calmChecks = checks.filter((c) => calm[c.t]);
@@ -87,6 +99,15 @@ export function ksCalmDays(o: KsCalmDaysOptions): KsCalmDaysResult {
         f,
         share(
           calmChecks.filter((c) => c.features.includes(f)),
+          calmChecks,
+        ),
+      ]),
+    ),
+    untestable: Object.fromEntries(
+      features.map((f) => [
+        f,
+        share(
+          calmChecks.filter((c) => c.untestable.includes(f)),
           calmChecks,
         ),
       ]),

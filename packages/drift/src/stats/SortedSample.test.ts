@@ -43,3 +43,26 @@ it('fromUnsorted handles crowded buckets (an outlier squeezes the rest into one)
     expect(got.extremesAgainst(w)).toEqual(new SortedSample(Float64Array.from(xs).sort()).extremesAgainst(w));
   }
 });
+
+it('extremesAgainstUnsorted gives the extremes of the sorted walk bit for bit, for a window in any order (property)', () => {
+  // few distinct values, so ties inside the window, inside the sample and across both are common
+  const value = fc.oneof(
+    fc.integer({ min: -6, max: 6 }),
+    fc.constantFrom(0, -0, 0.5, -0.5, 5e-324),
+    fc.double({ min: -10, max: 10, noNaN: true }),
+  );
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), fc.array(value, { maxLength: 200 }), (xs, win) => {
+      const s = SortedSample.fromUnsorted(Float64Array.from(xs));
+      const w = Float64Array.from(win);
+      const got = s.extremesAgainstUnsorted(w);
+      const want = s.extremesAgainst(Float64Array.from(win).sort());
+      expect(
+        Object.is(got.dPlus, want.dPlus) && Object.is(got.dMinus, want.dMinus),
+        JSON.stringify({ got, want }),
+      ).toBe(true);
+      expect(w).toEqual(Float64Array.from(win)); // the window is not touched
+    }),
+    { numRuns: 400, seed: 20261202 },
+  );
+});

@@ -1,4 +1,5 @@
 import type { KsExtremes } from './ks.js';
+import { sortFloat64 } from './sortFloat64.js';
 
 /**
  * A sorted sample with an equal-width bucket index over its range, built once (a drift baseline).
@@ -6,6 +7,8 @@ import type { KsExtremes } from './ks.js';
  * statistic against a window of m values costs O(m log(bucket)) instead of a merge over all n.
  */
 const bucketCount = (n: number): number => Math.max(1, n >> 1);
+/** extremesAgainstUnsorted's slot counts, reused across calls (their contents never outlive one). */
+let scratch = new Int32Array(0);
 
 /** The native sort's order: ascending, -0 before 0. */
 const before = (x: number, y: number): boolean => x < y || (x === 0 && y === 0 && 1 / x < 1 / y);
@@ -164,6 +167,51 @@ export class SortedSample {
     return { dPlus: Math.max(0, maxS), dMinus: Math.min(1, Math.max(0, -minS)) };
   }
 
+  /**
+   * `extremesAgainst` for a window in any order, without sorting it when this sample is small enough to walk:
+   * each window value is placed by its counts here (below it, at most it) into a slot, the gap before a value
+   * of this sample or the value itself, and the slots are walked in order. Inside a gap this sample's ECDF is
+   * constant, so the largest quotient is read before the gap's first window value and the smallest after its
+   * last: the same quotients, hence the same extremes, as the sorted walk.
+   */
+  extremesAgainstUnsorted(window: Float64Array): KsExtremes {
+    const N = this.values.length;
+    const W = window.length;
+    // walking 2N + 1 slots beats sorting the window only when N is not much larger than W
+    if (N > 8 * W || W === 0) return this.extremesAgainst(sortFloat64(window));
+    // slot 2i: strictly between values i - 1 and i; slot 2i + 1: equal to value i (and its ties), whose
+    // count at or below is atMost[i]
+    if (scratch.length < 3 * N + 3) scratch = new Int32Array(3 * N + 3);
+    const count = scratch.subarray(0, 2 * N + 2).fill(0);
+    const atMost = scratch.subarray(2 * N + 2, 3 * N + 3);
+    for (let j = 0; j < W; j++) {
+      const v = window[j] as number;
+      const b = this.#bucket(v);
+      const lt = this.#countBelow(v, b);
+      const lo = this.#countAtMost(v, b, lt);
+      if (lo > lt) {
+        count[2 * lt + 1] = (count[2 * lt + 1] as number) + 1;
+        atMost[lt] = lo;
+      } else count[2 * lt] = (count[2 * lt] as number) + 1;
+    }
+    let maxS = 0;
+    let minS = 0;
+    let j = 0;
+    for (let s = 0; s < 2 * N + 1; s++) {
+      const c = count[s] as number;
+      if (c === 0) continue;
+      const lt = s >> 1;
+      const lo = s & 1 ? (atMost[lt] as number) : lt;
+      const before = lt / N - j / W;
+      j += c;
+      const at = lo / N - j / W;
+      if (before > maxS) maxS = before;
+      if (at > maxS) maxS = at;
+      if (before < minS) minS = before;
+      if (at < minS) minS = at;
+    }
+    return { dPlus: Math.max(0, maxS), dMinus: Math.min(1, Math.max(0, -minS)) };
+  }
   /**
    * Two-sided KS statistic of `segment` (ascending, a sub-multiset of this sample) against this
    * sample with the segment removed: the rest's ECDF is (count here - count in segment) / (n - m).

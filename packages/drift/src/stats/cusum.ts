@@ -42,8 +42,8 @@ export class Cusum {
   }
   /** Feeds one standardised value z; returns the sums and whether either is above h. */
   update(z: number): CusumState & { alarm: boolean } {
-    this.#up = this.direction === 'down' ? 0 : Math.min(this.cap, Math.max(0, this.#up + z - this.k));
-    this.#down = this.direction === 'up' ? 0 : Math.min(this.cap, Math.max(0, this.#down - z - this.k));
+    this.#up = cusumUp(this, this.#up, z);
+    this.#down = cusumDown(this, this.#down, z);
     return { up: this.#up, down: this.#down, alarm: this.alarm };
   }
   get alarm(): boolean {
@@ -56,4 +56,16 @@ export class Cusum {
   get state(): CusumState {
     return { up: this.#up, down: this.#down };
   }
+}
+
+type CusumParameters = Pick<Cusum, 'k' | 'cap' | 'direction'>;
+
+/** One step of the upper sum (the recursion `Cusum.update` runs; callers holding many sums as plain state use it directly). */
+export function cusumUp(c: CusumParameters, up: number, z: number): number {
+  return c.direction === 'down' ? 0 : Math.min(c.cap, Math.max(0, up + z - c.k));
+}
+
+/** One step of the lower sum. */
+export function cusumDown(c: CusumParameters, down: number, z: number): number {
+  return c.direction === 'up' ? 0 : Math.min(c.cap, Math.max(0, down - z - c.k));
 }
