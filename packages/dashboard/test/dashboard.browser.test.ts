@@ -35,11 +35,11 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(doc.insufficient).toEqual(['Real Estate', 'Utilities']);
     expect(doc.minResolved).toBe(MIN_RESOLVED);
     // with no model picked, the live model (m1: what the gate promoted, not m2, the model checked
-    // last), its 3 features, the Aug 2015 episode; then the top bar's filters pick the other model
-    expect(summary.drift).toMatchObject({ model: 'm1', episodes: 1, features: 3 });
+    // last), its 3 features, its 2 episodes; then the top bar's filters pick the other model
+    expect(summary.drift).toMatchObject({ model: 'm1', episodes: 2, features: 3 });
     expect(summary.drift.points).toBeGreaterThan(20);
     expect(summary.drift.ksD).toBeGreaterThan(0);
-    expect(summary.filters).toEqual({ model: 'm2', from: '2015-07-03' });
+    expect(summary.filters).toEqual({ model: 'm2', from: '2015-10-02' });
     // the buffer of m1 (the live model; m2 made the newest prediction): confidence >= 70% and the most frequent
     // symbol's sector filter the rows, and the downloaded CSV holds exactly those rows
     expect(summary.replay).toMatchObject({ model: 'm1', total: 1000, topErrors: 20 });

@@ -192,7 +192,7 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         },
       );
       scope.get('/api/gate/production', async () => {
-        const row = history.find((r) => r.promotedToProduction && r.action !== 'validate');
+        const row = history.find((r) => r.promotedToProduction);
         return row
           ? {
               historyId: row.id,
@@ -209,7 +209,7 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
       });
       // the live model: the production row's modelVersion (m1), not the newest observed model (m2)
       scope.get('/api/models/live', async () => {
-        const row = history.find((r) => r.promotedToProduction && r.action !== 'validate');
+        const row = history.find((r) => r.promotedToProduction);
         return disabled.has('gate')
           ? { asOf: new Date().toISOString(), source: 'none', live: null, shadows: [] }
           : {

@@ -42,12 +42,12 @@ describe('dashboard over the demo data, in Chromium', () => {
 
   it('shows every figure the API gives on every view and records an override only with the token', async () => {
     const before = await api('api/gate/history?limit=1');
-    // figures are per model: the dashboard shows the newest observed prediction's model by default
-    // (or, when that model has no rows in a plugin, the last model it lists)
-    const shown = async (plugin: string): Promise<string> => {
-      const { models, latest } = await api(`api/${plugin}/models`);
-      return encodeURIComponent(models.includes(latest) ? latest : models.at(-1));
-    };
+    // figures are per model: the dashboard shows the live model by default (the demo's production
+    // model, m15, as its promotion named it), not the newest observed prediction's (a shadow, m18)
+    const live = await api('api/models/live');
+    expect(live).toMatchObject({ source: 'gate', live: 'm15' });
+    expect((await api('api/sectors/models')).latest).toBe('m18');
+    const shown = async (_plugin: string): Promise<string> => encodeURIComponent(live.live);
     const sectors = await api(`api/sectors?model=${await shown('sectors')}`);
     const replay = await api(`api/replay?top=20&model=${await shown('replay')}`);
     // the demo produced real data on every view
@@ -62,7 +62,7 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(summary.sectors.symbols).toBeGreaterThan(0);
     // the drift view charts the model checked last, with its episodes, every feature's checks and the
     // distributions of its latest check (D rebuilt from the prediction log equals the one recorded)
-    const series = await api('api/drift/series');
+    const series = await api(`api/drift/series?model=${live.live}`);
     expect(summary.drift).toMatchObject({
       model: series.model,
       episodes: series.episodes.length,
