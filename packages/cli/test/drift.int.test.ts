@@ -98,6 +98,33 @@ describe.each(testDatabases())('vigil drift (%s)', (database) => {
     });
   });
 
+  it('a level that persists is untestable at the window size: the baseline and the check say so, and it never flags', async () => {
+    // `level` moves like an index level (AR(1), phi 0.995): 50 rows of it are about one independent draw
+    const r = rng(21);
+    let level = 0;
+    const lines = (n: number, shift = 0) =>
+      Array.from({ length: n }, () => {
+        level = 0.995 * level + Math.sqrt(1 - 0.995 ** 2) * r.normal();
+        return JSON.stringify({ features: { ret: r.normal(), level: level + shift } });
+      }).join('\n');
+    const base = await w.cli(['drift', 'baseline', '--json', w.file('levelBase.jsonl', lines(600))]);
+    expect(base.code, base.stderr).toBe(0);
+    const summary = JSON.parse(base.stdout);
+    const byName = (n: string) => summary.features.find((f: { name: string }) => f.name === n);
+    expect(byName('level')).toMatchObject({ untestable: true });
+    expect(byName('level').threshold).toBeGreaterThan(1);
+    expect(byName('ret')).toMatchObject({ untestable: false });
+    // the level far outside anything the baseline saw: D is 1, yet no verdict on it; ret unchanged
+    const check = await w.cli(['drift', 'check', w.file('levelWin.jsonl', lines(50, 20))]);
+    expect(check.code, check.stdout).toBe(0);
+    expect(check.stdout).toMatch(/│ level +│ 1\.000 │.*│ untestable │ no +│/);
+    const json = JSON.parse(
+      (await w.cli(['drift', 'check', '--json', w.file('levelWin2.jsonl', lines(50, 20))])).stdout,
+    );
+    expect(json.feature.untestableFeatureNames).toEqual(['level']);
+    expect(json.feature.driftDetected).toBe(false);
+  });
+
   it('refuses a malformed window with the line of each problem, before checking anything', async () => {
     const good = rows(10, 9).split('\n');
     good[3] = JSON.stringify({ regime: 'normal', predictedLabel: 1, confidence: 0.7, features: { ret: 'x', vol: 1 } });

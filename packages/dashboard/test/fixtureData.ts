@@ -257,8 +257,11 @@ export function replayDocument(top: number, empty = false, model = 'm2') {
       top: [],
     };
   const rows = replayRows(model);
-  const by = (f: (r: (typeof rows)[number]) => string) =>
-    rows.reduce<Record<string, number>>((m, r) => ({ ...m, [f(r)]: (m[f(r)] ?? 0) + 1 }), {});
+  const by = (f: (r: (typeof rows)[number]) => string) => {
+    const counts: Record<string, number> = {};
+    for (const r of rows) counts[f(r)] = (counts[f(r)] ?? 0) + 1;
+    return counts;
+  };
   return {
     model,
     models: ['m1', 'm2'],

@@ -196,8 +196,10 @@ export function driftDistributionDocument(q: { model?: string; feature?: string;
       n: win.length,
       ecdf: ecdf(win),
     },
-    baseline: { n: base.length, ecdf: ecdf(base) },
+    // the D drawn is not the recorded one: as after the model's baseline was replaced
+    baseline: { n: base.length, ecdf: ecdf(base), version: 'b2', recordedVersion: 'b1', sameAsCheck: false },
     ks: { statistic: best.d, at: best.x, baselineCdf: best.fa, windowCdf: best.fb, pValue: 0.001 },
+    note: `model ${doc.model}'s baseline was replaced after this check (the check used baseline b1, the current one is b2): the ECDFs and D shown are against the current baseline, not the recorded D ${check.statistic}`,
     features: FEATURES,
   };
 }

@@ -281,13 +281,11 @@ export class DriftDetector {
       );
     }
     const series = new Map([...this.#features].map(([k, f]) => [k, f.series]));
-    const sorted = new Map([...this.#features].map(([k, f]) => [k, f.sorted]));
     const windowValues = stepped ? Math.ceil((w * this.baselineSize) / steps) : w;
     // bound the work: a replay sorts its window and merges the steps before it into the growing reference
     const budget = Math.max(20, Math.floor(1e8 / ((windowValues + this.baselineSize) * this.#features.size)));
     this.#calibration = calibrateByReplay({
       series,
-      sorted,
       windowSteps: w,
       targetRate,
       maxReplays: Math.min(options.maxReplays ?? 400, budget),

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { DriftMonitor } from './DriftMonitor.js';
 import { nextDay } from './DriftSeries.js';
 import { PanelDrift } from './PanelDrift.js';
+import { baselineVersion } from './baselineVersion.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { ks2SampSorted } from './stats/ks.js';
 import { sortFloat64 } from './stats/sortFloat64.js';
@@ -27,9 +28,25 @@ export interface DriftDistributionDocument {
   };
   /** The window: its steps and values (after per-symbol transforms), rebuilt from the prediction log. */
   readonly window: { firstStep: string; lastStep: string; steps: number; n: number; ecdf: [number, number][] };
-  readonly baseline: { n: number; ecdf: [number, number][] };
-  /** KS D of the rebuilt window against the baseline, where the ECDFs are furthest apart, and its p-value. */
+  /**
+   * The model's current baseline. `version` identifies it (`baselineVersion`); `recordedVersion`
+   * is the one the check recorded (null for a check written before checks recorded it);
+   * `sameAsCheck` says whether they are the same baseline (null: unknown).
+   */
+  readonly baseline: {
+    n: number;
+    ecdf: [number, number][];
+    version: string;
+    recordedVersion: string | null;
+    sameAsCheck: boolean | null;
+  };
+  /**
+   * KS D of the rebuilt window against the current baseline, where the ECDFs are furthest apart,
+   * and its p-value: the recorded D when `baseline.sameAsCheck`, otherwise not (see `note`).
+   */
   readonly ks: { statistic: number; at: number; baselineCdf: number; windowCdf: number; pValue: number };
+  /** Why the D shown may not be the recorded one (the baseline was replaced since, or is unknown); null when it is. */
+  readonly note: string | null;
   /** Features the model's checks cover (for the picker). */
   readonly features: readonly string[];
 }
@@ -38,9 +55,10 @@ export interface DriftDistributionDocument {
  * Rebuilds a window check's sample from the prediction log (the monitor keeps only the current
  * window's values): the `window_steps` steps ending at the check's step, through the monitor's own
  * per-symbol step engine (`PanelDrift`), so the values are the ones the check saw. The baseline is
- * the model's current one: while it is the one the check used, D equals the recorded D; once the
- * baseline has been replaced they differ (the dashboard says so). Reads the log
- * by timestamp range (a scan of vigil_predictions: an on-demand analysis read, not a page load).
+ * the model's current one (a replaced baseline is not kept): the check recorded its baseline's
+ * version, so the answer says whether it is still the same (then D equals the recorded D) or was
+ * replaced since (then D is against the current baseline, and `note` says so). Reads the log by
+ * model and timestamp range (the prediction log's (model_version, timestamp) index).
  */
 export class DriftDistribution {
   constructor(
@@ -64,6 +82,7 @@ export class DriftDistribution {
     const model = String(row.model_version);
     const details = JSON.parse(String(row.details_json)) as {
       window_steps?: number;
+      baseline_version?: string;
       status?: string;
       reason?: string;
       features?: {
@@ -105,6 +124,15 @@ export class DriftDistribution {
       );
     const ks = ks2SampSorted(base, win);
     const at = furthestApart(base, win);
+    const version = baselineVersion(detector);
+    const recordedVersion = typeof details.baseline_version === 'string' ? details.baseline_version : null;
+    const sameAsCheck = recordedVersion === null ? null : recordedVersion === version;
+    const note =
+      sameAsCheck === true
+        ? null
+        : sameAsCheck === false
+          ? `model ${model}'s baseline was replaced after this check (the check used baseline ${recordedVersion}, the current one is ${version}): the ECDFs and D shown are against the current baseline, not the recorded D ${recorded.statistic}`
+          : `this check did not record its baseline's version: the ECDFs and D shown are against the current baseline (${version}), which is the recorded D ${recorded.statistic} only if the baseline was not replaced since`;
     return {
       model,
       feature,
@@ -124,8 +152,9 @@ export class DriftDistribution {
         n: win.length,
         ecdf: ecdf(win),
       },
-      baseline: { n: base.length, ecdf: ecdf(base) },
+      baseline: { n: base.length, ecdf: ecdf(base), version, recordedVersion, sameAsCheck },
       ks: { statistic: ks.statistic, at: at.x, baselineCdf: at.fa, windowCdf: at.fb, pValue: ks.pValue },
+      note,
       features,
     };
   }

@@ -30,6 +30,7 @@ import {
   type StepCusumResult,
 } from './PanelDrift.js';
 import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
+import { baselineVersion } from './baselineVersion.js';
 import { minCalibrationSteps } from './calibrate.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
@@ -192,10 +193,13 @@ export class DriftMonitor {
     const records = b.steps?.map((s) => s.stats.n);
     if (cal && records && records.length > o.windowSteps) d.calibrateMix(records, o.windowSteps);
     // a calibration stored before design effects (quantiles of row windows) is redone
-    if (b.calibration?.designEffects) d.setCalibration(b.calibration);
+    // a stored calibration is reused when it has the clustered floor; one stored before it is redone
+    if (b.calibration?.designEffects && b.calibration.clusteredFloor) d.setCalibration(b.calibration);
     else if (cal) {
       try {
-        const counts = stepCounts(b);
+        // an undated baseline is one time-ordered series: each value its own step
+        const counts =
+          stepCounts(b) ?? new Map([...b.features].map(([f, v]) => [f, new Array<number>(v.length).fill(1)]));
         d.calibrate(cal.targetFalseAlarmRate, {
           maxReplays: cal.maxReplays,
           ...(counts ? { stepCounts: counts, windowSteps: o.windowSteps } : {}),
@@ -876,6 +880,7 @@ function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number):
     window_size: r.windowSize,
     window_steps: steps,
     baseline_size: d.baselineSize,
+    baseline_version: baselineVersion(d),
     features: r.features.map((f) => ({
       feature: f.feature,
       status: f.untestable ? 'untestable' : 'tested',

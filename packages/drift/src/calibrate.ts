@@ -1,4 +1,3 @@
-import type { SortedSample } from './stats/SortedSample.js';
 import { ksExtremesSorted, ksStatistic } from './stats/ks.js';
 
 /**
@@ -42,6 +41,8 @@ export interface ReplayCalibration {
   readonly featureRate?: number;
   /** Whole steps per replayed window (rows when the baseline has no steps). */
   readonly windowSteps?: number;
+  /** The design effects include the clustered floor (`clusteredDesignEffect`); stored calibrations without it are redone. */
+  readonly clusteredFloor?: boolean;
 }
 
 /** Pr(K > x) for the Kolmogorov distribution (the limit of sqrt(n m / (n + m)) D for independent samples). */
@@ -90,7 +91,6 @@ export const minCalibrationSteps = (windowSteps: number): number => 2 * windowSt
 export interface ReplayInput {
   /** Per feature: the baseline's (transformed) values, step after step. */
   readonly series: ReadonlyMap<string, Float64Array>;
-  readonly sorted: ReadonlyMap<string, SortedSample>;
   /** Per feature: values per step, in order (sum = the series' length); absent: every value is its own step. */
   readonly stepCounts?: ReadonlyMap<string, ArrayLike<number>>;
   /** Whole steps per replayed window. */
@@ -109,7 +109,7 @@ export interface ReplayInput {
  * Sidak share of the family-wise `targetRate`. Never more liberal than the i.i.d. test (design effect >= 1).
  */
 export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
-  const { series, sorted, windowSteps: W, targetRate } = input;
+  const { series, windowSteps: W, targetRate } = input;
   const names = [...series.keys()];
   const counts = names.map((name) => {
     const given = input.stepCounts?.get(name);
@@ -201,6 +201,7 @@ export function calibrateByReplay(input: ReplayInput): ReplayCalibration {
     designEffects,
     featureRate,
     windowSteps: W,
+    ...(input.stepCounts ? { clusteredFloor: true } : {}),
   };
 }
 

@@ -44,7 +44,8 @@ const described = (fields: Record<string, string>) => ({
 });
 const baselineResponse = described({
   rows: 'rows stored',
-  features: '[{ name, size, mean, sd, transform, threshold, designEffect }] per stored feature',
+  features:
+    '[{ name, size, mean, sd, transform, threshold, designEffect, untestable }] per stored feature (untestable: its threshold exceeds 1 at windows of windowSize, so no D can flag it)',
   ignoredColumns: 'columns not in plugins.drift.options.features',
   regimes: 'regime mix of the baseline (null without a regime column)',
   predictions: '{ count, labels } (null without predictions)',

@@ -20,6 +20,8 @@ export interface BaselineSummary {
     transform: string;
     threshold: number;
     designEffect: number | null;
+    /** Its threshold exceeds 1 (the largest D there is) at windows of `windowSize`: the check cannot flag it. */
+    untestable: boolean;
   }[];
   readonly ignoredColumns: string[];
   readonly regimes: Record<string, number> | null;
@@ -74,6 +76,7 @@ export async function storeBaseline(
         transform: d.transformOf(name),
         threshold: d.thresholdOf(name, d.windowSize),
         designEffect: c?.designEffects?.[name] ?? null,
+        untestable: d.thresholdOf(name, d.windowSize) > 1,
       };
     }),
     ignoredColumns: table.names.filter((n) => !names.includes(n)),
@@ -110,7 +113,14 @@ export async function driftBaseline(
   );
   ctx.printTable(
     ['feature', 'n', 'mean', 'sd', 'transform', 'threshold D'],
-    summary.features.map((f) => [f.name, f.size, num(f.mean, 4), num(f.sd, 4), f.transform, num(f.threshold)]),
+    summary.features.map((f) => [
+      f.name,
+      f.size,
+      num(f.mean, 4),
+      num(f.sd, 4),
+      f.transform,
+      f.untestable ? `untestable (${num(f.threshold)} > 1)` : num(f.threshold),
+    ]),
   );
   if (summary.regimes)
     io.stdout.write(

@@ -5,7 +5,6 @@ import type {} from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { DriftDistribution } from './DriftDistribution.js';
 import type { DriftSeries } from './DriftSeries.js';
-import { distributionResponse, seriesResponse } from './driftViewSchemas.js';
 
 /** The drift view's reads: per-feature checks, regime mix and episodes over time; one check's distributions. */
 export function driftViewRoutes(app: FastifyInstance, v: { series: DriftSeries; distribution: DriftDistribution }) {

@@ -77,7 +77,9 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
             if (!d) throw new Error(`no distribution for ${model} ${f.feature} ${p.step}`);
             expect(d.check.id).toBe(p.id);
             expect(d.window).toMatchObject({ lastStep: p.step, steps: 5 });
-            // the baseline the check used is still the model's: the same D
+            // the baseline the check used is still the model's: the same D, and the answer says so
+            expect(d.baseline).toMatchObject({ sameAsCheck: true, recordedVersion: d.baseline.version });
+            expect(d.note).toBeNull();
             expect(d.ks.statistic).toBeCloseTo(p.statistic, 12);
             expect(Math.abs(d.ks.baselineCdf - d.ks.windowCdf)).toBeCloseTo(p.statistic, 12);
           }
@@ -109,6 +111,36 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
       // without a model: the model checked last
       expect((await series.read({})).model).toBe('m2');
 
+      // m1's baseline replaced (an explicit one, from another sample): its earlier checks used the old
+      // one, so the D rebuilt now is not the recorded D, and the answer says so instead of passing it off
+      const monitor = host.container.resolve(driftMonitorToken);
+      const before = await dist.read({ model: 'm1', feature: 'f0', step: dayOf(60) });
+      const fresh = makePanel({ symbols: 12, days: 20, seed: 99, walk: true, model: 'm1' });
+      await monitor.setBaseline({
+        model: 'm1',
+        features: Object.fromEntries(['f0', 'f1', 'f2'].map((f) => [f, fresh.map((r) => r.features[f] as number)])),
+        timestamps: fresh.map((r) => r.timestamp),
+        symbols: fresh.map((r) => r.symbol),
+      });
+      const after = await dist.read({ model: 'm1', feature: 'f0', step: dayOf(60) });
+      if (!before || !after) throw new Error('no distribution for m1 f0');
+      expect(after.check).toEqual(before.check);
+      expect(after.baseline.recordedVersion).toBe(before.baseline.version);
+      expect(after.baseline.version).not.toBe(before.baseline.version);
+      expect(after.baseline.sameAsCheck).toBe(false);
+      expect(after.note).toMatch(/baseline was replaced after this check.*not the recorded D/);
+      expect(after.ks.statistic).not.toBeCloseTo(after.check.statistic, 6);
+      // m2 keeps its own baseline: its checks are unaffected
+      const m2Check = await dist.read({ model: 'm2', feature: 'f0' });
+      expect(m2Check?.baseline.sameAsCheck).toBe(true);
+      // a check written before checks recorded their baseline: unknown, said so
+      await host.dataSource.query(
+        `UPDATE drift_monitoring SET details_json = REPLACE(details_json, '"baseline_version"', '"old_key"') WHERE id = ${before.check.id}`,
+      );
+      const legacy = await dist.read({ model: 'm1', feature: 'f0', step: dayOf(60) });
+      expect(legacy?.baseline).toMatchObject({ recordedVersion: null, sameAsCheck: null });
+      expect(legacy?.note).toMatch(/did not record its baseline's version/);
+
       // refusals name the field
       await expect(dist.read({ model: 'm1', feature: 'nope' })).rejects.toThrow(/querystring\.feature: .*f0, f1, f2/);
       // nothing recorded for the query: null, as /api/gate/latest before any report
@@ -124,9 +156,16 @@ describe.each(testDatabases())("the drift view's reads (%s)", (database) => {
       const res = await app.inject({ url: `/api/drift/series?model=m2&from=${from}&to=${to}` });
       expect(res.statusCode).toBe(200);
       expect(res.json().features[0].points.map((p: { step: string }) => p.step)).toEqual(steps);
-      const one = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f1&step=${dayOf(60)}` });
+      const one = await app.inject({ url: `/api/drift/distribution?model=m2&feature=f1&step=${dayOf(60)}` });
       expect(one.statusCode).toBe(200);
       expect(one.json().ks.statistic).toBeCloseTo(one.json().check.statistic, 12);
+      expect(one.json().baseline).toMatchObject({ sameAsCheck: true, recordedVersion: one.json().baseline.version });
+      expect(one.json().note).toBeNull();
+      const replaced = await app.inject({ url: `/api/drift/distribution?model=m1&feature=f0&step=${dayOf(50)}` });
+      expect(replaced.json()).toMatchObject({
+        baseline: { sameAsCheck: false },
+        note: expect.stringMatching(/replaced/),
+      });
       expect(one.json().window.ecdf.length).toBeGreaterThan(0);
       const none = await app.inject({ url: '/api/drift/distribution?model=m3' });
       expect([none.statusCode, none.body]).toEqual([200, 'null']);

@@ -1,7 +1,8 @@
 import { createTestHost, testDatabases } from '@vigil/host/testing';
 import { normalSampler, seededRandom } from '@vigil/test-utils';
 import { describe, expect, it } from 'vitest';
-import { driftMonitorToken, driftPlugin } from '../src/index.js';
+import { driftMetrics } from '../src/driftMetrics.js';
+import { driftHistoryToken, driftMonitorToken, driftPlugin } from '../src/index.js';
 import { dayOf, makePanel } from './panel.js';
 
 /** The window checks' statuses: 'tested', 'untestable' features, and 'insufficient' checks with their reason. */
@@ -91,6 +92,24 @@ describe.each(testDatabases())('window check statuses (%s)', (database) => {
       expect(f0).toMatchObject({ status: 'tested', drifted: false });
       expect(f0.threshold).toBeLessThan(1);
       expect(feature?.details.untestable_feature_names).toEqual(['lvl']);
+      // /metrics: the latest check's untestable feature is 1 and has no threshold gauge
+      const metrics = driftMetrics(
+        host.container.resolve(driftMonitorToken),
+        host.container.resolve(driftHistoryToken),
+        host.container.resolve(driftMonitorToken).options,
+      );
+      const samples = async (name: string) =>
+        (await metrics.find((d) => d.name === name)?.collect()) as {
+          labels: Record<string, string>;
+          value: number;
+        }[];
+      const untestable = (await samples('vigil_drift_feature_untestable')).filter((x) => x.labels.model === 'live');
+      expect(untestable.map((x) => [x.labels.feature, x.value])).toEqual([
+        ['f0', 0],
+        ['lvl', 1],
+      ]);
+      const thresholds = (await samples('vigil_drift_ks_threshold')).filter((x) => x.labels.model === 'live');
+      expect(thresholds.map((x) => x.labels.feature)).toEqual(['f0']);
     } finally {
       await host.dispose();
     }

@@ -246,7 +246,7 @@ function ranked(features) {
       const ratio =
         last?.status === 'untestable'
           ? -1
-          : last && last.threshold
+          : last?.threshold
             ? last.statistic / last.threshold
             : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
@@ -352,7 +352,7 @@ function featuresTable(features, selected, go) {
 function ksSummary(d) {
   const over = d.check.threshold !== null && d.check.statistic > d.check.threshold;
   // the baseline is the model's current one: after a new baseline the D drawn is not the one recorded
-  const stale = Math.abs(d.ks.statistic - d.check.statistic) > 1e-9;
+  const stale = d.baseline.sameAsCheck !== true;
   const meta = h(
     'div',
     { class: 'chart-meta' },
@@ -382,7 +382,9 @@ function ksSummary(d) {
     h(
       'p',
       { class: 'notice notice-inline', testid: 'drift-ks-baseline-changed' },
-      `This D differs from the one the check recorded (${num(d.check.statistic)}): the model's baseline has been replaced since, and the ECDFs and D drawn here are against the current baseline (n=${count(d.baseline.n)}).`,
+      d.baseline.sameAsCheck === false
+        ? `This D is not the one the check recorded (${num(d.check.statistic)}): the model's baseline has been replaced since, and the ECDFs and D drawn here are against the current baseline (n=${count(d.baseline.n)}).`
+        : `This check did not record which baseline it used: the ECDFs and D drawn here are against the current baseline (n=${count(d.baseline.n)}), and equal the recorded D (${num(d.check.statistic)}) only if it has not been replaced since.`,
     ),
   );
 }

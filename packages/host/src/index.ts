@@ -9,6 +9,10 @@ export {
 export { SerialTransactor, type TransactorOptions } from './SerialTransactor.js';
 export { PREDICTIONS_TABLE, PredictionLogEntity, type PredictionRow } from './predictionLog.js';
 export { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
+export {
+  HostPredictionsByModel1700000000050,
+  PREDICTIONS_MODEL_TIME_INDEX,
+} from './migrations/HostPredictionsByModel1700000000050.js';
 export { migrateDatabase, type MigrateOptions } from './migrate.js';
 export { openDataSource } from './openDataSource.js';
 export { PluginRuntime, type InitializedPlugin, type ViewManifest } from './PluginRuntime.js';

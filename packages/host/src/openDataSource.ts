@@ -8,6 +8,7 @@ import {
 } from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { HostPredictionLog1700000000000 } from './migrations/HostPredictionLog1700000000000.js';
+import { HostPredictionsByModel1700000000050 } from './migrations/HostPredictionsByModel1700000000050.js';
 import { PredictionLogEntity } from './predictionLog.js';
 
 /**
@@ -23,7 +24,11 @@ export async function openDataSource(
 ): Promise<{ ds: DataSource; applied: string[] }> {
   const ds = createDataSource(config.database, {
     entities: [PredictionLogEntity, ...plugins.flatMap((p) => (p.entities ?? []) as never[])],
-    migrations: [HostPredictionLog1700000000000, ...plugins.flatMap((p) => p.migrations ?? [])],
+    migrations: [
+      HostPredictionLog1700000000000,
+      HostPredictionsByModel1700000000050,
+      ...plugins.flatMap((p) => p.migrations ?? []),
+    ],
   });
   await ds.initialize();
   try {

@@ -37,7 +37,11 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
       ]);
       const config = { database: db.config, log: { level: 'silent' as const } };
       const first = await migrateDatabase({ config, plugins: [auditPlugin] });
-      expect(first).toEqual(['HostPredictionLog1700000000000', 'AuditInit1700000000100']);
+      expect(first).toEqual([
+        'HostPredictionLog1700000000000',
+        'HostPredictionsByModel1700000000050',
+        'AuditInit1700000000100',
+      ]);
       const [schemaAfterFirst] = await raw(db.config, [tablesSql(db.config)]);
 
       expect(await migrateDatabase({ config, plugins: [auditPlugin] })).toEqual([]);
@@ -71,7 +75,7 @@ describe.each(testDatabases())('migrations on %s', (kind) => {
         config: { database: db.config, log: { level: 'silent' }, plugins: { audit: { enabled: false } } },
         plugins: [auditPlugin],
       });
-      expect(applied).toEqual(['HostPredictionLog1700000000000']);
+      expect(applied).toEqual(['HostPredictionLog1700000000000', 'HostPredictionsByModel1700000000050']);
       const [schema] = await raw(db.config, [tablesSql(db.config)]);
       expect((schema as { name: string }[]).map((r) => r.name)).not.toContain('audit_rows');
     } finally {

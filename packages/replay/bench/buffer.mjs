@@ -32,7 +32,7 @@ function stream(n, seed, start = 0) {
 }
 
 /** The obvious SQL-only top-N on a table of the same shape and indexes: insert the batch, then delete what falls below the top maxSize. */
-async function naiveTopN(ds, maxSize, batches) {
+async function naiveTopN(ds, maxSize) {
   await ds.query(
     'CREATE TABLE IF NOT EXISTS naive_buffer (id INTEGER PRIMARY KEY AUTOINCREMENT, symbol text, date text, regime text, features_json text, true_label integer, predicted_label integer, confidence double precision, error_score double precision, added_at text, replayed_count integer)',
   );

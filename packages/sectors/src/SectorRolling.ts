@@ -33,10 +33,16 @@ const COLUMN: Record<RollingBy, string> = { sector: 'sector', regime: 'regime', 
  * Rolling accuracy from `sector_performance`'s resolved rows, per UTC day (the prediction's
  * timestamp) and group: each point pools the last `window` days that have resolved predictions
  * (trading days, not calendar days), so a point's Wilson interval reflects how many outcomes it
- * holds. Reads the resolved rows up to `to` (a scan of the table: the dashboard's accuracy chart).
+ * holds. Reads, grouped by day in SQL, only the charted model's (or, by model, each tracked
+ * model's) resolved rows from the `window` trading days before `from` up to `to`, through the
+ * partial (model_version, timestamp) index of resolved rows (SectorRollingIndex1700000003200).
  */
 export class SectorRolling {
-  constructor(private readonly ds: DataSource) {}
+  /** `models`: the models tracked (the sectors tracker's), charted one series each when split by model. */
+  constructor(
+    private readonly ds: DataSource,
+    private readonly models: () => readonly string[],
+  ) {}
 
   /** The model of the latest tracked prediction (the primary key answers it). */
   async latestModel(): Promise<string | null> {
@@ -64,16 +70,26 @@ export class SectorRolling {
     const model = q.by === 'model' ? null : (q.model ?? (await this.latestModel()));
     const base = { model, by: q.by, window: q.window, from: q.from ?? null, to: q.to ?? null };
     if (q.by !== 'model' && model === null) return { ...base, series: [] };
-    const ph = placeholder(dialectOf(this.ds));
-    const params: unknown[] = [];
-    const where = ['correct IS NOT NULL', 'timestamp IS NOT NULL'];
-    if (model !== null) where.push(`model_version = ${ph(params.push(model))}`);
-    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(nextDay(q.to)))}`);
+    const models = model === null ? [...this.models()] : [model];
+    if (models.length === 0) return { ...base, series: [] };
     const key = COLUMN[q.by];
-    const rows = (await this.ds.query(
-      `SELECT SUBSTR(timestamp, 1, 10) AS step, ${key} AS k, COUNT(*) AS n, SUM(correct) AS c FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} WHERE ${where.join(' AND ')} GROUP BY SUBSTR(timestamp, 1, 10), ${key} ORDER BY step`,
-      params,
-    )) as { step: string; k: string; n: unknown; c: unknown }[];
+    const to = q.to === undefined ? undefined : nextDay(q.to);
+    let rows: GroupRow[];
+    if (q.from === undefined) rows = await this.#grouped(models, key, undefined, to);
+    else {
+      // the first points' windows reach back `window - 1` trading days before `from`: start a few
+      // calendar weeks back (weekends, holidays), and reach further while fewer days were found and
+      // older outcomes exist
+      const from = q.from;
+      let span = Math.ceil(q.window * 1.6) + 7;
+      for (;;) {
+        const lo = daysBefore(from, span);
+        rows = await this.#grouped(models, key, lo, to);
+        const before = new Set(rows.filter((r) => String(r.step) < from).map((r) => String(r.step))).size;
+        if (before >= q.window - 1 || !(await this.#anyBefore(models, lo))) break;
+        span *= 2;
+      }
+    }
     // the trading days of the data (every group shares them: a window is W days of the model's data)
     const days = [...new Set(rows.map((r) => String(r.step)))].sort();
     const dayIndex = new Map(days.map((d, i) => [d, i]));
@@ -107,11 +123,55 @@ export class SectorRolling {
         const ci = wilsonInterval(c, n);
         points.push({ step, resolved: n, correct: c, accuracy: c / n, ci: [ci.lower, ci.upper] });
       }
-      return { key: k, resolved: g.n.reduce((a, b) => a + b, 0), points };
+      // outcomes in the range (the days before `from` that the first windows pool are not counted)
+      let resolved = 0;
+      for (let i = 0; i < days.length; i++)
+        if (q.from === undefined || (days[i] as string) >= q.from) resolved += g.n[i] as number;
+      return { key: k, resolved, points };
     });
-    series.sort((a, b) => b.resolved - a.resolved || a.key.localeCompare(b.key));
-    return { ...base, series };
+    const shown = series.filter((x) => x.resolved > 0);
+    shown.sort((a, b) => b.resolved - a.resolved || a.key.localeCompare(b.key));
+    return { ...base, series: shown };
   }
+
+  /** Resolved rows of `models` with `lo <= timestamp < hi`, counted per UTC day and group. */
+  async #grouped(models: readonly string[], key: string, lo: string | undefined, hi: string | undefined) {
+    const { where, params } = this.#where(models, lo, hi);
+    return (await this.ds.query(
+      `SELECT SUBSTR(timestamp, 1, 10) AS step, ${key} AS k, COUNT(*) AS n, SUM(correct) AS c FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} WHERE ${where} GROUP BY SUBSTR(timestamp, 1, 10), ${key} ORDER BY step`,
+      params,
+    )) as GroupRow[];
+  }
+
+  /** Whether `models` have a resolved row before `lo` (one index probe). */
+  async #anyBefore(models: readonly string[], lo: string): Promise<boolean> {
+    const { where, params } = this.#where(models, undefined, lo);
+    const rows = (await this.ds.query(
+      `SELECT 1 AS x FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} WHERE ${where} LIMIT 1`,
+      params,
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  /** The rows the partial index holds (`correct IS NOT NULL`) for `models`, `lo <= timestamp < hi`. */
+  #where(models: readonly string[], lo: string | undefined, hi: string | undefined) {
+    const ph = placeholder(dialectOf(this.ds));
+    const params: unknown[] = [];
+    const where = [
+      'correct IS NOT NULL',
+      'timestamp IS NOT NULL',
+      `model_version IN (${models.map((m) => ph(params.push(m))).join(', ')})`,
+    ];
+    if (lo !== undefined) where.push(`timestamp >= ${ph(params.push(lo))}`);
+    if (hi !== undefined) where.push(`timestamp < ${ph(params.push(hi))}`);
+    return { where: where.join(' AND '), params };
+  }
+}
+
+type GroupRow = { step: string; k: string; n: unknown; c: unknown };
+
+function daysBefore(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
 }
 
 function nextDay(day: string): string {

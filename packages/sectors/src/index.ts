@@ -41,4 +41,5 @@ export {
 } from './entities/SectorPerformanceEntity.js';
 export { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
 export { SectorModels1700000003100 } from './migrations/SectorModels1700000003100.js';
+export { SectorRollingIndex1700000003200 } from './migrations/SectorRollingIndex1700000003200.js';
 export { queryAggregateRows } from './sectorPerformanceTable.js';

@@ -18,6 +18,7 @@ import {
 import { SectorPerformanceEntity } from './entities/SectorPerformanceEntity.js';
 import { SectorModels1700000003100 } from './migrations/SectorModels1700000003100.js';
 import { SectorPerformance1700000003000 } from './migrations/SectorPerformance1700000003000.js';
+import { SectorRollingIndex1700000003200 } from './migrations/SectorRollingIndex1700000003200.js';
 import { SectorMap } from './SectorMap.js';
 import { SectorTracker } from './SectorTracker.js';
 import { SectorRolling } from './SectorRolling.js';
@@ -34,7 +35,7 @@ export const sectorsPlugin = definePlugin({
   description: 'Accuracy by official GICS sector, symbol and regime; the sector and crash-regime gate criteria.',
   options: sectorsOptionsSchema,
   entities: [SectorPerformanceEntity],
-  migrations: [SectorPerformance1700000003000, SectorModels1700000003100],
+  migrations: [SectorPerformance1700000003000, SectorModels1700000003100, SectorRollingIndex1700000003200],
   criterionIds: [MIN_SECTOR_ACCURACY_CRITERION, CRASH_ACCURACY_CRITERION],
   deps: {
     transactor: transactorToken,
@@ -71,7 +72,7 @@ export const sectorsPlugin = definePlugin({
       routes: async (app, ctx) => {
         await sectorsRoutes(tracker, options)(app, ctx);
         // the dashboard's accuracy chart: GET /api/sectors/rolling
-        sectorsViewRoutes(app, new SectorRolling(dataSource));
+        sectorsViewRoutes(app, new SectorRolling(dataSource, () => tracker.models()));
       },
       report: (query) =>
         sectorsReportSections(

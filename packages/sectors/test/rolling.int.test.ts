@@ -4,6 +4,7 @@ import { seededRandom } from '@vigil/test-utils';
 import { describe, expect, it } from 'vitest';
 import { SectorRolling } from '../src/SectorRolling.js';
 import { sectorsPlugin } from '../src/plugin.js';
+import { sectorTrackerToken } from '../src/tokens.js';
 import { wilsonInterval } from '../src/wilson.js';
 
 const SYMBOLS = { AAPL: 'Information Technology', XOM: 'Energy', JPM: 'Financials' } as Record<string, string>;
@@ -15,8 +16,10 @@ function stream() {
   const records: PredictionRecord[] = [];
   const outcomes: { id: string; actualLabel: number }[] = [];
   for (let d = 0; d < 60; d++) {
-    for (const model of ['m1', 'm2']) {
+    for (const model of ['m1', 'm2', 'm3']) {
       if (model === 'm2' && d < 20) continue;
+      // m3 has outcomes on one day in ten: its windows reach far back before a range's start
+      if (model === 'm3' && d % 10 !== 0) continue;
       for (const symbol of Object.keys(SYMBOLS)) {
         const id = `${model}-${symbol}-${d}`;
         const predictedLabel = rand() < 0.5 ? 0 : 1;
@@ -75,12 +78,15 @@ describe.each(testDatabases())('rolling accuracy (%s)', (database) => {
       const s = stream();
       for (let i = 0; i < s.records.length; i += 50) await host.observe(s.records.slice(i, i + 50));
       for (let i = 0; i < s.outcomes.length; i += 70) await host.resolve(s.outcomes.slice(i, i + 70));
-      const rolling = new SectorRolling(host.dataSource);
+      const tracker = host.container.resolve(sectorTrackerToken);
+      const rolling = new SectorRolling(host.dataSource, () => tracker.models());
       const cases = [
         { by: 'sector', model: 'm1', key: (r: PredictionRecord) => SYMBOLS[r.symbol] as string },
         { by: 'regime', model: 'm2', key: (r: PredictionRecord) => r.regime },
+        { by: 'sector', model: 'm3', key: (r: PredictionRecord) => SYMBOLS[r.symbol] as string },
         { by: 'model', model: null, key: (r: PredictionRecord) => r.modelVersion },
       ] as const;
+      const outcome = new Map(s.outcomes.map((o) => [o.id, o.actualLabel]));
       for (const c of cases)
         for (const window of [1, 5, 20]) {
           const doc = await rolling.read({ by: c.by, window, ...(c.model ? { model: c.model } : {}) });
@@ -99,11 +105,44 @@ describe.each(testDatabases())('rolling accuracy (%s)', (database) => {
               expect(p.accuracy).toBe(p.correct / p.resolved);
             }
           }
+          // a day range reads only the range and the window before it, and gives the same points,
+          // cropped; a series counts the outcomes inside the range, and one with none is left out
+          for (const [from, to] of [
+            [day(40), day(50)],
+            [day(45), undefined],
+            [day(1), day(59)],
+            [day(55), day(57)],
+          ] as const) {
+            const ranged = await rolling.read({
+              by: c.by,
+              window,
+              from,
+              ...(to ? { to } : {}),
+              ...(c.model ? { model: c.model } : {}),
+            });
+            const inRange = (step: string) => step >= from && (to === undefined || step <= to);
+            const counts = new Map<string, number>();
+            for (const r of s.records)
+              if (
+                outcome.has(r.id) &&
+                (c.model === null || r.modelVersion === c.model) &&
+                inRange(r.timestamp.slice(0, 10))
+              )
+                counts.set(c.key(r), (counts.get(c.key(r)) ?? 0) + 1);
+            expect(new Map(ranged.series.map((x) => [x.key, x.resolved])), `${c.by} ${c.model} ${from}`).toEqual(
+              counts,
+            );
+            for (const series of ranged.series)
+              expect(series.points, `${c.by} ${series.key} w=${window} from ${from}`).toEqual(
+                (doc.series.find((x) => x.key === series.key)?.points ?? []).filter((p) => inRange(p.step)),
+              );
+          }
         }
       // the day without outcomes is no point and does not count as a trading day of the window
       const m1 = await rolling.read({ by: 'sector', model: 'm1', window: 5 });
       expect(m1.series[0]?.points.some((p) => p.step === day(33))).toBe(false);
-      // without a model: the model of the latest tracked prediction (m2, observed after m1 each day)
+      // without a model: the model of the latest tracked prediction (m2, observed after m1 each day;
+      // m3 observes only on days divisible by ten and the last day is 59)
       expect((await rolling.read({ by: 'sector', window: 5 })).model).toBe('m2');
       // a day range crops the points (the window still reaches back before `from`)
       const ranged = await rolling.read({ by: 'regime', model: 'm1', window: 5, from: day(40), to: day(50) });

@@ -54,6 +54,7 @@ describe.each(testDatabases())('drift on GET /metrics (%s)', (database) => {
         expect(value(m, 'vigil_drift_ks_statistic', { model, feature: f.feature })).toBeCloseTo(f.statistic, 12);
         expect(value(m, 'vigil_drift_ks_threshold', { model, feature: f.feature })).toBeCloseTo(f.threshold, 12);
         expect(value(m, 'vigil_drift_feature_drifted', { model, feature: f.feature })).toBe(f.drifted ? 1 : 0);
+        expect(value(m, 'vigil_drift_feature_untestable', { model, feature: f.feature })).toBe(0);
       }
       for (const c of checks)
         expect(value(m, 'vigil_drift_check_detected', { model, type: c.type })).toBe(c.detected ? 1 : 0);

@@ -98,7 +98,8 @@ export function legend(items, testid) {
         { class: 'legend-item' },
         h('span', {
           class: `legend-swatch legend-${kind ?? 'line'}`,
-          style: { background: color, borderColor: color },
+          // a dashed swatch is its top border alone
+          style: kind === 'dash' ? { borderColor: color } : { background: color, borderColor: color },
         }),
         label,
       ),

@@ -19,7 +19,7 @@ export function wassersteinSorted(a: ArrayLike<number>, b: ArrayLike<number>): n
   while (i < n1 || j < n2) {
     const ai = i < n1 ? (a[i] as number) : Number.POSITIVE_INFINITY;
     const bj = j < n2 ? (b[j] as number) : Number.POSITIVE_INFINITY;
-    const v = ai <= bj ? ai : bj;
+    const v = Math.min(ai, bj);
     sum += Math.abs(i / n1 - j / n2) * (v - prev);
     prev = v;
     while (i < n1 && (a[i] as number) <= v) i++;

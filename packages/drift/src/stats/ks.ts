@@ -244,7 +244,7 @@ function computeKsPValue(d: number, n1: number, n2: number, alternative: KsAlter
 export function ksStatistic(e: KsExtremes, alternative: KsAlternative = 'two-sided'): number {
   if (alternative === 'less') return e.dMinus;
   if (alternative === 'greater') return e.dPlus;
-  return e.dMinus > e.dPlus ? e.dMinus : e.dPlus;
+  return Math.max(e.dMinus, e.dPlus);
 }
 
 /** KS test on samples already sorted ascending (the detector's hot path: no copy, no sort). */
