@@ -90,10 +90,16 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       await page.setViewportSize({ width: screen.width, height: screen.height });
       const shoot = shots(screen.name === 'desktop' ? '' : `-${screen.width}`);
       const s = { ...ctx, screen };
-      sectors = await checkSectors(s, shoot);
-      drift = await checkDrift(s, shoot);
+      // the summary keeps the desktop pass's figures (the phone pass checks the same views after
+      // the override, which may have changed the live model the views default to)
+      const sec = await checkSectors(s, shoot);
+      sectors ??= sec;
+      const dr = await checkDrift(s, shoot);
+      drift ??= dr;
       const r = await checkReplay(s, shoot);
-      replay = { ...r, filtered: r.filtered ?? replay?.filtered ?? null };
+      replay = replay
+        ? { ...replay, filtered: replay.filtered ?? r.filtered ?? null }
+        : { ...r, filtered: r.filtered ?? null };
       const { latest, history, ...figures } = await checkGateFigures(s, shoot);
       if (screen.name === 'desktop') {
         gate = {

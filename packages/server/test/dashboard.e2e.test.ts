@@ -54,13 +54,19 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(sectors.sectors.filter((s: { resolved: number }) => s.resolved > 0).length).toBeGreaterThan(3);
     expect(replay.stats.total).toBeGreaterThan(0);
     expect(before.total).toBeGreaterThan(0);
+    // the override form is filled with the newest report's model and its modelVersion
+    const latest = await api('api/gate/latest');
+    expect(latest.modelVersion).toMatch(/^m\d+$/);
 
     const summary: DashboardCheckSummary = await runDashboardChecks({ baseUrl, token: TOKEN, screenshotDir: shots });
+    // the checks' override made that model live (the phone pass's views defaulted to it); the
+    // summary's figures are the desktop pass's, over m15
+    expect(await api('api/models/live')).toMatchObject({ source: 'gate', live: latest.modelVersion });
 
     expect(summary.sectors.rows).toBe(sectors.sectors.length);
     expect(summary.sectors.weakest).toEqual(sectors.weakest.map((w: { sector: string }) => w.sector));
     expect(summary.sectors.symbols).toBeGreaterThan(0);
-    // the drift view charts the model checked last, with its episodes, every feature's checks and the
+    // the drift view charts the live model (m15), with its episodes, every feature's checks and the
     // distributions of its latest check (D rebuilt from the prediction log equals the one recorded)
     const series = await api(`api/drift/series?model=${live.live}`);
     expect(summary.drift).toMatchObject({

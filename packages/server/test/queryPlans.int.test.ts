@@ -38,6 +38,11 @@ const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[]
     why: 'verify reads the whole hash chain; one row per promotion attempt',
   },
   {
+    table: 'gate_shadow',
+    sql: /^SELECT DISTINCT model FROM gate_shadow WHERE since <= \S+ AND \(until IS NULL OR until > \S+\) ORDER BY model$/,
+    why: 'which challengers are in shadow at a data time (GET /api/models/live, drift at an episode onset): one row per shadow observation, a few per retraining, not per prediction',
+  },
+  {
     table: 'drift_baseline',
     sql: /^DELETE FROM "?drift_baseline"?$/,
     why: 'setBaseline replaces the one stored baseline (not a per-prediction path)',
