@@ -244,11 +244,7 @@ function ranked(features) {
       const over = f.points.filter((p) => p.drifted).length;
       // an untestable feature (no threshold: it cannot flag) ranks after every testable one
       const ratio =
-        last?.status === 'untestable'
-          ? -1
-          : last?.threshold
-            ? last.statistic / last.threshold
-            : (last?.statistic ?? 0);
+        last?.status === 'untestable' ? -1 : last?.threshold ? last.statistic / last.threshold : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
     })
     .sort((a, b) => b.over - a.over || b.ratio - a.ratio || a.feature.localeCompare(b.feature));
