@@ -118,7 +118,6 @@ document.getElementById('filter-clear').addEventListener('click', () => applyFil
 
 async function show() {
   const { name, param, filters } = parseHash();
-  liveModel = await fetchLiveModel();
   syncFilterBar(filters);
   const view = views[name];
   if (!view) {
@@ -142,8 +141,14 @@ async function show() {
   section.append(body);
   main.replaceChildren(section);
 
-  const ctx = { param, filters, liveModel, reportModels, reload: show, isCurrent: () => mine === generation };
+  const ctx = { param, filters, liveModel: null, reportModels, reload: show, isCurrent: () => mine === generation };
   try {
+    // the default model of every view: asked once the loading section is in place, so a view
+    // replaced by a newer navigation never shows as ready
+    liveModel = await fetchLiveModel();
+    if (!ctx.isCurrent()) return;
+    ctx.liveModel = liveModel;
+    syncFilterBar(filters);
     const content = h('div', { class: 'view-body' });
     const render = await moduleOf(view);
     const dispose = await render(content, ctx);
