@@ -157,9 +157,16 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     const reasons = new Set(
       rejected.flatMap((d) => d.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}:${c.status}`)),
     );
-    // the reasons the history shows: not better than the live model, drift beyond calibrated noise, no crash evidence yet
+    // the reasons the history shows: not better than the live model, no crash evidence yet, worse than the champion
     expect(reasons).toContain('replay.replay_improvement:fail');
-    expect(reasons).toContain('drift.drift_score:fail');
+    // drift rejects none: judged like the monitor, persistent levels (VIX, pk_60d_rel) cannot be tested on 90 days
+    // (reported apart, not counted), and no testable feature moves beyond its noise on more than 1 of 15
+    expect(reasons).not.toContain('drift.drift_score:fail');
+    expect(
+      validated.some((d) =>
+        /untestable, not counted: .*pk_60d_rel/.test(d.checks.find((c) => c.id === 'drift.drift_score')?.message ?? ''),
+      ),
+    ).toBe(true);
     expect(reasons).toContain('sectors.crash_accuracy:insufficient');
     expect(reasons).toContain('gate.challenger_vs_champion:fail');
     // in-sample replay figures never approve: a candidate that is no better on recent rows fails

@@ -150,4 +150,37 @@ describe('DriftDetector regime and prediction drift', () => {
     expect(shifted.avgConfidenceChange).toBeCloseTo(0.2, 1);
     expect(shifted.predictionShift).toBe(1); // confidences no longer overlap
   });
+  it("a prediction window as columns: the samples' result, bad columns refused by field, a new baseline used", () => {
+    const d = new DriftDetector({ minWindowSize: 5 });
+    const mk = (n: number, up: number, conf: number, seed: number) => {
+      const r = seededRandom(seed);
+      return Array.from({ length: n }, () => ({ label: r() < up ? 1 : 0, confidence: conf + 0.1 * r() }));
+    };
+    const cols = (ps: { label: number; confidence: number }[]) => ({
+      labels: ps.map((p) => p.label),
+      confidences: Float64Array.from(ps, (p) => p.confidence),
+    });
+    d.setBaseline({ features: { x: normals(1, 50) }, predictions: mk(1000, 0.5, 0.6, 1) });
+    const win = mk(200, 0.7, 0.62, 2);
+    const before = d.detectPredictionDrift(win);
+    expect(d.detectPredictionDrift(cols(win))).toStrictEqual(before);
+    const bad = cols(win);
+    bad.confidences[3] = 1.5;
+    const err = (() => {
+      try {
+        d.detectPredictionDrift(bad);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isVigilError(err) && err.code).toBe('VIGIL_INVALID_INPUT');
+    expect(String((err as Error).message)).toContain('predictions.confidences[3]');
+    expect(() => d.detectPredictionDrift({ labels: [1, 0], confidences: new Float64Array(3) })).toThrow(/equal lengths/);
+    expect(() => d.detectPredictionDrift(cols(win.slice(0, 4)))).toThrow(/minimum window is 5/);
+    // the baseline prepared for the checks is the one set last
+    d.setBaseline({ features: { x: normals(1, 50) }, predictions: mk(1000, 0.7, 0.62, 9) });
+    const after = d.detectPredictionDrift(cols(win));
+    expect(after.avgConfidenceChange).not.toBe(before.avgConfidenceChange);
+    expect(after.classMix.distributionChange).toBeLessThan(before.classMix.distributionChange);
+  });
 });

@@ -2,10 +2,15 @@ import { type Issue, VigilError, describeValue, throwIfIssues } from '@vigil/cor
 import { type ReplayCalibration, calibrateByReplay, designEffectThreshold, minCalibrationSteps } from './calibrate.js';
 import { type FeatureInput, toColumns } from './featureInput.js';
 import {
+  type MixBaseline,
   type MixDesignEffects,
+  type PredictionBaseline,
   type PredictionSample,
+  type PredictionWindow,
+  mixBaseline,
   mixDesignEffects,
   type PredictionDriftResult,
+  predictionBaseline,
   type RegimeDriftResult,
   predictionDrift,
   regimeDrift,
@@ -100,6 +105,10 @@ export class DriftDetector {
   #features = new Map<string, FeatureBaseline>();
   #regimes: string[] | undefined;
   #predictions: PredictionSample[] | undefined;
+  /** The regime and prediction baselines counted and sorted once, on the first check after setBaseline. */
+  #regimeBase: MixBaseline<string> | undefined;
+  #predictionBase: PredictionBaseline | undefined;
+  #baselineSize: number | undefined;
   #calibration: ReplayCalibration | undefined;
   #mix: MixDesignEffects = {};
   #warnings: string[] | undefined;
@@ -153,7 +162,9 @@ export class DriftDetector {
     return this.#features.size > 0;
   }
   get baselineSize(): number {
-    return Math.min(...[...this.#features.values()].map((f) => f.series.length));
+    // read by every check's details: counted once per baseline
+    this.#baselineSize ??= Math.min(...[...this.#features.values()].map((f) => f.series.length));
+    return this.#baselineSize;
   }
   /** Configuration warnings (autocorrelated features, thresholds below the noise level of D). */
   get warnings(): readonly string[] {
@@ -219,6 +230,9 @@ export class DriftDetector {
     this.#features = built;
     this.#regimes = input.regimes ? [...input.regimes] : undefined;
     this.#predictions = input.predictions ? [...input.predictions] : undefined;
+    this.#regimeBase = undefined;
+    this.#predictionBase = undefined;
+    this.#baselineSize = undefined;
     this.#calibration = undefined;
     this.#mix = {};
     this.#warnings = undefined; // computed on first read: the noise level costs a bisection
@@ -387,7 +401,8 @@ export class DriftDetector {
   detectRegimeDrift(regimes: readonly string[]): RegimeDriftResult {
     if (!this.#regimes)
       throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no regime baseline; pass regimes to setBaseline');
-    return regimeDrift(this.#regimes, regimes, {
+    this.#regimeBase ??= mixBaseline(this.#regimes);
+    return regimeDrift(this.#regimeBase, regimes, {
       alpha: this.alpha,
       threshold: this.alertThreshold,
       minWindowSize: this.minWindowSize,
@@ -395,23 +410,60 @@ export class DriftDetector {
     });
   }
 
-  detectPredictionDrift(predictions: readonly PredictionSample[]): PredictionDriftResult {
+  /** Prediction drift of a window given as { label, confidence } samples, or as columns (the monitor's checks). */
+  detectPredictionDrift(predictions: readonly PredictionSample[] | PredictionWindow): PredictionDriftResult {
     if (!this.#predictions)
       throw new VigilError('VIGIL_INSUFFICIENT_DATA', 'no prediction baseline; pass predictions to setBaseline');
     const issues: Issue[] = [];
-    checkPredictions(predictions, 'predictions', issues);
-    if (issues.length === 0 && predictions.length < this.minWindowSize)
+    const columns = !Array.isArray(predictions) && predictions !== null && typeof predictions === 'object';
+    if (columns) checkPredictionWindow(predictions as PredictionWindow, 'predictions', issues);
+    else checkPredictions(predictions as readonly PredictionSample[], 'predictions', issues);
+    const n = columns ? (predictions as PredictionWindow).labels.length : (predictions as PredictionSample[]).length;
+    if (issues.length === 0 && n < this.minWindowSize)
       issues.push({
         path: 'predictions',
-        message: `has ${predictions.length} predictions; the minimum window is ${this.minWindowSize}`,
-        value: predictions.length,
+        message: `has ${n} predictions; the minimum window is ${this.minWindowSize}`,
+        value: n,
       });
     throwIfIssues('prediction window', issues);
-    return predictionDrift(this.#predictions, predictions, {
+    this.#predictionBase ??= predictionBaseline(this.#predictions);
+    return predictionDrift(this.#predictionBase, predictions, {
       alpha: this.alpha,
       threshold: this.alertThreshold,
       designEffects: this.#mix,
     });
+  }
+}
+
+function checkPredictionWindow(p: PredictionWindow, path: string, issues: Issue[]): void {
+  const { labels, confidences } = p;
+  if (!Array.isArray(labels) || !(confidences instanceof Float64Array) || labels.length !== confidences.length) {
+    issues.push({
+      path,
+      message: 'must be { labels: number[], confidences: Float64Array } of equal lengths',
+      value: { labels: describeValue(labels), confidences: describeValue(confidences) },
+    });
+    return;
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    const confidence = confidences[i] as number;
+    if (typeof label !== 'number' || !Number.isFinite(label)) {
+      issues.push({
+        path: `${path}.labels[${i}]`,
+        message: `must be a finite number, got ${describeValue(label)}`,
+        value: label,
+      });
+      return;
+    }
+    if (!(confidence >= 0 && confidence <= 1)) {
+      issues.push({
+        path: `${path}.confidences[${i}]`,
+        message: `must be a number in [0, 1], got ${describeValue(confidence)}`,
+        value: confidence,
+      });
+      return;
+    }
   }
 }
 

@@ -35,7 +35,7 @@ import { minCalibrationSteps } from './calibrate.js';
 import type { DriftOptions } from './config.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { toColumns } from './featureInput.js';
-import type { PredictionSample } from './mixDrift.js';
+import type { PredictionWindow } from './mixDrift.js';
 import { type PersistedModelState, loadModels, saveModel } from './monitorStore.js';
 
 type Obs = Pick<
@@ -54,6 +54,27 @@ const CHECK_COLUMNS = [
   'model_version',
   'step',
 ] as const;
+
+/** Rows of features, optionally dated (steps) and with symbols (per-symbol transforms). */
+export type RowsInput = BaselineInput & {
+  readonly features: Readonly<Record<string, ArrayLike<number>>>;
+  readonly timestamps?: readonly string[];
+  readonly symbols?: readonly string[];
+};
+
+/** Where rows' fields came from, for error messages. */
+export interface RowsPaths {
+  readonly what: string;
+  readonly features: string;
+  readonly timestamps: string;
+  readonly symbols: string;
+}
+const BASELINE_PATHS: RowsPaths = {
+  what: 'baseline',
+  features: 'baseline.features',
+  timestamps: 'baseline.timestamps',
+  symbols: 'baseline.symbols',
+};
 
 /** The baseline every model without its own uses. */
 export const ANY_MODEL = '*';
@@ -172,11 +193,19 @@ export class DriftMonitor {
     };
   }
 
-  /** Builds a detector (validated, calibrated) over pooled, already transformed baseline values. */
-  #prepare(b: StoredBaseline, perStep: number): DriftDetector {
+  /**
+   * Builds a detector (validated, calibrated) over pooled, already transformed baseline values. `judge` (the gate's
+   * drift score): windows of that many steps, its calibration target, and a calibration that cannot run throws.
+   */
+  #prepare(
+    b: StoredBaseline,
+    perStep: number,
+    judge?: { windowSteps: number; targetFalseAlarmRate: number; maxReplays: number },
+  ): DriftDetector {
     const o = this.deps.options;
+    const windowSteps = judge?.windowSteps ?? o.windowSteps;
     const d = new DriftDetector({
-      windowSize: Math.max(2, Math.round(o.windowSteps * perStep)),
+      windowSize: Math.max(2, Math.round(windowSteps * perStep)),
       alertThreshold: o.alertThreshold,
       alpha: o.alpha,
       correction: o.correction,
@@ -189,10 +218,9 @@ export class DriftMonitor {
       ...(b.regimes ? { regimes: b.regimes } : {}),
       ...(b.predictions ? { predictions: b.predictions } : {}),
     });
-    const cal = o.calibration;
+    const cal = judge ?? o.calibration;
     const records = b.steps?.map((s) => s.stats.n);
-    if (cal && records && records.length > o.windowSteps) d.calibrateMix(records, o.windowSteps);
-    // a calibration stored before design effects (quantiles of row windows) is redone
+    if (cal && records && records.length > windowSteps) d.calibrateMix(records, windowSteps);
     // a stored calibration is reused when it has the clustered floor; one stored before it is redone
     if (b.calibration?.designEffects && b.calibration.clusteredFloor) d.setCalibration(b.calibration);
     else if (cal) {
@@ -202,9 +230,10 @@ export class DriftMonitor {
           stepCounts(b) ?? new Map([...b.features].map(([f, v]) => [f, new Array<number>(v.length).fill(1)]));
         d.calibrate(cal.targetFalseAlarmRate, {
           maxReplays: cal.maxReplays,
-          ...(counts ? { stepCounts: counts, windowSteps: o.windowSteps } : {}),
+          ...(counts ? { stepCounts: counts, windowSteps } : {}),
         });
       } catch (e) {
+        if (judge) throw e;
         this.deps.logger.warn('drift calibration skipped', { reason: (e as Error).message });
       }
     }
@@ -246,43 +275,79 @@ export class DriftMonitor {
    * the values are grouped into steps and transformed per symbol, and their steps seed the CUSUMs'
    * reference of a model that starts on this baseline; without, they are one time-ordered series.
    */
-  async setBaseline(
-    input: BaselineInput & {
-      readonly features: Readonly<Record<string, ArrayLike<number>>>;
-      readonly timestamps?: readonly string[];
-      readonly symbols?: readonly string[];
-      readonly model?: string;
-    },
-  ): Promise<DriftDetector> {
+  async setBaseline(input: RowsInput & { readonly model?: string }): Promise<DriftDetector> {
+    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0))
+      throwIfIssues('drift baseline', [
+        {
+          path: 'baseline.model',
+          message: `must be a non-empty model version, got ${describeValue(input.model)}`,
+          value: input.model,
+        },
+      ]);
+    const stored = this.#storedFrom(input, BASELINE_PATHS);
+    const model = input.model ?? ANY_MODEL;
+    const b = this.#baselineFrom(stored);
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.transactor.run(async (tx) => {
+      await saveBaseline(tx.manager, b.stored, now, model);
+      tx.afterCommit(() => {
+        this.#baselines = new Map(this.#baselines).set(model, b);
+      });
+    });
+    return b.detector;
+  }
+
+  /**
+   * A detector over rows built and calibrated exactly as a baseline is (steps from timestamps, per-symbol transforms,
+   * the monitor's design-effect rule), for windows of `windowSteps` steps, without storing anything: the gate's drift
+   * score judges a candidate's training rows this way. Throws VIGIL_INSUFFICIENT_DATA when it cannot calibrate.
+   */
+  detectorOf(
+    input: RowsInput,
+    judge: { windowSteps: number; targetFalseAlarmRate: number; maxReplays: number },
+    paths: RowsPaths,
+  ): { detector: DriftDetector; steps: number } {
+    const stored = this.#storedFrom(input, paths);
+    const n = Math.min(...[...stored.features.values()].map((v) => v.length));
+    const steps = stored.steps?.length ?? n;
+    return { detector: this.#prepare(stored, steps ? n / steps : 1, judge), steps };
+  }
+
+  /**
+   * Rows as a live window sees them: grouped into steps by timestamp (each row its own step without), each feature
+   * transformed within its symbol's series by the monitor's transforms, pooled in time order.
+   */
+  windowOf(input: RowsInput, paths: RowsPaths): { features: Map<string, Float64Array>; steps: number } {
+    const stored = this.#storedFrom(input, paths);
+    const n = Math.min(...[...stored.features.values()].map((v) => v.length));
+    return { features: stored.features as Map<string, Float64Array>, steps: stored.steps?.length ?? n };
+  }
+
+  /** Validated rows as a baseline: steps, per-symbol transformed values pooled in time order. */
+  #storedFrom(input: RowsInput, paths: RowsPaths): StoredBaseline {
     const issues: Issue[] = [];
-    const raw = toColumns(input.features, undefined, 'baseline.features', issues);
+    const raw = toColumns(input.features, undefined, paths.features, issues);
     const n = Math.min(...[...raw.values()].map((v) => v.length));
     for (const key of ['timestamps', 'symbols'] as const) {
       const v = input[key];
       if (v === undefined) continue;
       if (!Array.isArray(v) || v.length !== n)
         issues.push({
-          path: `baseline.${key}`,
-          message: `must be an array of ${n} strings (one per baseline row), got ${describeValue(Array.isArray(v) ? v.length : v)}`,
+          path: paths[key],
+          message: `must be an array of ${n} strings (one per row), got ${describeValue(Array.isArray(v) ? v.length : v)}`,
           value: v,
         });
       else
         v.forEach((x, i) => {
           if (typeof x !== 'string' || (key === 'timestamps' && Number.isNaN(Date.parse(x))))
             issues.push({
-              path: `baseline.${key}[${i}]`,
+              path: `${paths[key]}[${i}]`,
               message: `must be ${key === 'timestamps' ? 'an ISO timestamp' : 'a symbol'}, got ${describeValue(x)}`,
               value: x,
             });
         });
     }
-    if (input.model !== undefined && (typeof input.model !== 'string' || input.model.length === 0))
-      issues.push({
-        path: 'baseline.model',
-        message: `must be a non-empty model version, got ${describeValue(input.model)}`,
-        value: input.model,
-      });
-    throwIfIssues('drift baseline', issues);
+    throwIfIssues(`drift ${paths.what}`, issues);
     const names = [...raw.keys()];
     const timed = input.timestamps !== undefined;
     const engine = new PanelDrift({
@@ -323,16 +388,7 @@ export class DriftMonitor {
       calibration: undefined,
       steps: timed ? steps.map((s) => ({ step: s.step, timestamp: s.timestamp, stats: s.stats })) : undefined,
     };
-    const model = input.model ?? ANY_MODEL;
-    const b = this.#baselineFrom(stored);
-    const now = this.deps.clock.now().toISOString();
-    await this.deps.transactor.run(async (tx) => {
-      await saveBaseline(tx.manager, b.stored, now, model);
-      tx.afterCommit(() => {
-        this.#baselines = new Map(this.#baselines).set(model, b);
-      });
-    });
-    return b.detector;
+    return stored;
   }
 
   /** Checks a batch's features against a model's monitored set before anything is computed. */
@@ -646,11 +702,9 @@ export class DriftMonitor {
     } catch (e) {
       if (!(e instanceof VigilError && e.code === 'VIGIL_INSUFFICIENT_DATA')) throw e;
     }
-    const preds: PredictionSample[] = window.flatMap((s) =>
-      (s.predictions ?? []).map(([label, confidence]) => ({ label, confidence })),
-    );
+    const preds = predictionColumns(window);
     try {
-      if (preds.length >= o.minRecords) {
+      if (preds.labels.length >= o.minRecords) {
         const p = d.detectPredictionDrift(preds);
         rows.push({
           ...at,
@@ -864,6 +918,20 @@ function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
     for (let i = 0; i < v.length; i++) out[at++] = v[i] as number;
   }
   return out;
+}
+
+/** The steps' predictions as columns, oldest first (a window check: no object per prediction). */
+function predictionColumns(steps: readonly ClosedStep[]): PredictionWindow {
+  let n = 0;
+  for (const s of steps) n += s.predictions?.length ?? 0;
+  const labels: number[] = [];
+  const confidences = new Float64Array(n);
+  for (const s of steps)
+    for (const [label, confidence] of s.predictions ?? []) {
+      confidences[labels.length] = confidence;
+      labels.push(label);
+    }
+  return { labels, confidences };
 }
 
 function featureDetails(r: FeatureDriftResult, d: DriftDetector, steps: number): Record<string, unknown> {

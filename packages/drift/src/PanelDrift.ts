@@ -99,7 +99,8 @@ export interface PanelCoreState {
   open: OpenStep | null;
   /** Last raw value per symbol of each transformed feature (per-symbol transforms need it; others are not kept). */
   last: Record<string, Record<string, number>>;
-  cusum: Record<string, CusumState>;
+  /** Each CUSUM's sums, updated in place as steps close. */
+  cusum: Record<string, { up: number; down: number }>;
   closedSteps: number;
   late: number;
 }
@@ -432,7 +433,11 @@ export class PanelDrift {
       const prev = sums[key];
       const up = cusumUp(cu, prev ? prev.up : 0, z);
       const down = cusumDown(cu, prev ? prev.down : 0, z);
-      sums[key] = { up, down };
+      // updated in place (the core is this engine's own, copied per batch): no new object per statistic per step
+      if (prev) {
+        prev.up = up;
+        prev.down = down;
+      } else sums[key] = { up, down };
       statistics[key] = { z, up, down };
       if (up > cu.h || down > cu.h) alarms.push(key);
     };

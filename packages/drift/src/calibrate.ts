@@ -57,8 +57,25 @@ export function kolmogorovTail(x: number): number {
   return Math.min(1, Math.max(0, 2 * s));
 }
 
+/**
+ * Quantiles already found, by p: a monitor asks for the same few rates (its alpha, its features' Sidak share) on
+ * every check. kolmogorovUpper is a pure function of p, so a remembered quantile is the one the bisection would
+ * find. Bounded: a full table is emptied.
+ */
+const upperMemo = new Map<number, number>();
+const UPPER_MEMO = 256;
+
 /** The x with Pr(K > x) = p (bisection). */
 export function kolmogorovUpper(p: number): number {
+  const hit = upperMemo.get(p);
+  if (hit !== undefined) return hit;
+  const x = bisectKolmogorovUpper(p);
+  if (upperMemo.size >= UPPER_MEMO) upperMemo.clear();
+  upperMemo.set(p, x);
+  return x;
+}
+
+function bisectKolmogorovUpper(p: number): number {
   let lo = 0;
   let hi = 10;
   for (let i = 0; i < 80; i++) {

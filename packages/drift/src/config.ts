@@ -114,6 +114,11 @@ export const driftOptionsSchema = z
       .default([...RECOMMENDED_DEFAULTS.retrainOn]),
     /** The gate's default threshold for drift.drift_score. */
     driftScoreThreshold: z.number().gt(0).lte(1).default(0.2),
+    /**
+     * drift.drift_score is insufficient (not a pass) when fewer than this share of the features can be tested (a
+     * feature whose calibrated KS threshold exceeds 1 cannot alarm on a window this short); at least one must be.
+     */
+    driftScoreMinTestableShare: z.number().gt(0).lte(1).default(0.5),
   })
   .strict();
 

@@ -36,7 +36,7 @@ export {
   type FeatureDriftResult,
 } from './DriftDetector.js';
 export type { FeatureInput } from './featureInput.js';
-export type { PredictionDriftResult, PredictionSample, RegimeDriftResult } from './mixDrift.js';
+export type { PredictionDriftResult, PredictionSample, PredictionWindow, RegimeDriftResult } from './mixDrift.js';
 export {
   calibrateByReplay,
   designEffectThreshold,

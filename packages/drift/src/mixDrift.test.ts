@@ -1,6 +1,8 @@
 import { seededRandom } from '@vigil/test-utils';
 import { describe, expect, it } from 'vitest';
-import { predictionDrift } from './mixDrift.js';
+import { predictionBaseline, predictionDrift, predictionWindow } from './mixDrift.js';
+import { ks2Samp } from './stats/ks.js';
+import { monitorKsMethod } from './stats/monitorKsMethod.js';
 
 describe('predictionDrift: the thresholds that decide its flag', () => {
   const sample = (rand: () => number, n: number, up: number, conf: number) =>
@@ -50,5 +52,34 @@ describe('predictionDrift: the thresholds that decide its flag', () => {
     const r = predictionDrift(base, win, { alpha: 0.05, threshold: 0.15, designEffects: { classes: 50 } });
     expect(r.classMix.threshold).toBeNull();
     expect(r.driftDetected).toBe(false);
+  });
+});
+
+describe('predictionDrift against a baseline prepared once', () => {
+  it('gives bit for bit what the samples give, and the confidence KS of ks2Samp (ties included)', () => {
+    const rand = seededRandom(23);
+    for (let t = 0; t < 200; t++) {
+      // confidences on a 0.01 grid: ties within and across the samples
+      const draw = (n: number, up: number) =>
+        Array.from({ length: n }, () => ({
+          label: rand() < up ? 2 : rand() < 0.5 ? 1 : 0,
+          confidence: Math.round(100 * (0.5 + 0.5 * rand() ** (1 + t / 100))) / 100,
+        }));
+      const base = draw(50 + Math.floor(rand() * 3000), 0.2 + 0.3 * rand());
+      const win = draw(5 + Math.floor(rand() * 400), 0.2 + 0.3 * rand());
+      const o = { alpha: 0.05, threshold: 0.15, designEffects: t % 2 ? { classes: 1 + 5 * rand(), confidence: 2 } : {} };
+      const plain = predictionDrift(base, win, o);
+      const prepared = predictionBaseline(base);
+      // a second window against the same prepared baseline first: nothing of one check leaks into the next
+      predictionDrift(prepared, draw(30, 0.9), o);
+      expect(predictionDrift(prepared, predictionWindow(win), o)).toStrictEqual(plain);
+      const ks = ks2Samp(
+        base.map((p) => p.confidence),
+        win.map((p) => p.confidence),
+        { method: monitorKsMethod(base.length, win.length) },
+      );
+      expect(Object.is(plain.confidence.statistic, ks.statistic)).toBe(true);
+      expect(Object.is(plain.confidence.pValue, ks.pValue)).toBe(true);
+    }
   });
 });

@@ -1,9 +1,11 @@
 import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
 import { gammaQ } from '@vigil/core';
 import { designEffectThreshold, kolmogorovUpper } from './calibrate.js';
-import { chi2Contingency } from './stats/chiSquare.js';
-import { ks2Samp } from './stats/ks.js';
+import { SortedSample } from './stats/SortedSample.js';
+import { chi2Contingency, contingencyStatistic } from './stats/chiSquare.js';
+import { ks2Samp, ksPValue, ksStatistic } from './stats/ks.js';
 import { monitorKsMethod } from './stats/monitorKsMethod.js';
+import { finiteFloat64 } from './stats/validate.js';
 
 export interface PredictionSample {
   readonly label: number;
@@ -37,13 +39,24 @@ const counts = <T extends string | number>(xs: readonly T[]): Map<T, number> => 
   return m;
 };
 
-function mix<T extends string | number>(keys: readonly T[], c: Map<T, number>, n: number): Record<string, number> {
+function mix<T extends string | number>(keys: readonly T[], c: ReadonlyMap<T, number>, n: number): Record<string, number> {
   return Object.fromEntries(keys.map((k) => [String(k), (c.get(k) ?? 0) / n]));
 }
 
+/** A baseline's categories counted once (when the baseline is set), for every window compared with it. */
+export interface MixBaseline<T extends string | number> {
+  readonly length: number;
+  readonly counts: ReadonlyMap<T, number>;
+}
+
+export const mixBaseline = <T extends string | number>(xs: readonly T[]): MixBaseline<T> => ({
+  length: xs.length,
+  counts: counts(xs),
+});
+
 /** Chi-square on the 2 x K table of counts (categories seen in either) and total variation distance. */
-function compareMix<T extends string | number>(base: readonly T[], win: readonly T[]) {
-  const cb = counts(base);
+function compareMix<T extends string | number>(base: MixBaseline<T>, win: readonly T[]) {
+  const cb = base.counts;
   const cw = counts(win);
   const keys = [...new Set([...cb.keys(), ...cw.keys()])].sort();
   const table = [keys.map((k) => cb.get(k) ?? 0), keys.map((k) => cw.get(k) ?? 0)];
@@ -60,7 +73,7 @@ const K_MEDIAN = kolmogorovUpper(0.5);
 const argmax = (m: Record<string, number>): string => Object.entries(m).reduce((a, b) => (b[1] > a[1] ? b : a))[0];
 
 export function regimeDrift(
-  base: readonly string[],
+  base: readonly string[] | MixBaseline<string>,
   win: readonly string[],
   o: { alpha: number; threshold: number; minWindowSize: number; designEffect?: number },
 ): RegimeDriftResult {
@@ -81,7 +94,7 @@ export function regimeDrift(
         });
     });
   throwIfIssues('regime window', issues);
-  const m = compareMix(base, win);
+  const m = compareMix(Array.isArray(base) ? mixBaseline(base) : (base as MixBaseline<string>), win);
   const newRegimes = m.keys.filter((k) => !m.cb.has(k));
   const p = corrected(m.stat, m.keys.length - 1, m.p, o.designEffect);
   // a regime the baseline never saw counts as significant, but like any mix change only beyond the alert
@@ -144,36 +157,77 @@ export interface PredictionDriftResult {
   };
 }
 
+/** A prediction baseline prepared once (when it is set): its class counts, sorted confidences and their mean. */
+export interface PredictionBaseline {
+  readonly length: number;
+  readonly classes: MixBaseline<number>;
+  readonly confidence: SortedSample;
+  readonly meanConfidence: number;
+}
+
+const sum = (xs: Float64Array): number => {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+};
+
+export function predictionBaseline(base: readonly PredictionSample[]): PredictionBaseline {
+  return {
+    length: base.length,
+    classes: mixBaseline(base.map((p) => p.label)),
+    confidence: SortedSample.fromUnsorted(
+      finiteFloat64(
+        'a',
+        base.map((p) => p.confidence),
+      ),
+    ),
+    meanConfidence: base.reduce((s, p) => s + p.confidence, 0) / base.length,
+  };
+}
+
+/** A window of predictions as columns (the monitor's checks: no object per prediction). */
+export interface PredictionWindow {
+  readonly labels: readonly number[];
+  readonly confidences: Float64Array;
+}
+
+export const predictionWindow = (win: readonly PredictionSample[]): PredictionWindow => ({
+  labels: win.map((p) => p.label),
+  confidences: Float64Array.from(win, (p) => p.confidence),
+});
+
 export function predictionDrift(
-  base: readonly PredictionSample[],
-  win: readonly PredictionSample[],
+  baseline: readonly PredictionSample[] | PredictionBaseline,
+  window: readonly PredictionSample[] | PredictionWindow,
   o: { alpha: number; threshold: number; designEffects?: MixDesignEffects },
 ): PredictionDriftResult {
-  const m = compareMix(
-    base.map((p) => p.label),
-    win.map((p) => p.label),
+  const base = Array.isArray(baseline) ? predictionBaseline(baseline) : (baseline as PredictionBaseline);
+  const win = Array.isArray(window) ? predictionWindow(window) : (window as PredictionWindow);
+  const n = win.labels.length;
+  const m = compareMix(base.classes, win.labels);
+  // the confidence KS as ks2Samp computes it (the same quotients), against the baseline sorted once
+  const ks = ksPValue(
+    ksStatistic(base.confidence.extremesAgainstUnsorted(finiteFloat64('b', win.confidences))),
+    base.length,
+    n,
+    'two-sided',
+    monitorKsMethod(base.length, n),
   );
-  const ks = ks2Samp(
-    base.map((p) => p.confidence),
-    win.map((p) => p.confidence),
-    { method: monitorKsMethod(base.length, win.length) },
-  );
-  const mean = (xs: readonly PredictionSample[]) => xs.reduce((s, p) => s + p.confidence, 0) / xs.length;
   const deff = o.designEffects;
   const classP = corrected(m.stat, m.keys.length - 1, m.p, deff?.classes);
   const classDrift = classP < o.alpha && m.tvd > o.threshold;
-  const critical = criticalDistance(m.keys.map(String), m.bm, m.wm, base.length, win.length, deff?.classes, o.alpha);
+  const critical = criticalDistance(m.keys.map(String), m.bm, m.wm, base.length, n, deff?.classes, o.alpha);
   // with a design effect the confidence KS is judged at its effective sample sizes
   const confThreshold =
     deff?.confidence !== undefined
-      ? Math.max(o.threshold, designEffectThreshold(deff.confidence, o.alpha, win.length, base.length))
+      ? Math.max(o.threshold, designEffectThreshold(deff.confidence, o.alpha, n, base.length))
       : o.threshold;
   const confDrift =
     deff?.confidence !== undefined ? ks.statistic > confThreshold : ks.pValue < o.alpha && ks.statistic > o.threshold;
   return {
     driftDetected: classDrift || confDrift,
     predictionShift: Math.max(m.tvd, ks.statistic),
-    avgConfidenceChange: mean(win) - mean(base),
+    avgConfidenceChange: sum(win.confidences) / n - base.meanConfidence,
     classMix: {
       distributionChange: m.tvd,
       chiSquare: m.stat,
@@ -190,9 +244,34 @@ export function predictionDrift(
  * The total variation distance at which a window's class mix would reach `alpha` (chi-square of the 2 x K table,
  * divided by the design effect), moving the mix from the baseline's towards the window's with the sizes kept: the
  * line the corrected p crosses, in the distance's own units. null when the mixes are equal or no mix in that
- * direction reaches alpha.
+ * direction reaches alpha. Remembered by its exact inputs (a 60-step bisection; a monitor's windows repeat the
+ * same few mixes against one baseline): a remembered distance is the one the bisection would find.
  */
 export function criticalDistance(
+  keys: readonly string[],
+  baseline: Readonly<Record<string, number>>,
+  window: Readonly<Record<string, number>>,
+  nb: number,
+  nw: number,
+  deff: number | undefined,
+  alpha: number,
+): number | null {
+  // every number by its shortest round-tripping text (-0 apart from 0), every key quoted: equal keys, equal inputs
+  const num = (x: number | undefined): string => (Object.is(x, -0) ? '-0' : String(x));
+  let key = `${num(nb)},${num(nw)},${num(deff)},${num(alpha)}`;
+  for (const k of keys) key += `,${JSON.stringify(k)}:${num(baseline[k])}:${num(window[k])}`;
+  const hit = criticalMemo.get(key);
+  if (hit !== undefined) return hit;
+  const d = bisectCriticalDistance(keys, baseline, window, nb, nw, deff, alpha);
+  if (criticalMemo.size >= CRITICAL_MEMO) criticalMemo.clear();
+  criticalMemo.set(key, d);
+  return d;
+}
+
+const criticalMemo = new Map<string, number | null>();
+const CRITICAL_MEMO = 1024;
+
+function bisectCriticalDistance(
   keys: readonly string[],
   baseline: Readonly<Record<string, number>>,
   window: Readonly<Record<string, number>>,
@@ -213,13 +292,22 @@ export function criticalDistance(
     else if (x > 0) tMax = Math.min(tMax, (1 - bi) / x);
   });
   const p = (t: number): number => {
-    const w = b.map((bi, i) => Math.max(0, bi + t * (dir[i] as number)));
-    const cols = keys.map((_, i) => [(b[i] as number) * nb, (w[i] as number) * nw]);
-    // categories empty on both sides carry no information
-    const kept = cols.filter(([x, y]) => (x as number) + (y as number) > 0);
-    if (kept.length < 2) return 1;
-    const stat = chi2Contingency([kept.map((c) => c[0] as number), kept.map((c) => c[1] as number)]).statistic;
-    const df = kept.length - 1;
+    const top: number[] = [];
+    const bottom: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const bi = b[i] as number;
+      const x = bi * nb;
+      const y = Math.max(0, bi + t * (dir[i] as number)) * nw;
+      // categories empty on both sides carry no information
+      if (x + y > 0) {
+        top.push(x);
+        bottom.push(y);
+      }
+    }
+    if (top.length < 2) return 1;
+    // the table is built here from finite shares: its statistic alone, unchecked
+    const stat = contingencyStatistic([top, bottom]).statistic;
+    const df = top.length - 1;
     return gammaQ(df / 2, stat / (deff ?? 1) / 2);
   };
   if (!(p(tMax) < alpha)) return null;
@@ -272,7 +360,7 @@ export function mixDesignEffects(
   };
   const chi = <T extends string | number>(xs: readonly T[]): number => {
     const ratios = starts.map((s) => {
-      const m = compareMix(xs.slice(0, prefix[s]), xs.slice(prefix[s], prefix[s + windowSteps]));
+      const m = compareMix(mixBaseline(xs.slice(0, prefix[s])), xs.slice(prefix[s], prefix[s + windowSteps]));
       const df = m.keys.length - 1;
       return df > 0 ? m.stat / chi2Median(df) : Number.NaN;
     });

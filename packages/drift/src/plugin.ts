@@ -59,9 +59,7 @@ export const driftPlugin = definePlugin({
       criteria: [
         driftScoreCriterion(monitor, {
           threshold: options.driftScoreThreshold,
-          transforms: options.transforms,
-          minWindowSize: options.minRecords,
-          alertThreshold: options.alertThreshold,
+          minTestableShare: options.driftScoreMinTestableShare,
           targetFalseAlarmRate: options.calibration?.targetFalseAlarmRate ?? 0.01,
           maxReplays: options.calibration?.maxReplays ?? 400,
         }),

@@ -73,20 +73,35 @@ export function chi2Contingency(
     });
   }
   throwIfIssues('contingency table', issues);
+  const { statistic, expected, dof } = contingencyStatistic(table);
+  if (dof === 0) return { statistic: 0, pValue: 1, dof, expected };
+  return { statistic, pValue: chi2Sf(statistic, dof), dof, expected };
+}
+
+/**
+ * Pearson's statistic of a contingency table of finite counts >= 0, unchecked and without its p-value: for callers
+ * that built the table themselves (a bisection over tables) and read only the statistic. Zero margins are refused.
+ */
+export function contingencyStatistic(table: readonly (readonly number[])[]): {
+  readonly statistic: number;
+  readonly expected: number[][];
+  readonly dof: number;
+} {
   const rows = table.length;
   const cols = (table[0] as readonly number[]).length;
   const rowSums = table.map((r) => r.reduce((s, v) => s + v, 0));
   const colSums = Array.from({ length: cols }, (_, c) => table.reduce((s, r) => s + (r[c] as number), 0));
   const total = rowSums.reduce((s, v) => s + v, 0);
-  const zero = [
-    ...rowSums.map((v, i) => (v === 0 ? `row ${i}` : '')),
-    ...colSums.map((v, i) => (v === 0 ? `column ${i}` : '')),
-  ].filter(Boolean);
-  if (zero.length)
+  if (rowSums.includes(0) || colSums.includes(0)) {
+    const zero = [
+      ...rowSums.map((v, i) => (v === 0 ? `row ${i}` : '')),
+      ...colSums.map((v, i) => (v === 0 ? `column ${i}` : '')),
+    ].filter(Boolean);
     throw new VigilError(
       'VIGIL_INVALID_INPUT',
       `contingency table has zero expected frequencies (${zero.join(', ')} sum to 0)`,
     );
+  }
   const expected = rowSums.map((rs) => colSums.map((cs) => (rs * cs) / total));
   let stat = 0;
   for (let r = 0; r < rows; r++) {
@@ -96,7 +111,5 @@ export function chi2Contingency(
       stat += (d * d) / e;
     }
   }
-  const dof = (rows - 1) * (cols - 1);
-  if (dof === 0) return { statistic: 0, pValue: 1, dof, expected };
-  return { statistic: stat, pValue: chi2Sf(stat, dof), dof, expected };
+  return { statistic: stat, expected, dof: (rows - 1) * (cols - 1) };
 }
