@@ -69,11 +69,15 @@ export async function readAllHistory(manager: EntityManager): Promise<HistoryRow
   return rows.map(normalizeRow);
 }
 
-/** The newest row with one of `actions`, optionally for one model SHA-256. */
+/**
+ * The newest row with one of `actions`, optionally for one model SHA-256 and for one
+ * `model_version` (null: rows that name none), through idx_model_promotion_history_model.
+ */
 export async function latestHistory(
   manager: EntityManager,
   actions: readonly HistoryAction[],
   sha256?: string,
+  modelVersion?: string | null,
 ): Promise<HistoryRow | undefined> {
   const ph = placeholder(dialectOf(manager.connection));
   const params: unknown[] = [...actions];
@@ -83,10 +87,25 @@ export async function latestHistory(
     params.push(sha256);
     where += ` AND ${quoteIdent('model_sha256')} = ${ph(params.length)}`;
   }
+  if (modelVersion === null) where += ` AND ${quoteIdent('model_version')} IS NULL`;
+  else if (modelVersion !== undefined) {
+    params.push(modelVersion);
+    where += ` AND ${quoteIdent('model_version')} = ${ph(params.length)}`;
+  }
   const [row] = (await manager.query(
     `${SELECT} WHERE ${where} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
     params,
   )) as Record<string, unknown>[];
+  return row ? normalizeRow(row) : undefined;
+}
+
+/** One row by id (the primary key). */
+export async function historyById(manager: EntityManager, id: number): Promise<HistoryRow | undefined> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const [row] = (await manager.query(`${SELECT} WHERE ${quoteIdent('id')} = ${ph(1)}`, [id])) as Record<
+    string,
+    unknown
+  >[];
   return row ? normalizeRow(row) : undefined;
 }
 

@@ -87,14 +87,18 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       {
         schema: {
           tags: ['gate'],
-          summary: 'the latest validation or override report',
-          querystring: query(),
+          summary: 'the latest validation or override report (of one model with ?model=)',
+          querystring: query({
+            model: "the modelVersion the decision named ('unknown': decisions that named none); default: any model",
+          }),
           response: { 200: reportSchema(true) },
         },
       },
-      async () => {
-        const { rows } = await reports(50, 0);
-        return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
+      async (req) => {
+        const model = (req.query as Q).model;
+        const d = await gate().latestDecision(typeof model === 'string' && model !== '' ? model : undefined);
+        if (!d) return null;
+        return reportViews([d.entry], d.lookup, pathBelow(gate().paths.root)).map(withoutPathsInText)[0] ?? null;
       },
     );
     app.get(

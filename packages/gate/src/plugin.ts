@@ -27,6 +27,7 @@ import { challengerCriterion } from './challengerCriterion.js';
 import { ShadowRecordEntity } from './entities/ShadowRecord.js';
 import { GateShadow1700000004100 } from './migrations/GateShadow1700000004100.js';
 import { GateModelVersion1700000004200 } from './migrations/GateModelVersion1700000004200.js';
+import { GateHistoryByModel1700000004300 } from './migrations/GateHistoryByModel1700000004300.js';
 import {
   highConvictionHitRateCriterion,
   informationCoefficientCriterion,
@@ -43,7 +44,12 @@ export const gatePlugin = definePlugin({
   description: 'model promotion gate: every required criterion must pass; atomic promotion; hash-chained history',
   options: gateOptionsSchema,
   entities: [ModelPromotionHistoryEntity, ShadowRecordEntity],
-  migrations: [GatePromotionHistory1700000004000, GateShadow1700000004100, GateModelVersion1700000004200],
+  migrations: [
+    GatePromotionHistory1700000004000,
+    GateShadow1700000004100,
+    GateModelVersion1700000004200,
+    GateHistoryByModel1700000004300,
+  ],
   // no fixed criterionIds: the trading criteria exist only when options.trading.enabled (and a
   // disabled gate evaluates nothing, so there is nothing to name as missing)
   deps: {
