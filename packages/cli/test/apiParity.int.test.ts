@@ -46,6 +46,7 @@ const HTTP: Record<string, readonly string[]> = {
   'gate history': ['GET /api/gate/history'],
   'gate verify': ['GET /api/gate/verify'],
   'gate head': ['GET /api/gate/head'],
+  'gate production': ['GET /api/gate/production'],
 };
 
 /** Operations in HTTP that are not mounted yet, with who is adding them this session. */

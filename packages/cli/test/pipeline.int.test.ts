@@ -266,7 +266,7 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
     expect(okReport).toMatchObject({ approved: true, recommendation: 'PROMOTE', actor: 'ci', action: 'validate' });
     expect(okReport.checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
 
-    const promoted = await w.cli(['gate', 'promote', 'models/good.json']);
+    const promoted = await w.cli(['gate', 'promote', 'models/good.json', '--model-version', 'good']);
     expect(promoted.code, promoted.stderr).toBe(0);
     expect(readFileSync(join(models, 'meta_learner_production.pkl'), 'utf8')).toBe('{"model":"good"}');
     const refused = await w.cli(['gate', 'promote', 'models/bad.json']);
@@ -288,6 +288,8 @@ describe.each(testDatabases())('vigil CLI, full pipeline (%s)', (database) => {
       'ana',
       '--reason',
       'vendor outage',
+      '--model-version',
+      'bad',
     ]);
     expect(override.code, override.stderr).toBe(0);
     expect(override.stdout).toMatch(/overridden checks:[\s\S]*gate\.overall_accuracy/);

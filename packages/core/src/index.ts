@@ -53,6 +53,14 @@ export {
   type QueryString,
 } from './http.js';
 export { UNKNOWN_MODEL, chooseModel, modelParam } from './modelChoice.js';
+export {
+  LiveModels,
+  liveModelsToken,
+  standingOf,
+  type LiveModelSource,
+  type LiveModelsAt,
+  type ModelStanding,
+} from './liveModels.js';
 export { MemoryLogger, createLogger, type LogLevel, type Logger } from './logger.js';
 export {
   assertPlugin,

@@ -8,6 +8,9 @@
 // (`#/drift?model=m3&from=2015-06-01&to=2016-06-30`), so a link shares the view as it was seen.
 // Views read it as `ctx.filters` ({ model?, from?, to? }) and report the models they know with
 // `ctx.reportModels(list)`, which fills the model picker (no view or plugin is named here).
+// Without a model in the filters a view shows `ctx.liveModel`: the modelVersion live now, as the
+// host's live-model source (the gate) records it (`GET api/models/live`); null without one, and
+// then a view falls back to the model it saw last.
 import { getJson } from './js/api.js';
 import { h } from './js/dom.js';
 import { FILTER_KEYS, filterQuery, parseRoute } from './js/filters.js';
@@ -49,6 +52,18 @@ function parseHash() {
 // ---- the shared filter bar -------------------------------------------------------------
 const form = document.getElementById('filters');
 const knownModels = new Set();
+/** The model live now (null: no gate, or nothing promoted): the default of every view. */
+let liveModel = null;
+
+/** `api/models/live`: the live modelVersion when a source (the gate) names one; null otherwise or unreachable. */
+async function fetchLiveModel() {
+  try {
+    const live = await getJson('api/models/live');
+    return live && live.source !== 'none' && typeof live.live === 'string' ? live.live : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Adds models to the picker (sorted), keeping the selected one even when no view reported it. */
 function reportModels(list) {
@@ -67,8 +82,9 @@ function syncFilterBar(filters) {
   const models = [...new Set([...knownModels, ...(filters.model ? [filters.model] : [])])].sort();
   const want = ['', ...models];
   const have = [...select.options].map((o) => o.value);
-  if (want.join('\u0000') !== have.join('\u0000'))
-    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || 'latest model')));
+  const defaultText = liveModel ? 'live model' : 'latest model';
+  if (want.join('\u0000') !== have.join('\u0000') || select.options[0]?.textContent !== defaultText)
+    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || defaultText)));
   select.value = filters.model ?? '';
   form.elements.from.value = filters.from ?? '';
   form.elements.to.value = filters.to ?? '';
@@ -125,8 +141,14 @@ async function show() {
   section.append(body);
   main.replaceChildren(section);
 
-  const ctx = { param, filters, reportModels, reload: show, isCurrent: () => mine === generation };
+  const ctx = { param, filters, liveModel: null, reportModels, reload: show, isCurrent: () => mine === generation };
   try {
+    // the default model of every view: asked once the loading section is in place, so a view
+    // replaced by a newer navigation never shows as ready
+    liveModel = await fetchLiveModel();
+    if (!ctx.isCurrent()) return;
+    ctx.liveModel = liveModel;
+    syncFilterBar(filters);
     const content = h('div', { class: 'view-body' });
     const render = await moduleOf(view);
     const dispose = await render(content, ctx);

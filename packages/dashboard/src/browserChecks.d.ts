@@ -14,7 +14,7 @@ export interface DashboardCheckSummary {
     weakest: string[];
     drilledInto: string | null;
     symbols: number;
-    /** The model shown (the newest observed prediction's). */
+    /** The model shown (the live one, else the newest observed prediction's). */
     model: string | null;
     /** The accuracy chart: groups and points drawn. */
     rolling: { series: number; points: number };

@@ -90,10 +90,16 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       await page.setViewportSize({ width: screen.width, height: screen.height });
       const shoot = shots(screen.name === 'desktop' ? '' : `-${screen.width}`);
       const s = { ...ctx, screen };
-      sectors = await checkSectors(s, shoot);
-      drift = await checkDrift(s, shoot);
+      // the summary keeps the desktop pass's figures (the phone pass checks the same views after
+      // the override, which may have changed the live model the views default to)
+      const sec = await checkSectors(s, shoot);
+      sectors ??= sec;
+      const dr = await checkDrift(s, shoot);
+      drift ??= dr;
       const r = await checkReplay(s, shoot);
-      replay = { ...r, filtered: r.filtered ?? replay?.filtered ?? null };
+      replay = replay
+        ? { ...replay, filtered: replay.filtered ?? r.filtered ?? null }
+        : { ...r, filtered: r.filtered ?? null };
       const { latest, history, ...figures } = await checkGateFigures(s, shoot);
       if (screen.name === 'desktop') {
         gate = {
@@ -162,11 +168,21 @@ function expectEqual(view, label, shown, expected) {
     );
 }
 
+/** The live model (`api/models/live`, what the gate promoted), or null with no gate or nothing promoted. */
+async function liveModelOf(ctx) {
+  const live = await ctx.api('api/models/live');
+  return live?.source !== 'none' && typeof live?.live === 'string' ? live.live : null;
+}
+
+/** The model a view shows with none in the top bar: the live one, else the newest seen (`latest` when listed). */
+async function defaultModelOf(ctx, { models, latest }) {
+  return (await liveModelOf(ctx)) ?? (latest && models.includes(latest) ? latest : (models.at(-1) ?? null));
+}
+
 async function checkSectors(ctx, shoot) {
   const view = await openView(ctx, 'sectors', 'sectors');
-  // the model shown: the model of the newest observed prediction
-  const { models, latest } = await ctx.api('api/sectors/models');
-  const model = latest && models.includes(latest) ? latest : (models.at(-1) ?? null);
+  // the model shown: the live one, else (no gate) the model of the newest observed prediction
+  const model = await defaultModelOf(ctx, await ctx.api('api/sectors/models'));
   expectEqual('sectors', 'model shown', await text(view, 'sectors-model', 'sectors'), model ?? '—');
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
   const rolling = await ctx.api(
@@ -286,7 +302,10 @@ async function rollingFigures(view, doc) {
 
 async function checkDrift(ctx, shoot) {
   const view = await openView(ctx, 'drift', 'drift');
-  const doc = await ctx.api('api/drift/series');
+  // the model charted: the live one, else (no gate) the series route's default, the model checked last
+  const live = await liveModelOf(ctx);
+  const doc = await ctx.api(`api/drift/series${live ? `?model=${encodeURIComponent(live)}` : ''}`);
+  if (live) expectEqual('drift', 'default model (the live one)', doc.model, live);
   const out = await driftFigures(view, ctx, doc);
   await checkLayout(ctx, 'drift');
   const misses = await tapMisses(ctx.page, '[data-testid^="drift-feature-row-"]');
@@ -403,7 +422,9 @@ async function checkFilters(ctx) {
   const { page } = ctx;
   await openView(ctx, 'drift', 'drift');
   const all = await ctx.api('api/drift/series');
-  const model = all.models.find((m) => m !== all.model) ?? all.model;
+  // a model other than the one the view shows by default (the live one, else the one checked last)
+  const shown = (await liveModelOf(ctx)) ?? all.model;
+  const model = all.models.find((m) => m !== shown) ?? shown;
   const days = all.features[0]?.points.map((p) => p.step) ?? [];
   if (!model || days.length < 2) return { model: null, from: null };
   const other = await ctx.api(`api/drift/series?model=${encodeURIComponent(model)}`);
@@ -463,9 +484,8 @@ async function checkFilters(ctx) {
 
 async function checkReplay(ctx, shoot) {
   const view = await openView(ctx, 'replay', 'replay');
-  // the model shown: the top bar's, else the model of the newest observed prediction
-  const { models, latest } = await ctx.api('api/replay/models');
-  const model = latest && models.includes(latest) ? latest : (models.at(-1) ?? null);
+  // the model shown: the top bar's, else the live one, else the model of the newest observed prediction
+  const model = await defaultModelOf(ctx, await ctx.api('api/replay/models'));
   expectEqual('replay', 'model shown', await text(view, 'replay-model', 'replay'), model ?? '—');
   const mq = model ? `model=${encodeURIComponent(model)}` : '';
   const data = await ctx.api(`api/replay?top=20${mq ? `&${mq}` : ''}`);
@@ -631,6 +651,12 @@ async function checkGateFigures(ctx, shoot) {
     expectEqual('gate', 'production model', await text(view, 'gate-production-model', 'gate'), production.modelPath);
     expectEqual(
       'gate',
+      'production model version',
+      await text(view, 'gate-production-version', 'gate'),
+      production.modelVersion ?? 'unknown (the row that put it there named none)',
+    );
+    expectEqual(
+      'gate',
       'production row',
       (await text(view, 'gate-production-row', 'gate')).startsWith(
         `report #${production.historyId} · ${production.action}`,
@@ -720,7 +746,8 @@ async function checkGateFiltered(ctx) {
   const { page } = ctx;
   const newest = (await ctx.api('api/gate/history?limit=1&offset=0')).rows[0];
   if (!newest) return null;
-  const model = (newest.modelPath.split(/[\\/]/).pop() ?? newest.modelPath).replace(/\.[^.]*$/, '');
+  // the model filter matches the modelVersion a row names (none: 'unknown'), not its file name
+  const model = newest.modelVersion ?? 'unknown';
   const day = (newest.asOf ?? newest.timestamp).slice(0, 10);
   const filters = new URLSearchParams({ model, from: day, to: day });
   await page.evaluate((h) => {

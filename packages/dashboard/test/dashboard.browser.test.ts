@@ -34,25 +34,28 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.sectors.symbols).toBe(3);
     expect(doc.insufficient).toEqual(['Real Estate', 'Utilities']);
     expect(doc.minResolved).toBe(MIN_RESOLVED);
-    // the model checked last (m2), its 3 features, the Aug 2015 episode; then the top bar's filters
-    expect(summary.drift).toMatchObject({ model: 'm2', episodes: 1, features: 3 });
+    // with no model picked, the live model (m1: what the gate promoted, not m2, the model checked
+    // last), its 3 features, its 2 episodes; then the top bar's filters pick the other model
+    expect(summary.drift).toMatchObject({ model: 'm1', episodes: 2, features: 3 });
     expect(summary.drift.points).toBeGreaterThan(20);
     expect(summary.drift.ksD).toBeGreaterThan(0);
-    expect(summary.filters).toEqual({ model: 'm1', from: '2015-07-03' });
-    // the buffer of m2 (the model of the newest prediction): confidence >= 70% and the most frequent
+    expect(summary.filters).toEqual({ model: 'm2', from: '2015-10-02' });
+    // the buffer of m1 (the live model; m2 made the newest prediction): confidence >= 70% and the most frequent
     // symbol's sector filter the rows, and the downloaded CSV holds exactly those rows
-    expect(summary.replay).toMatchObject({ model: 'm2', total: 1000, topErrors: 20 });
+    expect(summary.replay).toMatchObject({ model: 'm1', total: 1000, topErrors: 20 });
     expect(summary.replay.filtered?.sector).toBeTruthy();
     expect(summary.replay.filtered?.csvRows).toBe(summary.replay.filtered?.rows);
     expect(summary.replay.filtered?.rows).toBeGreaterThan(20);
     expect(summary.replay.filtered?.rows).toBeLessThan(1000);
-    expect(summary.sectors.model).toBe('m2');
+    expect(summary.sectors.model).toBe('m1');
     expect(summary.sectors.rolling?.series).toBe(3);
     expect(summary.gate.recommendation).toBe('REJECT');
     expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
     expect(summary.gate.checks['replay.replay_improvement']).toBe('insufficient');
     expect(summary.gate.overrideRefusal).toMatch(/401 VIGIL_UNAUTHORIZED/);
-    // the history filtered by the newest row's model and day, in the page and in the API alike
+    // the history filtered by the newest row's modelVersion (m3, its file is m-2015-09-01.json) and
+    // day, in the page and in the API alike
+    expect(summary.gate.filtered).toMatchObject({ model: 'm3' });
     expect(summary.gate.filtered?.total).toBeGreaterThan(0);
     // Exactly one report was written, by the accepted override.
     expect(fx.history.length).toBe(before + 1);

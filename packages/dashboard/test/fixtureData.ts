@@ -297,6 +297,8 @@ export interface GateReport {
   actor: string | null;
   notes: string | null;
   modelSha256: string;
+  /** The modelVersion its predictions carry; null: unknown (a row from before it was recorded). */
+  modelVersion: string | null;
   checks: GateCheck[];
   promotedToProduction: boolean;
 }
@@ -391,9 +393,11 @@ export function gateHistory(): GateReport[] {
     approved: boolean,
     checks: GateCheck[],
     promoted: boolean,
+    modelVersion: string | null,
   ): GateReport => ({
     id,
     modelPath: path,
+    modelVersion,
     timestamp: when,
     action: 'validate',
     approved,
@@ -405,7 +409,8 @@ export function gateHistory(): GateReport[] {
     promotedToProduction: promoted,
   });
   return [
-    report(3, '2015-09-01T21:05:00.000Z', 'candidates/m-2015-09-01.json', false, rejected, false),
+    // the file names differ from the modelVersions on purpose: the model filter matches the version
+    report(3, '2015-09-01T21:05:00.000Z', 'candidates/m-2015-09-01.json', false, rejected, false, 'm3'),
     report(
       2,
       '2015-07-01T21:04:00.000Z',
@@ -417,8 +422,9 @@ export function gateHistory(): GateReport[] {
           : c,
       ),
       false,
+      null,
     ),
-    report(1, '2015-05-01T21:03:00.000Z', 'candidates/m-2015-05-01.json', true, passing, true),
+    report(1, '2015-05-01T21:03:00.000Z', 'candidates/m-2015-05-01.json', true, passing, true, 'm1'),
   ];
 }
 

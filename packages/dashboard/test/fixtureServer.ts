@@ -192,19 +192,32 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         },
       );
       scope.get('/api/gate/production', async () => {
-        const row = history.find((r) => r.promotedToProduction && r.action !== 'validate');
+        const row = history.find((r) => r.promotedToProduction);
         return row
           ? {
               historyId: row.id,
               action: row.action,
               modelPath: row.modelPath,
               modelSha256: row.modelSha256,
+              modelVersion: row.modelVersion,
               recordedAt: row.timestamp,
               asOf: null,
               actor: row.actor,
               decision: null,
             }
           : null;
+      });
+      // the live model: the production row's modelVersion (m1), not the newest observed model (m2)
+      scope.get('/api/models/live', async () => {
+        const row = history.find((r) => r.promotedToProduction);
+        return disabled.has('gate')
+          ? { asOf: new Date().toISOString(), source: 'none', live: null, shadows: [] }
+          : {
+              asOf: new Date().toISOString(),
+              source: 'gate',
+              live: row?.modelVersion ?? null,
+              shadows: opts.empty ? [] : ['m7'],
+            };
       });
       scope.get('/api/gate/shadows/compare', async () => (opts.empty ? null : shadowComparison()));
       scope.get('/api/gate/verify', async () => ({ ok: true, rows: history.length, firstBadId: null, reason: null }));
@@ -234,6 +247,7 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
           actor: body.actor as string,
           notes: body.reason as string,
           modelSha256: prev?.modelSha256 ?? '0'.repeat(64),
+          modelVersion: typeof body.modelVersion === 'string' ? body.modelVersion : (prev?.modelVersion ?? null),
           checks: prev?.checks ?? [],
           promotedToProduction: false,
         };

@@ -212,7 +212,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         relative(o.workDir, path),
         { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra },
         // the data time the decision speaks for: the trading day it is made on
-        { actor: 'demo-pipeline', asOf: stamp(days[day] as string) },
+        // and the modelVersion its predictions carry: what is promoted is bound to it
+        { actor: 'demo-pipeline', asOf: stamp(days[day] as string), modelVersion: model.version },
       );
       decisions.push({
         date: days[day] as string,
@@ -235,6 +236,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         actor: 'demo-bootstrap',
         reason: 'initial deployment: there is no production model to keep',
         asOf: stamp(days[firstLive] as string),
+        modelVersion: live.version,
       });
       decisions.push({
         date: days[firstLive] as string,
@@ -244,7 +246,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         action: 'override',
         note: 'demo-bootstrap: initial deployment, there is no production model to keep',
       });
-    } else await gate.promoteModel(`${MODELS}/candidates/m0.json`);
+    } else await gate.promoteModel(`${MODELS}/candidates/m0.json`, { modelVersion: live.version });
     await setBaseline(first.trainRows.slice(-250 * 9), live);
 
     /**
@@ -278,6 +280,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         await gate.promoteModel(relative(o.workDir, path), {
           actor: 'demo-pipeline',
           asOf: stamp(days[day] as string),
+          modelVersion: candidate.version,
         });
         decisions.push({
           date: days[day] as string,
@@ -540,6 +543,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
             actor: 'demo-oncall',
             reason: 'emergency during the crash: ship the retrain with the spec replay mix now, gate checks overridden',
             asOf: stamp(days[day] as string),
+            modelVersion: heavy.version,
           });
           decisions.push({
             date: days[day] as string,
@@ -612,6 +616,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         peak: e.peak,
         peakDate: e.peakStep,
         statistics: e.statistics,
+        retrainingRequested: e.retrainingRequested,
+        standing: e.standing,
       })),
       weakestSectors: weakest.sectors.map((s) => ({
         sector: s.sector,

@@ -32,7 +32,7 @@ export interface DemoSummary {
     reasons: readonly string[];
     features: readonly string[];
   }[];
-  /** Drift episodes (drift_monitoring rows of type 'cusum'): one retraining request each. */
+  /** Drift episodes (drift_monitoring rows of type 'cusum'): one retraining request each while its model is live. */
   readonly driftEpisodes: readonly {
     model: string;
     onset: string;
@@ -42,6 +42,10 @@ export interface DemoSummary {
     peak: number;
     peakDate: string;
     statistics: readonly string[];
+    /** Whether its onset asked for retraining: only the live model's do (a shadow's or a retired model's is recorded). */
+    retrainingRequested: boolean;
+    /** The model's standing at the onset's data time: live, shadow, retired or unknown. */
+    standing: string;
   }[];
   readonly weakestSectors: readonly { sector: string; accuracy: number; upper: number; resolved: number }[];
   readonly insufficientSectors: readonly string[];
@@ -146,10 +150,10 @@ export function formatSummary(s: DemoSummary): string {
   lines.push(
     `  Live accuracy ${pct(s.skill.model)} on ${s.skill.rows.toLocaleString('en-US')} resolved rows, against ${pct(s.skill.persistence)} for "next week like this week" (paired sign test over days, one-sided p=${s.skill.pBetterThanPersistence.toPrecision(2)}) and ${pct(s.skill.majority)} for always guessing the commoner answer.`,
   );
-  lines.push('', 'Drift episodes (per-step CUSUMs, one retraining request each):');
+  lines.push('', 'Drift episodes (per-step CUSUMs; one retraining request each while its model is live):');
   for (const e of s.driftEpisodes) {
     lines.push(
-      `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
+      `  ${e.onset} .. ${e.end ?? 'open'}${e.endReason === 'retired' ? ' (model retired)' : ''} (${e.model}, ${e.standing}${e.retrainingRequested ? '' : ': no retraining request'}): peak ${e.peak.toFixed(1)} on ${e.peakDate}; ${e.statistics.join(', ')}`,
     );
   }
   if (s.driftEpisodes.length === 0) lines.push('  none');

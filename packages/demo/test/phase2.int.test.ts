@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { predictionLogToken } from '@vigil/core';
+import { liveModelsToken, predictionLogToken } from '@vigil/core';
 import { gateToken, shadowRecordsToken } from '@vigil/gate';
 import type { VigilHost } from '@vigil/host';
 import { errorReplayBufferToken } from '@vigil/replay';
@@ -48,10 +48,30 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
       );
       expect(covering, `a drift episode open within 5 trading days of ${crash}`).toBeDefined();
     }
-    // one retraining request per episode, at its onset (seen when the onset's trading day closes: the next day)
-    expect(summary.retrainingRequests).toHaveLength(summary.driftEpisodes.length);
-    for (const [i, r] of summary.retrainingRequests.entries())
-      expect(tradingDaysBetween(summary.driftEpisodes[i]!.onset, r.date)).toBe(1);
+    // one retraining request per episode of the live model, at its onset (seen when the onset's
+    // trading day closes: the next day); the shadow challengers' episodes are recorded, and ask nothing
+    const asking = summary.driftEpisodes.filter((e) => e.retrainingRequested);
+    expect(summary.retrainingRequests).toHaveLength(asking.length);
+    for (const [i, r] of summary.retrainingRequests.entries()) {
+      expect(r.model).toBe(asking[i]!.model);
+      expect(tradingDaysBetween(asking[i]!.onset, r.date)).toBe(1);
+    }
+    expect(summary.driftEpisodes.map((e) => [e.onset, e.model, e.standing, e.retrainingRequested])).toEqual([
+      ['2015-08-21', 'm0', 'live', true],
+      ['2015-12-18', 'm0', 'live', true],
+      ['2016-06-24', 'm0', 'live', true],
+      ['2017-05-18', 'm0', 'live', true],
+      ['2017-12-05', 'm17', 'shadow', false],
+      ['2018-01-18', 'm15', 'live', true],
+      ['2018-02-01', 'm18', 'shadow', false],
+    ]);
+    expect(summary.retrainingRequests.map((r) => `${r.date} ${r.model}`)).toEqual([
+      '2015-08-24 m0',
+      '2015-12-21 m0',
+      '2016-06-27 m0',
+      '2017-05-19 m0',
+      '2018-01-19 m15',
+    ]);
     // retraining happens on requests (the cooldown skips some)
     expect(summary.replay.retrains.length).toBeGreaterThan(0);
     expect(summary.replay.retrains.some((t) => summary.retrainingRequests.some((r) => r.date === t.date))).toBe(true);
@@ -239,5 +259,28 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
     expect(await count('sector_performance')).toBe(summary.predictions + summary.shadowPredictions);
     expect(await count('model_promotion_history')).toBeGreaterThanOrEqual(summary.gate.length);
     expect(formatSummary(summary)).toContain('Promotion gate decisions:');
+  });
+
+  it('what is live is the modelVersion its predictions carry, as of each data day', async () => {
+    const gate = host.container.resolve(gateToken);
+    // every production change named its modelVersion; the rollback took m0's from the history of its bytes
+    expect((await gate.productionNow())?.modelVersion).toBe(summary.liveModel);
+    const production = (await gate.getHistory({ limit: 1000 })).entries
+      .filter((e) => e.promotedToProduction)
+      .map((e) => [e.action, e.modelVersion])
+      .reverse();
+    expect(production).toEqual([
+      ['override', 'm0'],
+      ['override', 'm4-replay20'],
+      ['rollback', 'm0'],
+      ['promote', 'm15'],
+    ]);
+    const live = host.container.resolve(liveModelsToken);
+    const at = async (d: string) => (await live.at(`${d}T21:00:00.000Z`)).live;
+    expect(await at('2015-08-21')).toBe('m0');
+    expect(await at('2015-08-25')).toBe('m4-replay20');
+    expect(await at('2016-01-04')).toBe('m0');
+    expect(await at(summary.period.to)).toBe('m15');
+    expect((await live.at('2018-02-01T21:00:00.000Z')).shadows).toEqual(['m18']);
   });
 });

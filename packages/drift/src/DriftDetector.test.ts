@@ -175,7 +175,9 @@ describe('DriftDetector regime and prediction drift', () => {
     })();
     expect(isVigilError(err) && err.code).toBe('VIGIL_INVALID_INPUT');
     expect(String((err as Error).message)).toContain('predictions.confidences[3]');
-    expect(() => d.detectPredictionDrift({ labels: [1, 0], confidences: new Float64Array(3) })).toThrow(/equal lengths/);
+    expect(() => d.detectPredictionDrift({ labels: [1, 0], confidences: new Float64Array(3) })).toThrow(
+      /equal lengths/,
+    );
     expect(() => d.detectPredictionDrift(cols(win.slice(0, 4)))).toThrow(/minimum window is 5/);
     // the baseline prepared for the checks is the one set last
     d.setBaseline({ features: { x: normals(1, 50) }, predictions: mk(1000, 0.7, 0.62, 9) });

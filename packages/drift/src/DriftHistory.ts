@@ -32,6 +32,13 @@ export interface DriftEpisode {
   readonly statistics: readonly string[];
   /** Why it ended (null while open): 'quiet', or 'retired' when the model stopped predicting. */
   readonly endReason: string | null;
+  /**
+   * Whether its onset raised a retraining request: only the model live at the onset's data time
+   * asks; `standing` says what the model was then ('live', 'shadow', 'retired', or 'unknown'
+   * when the gate could not tell, which asks). Episodes recorded before this was decided asked.
+   */
+  readonly retrainingRequested: boolean;
+  readonly standing: string;
 }
 
 /** Reads the drift plugin's `drift_monitoring` table: the only reader outside the monitor that writes it. */
@@ -89,6 +96,7 @@ export class DriftHistory {
         reasons?: string[];
         statistics?: string[];
         end_reason?: string;
+        retraining?: { requested?: boolean; standing?: string };
       };
       return {
         model: String(r.model_version),
@@ -99,6 +107,8 @@ export class DriftHistory {
         reasons: d.reasons ?? [],
         statistics: d.statistics ?? [],
         endReason: r.episode_end === null ? null : (d.end_reason ?? 'quiet'),
+        retrainingRequested: d.retraining?.requested ?? true,
+        standing: d.retraining?.standing ?? 'live',
       };
     });
   }
@@ -126,13 +136,8 @@ export class DriftHistory {
     return out;
   }
 
-  /** A model's drift episodes so far: one retraining request each. */
+  /** A model's retraining requests so far: one per drift episode that began while the model was live. */
   async episodeCount(model: string): Promise<number> {
-    const ph = placeholder(dialectOf(this.ds));
-    const rows = (await this.ds.query(
-      `SELECT COUNT(*) AS n FROM ${quoteIdent(DRIFT_MONITORING_TABLE)} WHERE model_version = ${ph(1)} AND drift_type = 'cusum'`,
-      [model],
-    )) as { n: unknown }[];
-    return Number(rows[0]?.n ?? 0);
+    return (await this.episodes(model)).filter((e) => e.retrainingRequested).length;
   }
 }

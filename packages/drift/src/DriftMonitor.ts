@@ -2,6 +2,7 @@ import {
   type Clock,
   type EventBus,
   type Issue,
+  type LiveModels,
   type Logger,
   type PredictionLog,
   type PredictionRecord,
@@ -20,6 +21,7 @@ import { type BaselineInput, DriftDetector, type FeatureDriftResult } from './Dr
 import type { DriftEvents } from './DriftEvents.js';
 import { type EpisodeChange, type EpisodeState, updateEpisode } from './Episode.js';
 import { emitEpisodeEvents } from './episodeEvents.js';
+import { decideRetraining } from './retrainingDecision.js';
 import {
   type ClosedStep,
   PanelDrift,
@@ -124,6 +126,8 @@ export class DriftMonitor {
       events: DriftEvents;
       options: DriftOptions;
       bus?: EventBus;
+      /** Which model is live at a data time: only a live model's episode requests retraining (none: every model is live). */
+      liveModels?: LiveModels;
     },
   ) {}
 
@@ -529,6 +533,9 @@ export class DriftMonitor {
       });
     }
     this.#retire(byModel, models, episodeChanges, saves);
+    // a retraining request only for the model live at the onset's data time (a shadow's or a retired model's episode says why not)
+    const open = saves.map((s) => [s.model, s.state.episode] as const);
+    await decideRetraining(this.deps.liveModels, episodeChanges, open, tx.manager);
     const now = this.deps.clock.now().toISOString();
     for (const [model, b] of newBaselines) await saveBaseline(tx.manager, b.stored, now, model);
     for (const s of saves) await saveModel(tx.manager, s.model, s.state, s.steps, this.#keepSteps, now);
@@ -767,6 +774,7 @@ export class DriftMonitor {
         statistics: e.statistics,
         status,
         ...(change.kind === 'end' ? { end_reason: change.reason ?? 'quiet' } : {}),
+        ...(e.retraining ? { retraining: e.retraining } : {}),
       };
       if (atOnset) {
         inserts.push([
@@ -838,6 +846,14 @@ export class DriftMonitor {
     for (const { model, change, cusum } of episodes) {
       if (change.kind !== 'onset') continue;
       const e = change.episode;
+      if (e.retraining?.requested === false) {
+        this.deps.logger.info(`drift episode started: no retraining request (the model is ${e.retraining.standing})`, {
+          model,
+          step: e.onset,
+          live: e.retraining.live,
+        });
+        continue;
+      }
       const group = byStep.get(`${model}\u0000${e.onset}`) ?? [];
       const feature = group.find((r) => r.type === 'feature');
       const regime = group.find((r) => r.type === 'regime')?.details as { regime_shift?: string } | undefined;

@@ -54,6 +54,9 @@ export interface EpisodeSpan {
   /** Steps the episode has lasted so far. */
   readonly steps: number | null;
   readonly statistics: readonly string[];
+  /** Whether its onset requested retraining (only the live model's do) and the model's standing then. */
+  readonly retrainingRequested: boolean;
+  readonly standing: string;
 }
 
 /** What the drift view charts for one model over a date range (`GET /api/drift/series`). */
@@ -241,7 +244,11 @@ export class DriftSeries {
         };
       });
     const episodes = episodeRows.map((r): EpisodeSpan => {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as { statistics?: string[]; steps?: number };
+      const d = JSON.parse(String(r.details_json ?? '{}')) as {
+        statistics?: string[];
+        steps?: number;
+        retraining?: { requested?: boolean; standing?: string };
+      };
       return {
         id: Number(r.id),
         onset: String(r.step),
@@ -251,6 +258,8 @@ export class DriftSeries {
         peakStep: r.episode_peak_step === null ? null : String(r.episode_peak_step),
         steps: typeof d.steps === 'number' ? d.steps : null,
         statistics: d.statistics ?? [],
+        retrainingRequested: d.retraining?.requested ?? true,
+        standing: d.retraining?.standing ?? 'live',
       };
     });
     return {

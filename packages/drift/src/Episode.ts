@@ -1,3 +1,5 @@
+import type { RetrainingDecision } from './retrainingDecision.js';
+
 /** An open drift episode: from its onset step to (while open) the latest step. */
 export interface EpisodeState {
   readonly onset: string;
@@ -13,6 +15,8 @@ export interface EpisodeState {
   quiet: number;
   /** First step of the current quiet run. */
   quietFrom: string | null;
+  /** Whether the onset raised a retraining request, and why not (decided at the onset; absent on older episodes: they did). */
+  retraining?: RetrainingDecision;
 }
 
 export type EpisodeChange = {

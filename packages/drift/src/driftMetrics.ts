@@ -70,7 +70,7 @@ export function driftMetrics(monitor: DriftMonitor, history: DriftHistory, optio
       name: 'vigil_drift_retraining_requests_total',
       type: 'counter',
       labelNames: ['model'],
-      help: 'Retraining requests raised for the model: one per drift episode (drift_monitoring rows of type cusum)',
+      help: 'Retraining requests raised for the model: one per drift episode that began while the model was live (a shadow or retired model asks none)',
       collect: perModel((m) => [{ labels: { model: m.model }, value: m.episodes }]),
     },
     {

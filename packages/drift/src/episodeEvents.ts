@@ -22,7 +22,16 @@ export async function emitEpisodeEvents(
       await bus.emit(tx, {
         type: DRIFT_EPISODE_ONSET,
         occurredAt: e.onsetTimestamp,
-        data: { model, step: e.onset, reasons: [...e.reasons], features: [...e.statistics], score: e.peak },
+        data: {
+          model,
+          step: e.onset,
+          reasons: [...e.reasons],
+          features: [...e.statistics],
+          score: e.peak,
+          // false for a shadow's or a retired model's episode: recorded, no retraining request
+          retrainingRequested: e.retraining?.requested ?? true,
+          standing: e.retraining?.standing ?? 'live',
+        },
       });
     } else if (change.kind === 'end') {
       await bus.emit(tx, {

@@ -67,7 +67,11 @@ describe('predictionDrift against a baseline prepared once', () => {
         }));
       const base = draw(50 + Math.floor(rand() * 3000), 0.2 + 0.3 * rand());
       const win = draw(5 + Math.floor(rand() * 400), 0.2 + 0.3 * rand());
-      const o = { alpha: 0.05, threshold: 0.15, designEffects: t % 2 ? { classes: 1 + 5 * rand(), confidence: 2 } : {} };
+      const o = {
+        alpha: 0.05,
+        threshold: 0.15,
+        designEffects: t % 2 ? { classes: 1 + 5 * rand(), confidence: 2 } : {},
+      };
       const plain = predictionDrift(base, win, o);
       const prepared = predictionBaseline(base);
       // a second window against the same prepared baseline first: nothing of one check leaks into the next

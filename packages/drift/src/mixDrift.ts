@@ -39,7 +39,11 @@ const counts = <T extends string | number>(xs: readonly T[]): Map<T, number> => 
   return m;
 };
 
-function mix<T extends string | number>(keys: readonly T[], c: ReadonlyMap<T, number>, n: number): Record<string, number> {
+function mix<T extends string | number>(
+  keys: readonly T[],
+  c: ReadonlyMap<T, number>,
+  n: number,
+): Record<string, number> {
   return Object.fromEntries(keys.map((k) => [String(k), (c.get(k) ?? 0) / n]));
 }
 

@@ -3,6 +3,7 @@ import {
   dataSourceToken,
   definePlugin,
   eventBusToken,
+  liveModelsToken,
   loggerToken,
   predictionLogToken,
   transactorToken,
@@ -42,6 +43,7 @@ export const driftPlugin = definePlugin({
     clock: clockToken,
     logger: loggerToken,
     bus: eventBusToken,
+    liveModels: liveModelsToken,
   },
   init(deps, options) {
     deps.bus.declare(...DRIFT_EPISODE_EVENTS);

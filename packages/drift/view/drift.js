@@ -1,5 +1,5 @@
-// Drift of one model over time (the model picked in the top bar, else the one checked last):
-// its episodes (one retraining request each) shaded as spans on every chart; each feature's
+// Drift of one model over time (the model picked in the top bar, else the live one, else the one checked last):
+// its episodes (one retraining request each while the model is live) shaded as spans on every chart; each feature's
 // window KS D against its calibrated threshold; the baseline vs window distribution of a feature
 // at one check (ECDFs, with D drawn where it lies); the regime mix; the prediction drift.
 // The route's param picks the feature and check: #/drift/<feature>[@<step>].
@@ -22,7 +22,9 @@ import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 
 export async function renderDrift(root, ctx) {
   const uPlot = uplot();
-  const doc = await getJson(`api/drift/series${apiQuery(ctx.filters)}`);
+  // the top bar's model, else the live one (the series route's own default is the model checked last)
+  const model = ctx.filters.model ?? ctx.liveModel ?? undefined;
+  const doc = await getJson(`api/drift/series${apiQuery({ ...ctx.filters, model })}`);
   ctx.reportModels(doc.models);
   const [paramFeature, paramStep] = String(ctx.param ?? '').split('@');
   const features = ranked(doc.features);
@@ -49,13 +51,19 @@ export async function renderDrift(root, ctx) {
         'Model',
         doc.model ?? '—',
         'drift-model',
-        ctx.filters.model ? 'picked in the top bar' : doc.model ? 'checked last; pick another above' : 'no checks yet',
+        ctx.filters.model
+          ? 'picked in the top bar'
+          : ctx.liveModel
+            ? 'the live model; pick another above'
+            : doc.model
+              ? 'checked last; pick another above'
+              : 'no checks yet',
       ),
       stat(
         'Drift episodes',
         count(doc.episodes.length),
         'drift-episode-count',
-        `${count(doc.episodes.filter((e) => e.status === 'open').length)} open · one retraining request each`,
+        `${count(doc.episodes.filter((e) => e.status === 'open').length)} open · ${count(doc.episodes.filter((e) => e.retrainingRequested !== false).length)} requested retraining`,
       ),
       stat(
         'Features drifted',
@@ -236,11 +244,7 @@ function ranked(features) {
       const over = f.points.filter((p) => p.drifted).length;
       // an untestable feature (no threshold: it cannot flag) ranks after every testable one
       const ratio =
-        last?.status === 'untestable'
-          ? -1
-          : last?.threshold
-            ? last.statistic / last.threshold
-            : (last?.statistic ?? 0);
+        last?.status === 'untestable' ? -1 : last?.threshold ? last.statistic / last.threshold : (last?.statistic ?? 0);
       return { ...f, last, over, ratio };
     })
     .sort((a, b) => b.over - a.over || b.ratio - a.ratio || a.feature.localeCompare(b.feature));
@@ -274,19 +278,23 @@ function episodesTable(episodes) {
       ['Peak', 'num', 'largest CUSUM sum, in reference sds'],
       ['Statistics'],
     ],
-    [...episodes]
-      .reverse()
-      .map((e) =>
+    [...episodes].reverse().map((e) =>
+      h(
+        'tr',
+        { testid: `drift-episode-row-${e.id}`, class: e.status === 'open' ? 'is-alert' : '' },
+        h('td', { class: 'mono', testid: `drift-episode-onset-${e.id}` }, e.onset),
+        h('td', { class: 'mono', testid: `drift-episode-end-${e.id}` }, e.end ?? 'open'),
+        h('td', { class: 'num' }, count(e.steps)),
+        h('td', { class: 'num strong', testid: `drift-episode-peak-${e.id}` }, num(e.peak, 2)),
         h(
-          'tr',
-          { testid: `drift-episode-row-${e.id}`, class: e.status === 'open' ? 'is-alert' : '' },
-          h('td', { class: 'mono', testid: `drift-episode-onset-${e.id}` }, e.onset),
-          h('td', { class: 'mono', testid: `drift-episode-end-${e.id}` }, e.end ?? 'open'),
-          h('td', { class: 'num' }, count(e.steps)),
-          h('td', { class: 'num strong', testid: `drift-episode-peak-${e.id}` }, num(e.peak, 2)),
-          h('td', { class: 'details' }, e.statistics.join(', ') || '—'),
+          'td',
+          { class: 'details', testid: `drift-episode-statistics-${e.id}` },
+          e.statistics.join(', ') || '—',
+          // only the live model's episodes ask for retraining: say why this one did not
+          e.retrainingRequested === false ? ` · no retraining request (${e.standing})` : '',
         ),
       ),
+    ),
     { class: 'data', 'data-testid': 'drift-episodes-table' },
   );
   return wrap;

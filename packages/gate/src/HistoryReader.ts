@@ -1,6 +1,13 @@
-import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
+import { UNKNOWN_MODEL, type Issue, describeValue, throwIfIssues } from '@vigil/core';
 import type { DataSource } from 'typeorm';
-import { countHistory, latestHistory, latestProductionRow, readAllHistory, readHistory } from './PromotionHistory.js';
+import {
+  countHistory,
+  historyById,
+  latestHistory,
+  latestProductionRow,
+  readAllHistory,
+  readHistory,
+} from './PromotionHistory.js';
 import { type ChainReport, GENESIS_HASH, KEYED_PREFIX, verifyChain } from './historyChain.js';
 import { type GateReport, type HistoryEntry, reportFromRow, toHistoryEntry } from './report.js';
 
@@ -11,6 +18,11 @@ export interface ProductionNow {
   readonly action: HistoryEntry['action'];
   readonly modelPath: string;
   readonly modelSha256: string | null;
+  /**
+   * The `modelVersion` its predictions carry, as the promotion (override, rollback) named it;
+   * null when the row named none (written before the version was recorded): unknown.
+   */
+  readonly modelVersion: string | null;
   /** Wall-clock time the row was recorded. */
   readonly recordedAt: string;
   /** Data time (as-of) of the evidence, when the caller gave one. */
@@ -87,6 +99,7 @@ export class HistoryReader {
       action: e.action,
       modelPath: e.modelPath,
       modelSha256: e.modelSha256,
+      modelVersion: e.modelVersion,
       recordedAt: e.validatedAt,
       asOf: asOf(e) ?? asOf(d),
       actor: e.actor,
@@ -98,6 +111,27 @@ export class HistoryReader {
         asOf: asOf(d),
       },
     };
+  }
+
+  /**
+   * The newest validation or override, of one model when `model` is given (the modelVersion its
+   * row names; 'unknown': rows that name none), with the validation an override acted on (its
+   * checks are the ones shown): indexed reads, however long the history.
+   */
+  async latestDecision(model?: string): Promise<{ entry: HistoryEntry; lookup: Map<number, HistoryEntry> } | null> {
+    const m = this.#ds.manager;
+    const version = model === undefined ? undefined : model === UNKNOWN_MODEL ? null : model;
+    const row = await latestHistory(m, ['validate', 'override'], undefined, version);
+    if (!row) return null;
+    const entry = toHistoryEntry(row);
+    const lookup = new Map<number, HistoryEntry>();
+    const c = (entry.criteria ?? {}) as { results?: unknown; overrides?: unknown; decisionId?: unknown };
+    const acted = c.results ? undefined : (c.overrides ?? c.decisionId);
+    if (typeof acted === 'number') {
+      const r = await historyById(m, acted);
+      if (r) lookup.set(acted, toHistoryEntry(r));
+    }
+    return { entry, lookup };
   }
 
   /** The most recent validation report, for the dashboard; undefined before the first. */

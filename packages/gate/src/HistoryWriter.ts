@@ -3,7 +3,7 @@ import { type NewHistoryRow, appendHistory } from './PromotionHistory.js';
 import type { AttemptOptions } from './gateTypes.js';
 import type { HistoryAction, HistoryRow } from './historyChain.js';
 import { emitHistoryEvents } from './historyEvents.js';
-import { MAX_TEXT, errorJson, figuresOf, storableText } from './historyRows.js';
+import { MAX_TEXT, errorJson, figuresOf, refusedVersion, storableText } from './historyRows.js';
 import type { ConfinedModel } from './paths.js';
 
 /**
@@ -70,6 +70,7 @@ export class HistoryWriter {
           criteria_json: JSON.stringify({ refused: errorJson(error) }),
           actor: typeof o.actor === 'string' ? storableText(o.actor.slice(0, MAX_TEXT)) : null,
           action,
+          model_version: refusedVersion(o.modelVersion),
         }),
       );
     } catch (e) {

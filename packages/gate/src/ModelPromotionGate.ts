@@ -94,6 +94,11 @@ export class ModelPromotionGate {
     return this.#reader.productionNow();
   }
 
+  /** The newest validation or override (of one model's modelVersion), with the validation an override acted on. */
+  latestDecision(model?: string): Promise<{ entry: HistoryEntry; lookup: Map<number, HistoryEntry> } | null> {
+    return this.#reader.latestDecision(model);
+  }
+
   /** The most recent validation report, for the dashboard; undefined before the first. */
   getLatestReport(): Promise<GateReport | undefined> {
     return this.#reader.getLatestReport();

@@ -13,7 +13,14 @@ import type { HistoryWriter } from './HistoryWriter.js';
 import { checkValidation } from './checkValidation.js';
 import { disabledCriteria, requiredIds } from './checkWiring.js';
 import type { AttemptOptions, GateDeps } from './gateTypes.js';
-import { FIGURES, checkAsOf, checkOptionalText, criteriaJson, newestTimestamp } from './historyRows.js';
+import {
+  FIGURES,
+  checkAsOf,
+  checkModelVersion,
+  checkOptionalText,
+  criteriaJson,
+  newestTimestamp,
+} from './historyRows.js';
 import { hashModel } from './modelFiles.js';
 import { type ConfinedModel, type GatePaths, confineModelPath } from './paths.js';
 import type { GateReport } from './report.js';
@@ -71,6 +78,7 @@ export class ModelValidator {
       checkOptionalText(issues, 'actor', o.actor);
       checkOptionalText(issues, 'notes', o.notes);
       asOf = checkAsOf(issues, o.asOf, newestTimestamp(validation?.predictions as unknown[] | undefined));
+      checkModelVersion(issues, o.modelVersion);
       let pathError: unknown;
       model = await confineModelPath(modelPath, this.#paths).catch((e: unknown) => {
         pathError = e;
@@ -164,6 +172,7 @@ export class ModelValidator {
         criteria_json: criteriaJson({ results: all, reasons: decision.reasons, kind: candidate.kind, asOf }),
         actor: o.actor ?? null,
         action: 'validate',
+        model_version: o.modelVersion ?? null,
       }),
     );
     this.#d.logger.info(decision.approved ? 'model approved' : 'model rejected', {
@@ -182,6 +191,7 @@ export class ModelValidator {
       reasons: decision.reasons,
       modelPath: candidate.path,
       modelSha256: sha as string,
+      modelVersion: row.model_version,
       validatedAt: row.validation_timestamp,
       asOf,
       historyId: row.id,

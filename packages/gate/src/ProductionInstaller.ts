@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { type Issue, type Transactor, VigilError, describeValue, throwIfIssues } from '@vigil/core';
 import type { HistoryWriter } from './HistoryWriter.js';
-import { latestHistory } from './PromotionHistory.js';
+import { latestHistory, latestVersionOf } from './PromotionHistory.js';
 import type {
   AttemptOptions,
   GateDeps,
@@ -11,7 +11,7 @@ import type {
   RollbackResult,
 } from './gateTypes.js';
 import type { HistoryRow } from './historyChain.js';
-import { asOfOf, checkAsOf, checkOptionalText, figuresOf } from './historyRows.js';
+import { asOfOf, checkAsOf, checkModelVersion, checkOptionalText, figuresOf, versionFor } from './historyRows.js';
 import {
   type BackupEntry,
   backupStamp,
@@ -37,6 +37,8 @@ interface InstallRequest {
   readonly sha: string;
   /** The validation (or override) row that allows it; a newer validation of the same bytes wins. */
   readonly decision: HistoryRow;
+  /** The `modelVersion` the model's predictions carry (given, or named by the decision). */
+  readonly version: string;
   readonly now: Date;
   readonly backupOld: boolean;
   readonly actor: string | null;
@@ -83,6 +85,7 @@ export class ProductionInstaller {
           value: o.backupOld,
         });
       const given = checkAsOf(issues, o.asOf);
+      const version = checkModelVersion(issues, o.modelVersion);
       throwIfIssues('promotion', issues);
       model = await confineModelPath(modelPath, this.#paths);
       sha = await hashModel(model.path, model.kind);
@@ -111,6 +114,7 @@ export class ProductionInstaller {
         model,
         sha,
         decision,
+        version: versionFor(version, decision, 'promotion'),
         now,
         backupOld: o.backupOld ?? true,
         actor: o.actor ?? null,
@@ -139,6 +143,7 @@ export class ProductionInstaller {
         value: o.backupOld,
       });
     const given = checkAsOf(issues, o?.asOf);
+    const version = checkModelVersion(issues, o?.modelVersion);
     throwIfIssues('override', issues);
     let model: ConfinedModel | undefined;
     let sha: string | null = null;
@@ -160,6 +165,7 @@ export class ProductionInstaller {
         model,
         sha,
         decision: validation,
+        version: versionFor(version, validation, 'override'),
         now,
         backupOld: o.backupOld ?? true,
         actor: o.actor,
@@ -167,7 +173,11 @@ export class ProductionInstaller {
         extra: { overrides: validation.id, overriddenReasons: reasons, asOf: given ?? asOfOf(validation) },
       });
     } catch (e) {
-      await this.#history.logRefusal('override', modelPath, model, sha, now, e, { actor: o.actor, notes: o.reason });
+      await this.#history.logRefusal('override', modelPath, model, sha, now, e, {
+        actor: o.actor,
+        notes: o.reason,
+        modelVersion: o.modelVersion,
+      });
       throw e;
     }
   }
@@ -186,6 +196,7 @@ export class ProductionInstaller {
         value: o.kind,
       });
     const asOf = checkAsOf(issues, o.asOf);
+    checkModelVersion(issues, o.modelVersion);
     throwIfIssues('rollback', issues);
     return this.#withLock(async (compromised) => {
       await this.#recover(now);
@@ -230,6 +241,30 @@ export class ProductionInstaller {
     const target = productionPath(this.#paths, b.kind);
     const sha = await hashModel(b.path, b.kind);
     const decision = await latestHistory(this.#d.dataSource.manager, ['validate', 'override'], sha);
+    // the version the history last named for these bytes; a caller's must agree with it
+    const known = await latestVersionOf(this.#d.dataSource.manager, sha);
+    if (o.modelVersion !== undefined && known !== null && known.model_version !== o.modelVersion)
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `modelVersion: ${JSON.stringify(o.modelVersion)} differs from ${JSON.stringify(known.model_version)}, which history row ${known.id} named for the backup's bytes (sha256 ${sha.slice(0, 12)}); nothing was changed`,
+        {
+          issues: [
+            {
+              path: 'modelVersion',
+              message: `history row ${known.id} named ${JSON.stringify(known.model_version)}`,
+              value: o.modelVersion,
+            },
+          ],
+        },
+      );
+    const version = o.modelVersion ?? known?.model_version ?? null;
+    if (version === null)
+      this.#d.logger.warn(
+        'rolled back to a model whose modelVersion no history row names: the live model is unknown until one names it',
+        {
+          sha256: sha,
+        },
+      );
     const replacedPath = await nextBackupPath(this.#paths.backupsDir, target, backupStamp(now), '.replaced');
     const { row, replaced } = await tx.run(async (t) => {
       const r = await this.#history.append(t, {
@@ -248,6 +283,7 @@ export class ProductionInstaller {
         }),
         actor: o.actor ?? null,
         action: 'rollback',
+        model_version: version,
       });
       if (compromised())
         throw new VigilError(
@@ -266,13 +302,14 @@ export class ProductionInstaller {
       productionPath: target,
       restoredFrom: b.path,
       modelSha256: sha,
+      modelVersion: version,
       replacedPath: replaced ? replacedPath : null,
       historyId: row.id,
     };
   }
 
   async #install(i: InstallRequest): Promise<PromotionResult> {
-    const { action, model, sha, decision, now, backupOld, actor, notes, extra } = i;
+    const { action, model, sha, decision, version, now, backupOld, actor, notes, extra } = i;
     const target = productionPath(this.#paths, model.kind);
     const c = this.#d.container;
     const steps = c.isRegistered(gatePromotionStepsToken, true) ? c.resolve(gatePromotionStepsToken) : undefined;
@@ -324,6 +361,7 @@ export class ProductionInstaller {
             }),
             actor,
             action,
+            model_version: version,
           });
           if (compromised())
             throw new VigilError(
@@ -335,12 +373,21 @@ export class ProductionInstaller {
         });
         this.#d.logger[action === 'override' ? 'warn' : 'info'](
           action === 'override' ? 'model promoted by manual override' : 'model promoted',
-          { modelPath: model.path, sha256: sha, productionPath: target, backupPath, historyId: row.id, actor },
+          {
+            modelPath: model.path,
+            modelVersion: version,
+            sha256: sha,
+            productionPath: target,
+            backupPath,
+            historyId: row.id,
+            actor,
+          },
         );
         return {
           action,
           modelPath: model.path,
           modelSha256: sha,
+          modelVersion: version,
           kind: model.kind,
           productionPath: target,
           backupPath,

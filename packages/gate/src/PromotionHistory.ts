@@ -23,6 +23,7 @@ const COLUMNS = [
   'criteria_json',
   'actor',
   'action',
+  'model_version',
   'prev_hash',
   'row_hash',
 ] as const satisfies readonly (keyof HistoryRow)[];
@@ -68,11 +69,15 @@ export async function readAllHistory(manager: EntityManager): Promise<HistoryRow
   return rows.map(normalizeRow);
 }
 
-/** The newest row with one of `actions`, optionally for one model SHA-256. */
+/**
+ * The newest row with one of `actions`, optionally for one model SHA-256 and for one
+ * `model_version` (null: rows that name none), through idx_model_promotion_history_model.
+ */
 export async function latestHistory(
   manager: EntityManager,
   actions: readonly HistoryAction[],
   sha256?: string,
+  modelVersion?: string | null,
 ): Promise<HistoryRow | undefined> {
   const ph = placeholder(dialectOf(manager.connection));
   const params: unknown[] = [...actions];
@@ -82,10 +87,25 @@ export async function latestHistory(
     params.push(sha256);
     where += ` AND ${quoteIdent('model_sha256')} = ${ph(params.length)}`;
   }
+  if (modelVersion === null) where += ` AND ${quoteIdent('model_version')} IS NULL`;
+  else if (modelVersion !== undefined) {
+    params.push(modelVersion);
+    where += ` AND ${quoteIdent('model_version')} = ${ph(params.length)}`;
+  }
   const [row] = (await manager.query(
     `${SELECT} WHERE ${where} ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
     params,
   )) as Record<string, unknown>[];
+  return row ? normalizeRow(row) : undefined;
+}
+
+/** One row by id (the primary key). */
+export async function historyById(manager: EntityManager, id: number): Promise<HistoryRow | undefined> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const [row] = (await manager.query(`${SELECT} WHERE ${quoteIdent('id')} = ${ph(1)}`, [id])) as Record<
+    string,
+    unknown
+  >[];
   return row ? normalizeRow(row) : undefined;
 }
 
@@ -97,4 +117,44 @@ export async function latestProductionRow(manager: EntityManager): Promise<Histo
     ['promote', 'override', 'rollback'],
   )) as Record<string, unknown>[];
   return row ? normalizeRow(row) : undefined;
+}
+
+/** The newest row that named a `modelVersion` for these bytes (any action), for a rollback to restore it with. */
+export async function latestVersionOf(manager: EntityManager, sha256: string): Promise<HistoryRow | null> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const [row] = (await manager.query(
+    `${SELECT} WHERE ${quoteIdent('model_sha256')} = ${ph(1)} AND ${quoteIdent('model_version')} IS NOT NULL ORDER BY ${quoteIdent('id')} DESC LIMIT 1`,
+    [sha256],
+  )) as Record<string, unknown>[];
+  return row ? normalizeRow(row) : null;
+}
+
+/** A row that put a model into production, as "which model is live at a data time" reads it. */
+export interface ProductionChange {
+  readonly id: number;
+  readonly modelVersion: string | null;
+  /** The data time it speaks for (its as-of), else when it was recorded. */
+  readonly effective: string;
+}
+
+/** Every row that put a model into production (promote, override, rollback that went through), oldest first. */
+export async function productionChanges(manager: EntityManager): Promise<ProductionChange[]> {
+  const ph = placeholder(dialectOf(manager.connection));
+  const rows = (await manager.query(
+    `SELECT ${['id', 'model_version', 'validation_timestamp', 'criteria_json'].map(quoteIdent).join(', ')} FROM ${T} WHERE ${quoteIdent('action')} IN (${ph(1)}, ${ph(2)}, ${ph(3)}) AND ${quoteIdent('promoted_to_production')} = 1 ORDER BY ${quoteIdent('id')} ASC`,
+    ['promote', 'override', 'rollback'],
+  )) as { id: unknown; model_version: unknown; validation_timestamp: unknown; criteria_json: unknown }[];
+  return rows.map((r) => {
+    let asOf: unknown = null;
+    try {
+      asOf = (JSON.parse(String(r.criteria_json ?? 'null')) as { asOf?: unknown } | null)?.asOf;
+    } catch {
+      asOf = null;
+    }
+    return {
+      id: Number(r.id),
+      modelVersion: r.model_version === null || r.model_version === undefined ? null : String(r.model_version),
+      effective: typeof asOf === 'string' ? asOf : String(r.validation_timestamp),
+    };
+  });
 }

@@ -216,6 +216,19 @@ export class ShadowRecords {
     });
   }
 
+  /**
+   * The challengers observed in shadow at data time `at` (ISO): started `since` or before, not
+   * stopped by then (`until` is exclusive). `manager` reads inside the caller's transaction.
+   */
+  async shadowsAt(at: string, manager: EntityManager = this.#ds.manager): Promise<string[]> {
+    const ph = placeholder(dialectOf(manager.connection));
+    const rows = (await manager.query(
+      `SELECT DISTINCT model FROM ${SHADOW_TABLE} WHERE since <= ${ph(1)} AND (until IS NULL OR until > ${ph(2)}) ORDER BY model`,
+      [at, at],
+    )) as { model: string }[];
+    return rows.map((r) => String(r.model));
+  }
+
   /** Every shadow, newest first; `active` keeps only the running ones. */
   async list(o: { active?: boolean } = {}): Promise<ShadowView[]> {
     const rows = await this.#ds.manager.getRepository(ShadowRecordEntity).find({ order: { id: 'DESC' } });

@@ -71,6 +71,9 @@ function registerGate(gate: any, ctx: Ctx): void {
     if (v !== undefined && v.trim() === '') throw usageError(`${name} must not be blank`);
     return v;
   };
+  /** `--model-version`, when given (the gate checks it like observe checks a prediction's). */
+  const version = (v: string | undefined): { modelVersion?: string } =>
+    v === undefined ? {} : { modelVersion: text(v, '--model-version') as string };
 
   gate
     .command('validate <modelPath>')
@@ -82,29 +85,38 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--actor <name>', 'who asks (written to history)')
     .option('--notes <text>', 'notes (written to history)')
     .option('--as-of <date>', "the data time the evidence speaks for (default: the predictions' newest timestamp)")
-    .action((modelPath: string, opts: { validation: string; actor?: string; notes?: string; asOf?: string }) =>
-      run(async () => {
-        const validation = await readValidation(opts.validation, ctx);
-        return ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          const r = validationView(
-            await gate.validateModel(modelPath, validation, {
-              actor: text(opts.actor, '--actor'),
-              notes: text(opts.notes, '--notes'),
-              asOf: text(opts.asOf, '--as-of'),
-            }),
-          );
-          if (ctx.json()) ctx.printJson(r);
-          else {
-            printChecks(r.checks, ctx);
-            io.stdout.write(
-              r.approved
-                ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n`
-                : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`,
+    .option(
+      '--model-version <version>',
+      "the modelVersion the model's predictions carry (optional; a promotion of these bytes inherits it)",
+    )
+    .action(
+      (
+        modelPath: string,
+        opts: { validation: string; actor?: string; notes?: string; asOf?: string; modelVersion?: string },
+      ) =>
+        run(async () => {
+          const validation = await readValidation(opts.validation, ctx);
+          return ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+            const r = validationView(
+              await gate.validateModel(modelPath, validation, {
+                actor: text(opts.actor, '--actor'),
+                notes: text(opts.notes, '--notes'),
+                asOf: text(opts.asOf, '--as-of'),
+                ...version(opts.modelVersion),
+              }),
             );
-          }
-          return r.approved ? EXIT.ok : EXIT.rejected;
-        });
-      }),
+            if (ctx.json()) ctx.printJson(r);
+            else {
+              printChecks(r.checks, ctx);
+              io.stdout.write(
+                r.approved
+                  ? `APPROVED: ${r.recommendation} (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)})\n`
+                  : `REJECTED (history row ${r.id}, sha256 ${r.modelSha256?.slice(0, 12)}):\n${r.reasons.map((x) => `  - ${x}`).join('\n')}\n`,
+              );
+            }
+            return r.approved ? EXIT.ok : EXIT.rejected;
+          });
+        }),
     );
 
   gate
@@ -116,41 +128,51 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--actor <name>', 'who promotes (written to history)')
     .option('--notes <text>', 'notes (written to history)')
     .option('--as-of <date>', "the data time it speaks for (default: its decision's)")
-    .action((modelPath: string, opts: { backup: boolean; actor?: string; notes?: string; asOf?: string }) =>
-      run(() =>
-        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
-          try {
-            r = await gate.promoteModel(modelPath, {
-              backupOld: opts.backup,
-              actor: text(opts.actor, '--actor'),
-              notes: text(opts.notes, '--notes'),
-              asOf: text(opts.asOf, '--as-of'),
-            });
-          } catch (e) {
-            // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
-            if (isVigilError(e, 'VIGIL_INVALID_INPUT') && typeof e.details.historyId === 'number') {
-              io.stderr.write(`vigil: promotion refused: ${e.message}\n`);
-              return EXIT.rejected;
+    .option(
+      '--model-version <version>',
+      "the modelVersion the model's predictions carry; required unless its validation named it",
+    )
+    .action(
+      (
+        modelPath: string,
+        opts: { backup: boolean; actor?: string; notes?: string; asOf?: string; modelVersion?: string },
+      ) =>
+        run(() =>
+          ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+            let r: Awaited<ReturnType<ModelPromotionGate['promoteModel']>>;
+            try {
+              r = await gate.promoteModel(modelPath, {
+                backupOld: opts.backup,
+                actor: text(opts.actor, '--actor'),
+                notes: text(opts.notes, '--notes'),
+                asOf: text(opts.asOf, '--as-of'),
+                ...version(opts.modelVersion),
+              });
+            } catch (e) {
+              // The gate refused because the model's latest validation rejected it: a verdict, not bad usage.
+              if (isVigilError(e, 'VIGIL_INVALID_INPUT') && typeof e.details.historyId === 'number') {
+                io.stderr.write(`vigil: promotion refused: ${e.message}\n`);
+                return EXIT.rejected;
+              }
+              throw e;
             }
-            throw e;
-          }
-          const out = {
-            promoted: true,
-            productionPath: r.productionPath,
-            backupPath: r.backupPath,
-            historyId: r.historyId,
-            decisionId: r.decisionId,
-            modelSha256: r.modelSha256,
-          };
-          if (ctx.json()) ctx.printJson(out);
-          else
-            io.stdout.write(
-              `promoted ${r.modelPath} to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
-            );
-          return EXIT.ok;
-        }),
-      ),
+            const out = {
+              promoted: true,
+              productionPath: r.productionPath,
+              backupPath: r.backupPath,
+              modelVersion: r.modelVersion,
+              historyId: r.historyId,
+              decisionId: r.decisionId,
+              modelSha256: r.modelSha256,
+            };
+            if (ctx.json()) ctx.printJson(out);
+            else
+              io.stdout.write(
+                `promoted ${r.modelPath} (modelVersion ${r.modelVersion}) to ${r.productionPath} (history row ${r.historyId}, approved by validation row ${r.decisionId})${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
+              );
+            return EXIT.ok;
+          }),
+        ),
     );
 
   gate
@@ -159,7 +181,12 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--kind <kind>', 'file or directory (default: the newer backup of either)')
     .option('--actor <name>', 'who rolls back (written to history)')
     .option('--notes <text>', 'notes (written to history)')
-    .action((opts: { kind?: string; actor?: string; notes?: string }) =>
+    .option('--as-of <date>', 'the data time it speaks for (default: none; the recorded time stands in)')
+    .option(
+      '--model-version <version>',
+      "the modelVersion the model's predictions carry restored, when no history row names it (default: the history's)",
+    )
+    .action((opts: { kind?: string; actor?: string; notes?: string; asOf?: string; modelVersion?: string }) =>
       run(() =>
         ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
           if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'directory')
@@ -167,19 +194,22 @@ function registerGate(gate: any, ctx: Ctx): void {
           const r = await gate.rollback({
             actor: text(opts.actor, '--actor'),
             notes: text(opts.notes, '--notes'),
+            asOf: text(opts.asOf, '--as-of'),
+            ...version(opts.modelVersion),
             ...(opts.kind ? { kind: opts.kind as 'file' | 'directory' } : {}),
           });
           const out = {
             restored: r.restoredFrom,
             productionPath: r.productionPath,
             replacedPath: r.replacedPath,
+            modelVersion: r.modelVersion,
             historyId: r.historyId,
             modelSha256: r.modelSha256,
           };
           if (ctx.json()) ctx.printJson(out);
           else
             io.stdout.write(
-              `restored ${r.restoredFrom} to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`,
+              `restored ${r.restoredFrom} (modelVersion ${r.modelVersion ?? 'unknown: no history row names it'}) to ${r.productionPath} (history row ${r.historyId})${r.replacedPath ? `; the replaced model is kept at ${r.replacedPath}` : ''}\n`,
             );
           return EXIT.ok;
         }),
@@ -194,38 +224,49 @@ function registerGate(gate: any, ctx: Ctx): void {
     .requiredOption('--actor <name>', 'who takes responsibility')
     .requiredOption('--reason <text>', 'why the failed checks are accepted')
     .option('--no-backup', 'do not keep the replaced production model as a backup')
-    .action((modelPath: string, opts: { actor: string; reason: string; backup: boolean }) =>
-      run(() =>
-        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
-          const r = await gate.overrideModel(modelPath, {
-            actor: opts.actor,
-            reason: opts.reason,
-            backupOld: opts.backup,
-          });
-          const report = (await historyReports(gate, 50, 0)).rows.find((x) => x.id === r.historyId);
-          if (ctx.json())
-            ctx.printJson({
-              ...report,
-              productionPath: r.productionPath,
-              backupPath: r.backupPath,
-              overrides: r.decisionId,
+    .option('--as-of <date>', "the data time it speaks for (default: the overridden validation's)")
+    .option(
+      '--model-version <version>',
+      "the modelVersion the model's predictions carry; required unless its validation named it",
+    )
+    .action(
+      (
+        modelPath: string,
+        opts: { actor: string; reason: string; backup: boolean; asOf?: string; modelVersion?: string },
+      ) =>
+        run(() =>
+          ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+            const r = await gate.overrideModel(modelPath, {
+              actor: opts.actor,
+              reason: opts.reason,
+              backupOld: opts.backup,
+              asOf: text(opts.asOf, '--as-of'),
+              ...version(opts.modelVersion),
             });
-          else {
-            io.stdout.write(
-              `OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`,
-            );
-            io.stdout.write(
-              `promoted ${r.modelPath} to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
-            );
-            const failed = (report?.checks ?? []).filter((c) => c.status !== 'pass');
-            if (failed.length) {
-              io.stdout.write('overridden checks:\n');
-              printChecks(failed, ctx);
+            const report = (await historyReports(gate, 50, 0)).rows.find((x) => x.id === r.historyId);
+            if (ctx.json())
+              ctx.printJson({
+                ...report,
+                productionPath: r.productionPath,
+                backupPath: r.backupPath,
+                overrides: r.decisionId,
+              });
+            else {
+              io.stdout.write(
+                `OVERRIDE by ${opts.actor} (history row ${r.historyId}, overriding validation row ${r.decisionId}): ${opts.reason}\n`,
+              );
+              io.stdout.write(
+                `promoted ${r.modelPath} (modelVersion ${r.modelVersion}) to ${r.productionPath}${r.backupPath ? `; previous model kept at ${r.backupPath}` : ''}\n`,
+              );
+              const failed = (report?.checks ?? []).filter((c) => c.status !== 'pass');
+              if (failed.length) {
+                io.stdout.write('overridden checks:\n');
+                printChecks(failed, ctx);
+              }
             }
-          }
-          return EXIT.ok;
-        }),
-      ),
+            return EXIT.ok;
+          }),
+        ),
     );
 
   const shadow = gate
@@ -365,6 +406,7 @@ function registerGate(gate: any, ctx: Ctx): void {
                 'recorded',
                 'action',
                 'model',
+                'file',
                 'decision',
                 'promoted',
                 'actor',
@@ -376,6 +418,7 @@ function registerGate(gate: any, ctx: Ctx): void {
                 r.asOf?.slice(0, 10) ?? '-',
                 r.timestamp,
                 r.action,
+                r.modelVersion ?? 'unknown',
                 r.modelPath,
                 r.action === 'override'
                   ? 'OVERRIDE'
@@ -436,6 +479,30 @@ function registerGate(gate: any, ctx: Ctx): void {
               `history chain BROKEN${v.firstBadId === null ? '' : ` at row ${v.firstBadId}`}: ${v.reason}\n`,
             );
           return v.ok ? EXIT.ok : EXIT.rejected;
+        }),
+      ),
+    );
+
+  gate
+    .command('production')
+    .description(
+      'what is in production now: the modelVersion its predictions carry, its file, and the decision that put it there',
+    )
+    .action(() =>
+      run(() =>
+        ctx.withService(gateToken, async (gate: ModelPromotionGate) => {
+          const p = await gate.productionNow();
+          if (ctx.json()) ctx.printJson(p);
+          else if (!p) io.stdout.write('nothing in production yet: no promotion, override or rollback went through\n');
+          else
+            io.stdout.write(
+              `live: modelVersion ${p.modelVersion ?? 'unknown (the row that put it there named none)'} · ${p.modelPath} (sha256 ${p.modelSha256?.slice(0, 12) ?? '-'})\n` +
+                `  by ${p.action} (history row ${p.historyId}) as of ${p.asOf ?? '-'}, recorded ${p.recordedAt}${p.actor ? ` by ${p.actor}` : ''}\n` +
+                (p.decision
+                  ? `  allowed by ${p.decision.action} row ${p.decision.historyId} (${p.decision.approved ? 'approved' : 'overridden'})\n`
+                  : '  no gate decision covers these bytes\n'),
+            );
+          return EXIT.ok;
         }),
       ),
     );

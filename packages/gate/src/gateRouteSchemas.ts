@@ -42,6 +42,7 @@ export const reportSchema = (nullable = false) =>
       actor: nstr,
       notes: nstr,
       modelSha256: nstr,
+      modelVersion: { ...nstr, description: 'the modelVersion its predictions carry; null: unknown (not named)' },
       checks: { type: 'array', items: check },
       promotedToProduction: bool,
     },
@@ -56,6 +57,11 @@ export const productionSchema = obj(
     action: str,
     modelPath: str,
     modelSha256: nstr,
+    modelVersion: {
+      ...nstr,
+      description:
+        'the modelVersion the live model’s predictions carry; null when the row that put it there named none (unknown)',
+    },
     recordedAt: str,
     asOf: nstr,
     actor: nstr,
@@ -63,8 +69,14 @@ export const productionSchema = obj(
   },
   true,
 );
-export const promoteSchema = obj({ promoted: bool, productionPath: str, backupPath: nstr, historyId: int });
-export const rollbackSchema = obj({ restored: str, productionPath: str, historyId: int });
+export const promoteSchema = obj({
+  promoted: bool,
+  productionPath: str,
+  backupPath: nstr,
+  modelVersion: str,
+  historyId: int,
+});
+export const rollbackSchema = obj({ restored: str, productionPath: str, modelVersion: nstr, historyId: int });
 
 export const shadowSchema = obj({
   id: int,

@@ -87,14 +87,18 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       {
         schema: {
           tags: ['gate'],
-          summary: 'the latest validation or override report',
-          querystring: query(),
+          summary: 'the latest validation or override report (of one model with ?model=)',
+          querystring: query({
+            model: "the modelVersion the decision named ('unknown': decisions that named none); default: any model",
+          }),
           response: { 200: reportSchema(true) },
         },
       },
-      async () => {
-        const { rows } = await reports(50, 0);
-        return rows.find((r) => r.action === 'validate' || r.action === 'override') ?? null;
+      async (req) => {
+        const model = (req.query as Q).model;
+        const d = await gate().latestDecision(typeof model === 'string' && model !== '' ? model : undefined);
+        if (!d) return null;
+        return reportViews([d.entry], d.lookup, pathBelow(gate().paths.root)).map(withoutPathsInText)[0] ?? null;
       },
     );
     app.get(
@@ -298,7 +302,17 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           body: {
             type: 'object',
             required: ['modelPath', 'validation'],
-            properties: { modelPath: str, validation: validationResults, actor: str, notes: str, asOf: str },
+            properties: {
+              modelPath: str,
+              validation: validationResults,
+              actor: str,
+              notes: str,
+              asOf: str,
+              modelVersion: {
+                ...text(100),
+                description: "the modelVersion the candidate's predictions carry (optional)",
+              },
+            },
             additionalProperties: false,
           },
           response: { 200: reportSchema() },
@@ -311,11 +325,13 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           actor?: string;
           notes?: string;
           asOf?: string;
+          modelVersion?: string;
         };
         const r = await gate().validateModel(b.modelPath, b.validation, {
           actor: b.actor,
           notes: b.notes,
           asOf: b.asOf,
+          ...(b.modelVersion !== undefined ? { modelVersion: b.modelVersion } : {}),
         });
         return one(r.historyId);
       },
@@ -331,24 +347,41 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           body: {
             type: 'object',
             required: ['modelPath'],
-            properties: { modelPath: str, backupOld: { type: 'boolean' }, actor: str, asOf: str },
+            properties: {
+              modelPath: str,
+              backupOld: { type: 'boolean' },
+              actor: str,
+              asOf: str,
+              modelVersion: {
+                ...text(100),
+                description: "the modelVersion the model's predictions carry; required unless its validation named it",
+              },
+            },
             additionalProperties: false,
           },
           response: { 200: promoteSchema },
         },
       },
       async (req) => {
-        const b = req.body as { modelPath: string; backupOld?: boolean; actor?: string; asOf?: string };
+        const b = req.body as {
+          modelPath: string;
+          backupOld?: boolean;
+          actor?: string;
+          asOf?: string;
+          modelVersion?: string;
+        };
         const r = await gate().promoteModel(b.modelPath, {
           backupOld: b.backupOld ?? true,
           actor: b.actor,
           asOf: b.asOf,
+          ...(b.modelVersion !== undefined ? { modelVersion: b.modelVersion } : {}),
         });
         const shown = pathBelow(gate().paths.root);
         return {
           promoted: true,
           productionPath: shown(r.productionPath),
           backupPath: r.backupPath === null ? null : shown(r.backupPath),
+          modelVersion: r.modelVersion,
           historyId: r.historyId,
         };
       },
@@ -364,15 +397,35 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           body: {
             type: 'object',
             required: ['modelPath', 'actor', 'reason'],
-            properties: { modelPath: str, actor: words(200), reason: words(2000), asOf: str },
+            properties: {
+              modelPath: str,
+              actor: words(200),
+              reason: words(2000),
+              asOf: str,
+              modelVersion: {
+                ...text(100),
+                description: "the modelVersion the model's predictions carry; required unless its validation named it",
+              },
+            },
             additionalProperties: false,
           },
           response: { 200: reportSchema() },
         },
       },
       async (req) => {
-        const b = req.body as { modelPath: string; actor: string; reason: string; asOf?: string };
-        const r = await gate().overrideModel(b.modelPath, { actor: b.actor, reason: b.reason, asOf: b.asOf });
+        const b = req.body as {
+          modelPath: string;
+          actor: string;
+          reason: string;
+          asOf?: string;
+          modelVersion?: string;
+        };
+        const r = await gate().overrideModel(b.modelPath, {
+          actor: b.actor,
+          reason: b.reason,
+          asOf: b.asOf,
+          ...(b.modelVersion !== undefined ? { modelVersion: b.modelVersion } : {}),
+        });
         return one(r.historyId);
       },
     );
@@ -386,17 +439,41 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           security: [{ bearer: [] }],
           body: {
             type: 'object',
-            properties: { actor: str, kind: { type: 'string', enum: ['file', 'directory'] }, asOf: str },
+            properties: {
+              actor: str,
+              kind: { type: 'string', enum: ['file', 'directory'] },
+              asOf: str,
+              modelVersion: {
+                ...text(100),
+                description:
+                  "the restored model's modelVersion, when no history row names it (must agree with one that does)",
+              },
+            },
             additionalProperties: false,
           },
           response: { 200: rollbackSchema },
         },
       },
       async (req) => {
-        const b = (req.body ?? {}) as { actor?: string; kind?: 'file' | 'directory'; asOf?: string };
-        const r = await gate().rollback({ actor: b.actor, asOf: b.asOf, ...(b.kind ? { kind: b.kind } : {}) });
+        const b = (req.body ?? {}) as {
+          actor?: string;
+          kind?: 'file' | 'directory';
+          asOf?: string;
+          modelVersion?: string;
+        };
+        const r = await gate().rollback({
+          actor: b.actor,
+          asOf: b.asOf,
+          ...(b.kind ? { kind: b.kind } : {}),
+          ...(b.modelVersion !== undefined ? { modelVersion: b.modelVersion } : {}),
+        });
         const shown = pathBelow(gate().paths.root);
-        return { restored: shown(r.restoredFrom), productionPath: shown(r.productionPath), historyId: r.historyId };
+        return {
+          restored: shown(r.restoredFrom),
+          productionPath: shown(r.productionPath),
+          modelVersion: r.modelVersion,
+          historyId: r.historyId,
+        };
       },
     );
   };

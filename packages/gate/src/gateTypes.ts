@@ -30,6 +30,12 @@ export interface AttemptOptions {
    * a promotion's, its decision's.
    */
   readonly asOf?: string | Date;
+  /**
+   * The `modelVersion` the model's predictions carry (what drift, the sectors and the replay
+   * buffer key their figures by). A validation may name it; a promotion must, unless the
+   * validation it acts on did; a rollback takes it from the history of the bytes it restores.
+   */
+  readonly modelVersion?: string;
 }
 
 export interface PromoteOptions extends AttemptOptions {
@@ -45,12 +51,16 @@ export interface OverrideOptions {
   readonly backupOld?: boolean;
   /** The data time the override speaks for (default: the overridden validation's). */
   readonly asOf?: string | Date;
+  /** The `modelVersion` the model's predictions carry; required unless the overridden validation named it. */
+  readonly modelVersion?: string;
 }
 
 export interface PromotionResult {
   readonly action: 'promote' | 'override';
   readonly modelPath: string;
   readonly modelSha256: string;
+  /** The `modelVersion` the promoted model's predictions carry. */
+  readonly modelVersion: string;
   readonly kind: ModelKind;
   readonly productionPath: string;
   readonly backupPath: string | null;
@@ -63,6 +73,8 @@ export interface RollbackResult {
   readonly productionPath: string;
   readonly restoredFrom: string;
   readonly modelSha256: string;
+  /** The restored model's `modelVersion`, from the history of its bytes (or as named); null when neither knows it. */
+  readonly modelVersion: string | null;
   /** Where the model that was in production now lives. */
   readonly replacedPath: string | null;
   readonly historyId: number;

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GENESIS_HASH, type HistoryRow, KEYED_PREFIX, normalizeRow, rowHash, verifyChain } from './historyChain.js';
 
-function chain(n: number, startId = 1, key?: Uint8Array, from: HistoryRow[] = []): HistoryRow[] {
+function chain(
+  n: number,
+  startId = 1,
+  key?: Uint8Array,
+  from: HistoryRow[] = [],
+  version: (i: number) => string | null = () => null,
+): HistoryRow[] {
   const rows: HistoryRow[] = [...from];
   let prev = from.at(-1)?.row_hash ?? GENESIS_HASH;
   for (let i = 0; i < n; i++) {
@@ -23,6 +29,7 @@ function chain(n: number, startId = 1, key?: Uint8Array, from: HistoryRow[] = []
       criteria_json: '{}',
       actor: null,
       action: 'validate' as const,
+      model_version: version(i),
       prev_hash: prev,
     };
     const row = { ...base, row_hash: rowHash(base, key) };
@@ -31,6 +38,28 @@ function chain(n: number, startId = 1, key?: Uint8Array, from: HistoryRow[] = []
   }
   return rows;
 }
+
+describe('model_version in the chain', () => {
+  it('leaves the hash of a row without one as it was before the column existed', () => {
+    const [row] = chain(1);
+    const { model_version: _none, row_hash: _h, ...before } = row!;
+    // what rowHash computed for this row before model_version was a column
+    expect(rowHash(before as Omit<HistoryRow, 'row_hash'>)).toBe(row!.row_hash);
+  });
+
+  it('covers a named version: removing, adding or changing one breaks the chain at that row', () => {
+    const rows = chain(3, 1, undefined, [], (i) => (i === 1 ? 'm1' : null));
+    expect(verifyChain(rows).ok).toBe(true);
+    for (const v of [null, 'm2']) {
+      const changed = [...rows];
+      changed[1] = { ...rows[1]!, model_version: v };
+      expect(verifyChain(changed)).toMatchObject({ ok: false, firstBadId: 2 });
+    }
+    const added = [...rows];
+    added[0] = { ...rows[0]!, model_version: 'm0' };
+    expect(verifyChain(added)).toMatchObject({ ok: false, firstBadId: 1 });
+  });
+});
 
 describe('verifyChain', () => {
   it('accepts an intact chain and reports its head', () => {

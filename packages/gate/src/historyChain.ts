@@ -22,6 +22,11 @@ export interface HistoryRow {
   readonly criteria_json: string | null;
   readonly actor: string | null;
   readonly action: HistoryAction;
+  /**
+   * The `modelVersion` the model's predictions carry (promote, override, rollback; a validation
+   * when named); null on rows written before it was recorded, or when nobody named it.
+   */
+  readonly model_version: string | null;
   readonly prev_hash: string;
   readonly row_hash: string;
 }
@@ -60,6 +65,7 @@ export function normalizeRow(raw: Record<string, unknown>): HistoryRow {
   const out: Record<string, unknown> = {};
   for (const k of NUMERIC) out[k] = raw[k] === null || raw[k] === undefined ? null : Number(raw[k]);
   for (const k of TEXT) out[k] = raw[k] === null || raw[k] === undefined ? null : String(raw[k]);
+  out.model_version = raw.model_version === null || raw.model_version === undefined ? null : String(raw.model_version);
   out.row_hash = raw.row_hash === null || raw.row_hash === undefined ? null : String(raw.row_hash);
   return out as unknown as HistoryRow;
 }
@@ -68,7 +74,8 @@ export function normalizeRow(raw: Record<string, unknown>): HistoryRow {
 export const KEYED_PREFIX = 'hmac-sha256:';
 
 /**
- * The hash over the previous row's hash and the canonical JSON of every column but row_hash:
+ * The hash over the previous row's hash and the canonical JSON of every column but row_hash
+ * (model_version only when set):
  * SHA-256 without a key; with one, HMAC-SHA256 under the key (kept outside the database), marked
  * `hmac-sha256:`. Anyone who can write the database can recompute an unkeyed chain after changing
  * a row; only a holder of the key can recompute a keyed one.
@@ -76,6 +83,8 @@ export const KEYED_PREFIX = 'hmac-sha256:';
 export function rowHash(row: Omit<HistoryRow, 'row_hash'>, key?: Uint8Array): string {
   const content: Record<string, unknown> = {};
   for (const k of [...NUMERIC, ...TEXT]) content[k] = row[k] ?? null;
+  // hashed only when set: rows written before the column existed keep their hashes
+  if (row.model_version !== null && row.model_version !== undefined) content.model_version = row.model_version;
   if (key)
     return `${KEYED_PREFIX}${createHmac('sha256', key).update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex')}`;
   return createHash('sha256').update(row.prev_hash).update('\n').update(canonicalJson(content)).digest('hex');

@@ -26,6 +26,7 @@ export async function emitHistoryEvents(events: EventBus | undefined, tx: TxCont
     action: r.action,
     modelPath: r.model_path,
     modelSha256: r.model_sha256,
+    modelVersion: r.model_version,
     actor: r.actor,
     notes: r.notes,
     rowHash: r.row_hash,

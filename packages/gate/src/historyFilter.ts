@@ -1,11 +1,9 @@
-import { type ReportQuery, inReportRange } from '@vigil/core';
-
-/** A model file's version name: its file name without the extension (`models/m5.json` -> `m5`). */
-export const versionOf = (path: string): string => (path.split(/[\\/]/).pop() ?? path).replace(/\.[^.]*$/, '');
+import { type ReportQuery, UNKNOWN_MODEL, inReportRange } from '@vigil/core';
 
 /** What the filter reads of a history row (a `ReportView`). */
 export interface FilterableRow {
-  readonly modelPath: string;
+  /** The `modelVersion` the row names; null: unknown (rows written before it was recorded, validations that named none). */
+  readonly modelVersion: string | null;
   readonly timestamp: string;
   readonly asOf?: string | null;
 }
@@ -13,11 +11,12 @@ export interface FilterableRow {
 /**
  * Which gate history rows a model / date query keeps, for the report and `GET /api/gate/history`
  * alike: a row's time is its decision's data time (as-of) when it recorded one, else when it was
- * recorded, inside [from, to); `model` is the model file's version name (`versionOf`).
+ * recorded, inside [from, to); `model` is the `modelVersion` the row names (what predictions
+ * carry, not a file name); rows that name none are model 'unknown'.
  */
 export function historyFilter(q: ReportQuery): (r: FilterableRow) => boolean {
   return (r) =>
-    inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || versionOf(r.modelPath) === q.model);
+    inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || (r.modelVersion ?? UNKNOWN_MODEL) === q.model);
 }
 
 /**

@@ -1,4 +1,13 @@
-import { ISO_DATE_RULE, type Issue, UNSTORABLE_TEXT, describeValue, isVigilError, parseIsoDate } from '@vigil/core';
+import {
+  ISO_DATE_RULE,
+  type Issue,
+  UNSTORABLE_TEXT,
+  VigilError,
+  checkText,
+  describeValue,
+  isVigilError,
+  parseIsoDate,
+} from '@vigil/core';
 import type { HistoryRow } from './historyChain.js';
 
 /**
@@ -131,3 +140,45 @@ export function asOfOf(row: { criteria_json: string | null } | undefined): strin
     return null;
   }
 }
+
+/** A `modelVersion` is as long as observe allows it (100 characters). */
+export const MAX_MODEL_VERSION = 100;
+
+/** A `modelVersion` argument: absent, or text observe would accept as a prediction's `modelVersion`. */
+export function checkModelVersion(issues: Issue[], v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const before = issues.length;
+  checkText(issues, 'modelVersion', v, MAX_MODEL_VERSION);
+  return issues.length === before ? (v as string) : undefined;
+}
+
+/**
+ * The `modelVersion` a promotion or override records: the caller's, else the one its decision
+ * (the validation or override it acts on) named. Neither is a `VIGIL_INVALID_INPUT` naming the
+ * field (what is live must be the version its predictions carry); both and different, too.
+ */
+export function versionFor(given: string | undefined, decision: HistoryRow, action: string): string {
+  const named = decision.model_version;
+  if (given !== undefined && named !== null && given !== named)
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `modelVersion: ${JSON.stringify(given)} differs from ${JSON.stringify(named)}, which history row ${decision.id} (the ${decision.action} this ${action} acts on) named for the same bytes; nothing was copied`,
+      {
+        issues: [
+          { path: 'modelVersion', message: `history row ${decision.id} named ${JSON.stringify(named)}`, value: given },
+        ],
+      },
+    );
+  const v = given ?? named;
+  if (v === null)
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      `modelVersion: required: name the modelVersion this model's predictions carry (its ${decision.action}, history row ${decision.id}, named none), so drift and the dashboard know which model is live; nothing was copied`,
+      { issues: [{ path: 'modelVersion', message: 'required (the decision named none)', value: undefined }] },
+    );
+  return v;
+}
+
+/** A refused attempt's `modelVersion`, as given when it is text (escaped, cut to length), else null. */
+export const refusedVersion = (v: unknown): string | null =>
+  typeof v === 'string' && v.length > 0 ? storableText(v.slice(0, MAX_MODEL_VERSION)) : null;

@@ -11,6 +11,7 @@ export {
 export { CHALLENGER_CRITERION, challengerCriterion, type ChallengerOptions } from './challengerCriterion.js';
 export { SHADOW_TABLE, ShadowRecordEntity, type ShadowRow } from './entities/ShadowRecord.js';
 export { GateShadow1700000004100 } from './migrations/GateShadow1700000004100.js';
+export { GateHistoryByModel1700000004300 } from './migrations/GateHistoryByModel1700000004300.js';
 export type { ProductionNow } from './HistoryReader.js';
 export { ModelPromotionGate } from './ModelPromotionGate.js';
 export type {
@@ -52,5 +53,5 @@ export { HISTORY_TABLE, ModelPromotionHistoryEntity } from './entities/ModelProm
 export { GatePromotionHistory1700000004000 } from './migrations/GatePromotionHistory1700000004000.js';
 export { checkView, reportViews, validationView, type CheckView, type ReportView } from './reportView.js';
 export { pathBelow } from './gateReports.js';
-export { dayQuery, historyFilter, versionOf, type FilterableRow } from './historyFilter.js';
+export { dayQuery, historyFilter, type FilterableRow } from './historyFilter.js';
 export { gateView } from './view.js';

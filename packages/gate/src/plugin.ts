@@ -6,6 +6,7 @@ import {
   definePlugin,
   eventBusToken,
   installedPluginsToken,
+  liveModelsToken,
   loggerToken,
   predictionLogToken,
   transactorToken,
@@ -21,9 +22,12 @@ import { overallAccuracyCriterion } from './overallAccuracy.js';
 import { reconcileAtStart } from './reconcileAtStart.js';
 import { gateToken, shadowRecordsToken } from './tokens.js';
 import { ShadowRecords } from './ShadowRecords.js';
+import { GateLiveModels } from './GateLiveModels.js';
 import { challengerCriterion } from './challengerCriterion.js';
 import { ShadowRecordEntity } from './entities/ShadowRecord.js';
 import { GateShadow1700000004100 } from './migrations/GateShadow1700000004100.js';
+import { GateModelVersion1700000004200 } from './migrations/GateModelVersion1700000004200.js';
+import { GateHistoryByModel1700000004300 } from './migrations/GateHistoryByModel1700000004300.js';
 import {
   highConvictionHitRateCriterion,
   informationCoefficientCriterion,
@@ -40,7 +44,12 @@ export const gatePlugin = definePlugin({
   description: 'model promotion gate: every required criterion must pass; atomic promotion; hash-chained history',
   options: gateOptionsSchema,
   entities: [ModelPromotionHistoryEntity, ShadowRecordEntity],
-  migrations: [GatePromotionHistory1700000004000, GateShadow1700000004100],
+  migrations: [
+    GatePromotionHistory1700000004000,
+    GateShadow1700000004100,
+    GateModelVersion1700000004200,
+    GateHistoryByModel1700000004300,
+  ],
   // no fixed criterionIds: the trading criteria exist only when options.trading.enabled (and a
   // disabled gate evaluates nothing, so there is nothing to name as missing)
   deps: {
@@ -53,11 +62,14 @@ export const gatePlugin = definePlugin({
     logger: loggerToken,
     events: eventBusToken,
     log: predictionLogToken,
+    liveModels: liveModelsToken,
   },
   init(deps, options) {
     deps.events.declare(...GATE_EVENTS);
     const gate = new ModelPromotionGate({ ...deps, options, cwd: process.cwd() });
     const shadows = new ShadowRecords({ ...deps, paths: gate.paths });
+    // which modelVersion is live at a data time, and which are shadows: drift and the views ask core's LiveModels
+    deps.liveModels.register('gate', new GateLiveModels(deps.dataSource, shadows));
     const trading = { ...options.trading, labels: deps.config.labels };
     return {
       provides: [

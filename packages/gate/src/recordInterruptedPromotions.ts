@@ -64,6 +64,8 @@ export async function recordInterruptedPromotions(d: RecoveryDeps, now: Date): P
         }),
         actor: null,
         action: decision.action === 'override' ? 'override' : 'promote',
+        // the interrupted promotion's own row never committed: the version its decision named
+        model_version: decision.model_version,
       }),
     );
     d.logger.warn('recorded a promotion an interrupted process had completed on disk', {

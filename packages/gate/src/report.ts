@@ -17,6 +17,8 @@ export interface GateReport {
   readonly reasons: readonly string[];
   readonly modelPath: string;
   readonly modelSha256: string;
+  /** The `modelVersion` the validation named for the candidate's predictions; null when it named none. */
+  readonly modelVersion: string | null;
   readonly validatedAt: string;
   /** Data time (as-of) the validation speaks for; null when neither given nor in the predictions. */
   readonly asOf: string | null;
@@ -32,6 +34,8 @@ export interface HistoryEntry {
   readonly action: HistoryAction;
   readonly modelPath: string;
   readonly modelSha256: string | null;
+  /** The `modelVersion` the row names; null on rows written before it was recorded (an unknown version). */
+  readonly modelVersion: string | null;
   readonly validatedAt: string;
   readonly approved: boolean;
   readonly promotedToProduction: boolean;
@@ -63,6 +67,7 @@ export function toHistoryEntry(r: HistoryRow): HistoryEntry {
     action: (r.action ?? 'validate') as HistoryAction,
     modelPath: r.model_path,
     modelSha256: r.model_sha256,
+    modelVersion: r.model_version ?? null,
     validatedAt: r.validation_timestamp,
     approved: r.approved === 1,
     promotedToProduction: r.promoted_to_production === 1,
@@ -94,6 +99,7 @@ export function reportFromRow(r: HistoryRow): GateReport {
     reasons: c.reasons ?? (c.refused ? [`refused before evaluation: ${c.refused.message ?? 'invalid input'}`] : []),
     modelPath: e.modelPath,
     modelSha256: e.modelSha256 ?? '',
+    modelVersion: e.modelVersion,
     validatedAt: e.validatedAt,
     asOf: typeof (c as { asOf?: unknown }).asOf === 'string' ? (c as { asOf: string }).asOf : null,
     historyId: e.id,

@@ -7,6 +7,7 @@ const entry = (o: Partial<HistoryEntry>): HistoryEntry => ({
   action: 'validate',
   modelPath: '/srv/v/models/m.json',
   modelSha256: 'ab',
+  modelVersion: null,
   validatedAt: '2026-01-01T00:00:00.000Z',
   approved: false,
   promotedToProduction: false,

@@ -27,6 +27,8 @@ export interface ReportView {
   readonly actor: string | null;
   readonly notes: string | null;
   readonly modelSha256: string | null;
+  /** The `modelVersion` the model's predictions carry, as the row (or its decision) named it; null: unknown. */
+  readonly modelVersion: string | null;
   readonly checks: readonly CheckView[];
   readonly promotedToProduction: boolean;
 }
@@ -71,6 +73,7 @@ export function reportViews(
       actor: e.actor,
       notes: e.notes,
       modelSha256: e.modelSha256,
+      modelVersion: e.modelVersion ?? decision?.modelVersion ?? null,
       checks: ((decision?.criteria as Criteria | null)?.results ?? []).map(checkView),
       promotedToProduction: e.promotedToProduction,
     };
@@ -93,6 +96,7 @@ export function validationView(
     actor: r.actor,
     notes: r.notes,
     modelSha256: r.modelSha256,
+    modelVersion: r.modelVersion,
     checks: r.results.map((x) => checkView({ ...x, value: x.value ?? null })),
     promotedToProduction: false,
     reasons: r.reasons,

@@ -41,7 +41,7 @@ describe.each(testDatabases())('gate events on %s', (database) => {
     const bad = ws.write('bad.pkl', 'bad');
     const v = await gate.validateModel(good, goodFigures());
     await gate.validateModel(bad, goodFigures({ regimeAccuracy: { crash: 0.4 } }));
-    await gate.promoteModel(good, { actor: 'ci' });
+    await gate.promoteModel(good, { modelVersion: 'v1', actor: 'ci' });
     expect(seen.map((s) => [s.event.type, s.event.data.action, s.event.data.approved, s.rowsInTx])).toEqual([
       ['gate.decision', 'validate', true, 1],
       ['gate.decision', 'validate', false, 2],

@@ -107,7 +107,7 @@ describe.each(testDatabases())('gate promotion across processes on %s', (databas
       // The dead process's lock goes stale (lockStaleMs 2000); until then promotions are refused.
       let r: Awaited<ReturnType<typeof gate.promoteModel>> | undefined;
       for (let i = 0; i < 100 && !r; i++) {
-        r = await gate.promoteModel(cand).catch((e) => {
+        r = await gate.promoteModel(cand, { modelVersion: 'v1' }).catch((e) => {
           if (e.code !== 'VIGIL_CONFLICT') throw e;
           return new Promise<undefined>((res) => setTimeout(() => res(undefined), 200));
         });

@@ -28,7 +28,7 @@ writeFileSync(join(barrier, `ready-${id}`), '');
 while (readdirSync(barrier).filter((n) => n.startsWith('ready-')).length < (holdMs === 'crash' ? 1 : 2)) await sleep(5);
 let out;
 try {
-  const r = await gate.promoteModel(candidate, { actor: `child-${id}` });
+  const r = await gate.promoteModel(candidate, { modelVersion: 'v1', actor: `child-${id}` });
   out = { ok: true, productionPath: r.productionPath, sha: r.modelSha256 };
 } catch (e) {
   out = { ok: false, code: e.code, message: e.message };

@@ -38,7 +38,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     ws.write('meta_learner_production.pkl', 'old production');
     const cand = ws.write('cand/v2.pkl', Buffer.from([0, 1, 2, 255, 254]));
     const v = await gate.validateModel(cand, goodFigures());
-    const r = await gate.promoteModel(cand, { actor: 'pipeline' });
+    const r = await gate.promoteModel(cand, { modelVersion: 'v1', actor: 'pipeline' });
     expect(readFileSync(prod())).toEqual(Buffer.from([0, 1, 2, 255, 254]));
     expect(r).toMatchObject({
       action: 'promote',
@@ -60,7 +60,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     ws.write('meta_learner_production.pkl', 'old');
     const cand = ws.write('v3.pkl', 'new');
     await gate.validateModel(cand, goodFigures());
-    const r = await gate.promoteModel(cand, { backupOld: false });
+    const r = await gate.promoteModel(cand, { modelVersion: 'v1', backupOld: false });
     expect(r.backupPath).toBeNull();
     expect(existsSync(join(ws.models, 'backups'))).toBe(false);
     expect(readFileSync(prod(), 'utf8')).toBe('new');
@@ -70,20 +70,26 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     ws.write('meta_learner_production.pkl', 'old');
     const bad = ws.write('bad.pkl', 'bad');
     await gate.validateModel(bad, goodFigures({ regimeAccuracy: { crash: 0.4 } }));
-    const e1 = await gate.promoteModel(bad).catch((e) => e);
+    const e1 = await gate.promoteModel(bad, { modelVersion: 'v1' }).catch((e) => e);
     expect(isVigilError(e1, 'VIGIL_INVALID_INPUT')).toBe(true);
     expect(e1.message).toContain('rejected by its latest validation');
     const never = ws.write('never.pkl', 'never');
-    expect(isVigilError(await gate.promoteModel(never).catch((e) => e), 'VIGIL_NOT_FOUND')).toBe(true);
+    expect(
+      isVigilError(await gate.promoteModel(never, { modelVersion: 'v1' }).catch((e) => e), 'VIGIL_NOT_FOUND'),
+    ).toBe(true);
     const changed = ws.write('changed.pkl', 'v1');
     await gate.validateModel(changed, goodFigures());
     writeFileSync(changed, 'v1 plus an edit after validation');
-    expect(isVigilError(await gate.promoteModel(changed).catch((e) => e), 'VIGIL_NOT_FOUND')).toBe(true);
+    expect(
+      isVigilError(await gate.promoteModel(changed, { modelVersion: 'v1' }).catch((e) => e), 'VIGIL_NOT_FOUND'),
+    ).toBe(true);
     // approved once, rejected later: the latest validation wins
     const flip = ws.write('flip.pkl', 'flip');
     await gate.validateModel(flip, goodFigures());
     await gate.validateModel(flip, goodFigures({ accuracy: 0.5 }));
-    expect(isVigilError(await gate.promoteModel(flip).catch((e) => e), 'VIGIL_INVALID_INPUT')).toBe(true);
+    expect(
+      isVigilError(await gate.promoteModel(flip, { modelVersion: 'v1' }).catch((e) => e), 'VIGIL_INVALID_INPUT'),
+    ).toBe(true);
     expect(readFileSync(prod(), 'utf8')).toBe('old');
     expect(await promotions()).toEqual([]);
     expect((await rows()).filter((r) => r.action === 'promote').length).toBe(4);
@@ -109,9 +115,9 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     const b = mk('base_b', 'B');
     await gate.validateModel(a, goodFigures());
     await gate.validateModel(b, goodFigures());
-    await gate.promoteModel(a);
+    await gate.promoteModel(a, { modelVersion: 'v1' });
     clock.advance(60_000);
-    const r = await gate.promoteModel(b);
+    const r = await gate.promoteModel(b, { modelVersion: 'v1' });
     const prodDir = join(ws.models, 'base_models_production');
     expect(r.kind).toBe('directory');
     expect(readFileSync(join(prodDir, 'nested', 'lgbm.txt'), 'utf8')).toBe('lgbm B');
@@ -137,7 +143,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
       const p = ws.write(`${v}.pkl`, v);
       await gate.validateModel(p, goodFigures());
       clock.advance(1000);
-      await gate.promoteModel(p);
+      await gate.promoteModel(p, { modelVersion: 'v1' });
     }
     expect(readFileSync(prod(), 'utf8')).toBe('v3');
     const r = await gate.rollback();
@@ -162,6 +168,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     }
     expect(readFileSync(prod(), 'utf8')).toBe('old');
     const r = await gate.overrideModel(cand, {
+      modelVersion: 'v1',
       actor: 'ana.lopez',
       reason: 'old model broken by data vendor outage; drift is the outage itself',
     });
@@ -182,7 +189,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     });
     // once overridden, a later re-promotion of the same bytes is allowed, and recorded as not approved
     await gate.rollback();
-    const again = await gate.promoteModel(cand);
+    const again = await gate.promoteModel(cand, { modelVersion: 'v1' });
     expect(again.decisionId).toBe(entry?.id);
   });
 
@@ -208,9 +215,9 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
         },
       },
     });
-    const first = gate.promoteModel(a);
+    const first = gate.promoteModel(a, { modelVersion: 'v1' });
     await isStaged;
-    const second = await gate.promoteModel(b).catch((e) => e);
+    const second = await gate.promoteModel(b, { modelVersion: 'v1' }).catch((e) => e);
     release();
     await first;
     expect(isVigilError(second, 'VIGIL_CONFLICT')).toBe(true);
@@ -219,7 +226,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     expect(await promotions()).toHaveLength(1);
     // the lock is released: a later promotion goes through
     host.container.register(gatePromotionStepsToken, { useValue: {} });
-    await gate.promoteModel(b);
+    await gate.promoteModel(b, { modelVersion: 'v1' });
     expect(readFileSync(prod(), 'utf8')).toBe('candidate B'.repeat(1000));
   });
 
@@ -230,7 +237,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     host.container.register(gatePromotionStepsToken, {
       useValue: { staged: async () => void (await gate.validateModel(cand, goodFigures({ accuracy: 0.5 }))) },
     });
-    const err = await gate.promoteModel(cand).catch((e) => e);
+    const err = await gate.promoteModel(cand, { modelVersion: 'v1' }).catch((e) => e);
     expect(isVigilError(err, 'VIGIL_CONFLICT')).toBe(true);
     expect(err.message).toContain('validated again');
     expect(readFileSync(prod(), 'utf8')).toBe('old');
@@ -251,7 +258,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
         },
       },
     });
-    const err = await gate.promoteModel(cand).catch((e) => e);
+    const err = await gate.promoteModel(cand, { modelVersion: 'v1' }).catch((e) => e);
     expect(err.message).toBe('power cut');
     expect(readFileSync(prod(), 'utf8')).toBe('old production');
     expect(existsSync(tempSeen)).toBe(false);
@@ -259,7 +266,7 @@ describe.each(testDatabases())('gate promotion on %s', (database) => {
     expect((await rows()).at(-1)).toMatchObject({ action: 'promote', notes: expect.stringContaining('power cut') });
     // and the gate recovers: the next attempt promotes
     host.container.register(gatePromotionStepsToken, { useValue: {} });
-    await gate.promoteModel(cand);
+    await gate.promoteModel(cand, { modelVersion: 'v1' });
     expect(readFileSync(prod(), 'utf8')).toBe('v9');
   });
 

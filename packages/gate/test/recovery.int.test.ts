@@ -56,7 +56,7 @@ describe.each(testDatabases())('gate recovery of an interrupted promotion on %s'
       // Nothing more to record on the next start; a promotion of b now follows the recovered row.
       const gate2 = host.container.resolve(gateToken);
       expect(await gate2.reconcileProduction()).toEqual([]);
-      await gate2.promoteModel(b);
+      await gate2.promoteModel(b, { modelVersion: 'v1' });
       expect((await history(host)).filter((r) => Number(r.promoted_to_production) === 1).map((r) => r.action)).toEqual([
         'promote',
         'promote',

@@ -77,6 +77,14 @@ function productionPanel(p, now) {
     );
   const d = p.decision;
   const rows = [
+    [
+      'Model version',
+      h(
+        'span',
+        { class: 'mono', testid: 'gate-production-version' },
+        p.modelVersion ?? 'unknown (the row that put it there named none)',
+      ),
+    ],
     ['Model', h('span', { class: 'mono', testid: 'gate-production-model' }, p.modelPath)],
     ['SHA-256', h('span', { class: 'mono', title: p.modelSha256 ?? '' }, shortHash(p.modelSha256))],
     [
@@ -406,7 +414,7 @@ function historyPanel(history, filtered) {
         ['As of', '', 'the data date (trading day) the decision speaks for'],
         ['Recorded', '', 'wall-clock time the row was written'],
         ['Action'],
-        ['Model'],
+        ['Model', '', 'the modelVersion its predictions carry (the file on hover)'],
         ['Decision'],
         ['Checks'],
         ['Actor'],
@@ -422,7 +430,12 @@ function historyPanel(history, filtered) {
           h('td', { class: 'mono', testid: `history-asof-${r.id}` }, asOf(r.asOf)),
           h('td', { class: 'mono' }, dateTime(r.timestamp)),
           h('td', { testid: `history-action-${r.id}` }, r.action),
-          h('td', { class: 'mono ellipsis', title: r.modelPath }, r.modelPath),
+          // the modelVersion its predictions carry (what the top bar's model filter matches); the file on hover
+          h(
+            'td',
+            { class: 'mono ellipsis', title: r.modelPath, testid: `history-model-${r.id}` },
+            r.modelVersion ?? 'unknown',
+          ),
           h('td', { testid: `history-recommendation-${r.id}` }, decisionBadge(r)),
           h(
             'td',
@@ -454,6 +467,15 @@ function overridePanel(latest, ctx) {
     testid: 'override-model-path',
     value: latest?.modelPath ?? '',
     placeholder: 'candidates/model.json',
+    autocomplete: 'off',
+    spellcheck: 'false',
+  });
+  const modelVersion = h('input', {
+    type: 'text',
+    name: 'modelVersion',
+    testid: 'override-model-version',
+    value: latest?.modelVersion ?? '',
+    placeholder: 'the modelVersion its predictions carry',
     autocomplete: 'off',
     spellcheck: 'false',
   });
@@ -491,6 +513,7 @@ function overridePanel(latest, ctx) {
       'div',
       { class: 'form-grid' },
       field('Model path', modelPath),
+      field('Model version', modelVersion, 'required unless its validation named one'),
       field('Actor', actor),
       field('API token', token, 'sent as a bearer token, not stored'),
       field('Reason', reason),
@@ -502,7 +525,12 @@ function overridePanel(latest, ctx) {
     submit.disabled = true;
     showResult(result, 'pending', ['Submitting…']);
     try {
-      const body = { modelPath: modelPath.value.trim(), actor: actor.value.trim(), reason: reason.value.trim() };
+      const body = {
+        modelPath: modelPath.value.trim(),
+        actor: actor.value.trim(),
+        reason: reason.value.trim(),
+        ...(modelVersion.value.trim() ? { modelVersion: modelVersion.value.trim() } : {}),
+      };
       const report = await postJson('api/gate/override', body, token.value.trim());
       flash = {
         outcome: 'success',

@@ -21,6 +21,8 @@ import {
   TransactionalEventBus,
   installedPluginsToken,
   isVigilError,
+  LiveModels,
+  liveModelsToken,
   loggerToken,
   normalizeConfig,
   predictionLogToken,
@@ -135,6 +137,8 @@ export function createHost(options: HostOptions): VigilHost {
     container.register(containerToken, { useValue: container });
     container.register(installedPluginsToken, { useValue: installed });
     container.register(eventBusToken, { useValue: new TransactionalEventBus() });
+    // which model is live: the gate registers its source in init; without one every model is live
+    container.register(liveModelsToken, { useValue: new LiveModels() });
   };
   bindBase();
   let runtime = new PluginRuntime(container, plugins, config, logger);

@@ -1,4 +1,4 @@
-// Replay buffer of one model (the top bar's, else the model of the newest observed prediction):
+// Replay buffer of one model (the top bar's, else the live one, else the model of the newest observed prediction):
 // its fill and make-up, and the buffered errors themselves, worst first, filtered by symbol,
 // sector, confidence and the top bar's dates, with a CSV of the filtered rows and the full export.
 import { getJson } from '../../js/api.js';
@@ -37,7 +37,13 @@ export async function renderReplay(root, ctx) {
         'Model',
         model ?? '—',
         'replay-model',
-        ctx.filters.model ? 'picked in the top bar' : model ? 'observed last; pick another above' : 'nothing buffered',
+        ctx.filters.model
+          ? 'picked in the top bar'
+          : ctx.liveModel
+            ? 'the live model; pick another above'
+            : model
+              ? 'observed last; pick another above'
+              : 'nothing buffered',
       ),
       stat(
         'Samples held',

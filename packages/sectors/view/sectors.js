@@ -38,9 +38,11 @@ export async function renderSectors(root, ctx) {
         'sectors-model',
         ctx.filters.model
           ? 'picked in the top bar'
-          : model
-            ? 'observed last; pick another above'
-            : 'nothing tracked yet',
+          : ctx.liveModel
+            ? 'the live model; pick another above'
+            : model
+              ? 'observed last; pick another above'
+              : 'nothing tracked yet',
       ),
       stat('Predictions tracked', count(tracked), 'sectors-total-tracked'),
       stat('Resolved', count(resolved), 'sectors-total-resolved'),

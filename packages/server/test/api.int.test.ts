@@ -62,8 +62,8 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     'POST /api/observe': { records: makePredictions(3, { idPrefix: 'auth-' }) },
     'POST /api/resolve': { outcomes: [{ id: 'seed000000000', actualLabel: 1 }] },
     'POST /api/gate/validate': { modelPath, validation: GOOD_VALIDATION },
-    'POST /api/gate/promote': { modelPath },
-    'POST /api/gate/override': { modelPath, actor: 'ana', reason: 'vendor outage' },
+    'POST /api/gate/promote': { modelPath, modelVersion: 'm-live' },
+    'POST /api/gate/override': { modelPath, actor: 'ana', reason: 'vendor outage', modelVersion: 'm-live' },
     'POST /api/gate/rollback': {},
     'POST /api/gate/shadows/start': { model: 'm-shadow', champion: 'm-live' },
     'POST /api/gate/shadows/stop': { model: 'm-live' },
@@ -614,6 +614,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
       'id',
       'modelPath',
       'modelSha256',
+      'modelVersion',
       'notes',
       'promotedToProduction',
       'recommendation',
@@ -654,7 +655,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     }
     expect((await s.app.inject({ method: 'GET', url: '/api/gate/latest' })).json()).toEqual(report);
 
-    const p1 = await post(s.app, '/api/gate/promote', { modelPath: good1 });
+    const p1 = await post(s.app, '/api/gate/promote', { modelPath: good1, modelVersion: 'm1' });
     expect(p1.statusCode).toBe(200);
     // paths are shown relative to the gate's root, as a client gives them
     expect(p1.json()).toMatchObject({
@@ -667,7 +668,9 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(
       (await post(s.app, '/api/gate/validate', { modelPath: good2, validation: GOOD_VALIDATION })).json().approved,
     ).toBe(true);
-    const p2 = (await post(s.app, '/api/gate/promote', { modelPath: good2, backupOld: true })).json();
+    const p2 = (
+      await post(s.app, '/api/gate/promote', { modelPath: good2, backupOld: true, modelVersion: 'm2' })
+    ).json();
     expect(p2.backupPath).toMatch(/^models\/backups\/meta_learner_production\.pkl\./);
     expect(readFileSync(production, 'utf8')).toBe('{"weights":[0.3,0.4]}');
     expect(readFileSync(join(s.root, p2.backupPath), 'utf8')).toBe('{"weights":[0.1,0.2]}');
@@ -714,6 +717,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
 
     const ov = await post(s.app, '/api/gate/override', {
       modelPath: bad,
+      modelVersion: 'm-bad',
       actor: 'ana',
       reason: 'data vendor outage; manual check done',
     });
@@ -781,7 +785,7 @@ describe.each(testDatabases())('HTTP API on %s', (database) => {
     expect(
       (await post(s.app, '/api/gate/validate', { modelPath: good, validation: GOOD_VALIDATION })).json().approved,
     ).toBe(true);
-    expect((await post(s.app, '/api/gate/promote', { modelPath: good })).statusCode).toBe(200);
+    expect((await post(s.app, '/api/gate/promote', { modelPath: good, modelVersion: 'm1' })).statusCode).toBe(200);
     const files = snapshotDir(s.modelsDir);
     const outside = snapshotDir(join(s.root, 'outside'));
     const historyBefore = await count(s.host, 'model_promotion_history');

@@ -42,27 +42,33 @@ describe('dashboard over the demo data, in Chromium', () => {
 
   it('shows every figure the API gives on every view and records an override only with the token', async () => {
     const before = await api('api/gate/history?limit=1');
-    // figures are per model: the dashboard shows the newest observed prediction's model by default
-    // (or, when that model has no rows in a plugin, the last model it lists)
-    const shown = async (plugin: string): Promise<string> => {
-      const { models, latest } = await api(`api/${plugin}/models`);
-      return encodeURIComponent(models.includes(latest) ? latest : models.at(-1));
-    };
+    // figures are per model: the dashboard shows the live model by default (the demo's production
+    // model, m15, as its promotion named it), not the newest observed prediction's (a shadow, m18)
+    const live = await api('api/models/live');
+    expect(live).toMatchObject({ source: 'gate', live: 'm15' });
+    expect((await api('api/sectors/models')).latest).toBe('m18');
+    const shown = async (_plugin: string): Promise<string> => encodeURIComponent(live.live);
     const sectors = await api(`api/sectors?model=${await shown('sectors')}`);
     const replay = await api(`api/replay?top=20&model=${await shown('replay')}`);
     // the demo produced real data on every view
     expect(sectors.sectors.filter((s: { resolved: number }) => s.resolved > 0).length).toBeGreaterThan(3);
     expect(replay.stats.total).toBeGreaterThan(0);
     expect(before.total).toBeGreaterThan(0);
+    // the override form is filled with the newest report's model and its modelVersion
+    const latest = await api('api/gate/latest');
+    expect(latest.modelVersion).toMatch(/^m\d+$/);
 
     const summary: DashboardCheckSummary = await runDashboardChecks({ baseUrl, token: TOKEN, screenshotDir: shots });
+    // the checks' override made that model live (the phone pass's views defaulted to it); the
+    // summary's figures are the desktop pass's, over m15
+    expect(await api('api/models/live')).toMatchObject({ source: 'gate', live: latest.modelVersion });
 
     expect(summary.sectors.rows).toBe(sectors.sectors.length);
     expect(summary.sectors.weakest).toEqual(sectors.weakest.map((w: { sector: string }) => w.sector));
     expect(summary.sectors.symbols).toBeGreaterThan(0);
-    // the drift view charts the model checked last, with its episodes, every feature's checks and the
+    // the drift view charts the live model (m15), with its episodes, every feature's checks and the
     // distributions of its latest check (D rebuilt from the prediction log equals the one recorded)
-    const series = await api('api/drift/series');
+    const series = await api(`api/drift/series?model=${live.live}`);
     expect(summary.drift).toMatchObject({
       model: series.model,
       episodes: series.episodes.length,

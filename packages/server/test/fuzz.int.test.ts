@@ -546,7 +546,7 @@ describe.each(testDatabases())('HTTP write endpoints under fuzzed input on %s', 
     expect(
       (await post(s.app, '/api/gate/validate', { modelPath: cand, validation: GOOD_VALIDATION })).json().approved,
     ).toBe(true);
-    expect((await post(s.app, '/api/gate/promote', { modelPath: cand })).statusCode).toBe(200);
+    expect((await post(s.app, '/api/gate/promote', { modelPath: cand, modelVersion: 'cand' })).statusCode).toBe(200);
     expect(
       (await post(s.app, '/api/gate/validate', { modelPath: rejected, validation: BAD_VALIDATION })).json().approved,
     ).toBe(false);

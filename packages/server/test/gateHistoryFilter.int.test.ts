@@ -26,6 +26,8 @@ describe.each(testDatabases())('gate history filters on %s', (database) => {
     const attempt = async (modelPath: string, asOf: string | undefined, good = true) => {
       const r = await post(s.app, '/api/gate/validate', {
         modelPath,
+        // the model filter matches the modelVersion a row names (here the file's name, as is usual)
+        modelVersion: modelPath.replace(/^.*\//, '').replace(/\.json$/, ''),
         validation: good ? GOOD_VALIDATION : BAD_VALIDATION,
         ...(asOf ? { asOf } : {}),
       });

@@ -204,7 +204,7 @@ describe('item 9: no absolute paths on open read endpoints or in 403s', () => {
       expect(
         (await post(a.app, '/api/gate/validate', { modelPath: model, validation: GOOD_VALIDATION })).statusCode,
       ).toBe(200);
-      expect((await post(a.app, '/api/gate/promote', { modelPath: model })).statusCode).toBe(200);
+      expect((await post(a.app, '/api/gate/promote', { modelPath: model, modelVersion: 'm1' })).statusCode).toBe(200);
       const refused = await post(a.app, '/api/gate/validate', {
         modelPath: '../../etc/passwd',
         validation: GOOD_VALIDATION,
@@ -226,7 +226,10 @@ describe('item 9: no absolute paths on open read endpoints or in 403s', () => {
         .json()
         .rows.map((r: { modelPath: string }) => r.modelPath);
       expect(paths).toEqual(['../../etc/passwd', '…/m1.json', '…/m1.json']);
-      const promote = await post(b.app, '/api/gate/promote', { modelPath: `${rootA}/models/m1.json` });
+      const promote = await post(b.app, '/api/gate/promote', {
+        modelPath: `${rootA}/models/m1.json`,
+        modelVersion: 'm1',
+      });
       expect(promote.statusCode).toBe(403);
       expect(promote.json().error.message).not.toContain(rootB);
       await b.app.close();

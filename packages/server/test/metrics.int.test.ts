@@ -32,7 +32,7 @@ describe.each(testDatabases())('GET /metrics on %s', (database) => {
     expect(
       (await post(s.app, '/api/gate/validate', { modelPath: bad, validation: BAD_VALIDATION })).json().approved,
     ).toBe(false);
-    const promoted = (await post(s.app, '/api/gate/promote', { modelPath: good }, AUTH)).json();
+    const promoted = (await post(s.app, '/api/gate/promote', { modelPath: good, modelVersion: 'm1' }, AUTH)).json();
 
     const m = await scrape();
     for (const [name, f] of m) {

@@ -39,6 +39,11 @@ const ALLOWED_FULL_SCANS: readonly { table: string; sql: RegExp; why: string }[]
     why: 'verify reads the whole hash chain; one row per promotion attempt',
   },
   {
+    table: 'gate_shadow',
+    sql: /^SELECT DISTINCT model FROM gate_shadow WHERE since <= \S+ AND \(until IS NULL OR until > \S+\) ORDER BY model$/,
+    why: 'which challengers are in shadow at a data time (GET /api/models/live, drift at an episode onset): one row per shadow observation, a few per retraining, not per prediction',
+  },
+  {
     table: 'drift_baseline',
     sql: /^DELETE FROM "?drift_baseline"?$/,
     why: 'setBaseline replaces the one stored baseline (not a per-prediction path)',
@@ -116,8 +121,10 @@ async function workload(s: Served, tag: string): Promise<void> {
         .statusCode,
     ).toBe(200);
   const modelPath = writeModel(s, 'cand.json', '{"weights":[1]}');
-  expect((await post(app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION })).statusCode).toBe(200);
-  expect((await post(app, '/api/gate/promote', { modelPath })).statusCode).toBe(200);
+  expect(
+    (await post(app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION, modelVersion: 'm1' })).statusCode,
+  ).toBe(200);
+  expect((await post(app, '/api/gate/promote', { modelPath, modelVersion: 'm1' })).statusCode).toBe(200);
   for (const route of documentedGets) {
     const urls = route.includes(':sector')
       ? [route.replace(':sector', encodeURIComponent('Information Technology'))]
@@ -142,6 +149,7 @@ async function workload(s: Served, tag: string): Promise<void> {
     '/api/drift/distribution?model=m1&step=2020-06-15',
     '/api/drift/distribution?model=m1&feature=f3',
     '/api/gate/shadows/compare?model=m2',
+    '/api/gate/latest?model=m1',
   ]) {
     const res = await app.inject({ method: 'GET', url });
     expect(res.statusCode, url).toBe(200);
@@ -327,6 +335,7 @@ describe.each(testDatabases())('query plans on %s', (database) => {
         'a drift window rebuilt from the log',
         /FROM vigil_predictions WHERE timestamp >= \S+ AND timestamp < \S+ AND model_version = /,
       ],
+      ['the latest decision of one model', /FROM "?model_promotion_history"? WHERE .*"?model_version"? = /],
       [
         'the shadow comparison',
         /FROM vigil_predictions WHERE timestamp >= \S+ AND model_version = \S+ AND actual_label IS NOT NULL/,

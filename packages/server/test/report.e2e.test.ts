@@ -44,8 +44,15 @@ describe('the report over the demo data, in Chromium', () => {
   };
 
   it('shows the drift episodes, the gate and the accuracy the API gives, in a page that opens offline', async () => {
-    const report: VigilReport = await get('/api/report');
-    const html: string = await get('/api/report?format=html');
+    // without a model the report covers the live model (m15, as its promotion named it): its one episode
+    const live: VigilReport = await get('/api/report');
+    expect(live.query.model).toBe('m15');
+    const liveDrift = live.sections.find((s) => s.id === 'drift');
+    const liveEpisodes = liveDrift?.blocks.find((b) => b.kind === 'table' && b.title === 'Drift episodes');
+    expect(liveEpisodes?.kind === 'table' && liveEpisodes.rows.map((r) => r.onset)).toEqual(['2018-01-18']);
+    // `*`: every model side by side
+    const report: VigilReport = await get('/api/report?model=*');
+    const html: string = await get('/api/report?model=*&format=html');
     expectSelfContained(html);
     expectHtmlMatchesJson(html, { ...report, generatedAt: report.generatedAt });
 
@@ -72,7 +79,7 @@ describe('the report over the demo data, in Chromium', () => {
     const verify = await get('/api/gate/verify');
     const gate = report.sections.find((s) => s.id === 'gate');
     expect(gate?.summary).toContain(verify.ok ? `verified over ${verify.rows} rows` : 'BROKEN');
-    // the unfiltered report covers every model: the sum of each model's own sectors figures
+    // the report over every model: the sum of each model's own sectors figures
     let resolved = 0;
     for (const m of (await get('/api/sectors/models')).models as string[]) {
       const sectors = await get(`/api/sectors?model=${encodeURIComponent(m)}`);

@@ -45,12 +45,13 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
     );
     const modelPath = writeModel(s, 'm2.json', '{"weights":[1,2,3]}');
     expect((await post(s.app, '/api/gate/validate', { modelPath, validation: GOOD_VALIDATION })).statusCode).toBe(200);
-    expect((await post(s.app, '/api/gate/promote', { modelPath })).statusCode).toBe(200);
+    expect((await post(s.app, '/api/gate/promote', { modelPath, modelVersion: 'm2' })).statusCode).toBe(200);
   });
   afterAll(async () => s?.close());
 
   it('reports every plugin, with figures equal to the routes that serve them', async () => {
-    const r: VigilReport = await get('/api/report');
+    // `*`: every model side by side (without a model the report covers the live one, below)
+    const r: VigilReport = await get('/api/report?model=*');
     expect(r.plugins.map((p) => p.id)).toEqual(['drift', 'replay', 'sectors', 'gate', 'webhooks']);
     expect(r.sections.map((x) => x.id)).toEqual([
       'predictions',
@@ -61,6 +62,10 @@ describe.each(testDatabases())('GET /api/report on %s', (database) => {
       'gate.decisions',
     ]);
     expect(r.query).toEqual({ model: null, from: null, to: null });
+    // without a model: the model live now, as the gate's promotion named it
+    const byDefault: VigilReport = await get('/api/report');
+    expect(byDefault.query).toEqual({ model: 'm2', from: null, to: null });
+    expect(table(byDefault, 'predictions', 'By model version').rows.map((x) => x.model)).toEqual(['m2']);
 
     const counts = await s.host.container.resolve(predictionLogToken).counts();
     expect(figure(r, 'predictions', 'predictions')).toBe(counts.logged);

@@ -136,7 +136,10 @@ export class WebhookDispatcher {
         if (!this.#running && down.has(row.endpoint_id)) continue;
         if (!(await this.#attempt(row))) down.add(row.endpoint_id);
       }
-      if (!this.#running || (due.length < BATCH && !this.#again)) return;
+      // a commit kicked during this pass (its rows may have been invisible to this pass's query): one more pass, even
+      // when stopping, so what committed before `stop` is still delivered
+      if (this.#again) continue;
+      if (!this.#running || due.length < BATCH) return;
     }
   }
 

@@ -26,7 +26,10 @@ export function reportCommand(program: Command, io: CliIO, run: Run, plugins: re
       'the audit report: production and promotion history, drift episodes, accuracy by sector/regime, replay buffer, gate decisions (--json, or --html <file>: one self-contained page)',
     )
     .option('--html <file>', 'write the report as one self-contained HTML file (- for stdout)')
-    .option('--model <version>', 'only this model version')
+    .option(
+      '--model <version>',
+      'only this model version (default: the live model, when the gate names one, else every model; * for every model)',
+    )
     .option('--from <date>', 'predictions with timestamp >= this (ISO 8601)')
     .option('--to <date>', 'predictions with timestamp < this (ISO 8601)')
     .action((f: ReportFlags) =>

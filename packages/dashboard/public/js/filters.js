@@ -6,14 +6,20 @@ import { getJson } from './api.js';
 export const FILTER_KEYS = ['model', 'from', 'to'];
 
 /**
- * The model a plugin's view shows: the top bar's, else the model of the newest observed
- * prediction (`GET api/<plugin>/models` → { models, latest }; figures are per model, never
- * pooled). Reports the plugin's models to the top bar's picker. null when it holds none.
+ * The model a plugin's view shows: the top bar's, else the live model (`ctx.liveModel`, from
+ * `api/models/live`: what the gate promoted), else, with no gate or nothing promoted, the model of
+ * the newest observed prediction (`GET api/<plugin>/models` → { models, latest }; figures are per
+ * model, never pooled). Reports the plugin's models to the top bar's picker. null when it holds none.
  */
 export async function pickModel(ctx, plugin) {
   const { models, latest } = (await getJson(`api/${plugin}/models`)) ?? { models: [], latest: null };
   ctx.reportModels?.(models);
-  return ctx.filters?.model ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
+  return defaultModel(ctx, models, latest);
+}
+
+/** The top bar's model, else the live one, else the newest seen (`latest` when among `models`, else the last). */
+export function defaultModel(ctx, models, latest) {
+  return ctx.filters?.model ?? ctx.liveModel ?? (latest && models.includes(latest) ? latest : models.at(-1)) ?? null;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -3,7 +3,7 @@ import type { HistoryRow } from '../historyChain.js';
 
 export const HISTORY_TABLE = 'model_promotion_history';
 
-/** The spec's `model_promotion_history`, plus the gate's audit columns (sha256, criteria, actor, action, hash chain). */
+/** The spec's `model_promotion_history`, plus the gate's audit columns (sha256, criteria, actor, action, model version, hash chain). */
 export const ModelPromotionHistoryEntity = new EntitySchema<HistoryRow>({
   name: 'ModelPromotionHistory',
   tableName: HISTORY_TABLE,
@@ -25,6 +25,7 @@ export const ModelPromotionHistoryEntity = new EntitySchema<HistoryRow>({
     criteria_json: { type: 'text', nullable: true },
     actor: { type: 'text', nullable: true },
     action: { type: 'text', nullable: true },
+    model_version: { type: 'text', nullable: true },
     prev_hash: { type: 'text', nullable: true },
     row_hash: { type: 'text', nullable: true },
   },

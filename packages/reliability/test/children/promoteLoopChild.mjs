@@ -44,7 +44,7 @@ const gate = host.container.resolve(gateToken);
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
   try {
-    const r = await gate.promoteModel(i % 2 ? b : a, { actor: `child-${process.pid}` });
+    const r = await gate.promoteModel(i % 2 ? b : a, { modelVersion: 'v1', actor: `child-${process.pid}` });
     process.stdout.write(`promoted ${r.modelSha256}\n`);
   } catch (e) {
     // A killed predecessor's lock stays until it goes stale (lockStaleMs).

@@ -1,4 +1,6 @@
 import {
+  clockToken,
+  liveModelsToken,
   type ReportQuery,
   type ReportSection,
   type VigilReport,
@@ -102,12 +104,31 @@ async function pluginSections(
   return [...sections];
 }
 
+/** `model=*`: every model version side by side (what a report without a model covers when no gate names a live one). */
+export const EVERY_MODEL = '*';
+
+/**
+ * The model a report covers: the one asked for; without one, the model live now as the gate
+ * records it (core's LiveModels), else every model; `*` asks for every model side by side.
+ */
+async function reportQuery(host: VigilHost, q: ReportQuery): Promise<ReportQuery> {
+  if (q.model === EVERY_MODEL) {
+    const { model: _every, ...rest } = q;
+    return rest;
+  }
+  if (q.model !== undefined) return q;
+  const c = host.container;
+  const live = await c.resolve(liveModelsToken).at(c.resolve(clockToken).now().toISOString());
+  return live.live === null ? q : { ...q, model: live.live };
+}
+
 /**
  * The report for a query: the host's predictions section, then each installed plugin's sections
  * in dependency order. A disabled plugin gets a `disabled` section saying so and how to enable
  * it; an enabled one without `report` is listed with no sections. Names no plugin.
  */
-export async function buildReport(host: VigilHost, q: ReportQuery, version = serverVersion): Promise<VigilReport> {
+export async function buildReport(host: VigilHost, asked: ReportQuery, version = serverVersion): Promise<VigilReport> {
+  const q = await reportQuery(host, asked);
   const sections: ReportSection[] = [await predictionsSection(host, q)];
   const plugins: { id: string; enabled: boolean; sections: string[] }[] = [];
   const initialized = new Map(host.initialized.map((i) => [i.plugin.id, i.instance]));

@@ -1,4 +1,12 @@
-import { outcomeValidator, predictionValidator, textSchema as text } from '@vigil/core';
+import {
+  clockToken,
+  liveModelsToken,
+  outcomeValidator,
+  parseIsoDate,
+  predictionValidator,
+  textSchema as text,
+  VigilError,
+} from '@vigil/core';
 import type { VigilHost } from '@vigil/host';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { MAX_BATCH, batchBodyValidator, writeInSlices } from '../batchRoute.js';
@@ -56,6 +64,46 @@ export function hostRoutes(app: FastifyInstance, host: VigilHost, auth: onReques
       database: host.config.database.type,
       version,
     }),
+  );
+
+  app.get(
+    '/api/models/live',
+    {
+      schema: {
+        tags: ['host'],
+        summary:
+          'which modelVersion is live and which are shadows at a data time (default now), as the gate records them; the dashboard and the report default to the live one',
+        querystring: {
+          type: 'object',
+          properties: { asOf: { type: 'string', description: 'ISO data time (default now)' } },
+          additionalProperties: false,
+        },
+        response: {
+          200: obj({
+            asOf: { type: 'string' },
+            source: {
+              type: 'string',
+              description: "the plugin that answers (the gate), or 'none': every model is live",
+            },
+            live: { type: 'string', nullable: true, description: 'null: nothing promoted by then, or unknown' },
+            shadows: { type: 'array', items: { type: 'string' } },
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const raw = (req.query as { asOf?: string }).asOf;
+      const asOf = raw === undefined ? host.container.resolve(clockToken).now().toISOString() : parseIsoDate(raw);
+      if (asOf === undefined)
+        throw new VigilError(
+          'VIGIL_INVALID_INPUT',
+          `querystring.asOf: must be an ISO 8601 date, got ${JSON.stringify(raw)}`,
+          {
+            issues: [{ path: 'querystring.asOf', message: 'must be an ISO 8601 date', value: raw }],
+          },
+        );
+      return host.container.resolve(liveModelsToken).at(asOf);
+    },
   );
 
   app.post(

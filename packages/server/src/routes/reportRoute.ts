@@ -80,7 +80,11 @@ export function reportRoute(app: FastifyInstance, host: VigilHost, version: stri
         querystring: {
           type: 'object',
           properties: {
-            model: { type: 'string', description: 'only this model version' },
+            model: {
+              type: 'string',
+              description:
+                'only this model version (default: the live model, when the gate names one, else every model; `*`: every model side by side)',
+            },
             from: { type: 'string', description: 'predictions with timestamp >= from (ISO 8601)' },
             to: { type: 'string', description: 'predictions with timestamp < to (ISO 8601)' },
             format: { type: 'string', description: 'html or json; default from Accept, else json' },
