@@ -103,6 +103,24 @@ export interface PanelCoreState {
   cusum: Record<string, { up: number; down: number }>;
   closedSteps: number;
   late: number;
+  /**
+   * Per watched feature (in order), the sum of the reference steps' means, kept as steps enter and leave it
+   * (Neumaier-compensated: `sum` + `comp`) so the centre needs no pass over the reference; recomputed exactly
+   * every REF_RESUM closed steps, or when `size` is not the reference's (absent: computed on first use). In
+   * the core, so it is copied per batch and persisted: the same records give the same bits however batched.
+   */
+  refSum?: { size: number; sum: number[]; comp: number[] };
+}
+
+/** Closed steps between exact recomputations of the reference's running sums. */
+const REF_RESUM = 64;
+
+/** Neumaier's compensated addition of `x` to sums[j] (compensation in comps[j]). */
+function addComp(sums: number[], comps: number[], j: number, x: number): void {
+  const s = sums[j] as number;
+  const t = s + x;
+  comps[j] = (comps[j] as number) + (Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s);
+  sums[j] = t;
 }
 
 /**
@@ -293,7 +311,7 @@ export class PanelDrift {
       predictions: open.predictions,
     };
     const result = this.#score(closed.stats);
-    if (this.#o.cusum) this.#pushRef(closed.stats);
+    if (this.#o.cusum) this.#pushRef(closed.stats, true);
     this.#core.closedSteps++;
     this.#core.open = null;
     this.#history.push(closed);
@@ -331,17 +349,45 @@ export class PanelDrift {
         shares: new Map(),
       };
       this.#labels.clear();
-      for (const h of this.#history) this.#pushRef(h.stats);
+      for (const h of this.#history) this.#pushRef(h.stats, false);
     }
     return this.#ref;
   }
 
-  /** Appends a step to the reference columns (oldest first), dropping the oldest beyond referenceSteps. */
-  #pushRef(stats: StepStats): void {
+  /** The core's running sums of the reference means, recomputed exactly (in reference order) when stale. */
+  #refSums(r: RefColumns, exact = false): { size: number; sum: number[]; comp: number[] } {
+    const F = r.mean.length;
+    let rs = this.#core.refSum;
+    if (exact || !rs || rs.size !== r.size || rs.sum.length !== F || rs.comp.length !== F) {
+      const sum: number[] = [];
+      for (let j = 0; j < F; j++) {
+        const cm = r.mean[j] as Float64Array;
+        let x = 0;
+        // steps without a value hold a mean of 0: summing every step gives the sum over those with one
+        for (let i = r.start; i < r.start + r.size; i++) x += cm[i] as number;
+        sum.push(x);
+      }
+      rs = { size: r.size, sum, comp: sum.map(() => 0) };
+      this.#core.refSum = rs;
+    }
+    return rs;
+  }
+
+  /**
+   * Appends a step to the reference columns (oldest first), dropping the oldest beyond referenceSteps; `live`
+   * (a step closing, not a rebuild from the history) also updates the core's running sums.
+   */
+  #pushRef(stats: StepStats, live: boolean): void {
     if (stats.n < this.#o.minStepRecords) return;
     const r = this.#refCols();
     const R = this.#o.referenceSteps;
+    const rs = live ? this.#refSums(r) : undefined;
     if (r.size === R) {
+      if (rs) {
+        for (let j = 0; j < r.mean.length; j++)
+          addComp(rs.sum, rs.comp, j, -((r.mean[j] as Float64Array)[r.start] as number));
+        rs.size--;
+      }
       for (let j = 0; j < r.n.length; j++)
         if ((r.n[j] as Float64Array)[r.start] === 0) r.zeros[j] = (r.zeros[j] as number) - 1;
       r.start++;
@@ -391,6 +437,13 @@ export class PanelDrift {
     for (const [l, col] of r.shares) col[i] = stats.predictions > 0 ? (stats.classes[l] ?? 0) : 0;
     r.classes.push(stats.predictions > 0 ? stats.classes : null);
     r.size++;
+    if (rs) {
+      if ((this.#core.closedSteps + 1) % REF_RESUM === 0) this.#refSums(r, true);
+      else {
+        for (let j = 0; j < r.mean.length; j++) addComp(rs.sum, rs.comp, j, (r.mean[j] as Float64Array)[i] as number);
+        rs.size++;
+      }
+    }
   }
 
   /** The CUSUMs' parameters per direction (validated once; their state lives in the core). */
@@ -452,22 +505,26 @@ export class PanelDrift {
     const absCusum = abs ? this.#cusumOf('up') : undefined;
     const features = this.#cusumFeatures;
     const keys = this.#keys(features);
+    const rs = this.#refSums(ref);
     for (let j = 0; j < features.length; j++) {
       const m = s.features[features[j] as string];
       if (!m || m[0] === 0) continue;
-      const n = referenceMoments(
+      const zeros = ref.zeros[j] as number;
+      const n = R - zeros;
+      if (n < 2) continue;
+      referenceMoments(
         ref.n[j] as Float64Array,
         ref.mean[j] as Float64Array,
         ref.v[j] as Float64Array,
         from,
         from + R,
-        (ref.zeros[j] as number) === 0,
-        buf,
+        zeros === 0,
+        n,
+        ((rs.sum[j] as number) + (rs.comp[j] as number)) / n,
         level,
         abs,
         moments,
       );
-      if (n < 2) continue;
       const centre = moments[0] as number;
       const sd = moments[1] as number;
       if (levelCusum) feed(keys.level[j] as string, sd > 0 ? (m[1] - centre) / sd : 0, levelCusum);
@@ -512,12 +569,11 @@ export class PanelDrift {
 }
 
 /**
- * One feature's reference figures over the steps with values (n > 0): the centre (mean of the step means)
- * and, for 'level', their sd; for 'abs', mean and sd of each step's RMS deviation from the centre. meanSd's
- * arithmetic in meanSd's order (the same sums, term by term, so the same bits), in three passes over the
- * reference: the level's squared deviations and the abs values share one (`dense`: every step counts, so
- * the loops skip the test). Writes [centre, sd, absMean, absSd] to `out` and returns how many steps count
- * (fewer than 2: nothing is written).
+ * One feature's reference figures over the `n` steps with values (n > 0, at least 2), given their centre (mean
+ * of the step means, from the running sums): for 'level', the sd of the step means; for 'abs', mean and sd of
+ * each step's RMS deviation from the centre. One pass over the reference (`dense`: every step counts, so the
+ * loop skips the test); the abs values' variance from their sums shifted by the first value (no second pass).
+ * Writes [centre, sd, absMean, absSd] to `out`.
  */
 function referenceMoments(
   cn: Float64Array,
@@ -526,61 +582,40 @@ function referenceMoments(
   from: number,
   to: number,
   dense: boolean,
-  buf: Float64Array,
+  n: number,
+  centre: number,
   level: boolean,
   abs: boolean,
   out: Float64Array,
-): number {
-  let n = 0;
-  let sum = 0;
-  if (dense) {
-    // every step has values (the usual case): the same sums without testing each count
-    for (let i = from; i < to; i++) sum += cm[i] as number;
-    n = to - from;
-  } else {
-    for (let i = from; i < to; i++) {
-      if ((cn[i] as number) > 0) {
-        sum += cm[i] as number;
-        n++;
-      }
-    }
-  }
-  if (n < 2) return n;
-  const centre = sum / n;
+): void {
   let dev = 0;
-  let k = 0;
-  let absSum = 0;
   if (abs) {
-    if (dense) {
-      for (let i = from; i < to; i++) {
-        const d2 = ((cm[i] as number) - centre) ** 2;
-        dev += d2;
-        const x = Math.sqrt((cv[i] as number) + d2);
-        buf[k++] = x;
-        absSum += x;
+    let absSum = 0;
+    let shift = 0;
+    let first = true;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = from; i < to; i++) {
+      if (!dense && (cn[i] as number) <= 0) continue;
+      const d2 = ((cm[i] as number) - centre) ** 2;
+      dev += d2;
+      const x = Math.sqrt((cv[i] as number) + d2);
+      absSum += x;
+      if (first) {
+        shift = x;
+        first = false;
       }
-    } else {
-      for (let i = from; i < to; i++) {
-        if ((cn[i] as number) > 0) {
-          const d2 = ((cm[i] as number) - centre) ** 2;
-          dev += d2;
-          const x = Math.sqrt((cv[i] as number) + d2);
-          buf[k++] = x;
-          absSum += x;
-        }
-      }
+      const dx = x - shift;
+      s1 += dx;
+      s2 += dx * dx;
     }
-    const absMean = absSum / n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += ((buf[i] as number) - absMean) ** 2;
-    out[2] = absMean;
-    out[3] = Math.sqrt(v / (n - 1));
+    out[2] = absSum / n;
+    out[3] = Math.sqrt(Math.max(0, s2 - (s1 * s1) / n) / (n - 1));
   } else if (level) {
     for (let i = from; i < to; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
   }
   out[0] = centre;
   out[1] = Math.sqrt(dev / (n - 1));
-  return n;
 }
 
 function stepStats(o: OpenStep): StepStats {
