@@ -1,3 +1,4 @@
+import { BoundedMemo } from './stats/BoundedMemo.js';
 import { ksExtremesSorted, ksStatistic } from './stats/ks.js';
 
 /**
@@ -62,17 +63,11 @@ export function kolmogorovTail(x: number): number {
  * every check. kolmogorovUpper is a pure function of p, so a remembered quantile is the one the bisection would
  * find. Bounded: a full table is emptied.
  */
-const upperMemo = new Map<number, number>();
-const UPPER_MEMO = 256;
+const upperMemo = new BoundedMemo<number, number>(256);
 
 /** The x with Pr(K > x) = p (bisection). */
 export function kolmogorovUpper(p: number): number {
-  const hit = upperMemo.get(p);
-  if (hit !== undefined) return hit;
-  const x = bisectKolmogorovUpper(p);
-  if (upperMemo.size >= UPPER_MEMO) upperMemo.clear();
-  upperMemo.set(p, x);
-  return x;
+  return upperMemo.get(p, () => bisectKolmogorovUpper(p));
 }
 
 function bisectKolmogorovUpper(p: number): number {

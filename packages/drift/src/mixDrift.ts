@@ -1,6 +1,7 @@
 import { type Issue, describeValue, throwIfIssues } from '@vigil/core';
 import { gammaQ } from '@vigil/core';
 import { designEffectThreshold, kolmogorovUpper } from './calibrate.js';
+import { BoundedMemo } from './stats/BoundedMemo.js';
 import { SortedSample } from './stats/SortedSample.js';
 import { chi2Contingency, contingencyStatistic } from './stats/chiSquare.js';
 import { ks2Samp, ksPValue, ksStatistic } from './stats/ks.js';
@@ -264,16 +265,10 @@ export function criticalDistance(
   const num = (x: number | undefined): string => (Object.is(x, -0) ? '-0' : String(x));
   let key = `${num(nb)},${num(nw)},${num(deff)},${num(alpha)}`;
   for (const k of keys) key += `,${JSON.stringify(k)}:${num(baseline[k])}:${num(window[k])}`;
-  const hit = criticalMemo.get(key);
-  if (hit !== undefined) return hit;
-  const d = bisectCriticalDistance(keys, baseline, window, nb, nw, deff, alpha);
-  if (criticalMemo.size >= CRITICAL_MEMO) criticalMemo.clear();
-  criticalMemo.set(key, d);
-  return d;
+  return criticalMemo.get(key, () => bisectCriticalDistance(keys, baseline, window, nb, nw, deff, alpha));
 }
 
-const criticalMemo = new Map<string, number | null>();
-const CRITICAL_MEMO = 1024;
+const criticalMemo = new BoundedMemo<string, number | null>(1024);
 
 function bisectCriticalDistance(
   keys: readonly string[],

@@ -1,4 +1,5 @@
 import { VigilError } from '@vigil/core';
+import { BoundedMemo } from './BoundedMemo.js';
 import { kolmogorovSf } from './kolmogorov.js';
 import { type KsAlternative, attemptExact, gcd, roundHalfEven } from './ksExact.js';
 import { ksExtremesUnsorted } from './ksExtremesUnsorted.js';
@@ -186,8 +187,7 @@ function gallopExtremes(big: ArrayLike<number>, small: ArrayLike<number>, swappe
  * most checks ask again for a p-value already computed. ksPValue is a pure function of its arguments:
  * a remembered result is the one it would compute. Bounded: a full table is emptied.
  */
-const pValueMemo = new Map<string, Map<number, KsResult>>();
-const MEMO_SIZES = 64;
+const pValueMemo = new BoundedMemo<string, BoundedMemo<number, KsResult>>(64);
 const MEMO_PER_SIZE = 4096;
 
 /** The p-value of an observed statistic for samples of sizes n1 and n2, with scipy's branches. */
@@ -201,18 +201,8 @@ export function ksPValue(
   // 0 and -0 (and anything not a positive finite D) are computed, not remembered: a Map does not tell them apart
   if (!(d > 0 && d <= 1)) return computeKsPValue(d, n1, n2, alternative, method);
   const key = `${n1},${n2},${alternative},${method}`;
-  let byD = pValueMemo.get(key);
-  if (!byD) {
-    if (pValueMemo.size >= MEMO_SIZES) pValueMemo.clear();
-    byD = new Map();
-    pValueMemo.set(key, byD);
-  }
-  const hit = byD.get(d);
-  if (hit) return { ...hit };
-  const r = computeKsPValue(d, n1, n2, alternative, method);
-  if (byD.size >= MEMO_PER_SIZE) byD.clear();
-  byD.set(d, r);
-  return { ...r };
+  const byD = pValueMemo.get(key, () => new BoundedMemo<number, KsResult>(MEMO_PER_SIZE));
+  return { ...byD.get(d, () => computeKsPValue(d, n1, n2, alternative, method)) };
 }
 
 function computeKsPValue(d: number, n1: number, n2: number, alternative: KsAlternative, method: KsMethod): KsResult {
