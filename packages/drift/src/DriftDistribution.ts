@@ -5,6 +5,7 @@ import { nextDay } from './DriftSeries.js';
 import { PanelDrift } from './PanelDrift.js';
 import { baselineVersion } from './baselineVersion.js';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
+import type { FeatureCheckDetails } from './featureCheckDetails.js';
 import { ks2SampSorted } from './stats/ks.js';
 import { sortFloat64 } from './stats/sortFloat64.js';
 
@@ -80,19 +81,7 @@ export class DriftDistribution {
     )) as { id: unknown; timestamp: string; model_version: string; step: string; details_json: string }[];
     if (!row) return null;
     const model = String(row.model_version);
-    const details = JSON.parse(String(row.details_json)) as {
-      window_steps?: number;
-      baseline_version?: string;
-      status?: string;
-      reason?: string;
-      features?: {
-        feature: string;
-        statistic: number;
-        threshold?: number | null;
-        drifted?: boolean;
-        status?: string;
-      }[];
-    };
+    const details = JSON.parse(String(row.details_json)) as FeatureCheckDetails;
     if (details.status === 'insufficient')
       throw new VigilError(
         'VIGIL_NOT_FOUND',

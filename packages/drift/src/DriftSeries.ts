@@ -2,6 +2,7 @@ import { dialectOf, placeholder, quoteIdent } from '@vigil/core';
 import type { DataSource } from 'typeorm';
 import { DRIFT_MONITORING_TABLE } from './entities/DriftMonitoring.js';
 import { DRIFT_STATE_TABLE } from './entities/DriftState.js';
+import type { FeatureCheckDetails } from './featureCheckDetails.js';
 
 /** One window check of one feature: its KS D against the baseline and the threshold it was judged by. */
 export interface FeaturePoint {
@@ -180,16 +181,7 @@ export class DriftSeries {
       }));
     const byFeature = new Map<string, FeaturePoint[]>();
     for (const r of featureRows) {
-      const d = JSON.parse(String(r.details_json ?? '{}')) as {
-        status?: string;
-        features?: {
-          feature: string;
-          statistic: number;
-          threshold?: number | null;
-          drifted?: boolean;
-          status?: string;
-        }[];
-      };
+      const d = JSON.parse(String(r.details_json ?? '{}')) as FeatureCheckDetails;
       for (const f of d.features ?? []) {
         const list = byFeature.get(f.feature) ?? [];
         list.push({
