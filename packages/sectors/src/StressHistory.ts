@@ -1,4 +1,4 @@
-import type { PredictionLog } from '@vigil/core';
+import type { LoggedPrediction, PredictionLog } from '@vigil/core';
 
 /** A resolved prediction from the log, in a stress regime. */
 export interface StressRow {
@@ -47,32 +47,27 @@ export class StressHistory {
             seen.add(k);
             return true;
           });
-    return events.map((r) => ({
-      id: r.id,
-      timestamp: r.timestamp,
-      symbol: r.symbol,
-      regime: r.regime,
-      features: r.features as Record<string, number>,
-      actualLabel: r.actualLabel as number,
-      modelVersion: r.modelVersion,
-    }));
+    return events.map(stressRow);
   }
 
   /** The logged outcomes of the given ids (of any model) that are in the stress regime and resolved. */
   async outcomes(ids: readonly string[], regime = this.regime): Promise<Map<string, StressRow>> {
     const wanted = new Set(ids);
     const out = new Map<string, StressRow>();
-    for (const r of await this.log.range({ regime, resolved: true }))
-      if (wanted.has(r.id))
-        out.set(r.id, {
-          id: r.id,
-          timestamp: r.timestamp,
-          symbol: r.symbol,
-          regime: r.regime,
-          features: r.features as Record<string, number>,
-          actualLabel: r.actualLabel as number,
-          modelVersion: r.modelVersion,
-        });
+    for (const r of await this.log.range({ regime, resolved: true })) if (wanted.has(r.id)) out.set(r.id, stressRow(r));
     return out;
   }
+}
+
+/** A resolved logged prediction as a stress row. */
+function stressRow(r: LoggedPrediction): StressRow {
+  return {
+    id: r.id,
+    timestamp: r.timestamp,
+    symbol: r.symbol,
+    regime: r.regime,
+    features: r.features as Record<string, number>,
+    actualLabel: r.actualLabel as number,
+    modelVersion: r.modelVersion,
+  };
 }
