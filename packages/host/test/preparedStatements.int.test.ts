@@ -69,10 +69,16 @@ describe.each(testDatabases())('insertRows with statements reused across batches
     db = await createTestDatabase(kind);
     ds = await open();
     await ds.query('CREATE TABLE t (k text PRIMARY KEY, v integer NOT NULL)');
+    // 40 shapes of ~1,980 rows x 2 columns: more bound parameters than a connection keeps, so the oldest are dropped
     let next = 0;
     for (let n = 1; n <= 40; n++) {
-      await inTx(ds, (m) => insert(m, next, n));
-      next += n;
+      await inTx(ds, (m) => insert(m, next, 1_960 + n));
+      next += 1_960 + n;
+    }
+    // and used again after they were dropped
+    for (let n = 1; n <= 3; n++) {
+      await inTx(ds, (m) => insert(m, next, 1_960 + n));
+      next += 1_960 + n;
     }
     expect((await rows(ds)).map((r) => r.v)).toEqual(Array.from({ length: next }, (_, i) => i));
     // a statement prepared against the old table is prepared again by SQLite against the new one

@@ -127,18 +127,30 @@ export class SectorTracker {
     await insertPending(tx.manager, records, symbols, sectors);
     tx.afterCommit(() => {
       this.#latest = (records[records.length - 1] as PredictionRecord).modelVersion;
-      // one add per (model, sector, symbol, regime) cell of the batch rather than per record
-      const cells = new Map<string, { model: string; sector: string; symbol: string; regime: string; n: number }>();
+      // one add per (model, regime, symbol) of the batch rather than per record (a symbol has one sector in a batch)
+      const counts = new Map<string, Map<string, Map<string, { sector: string; n: number }>>>();
       for (let i = 0; i < records.length; i++) {
         const r = records[i] as PredictionRecord;
-        const sector = sectors[i] as string;
+        let byRegime = counts.get(r.modelVersion);
+        if (!byRegime) {
+          byRegime = new Map();
+          counts.set(r.modelVersion, byRegime);
+        }
+        let bySymbol = byRegime.get(r.regime);
+        if (!bySymbol) {
+          bySymbol = new Map();
+          byRegime.set(r.regime, bySymbol);
+        }
         const symbol = symbols[i] as string;
-        const key = `${r.modelVersion}\u0000${sector}\u0000${symbol}\u0000${r.regime}`;
-        const c = cells.get(key);
+        const c = bySymbol.get(symbol);
         if (c) c.n++;
-        else cells.set(key, { model: r.modelVersion, sector, symbol, regime: r.regime, n: 1 });
+        else bySymbol.set(symbol, { sector: sectors[i] as string, n: 1 });
       }
-      for (const c of cells.values()) this.#of(this.#agg, c.model).add(c.sector, c.symbol, c.regime, c.n, 0, 0);
+      for (const [model, byRegime] of counts) {
+        const agg = this.#of(this.#agg, model);
+        for (const [regime, bySymbol] of byRegime)
+          for (const [symbol, c] of bySymbol) agg.add(c.sector, symbol, regime, c.n, 0, 0);
+      }
     });
   }
 
