@@ -258,10 +258,11 @@ export class ShadowRecords {
    * UTC date of the timestamp): core's `pairedByDay`.
    */
   async compare(shadow: ShadowView): Promise<ShadowComparison> {
-    const q = { from: shadow.since, ...(shadow.until ? { to: shadow.until } : {}), resolved: true };
+    // only the columns the pairing reads (never the features): PredictionLog.outcomes
+    const q = { from: shadow.since, ...(shadow.until ? { to: shadow.until } : {}) };
     const [champion, challenger] = await Promise.all([
-      this.#log.range({ ...q, modelVersion: shadow.champion }),
-      this.#log.range({ ...q, modelVersion: shadow.model }),
+      this.#log.outcomes({ ...q, modelVersion: shadow.champion }),
+      this.#log.outcomes({ ...q, modelVersion: shadow.model }),
     ]);
     const key = (p: { symbol: string; timestamp: string }): string => `${p.symbol}\u0000${p.timestamp}`;
     const byKey = new Map(champion.map((p) => [key(p), p]));
