@@ -203,12 +203,23 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
         ...auth(writeAuth),
         schema: {
           tags: ['gate'],
-          summary: 'start observing a challenger in shadow of the champion',
+          summary: 'start observing a challenger in shadow of the champion (default: the model live at `since`)',
           security: [{ bearer: [] }],
           body: {
             type: 'object',
-            required: ['model', 'champion'],
-            properties: { model: text(200), champion: text(200), modelPath: str, since: str, actor: str, notes: str },
+            required: ['model'],
+            properties: {
+              model: text(200),
+              champion: {
+                ...text(200),
+                description:
+                  "the champion's model id; default: the model live at `since` (400 naming champion when none is)",
+              },
+              modelPath: str,
+              since: str,
+              actor: str,
+              notes: str,
+            },
             additionalProperties: false,
           },
           response: { 200: shadowSchema },
@@ -217,7 +228,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       async (req) => {
         const b = req.body as {
           model: string;
-          champion: string;
+          champion?: string;
           modelPath?: string;
           since?: string;
           actor?: string;

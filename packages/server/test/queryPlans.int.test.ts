@@ -336,9 +336,10 @@ describe.each(testDatabases())('query plans on %s', (database) => {
         /FROM vigil_predictions WHERE timestamp >= \S+ AND timestamp < \S+ AND model_version = /,
       ],
       ['the latest decision of one model', /FROM "?model_promotion_history"? WHERE .*"?model_version"? = /],
+      // by model and time, and only the columns it pairs on (never features_json)
       [
         'the shadow comparison',
-        /FROM vigil_predictions WHERE timestamp >= \S+ AND model_version = \S+ AND actual_label IS NOT NULL/,
+        /^SELECT id, symbol, timestamp, predicted_label, actual_label FROM vigil_predictions WHERE model_version = \S+ AND timestamp >= \S+ AND actual_label IS NOT NULL/,
       ],
     ] as const)
       expect(
