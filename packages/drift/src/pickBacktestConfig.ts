@@ -15,14 +15,18 @@ export interface CusumChoice {
 
 /**
  * How ties on episodes caught are broken.
- * - `most-sensitive` (the rule BACKTEST.md's defaults are picked by): the configuration that spends the most of the
- *   budget (highest chance level, then most calm-day false alarms), then the fewer statistics, smaller h, smaller k.
+ * - `most-sensitive` (the rule BACKTEST.md's defaults are picked by): the configuration that starts episodes most
+ *   readily within the budget: the most calm-day false alarms (its onset rate), then the highest chance level, then
+ *   the fewer statistics, smaller h, smaller k.
+ * - `most-in-drift`: the highest chance level first (the share of calm days in drift within the horizon), then the
+ *   most false alarms. It favours low-k, high-h configurations that stay in drift long once started rather than ones
+ *   that start early.
  * - `least-delay` (the rule before 2026-12-02): the smaller total delay, then fewer false alarms, then the larger h,
  *   then the smaller k. It drifts to the least sensitive configuration that still catches the picking period's episodes.
  * - `margin`: the largest worst-episode margin (the smallest over episodes of the peak CUSUM sum on the horizon
  *   days divided by h), then the smaller total delay, lower chance level, larger h, smaller k.
  */
-export type TieBreak = 'most-sensitive' | 'least-delay' | 'margin';
+export type TieBreak = 'most-sensitive' | 'most-in-drift' | 'least-delay' | 'margin';
 
 export interface PickOptions {
   /** Largest calm-day false-alarm rate (share of calm days with a retraining request) a pick may have. */
@@ -40,6 +44,12 @@ export const worstMargin = (c: BacktestCandidate): number =>
 
 const ORDER: Record<TieBreak, (a: BacktestCandidate, b: BacktestCandidate) => number> = {
   'most-sensitive': (a, b) =>
+    b.result.falseAlarmRate - a.result.falseAlarmRate ||
+    b.result.chanceLevel - a.result.chanceLevel ||
+    a.config.statistics.length - b.config.statistics.length ||
+    a.config.h - b.config.h ||
+    a.config.k - b.config.k,
+  'most-in-drift': (a, b) =>
     b.result.chanceLevel - a.result.chanceLevel ||
     b.result.falseAlarmRate - a.result.falseAlarmRate ||
     a.config.statistics.length - b.config.statistics.length ||
@@ -70,9 +80,13 @@ export function pickBacktestConfig<C extends CusumChoice>(
   const tieBreak = o.tieBreak ?? 'most-sensitive';
   const order = ORDER[tieBreak];
   if (!order)
-    throw new VigilError('VIGIL_INVALID_INPUT', 'tieBreak must be most-sensitive, least-delay or margin', {
-      issues: [{ path: 'tieBreak', message: 'unknown tie-break', value: tieBreak }],
-    });
+    throw new VigilError(
+      'VIGIL_INVALID_INPUT',
+      'tieBreak must be most-sensitive, most-in-drift, least-delay or margin',
+      {
+        issues: [{ path: 'tieBreak', message: 'unknown tie-break', value: tieBreak }],
+      },
+    );
   const within = candidates.filter(
     (c) => c.result.falseAlarmRate <= o.maxFalseAlarmRate && c.result.chanceLevel <= o.maxChanceLevel,
   );
