@@ -251,6 +251,18 @@ for (const [gridName, grid] of [
   );
 }
 
+// A safety factor on the budget instead: half the false alarms and half the chance level in the picking period.
+const HALF = { maxFalseAlarmRate: MAX_CALM / 2, maxChanceLevel: MAX_CHANCE / 2 };
+for (const rule of [RULE, ...OTHER_RULES]) {
+  for (const [pickOn, reportOn] of directions) {
+    const best = pickBacktestConfig(candidates(GRID, periods[pickOn]), { ...HALF, tieBreak: rule });
+    const held = best && run(best.config, periods[reportOn]);
+    summary.push(
+      `| ${rule}, budget halved (${pct(HALF.maxFalseAlarmRate, 0)}, chance ${pct(HALF.maxChanceLevel)}) | ${GRID.length} | ${pickOn} | ${best ? `${short(best.config)} | ${brief(best.result)} | ${reportOn}: ${brief(held)} | ${goalMet(held) ? 'yes' : '**no**'} | ${neverRuns(best.config).map(brief).join(' | ')}` : `nothing within the budget | - | - | - | ${never.map(() => '-').join(' | ')}`} |`,
+    );
+  }
+}
+
 // 3. A second feature: the monitor on a model with the daily return and the VIX log change (both periods have VIX)
 const vixRows = [];
 for (const statistics of [['abs'], ['abs', 'level']]) {
@@ -280,6 +292,13 @@ const ties = (p) =>
       x.result.falseAlarmRate <= MAX_CALM &&
       x.result.chanceLevel <= MAX_CHANCE,
   ).length;
+const maxFaWithin = Math.max(
+  ...directions.flatMap(([p]) =>
+    candidates(GRID, periods[p])
+      .filter((x) => x.result.chanceLevel <= MAX_CHANCE)
+      .map((x) => x.result.falseAlarmRate),
+  ),
+);
 const shippedPicked = directions.filter(([p]) => chosen[p] && label(chosen[p]) === label(shipped)).map(([p]) => p);
 const full = { from: '2000-01-01', to: '2020-12-31', episodes: ALL };
 const spec = backtestDrift({
@@ -328,6 +347,8 @@ const md = [
   'slowly than the five it was picked on. The rule now breaks ties the other way, toward the most sensitive',
   'configuration within the same budget: the budget is what a user agreed to pay, a tie means the picking period',
   'cannot tell the candidates apart, and the most sensitive of them is the least likely to catch its episodes only just.',
+  `Spending the chance budget (${pct(MAX_CHANCE, 0)}) in the picking period leaves a margin to the goal's own limit on it (a hit rate above 5x chance allows`,
+  `a chance level up to 20%); the false-alarm budget is the goal's ${pct(MAX_CALM, 0)}, but within the chance budget no configuration has more than ${pct(maxFaWithin, 2)}.`,
   '',
   '**This change was made after seeing the reverse direction fail, so the two directions above are no longer a clean',
   `out-of-period test of the rule**: it was chosen knowing what 2000-2010 and 2011-2020 hold${shippedPicked.length === 2 ? ', and it picks the configuration already shipped, in both directions' : ''}.`,
@@ -336,8 +357,8 @@ const md = [
   'list written down before any detector ran on them. The finer grid and both leave-one-out variants below were also',
   'added after the fact; they use only the picking periods.',
   '',
-  'Every tie-break tried, with the old grid and a finer one (in period, held out: caught, calm-day false alarms, chance',
-  'level; the goal as above):',
+  'Every tie-break tried, with the old grid and a finer one, and with a safety factor of 2 on the budget instead (in',
+  'period, held out: caught, calm-day false alarms, chance level; the goal as above):',
   '',
   ...summaryHead,
   ...summary,
