@@ -15,6 +15,8 @@ const count = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
 /** The accuracy chart's defaults (packages/sectors/view/rolling.js). */
 const ROLLING_WINDOW = 20;
+/** Trading days the chart covers by default, without a start date in the top bar (a bounded read). */
+const ROLLING_STEPS = 250;
 const ROLLING_LINES = 6;
 const num = (v, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 const interval = (ci) =>
@@ -186,7 +188,7 @@ async function checkSectors(ctx, shoot) {
   expectEqual('sectors', 'model shown', await text(view, 'sectors-model', 'sectors'), model ?? '—');
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
   const rolling = await ctx.api(
-    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
+    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}&steps=${ROLLING_STEPS}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
   );
   const data = await ctx.api(`api/sectors${mq}`);
   const rows = await view.locator('[data-testid^="sector-row-"]').count();
@@ -276,6 +278,13 @@ async function rollingFigures(view, doc) {
   expectEqual('sectors', 'accuracy series drawn', Number(await chart.getAttribute('data-series')), drawn.length);
   expectEqual('sectors', 'accuracy points drawn', Number(await chart.getAttribute('data-points')), points);
   expectEqual('sectors', 'accuracy window', Number(await chart.getAttribute('data-window')), doc.window);
+  expectEqual('sectors', 'accuracy range from', await chart.getAttribute('data-from'), doc.from ?? '');
+  expectEqual(
+    'sectors',
+    'accuracy range steps',
+    await chart.getAttribute('data-steps'),
+    doc.steps == null ? '' : String(doc.steps),
+  );
   for (const s of doc.series) {
     const last = s.points.at(-1);
     expectEqual(

@@ -146,6 +146,9 @@ async function workload(s: Served, tag: string): Promise<void> {
     '/api/sectors/rolling?by=sector&model=m1&window=20&from=2020-06-01&to=2020-07-31',
     '/api/sectors/rolling?by=regime&model=m1&window=5&from=2020-06-01',
     '/api/sectors/rolling?by=model&window=20&from=2020-06-01&to=2020-07-31',
+    // the dashboard's default without a start date: the last 250 trading days, found from the newest row
+    '/api/sectors/rolling?by=sector&model=m1&window=20&steps=250',
+    '/api/sectors/rolling?by=model&window=20&steps=250',
     '/api/drift/distribution?model=m1&step=2020-06-15',
     '/api/drift/distribution?model=m1&feature=f3',
     '/api/gate/shadows/compare?model=m2',
@@ -331,6 +334,10 @@ describe.each(testDatabases())('query plans on %s', (database) => {
     // the reads by model and time range were recorded (the check below is not vacuous for them)
     for (const [what, re] of [
       ['rolling accuracy over a date range', /FROM "?sector_performance"? WHERE .*model_version IN .*timestamp >= /],
+      [
+        "the rolling chart's newest day (its default range)",
+        /^SELECT timestamp FROM "?sector_performance"? WHERE .*model_version IN \(\S+\) ORDER BY timestamp DESC LIMIT 1$/,
+      ],
       [
         'a drift window rebuilt from the log',
         /FROM vigil_predictions WHERE timestamp >= \S+ AND timestamp < \S+ AND model_version = /,
