@@ -358,8 +358,13 @@ const md = [
       const held = run(b.config, periods[q]);
       return `picked on ${p} (${short(b.config)}), ${q} ${brief(held)}: goal ${goalMet(held) ? 'met' : 'not met'}`;
     })
-    .join('; ')}. The revisions were made after seeing both periods, so the clean check is the S&P 500 decades never used: with the shipped default, ${never
-    .map((n, i) => `${n.name} ${brief(neverRuns(shipped)[i])}, goal ${goalMet(neverRuns(shipped)[i]) ? 'met' : '**not met**'}`)
+    .join(
+      '; ',
+    )}. The revisions were made after seeing both periods, so the clean check is the S&P 500 decades never used: with the shipped default, ${never
+    .map(
+      (n, i) =>
+        `${n.name} ${brief(neverRuns(shipped)[i])}, goal ${goalMet(neverRuns(shipped)[i]) ? 'met' : '**not met**'}`,
+    )
     .join('; ')}. Details, every rule tried and why: below.`,
   '',
   `Data: daily SPY and VIX closes from \`@vigil/market-data\` (${rows[0].date} .. ${rows.at(-1).date}); S&P 500 index closes 1979-1999 (the gt file) for two decades never used for picking, 1990-1999 and 1980-1989 (the year before each warms the rolling reference).`,
