@@ -147,6 +147,34 @@ interface RefColumns {
 const emptyCore = (): PanelCoreState => ({ open: null, last: {}, cusum: {}, closedSteps: 0, late: 0 });
 
 /**
+ * A deep copy of a core (same keys in the same order, so the same JSON), for a batch to work on. Not structuredClone:
+ * its arrays come back as arrays of boxed numbers, and once the open step's values are such an array, every function
+ * that reads steps' values (stepStats, meanSd) loads their elements generically, a boxed number per read, from then on.
+ */
+export function copyCore(core: PanelCoreState): PanelCoreState {
+  const copy = { ...core };
+  const o = core.open;
+  if (o) {
+    const values = { ...o.values };
+    for (const f in values) values[f] = (values[f] as number[]).slice();
+    copy.open = {
+      ...o,
+      values,
+      regimes: o.regimes.slice(),
+      predictions: o.predictions.map((p) => p.slice() as [number, number]),
+    };
+  }
+  const last = { ...core.last };
+  for (const sym in last) last[sym] = { ...last[sym] };
+  copy.last = last;
+  const cusum = { ...core.cusum };
+  for (const k in cusum) cusum[k] = { ...(cusum[k] as { up: number; down: number }) };
+  copy.cusum = cusum;
+  if (core.refSum) copy.refSum = { ...core.refSum, sum: core.refSum.sum.slice(), comp: core.refSum.comp.slice() };
+  return copy;
+}
+
+/**
  * One model's panel of predictions over time steps: per-symbol transforms, per-step
  * cross-sectional statistics, and per-step CUSUMs standardised by a rolling reference of earlier
  * steps, so their false-alarm rate does not depend on how many symbols a step holds. Pure and
@@ -590,21 +618,21 @@ function referenceMoments(
 ): void {
   let dev = 0;
   if (abs) {
-    let absSum = 0;
-    let shift = 0;
-    let first = true;
+    // the first step with values gives the shift (its dx is 0: adding it would change no sum), the loop the rest
+    let i = from;
+    if (!dense) while (i < to && (cn[i] as number) <= 0) i++;
+    const d20 = ((cm[i] as number) - centre) ** 2;
+    dev += d20;
+    const shift = Math.sqrt((cv[i] as number) + d20);
+    let absSum = shift;
     let s1 = 0;
     let s2 = 0;
-    for (let i = from; i < to; i++) {
+    for (i++; i < to; i++) {
       if (!dense && (cn[i] as number) <= 0) continue;
       const d2 = ((cm[i] as number) - centre) ** 2;
       dev += d2;
       const x = Math.sqrt((cv[i] as number) + d2);
       absSum += x;
-      if (first) {
-        shift = x;
-        first = false;
-      }
       const dx = x - shift;
       s1 += dx;
       s2 += dx * dx;
