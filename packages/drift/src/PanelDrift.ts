@@ -198,6 +198,12 @@ export class PanelDrift {
   readonly #moments = new Float64Array(4);
   readonly #cusums = new Map<string, Cusum>();
   #keyCache: { features: readonly string[]; level: string[]; abs: string[] } | undefined;
+  /**
+   * The core's sums with their keys, in the object's own order (as for-in gives them), kept until #score adds a
+   * statistic: the sums object holds more keys than V8 keeps in fast mode, and enumerating such an object collects and
+   * sorts its keys every time, for every closed step. The states are the core's own objects (updated in place).
+   */
+  #sumList: [string, CusumState][] | undefined;
   #valuesTemplate: { features: readonly string[]; keys: Record<string, null> } | undefined;
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
@@ -490,8 +496,8 @@ export class PanelDrift {
     let max = 0;
     const elevated: string[] = [];
     const sums = this.#core.cusum;
-    for (const k in sums) {
-      const x = sums[k] as CusumState;
+    this.#sumList ??= Object.keys(sums).map((k) => [k, sums[k] as CusumState]);
+    for (const [k, x] of this.#sumList) {
       const m = Math.max(x.up, x.down);
       if (m > max) max = m;
       if (m > release) elevated.push(k);
@@ -518,7 +524,10 @@ export class PanelDrift {
       if (prev) {
         prev.up = up;
         prev.down = down;
-      } else sums[key] = { up, down };
+      } else {
+        sums[key] = { up, down };
+        this.#sumList = undefined;
+      }
       statistics[key] = { z, up, down };
       if (up > cu.h || down > cu.h) alarms.push(key);
     };
