@@ -225,8 +225,11 @@ describe('vigil drift backtest', () => {
     });
     expect(text.stdout).toMatch(
       new RegExp(
-        `│ burst\\s+│ ${episode.start}\\s+│ ${spec.episodes[0]!.firstAlarm ?? '-'}\\s+│ ${spec.episodes[0]!.delay ?? '-'}\\s+│`,
+        `│ burst\\s+│ ${episode.start}\\s+│ ${spec.episodes[0]!.firstAlarm ?? '-'}\\s+│ ${spec.episodes[0]!.delay ?? '-'}\\s+│ ${spec.episodes[0]!.status}\\s+│ ${spec.episodes[0]!.peakScore!.toFixed(2)}\\s+│`,
       ),
+    );
+    expect(text.stdout).toContain(
+      "peak score: the detector's largest score on the episode's first 6 days (the largest KS D",
     );
     expect(text.stdout).toContain(`calm-day false alarms: ${(spec.falseAlarmRate * 100).toFixed(2)}%`);
     expect(text.stdout).toContain(

@@ -76,6 +76,10 @@ describe.each(testDatabases())('vigil gate shadow (%s)', (database) => {
     const bad = await ws.cli(['gate', 'shadow', 'start', '--model', 'm3', '--champion', 'm1', '--since', 'yesterday']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/since: must be an ISO-8601 date/);
+    // no --champion: the model live at --since; nothing promoted yet, so exit 2 naming the field
+    const noChampion = await ws.cli(['gate', 'shadow', 'start', '--model', 'm3', '--since', '2021-03-01']);
+    expect(noChampion.code).toBe(2);
+    expect(noChampion.stderr).toMatch(/champion: not given, and no model is live at 2021-03-01T00:00:00\.000Z/);
 
     const { predictions, outcomes } = records();
     expect((await ws.cli(['observe', ws.file('p.jsonl', predictions)])).code).toBe(0);

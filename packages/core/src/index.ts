@@ -83,7 +83,7 @@ export {
   type Provided,
   type ResolvedDeps,
 } from './plugin.js';
-export type { LoggedPrediction, ModelSummary, PredictionLog } from './predictionLog.js';
+export type { LoggedOutcome, LoggedPrediction, ModelSummary, PredictionLog } from './predictionLog.js';
 export {
   ISO_DATE_RULE,
   RENAMED_FIELDS,

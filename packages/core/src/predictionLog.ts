@@ -8,6 +8,18 @@ export interface LoggedPrediction extends PredictionRecord {
   readonly resolvedAt: string | null;
 }
 
+/**
+ * A resolved prediction's outcome without its features (`PredictionLog.outcomes`): what a paired
+ * comparison of two models over the same rows reads.
+ */
+export interface LoggedOutcome {
+  readonly id: string;
+  readonly symbol: string;
+  readonly timestamp: string;
+  readonly predictedLabel: number;
+  readonly actualLabel: number;
+}
+
 /** One model version's predictions in a range (`PredictionLog.modelSummary`). */
 export interface ModelSummary {
   readonly modelVersion: string;
@@ -35,6 +47,13 @@ export interface PredictionLog {
     q: { from?: string; to?: string; limit?: number; regime?: string; modelVersion?: string; resolved?: boolean },
     manager?: EntityManager,
   ): Promise<LoggedPrediction[]>;
+  /**
+   * One model version's resolved predictions whose `timestamp` lies in [from, to), oldest first:
+   * id, symbol, timestamp and both labels only (never the features, which `range` parses), for
+   * paired comparisons such as the gate's shadow comparison. Read through the log's
+   * (model_version, timestamp) index.
+   */
+  outcomes(q: { modelVersion: string; from?: string; to?: string }, manager?: EntityManager): Promise<LoggedOutcome[]>;
   /**
    * Per model version, the predictions whose `timestamp` lies in [from, to): how many, how many
    * resolved and correct, and the first and last timestamp. Sorted by model version.

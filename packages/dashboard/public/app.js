@@ -84,7 +84,7 @@ function syncFilterBar(filters) {
   const have = [...select.options].map((o) => o.value);
   const defaultText = liveModel ? 'live model' : 'latest model';
   if (want.join('\u0000') !== have.join('\u0000') || select.options[0]?.textContent !== defaultText)
-    select.replaceChildren(...want.map((m) => h('option', { value: m }, m || defaultText)));
+    select.replaceChildren(...want.map((m) => h('option', { value: m }, m === '*' ? 'all models' : m || defaultText)));
   select.value = filters.model ?? '';
   form.elements.from.value = filters.from ?? '';
   form.elements.to.value = filters.to ?? '';

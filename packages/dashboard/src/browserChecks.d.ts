@@ -31,6 +31,9 @@ export interface DashboardCheckSummary {
     filtered: { floor: number; sector: string | null; symbol: string | null; rows: number; csvRows: number } | null;
   };
   gate: {
+    /** The model whose latest decision the view shows by default: the live one (null: every model, none live). */
+    latestModel: string | null;
+    /** That model's latest decision (GET /api/gate/latest?model=), as shown. */
     latestId: number | null;
     recommendation: string | null;
     checks: Record<string, 'pass' | 'fail' | 'insufficient' | 'error'>;
@@ -44,8 +47,21 @@ export interface DashboardCheckSummary {
     overrideRefusal: string;
     /** The id of the override report recorded with the token. */
     overrideReportId: number;
-    /** The history filtered by the newest row's model and data day (the table equals the filtered API), or null. */
-    filtered: { model: string; from: string; to: string; total: number } | null;
+    /** The latest decision shown after the override: the live model's then (the overridden one, on a real gate). */
+    latestAfterOverride: number | null;
+    /**
+     * The history filtered by the newest row's model and data day (the table equals the filtered API) and that
+     * model's latest decision; `every`: the same with "all models" (model=*). null without history.
+     */
+    filtered: {
+      model: string;
+      from: string;
+      to: string;
+      total: number;
+      latestId: number | null;
+      checks: Record<string, 'pass' | 'fail' | 'insufficient' | 'error'>;
+      every: { latestId: number | null; total: number };
+    } | null;
   };
   /**
    * What the layout checks saw per screen (desktop 1440x900, phone 390x844) and view: the tables

@@ -15,6 +15,8 @@ const count = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 0 }) : '—';
 /** The accuracy chart's defaults (packages/sectors/view/rolling.js). */
 const ROLLING_WINDOW = 20;
+/** Trading days the chart covers by default, without a start date in the top bar (a bounded read). */
+const ROLLING_STEPS = 250;
 const ROLLING_LINES = 6;
 const num = (v, d = 3) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : '—');
 const interval = (ci) =>
@@ -100,11 +102,11 @@ export async function runDashboardChecks({ baseUrl, token, screenshotDir }) {
       replay = replay
         ? { ...replay, filtered: replay.filtered ?? r.filtered ?? null }
         : { ...r, filtered: r.filtered ?? null };
-      const { latest, history, ...figures } = await checkGateFigures(s, shoot);
+      const { history, ...figures } = await checkGateFigures(s, shoot);
       if (screen.name === 'desktop') {
         gate = {
           ...figures,
-          ...(await checkOverride(s, shoot, { latest, history })),
+          ...(await checkOverride(s, shoot, { history })),
           filtered: await checkGateFiltered(s),
         };
         filters = await checkFilters(s);
@@ -186,7 +188,7 @@ async function checkSectors(ctx, shoot) {
   expectEqual('sectors', 'model shown', await text(view, 'sectors-model', 'sectors'), model ?? '—');
   const mq = model ? `?model=${encodeURIComponent(model)}` : '';
   const rolling = await ctx.api(
-    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
+    `api/sectors/rolling?by=sector&window=${ROLLING_WINDOW}&steps=${ROLLING_STEPS}${model ? `&model=${encodeURIComponent(model)}` : ''}`,
   );
   const data = await ctx.api(`api/sectors${mq}`);
   const rows = await view.locator('[data-testid^="sector-row-"]').count();
@@ -276,6 +278,13 @@ async function rollingFigures(view, doc) {
   expectEqual('sectors', 'accuracy series drawn', Number(await chart.getAttribute('data-series')), drawn.length);
   expectEqual('sectors', 'accuracy points drawn', Number(await chart.getAttribute('data-points')), points);
   expectEqual('sectors', 'accuracy window', Number(await chart.getAttribute('data-window')), doc.window);
+  expectEqual('sectors', 'accuracy range from', await chart.getAttribute('data-from'), doc.from ?? '');
+  expectEqual(
+    'sectors',
+    'accuracy range steps',
+    await chart.getAttribute('data-steps'),
+    doc.steps == null ? '' : String(doc.steps),
+  );
   for (const s of doc.series) {
     const last = s.points.at(-1);
     expectEqual(
@@ -602,15 +611,45 @@ async function checkReplayFilters(ctx, view, rows, ids, mq) {
   return { floor, sector, symbol: sector ? null : symbol, rows: want.length, csvRows: lines.length - 1 };
 }
 
+/** `api/gate/latest` of one model (null: every model's newest). */
+const latestOf = (ctx, model) => ctx.api(`api/gate/latest${model ? `?model=${encodeURIComponent(model)}` : ''}`);
+
+/** The latest decision the gate view shows: its model label and report id (empty: none). */
+async function shownLatest(view) {
+  const model = await view.locator(tid('gate-latest-model')).getAttribute('data-model');
+  const id = (await view.locator(tid('gate-latest-id')).count()) ? await text(view, 'gate-latest-id', 'gate') : '';
+  return { model, id };
+}
+
+/** The checks table shows the report's checks: status, value and threshold of each. */
+async function expectChecks(view, report) {
+  expectEqual(
+    'gate',
+    'number of checks',
+    await view.locator('[data-testid^="check-row-"]').count(),
+    report.checks.length,
+  );
+  for (const c of report.checks) {
+    expectEqual('gate', `${c.id} status`, await text(view, `check-status-${c.id}`, 'gate'), c.status);
+    const shownValue = await view.locator(tid(`check-value-${c.id}`)).getAttribute('data-value');
+    expectEqual('gate', `${c.id} value`, shownValue === '' ? null : Number(shownValue), c.value ?? null);
+    const shownThr = await view.locator(tid(`check-threshold-${c.id}`)).getAttribute('data-value');
+    expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
+  }
+}
+
 async function checkGateFigures(ctx, shoot) {
   const view = await openView(ctx, 'gate', 'gate');
+  // the latest decision is the live model's (what every view shows by default), not the newest of any model
+  const live = await liveModelOf(ctx);
   const [latest, history, verify, production, comparison] = await Promise.all([
-    ctx.api('api/gate/latest'),
+    latestOf(ctx, live),
     ctx.api('api/gate/history?limit=50&offset=0'),
     ctx.api('api/gate/verify'),
     ctx.api('api/gate/production'),
     ctx.api('api/gate/shadows/compare'),
   ]);
+  expectEqual('gate', 'model of the latest decision', (await shownLatest(view)).model, live ?? '*');
   if (latest === null) {
     if ((await view.locator(tid('gate-latest-empty')).count()) !== 1)
       throw new DashboardCheckError('gate', 'no report in the API but the page does not say so');
@@ -630,19 +669,7 @@ async function checkGateFigures(ctx, shoot) {
       (await text(view, 'gate-promoted', 'gate')).startsWith('yes'),
       Boolean(production && production.modelSha256 === latest.modelSha256),
     );
-    expectEqual(
-      'gate',
-      'number of checks',
-      await view.locator('[data-testid^="check-row-"]').count(),
-      latest.checks.length,
-    );
-    for (const c of latest.checks) {
-      expectEqual('gate', `${c.id} status`, await text(view, `check-status-${c.id}`, 'gate'), c.status);
-      const shownValue = await view.locator(tid(`check-value-${c.id}`)).getAttribute('data-value');
-      expectEqual('gate', `${c.id} value`, shownValue === '' ? null : Number(shownValue), c.value ?? null);
-      const shownThr = await view.locator(tid(`check-threshold-${c.id}`)).getAttribute('data-value');
-      expectEqual('gate', `${c.id} threshold`, shownThr === '' ? null : Number(shownThr), c.threshold ?? null);
-    }
+    await expectChecks(view, latest);
   }
   if (production === null) {
     if ((await view.locator(tid('gate-production-empty')).count()) !== 1)
@@ -725,6 +752,7 @@ async function checkGateFigures(ctx, shoot) {
   await checkLayout(ctx, 'gate');
   await shoot('gate');
   return {
+    latestModel: live,
     latestId: latest?.id ?? null,
     recommendation: latest?.recommendation ?? null,
     checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
@@ -732,7 +760,6 @@ async function checkGateFigures(ctx, shoot) {
     historyTotal: history.total,
     production: production?.historyId ?? null,
     challenger: comparison ? { model: comparison.shadow.model, days: comparison.days } : null,
-    latest,
     history,
   };
 }
@@ -779,19 +806,56 @@ async function checkGateFiltered(ctx) {
       .map((r) => String(r.id))
       .join(','),
   );
-  return { model, from: day, to: day, total: history.total };
+  // the latest decision follows the top bar's model (its dates do not apply to it)
+  const latest = await latestOf(ctx, model);
+  const shown = await shownLatest(view);
+  expectEqual('gate', 'model of the latest decision (filtered)', shown.model, model);
+  expectEqual('gate', 'latest decision of the filtered model', shown.id, latest ? `#${latest.id}` : '');
+  if (latest) await expectChecks(view, latest);
+  // "all models" (model=*, the link beside the model): every model's newest decision, the whole history
+  await view.locator(tid('gate-latest-all')).click();
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="view-gate"]')?.dataset.state === 'ready' &&
+      document.querySelector('[data-testid="gate-latest-model"]')?.dataset.model === '*',
+  );
+  const every = page.locator('[data-testid="view-gate"]');
+  const [newestDecision, all] = await Promise.all([
+    latestOf(ctx, null),
+    ctx.api(`api/gate/history?${new URLSearchParams({ model: '*', from: day, to: day })}&limit=50&offset=0`),
+  ]);
+  expectEqual(
+    'gate',
+    'latest decision of every model',
+    (await shownLatest(every)).id,
+    newestDecision ? `#${newestDecision.id}` : '',
+  );
+  expectEqual('gate', 'history total, every model', await text(every, 'gate-history-total', 'gate'), count(all.total));
+  expectEqual('gate', 'model picker, every model', await page.locator(tid('filter-model')).inputValue(), '*');
+  return {
+    model,
+    from: day,
+    to: day,
+    total: history.total,
+    latestId: latest?.id ?? null,
+    checks: Object.fromEntries((latest?.checks ?? []).map((c) => [c.id, c.status])),
+    every: { latestId: newestDecision?.id ?? null, total: all.total },
+  };
 }
 
-async function checkOverride(ctx, shoot, { latest, history }) {
+async function checkOverride(ctx, shoot, { history }) {
   let view = await openView(ctx, 'gate', 'gate');
   // Override without the token: the server refuses, the page shows its refusal, nothing is written.
-  const modelPath = latest?.modelPath ?? history.rows[0]?.modelPath;
+  // The model overridden: the newest decision of any model (a candidate), with its modelVersion.
+  const newest = (await latestOf(ctx, null)) ?? history.rows[0];
+  const modelPath = newest?.modelPath;
   if (!modelPath)
     throw new DashboardCheckError('gate', 'no report to override: seed the server with at least one validation first');
   const actor = 'dashboard-check';
   const reason = `browser check of the override form at ${new Date().toISOString()}`;
   const form = view.locator(tid('override-form'));
   await form.locator(tid('override-model-path')).fill(modelPath);
+  await form.locator(tid('override-model-version')).fill(newest.modelVersion ?? '');
   await form.locator(tid('override-actor')).fill(actor);
   await form.locator(tid('override-reason')).fill(reason);
   await form.locator(tid('override-token')).fill('');
@@ -833,7 +897,12 @@ async function checkOverride(ctx, shoot, { latest, history }) {
     await text(view, `history-action-${row.id}`, 'gate'),
     'override',
   );
-  expectEqual('gate', 'latest report after the override', await text(view, 'gate-latest-id', 'gate'), `#${row.id}`);
+  // the latest decision shown is the live model's after the override (which made it live, on the real gate)
+  const liveAfter = await liveModelOf(ctx);
+  const latestAfter = await latestOf(ctx, liveAfter);
+  const shownAfter = await shownLatest(view);
+  expectEqual('gate', 'model of the latest decision after the override', shownAfter.model, liveAfter ?? '*');
+  expectEqual('gate', 'latest report after the override', shownAfter.id, latestAfter ? `#${latestAfter.id}` : '');
   expectEqual(
     'gate',
     'history total shown after the override',
@@ -844,5 +913,6 @@ async function checkOverride(ctx, shoot, { latest, history }) {
   return {
     overrideRefusal: refusal.trim(),
     overrideReportId: row.id,
+    latestAfterOverride: latestAfter?.id ?? null,
   };
 }

@@ -49,13 +49,22 @@ describe('dashboard in headless Chromium against a fixture API', () => {
     expect(summary.replay.filtered?.rows).toBeLessThan(1000);
     expect(summary.sectors.model).toBe('m1');
     expect(summary.sectors.rolling?.series).toBe(3);
-    expect(summary.gate.recommendation).toBe('REJECT');
-    expect(summary.gate.checks['sectors.crash_accuracy']).toBe('fail');
-    expect(summary.gate.checks['replay.replay_improvement']).toBe('insufficient');
+    // the latest decision of the live model (m1: its approval, #1), not the newest of any model (m3's rejection, #3)
+    expect(summary.gate).toMatchObject({ latestModel: 'm1', latestId: 1, recommendation: 'PROMOTE' });
+    expect(Object.values(summary.gate.checks)).toEqual(Array(5).fill('pass'));
     expect(summary.gate.overrideRefusal).toMatch(/401 VIGIL_UNAUTHORIZED/);
+    // the fixture's override (of m3, the newest decision) leaves production as it was: m1's stays the latest shown
+    expect(summary.gate.latestAfterOverride).toBe(1);
     // the history filtered by the newest row's modelVersion (m3, its file is m-2015-09-01.json) and
-    // day, in the page and in the API alike
-    expect(summary.gate.filtered).toMatchObject({ model: 'm3' });
+    // day, in the page and in the API alike; m3's latest decision (the override, with the checks it
+    // overrode) beside it; "all models" shows every model's newest
+    expect(summary.gate.filtered).toMatchObject({
+      model: 'm3',
+      latestId: summary.gate.overrideReportId,
+      every: { latestId: summary.gate.overrideReportId },
+    });
+    expect(summary.gate.filtered?.checks['sectors.crash_accuracy']).toBe('fail');
+    expect(summary.gate.filtered?.checks['replay.replay_improvement']).toBe('insufficient');
     expect(summary.gate.filtered?.total).toBeGreaterThan(0);
     // Exactly one report was written, by the accepted override.
     expect(fx.history.length).toBe(before + 1);

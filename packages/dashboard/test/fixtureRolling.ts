@@ -18,13 +18,14 @@ export const fixtureModels = (empty = false) => ({ models: empty ? [] : MODELS, 
 
 /** Daily outcomes over 2015's weekdays, rolled over `window` days as the real route does. */
 export function rollingDocument(
-  q: { model?: string; by?: string; window?: string; from?: string; to?: string },
+  q: { model?: string; by?: string; window?: string; from?: string; to?: string; steps?: string },
   empty = false,
 ) {
   const by = q.by ?? 'sector';
   const window = Number(q.window ?? 20);
   const model = by === 'model' ? null : (q.model ?? (empty ? null : 'm2'));
-  const base = { model, by, window, from: q.from ?? null, to: q.to ?? null };
+  const steps = q.steps === undefined ? null : Number(q.steps);
+  const base = { model, by, window, from: q.from ?? null, to: q.to ?? null, steps };
   if (empty) return { ...base, series: [] };
   const keys = by === 'sector' ? SECTORS : by === 'regime' ? REGIMES : MODELS;
   const days: string[] = [];
@@ -33,6 +34,8 @@ export function rollingDocument(
     const day = new Date(t).toISOString().slice(0, 10);
     if (wd !== 0 && wd !== 6 && (!q.to || day <= q.to)) days.push(day);
   }
+  // without `from`, `steps` charts the last N days (the real route's rule)
+  const from = q.from ?? (steps === null ? undefined : days[Math.max(0, days.length - steps)]);
   const series = keys.map((key, k) => {
     const rand = rng(97 + k + (model === 'm1' ? 50 : 0));
     const n = days.map(() => 3 + Math.floor(rand() * 5));
@@ -54,10 +57,10 @@ export function rollingDocument(
         sn -= n[i - window]!;
         sc -= c[i - window]!;
       }
-      if (i + 1 < window || (q.from && days[i]! < q.from)) continue;
+      if (i + 1 < window || (from && days[i]! < from)) continue;
       points.push({ step: days[i]!, resolved: sn, correct: sc, accuracy: sc / sn, ci: wilson(sc, sn) });
     }
-    return { key, resolved: n.reduce((a, b) => a + b, 0), points };
+    return { key, resolved: n.reduce((a, b, i) => (from && days[i]! < from ? a : a + b), 0), points };
   });
-  return { ...base, series };
+  return { ...base, from: from ?? null, series };
 }

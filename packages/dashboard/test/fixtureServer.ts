@@ -175,7 +175,12 @@ export async function startFixtureServer(opts: FixtureOptions): Promise<Fixture>
         },
       );
 
-      scope.get('/api/gate/latest', async () => history[0] ?? null);
+      // the gate's rule: the newest validation or override naming the model ('unknown': none; none or '*': any)
+      scope.get(
+        '/api/gate/latest',
+        async (req: FastifyRequest<{ Querystring: { model?: string } }>) =>
+          history.find(historyFilter(dayQuery(req.query.model ? { model: req.query.model } : {}))) ?? null,
+      );
       scope.get(
         '/api/gate/history',
         async (

@@ -195,8 +195,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       extra: Record<string, unknown>,
     ) => {
       const predictions = predictionsOf(model, validation);
-      // what the candidate learnt from, for drift.drift_score (its world against the validation weeks)
+      // what the candidate learnt from, for drift.drift_score (its world against the validation weeks),
+      // with each row's trading day and symbol: the criterion then calibrates by trading days, as the
+      // monitor does (without them, each row is its own step and the thresholds are too low for a panel)
       const trainingFeatures = Object.fromEntries(FEATURES.map((f) => [f, trainRows.map((s) => s.features[f])]));
+      const trainingTimestamps = trainRows.map((s) => stamp(s.date));
+      const trainingSymbols = trainRows.map((s) => s.symbol);
       // the live model on the very same rows: the paired comparison replay_improvement judges
       const baseline = champion ? { baselinePredictions: predictionsOf(champion, validation) } : {};
       // the crash episodes already in the prediction log, predicted by the candidate (never trained on)
@@ -210,7 +214,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       }));
       const report = await gate.validateModel(
         relative(o.workDir, path),
-        { predictions, ...baseline, stressPredictions, trainingFeatures, ...extra },
+        { predictions, ...baseline, stressPredictions, trainingFeatures, trainingTimestamps, trainingSymbols, ...extra },
         // the data time the decision speaks for: the trading day it is made on
         // and the modelVersion its predictions carry: what is promoted is bound to it
         { actor: 'demo-pipeline', asOf: stamp(days[day] as string), modelVersion: model.version },

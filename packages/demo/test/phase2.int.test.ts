@@ -167,6 +167,13 @@ describe.each(testDatabases())('phase 2 integration on real market history (%s)'
         /untestable, not counted: .*pk_60d_rel/.test(d.checks.find((c) => c.id === 'drift.drift_score')?.message ?? ''),
       ),
     ).toBe(true);
+    // calibrated like the monitor, by trading days: the demo sends its training rows' days and
+    // symbols, so a 90-day validation is a window of 90 steps (not 810 rows, each its own step,
+    // which treats a day's common move across nine stocks as nine independent draws)
+    const driftChecks = validated.map((d) => d.checks.find((c) => c.id === 'drift.drift_score')?.message ?? '');
+    for (const m of driftChecks) expect(m).not.toMatch(/calibrated per row|optimistic/);
+    expect(driftChecks.filter((m) => /training features vs validation features/.test(m)).length).toBeGreaterThan(10);
+    expect(driftChecks[0]).toMatch(/^cannot replay windows of 90 steps inside a baseline of \d+ steps/);
     expect(reasons).toContain('sectors.crash_accuracy:insufficient');
     expect(reasons).toContain('gate.challenger_vs_champion:fail');
     // in-sample replay figures never approve: a candidate that is no better on recent rows fails

@@ -56,6 +56,49 @@ describe('backtestDrift', () => {
     expect(r.warnings).toHaveLength(3);
     expect(r.warnings[0]).toContain('before the first checked day');
   });
+  it('an episode that ended before the first checked day takes only the days within the margin of its end from the calm days', () => {
+    const rows = history(900, 700, 40, 5);
+    const run = (extra: { name: string; start: string; end: string }[]) =>
+      backtestDrift({
+        rows,
+        detector: { kind: 'cusum', feature: 'x', statistic: 'abs', k: 1, h: 5, direction: 'up' },
+        baselineSize: 250,
+        horizon: 5,
+        episodes: [...extra, { name: 'burst', start: day(700), end: day(739) }],
+      });
+    const base = run([]);
+    // the first checked day is row 252 (the rolling reference needs 250 closed steps, the first one a diff)
+    expect(base.firstDay).toBe(day(252));
+    // ended at row 240: rows 241..260 are within 20 trading days of its end, so checked days 252..260 (9) are not calm
+    const recent = run([{ name: 'recent', start: day(200), end: day(240) }]);
+    expect(recent.episodes[0]?.status).toBe('not scorable');
+    expect(base.calmDays - recent.calmDays).toBe(9);
+    // ended long before: every calm day stays calm (it used to take every checked day from the calm ones)
+    const old = run([{ name: 'old', start: day(10), end: day(50) }]);
+    expect(old.calmDays).toBe(base.calmDays);
+    expect(old.falseAlarmRate).toBe(base.falseAlarmRate);
+  });
+  it("reports the CUSUM's peak sum on each episode's horizon days: at or above h when caught, below it when missed", () => {
+    const rows = history(900, 700, 40, 5);
+    const run = (h: number) =>
+      backtestDrift({
+        rows,
+        detector: { kind: 'cusum', feature: 'x', statistic: 'abs', k: 1, h, direction: 'up' },
+        baselineSize: 250,
+        horizon: 5,
+        episodes: [{ name: 'burst', start: day(700), end: day(739) }],
+      }).episodes[0];
+    const missed = run(40);
+    expect(missed?.caught).toBe(false);
+    const peak = missed?.peakScore as number;
+    expect(peak).toBeGreaterThan(5);
+    expect(peak).toBeLessThan(40);
+    // below the cap (2h) the sums follow the same path whatever h: an h just under the peak catches the burst
+    const caught = run(peak * 0.99);
+    expect(caught?.caught).toBe(true);
+    expect(caught?.peakScore).toBeGreaterThanOrEqual(peak * 0.99);
+    expect(caught?.peakScore).toBeLessThanOrEqual(2 * peak * 0.99);
+  });
   it('a KS detector on the same history finds the burst too', () => {
     const rows = history(600, 500, 30, 5).map((r) => ({ ...r, features: { x: Math.abs(r.features.x as number) } }));
     const r = backtestDrift({

@@ -94,6 +94,12 @@ export interface EpisodeOutcome {
   /** Onset of the drift episode that covers `firstAlarm` (may precede the start). */
   readonly onset: string | null;
   readonly caught: boolean;
+  /**
+   * The detector's largest score on the episode's first `horizon` + 1 days (a CUSUM's largest sum in reference
+   * standard deviations, to compare with h; a KS check's largest D): how near a miss came, how far a catch cleared.
+   * null when not scorable.
+   */
+  readonly peakScore: number | null;
 }
 
 export interface BacktestResult {
@@ -294,17 +300,19 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   // episodes of drift over the checked days
   const inDrift = new Uint8Array(dates.length);
   const onsetOf: (string | null)[] = [];
+  const score = new Float64Array(dates.length);
   const alarms: string[] = [];
   let open: EpisodeState | null = null;
   for (let i = 0; i < dates.length; i++) {
     const day = all.map((a) => a[i] as DayState);
     const active = day.some((x) => x.active) ? ['drift'] : [];
+    score[i] = Math.max(...day.map((x) => x.score));
     const u = updateEpisode(
       open,
       { step: dates[i] as string, timestamp: dates[i] as string },
       active,
       { alarmed: day.flatMap((x) => x.alarmed), elevated: day.flatMap((x) => x.elevated) },
-      Math.max(...day.map((x) => x.score)),
+      score[i] as number,
       quietSteps,
     );
     open = u.open;
@@ -318,9 +326,18 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
   const lastDay = dates.at(-1) as string;
   const outcomes = (o.episodes ?? []).map((e): EpisodeOutcome => {
     const s = dates.findIndex((x) => x >= e.start);
-    const eEnd = dates.findLastIndex((x) => x <= e.end);
-    if (s >= 0 && eEnd >= 0) excluded.fill(1, Math.max(0, s - margin), Math.min(dates.length, eEnd + margin + 1));
-    else if (s >= 0) excluded.fill(1, Math.max(0, s - margin), dates.length);
+    // Days that are not calm: the episode's trading days and `margin` either side, counted on the whole history
+    // (the baseline's days before the first check included), so an episode that ended just before the first
+    // checked day excludes only the days within `margin` of its end, one long before it none, and one that runs
+    // past the last checked day every day from `margin` before its start.
+    const a = rows.findIndex((r) => r.date >= e.start);
+    const z = rows.findLastIndex((r) => r.date <= e.end);
+    if (a >= 0 && z >= 0) {
+      const b = Math.max(a, z);
+      const lo = Math.max(0, a - margin - first);
+      const hi = Math.min(dates.length, b + margin + 1 - first);
+      if (lo < hi) excluded.fill(1, lo, hi);
+    }
     const notScorable = (reason: string): EpisodeOutcome => {
       warnings.push(`episode '${e.name}' (${e.start}) is not scorable: ${reason}`);
       return {
@@ -332,6 +349,7 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
         delay: null,
         onset: null,
         caught: false,
+        peakScore: null,
       };
     };
     if (e.start < firstDay)
@@ -344,11 +362,11 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
         `the data ends ${dates.length - 1 - s} trading days after its start, before the ${horizon}-day horizon`,
       );
     let at = -1;
-    for (let i = s; i <= s + horizon; i++)
-      if (inDrift[i]) {
-        at = i;
-        break;
-      }
+    let peakScore = 0;
+    for (let i = s; i <= s + horizon; i++) {
+      if (at < 0 && inDrift[i]) at = i;
+      peakScore = Math.max(peakScore, score[i] as number);
+    }
     const caught = at >= 0;
     return {
       name: e.name,
@@ -358,6 +376,7 @@ export function backtestDrift(o: BacktestOptions): BacktestResult {
       delay: caught ? at - s : null,
       onset: caught ? (onsetOf[at] as string) : null,
       caught,
+      peakScore,
     };
   });
   let calm = 0;

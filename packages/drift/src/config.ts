@@ -13,7 +13,8 @@ export const SPEC_DEFAULTS = {
 
 /**
  * The recommended default, chosen by out-of-period validation on daily SPY returns (see
- * BACKTEST.md: picked on 2000-2010, reported on 2011-2020 and the other way round): retraining
+ * BACKTEST.md: picked on 2000-2010, reported on 2011-2020 and the other way round; the rule picks
+ * this configuration in both directions, and both held-out periods meet the goal): retraining
  * requests come from per-step CUSUMs (in reference standard deviations) on each feature's
  * cross-sectional RMS deviation from its reference centre, standardised by a rolling reference of
  * the 250 steps before each step, as drift episodes (one request per episode). The KS window

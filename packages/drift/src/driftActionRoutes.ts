@@ -70,7 +70,7 @@ const backtestResponse = described({
   features: 'features watched',
   baselineSize: 'rows in the rolling reference',
   alarms: 'onset days of drift episodes (one request each)',
-  episodes: '[{ name, start, status, firstAlarm, delay, onset, caught, reason? }]',
+  episodes: '[{ name, start, status, firstAlarm, delay, onset, caught, peakScore, reason? }]',
   caught: 'episodes caught within the horizon',
   scorable: 'episodes the data can score',
   falseAlarmRate: 'share of calm days on which an episode starts',

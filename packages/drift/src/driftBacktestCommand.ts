@@ -146,8 +146,18 @@ function printBacktest(
   for (const w of r.warnings) io.stderr.write(`warning: ${w}\n`);
   if (r.episodes.length) {
     ctx.printTable(
-      ['episode', 'start', 'first day in drift', 'delay (days)', `status (<= ${r.horizon} days)`],
-      r.episodes.map((e) => [e.name, e.start, e.firstAlarm ?? '-', e.delay ?? '-', e.status]),
+      ['episode', 'start', 'first day in drift', 'delay (days)', `status (<= ${r.horizon} days)`, 'peak score'],
+      r.episodes.map((e) => [
+        e.name,
+        e.start,
+        e.firstAlarm ?? '-',
+        e.delay ?? '-',
+        e.status,
+        e.peakScore === null ? '-' : e.peakScore.toFixed(2),
+      ]),
+    );
+    io.stdout.write(
+      `peak score: the detector's largest score on the episode's first ${r.horizon + 1} days (${detector === 'spec' ? 'the largest KS D, alarms above the alert threshold' : 'the largest CUSUM sum in reference sds, alarms above h, capped at 2h'}): how near a miss came\n`,
     );
   }
   io.stdout.write(

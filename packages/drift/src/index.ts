@@ -29,6 +29,14 @@ export {
   type KsBacktestDetector,
 } from './backtest.js';
 export {
+  pickBacktestConfig,
+  worstMargin,
+  type BacktestCandidate,
+  type CusumChoice,
+  type PickOptions,
+  type TieBreak,
+} from './pickBacktestConfig.js';
+export {
   DriftDetector,
   type BaselineInput,
   type DriftDetectorOptions,
@@ -74,6 +82,13 @@ export { Cusum, type CusumOptions, type CusumState } from './stats/cusum.js';
 export { ksFalseAlarmRate, ksNoiseLevel } from './stats/noise.js';
 export { buildMarketHistory, type DailyClose } from './market/marketHistory.js';
 export { type KsCalmDaysOptions, type KsCalmDaysResult, ksCalmDays } from './market/ksCalmDays.js';
+export {
+  EARLY_STRESS_EPISODES,
+  EIGHTIES_STRESS_EPISODES,
+  NINETIES_STRESS_EPISODES,
+  OUT_OF_PERIOD,
+  cusumGrid,
+} from './market/outOfPeriod.js';
 export {
   MARKET_FEATURES,
   defaultKsMarketDetector,

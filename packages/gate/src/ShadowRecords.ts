@@ -2,6 +2,7 @@ import {
   type Clock,
   ISO_DATE_RULE,
   type Issue,
+  type LiveModels,
   type PairedByDay,
   type PredictionLog,
   type Transactor,
@@ -43,7 +44,11 @@ export interface ShadowView {
 
 export interface StartShadow {
   readonly model: string;
-  readonly champion: string;
+  /**
+   * The champion's model id; default: the model live at `since` (core's `LiveModels`: what the
+   * gate last put into production by then). With none live and none given: a `VigilError` naming it.
+   */
+  readonly champion?: string;
   /** The candidate's file or directory (inside modelsDir): lets validation find this shadow by the candidate's path. */
   readonly modelPath?: string;
   /** Data time from which rows count; default now (the gate's clock). */
@@ -105,6 +110,7 @@ export class ShadowRecords {
   readonly #clock: Clock;
   readonly #log: PredictionLog;
   readonly #paths: GatePaths;
+  readonly #liveModels: LiveModels;
 
   constructor(o: {
     dataSource: DataSource;
@@ -112,20 +118,26 @@ export class ShadowRecords {
     clock: Clock;
     log: PredictionLog;
     paths: GatePaths;
+    /** Which model is live at a data time: the champion a shadow starts against by default. */
+    liveModels: LiveModels;
   }) {
     this.#ds = o.dataSource;
     this.#tx = o.transactor;
     this.#clock = o.clock;
     this.#log = o.log;
     this.#paths = o.paths;
+    this.#liveModels = o.liveModels;
   }
 
-  /** Starts observing `model` in shadow of `champion`. One active shadow per challenger (`VIGIL_CONFLICT`). */
+  /**
+   * Starts observing `model` in shadow of `champion` (default: the model live at `since`). One
+   * active shadow per challenger (`VIGIL_CONFLICT`).
+   */
   async start(s: StartShadow): Promise<ShadowView> {
     const o = (s ?? {}) as Partial<StartShadow>;
     const issues: Issue[] = [];
     checkText(issues, 'model', o.model, MAX_MODEL_ID);
-    checkText(issues, 'champion', o.champion, MAX_MODEL_ID);
+    if (o.champion !== undefined) checkText(issues, 'champion', o.champion, MAX_MODEL_ID);
     if (typeof o.model === 'string' && o.model === o.champion)
       issues.push({
         path: 'champion',
@@ -152,6 +164,7 @@ export class ShadowRecords {
     }
     throwIfIssues('shadow start', issues);
     return this.#tx.run(async (t) => {
+      const champion = o.champion ?? (await this.#defaultChampion(o.model as string, since as string, t.manager));
       const repo = t.manager.getRepository(ShadowRecordEntity);
       const running = await this.#active(t.manager, o.model as string);
       if (running)
@@ -162,7 +175,7 @@ export class ShadowRecords {
         );
       const row = await repo.save({
         model: o.model as string,
-        champion: o.champion as string,
+        champion,
         model_path: modelPath,
         since: since as string,
         until: null,
@@ -258,10 +271,11 @@ export class ShadowRecords {
    * UTC date of the timestamp): core's `pairedByDay`.
    */
   async compare(shadow: ShadowView): Promise<ShadowComparison> {
-    const q = { from: shadow.since, ...(shadow.until ? { to: shadow.until } : {}), resolved: true };
+    // only the columns the pairing reads (never the features): PredictionLog.outcomes
+    const q = { from: shadow.since, ...(shadow.until ? { to: shadow.until } : {}) };
     const [champion, challenger] = await Promise.all([
-      this.#log.range({ ...q, modelVersion: shadow.champion }),
-      this.#log.range({ ...q, modelVersion: shadow.model }),
+      this.#log.outcomes({ ...q, modelVersion: shadow.champion }),
+      this.#log.outcomes({ ...q, modelVersion: shadow.model }),
     ]);
     const key = (p: { symbol: string; timestamp: string }): string => `${p.symbol}\u0000${p.timestamp}`;
     const byKey = new Map(champion.map((p) => [key(p), p]));
@@ -302,6 +316,33 @@ export class ShadowRecords {
         challengerAccuracy: d.newRight / d.rows,
       })),
     };
+  }
+
+  /**
+   * The champion when none is named: the model live at data time `since` (core's LiveModels, as
+   * the gate's promotions record it). None live (nothing promoted by then, or the promotion named
+   * no modelVersion), or the challenger itself: a `VigilError` naming `champion`.
+   */
+  async #defaultChampion(model: string, since: string, manager: EntityManager): Promise<string> {
+    const { live } = await this.#liveModels.at(since, manager);
+    const refuse = (message: string): never => {
+      throw new VigilError(
+        'VIGIL_INVALID_INPUT',
+        `invalid shadow start; nothing was written:\n  champion: ${message}`,
+        {
+          issues: [{ path: 'champion', message, value: undefined }],
+        },
+      );
+    };
+    if (live === null)
+      return refuse(
+        `not given, and no model is live at ${since} (nothing promoted into production by then, or the promotion named no modelVersion): name the champion (--champion, "champion")`,
+      );
+    if (live === model)
+      return refuse(
+        `not given, and the model live at ${since} is ${describeValue(model)}, the challenger itself: name the champion (--champion, "champion")`,
+      );
+    return live;
   }
 
   async #active(manager: EntityManager, model: string): Promise<ShadowRow | undefined> {

@@ -280,7 +280,10 @@ function registerGate(gate: any, ctx: Ctx): void {
     .command('start')
     .description('start observing a challenger in shadow of the champion')
     .requiredOption('--model <id>', "the challenger's model id (the modelVersion its predictions carry)")
-    .requiredOption('--champion <id>', "the champion's model id (the production model's modelVersion)")
+    .option(
+      '--champion <id>',
+      "the champion's model id (the production model's modelVersion); default: the model live at --since",
+    )
     .option(
       '--model-path <path>',
       "the candidate's file or directory (inside modelsDir): validation finds the shadow by it",
@@ -289,12 +292,19 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--actor <name>', 'who starts it')
     .option('--notes <text>', 'notes')
     .action(
-      (opts: { model: string; champion: string; modelPath?: string; since?: string; actor?: string; notes?: string }) =>
+      (opts: {
+        model: string;
+        champion?: string;
+        modelPath?: string;
+        since?: string;
+        actor?: string;
+        notes?: string;
+      }) =>
         run(() =>
           ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
             const s = await shadows.start({
               model: opts.model,
-              champion: opts.champion,
+              ...(opts.champion !== undefined ? { champion: opts.champion } : {}),
               modelPath: opts.modelPath,
               since: opts.since,
               actor: text(opts.actor, '--actor'),

@@ -15,7 +15,7 @@ import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { allHistory } from './allHistory.js';
-import { dayQuery, historyFilter } from './historyFilter.js';
+import { EVERY_MODEL, dayQuery, historyFilter } from './historyFilter.js';
 import { type ReportView, reportViews } from './reportView.js';
 import {
   comparisonSchema,
@@ -89,14 +89,17 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
           tags: ['gate'],
           summary: 'the latest validation or override report (of one model with ?model=)',
           querystring: query({
-            model: "the modelVersion the decision named ('unknown': decisions that named none); default: any model",
+            model:
+              "the modelVersion the decision named ('unknown': decisions that named none); default or '*': any model",
           }),
           response: { 200: reportSchema(true) },
         },
       },
       async (req) => {
         const model = (req.query as Q).model;
-        const d = await gate().latestDecision(typeof model === 'string' && model !== '' ? model : undefined);
+        const d = await gate().latestDecision(
+          typeof model === 'string' && model !== '' && model !== EVERY_MODEL ? model : undefined,
+        );
         if (!d) return null;
         return reportViews([d.entry], d.lookup, pathBelow(gate().paths.root)).map(withoutPathsInText)[0] ?? null;
       },
@@ -111,7 +114,12 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
             type: 'object',
             properties: {
               ...query({ limit: 'rows per page, 1-500 (default 50)', offset: 'rows to skip (default 0)' }).properties,
-              model: { ...str, maxLength: 100, description: "the model file's version name (models/m5.json -> m5)" },
+              model: {
+                ...str,
+                maxLength: 100,
+                description:
+                  "the modelVersion a row names ('unknown': rows that name none; '*': every model, the default)",
+              },
               from: {
                 ...daySchema,
                 description: "first UTC day (YYYY-MM-DD) of the decision's data time (as-of, else recorded time)",
@@ -203,12 +211,23 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
         ...auth(writeAuth),
         schema: {
           tags: ['gate'],
-          summary: 'start observing a challenger in shadow of the champion',
+          summary: 'start observing a challenger in shadow of the champion (default: the model live at `since`)',
           security: [{ bearer: [] }],
           body: {
             type: 'object',
-            required: ['model', 'champion'],
-            properties: { model: text(200), champion: text(200), modelPath: str, since: str, actor: str, notes: str },
+            required: ['model'],
+            properties: {
+              model: text(200),
+              champion: {
+                ...text(200),
+                description:
+                  "the champion's model id; default: the model live at `since` (400 naming champion when none is)",
+              },
+              modelPath: str,
+              since: str,
+              actor: str,
+              notes: str,
+            },
             additionalProperties: false,
           },
           response: { 200: shadowSchema },
@@ -217,7 +236,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
       async (req) => {
         const b = req.body as {
           model: string;
-          champion: string;
+          champion?: string;
           modelPath?: string;
           since?: string;
           actor?: string;

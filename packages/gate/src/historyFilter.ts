@@ -19,14 +19,18 @@ export function historyFilter(q: ReportQuery): (r: FilterableRow) => boolean {
     inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || (r.modelVersion ?? UNKNOWN_MODEL) === q.model);
 }
 
+/** `model=*`: every model, as the report and the dashboard's link mean it. */
+export const EVERY_MODEL = '*';
+
 /**
  * A view's query (`model`, calendar days `from` and `to`, both days included, as the dashboard's
- * filter means them) as a report query: [from 00:00Z, the day after `to` 00:00Z).
+ * filter means them) as a report query: [from 00:00Z, the day after `to` 00:00Z); `model=*` is
+ * every model.
  */
 export function dayQuery(q: { model?: string; from?: string; to?: string }): ReportQuery {
   const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString();
   return {
-    ...(q.model !== undefined ? { model: q.model } : {}),
+    ...(q.model !== undefined && q.model !== EVERY_MODEL ? { model: q.model } : {}),
     ...(q.from !== undefined ? { from: new Date(Date.parse(`${q.from}T00:00:00Z`)).toISOString() } : {}),
     ...(q.to !== undefined ? { to: dayAfter(q.to) } : {}),
   };

@@ -306,4 +306,45 @@ describe.each(testDatabases())('champion vs challenger in shadow, through the ho
     await shadows.start({ model: 'm2', champion: 'm1', since: at(10) });
     expect((await shadows.list()).map((s) => s.active)).toEqual([true, false]);
   });
+
+  it('without a champion, starts against the model live at its since (data time); none live: refused naming champion', async () => {
+    const { gate, shadows } = await start();
+    for (const m of ['m1', 'm3']) writeFileSync(join(root, 'models', `${m}.json`), `{"v":"${m}"}`);
+    const refusal = async (p: Promise<unknown>) => {
+      const e = await p.then(
+        () => null,
+        (x: unknown) => x,
+      );
+      expect(isVigilError(e)).toBe(true);
+      return e as { code: string; message: string; issues: { path: string }[] };
+    };
+    // nothing promoted yet: no champion to default to, and nothing is written
+    const none = await refusal(shadows.start({ model: 'm2', since: at(0) }));
+    expect(none.code).toBe('VIGIL_INVALID_INPUT');
+    expect(none.issues.map((i) => i.path)).toEqual(['champion']);
+    expect(none.message).toMatch(/champion: not given, and no model is live at 2020-01-01T21:00:00\.000Z/);
+    expect(await shadows.list()).toEqual([]);
+    // m1 is promoted as of day 1, m3 as of day 5 (data times, recorded now)
+    const live = async (m: string, d: number) => {
+      const opts = { actor: 'ops', modelVersion: m, asOf: at(d) };
+      expect((await gate.validateModel(`models/${m}.json`, { accuracy: 0.9 }, opts)).approved).toBe(true);
+      await gate.promoteModel(`models/${m}.json`, opts);
+    };
+    await live('m1', 1);
+    await live('m3', 5);
+    // before day 1 nothing was live yet, whatever is live now
+    expect((await refusal(shadows.start({ model: 'm2', since: at(0) }))).issues.map((i) => i.path)).toEqual([
+      'champion',
+    ]);
+    // the model live at since, not the one live now
+    expect(await shadows.start({ model: 'm2', since: at(3) })).toMatchObject({ champion: 'm1', since: at(3) });
+    expect(await shadows.start({ model: 'm4', since: at(5) })).toMatchObject({ champion: 'm3', since: at(5) });
+    // a named champion is kept as given
+    expect(await shadows.start({ model: 'm5', champion: 'm1', since: at(6) })).toMatchObject({ champion: 'm1' });
+    // the live model cannot shadow itself
+    const self = await refusal(shadows.start({ model: 'm3', since: at(6) }));
+    expect(self.issues.map((i) => i.path)).toEqual(['champion']);
+    expect(self.message).toMatch(/the challenger itself/);
+    expect((await shadows.list()).map((s) => `${s.model}:${s.champion}`)).toEqual(['m5:m1', 'm4:m3', 'm2:m1']);
+  });
 });

@@ -2,23 +2,40 @@
 // checks, champion vs challenger (a candidate observed in shadow), the hash-chain verification
 // of the history, the history itself, and the emergency override form. Every decision shows two
 // times: the data date it speaks for (as of) and the wall-clock time it was recorded.
-// The top bar's filters (model, days) apply to the history only: production, the latest decision
-// and the chain's verification describe now, and say so when a filter is set.
+// The latest decision and its checks are the model the dashboard looks at: the top bar's, else the
+// live one (`ctx.liveModel`), as every view defaults; `model=*` (or nothing live) is every model.
+// The top bar's filters (model, days) apply to the history; its dates do not apply to the latest
+// decision, and production and the chain's verification describe now; each says so when filtered.
 import { getJson, postJson } from '../../js/api.js';
 import { badge, emptyState, h, panel, stat, table } from '../../js/dom.js';
 import { DASH, checkFigure, count, dateTime, pct, shortHash, signedPct } from '../../js/format.js';
-import { apiQuery, describeFilters } from '../../js/filters.js';
+import { apiQuery, describeFilters, filterQuery } from '../../js/filters.js';
 
 export const HISTORY_LIMIT = 20;
+/** `model=*`: every model (as the report reads it). */
+export const EVERY_MODEL = '*';
 
 /** A message to show after the view re-renders (the override's outcome). */
 let flash = null;
 
+/**
+ * The model whose latest decision the view shows, and why: the top bar's, else the live one; null
+ * for every model (`model=*`, or no gate decides which is live).
+ */
+export function viewedModel(ctx) {
+  const picked = ctx.filters?.model;
+  if (picked === EVERY_MODEL) return { model: null, why: 'all models, picked in the top bar' };
+  if (picked) return { model: picked, why: 'picked in the top bar' };
+  if (ctx.liveModel) return { model: ctx.liveModel, why: 'the live model; pick another above' };
+  return { model: null, why: 'no model is live yet' };
+}
+
 export async function renderGate(root, ctx) {
   const filtered = describeFilters(ctx.filters);
   const now = filtered ? 'now, not filtered' : null;
+  const viewed = viewedModel(ctx);
   const [latest, history, verify, production, comparison] = await Promise.all([
-    getJson('api/gate/latest'),
+    getJson(`api/gate/latest${apiQuery({ model: viewed.model })}`),
     getJson(`api/gate/history${apiQuery(ctx.filters, { limit: HISTORY_LIMIT, offset: 0 })}`),
     getJson('api/gate/verify'),
     getJson('api/gate/production'),
@@ -29,7 +46,7 @@ export async function renderGate(root, ctx) {
     h(
       'div',
       { class: 'grid-gate' },
-      latestPanel(latest, production, now),
+      latestPanel(latest, production, viewed, ctx.filters),
       h('div', {}, productionPanel(production, now), verifyPanel(verify, now)),
     ),
   );
@@ -263,15 +280,35 @@ function cumulativeChart(c) {
   );
 }
 
-function latestPanel(r, production, now) {
+function latestPanel(r, production, viewed, filters) {
+  // whose decision this is (with a link to every model's newest), and that the top bar's dates do not apply to it
+  const sub = h(
+    'span',
+    { testid: 'gate-latest-model', data: { model: viewed.model ?? EVERY_MODEL } },
+    viewed.model
+      ? [
+          'model ',
+          h('b', {}, viewed.model),
+          ` (${viewed.why}) · `,
+          h(
+            'a',
+            { href: `#/gate${filterQuery({ ...filters, model: EVERY_MODEL })}`, testid: 'gate-latest-all' },
+            'all models',
+          ),
+        ]
+      : `every model (${viewed.why})`,
+    filters.from || filters.to ? ' · the newest, whatever the dates' : '',
+  );
   if (!r)
     return panel(
       'Latest decision',
-      now,
+      sub,
       emptyState(
         'gate-latest-empty',
-        'No validation report yet.',
-        'Reports appear here once a candidate model is validated.',
+        viewed.model ? `No validation report for model ${viewed.model} yet.` : 'No validation report yet.',
+        viewed.model
+          ? 'Pick another model in the top bar, or "all models" (model=* in the link).'
+          : 'Reports appear here once a candidate model is validated.',
       ),
     );
   const counts = statusCounts(r.checks ?? []);
@@ -288,7 +325,7 @@ function latestPanel(r, production, now) {
   ].filter(Boolean);
   return panel(
     'Latest decision',
-    now,
+    sub,
     h(
       'div',
       { class: `decision decision-${r.approved ? 'ok' : 'bad'}` },
@@ -453,6 +490,9 @@ function historyPanel(history, filtered) {
 }
 
 function overridePanel(latest, ctx) {
+  // prefilled with the decision shown when the gate rejected it (what an override is for); the live
+  // model's own approval is not a candidate to override
+  const rejected = latest?.action === 'validate' && !latest.approved ? latest : null;
   const field = (label, input, hint) =>
     h(
       'label',
@@ -465,7 +505,7 @@ function overridePanel(latest, ctx) {
     type: 'text',
     name: 'modelPath',
     testid: 'override-model-path',
-    value: latest?.modelPath ?? '',
+    value: rejected?.modelPath ?? '',
     placeholder: 'candidates/model.json',
     autocomplete: 'off',
     spellcheck: 'false',
@@ -474,7 +514,7 @@ function overridePanel(latest, ctx) {
     type: 'text',
     name: 'modelVersion',
     testid: 'override-model-version',
-    value: latest?.modelVersion ?? '',
+    value: rejected?.modelVersion ?? '',
     placeholder: 'the modelVersion its predictions carry',
     autocomplete: 'off',
     spellcheck: 'false',

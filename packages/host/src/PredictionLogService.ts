@@ -1,4 +1,11 @@
-import { type LoggedPrediction, type ModelSummary, type PredictionLog, dialectOf, placeholder } from '@vigil/core';
+import {
+  type LoggedOutcome,
+  type LoggedPrediction,
+  type ModelSummary,
+  type PredictionLog,
+  dialectOf,
+  placeholder,
+} from '@vigil/core';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PREDICTIONS_TABLE, type PredictionRow, loadPredictions, rowToRecord } from './predictionLog.js';
 
@@ -46,6 +53,29 @@ export class PredictionLogService implements PredictionLog {
     const limit = q.limit === undefined ? '' : ` LIMIT ${ph(params.push(q.limit))}`;
     const sql = `SELECT * FROM ${PREDICTIONS_TABLE}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY timestamp ASC, id ASC${limit}`;
     return ((await manager.query(sql, params)) as PredictionRow[]).map(toLogged);
+  }
+
+  async outcomes(
+    q: { modelVersion: string; from?: string; to?: string },
+    manager: EntityManager = this.ds.manager,
+  ): Promise<LoggedOutcome[]> {
+    const ph = placeholder(dialectOf(manager.connection));
+    const params: unknown[] = [q.modelVersion];
+    const where = [`model_version = ${ph(1)}`];
+    if (q.from !== undefined) where.push(`timestamp >= ${ph(params.push(q.from))}`);
+    if (q.to !== undefined) where.push(`timestamp < ${ph(params.push(q.to))}`);
+    where.push('actual_label IS NOT NULL');
+    const rows = (await manager.query(
+      `SELECT id, symbol, timestamp, predicted_label, actual_label FROM ${PREDICTIONS_TABLE} WHERE ${where.join(' AND ')} ORDER BY timestamp ASC, id ASC`,
+      params,
+    )) as Pick<PredictionRow, 'id' | 'symbol' | 'timestamp' | 'predicted_label' | 'actual_label'>[];
+    return rows.map((r) => ({
+      id: r.id,
+      symbol: r.symbol,
+      timestamp: r.timestamp,
+      predictedLabel: Number(r.predicted_label),
+      actualLabel: Number(r.actual_label),
+    }));
   }
 
   async modelSummary(

@@ -153,6 +153,26 @@ describe.each(testDatabases())('plugin wiring on %s', (database) => {
       const range = await log.range({ from: recs[10]!.timestamp, to: recs[15]!.timestamp });
       expect(range.map((p) => p.id)).toEqual(recs.slice(10, 15).map((r) => r.id));
       expect(await log.counts()).toEqual({ logged: 30, resolved: 1 });
+      // outcomes: one model's resolved rows in [from, to), oldest first, labels only (no features)
+      await host.resolve([12, 11, 14, 16].map((i) => ({ id: recs[i]!.id, actualLabel: i % 2 })));
+      const other = makePredictions(3, { symbols: ['AAPL'], idPrefix: 'other-', modelVersion: 'other' });
+      await host.observe(other);
+      await host.resolve(other.map((r) => ({ id: r.id, actualLabel: 1 })));
+      const model = recs[0]!.modelVersion;
+      const outcomes = await log.outcomes({ modelVersion: model, from: recs[10]!.timestamp, to: recs[16]!.timestamp });
+      expect(outcomes).toEqual(
+        [11, 12, 14].map((i) => ({
+          id: recs[i]!.id,
+          symbol: 'AAPL',
+          timestamp: recs[i]!.timestamp,
+          predictedLabel: recs[i]!.predictedLabel,
+          actualLabel: i % 2,
+        })),
+      );
+      expect((await log.outcomes({ modelVersion: model })).map((o) => o.id)).toEqual(
+        [3, 11, 12, 14, 16].map((i) => recs[i]!.id),
+      );
+      expect((await log.outcomes({ modelVersion: 'other' })).map((o) => o.id)).toEqual(other.map((r) => r.id));
     } finally {
       await host.dispose();
     }

@@ -22,8 +22,11 @@ export interface RollingDocument {
   readonly by: RollingBy;
   /** Steps (UTC trading days with resolved predictions) each point pools. */
   readonly window: number;
+  /** The first day charted: the one asked for, else with `steps` the first of the last `steps` days; null: the whole history. */
   readonly from: string | null;
   readonly to: string | null;
+  /** `steps` asked for: the chart covers the last this many trading days with outcomes (up to `to`); null: not asked. */
+  readonly steps: number | null;
   readonly series: readonly { key: string; resolved: number; points: RollingPoint[] }[];
 }
 
@@ -36,6 +39,8 @@ const COLUMN: Record<RollingBy, string> = { sector: 'sector', regime: 'regime', 
  * holds. Reads, grouped by day in SQL, only the charted model's (or, by model, each tracked
  * model's) resolved rows from the `window` trading days before `from` up to `to`, through the
  * partial (model_version, timestamp) index of resolved rows (SectorRollingIndex1700000003200).
+ * Without `from`, `steps` bounds the chart to the last `steps` trading days with outcomes (up to
+ * `to`): a recent window read by index, however long the history (the dashboard's default).
  */
 export class SectorRolling {
   /** `models`: the models tracked (the sectors tracker's), charted one series each when split by model. */
@@ -58,6 +63,8 @@ export class SectorRolling {
     window: number;
     from?: string;
     to?: string;
+    /** Chart only the last this many trading days with outcomes (up to `to`); not with `from`. */
+    steps?: number;
   }): Promise<RollingDocument> {
     if (!(ROLLING_BY as readonly string[]).includes(q.by))
       throw new VigilError(
@@ -67,29 +74,30 @@ export class SectorRolling {
           issues: [{ path: 'querystring.by', message: `must be one of ${ROLLING_BY.join(', ')}`, value: q.by }],
         },
       );
+    if (q.steps !== undefined && q.from !== undefined)
+      throw new VigilError('VIGIL_INVALID_INPUT', 'querystring.steps: give steps or from, not both', {
+        issues: [{ path: 'querystring.steps', message: 'not with querystring.from', value: q.steps }],
+      });
     const model = q.by === 'model' ? null : (q.model ?? (await this.latestModel()));
-    const base = { model, by: q.by, window: q.window, from: q.from ?? null, to: q.to ?? null };
+    const base = { model, by: q.by, window: q.window, from: q.from ?? null, to: q.to ?? null, steps: q.steps ?? null };
     if (q.by !== 'model' && model === null) return { ...base, series: [] };
     const models = model === null ? [...this.models()] : [model];
     if (models.length === 0) return { ...base, series: [] };
     const key = COLUMN[q.by];
     const to = q.to === undefined ? undefined : nextDay(q.to);
     let rows: GroupRow[];
-    if (q.from === undefined) rows = await this.#grouped(models, key, undefined, to);
-    else {
-      // the first points' windows reach back `window - 1` trading days before `from`: start a few
-      // calendar weeks back (weekends, holidays), and reach further while fewer days were found and
-      // older outcomes exist
-      const from = q.from;
-      let span = Math.ceil(q.window * 1.6) + 7;
-      for (;;) {
-        const lo = daysBefore(from, span);
-        rows = await this.#grouped(models, key, lo, to);
-        const before = new Set(rows.filter((r) => String(r.step) < from).map((r) => String(r.step))).size;
-        if (before >= q.window - 1 || !(await this.#anyBefore(models, lo))) break;
-        span *= 2;
-      }
-    }
+    let from = q.from;
+    if (from !== undefined)
+      rows = await this.#reaching(models, key, from, to, q.window - 1, (r) => r < (from as string));
+    else if (q.steps !== undefined) {
+      // the last `steps` days with outcomes, and the `window - 1` before them that their first points pool
+      const last = await this.#lastDay(models, to);
+      if (last === null) return { ...base, series: [] };
+      const need = q.steps + q.window - 1;
+      rows = await this.#reaching(models, key, nextDay(last), to, need, () => true);
+      const days = [...new Set(rows.map((r) => String(r.step)))].sort();
+      from = days[Math.max(0, days.length - q.steps)];
+    } else rows = await this.#grouped(models, key, undefined, to);
     // the trading days of the data (every group shares them: a window is W days of the model's data)
     const days = [...new Set(rows.map((r) => String(r.step)))].sort();
     const dayIndex = new Map(days.map((d, i) => [d, i]));
@@ -119,19 +127,57 @@ export class SectorRolling {
         const step = days[i] as string;
         // a point once the window is full, and only on a day the group has outcomes
         if (i + 1 < q.window || (g.n[i] as number) === 0 || n === 0) continue;
-        if (q.from !== undefined && step < q.from) continue;
+        if (from !== undefined && step < from) continue;
         const ci = wilsonInterval(c, n);
         points.push({ step, resolved: n, correct: c, accuracy: c / n, ci: [ci.lower, ci.upper] });
       }
       // outcomes in the range (the days before `from` that the first windows pool are not counted)
       let resolved = 0;
       for (let i = 0; i < days.length; i++)
-        if (q.from === undefined || (days[i] as string) >= q.from) resolved += g.n[i] as number;
+        if (from === undefined || (days[i] as string) >= from) resolved += g.n[i] as number;
       return { key: k, resolved, points };
     });
     const shown = series.filter((x) => x.resolved > 0);
     shown.sort((a, b) => b.resolved - a.resolved || a.key.localeCompare(b.key));
-    return { ...base, series: shown };
+    return { ...base, from: from ?? null, series: shown };
+  }
+
+  /**
+   * Resolved rows from before `until` back far enough to hold `need` days that `counts` keeps, up to
+   * `hi`: starts a few calendar weeks back (weekends, holidays) and reaches further while fewer days
+   * were found and older outcomes exist.
+   */
+  async #reaching(
+    models: readonly string[],
+    key: string,
+    until: string,
+    hi: string | undefined,
+    need: number,
+    counts: (day: string) => boolean,
+  ): Promise<GroupRow[]> {
+    let span = Math.ceil((need + 1) * 1.6) + 7;
+    for (;;) {
+      const lo = daysBefore(until, span);
+      const rows = await this.#grouped(models, key, lo, hi);
+      const found = new Set(rows.map((r) => String(r.step)).filter(counts)).size;
+      if (found >= need || !(await this.#anyBefore(models, lo))) return rows;
+      span *= 2;
+    }
+  }
+
+  /** The UTC day of the newest resolved row of `models` before `hi` (one index probe per model); null: none. */
+  async #lastDay(models: readonly string[], hi: string | undefined): Promise<string | null> {
+    let last: string | null = null;
+    for (const m of models) {
+      const { where, params } = this.#where([m], undefined, hi);
+      const rows = (await this.ds.query(
+        `SELECT timestamp FROM ${quoteIdent(SECTOR_PERFORMANCE_TABLE)} WHERE ${where} ORDER BY timestamp DESC LIMIT 1`,
+        params,
+      )) as { timestamp: string }[];
+      const day = rows[0] ? String(rows[0].timestamp).slice(0, 10) : null;
+      if (day !== null && (last === null || day > last)) last = day;
+    }
+    return last;
   }
 
   /** Resolved rows of `models` with `lo <= timestamp < hi`, counted per UTC day and group. */

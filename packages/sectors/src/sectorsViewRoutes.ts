@@ -13,6 +13,7 @@ const rollingResponse = {
     window: { type: 'integer' },
     from: strOrNull,
     to: strOrNull,
+    steps: { type: ['integer', 'null'] },
     series: {
       type: 'array',
       items: {
@@ -55,6 +56,11 @@ export function sectorsViewRoutes(app: FastifyInstance, rolling: SectorRolling):
             window: { type: 'string', description: 'trading days each point pools (1-500, default 20)' },
             from: daySchema,
             to: daySchema,
+            steps: {
+              type: 'string',
+              description:
+                'without from: chart only the last N trading days with outcomes, up to to (1-10000; the dashboard asks 250)',
+            },
           },
         },
         response: { 200: rollingResponse },
@@ -67,6 +73,7 @@ export function sectorsViewRoutes(app: FastifyInstance, rolling: SectorRolling):
         by: (q.by ?? 'sector') as RollingBy,
         window: intParam(q, 'window', 20, 1, 500),
         ...dayRange(q),
+        ...(q.steps !== undefined && q.steps !== '' ? { steps: intParam(q, 'steps', 0, 1, 10_000) } : {}),
       });
     },
   );

@@ -137,6 +137,49 @@ describe.each(testDatabases())('rolling accuracy (%s)', (database) => {
                 (doc.series.find((x) => x.key === series.key)?.points ?? []).filter((p) => inRange(p.step)),
               );
           }
+          // `steps`: the last N trading days with outcomes (up to `to`), read by a bounded range; the
+          // same document as asking `from` = the first of those days (the window reaching back before it)
+          const tradingDays = [
+            ...new Set(
+              s.records
+                .filter((r) => outcome.has(r.id) && (c.model === null || r.modelVersion === c.model))
+                .map((r) => r.timestamp.slice(0, 10)),
+            ),
+          ].sort();
+          for (const [steps, to] of [
+            [1, undefined],
+            [7, undefined],
+            [7, day(50)],
+            [30, day(45)],
+            [500, undefined],
+          ] as const) {
+            const recent = await rolling.read({
+              by: c.by,
+              window,
+              steps,
+              ...(to ? { to } : {}),
+              ...(c.model ? { model: c.model } : {}),
+            });
+            const upTo = tradingDays.filter((d) => to === undefined || d <= to);
+            const first = upTo[Math.max(0, upTo.length - steps)] as string;
+            expect(recent, `${c.by} ${c.model} w=${window} steps=${steps} to=${to}`).toEqual({
+              ...(await rolling.read({
+                by: c.by,
+                window,
+                from: first,
+                ...(to ? { to } : {}),
+                ...(c.model ? { model: c.model } : {}),
+              })),
+              steps,
+            });
+            expect(recent.from).toBe(first);
+            for (const series of recent.series)
+              expect(series.points).toEqual(
+                (doc.series.find((x) => x.key === series.key)?.points ?? []).filter(
+                  (p) => p.step >= first && (to === undefined || p.step <= to),
+                ),
+              );
+          }
         }
       // the day without outcomes is no point and does not count as a trading day of the window
       const m1 = await rolling.read({ by: 'sector', model: 'm1', window: 5 });
@@ -149,6 +192,9 @@ describe.each(testDatabases())('rolling accuracy (%s)', (database) => {
       const all = await rolling.read({ by: 'regime', model: 'm1', window: 5 });
       const normal = (d: typeof all) => d.series.find((x) => x.key === 'normal')?.points ?? [];
       expect(normal(ranged)).toEqual(normal(all).filter((p) => p.step >= day(40) && p.step <= day(50)));
+      await expect(rolling.read({ by: 'sector', window: 5, steps: 10, from: day(40) })).rejects.toThrow(
+        /querystring\.steps: give steps or from, not both/,
+      );
       await expect(rolling.read({ by: 'symbol' as never, window: 5 })).rejects.toThrow(
         /querystring\.by: must be one of/,
       );

@@ -1,5 +1,7 @@
 // The sectors view's accuracy over time: rolling accuracy with Wilson 95% bands, by sector, regime
-// or model, over a window of trading days the reader picks (said on the chart).
+// or model, over a window of trading days the reader picks (said on the chart). Without a start
+// date in the top bar it charts the last RECENT_STEPS trading days (a bounded read, however long
+// the history); the reader can widen it to the whole history.
 import { getJson } from '../../js/api.js';
 import { COLORS, baseOptions, legend, stepSeconds, timeAxes, uplot } from '../../js/charts.js';
 import { emptyState, h, panel } from '../../js/dom.js';
@@ -9,12 +11,15 @@ import { regimeLabel } from '../../js/regimes.js';
 
 export const WINDOWS = [5, 20, 60, 120];
 export const DEFAULT_WINDOW = 20;
+/** Trading days charted by default when the top bar names no start date (about a year). */
+export const RECENT_STEPS = 250;
 /** Groups drawn at most (the ones with the most outcomes); the rest are listed, not drawn. */
 export const MAX_LINES = 6;
 
 /**
  * The panel and its loaders: `fetchDoc()` reads the API, `show(doc)` fills the panel (once it is
- * on the page). `state` ({ by, window }) is the reader's choice, kept while the view is open.
+ * on the page). `state` ({ by, window, range: 'recent' | 'all' }) is the reader's choice, kept
+ * while the view is open; the top bar's start date, when set, overrides the range.
  */
 export function rollingPanel(ctx, state) {
   const body = h('div', { class: 'rolling-body' });
@@ -29,6 +34,21 @@ export function rollingPanel(ctx, state) {
     { class: 'inline-select', testid: 'sectors-rolling-window', 'aria-label': 'window in trading days' },
     WINDOWS.map((w) => h('option', { value: String(w), selected: w === state.window }, `${w} trading days`)),
   );
+  const dated = Boolean(ctx.filters?.from);
+  const rangeSelect = h(
+    'select',
+    {
+      class: 'inline-select',
+      testid: 'sectors-rolling-range',
+      'aria-label': 'range charted',
+      disabled: dated,
+      title: dated ? "the top bar's dates apply" : null,
+    },
+    [
+      ['recent', `last ${RECENT_STEPS} trading days`],
+      ['all', 'whole history'],
+    ].map(([v, label]) => h('option', { value: v, selected: v === (state.range ?? 'recent') }, label)),
+  );
   const p = panel(
     'Accuracy over time',
     `rolling accuracy with its Wilson 95% interval (band); each point pools the resolved predictions of the last N trading days${describeFilters(ctx.filters) ? ` · ${describeFilters(ctx.filters)}` : ''}`,
@@ -37,6 +57,7 @@ export function rollingPanel(ctx, state) {
       { class: 'chart-meta' },
       h('label', { class: 'filter' }, h('span', {}, 'Split'), bySelect),
       h('label', { class: 'filter' }, h('span', {}, 'Window'), windowSelect),
+      h('label', { class: 'filter' }, h('span', {}, 'Range'), rangeSelect),
     ),
     body,
   );
@@ -44,7 +65,9 @@ export function rollingPanel(ctx, state) {
   const fetchDoc = () => {
     // split by model: every model, whatever the top bar's model
     const filters = state.by === 'model' ? { ...ctx.filters, model: undefined } : ctx.filters;
-    return getJson(`api/sectors/rolling${apiQuery(filters, { by: state.by, window: state.window })}`);
+    // no start date in the top bar: the last RECENT_STEPS trading days unless the reader widens it
+    const steps = !dated && (state.range ?? 'recent') === 'recent' ? RECENT_STEPS : undefined;
+    return getJson(`api/sectors/rolling${apiQuery(filters, { by: state.by, window: state.window, steps })}`);
   };
   /** Shows a document (the panel must be on the page: the chart takes its width). */
   const show = (doc) => {
@@ -63,6 +86,10 @@ export function rollingPanel(ctx, state) {
   });
   windowSelect.addEventListener('change', () => {
     state.window = Number(windowSelect.value);
+    reload();
+  });
+  rangeSelect.addEventListener('change', () => {
+    state.range = rangeSelect.value;
     reload();
   });
   return { panel: p, fetchDoc, show, plots };
@@ -84,12 +111,23 @@ function content(doc) {
   const box = h('div', {
     class: 'chart',
     testid: 'sectors-rolling-chart',
-    data: { by: doc.by, window: String(doc.window), model: doc.model ?? '' },
+    data: {
+      by: doc.by,
+      window: String(doc.window),
+      model: doc.model ?? '',
+      from: doc.from ?? '',
+      steps: doc.steps == null ? '' : String(doc.steps),
+    },
   });
   const meta = h(
     'p',
     { class: 'chart-note', testid: 'sectors-rolling-note' },
     `${doc.by === 'model' ? 'every model' : `model ${doc.model}`} · window ${doc.window} trading days · `,
+    doc.steps != null
+      ? `last ${doc.steps} trading days (from ${doc.from}; widen with Range) · `
+      : doc.from
+        ? ''
+        : 'whole history · ',
     `${drawn.length} of ${doc.series.length} ${doc.by === 'sector' ? 'sectors' : doc.by === 'regime' ? 'regimes' : 'models'} drawn (most outcomes first)`,
   );
   const rows = doc.series.map((s, i) => {

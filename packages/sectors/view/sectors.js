@@ -9,7 +9,7 @@ import { orderRegimes, regimeLabel } from '../../js/regimes.js';
 import { DEFAULT_WINDOW, rollingPanel } from './rolling.js';
 
 /** The reader's split and window for the accuracy chart, kept while the page is open. */
-const rollingState = { by: 'sector', window: DEFAULT_WINDOW };
+const rollingState = { by: 'sector', window: DEFAULT_WINDOW, range: 'recent' };
 
 export async function renderSectors(root, ctx) {
   const model = (await pickModel(ctx, 'sectors')) ?? undefined;

@@ -54,9 +54,13 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(sectors.sectors.filter((s: { resolved: number }) => s.resolved > 0).length).toBeGreaterThan(3);
     expect(replay.stats.total).toBeGreaterThan(0);
     expect(before.total).toBeGreaterThan(0);
-    // the override form is filled with the newest report's model and its modelVersion
+    // the check overrides the newest decision's model (any model's), with its modelVersion
     const latest = await api('api/gate/latest');
     expect(latest.modelVersion).toMatch(/^m\d+$/);
+    expect(latest.modelVersion).not.toBe(live.live);
+    // the gate view's latest decision is the live model's (m15's approval), not that newest one
+    const liveDecision = await api(`api/gate/latest?model=${live.live}`);
+    expect(liveDecision).toMatchObject({ modelVersion: 'm15', action: 'validate', approved: true });
 
     const summary: DashboardCheckSummary = await runDashboardChecks({ baseUrl, token: TOKEN, screenshotDir: shots });
     // the checks' override made that model live (the phone pass's views defaulted to it); the
@@ -91,6 +95,9 @@ describe('dashboard over the demo data, in Chromium', () => {
     expect(summary.sectors.rolling.series).toBe(
       Math.min(6, rolling.series.filter((x: { points: unknown[] }) => x.points.length > 0).length),
     );
+    expect(summary.gate).toMatchObject({ latestModel: 'm15', latestId: liveDecision.id, recommendation: 'PROMOTE' });
+    // after the override its model is live, and the view shows its decision: the override
+    expect(summary.gate.latestAfterOverride).toBe(summary.gate.overrideReportId);
     expect(summary.gate.chainOk).toBe(true);
     expect(summary.gate.overrideRefusal).toContain('401');
     // the history filtered by the newest row's model and day, in the page and in the API alike

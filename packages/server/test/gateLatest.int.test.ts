@@ -39,7 +39,11 @@ describe.each(testDatabases())('GET /api/gate/latest by model (%s)', (database) 
     });
     expect((await get('/api/gate/latest?model=unknown')).id).toBe(vn.json().id);
     expect((await get('/api/gate/latest')).id).toBe(vn.json().id);
+    // '*': every model, as the report and the dashboard's "all models" link mean it
+    expect((await get('/api/gate/latest?model=*')).id).toBe(vn.json().id);
     expect(await get('/api/gate/latest?model=zz')).toBeNull();
+    expect((await get('/api/gate/history?model=*&limit=1')).total).toBe((await get('/api/gate/history?limit=1')).total);
+    expect((await get('/api/gate/history?model=b1')).total).toBe(1);
 
     // an override of b1: the newest decision of b1, showing the checks of the validation it overrode
     const ov = await post(app, '/api/gate/override', {

@@ -146,6 +146,9 @@ async function workload(s: Served, tag: string): Promise<void> {
     '/api/sectors/rolling?by=sector&model=m1&window=20&from=2020-06-01&to=2020-07-31',
     '/api/sectors/rolling?by=regime&model=m1&window=5&from=2020-06-01',
     '/api/sectors/rolling?by=model&window=20&from=2020-06-01&to=2020-07-31',
+    // the dashboard's default without a start date: the last 250 trading days, found from the newest row
+    '/api/sectors/rolling?by=sector&model=m1&window=20&steps=250',
+    '/api/sectors/rolling?by=model&window=20&steps=250',
     '/api/drift/distribution?model=m1&step=2020-06-15',
     '/api/drift/distribution?model=m1&feature=f3',
     '/api/gate/shadows/compare?model=m2',
@@ -332,13 +335,18 @@ describe.each(testDatabases())('query plans on %s', (database) => {
     for (const [what, re] of [
       ['rolling accuracy over a date range', /FROM "?sector_performance"? WHERE .*model_version IN .*timestamp >= /],
       [
+        "the rolling chart's newest day (its default range)",
+        /^SELECT timestamp FROM "?sector_performance"? WHERE .*model_version IN \(\S+\) ORDER BY timestamp DESC LIMIT 1$/,
+      ],
+      [
         'a drift window rebuilt from the log',
         /FROM vigil_predictions WHERE timestamp >= \S+ AND timestamp < \S+ AND model_version = /,
       ],
       ['the latest decision of one model', /FROM "?model_promotion_history"? WHERE .*"?model_version"? = /],
+      // by model and time, and only the columns it pairs on (never features_json)
       [
         'the shadow comparison',
-        /FROM vigil_predictions WHERE timestamp >= \S+ AND model_version = \S+ AND actual_label IS NOT NULL/,
+        /^SELECT id, symbol, timestamp, predicted_label, actual_label FROM vigil_predictions WHERE model_version = \S+ AND timestamp >= \S+ AND actual_label IS NOT NULL/,
       ],
     ] as const)
       expect(

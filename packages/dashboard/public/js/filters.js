@@ -78,7 +78,7 @@ export function inRange(filters, iso) {
 /** A short description of the filters for panel subtitles: "model m3 · 2015-06-01 to 2016-06-30". */
 export function describeFilters(filters) {
   const parts = [];
-  if (filters?.model) parts.push(`model ${filters.model}`);
+  if (filters?.model) parts.push(filters.model === '*' ? 'all models' : `model ${filters.model}`);
   if (filters?.from || filters?.to) parts.push(`${filters.from ?? 'start'} to ${filters.to ?? 'latest'}`);
   return parts.join(' · ');
 }
