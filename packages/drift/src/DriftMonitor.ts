@@ -28,6 +28,7 @@ import {
   type PanelDriftOptions,
   type PanelRecord,
   type StepCusumResult,
+  copyCore,
 } from './PanelDrift.js';
 import { type StoredBaseline, loadBaselines, saveBaseline } from './baselineStore.js';
 import { baselineVersion } from './baselineVersion.js';
@@ -457,7 +458,7 @@ export class DriftMonitor {
       let collecting = !this.#baselineOf(model, baselines);
       const fresh = !prev;
       const engine = prev
-        ? new PanelDrift(prev.engine.options, structuredClone(prev.engine.core), [...prev.engine.history])
+        ? new PanelDrift(prev.engine.options, copyCore(prev.engine.core), [...prev.engine.history])
         : new PanelDrift(
             this.#engineOptions(features, collecting),
             undefined,
@@ -594,7 +595,7 @@ export class DriftMonitor {
       changes.push({ model, change: { kind: 'end', episode: m.episode, step: last, reason: 'retired' }, cusum: none });
       // should it predict again, its CUSUMs start over, and its last step (still open: no later record closed it)
       // is left unscored, rather than raise a request for a step weeks old when the model comes back
-      const core = { ...structuredClone(m.engine.core), cusum: {}, open: null };
+      const core = { ...copyCore(m.engine.core), cusum: {}, open: null };
       const engine = new PanelDrift(m.engine.options, core, [...m.engine.history]);
       models.set(model, { engine, features: m.features, episode: null });
       saves.push({ model, state: { features: m.features, core, episode: null }, steps: [] });
@@ -675,7 +676,7 @@ export class DriftMonitor {
         details: { ...featureDetails(feature, d, window.length), result: feature },
       });
     }
-    const regimes = window.flatMap((s) => s.regimes ?? []);
+    const regimes = concatRegimes(window);
     try {
       if (regimes.length >= o.minRecords) {
         const r = d.detectRegimeDrift(regimes);
@@ -916,6 +917,16 @@ function concatValues(steps: readonly ClosedStep[], f: string): Float64Array {
     if (!v) continue;
     // element by element: TypedArray#set from a plain array takes a slow generic path
     for (let i = 0; i < v.length; i++) out[at++] = v[i] as number;
+  }
+  return out;
+}
+
+/** The steps' regimes, oldest first (Array#flatMap's generic path cost more than the regime check itself). */
+function concatRegimes(steps: readonly ClosedStep[]): string[] {
+  const out: string[] = [];
+  for (const s of steps) {
+    const r = s.regimes;
+    if (r) for (let i = 0; i < r.length; i++) out.push(r[i] as string);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makePanel } from '../test/panel.js';
 import { type EpisodeState, updateEpisode } from './Episode.js';
-import { type ClosedStep, PanelDrift, type PanelDriftOptions, type StepCusumResult } from './PanelDrift.js';
+import { type ClosedStep, PanelDrift, type PanelDriftOptions, type StepCusumResult, copyCore } from './PanelDrift.js';
 import { driftOptionsSchema } from './config.js';
 import { applyTransform } from './stats/transforms.js';
 
@@ -104,6 +104,31 @@ describe('PanelDrift: state', () => {
     );
     restored.ingest(panel.slice(6_150), (_s, c) => split.push(c));
     expect(split).toEqual(sums);
+  });
+
+  it('copyCore gives the same JSON as the core, shares nothing with it, and a batch on the copy leaves the core alone', () => {
+    const panel = makePanel({ symbols: 5, days: 40, walk: true, seed: 3 });
+    const o = engineOptions(['f0', 'f1', 'f2'], { transforms: { f0: 'diff' }, referenceSteps: 10 });
+    const engine = new PanelDrift(o);
+    // stops inside a step: the open step, the symbols' last values, the sums and the running sums are all set
+    engine.ingest(panel.slice(0, 5 * 30 + 2), () => {});
+    const core = engine.core;
+    expect(core.open?.predictions.length).toBe(2);
+    expect(core.refSum).toBeDefined();
+    const before = JSON.stringify(core);
+    const copy = copyCore(core);
+    expect(JSON.stringify(copy)).toBe(before);
+    const objects = (x: unknown, out: Set<unknown> = new Set()): Set<unknown> => {
+      if (x !== null && typeof x === 'object') {
+        out.add(x);
+        for (const v of Object.values(x)) objects(v, out);
+      }
+      return out;
+    };
+    const mine = objects(core);
+    expect([...objects(copy)].filter((x) => mine.has(x))).toEqual([]);
+    new PanelDrift(o, copy, [...engine.history]).ingest(panel.slice(5 * 30 + 2), () => {});
+    expect(JSON.stringify(core)).toBe(before);
   });
 });
 

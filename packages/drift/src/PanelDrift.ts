@@ -147,6 +147,34 @@ interface RefColumns {
 const emptyCore = (): PanelCoreState => ({ open: null, last: {}, cusum: {}, closedSteps: 0, late: 0 });
 
 /**
+ * A deep copy of a core (same keys in the same order, so the same JSON), for a batch to work on. Not structuredClone:
+ * its arrays come back as arrays of boxed numbers, and once the open step's values are such an array, every function
+ * that reads steps' values (stepStats, meanSd) loads their elements generically, a boxed number per read, from then on.
+ */
+export function copyCore(core: PanelCoreState): PanelCoreState {
+  const copy = { ...core };
+  const o = core.open;
+  if (o) {
+    const values = { ...o.values };
+    for (const f in values) values[f] = (values[f] as number[]).slice();
+    copy.open = {
+      ...o,
+      values,
+      regimes: o.regimes.slice(),
+      predictions: o.predictions.map((p) => p.slice() as [number, number]),
+    };
+  }
+  const last = { ...core.last };
+  for (const sym in last) last[sym] = { ...last[sym] };
+  copy.last = last;
+  const cusum = { ...core.cusum };
+  for (const k in cusum) cusum[k] = { ...(cusum[k] as { up: number; down: number }) };
+  copy.cusum = cusum;
+  if (core.refSum) copy.refSum = { ...core.refSum, sum: core.refSum.sum.slice(), comp: core.refSum.comp.slice() };
+  return copy;
+}
+
+/**
  * One model's panel of predictions over time steps: per-symbol transforms, per-step
  * cross-sectional statistics, and per-step CUSUMs standardised by a rolling reference of earlier
  * steps, so their false-alarm rate does not depend on how many symbols a step holds. Pure and
@@ -170,6 +198,12 @@ export class PanelDrift {
   readonly #moments = new Float64Array(4);
   readonly #cusums = new Map<string, Cusum>();
   #keyCache: { features: readonly string[]; level: string[]; abs: string[] } | undefined;
+  /**
+   * The core's sums with their keys, in the object's own order (as for-in gives them), kept until #score adds a
+   * statistic: the sums object holds more keys than V8 keeps in fast mode, and enumerating such an object collects and
+   * sorts its keys every time, for every closed step. The states are the core's own objects (updated in place).
+   */
+  #sumList: [string, CusumState][] | undefined;
   #valuesTemplate: { features: readonly string[]; keys: Record<string, null> } | undefined;
 
   constructor(o: PanelDriftOptions, core: PanelCoreState = emptyCore(), history: ClosedStep[] = []) {
@@ -462,8 +496,8 @@ export class PanelDrift {
     let max = 0;
     const elevated: string[] = [];
     const sums = this.#core.cusum;
-    for (const k in sums) {
-      const x = sums[k] as CusumState;
+    this.#sumList ??= Object.keys(sums).map((k) => [k, sums[k] as CusumState]);
+    for (const [k, x] of this.#sumList) {
       const m = Math.max(x.up, x.down);
       if (m > max) max = m;
       if (m > release) elevated.push(k);
@@ -490,7 +524,10 @@ export class PanelDrift {
       if (prev) {
         prev.up = up;
         prev.down = down;
-      } else sums[key] = { up, down };
+      } else {
+        sums[key] = { up, down };
+        this.#sumList = undefined;
+      }
       statistics[key] = { z, up, down };
       if (up > cu.h || down > cu.h) alarms.push(key);
     };
@@ -590,21 +627,21 @@ function referenceMoments(
 ): void {
   let dev = 0;
   if (abs) {
-    let absSum = 0;
-    let shift = 0;
-    let first = true;
+    // the first step with values gives the shift (its dx is 0: adding it would change no sum), the loop the rest
+    let i = from;
+    if (!dense) while (i < to && (cn[i] as number) <= 0) i++;
+    const d20 = ((cm[i] as number) - centre) ** 2;
+    dev += d20;
+    const shift = Math.sqrt((cv[i] as number) + d20);
+    let absSum = shift;
     let s1 = 0;
     let s2 = 0;
-    for (let i = from; i < to; i++) {
+    for (i++; i < to; i++) {
       if (!dense && (cn[i] as number) <= 0) continue;
       const d2 = ((cm[i] as number) - centre) ** 2;
       dev += d2;
       const x = Math.sqrt((cv[i] as number) + d2);
       absSum += x;
-      if (first) {
-        shift = x;
-        first = false;
-      }
       const dx = x - shift;
       s1 += dx;
       s2 += dx * dx;
