@@ -1,5 +1,6 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { type Dialect, dialectOf } from './datasource.js';
+import { runCachedWrite } from './preparedStatements.js';
 
 /** Max bound parameters per statement (SQLite 32,766; PostgreSQL 65,535), with headroom. */
 const MAX_PARAMS: Record<Dialect, number> = { sqlite: 32_000, postgres: 65_000 };
@@ -53,7 +54,8 @@ function valuesList(dialect: Dialect, rows: number, width: number, full: boolean
  * `bulkInsert` without the rows built first: `fill(i, params, at)` writes row `i`'s values, in
  * `columns` order, to `params[at..at + columns.length)`. Only one statement's rows are built at a
  * time (a big batch's rows never all live at once), and the next statement's are built while the
- * database runs the current one; statements still run one after another, in row order.
+ * database runs the current one; statements still run one after another, in row order. On SQLite
+ * each statement shape is compiled once per connection and reused (`runCachedWrite`).
  */
 export async function insertRows(
   manager: EntityManager,
@@ -76,7 +78,7 @@ export async function insertRows(
   let params = build(0);
   for (let start = 0; start < count; start += perStatement) {
     const rows = params.length / width;
-    const running = manager.query(head + valuesList(dialect, rows, width, rows === perStatement), params);
+    const running = runCachedWrite(manager, head + valuesList(dialect, rows, width, rows === perStatement), params);
     running.catch(() => undefined); // handled below (awaited), not an unhandled rejection while the next is built
     const next = start + perStatement;
     if (next < count) {
