@@ -214,7 +214,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       }));
       const report = await gate.validateModel(
         relative(o.workDir, path),
-        { predictions, ...baseline, stressPredictions, trainingFeatures, trainingTimestamps, trainingSymbols, ...extra },
+        {
+          predictions,
+          ...baseline,
+          stressPredictions,
+          trainingFeatures,
+          trainingTimestamps,
+          trainingSymbols,
+          ...extra,
+        },
         // the data time the decision speaks for: the trading day it is made on
         // and the modelVersion its predictions carry: what is promoted is bound to it
         { actor: 'demo-pipeline', asOf: stamp(days[day] as string), modelVersion: model.version },

@@ -392,18 +392,26 @@ export class DriftMonitor {
     return stored;
   }
 
-  /** Checks a batch's features against a model's monitored set before anything is computed. */
-  #validate(records: readonly Obs[], names: readonly string[], index: readonly number[]): void {
+  /**
+   * Checks a batch's features against a model's monitored set before anything is computed; returns their values as
+   * PanelDrift.ingest takes them (row by row, in `names` order), read in the same pass.
+   */
+  #validate(records: readonly Obs[], names: readonly string[], index: readonly number[]): Float64Array {
     const issues: Issue[] = [];
     const strict = this.deps.options.features === undefined;
     const known = new Set(names);
+    const F = names.length;
+    const values = new Float64Array(records.length * F);
     records.forEach((r, j) => {
       const i = index[j];
       let present = 0;
-      for (const n of names) {
+      for (let k = 0; k < F; k++) {
+        const n = names[k] as string;
         const v = r.features[n];
-        if (typeof v === 'number' && Number.isFinite(v)) present++;
-        else
+        if (typeof v === 'number' && Number.isFinite(v)) {
+          present++;
+          values[j * F + k] = v;
+        } else
           issues.push({
             path: `records[${i}].features.${n}`,
             message:
@@ -426,6 +434,7 @@ export class DriftMonitor {
             });
     });
     throwIfIssues('observations for drift', issues);
+    return values;
   }
 
   /** The observe hook. */
@@ -454,7 +463,7 @@ export class DriftMonitor {
           ...(this.#baselineOf(model, baselines)?.detector.featureNames ??
             Object.keys((recs[0] as Obs).features).sort()),
         ];
-      this.#validate(recs, features, index);
+      const values = this.#validate(recs, features, index);
       let collecting = !this.#baselineOf(model, baselines);
       const fresh = !prev;
       const engine = prev
@@ -518,7 +527,7 @@ export class DriftMonitor {
           }
         }
       };
-      engine.ingest(recs, onClose);
+      engine.ingest(recs, onClose, values);
       late += engine.core.late - lateBefore;
       // a collected baseline shrinks the values the model keeps to the window's
       if (!collecting && engine.options.keepValues !== this.#keepValues(false)) {

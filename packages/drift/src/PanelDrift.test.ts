@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { makePanel } from '../test/panel.js';
 import { type EpisodeState, updateEpisode } from './Episode.js';
-import { type ClosedStep, PanelDrift, type PanelDriftOptions, type StepCusumResult, copyCore } from './PanelDrift.js';
+import {
+  type ClosedStep,
+  PanelDrift,
+  type PanelDriftOptions,
+  type StepCusumResult,
+  copyCore,
+  featureValues,
+} from './PanelDrift.js';
 import { driftOptionsSchema } from './config.js';
 import { applyTransform } from './stats/transforms.js';
 
@@ -104,6 +111,19 @@ describe('PanelDrift: state', () => {
     );
     restored.ingest(panel.slice(6_150), (_s, c) => split.push(c));
     expect(split).toEqual(sums);
+  });
+
+  it('ingest given the values a caller read (featureValues layout) closes the same steps as reading them itself', () => {
+    const panel = makePanel({ symbols: 6, days: 40, walk: true, seed: 5 });
+    const o = engineOptions(['f2', 'f0', 'f1'], { transforms: { f1: 'pct_change' }, referenceSteps: 10 });
+    const own: [ClosedStep, StepCusumResult][] = [];
+    new PanelDrift(o).ingest(panel, (s, c) => own.push([s, c]));
+    const given: [ClosedStep, StepCusumResult][] = [];
+    const values = featureValues(panel, o.features);
+    expect(values[3 * 1 + 1]).toBe(panel[1]?.features.f0);
+    new PanelDrift(o).ingest(panel, (s, c) => given.push([s, c]), values);
+    expect(given).toEqual(own);
+    expect(() => new PanelDrift(o).ingest(panel, () => {}, values.subarray(1))).toThrow(RangeError);
   });
 
   it('copyCore gives the same JSON as the core, shares nothing with it, and a batch on the copy leaves the core alone', () => {

@@ -175,6 +175,21 @@ export function copyCore(core: PanelCoreState): PanelCoreState {
 }
 
 /**
+ * The records' values of `features`, row by row (record i's value of features[j] at i * features.length + j); a
+ * missing value reads as NaN. Reading a record's features by name is the costly part of taking it in: a caller that
+ * checks them reads them once, into this layout, and hands them to `ingest`.
+ */
+export function featureValues(records: readonly PanelRecord[], features: readonly string[]): Float64Array {
+  const F = features.length;
+  const out = new Float64Array(records.length * F);
+  for (let i = 0; i < records.length; i++) {
+    const x = (records[i] as PanelRecord).features;
+    for (let j = 0; j < F; j++) out[i * F + j] = x[features[j] as string] ?? Number.NaN;
+  }
+  return out;
+}
+
+/**
  * One model's panel of predictions over time steps: per-symbol transforms, per-step
  * cross-sectional statistics, and per-step CUSUMs standardised by a rolling reference of earlier
  * steps, so their false-alarm rate does not depend on how many symbols a step holds. Pure and
@@ -259,9 +274,20 @@ export class PanelDrift {
     throwIfIssues('observations for drift', issues);
   }
 
-  /** Adds records in order; calls `onClose` for every step the batch closes (a record of a later step closes the open one). */
-  ingest(records: readonly PanelRecord[], onClose: (step: ClosedStep, cusum: StepCusumResult) => void): void {
+  /**
+   * Adds records in order; calls `onClose` for every step the batch closes (a record of a later step closes the open
+   * one). `values`: the records' feature values already read (row by row, in the options' feature order, as
+   * `featureValues` lays them out), so a caller that read them to check them does not make this read them again.
+   */
+  ingest(
+    records: readonly PanelRecord[],
+    onClose: (step: ClosedStep, cusum: StepCusumResult) => void,
+    values: Float64Array = featureValues(records, this.#o.features),
+  ): void {
     const features = this.#o.features;
+    const F = features.length;
+    if (values.length !== records.length * F)
+      throw new RangeError(`values holds ${values.length} numbers, not ${records.length} records x ${F} features`);
     const transforms = features.map((f) => this.#o.transforms[f] ?? 'none');
     // only transformed features need a symbol's previous value
     const transformed = transforms.some((t) => t !== 'none');
@@ -269,7 +295,9 @@ export class PanelDrift {
     // a panel's records share their step's timestamp: parse each distinct one once
     let lastTimestamp: string | undefined;
     let lastStep = '';
-    for (const r of records) {
+    for (let k = 0; k < records.length; k++) {
+      const r = records[k] as PanelRecord;
+      const row = k * F;
       if (r.timestamp !== lastTimestamp) {
         lastTimestamp = r.timestamp;
         lastStep = stepOf(r.timestamp, this.#o.stepMinutes);
@@ -301,9 +329,9 @@ export class PanelDrift {
       // place, each read before it is overwritten, rather than a new object allocated per record
       const prev = transformed ? this.#core.last[r.symbol] : undefined;
       const next: Record<string, number> | undefined = transformed ? (prev ?? {}) : undefined;
-      for (let j = 0; j < features.length; j++) {
+      for (let j = 0; j < F; j++) {
         const f = features[j] as string;
-        const x = r.features[f] as number;
+        const x = values[row + j] as number;
         const t = transforms[j] as Transform;
         if (t === 'none') (columns[j] as number[]).push(x);
         else {
@@ -608,8 +636,9 @@ export class PanelDrift {
 /**
  * One feature's reference figures over the `n` steps with values (n > 0, at least 2), given their centre (mean
  * of the step means, from the running sums): for 'level', the sd of the step means; for 'abs', mean and sd of
- * each step's RMS deviation from the centre. One pass over the reference (`dense`: every step counts, so the
- * loop skips the test); the abs values' variance from their sums shifted by the first value (no second pass).
+ * each step's RMS deviation from the centre. One pass over the reference per statistic (`dense`: every step counts,
+ * so the abs loop skips the test); the abs values' variance from their sums shifted by the first value (no second
+ * pass). out[1] is 0 without 'level'.
  * Writes [centre, sd, absMean, absSd] to `out`.
  */
 function referenceMoments(
@@ -625,22 +654,17 @@ function referenceMoments(
   abs: boolean,
   out: Float64Array,
 ): void {
-  let dev = 0;
   if (abs) {
     // the first step with values gives the shift (its dx is 0: adding it would change no sum), the loop the rest
     let i = from;
     if (!dense) while (i < to && (cn[i] as number) <= 0) i++;
-    const d20 = ((cm[i] as number) - centre) ** 2;
-    dev += d20;
-    const shift = Math.sqrt((cv[i] as number) + d20);
+    const shift = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
     let absSum = shift;
     let s1 = 0;
     let s2 = 0;
     for (i++; i < to; i++) {
       if (!dense && (cn[i] as number) <= 0) continue;
-      const d2 = ((cm[i] as number) - centre) ** 2;
-      dev += d2;
-      const x = Math.sqrt((cv[i] as number) + d2);
+      const x = Math.sqrt((cv[i] as number) + ((cm[i] as number) - centre) ** 2);
       absSum += x;
       const dx = x - shift;
       s1 += dx;
@@ -648,9 +672,10 @@ function referenceMoments(
     }
     out[2] = absSum / n;
     out[3] = Math.sqrt(Math.max(0, s2 - (s1 * s1) / n) / (n - 1));
-  } else if (level) {
-    for (let i = from; i < to; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
   }
+  let dev = 0;
+  // the step means' spread, which only 'level' reads (a loop of its own: the abs loop is the hot one)
+  if (level) for (let i = from; i < to; i++) if ((cn[i] as number) > 0) dev += ((cm[i] as number) - centre) ** 2;
   out[0] = centre;
   out[1] = Math.sqrt(dev / (n - 1));
 }
