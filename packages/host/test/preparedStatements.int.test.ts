@@ -100,21 +100,24 @@ describe.each(testDatabases())('insertRows with statements reused across batches
   });
 
   // SQLite only: the statement cache is SQLite's (PostgreSQL goes through manager.query, whose pool waits for its clients)
-  it.skipIf(kind === 'postgres')('a data source closed while an insert is still running closes; the insert ends written or refused as closed', async () => {
-    db = await createTestDatabase(kind);
-    ds = await open();
-    await ds.query('CREATE TABLE t (k text PRIMARY KEY, v integer NOT NULL)');
-    await insert(ds.manager, 0, 4_000); // the full shape is prepared and cached
-    const running = insert(ds.manager, 4_000, 4_000).then(
-      () => 'written',
-      (e: Error) => e.message,
-    );
-    const closing = ds.destroy();
-    await expect(closing).resolves.toBeUndefined();
-    // a statement left unfinalized would have made the close fail (SQLITE_BUSY: unable to close due to unfinalized statements)
-    expect(await running).toMatch(/^written$|closed|not (set|established|initialized)/i);
-    ds = await open();
-    // whatever the insert managed before the close is whole statements (2,000 rows each)
-    expect((await rows(ds)).length % 2_000).toBe(0);
-  });
+  it.skipIf(kind === 'postgres')(
+    'a data source closed while an insert is still running closes; the insert ends written or refused as closed',
+    async () => {
+      db = await createTestDatabase(kind);
+      ds = await open();
+      await ds.query('CREATE TABLE t (k text PRIMARY KEY, v integer NOT NULL)');
+      await insert(ds.manager, 0, 4_000); // the full shape is prepared and cached
+      const running = insert(ds.manager, 4_000, 4_000).then(
+        () => 'written',
+        (e: Error) => e.message,
+      );
+      const closing = ds.destroy();
+      await expect(closing).resolves.toBeUndefined();
+      // a statement left unfinalized would have made the close fail (SQLITE_BUSY: unable to close due to unfinalized statements)
+      expect(await running).toMatch(/^written$|closed|not (set|established|initialized)/i);
+      ds = await open();
+      // whatever the insert managed before the close is whole statements (2,000 rows each)
+      expect((await rows(ds)).length % 2_000).toBe(0);
+    },
+  );
 });
