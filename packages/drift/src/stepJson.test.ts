@@ -28,6 +28,36 @@ describe('stepJson', () => {
     expect(Number.isNaN(back.predictions?.[1]?.[0])).toBe(true);
   });
 
+  it('writes the text JSON.stringify gives the packed step (key order, escaped feature names, either part alone)', () => {
+    const b64 = (xs: readonly number[]): string => Buffer.from(Float64Array.from(xs).buffer).toString('base64');
+    const base = { step: '2020-01-02', timestamp: '2020-01-02T00:00:00.000Z', stats, regimes: ['a"b', 'é'] };
+    const values = { 'x"y\\z': [1.5, -0], '2': [3], é: [] };
+    const predictions: [number, number][] = [[0, 0.25]];
+    const cases: [ClosedStep, Record<string, unknown>][] = [
+      [
+        { ...base, values, predictions },
+        {
+          ...base,
+          values64: { 'x"y\\z': b64([1.5, -0]), '2': b64([3]), é: b64([]) },
+          predictions64: b64([0, 0.25]),
+        },
+      ],
+      [
+        { ...base, values },
+        { ...base, values64: { 'x"y\\z': b64([1.5, -0]), '2': b64([3]), é: b64([]) } },
+      ],
+      [
+        { ...base, predictions },
+        { ...base, predictions64: b64([0, 0.25]) },
+      ],
+      [
+        { ...base, values: {} },
+        { ...base, values64: {} },
+      ],
+    ];
+    for (const [step, packed] of cases) expect(encodeStep(step)).toBe(JSON.stringify(packed));
+  });
+
   it('reads steps without values, and rows written with values as JSON arrays', () => {
     const bare: ClosedStep = { step: '2020-01-02', timestamp: '2020-01-02T00:00:00.000Z', stats };
     expect(decodeStep(encodeStep(bare))).toEqual(bare);
