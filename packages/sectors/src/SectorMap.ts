@@ -56,7 +56,16 @@ export class SectorMap {
    * per symbol and counts each lookup.
    */
   resolveAll(symbols: readonly string[], path: (i: number) => string = (i) => `symbols[${i}]`): string[] {
-    const out = symbols.map((s) => this.lookup(s));
+    // a batch repeats a few symbols: each distinct one is looked up once (null: looked up, no sector)
+    const looked = new Map<string, string | null>();
+    const out = symbols.map((s) => {
+      let sector = looked.get(s);
+      if (sector === undefined) {
+        sector = this.lookup(s) ?? null;
+        looked.set(s, sector);
+      }
+      return sector ?? undefined;
+    });
     if (this.policy === 'reject') {
       const issues: Issue[] = [];
       out.forEach((s, i) => {

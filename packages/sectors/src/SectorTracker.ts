@@ -123,7 +123,20 @@ export class SectorTracker {
   /** The observe hook: tracks the host's new predictions as pending, in the host's transaction. */
   async observeInTx(records: readonly PredictionRecord[], tx: TxContext): Promise<void> {
     if (records.length === 0) return;
-    const { symbols, sectors } = this.#symbolsAndSectors(records);
+    const sectors = this.sectorMap.resolveAll(
+      records.map((r) => r.symbol),
+      (i) => `records[${i}].symbol`,
+    );
+    // a batch repeats a few symbols: canonicalise each distinct one once
+    const canonical = new Map<string, string>();
+    const symbols = records.map((r) => {
+      let c = canonical.get(r.symbol);
+      if (c === undefined) {
+        c = canonicalSymbol(r.symbol);
+        canonical.set(r.symbol, c);
+      }
+      return c;
+    });
     await insertPending(tx.manager, records, symbols, sectors);
     tx.afterCommit(() => {
       this.#latest = (records[records.length - 1] as PredictionRecord).modelVersion;
@@ -152,39 +165,6 @@ export class SectorTracker {
           for (const [symbol, c] of bySymbol) agg.add(c.sector, symbol, regime, c.n, 0, 0);
       }
     });
-  }
-
-  /**
-   * Each record's canonical symbol and sector. A batch repeats a few symbols: each distinct one
-   * is looked up once. A batch with a symbol of no known sector goes through `resolveAll` record
-   * by record, which applies the unknown-symbol policy (refusal naming each record, or `Unknown`
-   * with a count per lookup).
-   */
-  #symbolsAndSectors(records: readonly PredictionRecord[]): { symbols: string[]; sectors: string[] } {
-    const known = new Map<string, readonly [symbol: string, sector: string]>();
-    const symbols = new Array<string>(records.length);
-    const sectors = new Array<string>(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const raw = (records[i] as PredictionRecord).symbol;
-      let k = known.get(raw);
-      if (k === undefined) {
-        const sector = this.sectorMap.lookup(raw);
-        if (sector === undefined) return this.#symbolsAndSectorsByPolicy(records);
-        k = [canonicalSymbol(raw), sector];
-        known.set(raw, k);
-      }
-      symbols[i] = k[0];
-      sectors[i] = k[1];
-    }
-    return { symbols, sectors };
-  }
-
-  #symbolsAndSectorsByPolicy(records: readonly PredictionRecord[]): { symbols: string[]; sectors: string[] } {
-    const sectors = this.sectorMap.resolveAll(
-      records.map((r) => r.symbol),
-      (i) => `records[${i}].symbol`,
-    );
-    return { symbols: records.map((r) => canonicalSymbol(r.symbol)), sectors };
   }
 
   /** The resolve hook: scores the rows of predictions whose outcome just arrived. */
