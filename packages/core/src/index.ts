@@ -52,7 +52,7 @@ export {
   wordsSchema,
   type QueryString,
 } from './http.js';
-export { UNKNOWN_MODEL, chooseModel, modelParam } from './modelChoice.js';
+export { EVERY_MODEL, UNKNOWN_MODEL, chooseModel, modelParam } from './modelChoice.js';
 export {
   LiveModels,
   liveModelsToken,

@@ -8,6 +8,9 @@ import type { QueryString } from './http.js';
  */
 export const UNKNOWN_MODEL = 'unknown';
 
+/** `model=*` on a read: every model version side by side (the report, the gate's history and latest decision). */
+export const EVERY_MODEL = '*';
+
 /**
  * Which model's figures a read answers for. A model named by the caller is used as given (a
  * model with no rows yet answers with empty figures). Without one: the only model present, or

@@ -1,4 +1,5 @@
 import {
+  EVERY_MODEL,
   type PluginRoutes,
   type QueryString as Q,
   VigilError,
@@ -15,7 +16,7 @@ import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { allHistory } from './allHistory.js';
-import { EVERY_MODEL, dayQuery, historyFilter } from './historyFilter.js';
+import { dayQuery, historyFilter } from './historyFilter.js';
 import { type ReportView, reportViews } from './reportView.js';
 import {
   comparisonSchema,

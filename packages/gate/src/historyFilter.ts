@@ -1,4 +1,4 @@
-import { type ReportQuery, UNKNOWN_MODEL, inReportRange } from '@vigil/core';
+import { EVERY_MODEL, type ReportQuery, UNKNOWN_MODEL, inReportRange } from '@vigil/core';
 
 /** What the filter reads of a history row (a `ReportView`). */
 export interface FilterableRow {
@@ -18,9 +18,6 @@ export function historyFilter(q: ReportQuery): (r: FilterableRow) => boolean {
   return (r) =>
     inReportRange(q, r.asOf ?? r.timestamp) && (q.model === undefined || (r.modelVersion ?? UNKNOWN_MODEL) === q.model);
 }
-
-/** `model=*`: every model, as the report and the dashboard's link mean it. */
-export const EVERY_MODEL = '*';
 
 /**
  * A view's query (`model`, calendar days `from` and `to`, both days included, as the dashboard's

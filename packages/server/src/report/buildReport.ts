@@ -1,4 +1,5 @@
 import {
+  EVERY_MODEL,
   clockToken,
   liveModelsToken,
   type ReportQuery,
@@ -103,9 +104,6 @@ async function pluginSections(
   }
   return [...sections];
 }
-
-/** `model=*`: every model version side by side (what a report without a model covers when no gate names a live one). */
-export const EVERY_MODEL = '*';
 
 /**
  * The model a report covers: the one asked for; without one, the model live now as the gate
