@@ -3,7 +3,7 @@ import { type CommandContext, type PluginCommands, type ValidationResults, isVig
 import type { GateOptions } from './config.js';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
 import { type CheckView, type ReportView, reportViews, validationView } from './reportView.js';
-import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
+import type { ShadowRecords, ShadowView, StartShadow } from './ShadowRecords.js';
 import { gateToken, shadowRecordsToken } from './tokens.js';
 
 type Ctx = CommandContext<GateOptions>;
@@ -291,30 +291,22 @@ function registerGate(gate: any, ctx: Ctx): void {
     .option('--since <date>', 'data time from which rows count (default now)')
     .option('--actor <name>', 'who starts it')
     .option('--notes <text>', 'notes')
-    .action(
-      (opts: {
-        model: string;
-        champion?: string;
-        modelPath?: string;
-        since?: string;
-        actor?: string;
-        notes?: string;
-      }) =>
-        run(() =>
-          ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
-            const s = await shadows.start({
-              model: opts.model,
-              ...(opts.champion !== undefined ? { champion: opts.champion } : {}),
-              modelPath: opts.modelPath,
-              since: opts.since,
-              actor: text(opts.actor, '--actor'),
-              notes: text(opts.notes, '--notes'),
-            });
-            if (ctx.json()) ctx.printJson(s);
-            else io.stdout.write(`started ${shadowLine(s)}\n`);
-            return EXIT.ok;
-          }),
-        ),
+    .action((opts: StartShadow & { since?: string }) =>
+      run(() =>
+        ctx.withService(shadowRecordsToken, async (shadows: ShadowRecords) => {
+          const s = await shadows.start({
+            model: opts.model,
+            ...(opts.champion !== undefined ? { champion: opts.champion } : {}),
+            modelPath: opts.modelPath,
+            since: opts.since,
+            actor: text(opts.actor, '--actor'),
+            notes: text(opts.notes, '--notes'),
+          });
+          if (ctx.json()) ctx.printJson(s);
+          else io.stdout.write(`started ${shadowLine(s)}\n`);
+          return EXIT.ok;
+        }),
+      ),
     );
   shadow
     .command('stop <model>')

@@ -13,7 +13,7 @@ import {
 import type {} from '@fastify/swagger';
 import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import type { ModelPromotionGate } from './ModelPromotionGate.js';
-import type { ShadowRecords, ShadowView } from './ShadowRecords.js';
+import type { ShadowRecords, ShadowView, StartShadow } from './ShadowRecords.js';
 import { pathBelow, withoutPathsInText } from './gateReports.js';
 import { allHistory } from './allHistory.js';
 import { dayQuery, historyFilter } from './historyFilter.js';
@@ -235,15 +235,7 @@ export function gateRoutes(g: ModelPromotionGate, shadows: ShadowRecords): Plugi
         },
       },
       async (req) => {
-        const b = req.body as {
-          model: string;
-          champion?: string;
-          modelPath?: string;
-          since?: string;
-          actor?: string;
-          notes?: string;
-        };
-        return shownShadow(await shadows.start(b));
+        return shownShadow(await shadows.start(req.body as StartShadow));
       },
     );
     app.post(

@@ -63,6 +63,16 @@ const verdicts = (challenger: number, champion: number, tie = 0): Verdict[] => [
   ...Array<Verdict>(tie).fill('tie'),
 ];
 
+/** The error `p` rejects with, checked to be a VigilError. */
+const refusal = async (p: Promise<unknown>) => {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(isVigilError(e)).toBe(true);
+  return e as { code: string; message: string; issues: { path: string }[] };
+};
+
 describe.each(testDatabases())('champion vs challenger in shadow, through the host (%s)', (database) => {
   let host: TestHost | undefined;
   let root: string;
@@ -271,14 +281,6 @@ describe.each(testDatabases())('champion vs challenger in shadow, through the ho
 
   it('refuses bad input naming the field, and writes nothing', async () => {
     const { shadows } = await start();
-    const refusal = async (p: Promise<unknown>) => {
-      const e = await p.then(
-        () => null,
-        (x: unknown) => x,
-      );
-      expect(isVigilError(e)).toBe(true);
-      return e as { code: string; message: string; issues: { path: string }[] };
-    };
     const same = await refusal(shadows.start({ model: 'm2', champion: 'm2' }));
     expect(same.issues.map((i) => i.path)).toEqual(['champion']);
     const bad = await refusal(shadows.start({ model: '', champion: 'm1', since: '2020-02-30' }));
@@ -310,14 +312,6 @@ describe.each(testDatabases())('champion vs challenger in shadow, through the ho
   it('without a champion, starts against the model live at its since (data time); none live: refused naming champion', async () => {
     const { gate, shadows } = await start();
     for (const m of ['m1', 'm3']) writeFileSync(join(root, 'models', `${m}.json`), `{"v":"${m}"}`);
-    const refusal = async (p: Promise<unknown>) => {
-      const e = await p.then(
-        () => null,
-        (x: unknown) => x,
-      );
-      expect(isVigilError(e)).toBe(true);
-      return e as { code: string; message: string; issues: { path: string }[] };
-    };
     // nothing promoted yet: no champion to default to, and nothing is written
     const none = await refusal(shadows.start({ model: 'm2', since: at(0) }));
     expect(none.code).toBe('VIGIL_INVALID_INPUT');
